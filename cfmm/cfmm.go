@@ -1,0 +1,70 @@
+// Package cfmm defines what the rest of Cascade sees of a constant-function
+// market maker: quotes, exact-input swaps, marginal prices and the holdings
+// that belong to liquidity providers.
+//
+// Each protocol lives in its own sub-package (uniswapv2, uniswapv3,
+// stableswap, weighted) as a pure state machine: no clock, no randomness, no
+// I/O, and the protocol's own integer arithmetic and rounding. Amounts are raw
+// token units (for an 18-decimal token, 1 token = 1e18 units) held in
+// uint256.Int values, exactly as the contracts hold them.
+//
+// Agents decide in float64 (how much to trade), mechanisms execute in integers
+// (what the trade returns); a Quote or Swap therefore returns the same units
+// the contract would.
+package cfmm
+
+import (
+	"errors"
+
+	"github.com/holiman/uint256"
+)
+
+// Pool is a constant-function market maker seen from outside. Token indices
+// are positions in the pool's token list, 0 to NumTokens()-1.
+type Pool interface {
+	// NumTokens returns how many tokens the pool trades.
+	NumTokens() int
+	// SpotPrice returns the marginal price of token i in token j, before fees:
+	// raw units of j per raw unit of i for an infinitesimal trade.
+	SpotPrice(i, j int) float64
+	// Quote returns what Swap(i, j, amountIn) would return, leaving the pool
+	// unchanged.
+	Quote(i, j int, amountIn *uint256.Int) (Trade, error)
+	// Swap sells exactly amountIn raw units of token i to the pool for token j.
+	// On error the pool is unchanged (the contract reverts).
+	Swap(i, j int, amountIn *uint256.Int) (Trade, error)
+	// LPHoldings writes into dst (length NumTokens()) the raw amount of each
+	// token that belongs to liquidity providers, including earned fees not yet
+	// collected, and excluding liquidity locked forever or owed to the
+	// protocol.
+	LPHoldings(dst []uint256.Int)
+	// Clone returns an independent deep copy, so a pool built once from a
+	// scenario can start every run from the same state.
+	Clone() Pool
+}
+
+// Trade is the outcome of an exact-input swap.
+type Trade struct {
+	// In is the amount of the input token the pool received.
+	In uint256.Int
+	// Out is the amount of the output token the pool paid.
+	Out uint256.Int
+	// Fee is the part of the trade retained as a fee, in units of FeeToken.
+	Fee uint256.Int
+	// FeeToken is the index of the token the fee is denominated in (the input
+	// token for Uniswap and Balancer, the output token for Curve).
+	FeeToken int
+}
+
+// Revert is a swap or liquidity operation the contract would reject. Reason
+// is the contract's revert string where it has one (for example
+// "UniswapV2: K" or "SPL").
+type Revert struct{ Reason string }
+
+func (r *Revert) Error() string { return "reverted: " + r.Reason }
+
+// IsRevert reports whether err is a contract revert.
+func IsRevert(err error) bool {
+	var r *Revert
+	return errors.As(err, &r)
+}

@@ -1,0 +1,21 @@
+// Package process generates exogenous paths — prices, gas, rates — one
+// simulation step at a time: geometric Brownian motion (single and
+// correlated), Merton jump-diffusion, Student-t log-returns, replay of
+// recorded history and block bootstrap of historical returns.
+//
+// A Process holds no clock and draws randomness only from the generator it
+// is handed at Reset, so the engine alone decides streams and seeds.
+package process
+
+import "math/rand/v2"
+
+// Process produces a path of Dim() values, advancing one step per call.
+type Process interface {
+	// Dim returns how many values the process produces each step.
+	Dim() int
+	// Reset starts a new path, drawing randomness from rng, and writes the
+	// initial values (time 0) into out.
+	Reset(rng *rand.Rand, out []float64)
+	// Step advances the path by one step and writes the new values into out.
+	Step(out []float64)
+}
