@@ -1,0 +1,364 @@
+// Package uniswapv2 is a Uniswap v2 pair as a pure state machine: the
+// constant-product swap with its fee-adjusted K check, liquidity minting with
+// MINIMUM_LIQUIDITY locked on the first deposit, proportional burns, and the
+// optional protocol fee (1/6 of the growth in sqrt(k), minted to feeTo).
+//
+// Arithmetic is the contract's: unsigned integers, every division rounding
+// down, reserves bounded by 2^112-1. The fee is a parameter in basis points
+// (the deployed pair is 30 bps); with 30 bps every result equals the
+// contract's 997/1000 form, because scaling a numerator and denominator by the
+// same factor leaves a floored quotient, and both sides of the K inequality,
+// unchanged.
+package uniswapv2
+
+import (
+	"fmt"
+
+	"github.com/cascade-risk/cascade/cfmm"
+	"github.com/holiman/uint256"
+)
+
+// MinimumLiquidity is the amount of liquidity locked forever by the first
+// mint (sent to the zero address in the contract).
+const MinimumLiquidity = 1000
+
+// FeeDenominator is the denominator of FeeBps: fees are FeeBps/10000 of the
+// input amount.
+const FeeDenominator = 10000
+
+var (
+	maxReserve = new(uint256.Int).SubUint64(new(uint256.Int).Lsh(uint256.NewInt(1), 112), 1)
+	feeDen     = uint256.NewInt(FeeDenominator)
+)
+
+func revert(reason string) error { return &cfmm.Revert{Reason: "UniswapV2: " + reason} }
+
+// GetAmountOut returns the largest output the pair pays for amountIn, the
+// periphery library's formula with a fee of feeBps basis points:
+//
+//	out = floor(amountIn·(D−fee)·reserveOut / (reserveIn·D + amountIn·(D−fee))),  D = 10000
+func GetAmountOut(amountIn, reserveIn, reserveOut *uint256.Int, feeBps uint64) (uint256.Int, error) {
+	var out uint256.Int
+	if amountIn.IsZero() {
+		return out, revert("INSUFFICIENT_INPUT_AMOUNT")
+	}
+	if reserveIn.IsZero() || reserveOut.IsZero() {
+		return out, revert("INSUFFICIENT_LIQUIDITY")
+	}
+	var withFee, num, den uint256.Int
+	withFee.Mul(amountIn, uint256.NewInt(FeeDenominator-feeBps))
+	num.Mul(&withFee, reserveOut)
+	den.Mul(reserveIn, feeDen)
+	den.Add(&den, &withFee)
+	out.Div(&num, &den)
+	return out, nil
+}
+
+// GetAmountIn returns the smallest input that buys amountOut:
+//
+//	in = floor(reserveIn·amountOut·D / ((reserveOut−amountOut)·(D−fee))) + 1
+func GetAmountIn(amountOut, reserveIn, reserveOut *uint256.Int, feeBps uint64) (uint256.Int, error) {
+	var in uint256.Int
+	if amountOut.IsZero() {
+		return in, revert("INSUFFICIENT_OUTPUT_AMOUNT")
+	}
+	if reserveIn.IsZero() || reserveOut.IsZero() || amountOut.Cmp(reserveOut) >= 0 {
+		return in, revert("INSUFFICIENT_LIQUIDITY")
+	}
+	var num, den uint256.Int
+	num.Mul(reserveIn, amountOut)
+	num.Mul(&num, feeDen)
+	den.Sub(reserveOut, amountOut)
+	den.Mul(&den, uint256.NewInt(FeeDenominator-feeBps))
+	in.Div(&num, &den)
+	in.AddUint64(&in, 1)
+	return in, nil
+}
+
+// Quote returns the amount of B equal in value to amountA at the reserve
+// ratio, floor(amountA·reserveB/reserveA); it charges no fee.
+func Quote(amountA, reserveA, reserveB *uint256.Int) (uint256.Int, error) {
+	var b uint256.Int
+	if amountA.IsZero() {
+		return b, revert("INSUFFICIENT_AMOUNT")
+	}
+	if reserveA.IsZero() || reserveB.IsZero() {
+		return b, revert("INSUFFICIENT_LIQUIDITY")
+	}
+	b.Mul(amountA, reserveB)
+	b.Div(&b, reserveA)
+	return b, nil
+}
+
+// Pair is the state of one pair contract. The zero value is an empty pair
+// with a 0 bps fee; use NewPair.
+type Pair struct {
+	reserve [2]uint256.Int
+	// FeeBps is the swap fee in basis points of the input amount.
+	feeBps uint64
+	// supply is the LP token total supply, including MinimumLiquidity and
+	// feeTo's balance.
+	supply uint256.Int
+	// feeToBalance is the LP balance minted to the protocol.
+	feeToBalance uint256.Int
+	// kLast is reserve0·reserve1 after the last liquidity event, kept only
+	// while the protocol fee is on.
+	kLast uint256.Int
+	feeOn bool
+}
+
+// NewPair returns an empty pair charging feeBps basis points on swaps, with
+// the protocol fee switched on or off.
+func NewPair(feeBps uint64, protocolFee bool) (*Pair, error) {
+	if feeBps >= FeeDenominator {
+		return nil, fmt.Errorf("uniswapv2: fee %d bps must be below %d", feeBps, FeeDenominator)
+	}
+	return &Pair{feeBps: feeBps, feeOn: protocolFee}, nil
+}
+
+// Reserves returns the pair's reserves.
+func (p *Pair) Reserves() (r0, r1 uint256.Int) { return p.reserve[0], p.reserve[1] }
+
+// TotalSupply returns the LP token supply.
+func (p *Pair) TotalSupply() uint256.Int { return p.supply }
+
+// FeeToBalance returns the LP tokens minted to the protocol so far.
+func (p *Pair) FeeToBalance() uint256.Int { return p.feeToBalance }
+
+// FeeBps returns the swap fee in basis points.
+func (p *Pair) FeeBps() uint64 { return p.feeBps }
+
+// pendingProtocolLiquidity is what _mintFee would mint now:
+//
+//	supply·(√k − √kLast) / (5·√k + √kLast)
+func (p *Pair) pendingProtocolLiquidity() uint256.Int {
+	var liq uint256.Int
+	if !p.feeOn || p.kLast.IsZero() {
+		return liq
+	}
+	var k, rootK, rootKLast uint256.Int
+	k.Mul(&p.reserve[0], &p.reserve[1])
+	rootK.Sqrt(&k)
+	rootKLast.Sqrt(&p.kLast)
+	if rootK.Cmp(&rootKLast) <= 0 {
+		return liq
+	}
+	var num, den uint256.Int
+	num.Sub(&rootK, &rootKLast)
+	num.Mul(&num, &p.supply)
+	den.Mul(&rootK, uint256.NewInt(5))
+	den.Add(&den, &rootKLast)
+	liq.Div(&num, &den)
+	return liq
+}
+
+func (p *Pair) mintFee() {
+	if !p.feeOn {
+		p.kLast.Clear()
+		return
+	}
+	liq := p.pendingProtocolLiquidity()
+	if !liq.IsZero() {
+		p.feeToBalance.Add(&p.feeToBalance, &liq)
+		p.supply.Add(&p.supply, &liq)
+	}
+}
+
+func (p *Pair) update(b0, b1 *uint256.Int) error {
+	if b0.Gt(maxReserve) || b1.Gt(maxReserve) {
+		return revert("OVERFLOW")
+	}
+	p.reserve[0], p.reserve[1] = *b0, *b1
+	return nil
+}
+
+// Mint deposits amount0 and amount1 and returns the LP tokens minted to the
+// depositor. The first deposit mints √(amount0·amount1) − MinimumLiquidity
+// and locks MinimumLiquidity; later deposits mint
+// min(amount0·supply/reserve0, amount1·supply/reserve1), so an unbalanced
+// deposit donates its excess to existing LPs.
+func (p *Pair) Mint(amount0, amount1 *uint256.Int) (uint256.Int, error) {
+	var liq uint256.Int
+	var b0, b1 uint256.Int
+	b0.Add(&p.reserve[0], amount0)
+	b1.Add(&p.reserve[1], amount1)
+	if b0.Gt(maxReserve) || b1.Gt(maxReserve) {
+		return liq, revert("OVERFLOW")
+	}
+	saved := *p
+	p.mintFee()
+	if p.supply.IsZero() {
+		var k uint256.Int
+		k.Mul(amount0, amount1)
+		liq.Sqrt(&k)
+		if liq.CmpUint64(MinimumLiquidity) <= 0 {
+			*p = saved
+			return uint256.Int{}, revert("INSUFFICIENT_LIQUIDITY_MINTED")
+		}
+		liq.SubUint64(&liq, MinimumLiquidity)
+		p.supply.SetUint64(MinimumLiquidity)
+	} else {
+		var l0, l1 uint256.Int
+		l0.Mul(amount0, &p.supply)
+		l0.Div(&l0, &p.reserve[0])
+		l1.Mul(amount1, &p.supply)
+		l1.Div(&l1, &p.reserve[1])
+		liq = l0
+		if l1.Lt(&l0) {
+			liq = l1
+		}
+		if liq.IsZero() {
+			*p = saved
+			return uint256.Int{}, revert("INSUFFICIENT_LIQUIDITY_MINTED")
+		}
+	}
+	p.supply.Add(&p.supply, &liq)
+	p.reserve[0], p.reserve[1] = b0, b1
+	if p.feeOn {
+		p.kLast.Mul(&b0, &b1)
+	}
+	return liq, nil
+}
+
+// Burn redeems liquidity LP tokens for liquidity·reserve/supply of each
+// token, rounded down.
+func (p *Pair) Burn(liquidity *uint256.Int) (amount0, amount1 uint256.Int, err error) {
+	if liquidity.Gt(&p.supply) {
+		return amount0, amount1, revert("INSUFFICIENT_LIQUIDITY_BURNED")
+	}
+	saved := *p
+	p.mintFee()
+	amount0.Mul(liquidity, &p.reserve[0])
+	amount0.Div(&amount0, &p.supply)
+	amount1.Mul(liquidity, &p.reserve[1])
+	amount1.Div(&amount1, &p.supply)
+	if amount0.IsZero() || amount1.IsZero() {
+		*p = saved
+		return uint256.Int{}, uint256.Int{}, revert("INSUFFICIENT_LIQUIDITY_BURNED")
+	}
+	p.supply.Sub(&p.supply, liquidity)
+	p.reserve[0].Sub(&p.reserve[0], &amount0)
+	p.reserve[1].Sub(&p.reserve[1], &amount1)
+	if p.feeOn {
+		p.kLast.Mul(&p.reserve[0], &p.reserve[1])
+	}
+	return amount0, amount1, nil
+}
+
+// SwapExact is the pair's low-level swap: the caller has transferred
+// amount0In and amount1In to the pair and asks for amount0Out and amount1Out.
+// It enforces the contract's K check on fee-adjusted balances,
+//
+//	(b0·D − in0·fee)·(b1·D − in1·fee) ≥ r0·r1·D²,
+//
+// so it also accepts flash-swap style calls that repay in the same token.
+func (p *Pair) SwapExact(amount0In, amount1In, amount0Out, amount1Out *uint256.Int) error {
+	if amount0Out.IsZero() && amount1Out.IsZero() {
+		return revert("INSUFFICIENT_OUTPUT_AMOUNT")
+	}
+	if amount0Out.Cmp(&p.reserve[0]) >= 0 || amount1Out.Cmp(&p.reserve[1]) >= 0 {
+		return revert("INSUFFICIENT_LIQUIDITY")
+	}
+	if amount0In.IsZero() && amount1In.IsZero() {
+		return revert("INSUFFICIENT_INPUT_AMOUNT")
+	}
+	var b0, b1 uint256.Int
+	b0.Add(&p.reserve[0], amount0In)
+	b0.Sub(&b0, amount0Out)
+	b1.Add(&p.reserve[1], amount1In)
+	b1.Sub(&b1, amount1Out)
+	if !p.kHolds(&b0, &b1, amount0In, amount1In) {
+		return revert("K")
+	}
+	return p.update(&b0, &b1)
+}
+
+func (p *Pair) kHolds(b0, b1, in0, in1 *uint256.Int) bool {
+	fee := uint256.NewInt(p.feeBps)
+	var a0, a1, t uint256.Int
+	a0.Mul(b0, feeDen)
+	t.Mul(in0, fee)
+	a0.Sub(&a0, &t)
+	a1.Mul(b1, feeDen)
+	t.Mul(in1, fee)
+	a1.Sub(&a1, &t)
+	var lhs, rhs uint256.Int
+	lhs.Mul(&a0, &a1)
+	rhs.Mul(&p.reserve[0], &p.reserve[1])
+	rhs.Mul(&rhs, uint256.NewInt(FeeDenominator*FeeDenominator))
+	return lhs.Cmp(&rhs) >= 0
+}
+
+// NumTokens returns 2.
+func (p *Pair) NumTokens() int { return 2 }
+
+// SpotPrice returns reserve_j/reserve_i, the marginal price of token i in
+// token j before the fee.
+func (p *Pair) SpotPrice(i, j int) float64 {
+	return p.reserve[j].Float64() / p.reserve[i].Float64()
+}
+
+// Quote returns the router's exact-input trade of amountIn of token i for
+// token j, without changing the pair.
+func (p *Pair) Quote(i, j int, amountIn *uint256.Int) (cfmm.Trade, error) {
+	var t cfmm.Trade
+	if i == j || i < 0 || j < 0 || i > 1 || j > 1 {
+		return t, fmt.Errorf("uniswapv2: bad token pair %d→%d", i, j)
+	}
+	out, err := GetAmountOut(amountIn, &p.reserve[i], &p.reserve[j], p.feeBps)
+	if err != nil {
+		return t, err
+	}
+	if out.IsZero() {
+		return t, revert("INSUFFICIENT_OUTPUT_AMOUNT")
+	}
+	t.In, t.Out, t.FeeToken = *amountIn, out, i
+	t.Fee.Mul(amountIn, uint256.NewInt(p.feeBps))
+	t.Fee.Div(&t.Fee, feeDen)
+	return t, nil
+}
+
+// Swap executes the router's exact-input trade: GetAmountOut, then the
+// pair's swap. GetAmountOut's floor guarantees the K check, so it is not
+// evaluated again here (SwapExact evaluates it for arbitrary requests); the
+// reserve bound still is.
+func (p *Pair) Swap(i, j int, amountIn *uint256.Int) (cfmm.Trade, error) {
+	t, err := p.Quote(i, j, amountIn)
+	if err != nil {
+		return t, err
+	}
+	var bi, bj uint256.Int
+	bi.Add(&p.reserve[i], amountIn)
+	bj.Sub(&p.reserve[j], &t.Out)
+	if bi.Gt(maxReserve) {
+		return cfmm.Trade{}, revert("OVERFLOW")
+	}
+	p.reserve[i], p.reserve[j] = bi, bj
+	return t, nil
+}
+
+// LPHoldings writes the reserves owned by liquidity providers other than the
+// protocol: reserve·(supply − MinimumLiquidity − feeTo − pending)/(supply +
+// pending), where pending is the protocol liquidity the next mint or burn
+// would create.
+func (p *Pair) LPHoldings(dst []uint256.Int) {
+	if p.supply.IsZero() {
+		dst[0].Clear()
+		dst[1].Clear()
+		return
+	}
+	pending := p.pendingProtocolLiquidity()
+	var owned, total uint256.Int
+	owned.SubUint64(&p.supply, MinimumLiquidity)
+	owned.Sub(&owned, &p.feeToBalance)
+	total.Add(&p.supply, &pending)
+	for k := 0; k < 2; k++ {
+		dst[k].MulDivOverflow(&p.reserve[k], &owned, &total)
+	}
+}
+
+// Clone returns an independent copy of the pair.
+func (p *Pair) Clone() cfmm.Pool {
+	c := *p
+	return &c
+}
