@@ -5,6 +5,12 @@
 //
 // A Process holds no clock and draws randomness only from the generator it
 // is handed at Reset, so the engine alone decides streams and seeds.
+//
+// Constructors validate every parameter and return a descriptive error;
+// after that nothing fails and nothing panics. Step allocates nothing. It
+// writes the first min(len(out), Dim()) values; a path that has not been
+// Reset, or was Reset with a nil generator, holds still. Parameters are per
+// unit time with an explicit step dt, the caller choosing the unit.
 package process
 
 import "math/rand/v2"
