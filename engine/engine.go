@@ -1,0 +1,225 @@
+// Package engine runs Monte Carlo paths in parallel and delivers their
+// outcomes in a fixed order, so results are identical whatever the number of
+// workers.
+//
+// The engine owns randomness and scheduling, nothing else. A Model builds
+// one Sim per worker and sweep cell; a Sim runs one path at a time from a
+// Job, drawing every random number from streams derived from the job's seed
+// (see Stream). Outcomes reach the consumer in (cell, run) order from a
+// single goroutine, through a reorder window of bounded size, so memory stays
+// flat in the number of runs.
+package engine
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"runtime"
+	"runtime/debug"
+	"sync"
+	"sync/atomic"
+)
+
+// Job identifies one path.
+type Job struct {
+	Cell, Run int
+	// Seed is the run's seed, RunSeed(config seed, cell key, run); Sims
+	// derive their component streams from it with Stream.
+	Seed uint64
+}
+
+// Outcome is what one path produced. Buffers are reused across runs: a
+// consumer must copy what it keeps.
+type Outcome struct {
+	Job
+	// Scalars are per-run metrics, in the model's order.
+	Scalars []float64
+	// Series are sampled time series, [series][sample].
+	Series [][]float64
+}
+
+// Shape gives the sizes of a cell's outcomes, so buffers are allocated once.
+type Shape struct {
+	Scalars, Series, Samples int
+}
+
+// Sim simulates paths of one sweep cell, one at a time; it is used by one
+// goroutine only and should reuse its memory between runs.
+type Sim interface {
+	Run(job Job, out *Outcome) error
+}
+
+// Model describes a simulation: its cells and how to build their Sims.
+type Model interface {
+	// Cells returns the number of sweep cells (at least 1).
+	Cells() int
+	// Shape returns the outcome sizes of a cell.
+	Shape(cell int) Shape
+	// NewSim returns a fresh simulator for a cell.
+	NewSim(cell int) (Sim, error)
+	// StreamCell returns the cell whose random streams cell uses. Cells
+	// mapped to the same stream cell see the same random numbers run by run
+	// (common random numbers); a plain sweep returns cell.
+	StreamCell(cell int) int
+}
+
+// Config sets the size and parallelism of a run.
+type Config struct {
+	Runs    int
+	Seed    uint64
+	Workers int
+}
+
+// RunError is a failure inside one path.
+type RunError struct {
+	Job
+	Err error
+}
+
+func (e *RunError) Error() string {
+	return fmt.Sprintf("cell %d, run %d (seed %d): %v", e.Cell, e.Run, e.Seed, e.Err)
+}
+
+func (e *RunError) Unwrap() error { return e.Err }
+
+// Run simulates cfg.Runs paths of every cell of m on cfg.Workers goroutines
+// (all cores when 0) and calls consume with each outcome in (cell, run)
+// order. It stops at the first error from a path or from consume, or when
+// ctx is cancelled.
+func Run(ctx context.Context, m Model, cfg Config, consume func(*Outcome) error) error {
+	workers := cfg.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	cells := m.Cells()
+	total := cells * cfg.Runs
+	if total == 0 {
+		return nil
+	}
+	workers = min(workers, total)
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+
+	// window bounds how far workers may run ahead of the consumer.
+	window := 4 * workers
+	free := make(chan *Outcome, window)
+	for range window {
+		free <- &Outcome{}
+	}
+	done := make(chan *Outcome, window)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sims := make([]Sim, cells)
+			for {
+				var out *Outcome
+				select {
+				case out = <-free:
+				case <-ctx.Done():
+					return
+				}
+				g := int(next.Add(1) - 1)
+				if g >= total {
+					return
+				}
+				cell, run := g/cfg.Runs, g%cfg.Runs
+				job := Job{Cell: cell, Run: run, Seed: RunSeed(cfg.Seed, uint64(m.StreamCell(cell)), uint64(run))}
+				if sims[cell] == nil {
+					s, err := m.NewSim(cell)
+					if err != nil {
+						cancel(fmt.Errorf("cell %d: %w", cell, err))
+						return
+					}
+					sims[cell] = s
+				}
+				out.Job = job
+				shape(out, m.Shape(cell))
+				if err := runSafely(sims[cell], job, out); err != nil {
+					cancel(&RunError{Job: job, Err: err})
+					return
+				}
+				select {
+				case done <- out:
+				case <-ctx.Done():
+					return
+				}
+			}
+		}()
+	}
+	go func() { wg.Wait(); close(done) }()
+
+	pending := make(map[int]*Outcome, window)
+	want := 0
+	for out := range done {
+		pending[out.Cell*cfg.Runs+out.Run] = out
+		for {
+			o, ok := pending[want]
+			if !ok {
+				break
+			}
+			delete(pending, want)
+			if err := consume(o); err != nil {
+				cancel(err)
+				break
+			}
+			want++
+			free <- o
+		}
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	// Drain so workers blocked on done can exit.
+	go func() {
+		for range done {
+		}
+	}()
+	wg.Wait()
+	if want < total {
+		return context.Cause(ctx)
+	}
+	return nil
+}
+
+func shape(o *Outcome, s Shape) {
+	if cap(o.Scalars) < s.Scalars {
+		o.Scalars = make([]float64, s.Scalars)
+	}
+	o.Scalars = o.Scalars[:s.Scalars]
+	if len(o.Series) != s.Series {
+		o.Series = make([][]float64, s.Series)
+	}
+	for k := range o.Series {
+		if cap(o.Series[k]) < s.Samples {
+			o.Series[k] = make([]float64, s.Samples)
+		}
+		o.Series[k] = o.Series[k][:s.Samples]
+	}
+}
+
+// PanicError is a panic inside a Sim, turned into an error so that no stack
+// trace reaches a user. Stack is kept for CASCADE_DEBUG=1.
+type PanicError struct {
+	Value any
+	Stack []byte
+}
+
+func (p *PanicError) Error() string {
+	msg := fmt.Sprintf("internal error: %v (this is a bug in Cascade; please report it with the scenario and seed)", p.Value)
+	if os.Getenv("CASCADE_DEBUG") == "1" {
+		msg += "\n" + string(p.Stack)
+	}
+	return msg
+}
+
+func runSafely(s Sim, job Job, out *Outcome) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = &PanicError{Value: r, Stack: debug.Stack()}
+		}
+	}()
+	return s.Run(job, out)
+}
