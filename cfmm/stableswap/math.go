@@ -1,0 +1,281 @@
+package stableswap
+
+import (
+	"errors"
+
+	"github.com/holiman/uint256"
+
+	"github.com/cascade-risk/cascade/cfmm"
+)
+
+// maxIterations bounds the Newton iterations of GetD, GetY and GetYD, as the
+// contract's range(255) loops do.
+const maxIterations = 255
+
+// Reverts shared by every operation. The contract's arithmetic reverts carry
+// no reason string; these name the condition instead.
+var (
+	errOverflow     = &cfmm.Revert{Reason: "uint256 overflow"}
+	errUnderflow    = &cfmm.Revert{Reason: "uint256 underflow"}
+	errDivZero      = &cfmm.Revert{Reason: "division by zero"}
+	errDConverge    = &cfmm.Revert{Reason: "get_D did not converge"}
+	errYConverge    = &cfmm.Revert{Reason: "get_y did not converge"}
+	errSameCoin     = &cfmm.Revert{Reason: "same coin"}
+	errIndex        = &cfmm.Revert{Reason: "coin index out of range"}
+	errCoinCount    = &cfmm.Revert{Reason: "number of coins out of range"}
+	errZeroAmp      = &cfmm.Revert{Reason: "zero amplification"}
+	errLengthDiffer = &cfmm.Revert{Reason: "amounts length differs from number of coins"}
+	errNilAmount    = errors.New("stableswap: nil amount")
+)
+
+// arith performs Vyper's checked uint256 arithmetic. The first overflow,
+// underflow or division by zero is remembered in err (the transaction would
+// revert there); later operations still run but their results are
+// meaningless, so callers check err before using them.
+type arith struct{ err error }
+
+func (a *arith) fail(err error) {
+	if a.err == nil {
+		a.err = err
+	}
+}
+
+func (a *arith) add(z, x, y *uint256.Int) *uint256.Int {
+	if _, o := z.AddOverflow(x, y); o {
+		a.fail(errOverflow)
+	}
+	return z
+}
+
+func (a *arith) sub(z, x, y *uint256.Int) *uint256.Int {
+	if _, o := z.SubOverflow(x, y); o {
+		a.fail(errUnderflow)
+	}
+	return z
+}
+
+func (a *arith) mul(z, x, y *uint256.Int) *uint256.Int {
+	if _, o := z.MulOverflow(x, y); o {
+		a.fail(errOverflow)
+	}
+	return z
+}
+
+func (a *arith) mul64(z, x *uint256.Int, y uint64) *uint256.Int {
+	var t uint256.Int
+	t.SetUint64(y)
+	return a.mul(z, x, &t)
+}
+
+func (a *arith) div(z, x, y *uint256.Int) *uint256.Int {
+	if y.IsZero() {
+		a.fail(errDivZero)
+		return z.Clear()
+	}
+	return z.Div(x, y)
+}
+
+func (a *arith) div64(z, x *uint256.Int, y uint64) *uint256.Int {
+	var t uint256.Int
+	t.SetUint64(y)
+	return a.div(z, x, &t)
+}
+
+// within1 reports whether |x - y| <= 1, the contract's convergence test.
+func within1(x, y *uint256.Int) bool {
+	var d uint256.Int
+	if x.Gt(y) {
+		d.Sub(x, y)
+	} else {
+		d.Sub(y, x)
+	}
+	return d.LtUint64(2)
+}
+
+// GetD returns the StableSwap invariant D of the normalized balances xp
+// (each balance times its rate over 1e18) at amplification amp, given as
+// A·APrecision. D solves
+//
+//	Ann·S + D = Ann·D + D^(n+1) / (n^n·∏xp),   Ann = A·n, S = Σxp
+//
+// by Newton's iteration from D = S,
+//
+//	D_P = D^(n+1) / (n^n·∏xp)          (one floored step per coin)
+//	D'  = (Ann·S/100 + n·D_P)·D / ((Ann−100)·D/100 + (n+1)·D_P)
+//
+// with Ann = amp·n, stopping when |D' − D| <= 1 and reverting after 255
+// iterations, as the pool templates' _get_D does. Every division floors.
+// For amp = 100·A this gives exactly the integers of the 3pool-era form
+// (Ann = A·n, no A_PRECISION), since 100·k/100 and ⌊100·u/(100·v)⌋ = ⌊u/v⌋
+// are exact. The result is 0 when every balance is 0; a zero balance among
+// nonzero ones reverts with division by zero, as in the contract.
+func GetD(xp []uint256.Int, amp uint64) (uint256.Int, error) {
+	var d uint256.Int
+	n := uint64(len(xp))
+	if n < 2 || n > MaxCoins {
+		return d, errCoinCount
+	}
+	if amp == 0 {
+		return d, errZeroAmp
+	}
+	var a arith
+	var s uint256.Int
+	for k := range xp {
+		a.add(&s, &s, &xp[k])
+	}
+	if a.err != nil {
+		return d, a.err
+	}
+	if s.IsZero() {
+		return d, nil
+	}
+	var ann, annS, annM uint256.Int
+	ann.SetUint64(amp)
+	a.mul64(&ann, &ann, n)
+	// Ann·S/100 and (Ann − 100) do not change between iterations.
+	a.mul(&annS, &ann, &s)
+	a.div64(&annS, &annS, APrecision)
+	var prec uint256.Int
+	prec.SetUint64(APrecision)
+	a.sub(&annM, &ann, &prec)
+	if a.err != nil {
+		return d, a.err
+	}
+	// The divisors xp_k·n do not change between iterations either.
+	var nx [MaxCoins]uint256.Int
+	for k := range xp {
+		a.mul64(&nx[k], &xp[k], n)
+	}
+	d = s
+	var dp, prev, t, num, den uint256.Int
+	for range maxIterations {
+		dp = d
+		for k := range xp {
+			a.mul(&dp, &dp, &d)
+			a.div(&dp, &dp, &nx[k])
+		}
+		prev = d
+		a.mul64(&t, &dp, n)
+		a.add(&num, &annS, &t)
+		a.mul(&num, &num, &d)
+		a.mul(&den, &annM, &d)
+		a.div64(&den, &den, APrecision)
+		a.mul64(&t, &dp, n+1)
+		a.add(&den, &den, &t)
+		a.div(&d, &num, &den)
+		if a.err != nil {
+			return uint256.Int{}, a.err
+		}
+		if within1(&d, &prev) {
+			return d, nil
+		}
+	}
+	return uint256.Int{}, errDConverge
+}
+
+// GetY returns the new normalized balance of coin j that keeps the
+// invariant when coin i's normalized balance becomes x, the other balances
+// being xp. As in the contract's _get_y, D is first computed from xp with
+// GetD; then y solves y² + (b − D)·y = c with
+//
+//	c = D^(n+1)·100 / (n^n·∏'x·Ann),   b = S' + D·100/Ann
+//
+// (∏' and S' over the coins other than j, with x in place of xp[i],
+// Ann = amp·n), by the iteration y' = (y² + c) / (2y + b − D) from y = D
+// until |y' − y| <= 1, reverting after 255 iterations. Divisions floor, in
+// the contract's order.
+func GetY(i, j int, x *uint256.Int, xp []uint256.Int, amp uint64) (uint256.Int, error) {
+	n := len(xp)
+	if n < 2 || n > MaxCoins {
+		return uint256.Int{}, errCoinCount
+	}
+	if i == j {
+		return uint256.Int{}, errSameCoin
+	}
+	if i < 0 || i >= n || j < 0 || j >= n {
+		return uint256.Int{}, errIndex
+	}
+	if x == nil {
+		return uint256.Int{}, errNilAmount
+	}
+	d, err := GetD(xp, amp)
+	if err != nil {
+		return uint256.Int{}, err
+	}
+	return solveY(i, j, x, xp, &d, amp)
+}
+
+// GetYD returns the normalized balance of coin i that gives invariant d when
+// the other normalized balances are xp (xp[i] is ignored): the contract's
+// _get_y_D, the same iteration as GetY with D given instead of computed.
+func GetYD(i int, xp []uint256.Int, d *uint256.Int, amp uint64) (uint256.Int, error) {
+	n := len(xp)
+	if n < 2 || n > MaxCoins {
+		return uint256.Int{}, errCoinCount
+	}
+	if i < 0 || i >= n {
+		return uint256.Int{}, errIndex
+	}
+	if amp == 0 {
+		return uint256.Int{}, errZeroAmp
+	}
+	if d == nil {
+		return uint256.Int{}, errNilAmount
+	}
+	return solveY(-1, i, nil, xp, d, amp)
+}
+
+// solveY runs the shared y iteration: coin j is solved for, coin i (if
+// i >= 0) takes the value x and every other coin its xp value.
+func solveY(i, j int, x *uint256.Int, xp []uint256.Int, d *uint256.Int, amp uint64) (uint256.Int, error) {
+	n := uint64(len(xp))
+	var a arith
+	var ann, c, s, t uint256.Int
+	ann.SetUint64(amp)
+	a.mul64(&ann, &ann, n)
+	c = *d
+	for k := range xp {
+		var xk *uint256.Int
+		switch k {
+		case i:
+			xk = x
+		case j:
+			continue
+		default:
+			xk = &xp[k]
+		}
+		a.add(&s, &s, xk)
+		a.mul(&c, &c, d)
+		a.mul64(&t, xk, n)
+		a.div(&c, &c, &t)
+	}
+	a.mul(&c, &c, d)
+	a.mul64(&c, &c, APrecision)
+	a.mul64(&t, &ann, n)
+	a.div(&c, &c, &t)
+	var b uint256.Int
+	a.mul64(&b, d, APrecision)
+	a.div(&b, &b, &ann)
+	a.add(&b, &b, &s)
+	if a.err != nil {
+		return uint256.Int{}, a.err
+	}
+	y := *d
+	var prev, num, den uint256.Int
+	for range maxIterations {
+		prev = y
+		a.mul(&num, &y, &y)
+		a.add(&num, &num, &c)
+		a.mul64(&den, &y, 2)
+		a.add(&den, &den, &b)
+		a.sub(&den, &den, d)
+		a.div(&y, &num, &den)
+		if a.err != nil {
+			return uint256.Int{}, a.err
+		}
+		if within1(&y, &prev) {
+			return y, nil
+		}
+	}
+	return uint256.Int{}, errYConverge
+}

@@ -1,0 +1,14 @@
+package metric
+
+// Def describes one recorded metric.
+type Def struct {
+	// Name is unique within its component ("lp_hodl"); the full name is
+	// "component.name".
+	Name string
+	// Unit is what the value is measured in ("numeraire", "ratio", "count").
+	Unit string
+	// Doc says what the value means, in one line.
+	Doc string
+	// Worse says which tail of the distribution is the bad one.
+	Worse Direction
+}

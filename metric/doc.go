@@ -1,0 +1,57 @@
+// Package metric aggregates per-run scalar outcomes across Monte Carlo runs
+// into point estimates with 95% confidence intervals, in memory that does not
+// grow with the number of runs.
+//
+// A Summary takes one observation per run. It keeps exact moments (count,
+// mean and sample standard deviation by Welford's update, exact minimum and
+// maximum) and a DDSketch of the distribution for quantiles and tails. A Fan
+// keeps one Summary per sample point of a time series, so that quantile bands
+// of paths can be drawn without storing the paths.
+//
+// # Accuracy
+//
+// The sketch stores each finite observation x as the representative value r
+// of a logarithmic bin, with |r − x| ≤ RelativeAccuracy·|x| (0.5%). Every
+// quantile read from the sketch is therefore within 0.5% of the exact
+// sample order statistic it stands for, and a tail mean (CVaR) is within
+// 0.5% of the mean absolute value of the tail it averages. A bin holds counts
+// only, so merging sketches is exact and the quantiles of a merged Summary do
+// not depend on the order of merging.
+//
+// Each sign has at most MaxBins bins (about 70 per doubling). If the
+// magnitudes of one sign span more than a factor of about 4·10^17, the bins of
+// the smallest magnitudes are collapsed into one, and the 0.5% guarantee is
+// lost for those values only: the largest magnitudes, where tails live, keep
+// it.
+//
+// # Quantile convention
+//
+// Of n observations sorted ascending and indexed from 0, the q-quantile is the
+// one at index k = ⌊q·(n−1)⌋, the convention of DDSketch. (The product is
+// enlarged by one part in 10^12 before rounding down, so that a decimal q such
+// as 0.29 lands on the index it denotes in decimal arithmetic.)
+//
+// # Non-finite observations
+//
+// NaN observations are counted (NaNs) and otherwise ignored. Infinite
+// observations are counted (Infs) and take part in N, Min, Max, Mean and in
+// ranks: a quantile or tail whose rank falls among the infinities is
+// infinite. Moments are accumulated over the finite observations only; Mean
+// and StdDev report the effect of infinities as documented on them. The
+// sketch cannot index magnitudes above about 1.26·10^308 (its mapping keeps
+// math.Exp from overflowing); such finite values are stored as ±1.26·10^308,
+// an error of up to 30%. The smallest and largest finite observations are
+// nonetheless read back exactly, as Min and Max are kept exactly.
+// Moments are plain float64: the sum of squared deviations overflows to +Inf
+// once deviations exceed about 1e154, and the mean once they exceed about
+// 1e308; extrema, quantiles and tails are unaffected.
+//
+// # Determinism
+//
+// Given the same observations in the same order, every result is identical
+// to the last bit on the same platform: products are explicitly rounded
+// (float64 conversions) so that the compiler cannot fuse them into FMA
+// instructions. The sketch's own bin arithmetic (in sketches-go) carries no
+// such guard, so on architectures where Go fuses multiply-adds (arm64,
+// ppc64le, s390x) a value at a bin boundary may fall in the neighbouring bin.
+package metric

@@ -1,0 +1,88 @@
+package metric
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Fan summarises a sampled time series across runs: for each of K sample
+// points (for example every 100th block) it keeps a Summary of the values the
+// runs took there, from which quantile bands ("fan charts") are drawn. Its
+// memory is bounded by K Summaries, whatever the number of runs. Create one
+// with NewFan (the zero Fan has no sample points). A Fan is not safe for
+// concurrent use; give each worker its own and Merge them.
+type Fan struct {
+	points []Summary
+	runs   int64
+}
+
+// NewFan returns an empty Fan of k sample points, or an error if k < 1.
+func NewFan(k int) (*Fan, error) {
+	if k < 1 {
+		return nil, fmt.Errorf("metric: fan needs at least one sample point, got %d", k)
+	}
+	return &Fan{points: make([]Summary, k)}, nil
+}
+
+// Len returns the number of sample points K.
+func (f *Fan) Len() int { return len(f.points) }
+
+// Runs returns the number of runs added (directly or by Merge).
+func (f *Fan) Runs() int64 { return f.runs }
+
+// Add records one run: values[i] is the run's value at sample point i. It
+// returns an error, and records nothing, unless len(values) is K.
+func (f *Fan) Add(values []float64) error {
+	if len(values) != len(f.points) {
+		return fmt.Errorf("metric: fan run has %d values, want %d", len(values), len(f.points))
+	}
+	for i, x := range values {
+		f.points[i].Add(x)
+	}
+	f.runs++
+	return nil
+}
+
+// Merge adds the runs recorded by other to f, point by point (see
+// Summary.Merge). It returns an error, and changes nothing, if the two fans
+// have different numbers of sample points.
+func (f *Fan) Merge(other *Fan) error {
+	if other == nil {
+		return errors.New("metric: merge with nil fan")
+	}
+	if len(other.points) != len(f.points) {
+		return fmt.Errorf("metric: merge fans of %d and %d sample points", len(f.points), len(other.points))
+	}
+	runs := other.runs
+	for i := range f.points {
+		f.points[i].Merge(&other.points[i])
+	}
+	f.runs += runs
+	return nil
+}
+
+// Point returns the Summary of sample point i, owned by f (adding to it
+// changes the fan), or nil if i is out of range.
+func (f *Fan) Point(i int) *Summary {
+	if i < 0 || i >= len(f.points) {
+		return nil
+	}
+	return &f.points[i]
+}
+
+// Quantiles returns, for each sample point i, the values of the quantiles qs
+// there: out[i][j] is Point(i).Quantile(qs[j]).Value, NaN where that is
+// undefined (q outside [0, 1], or no observations at the point).
+func (f *Fan) Quantiles(qs []float64) [][]float64 {
+	out := make([][]float64, len(f.points))
+	flat := make([]float64, len(f.points)*len(qs))
+	for i := range f.points {
+		row := flat[i*len(qs) : (i+1)*len(qs) : (i+1)*len(qs)]
+		s := &f.points[i]
+		for j, q := range qs {
+			row[j] = s.quantileValue(q)
+		}
+		out[i] = row
+	}
+	return out
+}

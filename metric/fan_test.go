@@ -1,0 +1,218 @@
+package metric
+
+import (
+	"math"
+	"math/rand/v2"
+	"slices"
+	"testing"
+)
+
+// binCount returns the number of non-empty bins of s's sketch, both signs.
+func binCount(s *Summary) int {
+	if s.sk == nil {
+		return 0
+	}
+	n := 0
+	count := func(int, float64) bool { n++; return false }
+	s.sk.GetPositiveValueStore().ForEach(count)
+	s.sk.GetNegativeValueStore().ForEach(count)
+	return n
+}
+
+// randomWalk writes into path a run of a Gaussian random walk from 100.
+func randomWalk(rng *rand.Rand, path []float64) {
+	x := 100.0
+	for i := range path {
+		x += rng.NormFloat64()
+		path[i] = x
+	}
+}
+
+func TestFanQuantiles(t *testing.T) {
+	const k, runs = 8, 20000
+	f, err := NewFan(k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(600, 1))
+	cols := make([][]float64, k)
+	path := make([]float64, k)
+	for r := 0; r < runs; r++ {
+		randomWalk(rng, path)
+		if err := f.Add(path); err != nil {
+			t.Fatal(err)
+		}
+		for i, x := range path {
+			cols[i] = append(cols[i], x)
+		}
+	}
+	if f.Len() != k || f.Runs() != runs {
+		t.Fatalf("Len, Runs = %d, %d", f.Len(), f.Runs())
+	}
+	qs := []float64{0.01, 0.1, 0.5, 0.9, 0.99, 2}
+	got := f.Quantiles(qs)
+	if len(got) != k {
+		t.Fatalf("Quantiles returned %d rows, want %d", len(got), k)
+	}
+	for i, col := range cols {
+		slices.Sort(col)
+		for j, q := range qs {
+			if q > 1 {
+				if !math.IsNaN(got[i][j]) {
+					t.Errorf("point %d: quantile %v = %v, want NaN", i, q, got[i][j])
+				}
+				continue
+			}
+			want := col[int(floorIndex(q, runs))]
+			if !withinAccuracy(got[i][j], want) {
+				t.Errorf("point %d: quantile %v = %v, exact %v", i, q, got[i][j], want)
+			}
+			if e := f.Point(i).Quantile(q).Value; e != got[i][j] {
+				t.Errorf("point %d: Quantiles and Point.Quantile disagree: %v vs %v", i, got[i][j], e)
+			}
+		}
+	}
+}
+
+// TestFanBoundedMemory checks that a Fan's sketches stop growing: the bin
+// count is bounded by the range of values, not the number of runs, and
+// adding runs in steady state allocates nothing.
+func TestFanBoundedMemory(t *testing.T) {
+	const k = 16
+	f, _ := NewFan(k)
+	rng := rand.New(rand.NewPCG(700, 1))
+	path := make([]float64, k)
+	var prev int
+	for _, runs := range []int{1000, 10000, 100000} {
+		for f.Runs() < int64(runs) {
+			randomWalk(rng, path)
+			_ = f.Add(path)
+		}
+		bins := 0
+		for i := 0; i < k; i++ {
+			bins += binCount(f.Point(i))
+		}
+		// Values lie within 100 ± 30, i.e. [70, 130]: at most the 63 bins
+		// between those values per point, whatever the number of runs.
+		limit := k * (binMapping.Index(130) - binMapping.Index(70) + 1)
+		t.Logf("%d runs: %d bins", runs, bins)
+		if bins > limit {
+			t.Errorf("%d runs: %d bins, want at most %d", runs, bins, limit)
+		}
+		if bins < prev {
+			t.Errorf("bin count fell from %d to %d", prev, bins)
+		}
+		prev = bins
+	}
+	// Replaying in-range paths allocates nothing: memory is fixed.
+	allocs := testing.AllocsPerRun(1000, func() {
+		randomWalk(rng, path)
+		for i := range path {
+			path[i] = math.Min(math.Max(path[i], 70), 130)
+		}
+		_ = f.Add(path)
+	})
+	if allocs != 0 {
+		t.Errorf("Fan.Add allocates %v times per run in steady state, want 0", allocs)
+	}
+}
+
+// TestSketchBinCap checks the hard cap: values spanning 600 orders of
+// magnitude keep at most MaxBins bins per sign, and the largest magnitudes
+// keep their accuracy.
+func TestSketchBinCap(t *testing.T) {
+	s := NewSummary()
+	var xs []float64
+	for e := -300.0; e <= 300; e += 0.01 {
+		x := math.Pow(10, e)
+		xs = append(xs, x, -x)
+		s.Add(x)
+		s.Add(-x)
+	}
+	slices.Sort(xs)
+	pos, neg := 0, 0
+	s.sk.GetPositiveValueStore().ForEach(func(int, float64) bool { pos++; return false })
+	s.sk.GetNegativeValueStore().ForEach(func(int, float64) bool { neg++; return false })
+	if pos > MaxBins || neg > MaxBins {
+		t.Errorf("bins per sign = %d, %d; want at most %d", pos, neg, MaxBins)
+	}
+	n := float64(len(xs))
+	for _, q := range []float64{0, 0.001, 0.01, 0.99, 0.999, 1} {
+		want := xs[int(floorIndex(q, n))]
+		if got := s.Quantile(q).Value; !withinAccuracy(got, want) {
+			t.Errorf("Quantile(%v) = %v, exact %v", q, got, want)
+		}
+	}
+	// Magnitudes below max/γ^MaxBins are collapsed into one bin: the median
+	// (about ±1e-300) is read as a magnitude near 1e300/6e17.
+	if got := math.Abs(s.Quantile(0.5).Value); got < 1e282 || got > 1e283 {
+		t.Errorf("collapsed median magnitude = %v, want about 1.6e282", got)
+	}
+}
+
+func TestFanErrors(t *testing.T) {
+	for _, k := range []int{0, -1} {
+		if f, err := NewFan(k); err == nil || f != nil {
+			t.Errorf("NewFan(%d) = %v, %v; want error", k, f, err)
+		}
+	}
+	f, _ := NewFan(3)
+	for _, vals := range [][]float64{nil, {1, 2}, {1, 2, 3, 4}} {
+		if err := f.Add(vals); err == nil {
+			t.Errorf("Add(%v) succeeded on a fan of 3 points", vals)
+		}
+	}
+	if f.Runs() != 0 || f.Point(0).N() != 0 {
+		t.Errorf("failed Add recorded something")
+	}
+	g, _ := NewFan(4)
+	if err := f.Merge(g); err == nil {
+		t.Errorf("merging fans of 3 and 4 points succeeded")
+	}
+	if err := f.Merge(nil); err == nil {
+		t.Errorf("merging nil fan succeeded")
+	}
+	if f.Point(-1) != nil || f.Point(3) != nil {
+		t.Errorf("Point out of range is not nil")
+	}
+	for _, row := range f.Quantiles([]float64{0.5}) {
+		if !math.IsNaN(row[0]) {
+			t.Errorf("quantile of empty fan point = %v, want NaN", row[0])
+		}
+	}
+}
+
+// TestFanMerge checks that merged fans give the quantiles of one fan fed all
+// runs, bit for bit.
+func TestFanMerge(t *testing.T) {
+	const k = 5
+	all, _ := NewFan(k)
+	parts := make([]*Fan, 3)
+	for i := range parts {
+		parts[i], _ = NewFan(k)
+	}
+	rng := rand.New(rand.NewPCG(800, 1))
+	path := make([]float64, k)
+	for r := 0; r < 3000; r++ {
+		randomWalk(rng, path)
+		_ = all.Add(path)
+		_ = parts[r%3].Add(path)
+	}
+	m := parts[2]
+	if err := m.Merge(parts[0]); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Merge(parts[1]); err != nil {
+		t.Fatal(err)
+	}
+	if m.Runs() != all.Runs() {
+		t.Errorf("Runs = %d, want %d", m.Runs(), all.Runs())
+	}
+	qs := []float64{0, 0.05, 0.5, 0.95, 1}
+	got, want := m.Quantiles(qs), all.Quantiles(qs)
+	for i := range want {
+		if !slices.Equal(got[i], want[i]) {
+			t.Errorf("point %d: merged %v, want %v", i, got[i], want[i])
+		}
+	}
+}
