@@ -121,9 +121,10 @@ func (d Duration) Std() time.Duration { return time.Duration(d) }
 // Seconds returns the duration in seconds.
 func (d Duration) Seconds() float64 { return time.Duration(d).Seconds() }
 
-// String formats the duration in the largest unit that divides it exactly.
+// String formats the duration in the largest of ms, s, min, h and d that
+// divides it exactly.
 func (d Duration) String() string {
-	for k := len(timeUnits) - 1; k >= 0; k-- {
+	for k := 4; k >= 0; k-- {
 		u := timeUnits[k]
 		if time.Duration(d)%u.d == 0 {
 			return fmt.Sprintf("%d%s", time.Duration(d)/u.d, u.names[0])

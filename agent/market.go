@@ -1,0 +1,145 @@
+// Package agent holds the behaviours that trade against mechanisms: an
+// arbitrageur that brings pools to external prices, noise traders, and
+// passive liquidity providers, together with the Market they observe.
+//
+// Agents decide in float64 — how much to trade — and mechanisms execute in
+// the protocol's integers, so a simulated trade returns exactly what the
+// contract would. Every agent draws randomness only from the generator it is
+// given at Reset.
+package agent
+
+import (
+	"math"
+	"math/rand/v2"
+
+	"github.com/cascade-risk/cascade/cfmm"
+	"github.com/cascade-risk/cascade/metric"
+	"github.com/holiman/uint256"
+)
+
+// Market is what agents see and act on during one step.
+type Market struct {
+	// Step is the index of the current step, from 1.
+	Step int
+	// Prices are external prices in the numeraire per whole token, by asset
+	// index; PrevPrices are the prices of the previous step.
+	Prices, PrevPrices []float64
+	// Unit is whole tokens per raw unit of each asset, 10^−decimals.
+	Unit []float64
+	// Venues are the pools agents can trade on.
+	Venues []*Venue
+}
+
+// RawPrice returns the numeraire value of one raw unit of asset a.
+func (m *Market) RawPrice(a int) float64 { return m.Prices[a] * m.Unit[a] }
+
+// Venue is a pool in the market, with the flows through it in this run.
+type Venue struct {
+	Name string
+	Pool cfmm.Pool
+	// Assets maps pool token indices to asset indices.
+	Assets []int
+	// Volume and Fees are cumulative, in the numeraire at the prices of the
+	// step each trade happened in.
+	Volume, Fees float64
+	// LVR is loss-versus-rebalancing: the cumulative gross profit that
+	// arbitrage trades extracted, valued at external prices and before fees
+	// and gas.
+	LVR float64
+	// LVRRate sums, over arbitrage trades, their LVR divided by the pool's
+	// value at the previous step's prices; divided by the number of steps it
+	// is the mean loss per step as a fraction of pool value.
+	LVRRate float64
+	Trades  int
+
+	holdings []uint256.Int
+}
+
+// NewVenue wraps a pool whose tokens are the given assets.
+func NewVenue(name string, pool cfmm.Pool, assets []int) *Venue {
+	return &Venue{Name: name, Pool: pool, Assets: assets, holdings: make([]uint256.Int, pool.NumTokens())}
+}
+
+// Reset starts a run with a fresh pool.
+func (v *Venue) Reset(pool cfmm.Pool) {
+	v.Pool = pool
+	v.Volume, v.Fees, v.LVR, v.LVRRate, v.Trades = 0, 0, 0, 0, 0
+}
+
+// Swap sells amountIn of pool token i for token j and records the flows.
+func (v *Venue) Swap(m *Market, i, j int, amountIn *uint256.Int) (cfmm.Trade, error) {
+	t, err := v.Pool.Swap(i, j, amountIn)
+	if err == nil {
+		v.Record(m, i, &t)
+	}
+	return t, err
+}
+
+// Record adds a trade that sold pool token i to the venue's flows.
+func (v *Venue) Record(m *Market, i int, t *cfmm.Trade) {
+	v.Trades++
+	v.Volume += t.In.Float64() * m.RawPrice(v.Assets[i])
+	v.Fees += t.Fee.Float64() * m.RawPrice(v.Assets[t.FeeToken])
+}
+
+// Value returns the numeraire value of the liquidity providers' holdings at
+// the given prices (per whole token, by asset).
+func (v *Venue) Value(m *Market, prices []float64) float64 {
+	v.Pool.LPHoldings(v.holdings)
+	var sum float64
+	for k := range v.holdings {
+		a := v.Assets[k]
+		sum += v.holdings[k].Float64() * prices[a] * m.Unit[a]
+	}
+	return sum
+}
+
+// Metrics describes what a venue records.
+func (v *Venue) Metrics() []metric.Def {
+	return []metric.Def{
+		{Name: "volume", Unit: "numeraire", Doc: "traded volume, input side, at the prices of each step", Worse: metric.LowerIsWorse},
+		{Name: "fees", Unit: "numeraire", Doc: "swap fees earned by the pool", Worse: metric.LowerIsWorse},
+		{Name: "lvr", Unit: "numeraire", Doc: "loss-versus-rebalancing: arbitrage profit at external prices before fees and gas", Worse: metric.HigherIsWorse},
+		{Name: "lvr_rate", Unit: "fraction/step", Doc: "mean LVR per step as a fraction of pool value at the previous step's prices", Worse: metric.HigherIsWorse},
+		{Name: "value", Unit: "numeraire", Doc: "liquidity providers' holdings at external prices", Worse: metric.LowerIsWorse},
+	}
+}
+
+// Observe writes the venue's metrics.
+func (v *Venue) Observe(m *Market, dst []float64) {
+	dst[0], dst[1], dst[2] = v.Volume, v.Fees, v.LVR
+	dst[3] = v.LVRRate / float64(max(1, m.Step))
+	dst[4] = v.Value(m, m.Prices)
+}
+
+// Agent is a behaviour that acts once per step.
+type Agent interface {
+	// Reset prepares a new run; rng is the agent's own random stream.
+	Reset(m *Market, rng *rand.Rand)
+	// Act is called once per step, after exogenous prices have moved.
+	Act(m *Market)
+	// Metrics describes what the agent records.
+	Metrics() []metric.Def
+	// Observe writes the agent's metrics, in the order of Metrics.
+	Observe(m *Market, dst []float64)
+}
+
+// fromFloat returns floor(f) as a uint256 for f ≥ 0 (0 for NaN or f < 1).
+func fromFloat(f float64) uint256.Int {
+	var z uint256.Int
+	if !(f >= 1) {
+		return z
+	}
+	if f < 1<<63 {
+		z.SetUint64(uint64(f))
+		return z
+	}
+	if f >= 0x1p255 {
+		z.SetAllOne()
+		return z
+	}
+	frac, exp := math.Frexp(f) // f = frac·2^exp, frac in [0.5, 1)
+	z.SetUint64(uint64(frac * (1 << 53)))
+	z.Lsh(&z, uint(exp-53))
+	return z
+}

@@ -1,0 +1,99 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"syscall"
+	"time"
+
+	"github.com/cascade-risk/cascade/examples"
+	"github.com/cascade-risk/cascade/experiment"
+	"github.com/cascade-risk/cascade/scenario"
+	"github.com/spf13/cobra"
+)
+
+// benchReport is what `cascade bench --json` prints.
+type benchReport struct {
+	Scenario        string  `json:"scenario"`
+	Runs            int     `json:"runs"`
+	StepsPerRun     int     `json:"steps_per_run"`
+	Timesteps       int64   `json:"timesteps"`
+	Seconds         float64 `json:"seconds"`
+	TimestepsPerSec float64 `json:"timesteps_per_sec"`
+	Workers         int     `json:"workers"`
+	PeakRSSBytes    int64   `json:"peak_rss_bytes"`
+	Version         string  `json:"version"`
+	Commit          string  `json:"commit"`
+}
+
+func newBenchCmd() *cobra.Command {
+	var (
+		runs, steps, workers int
+		asJSON               bool
+	)
+	cmd := &cobra.Command{
+		Use:   "bench [FILE]",
+		Short: "Measure throughput (timesteps per second) and peak memory on a scenario (default: the built-in quickstart)",
+		Args:  cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ov := []scenario.Override{{Path: "horizon", Value: ""}}
+			name, src := "quickstart.yaml", examples.Quickstart
+			var f *scenario.File
+			var err error
+			if len(args) == 1 {
+				name = args[0]
+				f, err = scenario.Load(name)
+			} else {
+				f, err = scenario.LoadBytes(name, src)
+			}
+			if err != nil {
+				return err
+			}
+			// The horizon becomes steps × step of the scenario.
+			ov[0].Value = fmt.Sprintf("%dms", int64(steps)*f.Cells[0].Scenario.Step.Std().Milliseconds())
+			if len(args) == 1 {
+				f, err = scenario.Load(name, ov...)
+			} else {
+				f, err = scenario.LoadBytes(name, src, ov...)
+			}
+			if err != nil {
+				return err
+			}
+			start := time.Now()
+			res, err := experiment.Run(context.Background(), f, experiment.Options{Runs: runs, Workers: workers})
+			if err != nil {
+				return err
+			}
+			rep := benchReport{
+				Scenario: name, Runs: res.Runs, StepsPerRun: res.Model.Steps(0), Timesteps: res.Timesteps,
+				Seconds: time.Since(start).Seconds(), Workers: res.Workers, PeakRSSBytes: peakRSS(),
+				Version: version, Commit: commit(),
+			}
+			rep.TimestepsPerSec = float64(rep.Timesteps) / rep.Seconds
+			if asJSON {
+				enc := json.NewEncoder(cmd.OutOrStdout())
+				enc.SetIndent("", "  ")
+				return enc.Encode(rep)
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "%s: %d runs × %d steps = %d timesteps in %.2fs\n", rep.Scenario, rep.Runs, rep.StepsPerRun, rep.Timesteps, rep.Seconds)
+			fmt.Fprintf(cmd.OutOrStdout(), "throughput: %.3g timesteps/s on %d workers\n", rep.TimestepsPerSec, rep.Workers)
+			fmt.Fprintf(cmd.OutOrStdout(), "peak memory (RSS): %.1f MiB\n", float64(rep.PeakRSSBytes)/(1<<20))
+			return nil
+		},
+	}
+	cmd.Flags().IntVar(&runs, "runs", 1000, "runs")
+	cmd.Flags().IntVar(&steps, "steps", 10000, "steps per run (the horizon becomes steps × the scenario's step)")
+	cmd.Flags().IntVar(&workers, "workers", 0, "worker goroutines (default: all cores)")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print a JSON report with a timesteps_per_sec field")
+	return cmd
+}
+
+// peakRSS returns the process's peak resident set size in bytes.
+func peakRSS() int64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return ru.Maxrss * 1024 // Linux reports kilobytes
+}

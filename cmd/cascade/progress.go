@@ -1,0 +1,71 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
+)
+
+// progress shows runs done: a bar with rate and ETA when stderr is a
+// terminal, otherwise a plain line every few seconds (for logs and CI).
+type progress struct {
+	w     io.Writer
+	bar   *progressbar.ProgressBar
+	start time.Time
+	last  time.Time
+	done  int
+	total int
+}
+
+// plainEvery is the interval between plain progress lines.
+const plainEvery = 5 * time.Second
+
+func newProgress(w io.Writer) *progress {
+	p := &progress{w: w, start: time.Now()}
+	p.last = p.start
+	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		p.bar = progressbar.NewOptions(-1,
+			progressbar.OptionSetWriter(w),
+			progressbar.OptionSetDescription("runs"),
+			progressbar.OptionShowCount(),
+			progressbar.OptionShowIts(),
+			progressbar.OptionSetItsString("runs"),
+			progressbar.OptionSetPredictTime(true),
+			progressbar.OptionThrottle(100*time.Millisecond),
+			progressbar.OptionClearOnFinish(),
+		)
+	}
+	return p
+}
+
+func (p *progress) update(done, total int) {
+	p.done, p.total = done, total
+	if p.bar != nil {
+		if p.bar.GetMax() != total {
+			p.bar.ChangeMax(total)
+		}
+		_ = p.bar.Set(done)
+		return
+	}
+	if now := time.Now(); now.Sub(p.last) >= plainEvery {
+		p.last = now
+		p.line()
+	}
+}
+
+func (p *progress) line() {
+	el := time.Since(p.start).Seconds()
+	rate := float64(p.done) / el
+	eta := float64(p.total-p.done) / rate
+	fmt.Fprintf(p.w, "progress: %d/%d runs (%.0f%%), %.0f runs/s, ETA %.0fs\n", p.done, p.total, 100*float64(p.done)/float64(max(1, p.total)), rate, eta)
+}
+
+func (p *progress) finish() {
+	if p.bar != nil {
+		_ = p.bar.Finish()
+	}
+}

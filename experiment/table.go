@@ -1,0 +1,59 @@
+package experiment
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"strings"
+	"text/tabwriter"
+)
+
+// WriteSummary prints, for every cell, one line per metric: the mean with
+// the half-width of its 95% confidence interval, the standard deviation,
+// quantiles, and the mean of the worst 1% of runs (CVaR 99%, the tail being
+// the metric's bad end).
+func (r *Result) WriteSummary(w io.Writer) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	for c, cell := range r.Report() {
+		if len(r.Cells) > 1 {
+			fmt.Fprintf(tw, "\ncell %d: %s\t\n", c, r.Cells[c].describeParams())
+		}
+		fmt.Fprintln(tw, "metric\tmean\t±95%\tsd\tp1\tp5\tp50\tp95\tp99\tp99.9\tCVaR99\t")
+		for _, m := range cell.Metrics {
+			row := []string{m.Name, num(float64(m.Mean.Value)), num((float64(m.Mean.Hi) - float64(m.Mean.Lo)) / 2), num(float64(m.StdDev))}
+			for _, q := range m.Quantiles {
+				row = append(row, num(float64(q.Estimate.Value)))
+			}
+			cvar := math.NaN()
+			for _, t := range m.Tails {
+				if t.Level == 0.99 {
+					cvar = float64(t.CVaR.Value)
+				}
+			}
+			row = append(row, num(cvar))
+			fmt.Fprintln(tw, strings.Join(row, "\t")+"\t")
+		}
+	}
+	return tw.Flush()
+}
+
+func (c *Cell) describeParams() string {
+	parts := make([]string, len(c.Params))
+	for k, p := range c.Params {
+		parts[k] = p.Path + "=" + p.Label
+	}
+	return strings.Join(parts, ", ")
+}
+
+// num formats a value in at most 4 significant digits.
+func num(x float64) string {
+	switch {
+	case math.IsNaN(x):
+		return "–"
+	case x == 0:
+		return "0"
+	case math.Abs(x) >= 1e6 || math.Abs(x) < 1e-3:
+		return fmt.Sprintf("%.3e", x)
+	}
+	return fmt.Sprintf("%.4g", x)
+}

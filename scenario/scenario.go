@@ -1,0 +1,303 @@
+// Package scenario reads Cascade scenario files: YAML that names a horizon
+// and step, assets, exogenous processes, mechanisms, agents, the metrics to
+// record and an optional sweep over parameters.
+//
+// Reading happens in three stages, each reporting every problem it finds at
+// once with file:line:column: Parse turns YAML into a positioned Node tree;
+// Load expands the sweep into one tree per cell and decodes the common
+// structure into a Scenario; the components (processes, mechanisms, agents)
+// keep their nodes, and the package that builds them decodes their
+// parameters with Decode, so unknown keys and bad values there are reported
+// just the same.
+package scenario
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"reflect"
+	"strings"
+
+	"github.com/cascade-risk/cascade/unit"
+)
+
+// DefaultRuns is the number of runs when neither the file nor the command
+// line sets one.
+const DefaultRuns = 1000
+
+// DefaultSamples is how many sampling intervals a horizon is cut into when
+// sample_every is not set.
+const DefaultSamples = 100
+
+// Scenario is the decoded content of one sweep cell of a scenario file.
+type Scenario struct {
+	Name        string        `yaml:"name,required"`
+	Description string        `yaml:"description"`
+	Horizon     unit.Duration `yaml:"horizon,required"`
+	Step        unit.Duration `yaml:"step,required"`
+	// SampleEvery is the interval at which time series are recorded; it
+	// must be a whole number of steps.
+	SampleEvery *unit.Duration `yaml:"sample_every"`
+	Runs        *int           `yaml:"runs"`
+	Seed        uint64         `yaml:"seed"`
+	// Numeraire is the asset every value is measured in; its price is 1.
+	Numeraire  string         `yaml:"numeraire,required"`
+	Assets     Map[Asset]     `yaml:"assets,required"`
+	Processes  Map[Component] `yaml:"processes"`
+	Mechanisms Map[Component] `yaml:"mechanisms"`
+	Agents     Map[Component] `yaml:"agents"`
+	Metrics    []string       `yaml:"metrics"`
+	// Sweep is the grid of parameter values; each combination is a Cell.
+	Sweep Map[SweepAxis] `yaml:"sweep"`
+}
+
+// Asset is a token: its decimals fix the raw unit (1 token = 10^decimals
+// raw units), and Price is its constant price in the numeraire when no
+// process drives it.
+type Asset struct {
+	Decimals int           `yaml:"decimals,required"`
+	Price    *unit.Decimal `yaml:"price"`
+}
+
+// Check validates the asset.
+func (a *Asset) Check(c *Check) {
+	if a.Decimals < 0 || a.Decimals > 36 {
+		c.Errorf("decimals", "expected decimals from 0 to 36, got %d", a.Decimals)
+	}
+	if a.Price != nil && a.Price.Sign() <= 0 {
+		c.Errorf("price", "expected a positive price, got %s", a.Price)
+	}
+}
+
+// Steps returns the number of steps in the horizon.
+func (s *Scenario) Steps() int { return int(s.Horizon.Std() / s.Step.Std()) }
+
+// SampleStride returns how many steps lie between recorded samples.
+func (s *Scenario) SampleStride() int {
+	if s.SampleEvery != nil {
+		return int(s.SampleEvery.Std() / s.Step.Std())
+	}
+	return max(1, s.Steps()/DefaultSamples)
+}
+
+// RunCount returns the number of runs the file asks for, or DefaultRuns.
+func (s *Scenario) RunCount() int {
+	if s.Runs != nil {
+		return *s.Runs
+	}
+	return DefaultRuns
+}
+
+// Check validates relations between the top-level fields.
+func (s *Scenario) Check(c *Check) {
+	if s.Horizon.Std()%s.Step.Std() != 0 {
+		c.Errorf("horizon", "horizon %s is not a whole number of %s steps", s.Horizon, s.Step)
+	}
+	if s.Steps() > 1<<31 {
+		c.Errorf("horizon", "horizon %s has %d steps; at most 2^31 are supported", s.Horizon, s.Steps())
+	}
+	if s.SampleEvery != nil && s.SampleEvery.Std()%s.Step.Std() != 0 {
+		c.Errorf("sample_every", "sample_every %s is not a whole number of %s steps", *s.SampleEvery, s.Step)
+	}
+	if s.Runs != nil && *s.Runs < 1 {
+		c.Errorf("runs", "expected at least 1 run, got %d", *s.Runs)
+	}
+	if _, ok := s.Assets.Get(s.Numeraire); !ok {
+		c.Errorf("numeraire", "numeraire %q is not among the assets%s", s.Numeraire, didYouMean(s.Numeraire, s.Assets.Names()))
+	}
+	// Component names prefix metric names ("pool.lvr") and must be unique
+	// across sections; an asset may share a name with a component.
+	names := map[string]string{}
+	for _, sec := range []struct {
+		key     string
+		entries []*Node
+	}{{"assets", s.Assets.keys()}, {"processes", s.Processes.keys()}, {"mechanisms", s.Mechanisms.keys()}, {"agents", s.Agents.keys()}} {
+		for _, kn := range sec.entries {
+			n := kn.Text
+			if !validName(n) {
+				c.errs.At(kn, sec.key+"."+n, "name %q must start with a letter and contain only letters, digits, '_' and '-'", n)
+			}
+			if prev, dup := names[n]; dup && sec.key != "assets" && prev != "assets" {
+				c.errs.At(kn, sec.key+"."+n, "name %q is already used in %s; component names must be unique", n, prev)
+			}
+			names[n] = sec.key
+		}
+	}
+}
+
+func (m Map[T]) keys() []*Node {
+	out := make([]*Node, len(m))
+	for k, e := range m {
+		out[k] = e.Key
+	}
+	return out
+}
+
+// Entry is one named value of a Map.
+type Entry[T any] struct {
+	Name string
+	// Key is the node of the name, Node that of the value.
+	Key   *Node
+	Node  *Node
+	Path  string
+	Value T
+}
+
+// Map is a YAML mapping from names to values of one type, kept in file order.
+type Map[T any] []Entry[T]
+
+// DecodeNode implements NodeDecoder.
+func (m *Map[T]) DecodeNode(n *Node, path string, errs *Errs) {
+	if n.Kind == Null {
+		return
+	}
+	if n.Kind != Mapping {
+		errs.At(n, path, "expected a mapping of names to entries, got %s", describe(n))
+		return
+	}
+	for k, kn := range n.Keys {
+		e := Entry[T]{Name: kn.Text, Key: kn, Node: n.Items[k], Path: join(path, kn.Text)}
+		decodeValue(e.Node, reflect.ValueOf(&e.Value).Elem(), e.Path, errs, nil)
+		*m = append(*m, e)
+	}
+}
+
+// Get returns the value named name.
+func (m Map[T]) Get(name string) (T, bool) {
+	for _, e := range m {
+		if e.Name == name {
+			return e.Value, true
+		}
+	}
+	var zero T
+	return zero, false
+}
+
+// Names returns the names in file order.
+func (m Map[T]) Names() []string {
+	out := make([]string, len(m))
+	for k, e := range m {
+		out[k] = e.Name
+	}
+	return out
+}
+
+func validName(s string) bool {
+	if s == "" || !(s[0] >= 'a' && s[0] <= 'z' || s[0] >= 'A' && s[0] <= 'Z') {
+		return false
+	}
+	for _, c := range s {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+// Component is a process, mechanism or agent: its type selects the
+// implementation, and Node holds the parameters for that implementation to
+// decode.
+type Component struct {
+	Type string
+	Node *Node
+}
+
+// DecodeNode implements NodeDecoder: it requires a mapping with a "type".
+func (c *Component) DecodeNode(n *Node, path string, errs *Errs) {
+	c.Node = n
+	if n.Kind != Mapping {
+		errs.At(n, path, "expected a mapping with a type: key, got %s", describe(n))
+		return
+	}
+	t := n.Get("type")
+	switch {
+	case t == nil:
+		errs.At(n, path, "missing required key \"type\"")
+	case t.Kind != Scalar:
+		errs.At(t, path+".type", "expected a type name, got %s", describe(t))
+	default:
+		c.Type = t.Text
+	}
+}
+
+// File is a loaded scenario file: its source, and one decoded Scenario per
+// sweep cell.
+type File struct {
+	Path   string
+	Source []byte
+	// Hash is the hex SHA-256 of Source.
+	Hash  string
+	Root  *Node
+	Cells []Cell
+}
+
+// Load reads and decodes a scenario file. The error, if any, is a List with
+// every problem found.
+func Load(path string, overrides ...Override) (*File, error) {
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return nil, List{{File: path, Line: 0, Col: 0, Msg: "cannot read scenario: " + strings.TrimPrefix(err.Error(), "open "+path+": ")}}
+	}
+	return LoadBytes(path, src, overrides...)
+}
+
+// Override replaces one value of a scenario before it is decoded, as
+// `cascade run --set processes.eth.volatility=6%/day` does.
+type Override struct {
+	Path, Value string
+}
+
+// LoadBytes decodes scenario source; path names it in errors. Overrides are
+// applied to the parsed tree first; each must name an existing single value.
+func LoadBytes(path string, src []byte, overrides ...Override) (*File, error) {
+	root, err := Parse(path, src)
+	if err != nil {
+		return nil, err
+	}
+	var bad List
+	for _, o := range overrides {
+		target := root.Lookup(o.Path)
+		switch {
+		case target == nil:
+			bad = append(bad, &Error{File: "--set", Path: o.Path, Msg: fmt.Sprintf("no parameter %q in %s%s", o.Path, path, didYouMean(o.Path, root.Paths("")))})
+		case target.Kind != Scalar:
+			bad = append(bad, &Error{File: "--set", Path: o.Path, Msg: fmt.Sprintf("%q is %s; only single values can be set", o.Path, target.Kind)})
+		default:
+			target.Text = o.Value
+		}
+	}
+	if len(bad) > 0 {
+		return nil, bad
+	}
+	sum := sha256.Sum256(src)
+	f := &File{Path: path, Source: src, Hash: hex.EncodeToString(sum[:]), Root: root}
+	errs := &Errs{File: path}
+	if root.Kind != Mapping {
+		errs.At(root, "", "expected a scenario mapping (name:, horizon:, step: ...), got %s", describe(root))
+		return nil, errs.List.Err()
+	}
+	var base Scenario
+	Decode(root, &base, "", errs)
+	if len(errs.List) > 0 {
+		return nil, errs.List.Err()
+	}
+	cells := expandSweep(root, base.Sweep, errs)
+	for k := range cells {
+		Decode(cells[k].Root, &cells[k].Scenario, "", errs)
+	}
+	if err := errs.List.Err(); err != nil {
+		return nil, err
+	}
+	f.Cells = cells
+	return f, nil
+}
+
+// Describe renders a cell's sweep parameters as "path=label, ...".
+func (c *Cell) Describe() string {
+	parts := make([]string, len(c.Params))
+	for k, p := range c.Params {
+		parts[k] = fmt.Sprintf("%s=%s", p.Path, p.Label)
+	}
+	return strings.Join(parts, ", ")
+}

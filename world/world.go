@@ -1,0 +1,396 @@
+// Package world compiles a scenario into a runnable model: it builds the
+// assets, exogenous processes, mechanisms and agents a scenario names,
+// checks every reference between them, and runs one path per engine Job.
+//
+// One step of a path is, in order: every process advances and sets the
+// prices of the assets it drives; every agent acts, in the order the
+// scenario lists them; every stride steps the metrics are sampled. Metric
+// names are "component.metric" ("pool.lvr", "lp.lp_hodl", "ETH.price").
+package world
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"path/filepath"
+	"strings"
+
+	"github.com/cascade-risk/cascade/agent"
+	"github.com/cascade-risk/cascade/cfmm"
+	"github.com/cascade-risk/cascade/engine"
+	"github.com/cascade-risk/cascade/metric"
+	"github.com/cascade-risk/cascade/process"
+	"github.com/cascade-risk/cascade/scenario"
+)
+
+// Metric is one recorded quantity of a compiled model.
+type Metric struct {
+	metric.Def
+	// Name is the full name, "component.metric".
+	FullName string
+}
+
+// Model is a compiled scenario file, one cell per sweep cell. It implements
+// engine.Model.
+type Model struct {
+	File  *scenario.File
+	cells []*cell
+	// Metrics are the recorded metrics: each is a per-run scalar (its value
+	// at the end of the horizon) and a sampled series.
+	Metrics []Metric
+}
+
+type procSpec struct {
+	name    string
+	build   func() (process.Process, error)
+	outputs []int // asset index of each process output
+}
+
+type venueSpec struct {
+	name   string
+	pool   cfmm.Pool
+	assets []int
+}
+
+type agentSpec struct {
+	name  string
+	build func() agent.Agent
+}
+
+type cell struct {
+	sc       *scenario.Scenario
+	assets   []string
+	unit     []float64
+	decimals []int
+	// price0 are starting prices, for assets no process drives.
+	price0 []float64
+	procs  []procSpec
+	venues []venueSpec
+	agents []agentSpec
+	steps  int
+	stride int
+	// selected are indices into the full observation vector.
+	selected []int
+	all      []Metric
+}
+
+// Compile builds a model from a loaded scenario file. Every problem in every
+// cell is reported at once, as a scenario.List.
+func Compile(f *scenario.File) (*Model, error) {
+	m := &Model{File: f}
+	errs := &scenario.Errs{File: f.Path}
+	for k := range f.Cells {
+		c := compileCell(f, &f.Cells[k], errs)
+		m.cells = append(m.cells, c)
+	}
+	if err := errs.List.Err(); err != nil {
+		return nil, err
+	}
+	for _, k := range m.cells[0].selected {
+		m.Metrics = append(m.Metrics, m.cells[0].all[k])
+	}
+	return m, nil
+}
+
+// Cells implements engine.Model.
+func (m *Model) Cells() int { return len(m.cells) }
+
+// StreamCell implements engine.Model: every sweep cell has its own streams.
+func (m *Model) StreamCell(c int) int { return c }
+
+// Shape implements engine.Model.
+func (m *Model) Shape(c int) engine.Shape {
+	cl := m.cells[c]
+	return engine.Shape{Scalars: len(cl.selected), Series: len(cl.selected), Samples: cl.samples()}
+}
+
+// Scenario returns the decoded scenario of a cell.
+func (m *Model) Scenario(c int) *scenario.Scenario { return m.cells[c].sc }
+
+// SampleTimes returns the simulated time, in seconds, of each sample.
+func (m *Model) SampleTimes(c int) []float64 {
+	cl := m.cells[c]
+	out := make([]float64, cl.samples())
+	for k := range out {
+		out[k] = float64(k*cl.stride) * cl.sc.Step.Seconds()
+	}
+	return out
+}
+
+// Steps returns the number of steps per run of a cell.
+func (m *Model) Steps(c int) int { return m.cells[c].steps }
+
+func (c *cell) samples() int { return c.steps/c.stride + 1 }
+
+// NewSim implements engine.Model.
+func (m *Model) NewSim(c int) (engine.Sim, error) { return m.cells[c].newSim() }
+
+func compileCell(f *scenario.File, sc *scenario.Cell, errs *scenario.Errs) *cell {
+	s := &sc.Scenario
+	c := &cell{sc: s, steps: s.Steps(), stride: s.SampleStride()}
+	b := &builder{cell: c, errs: errs, dir: filepath.Dir(f.Path), root: sc.Root, assetIndex: map[string]int{}, venueIndex: map[string]int{}, broken: map[string]bool{}}
+	for _, a := range s.Assets {
+		b.assetIndex[a.Name] = len(c.assets)
+		c.assets = append(c.assets, a.Name)
+		c.decimals = append(c.decimals, a.Value.Decimals)
+		c.unit = append(c.unit, pow10(-a.Value.Decimals))
+		p := 0.0
+		switch {
+		case a.Name == s.Numeraire:
+			p = 1
+			if a.Value.Price != nil && a.Value.Price.Float64() != 1 {
+				errs.At(a.Node.Get("price"), a.Path+".price", "the numeraire's price is 1 by definition")
+			}
+		case a.Value.Price != nil:
+			p = a.Value.Price.Float64()
+		}
+		c.price0 = append(c.price0, p)
+	}
+	before := len(errs.List)
+	driven := make([]bool, len(c.assets))
+	for k, p := range s.Processes {
+		spec, ok := b.process(k, p)
+		if !ok {
+			// Count the assets the broken process names as driven, so its
+			// error is not followed by "asset has no price".
+			for _, n := range append([]*scenario.Node{p.Node.Get("asset")}, itemsOf(p.Node.Get("assets"))...) {
+				if a, found := b.assetIndex[textOf(n)]; n != nil && found {
+					driven[a] = true
+				}
+			}
+			continue
+		}
+		for _, a := range spec.outputs {
+			if driven[a] {
+				errs.At(p.Node, p.Path, "asset %s is already driven by another process", c.assets[a])
+			}
+			driven[a] = true
+		}
+		c.procs = append(c.procs, spec)
+	}
+	for a, name := range c.assets {
+		if !driven[a] && c.price0[a] == 0 {
+			errs.At(s.Assets[a].Node, s.Assets[a].Path, "asset %s has no price: give it price: or drive it with a process", name)
+		}
+	}
+	for _, mc := range s.Mechanisms {
+		if v, ok := b.mechanism(mc); ok {
+			c.venues = append(c.venues, v)
+		} else {
+			b.broken[mc.Name] = true
+		}
+	}
+	for _, ac := range s.Agents {
+		if a, ok := b.agent(ac); ok {
+			c.agents = append(c.agents, a)
+		}
+	}
+	c.all = c.metricList()
+	c.selected = b.selectMetrics(c.all, len(errs.List) > before)
+	return c
+}
+
+// metricList names every observable of the cell, in observation order:
+// asset prices, then venues, then agents.
+func (c *cell) metricList() []Metric {
+	var out []Metric
+	for _, a := range c.assets {
+		out = append(out, Metric{Def: metric.Def{Name: "price", Unit: "numeraire", Doc: "external price of " + a, Worse: metric.LowerIsWorse}, FullName: a + ".price"})
+	}
+	for _, v := range c.venues {
+		for _, d := range (&agent.Venue{}).Metrics() {
+			out = append(out, Metric{Def: d, FullName: v.name + "." + d.Name})
+		}
+	}
+	for _, a := range c.agents {
+		for _, d := range a.build().Metrics() {
+			out = append(out, Metric{Def: d, FullName: a.name + "." + d.Name})
+		}
+	}
+	return out
+}
+
+// selectMetrics resolves the scenario's metrics: list. When a component
+// failed to build its metrics are missing, so unknown names are not reported.
+func (b *builder) selectMetrics(all []Metric, componentsFailed bool) []int {
+	s := b.cell.sc
+	if len(s.Metrics) == 0 {
+		idx := make([]int, len(all))
+		for k := range idx {
+			idx[k] = k
+		}
+		return idx
+	}
+	names := make([]string, len(all))
+	for k, m := range all {
+		names[k] = m.FullName
+	}
+	var idx []int
+	seen := map[int]bool{}
+	for k, want := range s.Metrics {
+		matched := false
+		for i, n := range names {
+			if n == want || strings.HasSuffix(want, ".*") && strings.HasPrefix(n, strings.TrimSuffix(want, "*")) {
+				matched = true
+				if !seen[i] {
+					seen[i] = true
+					idx = append(idx, i)
+				}
+			}
+		}
+		if !matched && !componentsFailed {
+			hint := ""
+			if sug := scenario.Suggest(want, names); sug != "" {
+				hint = fmt.Sprintf("; did you mean %q?", sug)
+			}
+			b.errs.At(b.metricsNode(k), fmt.Sprintf("metrics.%d", k), "no metric %q%s (available: %s)", want, hint, strings.Join(names, ", "))
+		}
+	}
+	return idx
+}
+
+func itemsOf(n *scenario.Node) []*scenario.Node {
+	if n == nil {
+		return nil
+	}
+	return n.Items
+}
+
+func textOf(n *scenario.Node) string {
+	if n == nil {
+		return ""
+	}
+	return n.Text
+}
+
+func pow10(e int) float64 {
+	p := 1.0
+	for ; e < 0; e++ {
+		p /= 10
+	}
+	for ; e > 0; e-- {
+		p *= 10
+	}
+	return p
+}
+
+// sim runs the paths of one cell on one goroutine.
+type sim struct {
+	c       *cell
+	market  agent.Market
+	procs   []process.Process
+	procOut [][]float64
+	venues  []*agent.Venue
+	agents  []agent.Agent
+	pcgs    []rand.PCG
+	rngs    []*rand.Rand
+	obs     []float64
+	// widths are the number of metrics of each venue, then each agent.
+	widths []int
+}
+
+func (c *cell) newSim() (*sim, error) {
+	s := &sim{c: c}
+	n := len(c.assets)
+	s.market = agent.Market{Prices: make([]float64, n), PrevPrices: make([]float64, n), Unit: c.unit}
+	for _, p := range c.procs {
+		proc, err := p.build()
+		if err != nil {
+			return nil, err
+		}
+		s.procs = append(s.procs, proc)
+		s.procOut = append(s.procOut, make([]float64, proc.Dim()))
+	}
+	for _, v := range c.venues {
+		vv := agent.NewVenue(v.name, v.pool.Clone(), v.assets)
+		s.venues = append(s.venues, vv)
+	}
+	s.market.Venues = s.venues
+	for _, a := range c.agents {
+		s.agents = append(s.agents, a.build())
+	}
+	streams := len(s.procs) + len(s.agents)
+	s.pcgs = make([]rand.PCG, streams)
+	s.rngs = make([]*rand.Rand, streams)
+	for k := range s.pcgs {
+		s.rngs[k] = rand.New(&s.pcgs[k])
+	}
+	s.obs = make([]float64, len(c.all))
+	for _, v := range s.venues {
+		s.widths = append(s.widths, len(v.Metrics()))
+	}
+	for _, a := range s.agents {
+		s.widths = append(s.widths, len(a.Metrics()))
+	}
+	return s, nil
+}
+
+// agentStreamBase numbers agent streams apart from process streams, so that
+// adding a process does not change agents' random numbers and vice versa.
+const agentStreamBase = 1 << 20
+
+// Run implements engine.Sim.
+func (s *sim) Run(job engine.Job, out *engine.Outcome) error {
+	c := s.c
+	m := &s.market
+	copy(m.Prices, c.price0)
+	for k, p := range s.procs {
+		s.pcgs[k].Seed(engine.Stream(job.Seed, uint64(k)))
+		p.Reset(s.rngs[k], s.procOut[k])
+		for o, a := range c.procs[k].outputs {
+			m.Prices[a] = s.procOut[k][o]
+		}
+	}
+	copy(m.PrevPrices, m.Prices)
+	for k, v := range s.venues {
+		v.Reset(c.venues[k].pool.Clone())
+	}
+	m.Step = 0
+	for k, a := range s.agents {
+		r := len(s.procs) + k
+		s.pcgs[r].Seed(engine.Stream(job.Seed, agentStreamBase+uint64(k)))
+		a.Reset(m, s.rngs[r])
+	}
+	s.record(out, 0)
+	for step := 1; step <= c.steps; step++ {
+		copy(m.PrevPrices, m.Prices)
+		for k, p := range s.procs {
+			o := s.procOut[k]
+			p.Step(o)
+			for i, a := range c.procs[k].outputs {
+				m.Prices[a] = o[i]
+			}
+		}
+		m.Step = step
+		for _, a := range s.agents {
+			a.Act(m)
+		}
+		if step%c.stride == 0 {
+			s.record(out, step/c.stride)
+		}
+	}
+	s.observe()
+	for k, i := range c.selected {
+		out.Scalars[k] = s.obs[i]
+	}
+	return nil
+}
+
+func (s *sim) observe() {
+	m := &s.market
+	o := copy(s.obs, m.Prices)
+	for k, v := range s.venues {
+		v.Observe(m, s.obs[o:])
+		o += s.widths[k]
+	}
+	for k, a := range s.agents {
+		a.Observe(m, s.obs[o:])
+		o += s.widths[len(s.venues)+k]
+	}
+}
+
+func (s *sim) record(out *engine.Outcome, sample int) {
+	s.observe()
+	for k, i := range s.c.selected {
+		out.Series[k][sample] = s.obs[i]
+	}
+}
