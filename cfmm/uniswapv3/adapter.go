@@ -1,0 +1,144 @@
+package uniswapv3
+
+import (
+	"errors"
+	"maps"
+	"math"
+	"slices"
+
+	"github.com/holiman/uint256"
+
+	"github.com/cascade-risk/cascade/cfmm"
+)
+
+// ErrTokenIndex is returned by Quote and Swap for token indices other than
+// (0, 1) or (1, 0).
+var ErrTokenIndex = errors.New("uniswapv3: token indices must be 0 and 1, distinct")
+
+var _ cfmm.Pool = (*Pool)(nil)
+
+// NumTokens returns 2: token0 is index 0 and token1 index 1.
+func (p *Pool) NumTokens() int { return 2 }
+
+// SpotPrice returns the marginal price of token i in token j before fees,
+// from the current sqrt price: (sqrtPriceX96/2^96)^2 token1 per token0 for
+// i=0, j=1, and its inverse for i=1, j=0. It returns 1 for i == j and NaN
+// for an index other than 0 or 1.
+func (p *Pool) SpotPrice(i, j int) float64 {
+	if i < 0 || i > 1 || j < 0 || j > 1 {
+		return math.NaN()
+	}
+	if i == j {
+		return 1
+	}
+	s := p.sqrtPriceX96.Float64() / 0x1p96
+	if i == 0 {
+		return s * s
+	}
+	return 1 / (s * s)
+}
+
+// Quote returns what Swap(i, j, amountIn) would return, leaving the pool
+// unchanged.
+func (p *Pool) Quote(i, j int, amountIn *uint256.Int) (cfmm.Trade, error) {
+	return p.trade(i, j, amountIn, false)
+}
+
+// Swap sells amountIn of token i for token j: an exact-input SwapWithLimit
+// with the widest price limit, MinSqrtRatio()+1 or MaxSqrtRatio()−1, as a
+// router does when given no limit. If the price reaches that limit the
+// pool takes only part of amountIn, and Trade.In says how much. Trade.Fee
+// is the whole swap fee in token i. Reverts as SwapWithLimit; an amountIn
+// of 2^255 or more reverts "SafeCast", as the router's int256 cast does.
+func (p *Pool) Swap(i, j int, amountIn *uint256.Int) (cfmm.Trade, error) {
+	return p.trade(i, j, amountIn, true)
+}
+
+func (p *Pool) trade(i, j int, amountIn *uint256.Int, commit bool) (cfmm.Trade, error) {
+	var zeroForOne bool
+	var limit uint256.Int
+	switch {
+	case i == 0 && j == 1:
+		zeroForOne, limit = true, minSqrtRatioPlusOne
+	case i == 1 && j == 0:
+		zeroForOne, limit = false, maxSqrtRatioMinusOne
+	default:
+		return cfmm.Trade{}, ErrTokenIndex
+	}
+	if !isInt256(amountIn) {
+		return cfmm.Trade{}, errSafeCast
+	}
+	var r SwapResult
+	if err := p.swap(zeroForOne, amountIn, &limit, commit, &r); err != nil {
+		return cfmm.Trade{}, err
+	}
+	t := cfmm.Trade{Fee: r.Fee, FeeToken: i}
+	if zeroForOne {
+		t.In = r.Amount0
+		t.Out.Neg(&r.Amount1)
+	} else {
+		t.In = r.Amount1
+		t.Out.Neg(&r.Amount0)
+	}
+	return t, nil
+}
+
+// LPHoldings writes into dst[0] and dst[1] the token0 and token1 that belong
+// to liquidity providers: for every position, the tokens its liquidity
+// represents at the current price, rounded down (what burning it would
+// credit), plus what it is owed and the fees it has earned since its last
+// update (what a zero burn would credit). Protocol fees are excluded. If dst
+// is shorter than 2, only the entries it has are written.
+func (p *Pool) LPHoldings(dst []uint256.Int) {
+	var total0, total1 uint256.Int
+	for key, e := range p.positions {
+		total0.Add(&total0, &e.TokensOwed0)
+		total1.Add(&total1, &e.TokensOwed1)
+		if e.Liquidity.IsZero() {
+			continue
+		}
+		a0, a1 := p.positionAmounts(&e, key.tickLower, key.tickUpper)
+		total0.Add(&total0, &a0)
+		total1.Add(&total1, &a1)
+
+		lower, upper := p.ticks[key.tickLower], p.ticks[key.tickUpper]
+		in0, in1 := feeGrowthInside(&lower, &upper, key.tickLower, key.tickUpper, p.tick, &p.feeGrowthGlobal0X128, &p.feeGrowthGlobal1X128)
+		f0 := feesEarned(&e.Liquidity, &in0, &e.FeeGrowthInside0LastX128)
+		f1 := feesEarned(&e.Liquidity, &in1, &e.FeeGrowthInside1LastX128)
+		total0.Add(&total0, &f0)
+		total1.Add(&total1, &f1)
+	}
+	if len(dst) > 0 {
+		dst[0] = total0
+	}
+	if len(dst) > 1 {
+		dst[1] = total1
+	}
+}
+
+// positionAmounts returns the tokens a position's liquidity represents at
+// the current price, rounded down.
+func (p *Pool) positionAmounts(e *positionEntry, tickLower, tickUpper int32) (amount0, amount1 uint256.Int) {
+	// The prices are valid and the liquidity a uint128: no error can occur.
+	switch {
+	case p.tick < tickLower:
+		amount0, _ = Amount0Delta(&e.sqrtLower, &e.sqrtUpper, &e.Liquidity, false)
+	case p.tick < tickUpper:
+		amount0, _ = Amount0Delta(&p.sqrtPriceX96, &e.sqrtUpper, &e.Liquidity, false)
+		amount1, _ = Amount1Delta(&e.sqrtLower, &p.sqrtPriceX96, &e.Liquidity, false)
+	default:
+		amount1, _ = Amount1Delta(&e.sqrtLower, &e.sqrtUpper, &e.Liquidity, false)
+	}
+	return amount0, amount1
+}
+
+// Clone returns an independent deep copy of the pool as a cfmm.Pool; its
+// dynamic type is *Pool.
+func (p *Pool) Clone() cfmm.Pool {
+	c := *p
+	c.ticks = maps.Clone(p.ticks)
+	c.positions = maps.Clone(p.positions)
+	c.bitmap.words = slices.Clone(p.bitmap.words)
+	c.crossed = nil
+	return &c
+}

@@ -1,0 +1,156 @@
+package uniswapv3
+
+import (
+	"math/big"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/holiman/uint256"
+)
+
+func TestMulDivTable(t *testing.T) {
+	maxm1 := maxUint256
+	maxm1.SubUint64(&maxm1, 1)
+	tests := []struct {
+		name     string
+		a, b, d  uint256.Int
+		down, up string // "revert" when the function must revert
+	}{
+		{"zero denominator", q128, uint256.Int{5}, uint256.Int{}, "revert", "revert"},
+		{"quotient overflows", q128, q128, uint256.Int{1}, "revert", "revert"},
+		{"max operands", maxUint256, maxUint256, maxUint256, maxUint256.Dec(), maxUint256.Dec()},
+		{"rounding up overflows", maxUint256, maxUint256, maxm1, "revert", "revert"},
+		{"phantom overflow, exact", q128, uint256.Int{50 * 1e18 / 100}, uint256.Int{150 * 1e18 / 100}, "113427455640312821154458202477256070485", "113427455640312821154458202477256070486"},
+		{"zero operand", uint256.Int{}, maxUint256, uint256.Int{3}, "0", "0"},
+		{"exact", uint256.Int{6}, uint256.Int{7}, uint256.Int{21}, "2", "2"},
+		{"inexact", uint256.Int{6}, uint256.Int{7}, uint256.Int{20}, "2", "3"},
+	}
+	for _, tt := range tests {
+		down, err := MulDiv(&tt.a, &tt.b, &tt.d)
+		if got := result(down, err); got != tt.down {
+			t.Errorf("%s: MulDiv = %s, want %s", tt.name, got, tt.down)
+		}
+		up, err := MulDivRoundingUp(&tt.a, &tt.b, &tt.d)
+		if got := result(up, err); got != tt.up {
+			t.Errorf("%s: MulDivRoundingUp = %s, want %s", tt.name, got, tt.up)
+		}
+	}
+}
+
+func result(z uint256.Int, err error) string {
+	if err != nil {
+		if reason(err) != "FullMath" {
+			return "unexpected error " + err.Error()
+		}
+		return "revert"
+	}
+	return z.Dec()
+}
+
+// TestMulDivAgainstBig compares both roundings with math/big on operands of
+// mixed sizes, including quotients just beyond 256 bits.
+func TestMulDivAgainstBig(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	limit := new(big.Int).Lsh(big.NewInt(1), 256)
+	randInt := func() uint256.Int {
+		var z uint256.Int
+		for i := range z {
+			z[i] = rng.Uint64()
+		}
+		return *z.Rsh(&z, uint(rng.IntN(256)))
+	}
+	for range 20000 {
+		a, b, d := randInt(), randInt(), randInt()
+		prod := new(big.Int).Mul(a.ToBig(), b.ToBig())
+		down, errDown := MulDiv(&a, &b, &d)
+		up, errUp := MulDivRoundingUp(&a, &b, &d)
+		if d.IsZero() {
+			if errDown == nil || errUp == nil {
+				t.Fatalf("mulDiv(%s, %s, 0) did not revert", a.Dec(), b.Dec())
+			}
+			continue
+		}
+		q, r := new(big.Int).QuoRem(prod, d.ToBig(), new(big.Int))
+		if q.Cmp(limit) >= 0 {
+			if errDown == nil {
+				t.Fatalf("MulDiv(%s, %s, %s) = %s, want revert", a.Dec(), b.Dec(), d.Dec(), down.Dec())
+			}
+		} else if errDown != nil || down.ToBig().Cmp(q) != 0 {
+			t.Fatalf("MulDiv(%s, %s, %s) = %s, %v; want %s", a.Dec(), b.Dec(), d.Dec(), down.Dec(), errDown, q)
+		}
+		if r.Sign() != 0 {
+			q.Add(q, big.NewInt(1))
+		}
+		if q.Cmp(limit) >= 0 {
+			if errUp == nil {
+				t.Fatalf("MulDivRoundingUp(%s, %s, %s) = %s, want revert", a.Dec(), b.Dec(), d.Dec(), up.Dec())
+			}
+		} else if errUp != nil || up.ToBig().Cmp(q) != 0 {
+			t.Fatalf("MulDivRoundingUp(%s, %s, %s) = %s, %v; want %s", a.Dec(), b.Dec(), d.Dec(), up.Dec(), errUp, q)
+		}
+	}
+}
+
+func TestMul128AgainstBig(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for range 10000 {
+		a1, a0, b1, b0 := rng.Uint64(), rng.Uint64(), rng.Uint64(), rng.Uint64()
+		if rng.IntN(4) == 0 {
+			a1, b1 = ^uint64(0), ^uint64(0)
+		}
+		w3, w2, w1, w0 := mul128(a1, a0, b1, b0)
+		got := uint256.Int{w0, w1, w2, w3}
+		want := new(big.Int).Mul((&uint256.Int{a0, a1}).ToBig(), (&uint256.Int{b0, b1}).ToBig())
+		if got.ToBig().Cmp(want) != 0 {
+			t.Fatalf("mul128(%x, %x, %x, %x) = %s, want %s", a1, a0, b1, b0, got.Dec(), want)
+		}
+	}
+}
+
+func TestDivRoundingUp(t *testing.T) {
+	tests := []struct{ x, y, want uint64 }{
+		{0, 5, 0}, {10, 5, 2}, {11, 5, 3}, {4, 5, 1}, {7, 0, 0},
+	}
+	for _, tt := range tests {
+		got := DivRoundingUp(uint256.NewInt(tt.x), uint256.NewInt(tt.y))
+		if got.Uint64() != tt.want || !got.IsUint64() {
+			t.Errorf("DivRoundingUp(%d, %d) = %s, want %d", tt.x, tt.y, got.Dec(), tt.want)
+		}
+	}
+	got := DivRoundingUp(&maxUint256, &maxUint256)
+	if got.Uint64() != 1 {
+		t.Errorf("DivRoundingUp(max, max) = %s", got.Dec())
+	}
+}
+
+func TestAddDelta(t *testing.T) {
+	neg := func(v uint64) uint256.Int { var z uint256.Int; z.Neg(uint256.NewInt(v)); return z }
+	minInt128 := uint256.Int{0, 1 << 63, ^uint64(0), ^uint64(0)}
+	maxInt128 := uint256.Int{^uint64(0), 1<<63 - 1, 0, 0}
+	tests := []struct {
+		name string
+		x, y uint256.Int
+		want string
+	}{
+		{"add", uint256.Int{1}, uint256.Int{0}, "1"},
+		{"subtract", uint256.Int{3}, neg(1), "2"},
+		{"to zero", uint256.Int{3}, neg(3), "0"},
+		{"underflow", uint256.Int{0}, neg(1), "LS"},
+		{"underflow by one", uint256.Int{3}, neg(4), "LS"},
+		{"overflow", maxUint128, uint256.Int{1}, "LA"},
+		{"max", uint256.Int{^uint64(0), 1<<63 - 1, 0, 0}, maxInt128, "340282366920938463463374607431768211454"},
+		{"int128 min", maxUint128, minInt128, "170141183460469231731687303715884105727"},
+		{"x not a uint128", q128, uint256.Int{}, "SafeCast"},
+		{"y not an int128", uint256.Int{}, uint256.Int{0, 1 << 63}, "SafeCast"},
+	}
+	for _, tt := range tests {
+		z, err := AddDelta(&tt.x, &tt.y)
+		got := z.Dec()
+		if err != nil {
+			got = reason(err)
+		}
+		if got != tt.want {
+			t.Errorf("%s: AddDelta = %s, want %s", tt.name, got, tt.want)
+		}
+	}
+}

@@ -1,0 +1,74 @@
+package uniswapv3
+
+import "github.com/holiman/uint256"
+
+// Position is the state of a liquidity position (Position.Info).
+type Position struct {
+	// Liquidity is the position's liquidity (uint128).
+	Liquidity uint256.Int
+	// FeeGrowthInside0LastX128 and FeeGrowthInside1LastX128 are the fee
+	// growth inside the range (Q128.128, wrapping) when the position's fees
+	// were last credited to TokensOwed.
+	FeeGrowthInside0LastX128 uint256.Int
+	FeeGrowthInside1LastX128 uint256.Int
+	// TokensOwed0 and TokensOwed1 are the amounts that Collect can pay out:
+	// credited fees and burned liquidity (uint128 each, wrapping as in the
+	// contract).
+	TokensOwed0 uint256.Int
+	TokensOwed1 uint256.Int
+}
+
+type positionKey struct {
+	owner                string
+	tickLower, tickUpper int32
+}
+
+// positionEntry is a position with its bounds' sqrt prices, kept so that
+// valuing every position at the current price needs no TickMath.
+type positionEntry struct {
+	Position
+	sqrtLower, sqrtUpper uint256.Int
+}
+
+// updatePosition returns pos after liquidityDelta (an int128) is applied and
+// the fees earned since the last update, at feeGrowthInside, are credited
+// (Position.update). Credited fees are liquidity·Δgrowth/2^128 rounded down
+// and cast to uint128. A zero delta ("poke") requires existing liquidity.
+func updatePosition(pos Position, liquidityDelta, feeGrowthInside0X128, feeGrowthInside1X128 *uint256.Int) (Position, error) {
+	var liquidityNext uint256.Int
+	if liquidityDelta.IsZero() {
+		if pos.Liquidity.IsZero() {
+			return pos, errNP
+		}
+		liquidityNext = pos.Liquidity
+	} else {
+		var err error
+		if liquidityNext, err = AddDelta(&pos.Liquidity, liquidityDelta); err != nil {
+			return pos, err
+		}
+	}
+	owed0 := feesEarned(&pos.Liquidity, feeGrowthInside0X128, &pos.FeeGrowthInside0LastX128)
+	owed1 := feesEarned(&pos.Liquidity, feeGrowthInside1X128, &pos.FeeGrowthInside1LastX128)
+
+	pos.Liquidity = liquidityNext
+	pos.FeeGrowthInside0LastX128 = *feeGrowthInside0X128
+	pos.FeeGrowthInside1LastX128 = *feeGrowthInside1X128
+	// Overflow is accepted as in the contract: owners must collect before
+	// 2^128 units accrue.
+	pos.TokensOwed0.Add(&pos.TokensOwed0, &owed0)
+	truncate128(&pos.TokensOwed0)
+	pos.TokensOwed1.Add(&pos.TokensOwed1, &owed1)
+	truncate128(&pos.TokensOwed1)
+	return pos, nil
+}
+
+// feesEarned returns uint128(liquidity·(inside−last)/2^128), the fees a
+// position of that liquidity earned since its checkpoint, rounded down.
+func feesEarned(liquidity, inside, last *uint256.Int) uint256.Int {
+	var growth uint256.Int
+	growth.Sub(inside, last)
+	// liquidity < 2^128 keeps the quotient below 2^256, so MulDiv cannot fail.
+	z, _ := MulDiv(&growth, liquidity, &q128)
+	truncate128(&z)
+	return z
+}

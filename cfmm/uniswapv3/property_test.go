@@ -1,0 +1,242 @@
+package uniswapv3
+
+import (
+	"fmt"
+	"math"
+	"math/big"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/holiman/uint256"
+)
+
+// randomPool returns a pool with a full-range position and several ranged
+// ones around the price, owned by a handful of owners.
+func randomPool(t testing.TB, rng *rand.Rand) *Pool {
+	t.Helper()
+	configs := []struct {
+		fee     uint32
+		spacing int32
+	}{{500, 10}, {3000, 60}, {10000, 200}, {100, 1}}
+	c := configs[rng.IntN(len(configs))]
+	p := newTestPool(t, c.fee, c.spacing, priceOne)
+	if _, _, err := p.MintFullRange("base", randAmount(rng, 1e15, 1e22)); err != nil {
+		t.Fatal(err)
+	}
+	for k := range 8 {
+		lower := (rng.Int32N(200) - 100) * c.spacing
+		upper := lower + (1+rng.Int32N(40))*c.spacing
+		if _, _, err := p.Mint(fmt.Sprint("lp", k%3), lower, upper, randAmount(rng, 1e12, 1e21)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return p
+}
+
+// randAmount returns a log-uniform amount in [lo, hi).
+func randAmount(rng *rand.Rand, lo, hi float64) *uint256.Int {
+	v, _ := big.NewFloat(lo * math.Pow(hi/lo, rng.Float64())).Int(nil)
+	var z uint256.Int
+	z.SetFromBig(v)
+	if z.IsZero() {
+		z.SetOne()
+	}
+	return &z
+}
+
+// TestQuoteEqualsSwap checks, along random trade sequences, that Quote and
+// QuoteWithLimit predict Swap and SwapWithLimit exactly (both exact input
+// and exact output) and never change the pool.
+func TestQuoteEqualsSwap(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	for range 6 {
+		p := randomPool(t, rng)
+		for step := range 150 {
+			i := rng.IntN(2)
+			amount := randAmount(rng, 1, 1e21)
+			snapshot := p.Clone().(*Pool)
+			if step%3 == 2 {
+				// Exact output through the protocol API.
+				var spec uint256.Int
+				spec.Neg(amount)
+				zeroForOne := i == 0
+				limit := minSqrtRatioPlusOne
+				if !zeroForOne {
+					limit = maxSqrtRatioMinusOne
+				}
+				q, qerr := p.QuoteWithLimit(zeroForOne, &spec, &limit)
+				if !sameState(p, snapshot) {
+					t.Fatal("QuoteWithLimit changed the pool")
+				}
+				r, err := p.SwapWithLimit(zeroForOne, &spec, &limit)
+				if q != r || reason(qerr) != reason(err) {
+					t.Fatalf("exact output %s: quote %+v, %v; swap %+v, %v", amount.Dec(), q, qerr, r, err)
+				}
+				continue
+			}
+			q, qerr := p.Quote(i, 1-i, amount)
+			if !sameState(p, snapshot) {
+				t.Fatal("Quote changed the pool")
+			}
+			tr, err := p.Swap(i, 1-i, amount)
+			if q != tr || reason(qerr) != reason(err) {
+				t.Fatalf("swap %d->%d of %s: quote %+v, %v; swap %+v, %v", i, 1-i, amount.Dec(), q, qerr, tr, err)
+			}
+		}
+	}
+}
+
+// TestCloneIndependent checks that a clone and its original share nothing.
+func TestCloneIndependent(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	p := randomPool(t, rng)
+	snapshot := p.Clone().(*Pool)
+	c := p.Clone().(*Pool)
+	if !sameState(c, p) {
+		t.Fatal("clone differs from the original")
+	}
+	mutate := func(q *Pool) {
+		for k := range 20 {
+			if _, err := q.Swap(k%2, 1-k%2, e18(3)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, _, err := q.Mint("new", -1200, 1200, e18(5)); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := q.Burn("base", MinUsableTick(q.tickSpacing), MaxUsableTick(q.tickSpacing), u(1000)); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := q.Collect("base", MinUsableTick(q.tickSpacing), MaxUsableTick(q.tickSpacing), &maxUint128, &maxUint128); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mutate(c)
+	if !sameState(p, snapshot) {
+		t.Fatal("mutating the clone changed the original")
+	}
+	cs := c.Clone().(*Pool)
+	mutate(p)
+	if !sameState(c, cs) {
+		t.Fatal("mutating the original changed the clone")
+	}
+}
+
+// TestLPHoldingsWithinBalances runs random mints, burns, collections and
+// swaps with the protocol fee on or off, and checks after each that the
+// LPs' holdings plus protocol fees never exceed the pool's balances, and
+// that LPHoldings is exactly what burning and collecting everything pays.
+func TestLPHoldingsWithinBalances(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	owners := []string{"lp0", "lp1", "lp2"}
+	for run := range 8 {
+		p := randomPool(t, rng)
+		if run%2 == 1 {
+			if err := p.SetFeeProtocol(uint8(4+rng.IntN(7)), uint8(4+rng.IntN(7))); err != nil {
+				t.Fatal(err)
+			}
+		}
+		type span struct{ lower, upper int32 }
+		var ranges []span
+		for key := range p.positions {
+			ranges = append(ranges, span{key.tickLower, key.tickUpper})
+		}
+		for step := range 200 {
+			owner := owners[rng.IntN(len(owners))]
+			r := ranges[rng.IntN(len(ranges))]
+			switch rng.IntN(6) {
+			case 0:
+				p.Mint(owner, r.lower, r.upper, randAmount(rng, 1, 1e20))
+			case 1:
+				pos := p.Position(owner, r.lower, r.upper)
+				if !pos.Liquidity.IsZero() {
+					var part uint256.Int
+					part.Div(&pos.Liquidity, u(uint64(1+rng.IntN(3))))
+					if _, _, err := p.Burn(owner, r.lower, r.upper, &part); err != nil {
+						t.Fatal(err)
+					}
+				}
+			case 2:
+				p.Collect(owner, r.lower, r.upper, randAmount(rng, 1, 1e20), randAmount(rng, 1, 1e20))
+			default:
+				i := rng.IntN(2)
+				p.Swap(i, 1-i, randAmount(rng, 1, 1e21))
+			}
+			checkHoldings(t, p, fmt.Sprintf("run %d step %d", run, step))
+		}
+	}
+}
+
+func checkHoldings(t *testing.T, p *Pool, where string) {
+	t.Helper()
+	hold := make([]uint256.Int, 2)
+	p.LPHoldings(hold)
+	b0, b1 := p.Balances()
+	pf0, pf1 := p.ProtocolFees()
+	var claim0, claim1 uint256.Int
+	claim0.Add(&hold[0], &pf0)
+	claim1.Add(&hold[1], &pf1)
+	if claim0.Gt(&b0) || claim1.Gt(&b1) {
+		t.Fatalf("%s: LP holdings %s, %s plus protocol fees exceed balances %s, %s", where, hold[0].Dec(), hold[1].Dec(), b0.Dec(), b1.Dec())
+	}
+	// Burning and collecting everything pays exactly the holdings.
+	c := p.Clone().(*Pool)
+	var paid0, paid1 uint256.Int
+	for key, e := range p.positions {
+		if !e.Liquidity.IsZero() {
+			if _, _, err := c.Burn(key.owner, key.tickLower, key.tickUpper, &e.Liquidity); err != nil {
+				t.Fatalf("%s: burn: %v", where, err)
+			}
+		}
+		a0, a1, err := c.Collect(key.owner, key.tickLower, key.tickUpper, &maxUint128, &maxUint128)
+		if err != nil {
+			t.Fatalf("%s: collect: %v", where, err)
+		}
+		paid0.Add(&paid0, &a0)
+		paid1.Add(&paid1, &a1)
+	}
+	if paid0 != hold[0] || paid1 != hold[1] {
+		t.Fatalf("%s: withdrawing everything paid %s, %s; LPHoldings %s, %s", where, paid0.Dec(), paid1.Dec(), hold[0].Dec(), hold[1].Dec())
+	}
+	if l := c.Liquidity(); !l.IsZero() || len(c.ticks) != 0 {
+		t.Fatalf("%s: liquidity %s and %d ticks left after withdrawing everything", where, l.Dec(), len(c.ticks))
+	}
+}
+
+// TestRoundTripNoProfit sells an amount of one token and sells the proceeds
+// back: the trader never ends with more than it started with.
+func TestRoundTripNoProfit(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 14))
+	checked := 0
+	for range 10 {
+		p := randomPool(t, rng)
+		for range 100 {
+			i := rng.IntN(2)
+			amount := randAmount(rng, 1, 1e22)
+			there, err := p.Swap(i, 1-i, amount)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if there.Out.IsZero() {
+				continue
+			}
+			back, err := p.Swap(1-i, i, &there.Out)
+			if err != nil {
+				if reason(err) == "SPL" {
+					continue // the first leg left the price at the limit
+				}
+				t.Fatal(err)
+			}
+			if back.Out.Gt(&there.In) {
+				t.Fatalf("round trip of %s token%d returned %s", there.In.Dec(), i, back.Out.Dec())
+			}
+			if back.In.Gt(&there.Out) {
+				t.Fatalf("second leg took %s, more than the %s received", back.In.Dec(), there.Out.Dec())
+			}
+			checked++
+		}
+	}
+	if checked < 900 {
+		t.Errorf("only %d of 1000 round trips completed", checked)
+	}
+}

@@ -1,0 +1,241 @@
+package uniswapv3
+
+import "github.com/holiman/uint256"
+
+// SwapResult is the outcome of a swap.
+type SwapResult struct {
+	// Amount0 and Amount1 are the changes of the pool's balances (int256,
+	// two's complement): positive for what the swapper pays in, negative for
+	// what the pool pays out.
+	Amount0 uint256.Int
+	Amount1 uint256.Int
+	// SqrtPriceX96, Tick and Liquidity are the pool's price, tick and active
+	// liquidity after the swap.
+	SqrtPriceX96 uint256.Int
+	Tick         int32
+	Liquidity    uint256.Int
+	// Fee is the total swap fee, in the input token, including the
+	// protocol's share.
+	Fee uint256.Int
+	// ProtocolFee is the protocol's share of Fee.
+	ProtocolFee uint256.Int
+}
+
+// crossing records a tick crossed by a swap and the input token's global fee
+// growth at that moment, so that the tick's outside growth can be flipped
+// once the swap is known to succeed.
+type crossing struct {
+	tick      int32
+	feeGrowth uint256.Int
+}
+
+// SwapWithLimit swaps token0 for token1 (zeroForOne) or the reverse
+// (UniswapV3Pool.swap). amountSpecified is an int256 in two's complement:
+// positive for an exact input of that much of the input token, negative for
+// an exact output of its magnitude of the output token. The swap stops early
+// if the price reaches sqrtPriceLimitX96 (Q64.96), which must lie strictly
+// between the current price and the extreme in the swap's direction.
+//
+// The swap walks the price from range to range, one initialized tick or
+// bitmap word at a time (ComputeSwapStep in each). Each step's fee, less the
+// protocol's share, is added to the global fee growth as
+// fee·2^128/liquidity rounded down; each initialized tick crossed has its
+// outside fee growth flipped (global − outside) and its net liquidity added
+// (moving up) or subtracted (moving down).
+//
+// The swapper pays exactly the positive amount, and the pool's balances
+// change by Amount0 and Amount1. Reverts: "AS" (zero amount), "LOK"
+// (uninitialized), "SPL" (bad limit), and the math reverts of the steps.
+func (p *Pool) SwapWithLimit(zeroForOne bool, amountSpecified, sqrtPriceLimitX96 *uint256.Int) (SwapResult, error) {
+	var r SwapResult
+	err := p.swap(zeroForOne, amountSpecified, sqrtPriceLimitX96, true, &r)
+	return r, err
+}
+
+// QuoteWithLimit returns what SwapWithLimit would return, leaving the pool
+// unchanged.
+func (p *Pool) QuoteWithLimit(zeroForOne bool, amountSpecified, sqrtPriceLimitX96 *uint256.Int) (SwapResult, error) {
+	var r SwapResult
+	err := p.swap(zeroForOne, amountSpecified, sqrtPriceLimitX96, false, &r)
+	return r, err
+}
+
+// swap runs the swap loop. Without commit it only reads the pool; with
+// commit it writes the result once the loop has finished without a revert.
+// The two modes compute identical results: a swap never revisits a tick, so
+// deferring the tick writes changes nothing the loop reads.
+func (p *Pool) swap(zeroForOne bool, amountSpecified, limit *uint256.Int, commit bool, r *SwapResult) error {
+	if amountSpecified.IsZero() {
+		return errAS
+	}
+	if !p.initialized() {
+		return errLOK
+	}
+	if zeroForOne {
+		if !limit.Lt(&p.sqrtPriceX96) || !limit.Gt(&minSqrtRatio) {
+			return errSPL
+		}
+	} else if !limit.Gt(&p.sqrtPriceX96) || !limit.Lt(&maxSqrtRatio) {
+		return errSPL
+	}
+
+	feeProtocol := uint64(p.feeProtocol % 16)
+	feeGrowth := p.feeGrowthGlobal0X128
+	if !zeroForOne {
+		feeProtocol = uint64(p.feeProtocol >> 4)
+		feeGrowth = p.feeGrowthGlobal1X128
+	}
+	exactInput := amountSpecified.Sign() > 0
+	remaining := *amountSpecified
+	var calculated, protocolFee, feeTotal uint256.Int
+	price, tick, liquidity := p.sqrtPriceX96, p.tick, p.liquidity
+	if commit {
+		p.crossed = p.crossed[:0]
+	}
+
+	for !remaining.IsZero() && price != *limit {
+		start := price
+		tickNext, initialized := p.bitmap.next(tick, zeroForOne)
+		// The bitmap knows nothing of the tick bounds.
+		if tickNext < MinTick {
+			tickNext = MinTick
+		} else if tickNext > MaxTick {
+			tickNext = MaxTick
+		}
+		sqrtNext, err := SqrtRatioAtTick(tickNext)
+		if err != nil {
+			return err
+		}
+		target := &sqrtNext
+		if (zeroForOne && sqrtNext.Lt(limit)) || (!zeroForOne && sqrtNext.Gt(limit)) {
+			target = limit
+		}
+		step, err := ComputeSwapStep(&price, target, &liquidity, &remaining, p.fee)
+		if err != nil {
+			return err
+		}
+		price = step.SqrtRatioNextX96
+
+		var inWithFee uint256.Int
+		inWithFee.Add(&step.AmountIn, &step.FeeAmount) // unchecked in the contract
+		if !isInt256(&inWithFee) || !isInt256(&step.AmountOut) {
+			return errSafeCast
+		}
+		if exactInput {
+			remaining.Sub(&remaining, &inWithFee)
+			if !subSigned(&calculated, &calculated, &step.AmountOut) {
+				return errLowGasSafeMath
+			}
+		} else {
+			remaining.Add(&remaining, &step.AmountOut)
+			if !addSigned(&calculated, &calculated, &inWithFee) {
+				return errLowGasSafeMath
+			}
+		}
+		feeTotal.Add(&feeTotal, &step.FeeAmount)
+
+		fee := step.FeeAmount
+		if feeProtocol > 0 {
+			var delta uint256.Int
+			delta.Div(&fee, &uint256.Int{feeProtocol, 0, 0, 0})
+			fee.Sub(&fee, &delta)
+			truncate128(&delta)
+			protocolFee.Add(&protocolFee, &delta)
+			truncate128(&protocolFee)
+		}
+		if !liquidity.IsZero() {
+			growth, err := MulDiv(&fee, &q128, &liquidity)
+			if err != nil {
+				return err
+			}
+			feeGrowth.Add(&feeGrowth, &growth) // wraps, as in the contract
+		}
+
+		if price == sqrtNext {
+			if initialized {
+				net := p.ticks[tickNext].LiquidityNet
+				if commit {
+					p.crossed = append(p.crossed, crossing{tickNext, feeGrowth})
+				}
+				// Moving down, a tick's net liquidity is removed.
+				if zeroForOne {
+					net.Neg(&net)
+				}
+				if liquidity, err = AddDelta(&liquidity, &net); err != nil {
+					return err
+				}
+			}
+			if zeroForOne {
+				tick = tickNext - 1
+			} else {
+				tick = tickNext
+			}
+		} else if price != start {
+			// Recompute unless the price has not moved, which would leave a
+			// tick just crossed downwards where the crossing put it.
+			if tick, err = TickAtSqrtRatio(&price); err != nil {
+				return err
+			}
+		}
+	}
+
+	var used uint256.Int
+	used.Sub(amountSpecified, &remaining)
+	if zeroForOne == exactInput {
+		r.Amount0, r.Amount1 = used, calculated
+	} else {
+		r.Amount0, r.Amount1 = calculated, used
+	}
+	// The pool pays out before it is paid; a transfer beyond its balance fails.
+	if zeroForOne {
+		if payoutExceeds(&r.Amount1, &p.balance1) {
+			return errTF
+		}
+	} else if payoutExceeds(&r.Amount0, &p.balance0) {
+		return errTF
+	}
+	r.SqrtPriceX96, r.Tick, r.Liquidity = price, tick, liquidity
+	r.Fee, r.ProtocolFee = feeTotal, protocolFee
+	if !commit {
+		return nil
+	}
+
+	for i := range p.crossed {
+		c := &p.crossed[i]
+		t := p.ticks[c.tick]
+		// The other token's global growth does not change during the swap.
+		if zeroForOne {
+			t.FeeGrowthOutside0X128.Sub(&c.feeGrowth, &t.FeeGrowthOutside0X128)
+			t.FeeGrowthOutside1X128.Sub(&p.feeGrowthGlobal1X128, &t.FeeGrowthOutside1X128)
+		} else {
+			t.FeeGrowthOutside0X128.Sub(&p.feeGrowthGlobal0X128, &t.FeeGrowthOutside0X128)
+			t.FeeGrowthOutside1X128.Sub(&c.feeGrowth, &t.FeeGrowthOutside1X128)
+		}
+		p.ticks[c.tick] = t
+	}
+	p.sqrtPriceX96, p.tick, p.liquidity = price, tick, liquidity
+	if zeroForOne {
+		p.feeGrowthGlobal0X128 = feeGrowth
+		p.protocolFees0.Add(&p.protocolFees0, &protocolFee)
+		truncate128(&p.protocolFees0)
+	} else {
+		p.feeGrowthGlobal1X128 = feeGrowth
+		p.protocolFees1.Add(&p.protocolFees1, &protocolFee)
+		truncate128(&p.protocolFees1)
+	}
+	// Adding the two's-complement deltas moves each balance up or down.
+	p.balance0.Add(&p.balance0, &r.Amount0)
+	p.balance1.Add(&p.balance1, &r.Amount1)
+	return nil
+}
+
+// payoutExceeds reports whether the signed amount is a payout larger than
+// balance.
+func payoutExceeds(amount, balance *uint256.Int) bool {
+	if amount.Sign() >= 0 {
+		return false
+	}
+	var out uint256.Int
+	out.Neg(amount)
+	return out.Gt(balance)
+}
