@@ -6,6 +6,7 @@ import (
 
 	"github.com/cascade-risk/cascade/cfmm"
 	"github.com/cascade-risk/cascade/cfmm/uniswapv2"
+	"github.com/cascade-risk/cascade/cfmm/uniswapv3"
 	"github.com/cascade-risk/cascade/metric"
 	"github.com/holiman/uint256"
 )
@@ -14,7 +15,8 @@ import (
 // trade is profitable after fees and gas: the proof of work that keeps pool
 // prices right.
 //
-// For a constant-product pair it uses the closed-form optimum. Selling a of
+// For a constant-product pair it uses the closed-form optimum; for a
+// concentrated-liquidity pool it swaps to the fee-adjusted external price. Selling a of
 // token i (reserve x, raw price p_i) for token j (reserve y, price p_j) with
 // fee f, γ = 1−f, pays out γay/(x+γa); profit γay/(x+γa)·p_j − a·p_i is
 // maximal at
@@ -22,7 +24,7 @@ import (
 //	a* = (√(γ·x·y·p_j/p_i) − x) / γ.
 //
 // For other pools it maximizes the exact quoted profit numerically (golden-
-// section search on log a; the profit is concave in a for every CFMM here).
+// method on ln a; the profit is concave in a for every CFMM here).
 // Either way the trade executes with the pool's integer math, and only if
 // the exact proceeds beat the cost at external prices plus Gas.
 type Arbitrageur struct {
@@ -36,6 +38,7 @@ type Arbitrageur struct {
 
 	profit, gross, gas float64
 	trades             int
+	holdings           []uint256.Int // scratch for numericOptimum
 }
 
 // Reset implements Agent.
@@ -61,8 +64,12 @@ func (a *Arbitrageur) Observe(m *Market, dst []float64) {
 func (a *Arbitrageur) Act(m *Market) {
 	for _, vi := range a.Venues {
 		v := m.Venues[vi]
-		if pair, ok := v.Pool.(*uniswapv2.Pair); ok {
-			a.tradePair(m, v, pair)
+		switch pool := v.Pool.(type) {
+		case *uniswapv2.Pair:
+			a.tradePair(m, v, pool)
+			continue
+		case *uniswapv3.Pool:
+			a.tradeConcentrated(m, v, pool)
 			continue
 		}
 		for range max(1, a.MaxTradesPerStep) {
@@ -104,7 +111,7 @@ func (a *Arbitrageur) tradePair(m *Market, v *Venue, pair *uniswapv2.Pair) {
 		}
 	}
 	g := 1 - float64(pair.FeeBps())/uniswapv2.FeeDenominator
-	amount := fromFloat((math.Sqrt(g*x*y*pj/pi) - x) / g)
+	amount := cfmm.Amount((math.Sqrt(g*x*y*pj/pi) - x) / g)
 	if amount.IsZero() {
 		return
 	}
@@ -121,6 +128,62 @@ func (a *Arbitrageur) tradePair(m *Market, v *Venue, pair *uniswapv2.Pair) {
 	a.settle(m, v, i, j, &t, prev)
 }
 
+// maxInt256 is the exact-input amount that lets a swap run to its price
+// limit.
+var maxInt256 = new(uint256.Int).Rsh(new(uint256.Int).SetAllOne(), 1)
+
+// tradeConcentrated arbitrages a Uniswap v3 pool by swapping until the
+// marginal price net of the fee meets the external price: selling token 0
+// while P·(1−f) > E pushes the pool price down to E/(1−f), selling token 1
+// while P/(1−f) < E pushes it up to E·(1−f), where P is the pool price and E
+// the external price of token 0 in token 1 (raw units). The swap is quoted
+// first and executed only if it beats gas.
+func (a *Arbitrageur) tradeConcentrated(m *Market, v *Venue, pool *uniswapv3.Pool) {
+	p0, p1 := m.RawPrice(v.Assets[0]), m.RawPrice(v.Assets[1])
+	P, E := pool.SpotPrice(0, 1), p0/p1
+	f := float64(pool.Fee()) / 1e6
+	var zeroForOne bool
+	var target float64
+	switch {
+	case P*(1-f) > E:
+		zeroForOne, target = true, E/(1-f)
+	case P < E*(1-f):
+		zeroForOne, target = false, E*(1-f)
+	default:
+		return
+	}
+	limit := cfmm.Amount(math.Sqrt(target) * 0x1p96)
+	lo, hi := uniswapv3.MinSqrtRatio(), uniswapv3.MaxSqrtRatio()
+	lo.AddUint64(&lo, 1)
+	hi.SubUint64(&hi, 1)
+	if limit.Lt(&lo) {
+		limit = lo
+	}
+	if limit.Gt(&hi) {
+		limit = hi
+	}
+	q, err := pool.QuoteWithLimit(zeroForOne, maxInt256, &limit)
+	if err != nil {
+		return
+	}
+	i, j := 1, 0
+	in, out := q.Amount1, q.Amount0
+	if zeroForOne {
+		i, j, in, out = 0, 1, q.Amount0, q.Amount1
+	}
+	out.Neg(&out)
+	pi, pj := m.RawPrice(v.Assets[i]), m.RawPrice(v.Assets[j])
+	if out.Float64()*pj-in.Float64()*pi <= a.Gas {
+		return
+	}
+	valueBefore := v.Value(m, m.PrevPrices)
+	if _, err := pool.SwapWithLimit(zeroForOne, maxInt256, &limit); err != nil {
+		return
+	}
+	t := cfmm.Trade{In: in, Out: out, Fee: q.Fee, FeeToken: i}
+	a.settle(m, v, i, j, &t, valueBefore)
+}
+
 // tradeOnce makes the single most profitable trade on v, if any.
 func (a *Arbitrageur) tradeOnce(m *Market, v *Venue) bool {
 	best, bi, bj := cfmm.Trade{}, -1, -1
@@ -132,11 +195,15 @@ func (a *Arbitrageur) tradeOnce(m *Market, v *Venue) bool {
 				continue
 			}
 			pi, pj := m.RawPrice(v.Assets[i]), m.RawPrice(v.Assets[j])
-			// Selling i only pays if the pool values i above the market.
-			if v.Pool.SpotPrice(i, j)*pj <= pi {
+			// Selling i only pays if the pool, net of its fee, values i
+			// above the market.
+			if v.Pool.SpotPrice(i, j)*(1-v.Pool.FeeRate())*pj <= pi {
 				continue
 			}
-			amount := numericOptimum(v.Pool, i, j, pi, pj)
+			if len(a.holdings) != n {
+				a.holdings = make([]uint256.Int, n)
+			}
+			amount := numericOptimum(v.Pool, i, j, pi, pj, a.holdings)
 			if amount.IsZero() {
 				continue
 			}
@@ -161,43 +228,106 @@ func (a *Arbitrageur) tradeOnce(m *Market, v *Venue) bool {
 	return true
 }
 
-// numericOptimum maximizes Quote(a).Out·pj − a·pi over a by golden-section
-// search on ln a, between 1e-12 and 10 times the pool's holdings of i.
-func numericOptimum(pool cfmm.Pool, i, j int, pi, pj float64) uint256.Int {
-	h := make([]uint256.Int, pool.NumTokens())
+// numericOptimum maximizes the exact quoted profit
+//
+//	π(a) = Quote(a).Out·pj − a·pi
+//
+// over ln a in [ln(1e-12·H), ln(10·H)], H the pool's holdings of token i,
+// by Brent's method (golden-section steps safeguarding parabolic
+// interpolation), to a relative precision of 1e-7 in a. π is concave in a
+// for the CFMMs here, so it is unimodal in ln a. It returns zero when no
+// amount is profitable.
+func numericOptimum(pool cfmm.Pool, i, j int, pi, pj float64, h []uint256.Int) uint256.Int {
 	pool.LPHoldings(h)
 	scale := h[i].Float64()
 	if scale < 1 {
-		scale = 1e18
+		return uint256.Int{}
 	}
-	profit := func(lnA float64) float64 {
-		amt := fromFloat(math.Exp(lnA))
+	loss := func(lnA float64) float64 {
+		amt := cfmm.Amount(math.Exp(lnA))
 		if amt.IsZero() {
 			return 0
 		}
 		t, err := pool.Quote(i, j, &amt)
 		if err != nil {
-			return math.Inf(-1)
+			return math.Inf(1)
 		}
-		return t.Out.Float64()*pj - t.In.Float64()*pi
+		return -(t.Out.Float64()*pj - t.In.Float64()*pi)
 	}
-	const invPhi = 0.6180339887498949
-	lo, hi := math.Log(scale*1e-12), math.Log(scale*10)
-	c, d := hi-invPhi*(hi-lo), lo+invPhi*(hi-lo)
-	fc, fd := profit(c), profit(d)
-	for hi-lo > 1e-9 {
-		if fc >= fd {
-			hi, d, fd = d, c, fc
-			c = hi - invPhi*(hi-lo)
-			fc = profit(c)
-		} else {
-			lo, c, fc = c, d, fd
-			d = lo + invPhi*(hi-lo)
-			fd = profit(d)
-		}
-	}
-	if math.Max(fc, fd) <= 0 {
+	x, fx := brentMin(loss, math.Log(scale*1e-12), math.Log(scale*10), 1e-7)
+	if fx >= 0 {
 		return uint256.Int{}
 	}
-	return fromFloat(math.Exp((lo + hi) / 2))
+	return cfmm.Amount(math.Exp(x))
+}
+
+// brentMin finds a local minimum of f on [a, b] to absolute tolerance tol in
+// x, by Brent's method (Algorithm "localmin", Brent 1973, ch. 5).
+func brentMin(f func(float64) float64, a, b, tol float64) (float64, float64) {
+	const c = 0.3819660112501051 // (3 − √5)/2
+	x := a + c*(b-a)
+	w, v := x, x
+	fx := f(x)
+	fw, fv := fx, fx
+	var d, e float64
+	for range 100 {
+		m := (a + b) / 2
+		if math.Abs(x-m) <= 2*tol-(b-a)/2 {
+			break
+		}
+		golden := true
+		if math.Abs(e) > tol {
+			// Fit a parabola through x, w, v.
+			r := (x - w) * (fx - fv)
+			q := (x - v) * (fx - fw)
+			p := (x-v)*q - (x-w)*r
+			q = 2 * (q - r)
+			if q > 0 {
+				p = -p
+			} else {
+				q = -q
+			}
+			if math.Abs(p) < math.Abs(q*e/2) && p > q*(a-x) && p < q*(b-x) {
+				e, d = d, p/q
+				golden = false
+				if u := x + d; u-a < 2*tol || b-u < 2*tol {
+					d = math.Copysign(tol, m-x)
+				}
+			}
+		}
+		if golden {
+			if x < m {
+				e = b - x
+			} else {
+				e = a - x
+			}
+			d = c * e
+		}
+		u := x + d
+		if math.Abs(d) < tol {
+			u = x + math.Copysign(tol, d)
+		}
+		fu := f(u)
+		if fu <= fx {
+			if u < x {
+				b = x
+			} else {
+				a = x
+			}
+			v, fv, w, fw, x, fx = w, fw, x, fx, u, fu
+			continue
+		}
+		if u < x {
+			a = u
+		} else {
+			b = u
+		}
+		switch {
+		case fu <= fw || w == x:
+			v, fv, w, fw = w, fw, u, fu
+		case fu <= fv || v == x || v == w:
+			v, fv = u, fu
+		}
+	}
+	return x, fx
 }

@@ -9,7 +9,6 @@
 package agent
 
 import (
-	"math"
 	"math/rand/v2"
 
 	"github.com/cascade-risk/cascade/cfmm"
@@ -101,7 +100,6 @@ func (v *Venue) Metrics() []metric.Def {
 		{Name: "fees", Unit: "numeraire", Doc: "swap fees earned by the pool", Worse: metric.LowerIsWorse},
 		{Name: "lvr", Unit: "numeraire", Doc: "loss-versus-rebalancing: arbitrage profit at external prices before fees and gas", Worse: metric.HigherIsWorse},
 		{Name: "lvr_rate", Unit: "fraction/step", Doc: "mean LVR per step as a fraction of pool value at the previous step's prices", Worse: metric.HigherIsWorse},
-		{Name: "value", Unit: "numeraire", Doc: "liquidity providers' holdings at external prices", Worse: metric.LowerIsWorse},
 	}
 }
 
@@ -109,7 +107,6 @@ func (v *Venue) Metrics() []metric.Def {
 func (v *Venue) Observe(m *Market, dst []float64) {
 	dst[0], dst[1], dst[2] = v.Volume, v.Fees, v.LVR
 	dst[3] = v.LVRRate / float64(max(1, m.Step))
-	dst[4] = v.Value(m, m.Prices)
 }
 
 // Agent is a behaviour that acts once per step.
@@ -122,24 +119,4 @@ type Agent interface {
 	Metrics() []metric.Def
 	// Observe writes the agent's metrics, in the order of Metrics.
 	Observe(m *Market, dst []float64)
-}
-
-// fromFloat returns floor(f) as a uint256 for f ≥ 0 (0 for NaN or f < 1).
-func fromFloat(f float64) uint256.Int {
-	var z uint256.Int
-	if !(f >= 1) {
-		return z
-	}
-	if f < 1<<63 {
-		z.SetUint64(uint64(f))
-		return z
-	}
-	if f >= 0x1p255 {
-		z.SetAllOne()
-		return z
-	}
-	frac, exp := math.Frexp(f) // f = frac·2^exp, frac in [0.5, 1)
-	z.SetUint64(uint64(frac * (1 << 53)))
-	z.Lsh(&z, uint(exp-53))
-	return z
 }

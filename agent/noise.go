@@ -1,6 +1,7 @@
 package agent
 
 import (
+	"github.com/cascade-risk/cascade/cfmm"
 	"math"
 	"math/rand/v2"
 
@@ -56,7 +57,7 @@ func (t *NoiseTrader) Act(m *Market) {
 		i := t.rng.IntN(n)
 		j := (i + 1 + t.rng.IntN(n-1)) % n
 		size := t.Median * math.Exp(t.Dispersion*t.rng.NormFloat64())
-		amount := fromFloat(size / m.RawPrice(v.Assets[i]))
+		amount := cfmm.Amount(size / m.RawPrice(v.Assets[i]))
 		if amount.IsZero() {
 			continue
 		}

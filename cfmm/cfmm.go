@@ -15,6 +15,7 @@ package cfmm
 
 import (
 	"errors"
+	"math"
 
 	"github.com/holiman/uint256"
 )
@@ -38,6 +39,9 @@ type Pool interface {
 	// collected, and excluding liquidity locked forever or owed to the
 	// protocol.
 	LPHoldings(dst []uint256.Int)
+	// FeeRate returns the swap fee as a fraction of the trade (0.003 for
+	// 0.3%); agents use it to skip trades that cannot pay.
+	FeeRate() float64
 	// Clone returns an independent deep copy, so a pool built once from a
 	// scenario can start every run from the same state.
 	Clone() Pool
@@ -67,4 +71,23 @@ func (r *Revert) Error() string { return "reverted: " + r.Reason }
 func IsRevert(err error) bool {
 	var r *Revert
 	return errors.As(err, &r)
+}
+
+// Amount converts an amount an agent decided in floating point to raw
+// units: floor(f) for f ≥ 1, zero for smaller values and NaN, and saturating
+// at 2^256 − 1.
+func Amount(f float64) uint256.Int {
+	var z uint256.Int
+	switch {
+	case !(f >= 1):
+	case f < 1<<63:
+		z.SetUint64(uint64(f))
+	case f >= 0x1p256:
+		z.SetAllOne()
+	default:
+		frac, exp := math.Frexp(f) // f = frac·2^exp, frac in [0.5, 1), exp > 63
+		z.SetUint64(uint64(frac * (1 << 53)))
+		z.Lsh(&z, uint(exp-53))
+	}
+	return z
 }

@@ -13,11 +13,13 @@ import (
 // quantiles, and the mean of the worst 1% of runs (CVaR 99%, the tail being
 // the metric's bad end).
 func (r *Result) WriteSummary(w io.Writer) error {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	for c, cell := range r.Report() {
 		if len(r.Cells) > 1 {
-			fmt.Fprintf(tw, "\ncell %d: %s\t\n", c, r.Cells[c].describeParams())
+			if _, err := fmt.Fprintf(w, "\ncell %d: %s\n", c, r.Cells[c].describeParams()); err != nil {
+				return err
+			}
 		}
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 		fmt.Fprintln(tw, "metric\tmean\t±95%\tsd\tp1\tp5\tp50\tp95\tp99\tp99.9\tCVaR99\t")
 		for _, m := range cell.Metrics {
 			row := []string{m.Name, num(float64(m.Mean.Value)), num((float64(m.Mean.Hi) - float64(m.Mean.Lo)) / 2), num(float64(m.StdDev))}
@@ -33,8 +35,11 @@ func (r *Result) WriteSummary(w io.Writer) error {
 			row = append(row, num(cvar))
 			fmt.Fprintln(tw, strings.Join(row, "\t")+"\t")
 		}
+		if err := tw.Flush(); err != nil {
+			return err
+		}
 	}
-	return tw.Flush()
+	return nil
 }
 
 func (c *Cell) describeParams() string {

@@ -355,7 +355,7 @@ func (b *builder) loadHistory(c scenario.Entry[scenario.Component], p historyPar
 
 // --- mechanisms ----------------------------------------------------------------
 
-var mechanismTypes = []string{"uniswap_v2"}
+var mechanismTypes = []string{"uniswap_v2", "uniswap_v3", "stableswap", "weighted"}
 
 func (b *builder) tokens(c scenario.Entry[scenario.Component], names []string, want int) ([]int, bool) {
 	if want > 0 && len(names) != want || len(names) < 2 {
@@ -440,6 +440,21 @@ func (b *builder) mechanism(c scenario.Entry[scenario.Component]) (venueSpec, bo
 			return spec, false
 		}
 		spec.assets, pool = assets, pair
+	case "uniswap_v3":
+		var ok bool
+		if pool, spec.assets, ok = b.uniswapV3(c); !ok {
+			return spec, false
+		}
+	case "stableswap":
+		var ok bool
+		if pool, spec.assets, ok = b.stableSwap(c); !ok {
+			return spec, false
+		}
+	case "weighted":
+		var ok bool
+		if pool, spec.assets, ok = b.weightedPool(c); !ok {
+			return spec, false
+		}
 	default:
 		b.unknownType(c, "mechanism", mechanismTypes)
 		return spec, false

@@ -57,10 +57,11 @@ type agentSpec struct {
 }
 
 type cell struct {
-	sc       *scenario.Scenario
-	assets   []string
-	unit     []float64
-	decimals []int
+	sc        *scenario.Scenario
+	numeraire int
+	assets    []string
+	unit      []float64
+	decimals  []int
 	// price0 are starting prices, for assets no process drives.
 	price0 []float64
 	procs  []procSpec
@@ -137,6 +138,7 @@ func compileCell(f *scenario.File, sc *scenario.Cell, errs *scenario.Errs) *cell
 		switch {
 		case a.Name == s.Numeraire:
 			p = 1
+			c.numeraire = len(c.assets) - 1
 			if a.Value.Price != nil && a.Value.Price.Float64() != 1 {
 				errs.At(a.Node.Get("price"), a.Path+".price", "the numeraire's price is 1 by definition")
 			}
@@ -194,6 +196,9 @@ func compileCell(f *scenario.File, sc *scenario.Cell, errs *scenario.Errs) *cell
 func (c *cell) metricList() []Metric {
 	var out []Metric
 	for _, a := range c.assets {
+		if a == c.sc.Numeraire {
+			continue
+		}
 		out = append(out, Metric{Def: metric.Def{Name: "price", Unit: "numeraire", Doc: "external price of " + a, Worse: metric.LowerIsWorse}, FullName: a + ".price"})
 	}
 	for _, v := range c.venues {
@@ -377,7 +382,13 @@ func (s *sim) Run(job engine.Job, out *engine.Outcome) error {
 
 func (s *sim) observe() {
 	m := &s.market
-	o := copy(s.obs, m.Prices)
+	o := 0
+	for a, p := range m.Prices {
+		if a != s.c.numeraire {
+			s.obs[o] = p
+			o++
+		}
+	}
 	for k, v := range s.venues {
 		v.Observe(m, s.obs[o:])
 		o += s.widths[k]

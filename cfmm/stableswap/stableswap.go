@@ -129,6 +129,31 @@ type Pool struct {
 	initialA, futureA         uint64 // A·APrecision
 	initialATime, futureATime uint64
 	now                       uint64
+
+	// dMemo remembers the invariant of the last normalized balances and A
+	// an exchange saw. Quotes at one pool state (an arbitrageur's search
+	// makes dozens) then solve only for y; the integers are unchanged.
+	dMemo struct {
+		valid bool
+		amp   uint64
+		xp    [MaxCoins]uint256.Int
+		d     uint256.Int
+	}
+}
+
+// invariant returns GetD(xp, amp), reusing the last result when the
+// normalized balances and amplification are the same.
+func (p *Pool) invariant(xp *[MaxCoins]uint256.Int, amp uint64) (uint256.Int, error) {
+	m := &p.dMemo
+	if m.valid && m.amp == amp && m.xp == *xp {
+		return m.d, nil
+	}
+	d, err := GetD(xp[:p.n], amp)
+	if err != nil {
+		return d, err
+	}
+	m.valid, m.amp, m.xp, m.d = true, amp, *xp, d
+	return d, nil
 }
 
 var _ cfmm.Pool = (*Pool)(nil)
@@ -374,7 +399,15 @@ func (p *Pool) exchange(i, j int, dx *uint256.Int) (dy, fee, adminFee uint256.In
 	if a.err != nil {
 		return dy, fee, adminFee, a.err
 	}
-	y, err := GetY(i, j, &x, xp[:p.n], p.APrecise())
+	if i == j {
+		return dy, fee, adminFee, errSameCoin
+	}
+	amp := p.APrecise()
+	d, err := p.invariant(&xp, amp)
+	if err != nil {
+		return dy, fee, adminFee, err
+	}
+	y, err := solveY(i, j, &x, xp[:p.n], &d, amp)
 	if err != nil {
 		return dy, fee, adminFee, err
 	}
@@ -875,3 +908,6 @@ func (p *Pool) RemoveLiquidityOneCoin(tokenAmount *uint256.Int, i int, minAmount
 	p.commit(&bal, &admin, &supply)
 	return dy, nil
 }
+
+// FeeRate returns the swap fee as a fraction of the output, fee/1e10.
+func (p *Pool) FeeRate() float64 { return float64(p.fee) / FeeDenominator }

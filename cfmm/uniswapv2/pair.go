@@ -313,8 +313,14 @@ func (p *Pair) Quote(i, j int, amountIn *uint256.Int) (cfmm.Trade, error) {
 		return t, revert("INSUFFICIENT_OUTPUT_AMOUNT")
 	}
 	t.In, t.Out, t.FeeToken = *amountIn, out, i
-	t.Fee.Mul(amountIn, uint256.NewInt(p.feeBps))
-	t.Fee.Div(&t.Fee, feeDen)
+	// The pair keeps its fee implicitly in the reserves; Fee reports
+	// floor(amountIn·fee/D) for accounting.
+	if amountIn.IsUint64() && amountIn.Uint64() < 1<<50 {
+		t.Fee.SetUint64(amountIn.Uint64() * p.feeBps / FeeDenominator)
+	} else {
+		t.Fee.Mul(amountIn, uint256.NewInt(p.feeBps))
+		t.Fee.Div(&t.Fee, feeDen)
+	}
 	return t, nil
 }
 
@@ -356,6 +362,9 @@ func (p *Pair) LPHoldings(dst []uint256.Int) {
 		dst[k].MulDivOverflow(&p.reserve[k], &owned, &total)
 	}
 }
+
+// FeeRate returns the swap fee as a fraction of the input.
+func (p *Pair) FeeRate() float64 { return float64(p.feeBps) / FeeDenominator }
 
 // Clone returns an independent copy of the pair.
 func (p *Pair) Clone() cfmm.Pool {

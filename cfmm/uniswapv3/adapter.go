@@ -142,3 +142,6 @@ func (p *Pool) Clone() cfmm.Pool {
 	c.crossed = nil
 	return &c
 }
+
+// FeeRate returns the swap fee as a fraction of the input, fee/1e6.
+func (p *Pool) FeeRate() float64 { return float64(p.Fee()) / 1e6 }

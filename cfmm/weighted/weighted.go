@@ -377,3 +377,6 @@ func (p *Pool) Quote(i, j int, amountIn *uint256.Int) (cfmm.Trade, error) {
 func (p *Pool) Swap(i, j int, amountIn *uint256.Int) (cfmm.Trade, error) {
 	return p.SwapGivenIn(i, j, amountIn, nil)
 }
+
+// FeeRate returns the swap fee as a fraction of the input, swapFee/1e18.
+func (p *Pool) FeeRate() float64 { return p.swapFee.Float64() / 1e18 }
