@@ -80,11 +80,11 @@ func (a *Arbitrageur) Act(m *Market) {
 	}
 }
 
-// settle books an executed trade of token i for j: profit at external
-// prices, LVR (profit before fees and gas) and LVR relative to valueBefore.
-func (a *Arbitrageur) settle(m *Market, v *Venue, i, j int, t *cfmm.Trade, valueBefore float64) {
+// settle books an executed trade of token i for j whose proceeds at
+// external prices are net: profit, LVR (profit before fees and gas) and LVR
+// relative to valueBefore.
+func (a *Arbitrageur) settle(m *Market, v *Venue, i int, t *cfmm.Trade, net, valueBefore float64) {
 	v.Record(m, i, t)
-	net := t.Out.Float64()*m.RawPrice(v.Assets[j]) - t.In.Float64()*m.RawPrice(v.Assets[i])
 	gross := net + t.Fee.Float64()*m.RawPrice(v.Assets[t.FeeToken])
 	a.profit += net - a.Gas
 	a.gas += a.Gas
@@ -120,12 +120,13 @@ func (a *Arbitrageur) tradePair(m *Market, v *Venue, pair *uniswapv2.Pair) {
 	if err != nil {
 		return
 	}
-	if t.Out.Float64()*pj-t.In.Float64()*pi <= a.Gas {
+	net := t.Out.Float64()*pj - t.In.Float64()*pi
+	if net <= a.Gas {
 		*pair = saved
 		return
 	}
 	prev := x0*m.PrevPrices[v.Assets[0]]*m.Unit[v.Assets[0]] + x1*m.PrevPrices[v.Assets[1]]*m.Unit[v.Assets[1]]
-	a.settle(m, v, i, j, &t, prev)
+	a.settle(m, v, i, &t, net, prev)
 }
 
 // maxInt256 is the exact-input amount that lets a swap run to its price
@@ -173,7 +174,8 @@ func (a *Arbitrageur) tradeConcentrated(m *Market, v *Venue, pool *uniswapv3.Poo
 	}
 	out.Neg(&out)
 	pi, pj := m.RawPrice(v.Assets[i]), m.RawPrice(v.Assets[j])
-	if out.Float64()*pj-in.Float64()*pi <= a.Gas {
+	net := out.Float64()*pj - in.Float64()*pi
+	if net <= a.Gas {
 		return
 	}
 	valueBefore := v.Value(m, m.PrevPrices)
@@ -181,7 +183,7 @@ func (a *Arbitrageur) tradeConcentrated(m *Market, v *Venue, pool *uniswapv3.Poo
 		return
 	}
 	t := cfmm.Trade{In: in, Out: out, Fee: q.Fee, FeeToken: i}
-	a.settle(m, v, i, j, &t, valueBefore)
+	a.settle(m, v, i, &t, net, valueBefore)
 }
 
 // tradeOnce makes the single most profitable trade on v, if any.
@@ -224,7 +226,8 @@ func (a *Arbitrageur) tradeOnce(m *Market, v *Venue) bool {
 	if err != nil {
 		return false
 	}
-	a.settle(m, v, bi, bj, &t, valueBefore)
+	net := t.Out.Float64()*m.RawPrice(v.Assets[bj]) - t.In.Float64()*m.RawPrice(v.Assets[bi])
+	a.settle(m, v, bi, &t, net, valueBefore)
 	return true
 }
 

@@ -46,11 +46,18 @@ var (
 	keyTime   = ColumnInfo{Name: "time_s", Type: TypeDouble, Role: RoleKey, Unit: "s", Description: "sample time since the start of the run"}
 )
 
+// validate checks names. Names must be unique within each file (ignoring
+// case): runs.parquet holds params and scalars, series.parquet the series,
+// so a metric may be both a scalar and a series of the same name.
 func (l *Layout) validate() error {
-	seen := make(map[string]string) // lower-case name → where it was used
-	for _, n := range reservedNames {
-		seen[n] = "a key column"
+	var seen map[string]string // lower-case name → where it was used in this file
+	newFile := func() {
+		seen = make(map[string]string)
+		for _, n := range reservedNames {
+			seen[n] = "a key column"
+		}
 	}
+	newFile()
 	check := func(kind, name string) error {
 		if err := checkName(name); err != nil {
 			return fmt.Errorf("results: %s name %q: %w", kind, name, err)
@@ -72,6 +79,7 @@ func (l *Layout) validate() error {
 			return err
 		}
 	}
+	newFile()
 	for _, c := range l.Series {
 		if err := check("series", c.Name); err != nil {
 			return err

@@ -13,6 +13,7 @@ package uniswapv2
 
 import (
 	"fmt"
+	"math/bits"
 
 	"github.com/cascade-risk/cascade/cfmm"
 	"github.com/holiman/uint256"
@@ -50,7 +51,7 @@ func GetAmountOut(amountIn, reserveIn, reserveOut *uint256.Int, feeBps uint64) (
 	num.Mul(&withFee, reserveOut)
 	den.Mul(reserveIn, feeDen)
 	den.Add(&den, &withFee)
-	out.Div(&num, &den)
+	quo(&out, &num, &den)
 	return out, nil
 }
 
@@ -315,8 +316,11 @@ func (p *Pair) Quote(i, j int, amountIn *uint256.Int) (cfmm.Trade, error) {
 	t.In, t.Out, t.FeeToken = *amountIn, out, i
 	// The pair keeps its fee implicitly in the reserves; Fee reports
 	// floor(amountIn·fee/D) for accounting.
-	if amountIn.IsUint64() && amountIn.Uint64() < 1<<50 {
-		t.Fee.SetUint64(amountIn.Uint64() * p.feeBps / FeeDenominator)
+	if amountIn.IsUint64() {
+		// hi < feeBps < D, so the 128-by-64 division cannot overflow.
+		hi, lo := bits.Mul64(amountIn.Uint64(), p.feeBps)
+		q, _ := bits.Div64(hi, lo, FeeDenominator)
+		t.Fee.SetUint64(q)
 	} else {
 		t.Fee.Mul(amountIn, uint256.NewInt(p.feeBps))
 		t.Fee.Div(&t.Fee, feeDen)

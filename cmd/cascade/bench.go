@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
+	"runtime/pprof"
 	"syscall"
 	"time"
 
@@ -31,6 +33,7 @@ func newBenchCmd() *cobra.Command {
 	var (
 		runs, steps, workers int
 		asJSON               bool
+		cpuProfile           string
 	)
 	cmd := &cobra.Command{
 		Use:   "bench [FILE]",
@@ -60,6 +63,17 @@ func newBenchCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if cpuProfile != "" {
+				pf, err := os.Create(cpuProfile)
+				if err != nil {
+					return err
+				}
+				defer pf.Close()
+				if err := pprof.StartCPUProfile(pf); err != nil {
+					return err
+				}
+				defer pprof.StopCPUProfile()
+			}
 			start := time.Now()
 			res, err := experiment.Run(context.Background(), f, experiment.Options{Runs: runs, Workers: workers})
 			if err != nil {
@@ -86,6 +100,7 @@ func newBenchCmd() *cobra.Command {
 	cmd.Flags().IntVar(&steps, "steps", 10000, "steps per run (the horizon becomes steps × the scenario's step)")
 	cmd.Flags().IntVar(&workers, "workers", 0, "worker goroutines (default: all cores)")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print a JSON report with a timesteps_per_sec field")
+	cmd.Flags().StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile (go tool pprof) to this file")
 	return cmd
 }
 

@@ -1,0 +1,57 @@
+package uniswapv2
+
+import (
+	"math/bits"
+
+	"github.com/holiman/uint256"
+)
+
+// quo sets z = ⌊x/y⌋ for y ≠ 0, the same integer as uint256's Div, with a
+// fast path for operands below 2^128, where pool amounts almost always lie.
+// The fast path is Hacker's Delight's 128-by-128 unsigned division (Warren,
+// 2nd ed., §9–5): a 128-by-64 hardware division on shifted operands gives
+// a quotient estimate that is exact or one too large, and one
+// multiply-subtract fixes it.
+func quo(z, x, y *uint256.Int) {
+	if x[2]|x[3]|y[2]|y[3] != 0 {
+		z.Div(x, y)
+		return
+	}
+	q := quo128(x[1], x[0], y[1], y[0])
+	z[0], z[1], z[2], z[3] = q, 0, 0, 0
+	if y[1] == 0 && x[1] >= y[0] {
+		// The quotient may exceed 64 bits only for a one-word divisor.
+		z[1] = x[1] / y[0]
+		z[0], _ = bits.Div64(x[1]%y[0], x[0], y[0])
+	}
+}
+
+// quo128 returns the low 64 bits of ⌊(uHi·2^64+uLo)/(vHi·2^64+vLo)⌋; the
+// quotient fits in 64 bits whenever vHi ≠ 0 or uHi < vLo.
+func quo128(uHi, uLo, vHi, vLo uint64) uint64 {
+	if vHi == 0 {
+		if uHi >= vLo {
+			return 0 // handled by the caller
+		}
+		q, _ := bits.Div64(uHi, uLo, vLo)
+		return q
+	}
+	n := uint(bits.LeadingZeros64(vHi))
+	v1 := vHi<<n | vLo>>(64-n) // top 64 bits of the normalized divisor (vLo>>64 is 0)
+	// u/2 keeps the first division's quotient below 2^64.
+	u1Hi, u1Lo := uHi>>1, uHi<<63|uLo>>1
+	q1, _ := bits.Div64(u1Hi, u1Lo, v1)
+	q0 := q1 >> (63 - n) // (q1·2^n)/2^63 in 128-bit arithmetic
+	if q0 != 0 {
+		q0--
+	}
+	// If u − q0·v ≥ v, the estimate was one short.
+	pHi, pLo := bits.Mul64(q0, vLo)
+	pHi += q0 * vHi
+	rLo, borrow := bits.Sub64(uLo, pLo, 0)
+	rHi, _ := bits.Sub64(uHi, pHi, borrow)
+	if rHi > vHi || rHi == vHi && rLo >= vLo {
+		q0++
+	}
+	return q0
+}

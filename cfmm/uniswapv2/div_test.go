@@ -1,0 +1,51 @@
+package uniswapv2
+
+import (
+	"math/rand/v2"
+	"testing"
+
+	"github.com/holiman/uint256"
+)
+
+// quo must equal uint256's Div on every input; operands are drawn with
+// random bit lengths so that every branch and both word boundaries occur.
+func TestQuoMatchesDiv(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	random := func() uint256.Int {
+		var z uint256.Int
+		z[0], z[1], z[2], z[3] = r.Uint64(), r.Uint64(), r.Uint64(), r.Uint64()
+		z.Rsh(&z, uint(r.IntN(256)))
+		if r.IntN(8) == 0 {
+			z.SubUint64(new(uint256.Int).Lsh(uint256.NewInt(1), uint(r.IntN(256))), uint64(r.IntN(2)))
+		}
+		return z
+	}
+	for k := 0; k < 2_000_000; k++ {
+		x, y := random(), random()
+		if y.IsZero() {
+			continue
+		}
+		var want, got uint256.Int
+		want.Div(&x, &y)
+		quo(&got, &x, &y)
+		if got != want {
+			t.Fatalf("%s / %s: got %s, want %s", x.Dec(), y.Dec(), got.Dec(), want.Dec())
+		}
+	}
+}
+
+func BenchmarkQuo(b *testing.B) {
+	x := uint256.MustFromDecimal("19940000000000000000000000000000000000")
+	y := uint256.MustFromDecimal("10009970000000000000000000")
+	var z uint256.Int
+	b.Run("fast", func(b *testing.B) {
+		for b.Loop() {
+			quo(&z, x, y)
+		}
+	})
+	b.Run("uint256", func(b *testing.B) {
+		for b.Loop() {
+			z.Div(x, y)
+		}
+	})
+}
