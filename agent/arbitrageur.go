@@ -110,8 +110,7 @@ func (a *Arbitrageur) tradePair(m *Market, v *Venue, pair *uniswapv2.Pair) {
 			return
 		}
 	}
-	g := 1 - float64(pair.FeeBps())/uniswapv2.FeeDenominator
-	amount := cfmm.Amount((math.Sqrt(g*x*y*pj/pi) - x) / g)
+	amount := constantProductOptimum(x, y, pi, pj, pair.FeeRate())
 	if amount.IsZero() {
 		return
 	}
@@ -127,6 +126,14 @@ func (a *Arbitrageur) tradePair(m *Market, v *Venue, pair *uniswapv2.Pair) {
 	}
 	prev := x0*m.PrevPrices[v.Assets[0]]*m.Unit[v.Assets[0]] + x1*m.PrevPrices[v.Assets[1]]*m.Unit[v.Assets[1]]
 	a.settle(m, v, i, &t, net, prev)
+}
+
+// constantProductOptimum is the profit-maximizing input a* = (√(γ·x·y·pj/pi)
+// − x)/γ, γ = 1 − fee, for reserves x (input) and y (output), floored to raw
+// units.
+func constantProductOptimum(x, y, pi, pj, fee float64) uint256.Int {
+	g := 1 - fee
+	return cfmm.Amount((math.Sqrt(g*x*y*pj/pi) - x) / g)
 }
 
 // maxInt256 is the exact-input amount that lets a swap run to its price

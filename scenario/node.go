@@ -197,14 +197,16 @@ func (c *converter) convert(n ast.Node) *Node {
 		for _, mv := range v.Values {
 			c.addPair(m, mv)
 		}
-		if len(v.Values) > 0 {
+		if len(m.Keys) > 0 {
 			m.Line, m.Col = m.Keys[0].Line, m.Keys[0].Col
 		}
 		return m
 	case *ast.MappingValueNode:
-		m := &Node{Kind: Mapping}
+		m := &Node{Kind: Mapping, Line: line, Col: col}
 		c.addPair(m, v)
-		m.Line, m.Col = m.Keys[0].Line, m.Keys[0].Col
+		if len(m.Keys) > 0 {
+			m.Line, m.Col = m.Keys[0].Line, m.Keys[0].Col
+		}
 		return m
 	case *ast.SequenceNode:
 		s := &Node{Kind: Sequence, Line: line, Col: col}

@@ -106,6 +106,13 @@ func rangeValues(n *Node, r sweepRange, path string, errs *Errs) []*Node {
 	return nil
 }
 
+func splitPath(path string) (parent, last string) {
+	if k := strings.LastIndexByte(path, '.'); k >= 0 {
+		return path[:k], path[k+1:]
+	}
+	return "", path
+}
+
 // Param is the value one sweep axis takes in a cell.
 type Param struct {
 	// Path is the swept parameter's dotted path.
@@ -154,7 +161,13 @@ func expandSweep(root *Node, axes Map[SweepAxis], errs *Errs) []Cell {
 	total := 1
 	for _, ax := range axes {
 		target := base.Lookup(ax.Name)
+		parent, last := splitPath(ax.Name)
 		switch {
+		case target == nil && parent != "" && base.Lookup(parent) != nil && base.Lookup(parent).Kind == Mapping:
+			// A parameter left at its default: each cell writes it into
+			// the mapping, where decoding checks the key.
+			base.Lookup(parent).Keys = append(base.Lookup(parent).Keys, &Node{Kind: Scalar, Line: ax.Key.Line, Col: ax.Key.Col, Text: last})
+			base.Lookup(parent).Items = append(base.Lookup(parent).Items, &Node{Kind: Null, Line: ax.Node.Line, Col: ax.Node.Col})
 		case target == nil:
 			errs.At(ax.Key, "sweep."+ax.Name, "no parameter %q in this scenario%s", ax.Name, didYouMean(ax.Name, base.Paths("")))
 		case target.Kind != Scalar:
