@@ -51,16 +51,16 @@ func TestInterop(t *testing.T) {
 	layout := Layout{
 		Params: []string{"fee"},
 		Scalars: []Column{
-			{Name: "bad_debt", Unit: "USD"},
+			{Name: "vault.bad_debt", Unit: "USD"},
 			{Name: "peg_dev_max", Unit: "1"},
 		},
-		Series: []Column{{Name: "price", Unit: "USD"}, {Name: "tvl", Unit: "USD"}},
+		Series: []Column{{Name: "ETH.price", Unit: "USD"}, {Name: "tvl", Unit: "USD"}},
 	}
 	var e interopExpect
 	e.RunsColumns = [][2]string{{"cell", "INTEGER"}, {"arm", "VARCHAR"}, {"run", "INTEGER"}, {"seed", "UBIGINT"},
-		{"fee", "DOUBLE"}, {"bad_debt", "DOUBLE"}, {"peg_dev_max", "DOUBLE"}}
+		{"fee", "DOUBLE"}, {"vault.bad_debt", "DOUBLE"}, {"peg_dev_max", "DOUBLE"}}
 	e.SeriesColumns = [][2]string{{"cell", "INTEGER"}, {"arm", "VARCHAR"}, {"run", "INTEGER"}, {"sample", "INTEGER"},
-		{"time_s", "DOUBLE"}, {"price", "DOUBLE"}, {"tvl", "DOUBLE"}}
+		{"time_s", "DOUBLE"}, {"ETH.price", "DOUBLE"}, {"tvl", "DOUBLE"}}
 
 	dest := filepath.Join(t.TempDir(), "out")
 	w, err := Create(dest, layout, Options{RowGroupRows: 100}) // several row groups

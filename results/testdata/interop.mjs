@@ -57,7 +57,7 @@ for (const [label, table, want] of [
 
 const r = (await query(`
   SELECT count(*) AS n,
-         avg(bad_debt) AS avg_bad,
+         avg("vault.bad_debt") AS avg_bad,
          count(*) FILTER (WHERE isnan(peg_dev_max)) AS nan_peg,
          count(*) FILTER (WHERE isinf(peg_dev_max)) AS inf_peg,
          min(seed) AS min_seed,
@@ -66,7 +66,7 @@ const r = (await query(`
   FROM ${runs}`))[0];
 check('duckdb runs count', r.n, expected.runs);
 check('duckdb runs count = manifest rows', r.n, rowsOf(manifest, 'runs.parquet'));
-check('duckdb avg(bad_debt)', r.avg_bad, expected.avg_bad_debt);
+check('duckdb avg("vault.bad_debt")', r.avg_bad, expected.avg_bad_debt);
 check('duckdb NaN peg_dev_max', r.nan_peg, expected.nan_peg);
 check('duckdb +Inf peg_dev_max', r.inf_peg, expected.inf_peg);
 check('duckdb min(seed)', r.min_seed, expected.min_seed);
@@ -74,7 +74,7 @@ check('duckdb max(seed) (≥ 2^63, unsigned)', r.max_seed, expected.max_seed);
 check('duckdb distinct arms', r.arms, expected.arms);
 
 const s = (await query(`
-  SELECT count(*) AS n, avg(price) AS avg_price, sum(time_s) AS sum_time, max(sample) AS max_sample,
+  SELECT count(*) AS n, avg("ETH.price") AS avg_price, sum(time_s) AS sum_time, max(sample) AS max_sample,
          count(DISTINCT (cell, arm, run)) AS runs
   FROM ${series}`))[0];
 check('duckdb series count', s.n, expected.series_rows);
@@ -104,13 +104,13 @@ if (pl) {
   // nodejs-polars' Series.max() gives null for UInt64 and Series.get() a
   // lossy signed number; an expression keeps the value exact.
   check('polars max(seed)', runsDf.select(pl.col('seed').max().cast(pl.Utf8)).getColumn('seed').get(0), expected.max_seed);
-  check('polars mean(bad_debt)', runsDf.getColumn('bad_debt').mean(), expected.avg_bad_debt);
+  check('polars mean(bad_debt)', runsDf.getColumn('vault.bad_debt').mean(), expected.avg_bad_debt);
   check('polars NaN peg_dev_max', runsDf.filter(pl.col('peg_dev_max').isNan()).height, expected.nan_peg);
   check('polars null peg_dev_max', runsDf.getColumn('peg_dev_max').nullCount(), 0);
   const seriesDf = pl.readParquet(seriesPath);
   check('polars series columns', seriesDf.columns.join(', '), expected.series_columns.map(([n]) => n).join(', '));
   check('polars series height', seriesDf.height, expected.series_rows);
-  check('polars mean(price)', seriesDf.getColumn('price').mean(), expected.avg_price);
+  check('polars mean(price)', seriesDf.getColumn('ETH.price').mean(), expected.avg_price);
 }
 
 console.log(`checks: ${passed} ok, ${failed} failed`);
