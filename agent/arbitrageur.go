@@ -80,12 +80,14 @@ func (a *Arbitrageur) Act(m *Market) {
 	}
 }
 
-// settle books an executed trade of token i for j whose proceeds at
-// external prices are net: profit, LVR (profit before fees and gas) and LVR
+// settle books an executed trade that paid in (numeraire value of the
+// input) and received out: profit, LVR (profit before fees and gas) and LVR
 // relative to valueBefore.
-func (a *Arbitrageur) settle(m *Market, v *Venue, i int, t *cfmm.Trade, net, valueBefore float64) {
-	v.Record(m, i, t)
-	gross := net + t.Fee.Float64()*m.RawPrice(v.Assets[t.FeeToken])
+func (a *Arbitrageur) settle(m *Market, v *Venue, t *cfmm.Trade, in, out, valueBefore float64) {
+	fee := v.FeeValue(m, t)
+	v.Record(in, fee)
+	net := out - in
+	gross := net + fee
 	a.profit += net - a.Gas
 	a.gas += a.Gas
 	a.gross += gross
@@ -119,13 +121,13 @@ func (a *Arbitrageur) tradePair(m *Market, v *Venue, pair *uniswapv2.Pair) {
 	if err != nil {
 		return
 	}
-	net := t.Out.Float64()*pj - t.In.Float64()*pi
-	if net <= a.Gas {
+	in, out := t.In.Float64()*pi, t.Out.Float64()*pj
+	if out-in <= a.Gas {
 		*pair = saved
 		return
 	}
 	prev := x0*m.PrevPrices[v.Assets[0]]*m.Unit[v.Assets[0]] + x1*m.PrevPrices[v.Assets[1]]*m.Unit[v.Assets[1]]
-	a.settle(m, v, i, &t, net, prev)
+	a.settle(m, v, &t, in, out, prev)
 }
 
 // constantProductOptimum is the profit-maximizing input a* = (√(γ·x·y·pj/pi)
@@ -181,8 +183,8 @@ func (a *Arbitrageur) tradeConcentrated(m *Market, v *Venue, pool *uniswapv3.Poo
 	}
 	out.Neg(&out)
 	pi, pj := m.RawPrice(v.Assets[i]), m.RawPrice(v.Assets[j])
-	net := out.Float64()*pj - in.Float64()*pi
-	if net <= a.Gas {
+	inV, outV := in.Float64()*pi, out.Float64()*pj
+	if outV-inV <= a.Gas {
 		return
 	}
 	valueBefore := v.Value(m, m.PrevPrices)
@@ -190,7 +192,7 @@ func (a *Arbitrageur) tradeConcentrated(m *Market, v *Venue, pool *uniswapv3.Poo
 		return
 	}
 	t := cfmm.Trade{In: in, Out: out, Fee: q.Fee, FeeToken: i}
-	a.settle(m, v, i, &t, net, valueBefore)
+	a.settle(m, v, &t, inV, outV, valueBefore)
 }
 
 // tradeOnce makes the single most profitable trade on v, if any.
@@ -233,8 +235,7 @@ func (a *Arbitrageur) tradeOnce(m *Market, v *Venue) bool {
 	if err != nil {
 		return false
 	}
-	net := t.Out.Float64()*m.RawPrice(v.Assets[bj]) - t.In.Float64()*m.RawPrice(v.Assets[bi])
-	a.settle(m, v, bi, &t, net, valueBefore)
+	a.settle(m, v, &t, t.In.Float64()*m.RawPrice(v.Assets[bi]), t.Out.Float64()*m.RawPrice(v.Assets[bj]), valueBefore)
 	return true
 }
 

@@ -69,16 +69,22 @@ func (v *Venue) Reset(pool cfmm.Pool) {
 func (v *Venue) Swap(m *Market, i, j int, amountIn *uint256.Int) (cfmm.Trade, error) {
 	t, err := v.Pool.Swap(i, j, amountIn)
 	if err == nil {
-		v.Record(m, i, &t)
+		v.Record(t.In.Float64()*m.RawPrice(v.Assets[i]), v.FeeValue(m, &t))
 	}
 	return t, err
 }
 
-// Record adds a trade that sold pool token i to the venue's flows.
-func (v *Venue) Record(m *Market, i int, t *cfmm.Trade) {
+// FeeValue returns the numeraire value of a trade's fee.
+func (v *Venue) FeeValue(m *Market, t *cfmm.Trade) float64 {
+	return t.Fee.Float64() * m.RawPrice(v.Assets[t.FeeToken])
+}
+
+// Record adds a trade to the venue's flows: its input and fee valued in the
+// numeraire.
+func (v *Venue) Record(volume, fee float64) {
 	v.Trades++
-	v.Volume += t.In.Float64() * m.RawPrice(v.Assets[i])
-	v.Fees += t.Fee.Float64() * m.RawPrice(v.Assets[t.FeeToken])
+	v.Volume += volume
+	v.Fees += fee
 }
 
 // Value returns the numeraire value of the liquidity providers' holdings at

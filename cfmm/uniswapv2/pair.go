@@ -13,7 +13,6 @@ package uniswapv2
 
 import (
 	"fmt"
-	"math/bits"
 
 	"github.com/cascade-risk/cascade/cfmm"
 	"github.com/holiman/uint256"
@@ -317,10 +316,10 @@ func (p *Pair) Quote(i, j int, amountIn *uint256.Int) (cfmm.Trade, error) {
 	// The pair keeps its fee implicitly in the reserves; Fee reports
 	// floor(amountIn·fee/D) for accounting.
 	if amountIn.IsUint64() {
-		// hi < feeBps < D, so the 128-by-64 division cannot overflow.
-		hi, lo := bits.Mul64(amountIn.Uint64(), p.feeBps)
-		q, _ := bits.Div64(hi, lo, FeeDenominator)
-		t.Fee.SetUint64(q)
+		// ⌊a·f/D⌋ = ⌊a/D⌋·f + ⌊(a mod D)·f/D⌋ without 128-bit products:
+		// both divisions are by the constant D.
+		a := amountIn.Uint64()
+		t.Fee.SetUint64(a/FeeDenominator*p.feeBps + a%FeeDenominator*p.feeBps/FeeDenominator)
 	} else {
 		t.Fee.Mul(amountIn, uint256.NewInt(p.feeBps))
 		t.Fee.Div(&t.Fee, feeDen)

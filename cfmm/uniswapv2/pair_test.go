@@ -285,6 +285,12 @@ func TestGetAmountOutSatisfiesK(t *testing.T) {
 			if err != nil {
 				continue
 			}
+			var fee uint256.Int
+			fee.Mul(in, uint256.NewInt(p.feeBps))
+			fee.Div(&fee, uint256.NewInt(FeeDenominator))
+			if q.Fee != fee {
+				t.Fatalf("fee of %s at %d bps: %s, want %s", in.Dec(), p.feeBps, q.Fee.Dec(), fee.Dec())
+			}
 			var zero uint256.Int
 			c := *p
 			ins := [2]*uint256.Int{&zero, &zero}
