@@ -162,12 +162,16 @@ func expandSweep(root *Node, axes Map[SweepAxis], errs *Errs) []Cell {
 	for _, ax := range axes {
 		target := base.Lookup(ax.Name)
 		parent, last := splitPath(ax.Name)
+		holder := base
+		if parent != "" {
+			holder = base.Lookup(parent)
+		}
 		switch {
-		case target == nil && parent != "" && base.Lookup(parent) != nil && base.Lookup(parent).Kind == Mapping:
+		case target == nil && holder != nil && holder.Kind == Mapping:
 			// A parameter left at its default: each cell writes it into
 			// the mapping, where decoding checks the key.
-			base.Lookup(parent).Keys = append(base.Lookup(parent).Keys, &Node{Kind: Scalar, Line: ax.Key.Line, Col: ax.Key.Col, Text: last})
-			base.Lookup(parent).Items = append(base.Lookup(parent).Items, &Node{Kind: Null, Line: ax.Node.Line, Col: ax.Node.Col})
+			holder.Keys = append(holder.Keys, &Node{Kind: Scalar, Line: ax.Key.Line, Col: ax.Key.Col, Text: last})
+			holder.Items = append(holder.Items, &Node{Kind: Null, Line: ax.Node.Line, Col: ax.Node.Col})
 		case target == nil:
 			errs.At(ax.Key, "sweep."+ax.Name, "no parameter %q in this scenario%s", ax.Name, didYouMean(ax.Name, base.Paths("")))
 		case target.Kind != Scalar:
