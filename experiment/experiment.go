@@ -19,6 +19,10 @@ import (
 	"github.com/cascade-risk/cascade/world"
 )
 
+// exactValues bounds the observations all summaries of a run keep for exact
+// quantiles: 8 bytes each, 128 MiB in all.
+const exactValues = 16 << 20
+
 // Options configure a run. Zero values take the scenario's settings.
 type Options struct {
 	// Runs per sweep cell; 0 takes the scenario's runs (or its default).
@@ -87,10 +91,13 @@ func Run(ctx context.Context, f *scenario.File, opt Options) (*Result, error) {
 	if res.Workers <= 0 {
 		res.Workers = runtime.GOMAXPROCS(0)
 	}
+	// Summaries answer quantiles exactly while they hold every run; the
+	// cap keeps all of them together within exactValues observations.
+	exactCap := min(metric.DefaultExactCap, exactValues/max(1, len(f.Cells)*len(model.Metrics)))
 	for c := range f.Cells {
 		cell := Cell{Params: f.Cells[c].Params, Times: model.SampleTimes(c)}
 		for range model.Metrics {
-			cell.Summaries = append(cell.Summaries, metric.NewSummary())
+			cell.Summaries = append(cell.Summaries, metric.NewSummaryCap(exactCap))
 			fan, err := metric.NewFan(len(cell.Times))
 			if err != nil {
 				return nil, err

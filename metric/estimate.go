@@ -107,8 +107,9 @@ func criticalValue(n int64) float64 {
 }
 
 // Quantile returns the q-quantile (0 ≤ q ≤ 1) of the observations: the order
-// statistic at index ⌊q·(n−1)⌋ (from 0, ascending), read from the sketch and
-// clamped to [Min, Max]; the smallest and largest finite observations are
+// statistic at index ⌊q·(n−1)⌋ (from 0, ascending). While s is Exact it is
+// that observation exactly; otherwise it is read from the sketch and clamped
+// to [Min, Max], and the smallest and largest finite observations are still
 // returned exactly.
 //
 // The confidence interval is distribution-free: the number B of observations
@@ -123,12 +124,13 @@ func criticalValue(n int64) float64 {
 // sample's extreme (100 runs cannot bound the 1% quantile from below: all of
 // them exceed it with probability 37%).
 //
-// The ends are the outer edges of the sketch bins holding those order
-// statistics (Lo the lower edge, Hi the upper), so the interval contains the
-// exact order-statistic interval and covers at least as often; each end is
-// within 2·RelativeAccuracy/(1−RelativeAccuracy) (about 1%) of its order
-// statistic. Where the sampling interval is narrower than a bin (the median
-// of many runs), the sketch's resolution, not the run count, sets the width.
+// While s is Exact the ends are those order statistics exactly. Otherwise
+// they are the outer edges of the sketch bins holding them (Lo the lower
+// edge, Hi the upper), so the interval contains the exact order-statistic
+// interval and covers at least as often; each end is within
+// 2·RelativeAccuracy/(1−RelativeAccuracy) (about 1%) of its order statistic,
+// and where the sampling interval is narrower than a bin (the median of many
+// runs), the sketch's resolution, not the run count, sets the width.
 // StdErr is (Hi − Lo)/(2Z), infinite if an end is.
 //
 // For q outside [0, 1], NaN q or no observations, every field is NaN.
@@ -162,16 +164,18 @@ func (s *Summary) quantileValue(q float64) float64 {
 // observation and flipping worse negates both results exactly.
 //
 // VaR's interval is the quantile interval of Quantile, at q = β counted from
-// the worse end. CVaR is computed from the sketch bins, and differs from the
-// exact mean of the sample's tail by at most RelativeAccuracy times the mean
-// absolute value of that tail (so by at most 0.5% of |CVaR| when the tail has
-// one sign). Its interval is CVaR ± Z·SE with the asymptotic variance of the
+// the worse end. While s is Exact, CVaR is the exact tail's sum, accumulated
+// in float64 from the worst observation inward, divided by m. Otherwise it is
+// computed from the sketch bins, and differs from the exact mean of the
+// sample's tail by at most RelativeAccuracy times the mean absolute value of
+// that tail (so by at most 0.5% of |CVaR| when the tail has one sign). Its
+// interval is CVaR ± Z·SE with the asymptotic variance of the
 // expected-shortfall estimator,
 //
 //	SE² = Var((X − VaR)·1{X in tail}) / (β²·n),
 //
-// the variance taken over all n observations (1/(n−1) normalisation) and
-// also computed from the bins. It needs n·β of at least a few tens to be
+// the variance taken over all n observations (1/(n−1) normalisation), from
+// the same values as CVaR. It needs n·β of at least a few tens to be
 // reliable. If the tail contains an infinite observation, CVaR is infinite,
 // its interval is the point, and its StdErr is NaN.
 //
@@ -197,11 +201,18 @@ func (e Estimate) negate() Estimate {
 }
 
 // view presents the observations of a Summary, or of its mirror image −X, as
-// an ascending sequence: negInf infinities, the negative store (magnitudes,
-// so read from its highest index down), zero, the positive store, posInf
-// infinities. Working on the mirror lets one lower-tail routine serve both
-// directions with exact symmetry.
+// an ascending sequence: negInf infinities, then the finite observations,
+// then posInf infinities. The finite part is either the exact sorted sample
+// (exact views) or the sketch: the negative store (magnitudes, so read from
+// its highest index down), zero, the positive store. Working on the mirror
+// lets one lower-tail routine serve both directions with exact symmetry.
 type view struct {
+	exact bool
+	// Exact views only: the finite observations of the Summary (not of the
+	// mirror image), ascending.
+	xs     []float64
+	mirror bool
+
 	neg, pos       store.Store
 	zero           float64 // count of the sketch's zero bin
 	negInf, posInf float64
@@ -211,6 +222,15 @@ type view struct {
 }
 
 func (s *Summary) view(mirror bool) view {
+	if s.Exact() {
+		v := view{exact: true, xs: s.sortedSample(), mirror: mirror,
+			negInf: float64(s.negInf), posInf: float64(s.posInf)}
+		if mirror {
+			v.negInf, v.posInf = v.posInf, v.negInf
+		}
+		v.n = v.negInf + float64(len(v.xs)) + v.posInf
+		return v
+	}
 	v := view{
 		neg:    s.sk.GetNegativeValueStore(),
 		pos:    s.sk.GetPositiveValueStore(),
@@ -242,14 +262,31 @@ func (v *view) negValue(index int) float64 { return v.clamp(-binMapping.Value(in
 
 func (v *view) posValue(index int) float64 { return v.clamp(binMapping.Value(index)) }
 
+// finite returns the finite observation at ascending index i of an exact
+// view.
+func (v *view) finite(i int) float64 {
+	if v.mirror {
+		return -v.xs[len(v.xs)-1-i]
+	}
+	return v.xs[i]
+}
+
 // at returns the observation at ascending index k (0 ≤ k < n, integral) as
-// the sketch represents it, x, and the edges of its bin, below ≤ x ≤ above:
-// the exact observation lies between them.
+// the view represents it, x, and bounds below ≤ x ≤ above between which the
+// exact observation lies: the edges of its sketch bin, or x itself in an
+// exact view.
 func (v *view) at(k float64) (x, below, above float64) {
 	if k < v.negInf {
 		return math.Inf(-1), math.Inf(-1), math.Inf(-1)
 	}
 	k -= v.negInf
+	if v.exact {
+		if k < float64(len(v.xs)) {
+			x = v.finite(int(k))
+			return x, x, x
+		}
+		return math.Inf(1), math.Inf(1), math.Inf(1)
+	}
 	// The extreme finite observations are known exactly.
 	if nFinite := v.nNeg + v.zero + v.nPos; k == 0 && nFinite > 0 {
 		return v.lo, v.lo, v.lo
@@ -386,9 +423,10 @@ func (v *view) highestBin() (region, key int) {
 }
 
 // forEachLowest calls f(x, c) for groups of c observations of value x (as the
-// sketch represents them, in view coordinates) making up the m lowest
+// view represents them, in view coordinates) making up the m lowest
 // observations of the view. Groups come in a fixed order for a given sketch
-// state, so sums over them are deterministic.
+// state or sample, so sums over them are deterministic. An exact view gives
+// each finite observation as a group of its own, in ascending order.
 //
 // The smallest finite observation, and the largest if every finite one is
 // among the m, are known exactly (lo, hi): they are given as groups of their
@@ -402,6 +440,16 @@ func (v *view) forEachLowest(m float64, f func(x, c float64)) {
 	}
 	if t := take(v.negInf); t > 0 {
 		f(math.Inf(-1), t)
+	}
+	if v.exact {
+		t := int(take(float64(len(v.xs))))
+		for i := 0; i < t; i++ {
+			f(v.finite(i), 1)
+		}
+		if t := take(v.posInf); t > 0 {
+			f(math.Inf(1), t)
+		}
+		return
 	}
 	nFinite := v.nNeg + v.zero + v.nPos
 	low := m > 0 && nFinite > 0

@@ -133,9 +133,11 @@ var testDistributions = []struct {
 	}},
 }
 
-func sample(seed uint64, n int, draw func(*rand.Rand) float64) (*Summary, []float64) {
+// sample returns a Summary of exact cap exactCap fed n draws, and the draws
+// sorted ascending.
+func sample(seed uint64, n, exactCap int, draw func(*rand.Rand) float64) (*Summary, []float64) {
 	rng := rand.New(rand.NewPCG(seed, 1))
-	s := NewSummary()
+	s := NewSummaryCap(exactCap)
 	xs := make([]float64, n)
 	for i := range xs {
 		xs[i] = draw(rng)
@@ -159,14 +161,15 @@ func withinBin(edge, x float64) bool {
 	return math.Abs(edge-x) <= 2*RelativeAccuracy/(1-RelativeAccuracy)*math.Abs(x)*(1+1e-9)+binMapping.MinIndexableValue()
 }
 
-// TestQuantileAccuracy checks that quantiles are within the sketch's
-// relative accuracy of the exact order statistics of n = 1e5 samples, and
+// TestQuantileAccuracy checks that quantiles read from the sketch are within
+// its relative accuracy of the exact order statistics of n = 1e5 samples, and
 // that their interval ends enclose the exact order statistics within a bin.
+// (TestExactQuantiles checks the exact mode.)
 func TestQuantileAccuracy(t *testing.T) {
 	const n = 100000
 	qs := []float64{0, 1e-5, 0.001, 0.01, 0.05, 0.1, 0.25, 0.29, 0.5, 0.75, 0.9, 0.95, 0.99, 0.999, 0.99999, 1}
 	for i, d := range testDistributions {
-		s, xs := sample(200+uint64(i), n, d.draw)
+		s, xs := sample(200+uint64(i), n, 0, d.draw)
 		for _, q := range qs {
 			e := s.Quantile(q)
 			k := floorIndex(q, n)
@@ -235,9 +238,15 @@ func TestQuantileCIExactCoverage(t *testing.T) {
 }
 
 // TestQuantileCICoverage checks by simulation that the distribution-free
-// interval, read from the sketch, covers the true quantile at the rate its
-// order statistics promise.
+// interval, exact or read from the sketch, covers the true quantile at the
+// rate its order statistics promise.
 func TestQuantileCICoverage(t *testing.T) {
+	for _, mode := range modes {
+		t.Run(mode.name, func(t *testing.T) { testQuantileCICoverage(t, mode.cap) })
+	}
+}
+
+func testQuantileCICoverage(t *testing.T, exactCap int) {
 	const reps, n = 1000, 200
 	norm := distuv.UnitNormal
 	for i, q := range []float64{0.1, 0.5, 0.9} {
@@ -246,7 +255,7 @@ func TestQuantileCICoverage(t *testing.T) {
 		rng := rand.New(rand.NewPCG(300+uint64(i), 3))
 		covered := 0
 		for rep := 0; rep < reps; rep++ {
-			s := NewSummary()
+			s := NewSummaryCap(exactCap)
 			for j := 0; j < n; j++ {
 				s.Add(rng.NormFloat64())
 			}
@@ -262,18 +271,21 @@ func TestQuantileCICoverage(t *testing.T) {
 	}
 }
 
-// exactTail returns VaR and CVaR of sorted xs by the definition of Tail, and
-// the mean absolute value of the tail.
+// exactTail returns VaR and CVaR of sorted xs by the definition of Tail, the
+// tail summed from its worst observation inward, and the mean absolute value
+// of the tail.
 func exactTail(xs []float64, level float64, worse Direction) (VaR, CVaR, meanAbs float64) {
 	n := len(xs)
 	m := int(floorIndex(1-level, float64(n))) + 1
-	tail := xs[:m]
 	VaR = xs[m-1]
 	if worse == HigherIsWorse {
-		tail = xs[n-m:]
 		VaR = xs[n-m]
 	}
-	for _, x := range tail {
+	for i := range m {
+		x := xs[i]
+		if worse == HigherIsWorse {
+			x = xs[n-1-i]
+		}
 		CVaR += x
 		meanAbs += math.Abs(x)
 	}
@@ -281,17 +293,31 @@ func exactTail(xs []float64, level float64, worse Direction) (VaR, CVaR, meanAbs
 }
 
 // TestTailAccuracy checks VaR against the exact order statistic and CVaR
-// against the exact mean of the sample's tail, within the documented bound
-// RelativeAccuracy·mean|tail|.
+// against the exact mean of the sample's tail: equal while the Summary is
+// exact, within the documented bound RelativeAccuracy·mean|tail| from the
+// sketch.
 func TestTailAccuracy(t *testing.T) {
+	for _, mode := range modes {
+		t.Run(mode.name, func(t *testing.T) { testTailAccuracy(t, mode.cap) })
+	}
+}
+
+func testTailAccuracy(t *testing.T, exactCap int) {
 	const n = 100000
 	levels := []float64{0.5, 0.9, 0.95, 0.99, 0.999, 0.99999}
 	for i, d := range testDistributions {
-		s, xs := sample(200+uint64(i), n, d.draw)
+		s, xs := sample(200+uint64(i), n, exactCap, d.draw)
+		if s.Exact() != (exactCap >= n) {
+			t.Fatalf("Exact() = %v with cap %d", s.Exact(), exactCap)
+		}
 		for _, worse := range []Direction{LowerIsWorse, HigherIsWorse} {
 			for _, level := range levels {
 				VaR, CVaR := s.Tail(level, worse)
 				wantVaR, wantCVaR, meanAbs := exactTail(xs, level, worse)
+				if s.Exact() && (VaR.Value != wantVaR || CVaR.Value != wantCVaR) {
+					t.Errorf("%s %v %v: VaR, CVaR = %v, %v; exact %v, %v",
+						d.name, worse, level, VaR.Value, CVaR.Value, wantVaR, wantCVaR)
+				}
 				if !withinAccuracy(VaR.Value, wantVaR) {
 					t.Errorf("%s %v %v: VaR = %v, exact %v", d.name, worse, level, VaR.Value, wantVaR)
 				}
@@ -311,9 +337,16 @@ func TestTailAccuracy(t *testing.T) {
 	}
 }
 
-// TestCVaRCICoverage checks that the CVaR interval covers the true expected
-// shortfall of a normal distribution at about the nominal rate.
+// TestCVaRCICoverage checks that the CVaR interval, exact or from the sketch,
+// covers the true expected shortfall of a normal distribution at about the
+// nominal rate.
 func TestCVaRCICoverage(t *testing.T) {
+	for _, mode := range modes {
+		t.Run(mode.name, func(t *testing.T) { testCVaRCICoverage(t, mode.cap) })
+	}
+}
+
+func testCVaRCICoverage(t *testing.T, exactCap int) {
 	const reps, n, level = 1000, 4000, 0.95
 	beta := 1 - level
 	// Expected shortfall of N(0,1) below its β-quantile: −φ(z_β)/β.
@@ -326,7 +359,7 @@ func TestCVaRCICoverage(t *testing.T) {
 		}
 		covered := 0
 		for rep := 0; rep < reps; rep++ {
-			s := NewSummary()
+			s := NewSummaryCap(exactCap)
 			for j := 0; j < n; j++ {
 				s.Add(rng.NormFloat64())
 			}
@@ -381,21 +414,23 @@ func TestTailSmall(t *testing.T) {
 }
 
 // TestTailMirror checks that negating the data and flipping the direction
-// negates VaR and CVaR exactly.
+// negates VaR and CVaR exactly, in both modes.
 func TestTailMirror(t *testing.T) {
-	rng := rand.New(rand.NewPCG(500, 1))
-	a, b := NewSummary(), NewSummary()
-	for i := 0; i < 30000; i++ {
-		x := testDistributions[2].draw(rng)
-		a.Add(x)
-		b.Add(-x)
-	}
-	for _, level := range []float64{0.5, 0.95, 0.99, 0.999} {
-		va, ca := a.Tail(level, HigherIsWorse)
-		vb, cb := b.Tail(level, LowerIsWorse)
-		if va != vb.negate() || ca != cb.negate() {
-			t.Errorf("level %v: higher tail of X (%+v, %+v) is not the negated lower tail of −X (%+v, %+v)",
-				level, va, ca, vb, cb)
+	for _, mode := range modes {
+		rng := rand.New(rand.NewPCG(500, 1))
+		a, b := NewSummaryCap(mode.cap), NewSummaryCap(mode.cap)
+		for i := 0; i < 30000; i++ {
+			x := testDistributions[2].draw(rng)
+			a.Add(x)
+			b.Add(-x)
+		}
+		for _, level := range []float64{0.5, 0.95, 0.99, 0.999} {
+			va, ca := a.Tail(level, HigherIsWorse)
+			vb, cb := b.Tail(level, LowerIsWorse)
+			if va != vb.negate() || ca != cb.negate() {
+				t.Errorf("%s, level %v: higher tail of X (%+v, %+v) is not the negated lower tail of −X (%+v, %+v)",
+					mode.name, level, va, ca, vb, cb)
+			}
 		}
 	}
 }

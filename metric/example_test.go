@@ -10,9 +10,8 @@ import (
 )
 
 // A Summary of the profit and loss of 10,000 runs: the mean with its 95%
-// interval, and the median read from the sketch. The median's interval is
-// as wide as the sketch's bins around 100 (0.5% accuracy: about ±0.5), which
-// here exceed the sampling error.
+// interval, and the median with its distribution-free interval. 10,000 runs
+// are within the exact cap, so both are exact order statistics of the runs.
 func ExampleSummary() {
 	rng := rand.New(rand.NewPCG(1, 2))
 	s := metric.NewSummary()
@@ -25,7 +24,7 @@ func ExampleSummary() {
 	fmt.Printf("median=%.1f [%.1f, %.1f]\n", p50.Value, p50.Lo, p50.Hi)
 	// Output:
 	// n=10000 mean=100.13 [99.83, 100.42]
-	// median=100.4 [98.9, 100.9]
+	// median=100.1 [99.7, 100.5]
 }
 
 // Value-at-risk and expected shortfall of P&L, where lower is worse: the 1%
@@ -40,8 +39,8 @@ func ExampleSummary_Tail() {
 	fmt.Printf("VaR99  %.3f [%.3f, %.3f]\n", VaR.Value, VaR.Lo, VaR.Hi)
 	fmt.Printf("CVaR99 %.3f [%.3f, %.3f]\n", CVaR.Value, CVaR.Lo, CVaR.Hi)
 	// Output:
-	// VaR99  -2.332 [-2.390, -2.298]
-	// CVaR99 -2.681 [-2.710, -2.652]
+	// VaR99  -2.342 [-2.368, -2.319]
+	// CVaR99 -2.681 [-2.709, -2.652]
 }
 
 // Shards of runs summarised by separate workers merge into the summary of
@@ -64,7 +63,9 @@ func ExampleSummary_Merge() {
 
 // A report ready for summary.json, here of bad debt (higher is worse) over
 // 100 runs, one of which produced NaN. Numbers that are not finite would be
-// written as null.
+// written as null. The runs are within the exact cap, so quantiles and tails
+// are exact (relative_accuracy 0): the median is the 50th of the 100 values,
+// the 90% tail the 10 largest, 91 to 100.
 func ExampleSummary_Report() {
 	s := metric.NewSummary()
 	for run := 1; run <= 100; run++ {
@@ -94,16 +95,16 @@ func ExampleSummary_Report() {
 	//  "min": 1,
 	//  "max": 100,
 	//  "worse": "higher",
-	//  "relative_accuracy": 0.005,
+	//  "relative_accuracy": 0,
 	//  "quantiles": [
 	//   {
 	//    "label": "p50",
 	//    "q": 0.5,
 	//    "estimate": {
-	//     "value": 50.203198544476244,
-	//     "lo": 39.78029666144605,
-	//     "hi": 60.36817191865683,
-	//     "stderr": 5.252105461429592
+	//     "value": 50,
+	//     "lo": 40,
+	//     "hi": 60,
+	//     "stderr": 5.102134529001553
 	//    }
 	//   }
 	//  ],
@@ -111,20 +112,41 @@ func ExampleSummary_Report() {
 	//   {
 	//    "level": 0.9,
 	//    "var": {
-	//     "value": 90.9042822927436,
-	//     "lo": 84.40613782615388,
-	//     "hi": 97.93476816126272,
-	//     "stderr": 3.451244598142834
+	//     "value": 91,
+	//     "lo": 85,
+	//     "hi": 97,
+	//     "stderr": 3.061280717400932
 	//    },
 	//    "cvar": {
-	//     "value": 95.44841086844914,
-	//     "lo": 92.14979338637316,
-	//     "hi": 98.74702835052513,
-	//     "stderr": 1.6829990153268055
+	//     "value": 95.5,
+	//     "lo": 92.2948490969465,
+	//     "hi": 98.7051509030535,
+	//     "stderr": 1.6353111093129729
 	//    }
 	//   }
 	//  ]
 	// }
+}
+
+// An LP/HODL value ratio that varies between 0.997 and 0.999 across runs:
+// narrower than one bin of the sketch, so that a sketch-only Summary
+// (exact cap 0) reads nearly every quantile as the same bin value, whereas
+// a Summary within its exact cap gives the runs' order statistics.
+func ExampleNewSummaryCap() {
+	rng := rand.New(rand.NewPCG(7, 8))
+	exact, sketch := metric.NewSummary(), metric.NewSummaryCap(0)
+	for run := 0; run < 10000; run++ {
+		ratio := 0.997 + 0.002*rng.Float64()
+		exact.Add(ratio)
+		sketch.Add(ratio)
+	}
+	for _, s := range []*metric.Summary{exact, sketch} {
+		fmt.Printf("exact=%-5v p1=%.5f p50=%.5f p99=%.5f\n", s.Exact(),
+			s.Quantile(0.01).Value, s.Quantile(0.5).Value, s.Quantile(0.99).Value)
+	}
+	// Output:
+	// exact=true  p1=0.99702 p50=0.99801 p99=0.99898
+	// exact=false p1=0.99700 p50=0.99700 p99=0.99700
 }
 
 // A fan of 1,000 random-walk paths sampled at 4 points: the 5%, 50% and 95%

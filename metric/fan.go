@@ -8,20 +8,36 @@ import (
 // Fan summarises a sampled time series across runs: for each of K sample
 // points (for example every 100th block) it keeps a Summary of the values the
 // runs took there, from which quantile bands ("fan charts") are drawn. Its
-// memory is bounded by K Summaries, whatever the number of runs. Create one
+// memory is bounded by K sketches, whatever the number of runs. Create one
 // with NewFan (the zero Fan has no sample points). A Fan is not safe for
 // concurrent use; give each worker its own and Merge them.
+//
+// The Summaries of a Fan keep no exact observations (their exact cap is 0):
+// its quantiles always come from the sketches, within RelativeAccuracy.
+// Keeping c exact observations per point would store c whole paths, K·8·c
+// bytes per fan, which is what a Fan exists to avoid: thousands of points
+// times many metrics and sweep cells would need gigabytes at c = 1000. The
+// price is that the bands of a metric whose spread is narrower than a bin
+// (0.5% of its level) collapse onto one bin value; the metric's end-of-run
+// Summary, which is exact up to DefaultExactCap runs, resolves them.
 type Fan struct {
 	points []Summary
 	runs   int64
 }
+
+// fanExactCap is the exact cap of a Fan's Summaries; see Fan.
+const fanExactCap = 0
 
 // NewFan returns an empty Fan of k sample points, or an error if k < 1.
 func NewFan(k int) (*Fan, error) {
 	if k < 1 {
 		return nil, fmt.Errorf("metric: fan needs at least one sample point, got %d", k)
 	}
-	return &Fan{points: make([]Summary, k)}, nil
+	points := make([]Summary, k)
+	for i := range points {
+		points[i].exactCap = fanExactCap
+	}
+	return &Fan{points: points}, nil
 }
 
 // Len returns the number of sample points K.

@@ -49,6 +49,12 @@ func TestFanQuantiles(t *testing.T) {
 	if f.Len() != k || f.Runs() != runs {
 		t.Fatalf("Len, Runs = %d, %d", f.Len(), f.Runs())
 	}
+	for i := range k {
+		// Fan points keep no observations (exact cap 0; see Fan).
+		if p := f.Point(i); p.Exact() || p.xs != nil {
+			t.Fatalf("point %d keeps observations: Exact %v, %d kept", i, p.Exact(), len(p.xs))
+		}
+	}
 	qs := []float64{0.01, 0.1, 0.5, 0.9, 0.99, 2}
 	got := f.Quantiles(qs)
 	if len(got) != k {

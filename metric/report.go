@@ -98,7 +98,7 @@ type SummaryReport struct {
 	Min              Float            `json:"min"`
 	Max              Float            `json:"max"`
 	Worse            Direction        `json:"worse"`
-	RelativeAccuracy float64          `json:"relative_accuracy"` // of quantiles, VaR and CVaR
+	RelativeAccuracy float64          `json:"relative_accuracy"` // of quantiles, VaR and CVaR; 0 when exact
 	Quantiles        []QuantileReport `json:"quantiles"`
 	Tails            []TailReport     `json:"tails"`
 }
@@ -106,9 +106,15 @@ type SummaryReport struct {
 // Report returns the estimates of s as a SummaryReport: mean, standard
 // deviation, extrema, the given quantiles (DefaultQuantiles if empty) and the
 // tails at the given levels (DefaultLevels if empty) with worse as the bad
-// direction. Invalid quantiles or levels give null estimates; an invalid
-// worse gives null tails and a report that fails to marshal.
+// direction. RelativeAccuracy is 0 if s is Exact (quantiles and tails are
+// those of the exact sample) and the package's RelativeAccuracy otherwise.
+// Invalid quantiles or levels give null estimates; an invalid worse gives
+// null tails and a report that fails to marshal.
 func (s *Summary) Report(levels []float64, quantiles []float64, worse Direction) SummaryReport {
+	accuracy := RelativeAccuracy
+	if s.Exact() {
+		accuracy = 0
+	}
 	if len(levels) == 0 {
 		levels = DefaultLevels
 	}
@@ -125,7 +131,7 @@ func (s *Summary) Report(levels []float64, quantiles []float64, worse Direction)
 		Min:              Float(s.Min()),
 		Max:              Float(s.Max()),
 		Worse:            worse,
-		RelativeAccuracy: RelativeAccuracy,
+		RelativeAccuracy: accuracy,
 		Quantiles:        make([]QuantileReport, len(quantiles)),
 		Tails:            make([]TailReport, len(levels)),
 	}

@@ -127,9 +127,15 @@ func TestReport(t *testing.T) {
 			t.Errorf("tail %v = %+v, want %+v %+v", tr.Level, tr, v, c)
 		}
 	}
+	// 5000 runs are within the default cap: the answers are exact.
 	if r.N != 5000 || r.Mean != s.MeanEstimate() || float64(r.StdDev) != s.StdDev() ||
-		float64(r.Min) != s.Min() || float64(r.Max) != s.Max() || r.RelativeAccuracy != RelativeAccuracy {
+		float64(r.Min) != s.Min() || float64(r.Max) != s.Max() || r.RelativeAccuracy != 0 {
 		t.Errorf("report = %+v", r)
+	}
+	sk := NewSummaryCap(0)
+	sk.Merge(s)
+	if rs := sk.Report(nil, nil, LowerIsWorse); rs.RelativeAccuracy != RelativeAccuracy {
+		t.Errorf("sketch report RelativeAccuracy = %v, want %v", rs.RelativeAccuracy, RelativeAccuracy)
 	}
 	b, err := json.Marshal(r)
 	if err != nil {

@@ -2,6 +2,7 @@ package metric
 
 import (
 	"math"
+	"slices"
 
 	"github.com/DataDog/sketches-go/ddsketch"
 	"github.com/DataDog/sketches-go/ddsketch/mapping"
@@ -14,10 +15,16 @@ import (
 const RelativeAccuracy = 0.005
 
 // MaxBins is the largest number of bins the sketch keeps for each sign. It
-// bounds a Summary's memory at about 2·8·MaxBins bytes (64 KiB), whatever the
-// number of observations; see the package documentation for what is lost
+// bounds the sketch's memory at about 2·8·MaxBins bytes (64 KiB), whatever
+// the number of observations; see the package documentation for what is lost
 // when it is reached.
 const MaxBins = 4096
+
+// DefaultExactCap is the number of finite observations a Summary made by
+// NewSummary keeps exactly: up to it, quantiles and tails are the exact
+// order statistics of the sample, at a cost of 8 bytes per observation
+// (800 KB at the cap).
+const DefaultExactCap = 100_000
 
 // binMapping is shared by every sketch of the package: it is immutable, and a
 // common mapping is what makes sketches mergeable. The cubically
@@ -44,8 +51,13 @@ func newSketch() *ddsketch.DDSketch {
 }
 
 // Summary accumulates scalar observations, one per Monte Carlo run, in
-// bounded memory. The zero value is an empty Summary ready to use. A Summary
-// is not safe for concurrent use; give each worker its own and Merge them.
+// bounded memory. While it has recorded at most its exact cap of finite
+// observations it keeps them all, and quantiles and tails are exact; beyond
+// the cap it releases them and answers from its sketch (see the package
+// documentation). The zero value is an empty Summary ready to use, with exact
+// cap 0: it answers from the sketch only. A Summary is not safe for
+// concurrent use, not even by readers (the first quantile asked sorts the
+// kept observations in place); give each worker its own and Merge them.
 type Summary struct {
 	n      int64   // finite observations
 	mean   float64 // Welford running mean of the finite observations
@@ -56,10 +68,31 @@ type Summary struct {
 	negInf int64
 	posInf int64
 	sk     *ddsketch.DDSketch // nil until the first non-NaN observation
+
+	// xs holds every finite observation while dropped is false; len(xs) = n
+	// and cap(xs) ≤ exactCap. Once n exceeds exactCap it is released for
+	// good.
+	xs       []float64
+	exactCap int64
+	dropped  bool
+	sorted   bool // xs is in ascending total order (−0 before +0)
 }
 
-// NewSummary returns an empty Summary. It is equivalent to new(Summary).
-func NewSummary() *Summary { return new(Summary) }
+// NewSummary returns an empty Summary that keeps up to DefaultExactCap
+// finite observations exactly. It is equivalent to NewSummaryCap(DefaultExactCap).
+func NewSummary() *Summary { return NewSummaryCap(DefaultExactCap) }
+
+// NewSummaryCap returns an empty Summary that keeps up to exactCap finite
+// observations exactly, in at most 8·exactCap bytes besides the sketch.
+// An exactCap of 0 or less gives a sketch-only Summary, like the zero value.
+func NewSummaryCap(exactCap int) *Summary {
+	return &Summary{exactCap: int64(max(exactCap, 0))}
+}
+
+// Exact reports whether s holds every finite observation it has recorded,
+// so that quantiles and tails are computed from the exact sample rather
+// than from the sketch.
+func (s *Summary) Exact() bool { return !s.dropped }
 
 // Add records one observation. NaN is counted and otherwise ignored; ±Inf is
 // counted and ranked but kept out of the moments (see the package
@@ -94,6 +127,17 @@ func (s *Summary) Add(x float64) {
 	} else if x > s.max {
 		s.max = x
 	}
+	if !s.dropped {
+		if s.n <= s.exactCap {
+			if len(s.xs) == cap(s.xs) {
+				s.grow(1)
+			}
+			s.xs = append(s.xs, x)
+			s.sorted = false
+		} else {
+			s.drop()
+		}
+	}
 	if x > maxIndexable {
 		x = maxIndexable
 	} else if x < -maxIndexable {
@@ -104,20 +148,38 @@ func (s *Summary) Add(x float64) {
 }
 
 // Merge adds every observation recorded by other to s, as if they had been
-// added one by one: counts, extrema and the sketch merge exactly, so
-// quantiles and tails do not depend on merge order; mean and variance combine
-// by the parallel formula of Chan, Golub and LeVeque,
+// added one by one: counts, extrema, the sketch and the kept observations
+// merge exactly, so quantiles and tails do not depend on merge order; mean
+// and variance combine by the parallel formula of Chan, Golub and LeVeque,
 //
 //	δ = mean_b − mean_a,  n = n_a + n_b,
 //	mean = mean_a + δ·n_b/n,  M2 = M2_a + M2_b + δ²·n_a·n_b/n,
 //
-// which agrees with sequential Add to rounding error. A nil other is a no-op;
-// s.Merge(s) doubles every count.
+// which agrees with sequential Add to rounding error.
+//
+// s stays exact only if both s and other are exact and their combined number
+// of finite observations is within the exact cap of s; otherwise it answers
+// from the merged sketch from then on. When every Summary merged has the same
+// cap, whether the result is exact therefore depends on the observations
+// only, not on the order or grouping of the merges.
+//
+// A nil other is a no-op; s.Merge(s) doubles every count.
 func (s *Summary) Merge(other *Summary) {
 	if other == nil {
 		return
 	}
 	o := *other // read other fully before writing s, in case other == s
+	switch {
+	case s.dropped:
+	case o.dropped || s.n+o.n > s.exactCap:
+		s.drop()
+	case len(o.xs) > 0:
+		// If other == s, o.xs is the old s.xs: grow copies it before
+		// append reads it, and without growth the two do not overlap.
+		s.grow(len(o.xs))
+		s.xs = append(s.xs, o.xs...)
+		s.sorted = false
+	}
 	s.nan += o.nan
 	s.negInf += o.negInf
 	s.posInf += o.posInf
@@ -143,6 +205,53 @@ func (s *Summary) Merge(other *Summary) {
 		s.min = math.Min(s.min, o.min)
 		s.max = math.Max(s.max, o.max)
 	}
+}
+
+// grow makes room in s.xs for k more observations (len(s.xs)+k ≤
+// s.exactCap), doubling the capacity but never beyond the cap, so that the
+// kept observations cost at most 8·exactCap bytes.
+func (s *Summary) grow(k int) {
+	need := len(s.xs) + k
+	if need <= cap(s.xs) {
+		return
+	}
+	c := int(min(max(int64(2*cap(s.xs)), int64(need), 16), s.exactCap))
+	xs := make([]float64, len(s.xs), c)
+	copy(xs, s.xs)
+	s.xs = xs
+}
+
+// drop releases the kept observations for good: s answers from its sketch.
+func (s *Summary) drop() {
+	s.dropped, s.sorted, s.xs = true, false, nil
+}
+
+// sortedSample returns the kept observations in ascending order, sorting
+// them in place if an Add or Merge has come since the last call. The order
+// is total, −0 before +0, so that it (and every sum taken along it) does
+// not depend on the order in which equal values arrived.
+func (s *Summary) sortedSample() []float64 {
+	if s.sorted {
+		return s.xs
+	}
+	xs := s.xs
+	slices.Sort(xs)
+	// Zeros compare equal, so they form one run in arbitrary sign order.
+	i, _ := slices.BinarySearch(xs, 0)
+	j, neg := i, 0
+	for ; j < len(xs) && xs[j] == 0; j++ {
+		if math.Signbit(xs[j]) {
+			neg++
+		}
+	}
+	for k := i; k < j; k++ {
+		xs[k] = 0
+		if k < i+neg {
+			xs[k] = math.Copysign(0, -1)
+		}
+	}
+	s.sorted = true
+	return xs
 }
 
 // N returns the number of observations recorded, NaN excluded, infinities

@@ -23,13 +23,23 @@ func sameFloat(a, b float64) bool {
 	return a == b || (math.IsNaN(a) && math.IsNaN(b))
 }
 
-func summaryOf(xs ...float64) *Summary {
-	s := NewSummary()
+func summaryOf(xs ...float64) *Summary { return summaryCapOf(DefaultExactCap, xs...) }
+
+// summaryCapOf returns a Summary of exact cap c fed xs.
+func summaryCapOf(c int, xs ...float64) *Summary {
+	s := NewSummaryCap(c)
 	for _, x := range xs {
 		s.Add(x)
 	}
 	return s
 }
+
+// modes are the two ways a Summary answers, for tests that must hold in
+// both: exact (a sample well within the default cap) and from the sketch.
+var modes = []struct {
+	name string
+	cap  int
+}{{"exact", DefaultExactCap}, {"sketch", 0}}
 
 func TestMoments(t *testing.T) {
 	nan := math.NaN()
@@ -106,12 +116,18 @@ func TestNaNIgnored(t *testing.T) {
 
 // TestMergeMatchesSequential checks that merging shards gives the moments of
 // sequential Add to 1e-12 relative, and bit-identical quantiles, extrema and
-// tails whatever the merge order.
+// tails whatever the merge order, both exact and from the sketch.
 func TestMergeMatchesSequential(t *testing.T) {
+	for _, mode := range modes {
+		t.Run(mode.name, func(t *testing.T) { testMergeMatchesSequential(t, mode.cap) })
+	}
+}
+
+func testMergeMatchesSequential(t *testing.T, exactCap int) {
 	rng := rand.New(rand.NewPCG(21, 22))
 	sizes := []int{1, 1000, 37, 5000}
 	var shards [4][]float64
-	seq := NewSummary()
+	seq := NewSummaryCap(exactCap)
 	for i, n := range sizes {
 		for j := 0; j < n; j++ {
 			// Mixed signs, zeros and a wide range of magnitudes.
@@ -123,11 +139,11 @@ func TestMergeMatchesSequential(t *testing.T) {
 			seq.Add(x)
 		}
 	}
-	build := func(i int) *Summary { return summaryOf(shards[i]...) }
+	build := func(i int) *Summary { return summaryCapOf(exactCap, shards[i]...) }
 	orders := [][]int{{0, 1, 2, 3}, {3, 2, 1, 0}, {2, 0, 3, 1}, {1, 3, 0, 2}}
 	ref := seq.Report([]float64{0.9, 0.99, 0.999}, []float64{0, 0.001, 0.3, 0.5, 0.77, 1}, HigherIsWorse)
 	for _, order := range orders {
-		m := NewSummary()
+		m := NewSummaryCap(exactCap)
 		for _, i := range order {
 			m.Merge(build(i))
 		}
@@ -137,6 +153,9 @@ func TestMergeMatchesSequential(t *testing.T) {
 		cd.Merge(build(order[3]))
 		ab.Merge(cd)
 		for _, got := range []*Summary{m, ab} {
+			if got.Exact() != seq.Exact() {
+				t.Errorf("order %v: Exact = %v, want %v", order, got.Exact(), seq.Exact())
+			}
 			if got.N() != seq.N() || got.Min() != seq.Min() || got.Max() != seq.Max() {
 				t.Errorf("order %v: N, Min, Max = %d, %v, %v; want %d, %v, %v",
 					order, got.N(), got.Min(), got.Max(), seq.N(), seq.Min(), seq.Max())
@@ -152,8 +171,8 @@ func TestMergeMatchesSequential(t *testing.T) {
 				}
 			}
 			for i := range r.Tails {
-				// Tails depend on the sketch and extrema only, hence are
-				// bit-identical too.
+				// Tails depend on the sorted sample, or on the sketch and
+				// extrema, only, hence are bit-identical too.
 				if r.Tails[i] != ref.Tails[i] {
 					t.Errorf("order %v: tail %v = %+v, want %+v", order, r.Tails[i].Level, r.Tails[i], ref.Tails[i])
 				}
@@ -222,10 +241,17 @@ func TestDeterminism(t *testing.T) {
 }
 
 // TestHugeValues checks the documented handling of finite values beyond the
-// sketch's range: stored as the largest indexable magnitude, with the
-// extremes still exact.
+// sketch's range: exact while the Summary is, and otherwise stored as the
+// largest indexable magnitude, with the extremes still exact.
 func TestHugeValues(t *testing.T) {
-	s := summaryOf(math.MaxFloat64, -math.MaxFloat64, 1.5e308, 1e300, 1e306)
+	in := []float64{math.MaxFloat64, -math.MaxFloat64, 1.5e308, 1e300, 1e306}
+	exact := summaryOf(in...)
+	for i, want := range []float64{-math.MaxFloat64, 1e300, 1e306, 1.5e308, math.MaxFloat64} {
+		if got := exact.Quantile(float64(i) / 4).Value; got != want {
+			t.Errorf("exact Quantile(%v) = %v, want %v", float64(i)/4, got, want)
+		}
+	}
+	s := summaryCapOf(0, in...)
 	if s.Min() != -math.MaxFloat64 || s.Max() != math.MaxFloat64 {
 		t.Errorf("Min, Max = %v, %v", s.Min(), s.Max())
 	}
@@ -244,23 +270,38 @@ func TestHugeValues(t *testing.T) {
 	}
 }
 
+// TestAddAllocs checks that Add allocates nothing in steady state once the
+// observations are no longer kept, and below the cap only when the kept
+// sample doubles its capacity.
 func TestAddAllocs(t *testing.T) {
 	rng := rand.New(rand.NewPCG(41, 42))
 	xs := make([]float64, 4096)
 	for i := range xs {
 		xs[i] = rng.NormFloat64()
 	}
-	s := NewSummary()
-	for _, x := range xs {
-		s.Add(x)
+	for _, c := range []int{0, 1000} {
+		s := summaryCapOf(c, xs...)
+		i := 0
+		allocs := testing.AllocsPerRun(10000, func() {
+			s.Add(xs[i%len(xs)])
+			i++
+		})
+		if allocs != 0 {
+			t.Errorf("cap %d: Add allocates %v times per call in steady state, want 0", c, allocs)
+		}
 	}
+	// Below the cap: 4096 kept, the warm-up batch grows the sample to 14096
+	// (capacity 16384), the measured one to 24096: one doubling, to 32768.
+	s := summaryOf(xs...)
 	i := 0
-	allocs := testing.AllocsPerRun(10000, func() {
-		s.Add(xs[i%len(xs)])
-		i++
+	allocs := testing.AllocsPerRun(1, func() {
+		for range 10000 {
+			s.Add(xs[i%len(xs)])
+			i++
+		}
 	})
-	if allocs != 0 {
-		t.Errorf("Add allocates %v times per call in steady state, want 0", allocs)
+	if allocs != 1 || cap(s.xs) != 32768 {
+		t.Errorf("10000 exact Adds allocate %v times, capacity %d; want 1, 32768", allocs, cap(s.xs))
 	}
 }
 
