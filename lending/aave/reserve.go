@@ -1,0 +1,264 @@
+package aave
+
+import (
+	"github.com/holiman/uint256"
+
+	"github.com/cascade-risk/cascade/lending"
+)
+
+// MaxReserves is the most reserves a pool lists (ReserveConfiguration's
+// MAX_RESERVES_COUNT).
+const MaxReserves = 128
+
+// maxDecimals keeps 10^decimals inside 256 bits, where the contracts'
+// unchecked 10**decimals would otherwise wrap.
+const maxDecimals = 77
+
+// maxCap is the largest supply or borrow cap the configuration bitmap holds
+// (36 bits, in whole tokens).
+const maxCap = 1<<36 - 1
+
+// ReserveConfig is a reserve's risk configuration. Percentages are basis
+// points of 10000.
+type ReserveConfig struct {
+	// Decimals of the underlying token; one token is 10^Decimals units.
+	Decimals uint8
+	// LTV is the loan-to-value ratio: how much of the collateral's value may
+	// be borrowed against.
+	LTV uint64
+	// LiquidationThreshold is the share of the collateral's value counted in
+	// the health factor; zero means the asset is not collateral.
+	LiquidationThreshold uint64
+	// LiquidationBonus is what a liquidator receives per unit of debt
+	// repaid, principal included: 10500 is a 5% bonus.
+	LiquidationBonus uint64
+	// ReserveFactor is the share of borrowers' interest kept by the
+	// treasury.
+	ReserveFactor uint64
+	// LiquidationProtocolFee is the share of the liquidation bonus paid to
+	// the treasury instead of the liquidator.
+	LiquidationProtocolFee uint64
+	// SupplyCap and BorrowCap are in whole tokens; zero means no cap.
+	SupplyCap uint64
+	BorrowCap uint64
+	// BorrowingEnabled allows variable-rate borrowing.
+	BorrowingEnabled bool
+	// Frozen rejects new supply and borrowing; repay, withdraw and
+	// liquidation continue. Paused rejects everything.
+	Frozen bool
+	Paused bool
+	// Strategy sets the reserve's interest rates.
+	Strategy RateStrategy
+}
+
+// Validate checks the configuration as PoolConfigurator does: LTV at most
+// the liquidation threshold; for collateral, a bonus above 100% with
+// threshold·bonus at most 100%; no bonus for non-collateral; factors and fees
+// at most 100%; caps within 36 bits; a valid strategy. Decimals above 77 are
+// also rejected (10^decimals would not fit in 256 bits).
+func (c *ReserveConfig) Validate() error {
+	bad := func() error { return &lending.Revert{Reason: "INVALID_RESERVE_PARAMS"} }
+	if c.Decimals > maxDecimals {
+		return &lending.Revert{Reason: "INVALID_DECIMALS"}
+	}
+	if c.LTV > c.LiquidationThreshold {
+		return bad()
+	}
+	if c.LiquidationThreshold != 0 {
+		if c.LiquidationBonus <= PercentageFactor || c.LiquidationThreshold > 1<<16-1 || c.LiquidationBonus > 1<<16-1 {
+			return bad()
+		}
+		var z uint256.Int
+		if err := percentMul(&z, uint256.NewInt(c.LiquidationThreshold), c.LiquidationBonus); err != nil || z.CmpUint64(PercentageFactor) > 0 {
+			return bad()
+		}
+	} else if c.LiquidationBonus != 0 {
+		return bad()
+	}
+	if c.ReserveFactor > PercentageFactor {
+		return &lending.Revert{Reason: "INVALID_RESERVE_FACTOR"}
+	}
+	if c.LiquidationProtocolFee > PercentageFactor {
+		return &lending.Revert{Reason: "INVALID_LIQUIDATION_PROTOCOL_FEE"}
+	}
+	if c.SupplyCap > maxCap {
+		return &lending.Revert{Reason: "INVALID_SUPPLY_CAP"}
+	}
+	if c.BorrowCap > maxCap {
+		return &lending.Revert{Reason: "INVALID_BORROW_CAP"}
+	}
+	return c.Strategy.Validate()
+}
+
+// Reserve is the state of one reserve (DataTypes.ReserveData and the totals
+// of its tokens). Indexes and rates are rays; balances are raw units of the
+// underlying token, "scaled" ones divided by the matching index.
+type Reserve struct {
+	// LiquidityIndex converts scaled aToken balances to underlying:
+	// balance = rayMul(scaled, index). It grows linearly at LiquidityRate
+	// between updates.
+	LiquidityIndex uint256.Int
+	// VariableBorrowIndex converts scaled variable debt to underlying; it
+	// compounds at VariableBorrowRate between updates.
+	VariableBorrowIndex uint256.Int
+	LiquidityRate       uint256.Int
+	VariableBorrowRate  uint256.Int
+	StableBorrowRate    uint256.Int
+	// LastUpdate is the timestamp of the last index update.
+	LastUpdate uint64
+	// AccruedToTreasury is the treasury's share of interest, scaled, not yet
+	// minted to it as aTokens.
+	AccruedToTreasury uint256.Int
+	// ScaledSupply is the aToken's scaled total supply, treasury included.
+	ScaledSupply uint256.Int
+	// ScaledVariableDebt is the variable debt token's scaled total supply.
+	ScaledVariableDebt uint256.Int
+	// TreasuryScaled is the treasury's scaled aToken balance.
+	TreasuryScaled uint256.Int
+	// Cash is the underlying held by the aToken: supplied and repaid, less
+	// withdrawn and lent.
+	Cash uint256.Int
+}
+
+// reserve is a listed reserve: its configuration, state and oracle price.
+type reserve struct {
+	cfg   ReserveConfig
+	unit  uint256.Int // 10^Decimals
+	price uint256.Int // base currency units per whole token
+	st    Reserve
+}
+
+func newReserve(cfg ReserveConfig) reserve {
+	r := reserve{cfg: cfg}
+	r.unit.Exp(uint256.NewInt(10), uint256.NewInt(uint64(cfg.Decimals)))
+	r.st.LiquidityIndex = ray
+	r.st.VariableBorrowIndex = ray
+	return r
+}
+
+// normalizedIncome sets z to the liquidity index at now without storing it
+// (ReserveLogic.getNormalizedIncome).
+func (r *reserve) normalizedIncome(z *uint256.Int, now uint64) error {
+	if r.st.LastUpdate == now {
+		z.Set(&r.st.LiquidityIndex)
+		return nil
+	}
+	if err := linearInterest(z, &r.st.LiquidityRate, r.st.LastUpdate, now); err != nil {
+		return err
+	}
+	return rayMul(z, z, &r.st.LiquidityIndex)
+}
+
+// normalizedDebt sets z to the variable borrow index at now without storing
+// it (ReserveLogic.getNormalizedDebt).
+func (r *reserve) normalizedDebt(z *uint256.Int, now uint64) error {
+	if r.st.LastUpdate == now {
+		z.Set(&r.st.VariableBorrowIndex)
+		return nil
+	}
+	if err := compoundedInterest(z, &r.st.VariableBorrowRate, r.st.LastUpdate, now); err != nil {
+		return err
+	}
+	return rayMul(z, z, &r.st.VariableBorrowIndex)
+}
+
+// updateState accrues interest up to now (ReserveLogic.updateState): the
+// liquidity index grows linearly when the liquidity rate is non-zero, the
+// variable borrow index compounds when there is variable debt, and the
+// reserve factor's share of the debt's growth is accrued to the treasury,
+// scaled by the new liquidity index. The state is unchanged on error.
+func (r *reserve) updateState(now uint64) error {
+	st := &r.st
+	if st.LastUpdate == now {
+		return nil
+	}
+	if now < st.LastUpdate {
+		// Chains never go back in time; the contract's interest math would
+		// underflow.
+		return errOverflow
+	}
+	nextLI, nextVBI := st.LiquidityIndex, st.VariableBorrowIndex
+	var t uint256.Int
+	if !st.LiquidityRate.IsZero() {
+		if err := linearInterest(&t, &st.LiquidityRate, st.LastUpdate, now); err != nil {
+			return err
+		}
+		if err := rayMul(&nextLI, &t, &st.LiquidityIndex); err != nil {
+			return err
+		}
+		if nextLI.Gt(&maxU128) {
+			return errSafeCast
+		}
+	}
+	if !st.ScaledVariableDebt.IsZero() {
+		if err := compoundedInterest(&t, &st.VariableBorrowRate, st.LastUpdate, now); err != nil {
+			return err
+		}
+		if err := rayMul(&nextVBI, &t, &st.VariableBorrowIndex); err != nil {
+			return err
+		}
+		if nextVBI.Gt(&maxU128) {
+			return errSafeCast
+		}
+	}
+	accrued := st.AccruedToTreasury
+	if r.cfg.ReserveFactor != 0 {
+		// Without stable debt the accrued debt is the variable debt's growth.
+		var prev, curr uint256.Int
+		if err := rayMul(&prev, &st.ScaledVariableDebt, &st.VariableBorrowIndex); err != nil {
+			return err
+		}
+		if err := rayMul(&curr, &st.ScaledVariableDebt, &nextVBI); err != nil {
+			return err
+		}
+		if _, o := t.SubOverflow(&curr, &prev); o {
+			return errOverflow
+		}
+		if err := percentMul(&t, &t, r.cfg.ReserveFactor); err != nil {
+			return err
+		}
+		if !t.IsZero() {
+			if err := rayDiv(&t, &t, &nextLI); err != nil {
+				return err
+			}
+			if t.Gt(&maxU128) {
+				return errSafeCast
+			}
+			accrued.Add(&accrued, &t)
+			if accrued.Gt(&maxU128) {
+				return errOverflow
+			}
+		}
+	}
+	st.LiquidityIndex, st.VariableBorrowIndex = nextLI, nextVBI
+	st.AccruedToTreasury = accrued
+	st.LastUpdate = now
+	return nil
+}
+
+// updateInterestRates recomputes the rates after an operation that adds or
+// takes liquidity (ReserveLogic.updateInterestRates), from the debt after the
+// operation and the cash before its transfer. The state is unchanged on
+// error.
+func (r *reserve) updateInterestRates(added, taken *uint256.Int) error {
+	in := RateInputs{
+		Cash:           r.st.Cash,
+		LiquidityAdded: *added,
+		LiquidityTaken: *taken,
+		ReserveFactor:  r.cfg.ReserveFactor,
+	}
+	if err := rayMul(&in.TotalVariableDebt, &r.st.ScaledVariableDebt, &r.st.VariableBorrowIndex); err != nil {
+		return err
+	}
+	rates, err := r.cfg.Strategy.CalculateInterestRates(&in)
+	if err != nil {
+		return err
+	}
+	if rates.Liquidity.Gt(&maxU128) || rates.StableBorrow.Gt(&maxU128) || rates.VariableBorrow.Gt(&maxU128) {
+		return errSafeCast
+	}
+	r.st.LiquidityRate = rates.Liquidity
+	r.st.StableBorrowRate = rates.StableBorrow
+	r.st.VariableBorrowRate = rates.VariableBorrow
+	return nil
+}
