@@ -39,6 +39,7 @@ type Arbitrageur struct {
 	profit, gross, gas float64
 	trades             int
 	holdings           []uint256.Int // scratch for numericOptimum
+	trade              cfmm.Trade    // scratch for the constant-product path
 }
 
 // Reset implements Agent.
@@ -117,8 +118,8 @@ func (a *Arbitrageur) tradePair(m *Market, v *Venue, pair *uniswapv2.Pair) {
 		return
 	}
 	saved := *pair
-	t, err := pair.Swap(i, j, &amount)
-	if err != nil {
+	t := &a.trade
+	if pair.SwapInto(i, j, &amount, t) != nil {
 		return
 	}
 	in, out := t.In.Float64()*pi, t.Out.Float64()*pj
@@ -127,7 +128,7 @@ func (a *Arbitrageur) tradePair(m *Market, v *Venue, pair *uniswapv2.Pair) {
 		return
 	}
 	prev := x0*m.PrevPrices[v.Assets[0]]*m.Unit[v.Assets[0]] + x1*m.PrevPrices[v.Assets[1]]*m.Unit[v.Assets[1]]
-	a.settle(m, v, &t, in, out, prev)
+	a.settle(m, v, t, in, out, prev)
 }
 
 // constantProductOptimum is the profit-maximizing input a* = (√(γ·x·y·pj/pi)

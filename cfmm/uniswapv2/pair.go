@@ -302,15 +302,20 @@ func (p *Pair) SpotPrice(i, j int) float64 {
 // token j, without changing the pair.
 func (p *Pair) Quote(i, j int, amountIn *uint256.Int) (cfmm.Trade, error) {
 	var t cfmm.Trade
+	err := p.quote(i, j, amountIn, &t)
+	return t, err
+}
+
+func (p *Pair) quote(i, j int, amountIn *uint256.Int, t *cfmm.Trade) error {
 	if i == j || i < 0 || j < 0 || i > 1 || j > 1 {
-		return t, fmt.Errorf("uniswapv2: bad token pair %d→%d", i, j)
+		return fmt.Errorf("uniswapv2: bad token pair %d→%d", i, j)
 	}
 	out, err := GetAmountOut(amountIn, &p.reserve[i], &p.reserve[j], p.feeBps)
 	if err != nil {
-		return t, err
+		return err
 	}
 	if out.IsZero() {
-		return t, revert("INSUFFICIENT_OUTPUT_AMOUNT")
+		return revert("INSUFFICIENT_OUTPUT_AMOUNT")
 	}
 	t.In, t.Out, t.FeeToken = *amountIn, out, i
 	// The pair keeps its fee implicitly in the reserves; Fee reports
@@ -324,7 +329,7 @@ func (p *Pair) Quote(i, j int, amountIn *uint256.Int) (cfmm.Trade, error) {
 		t.Fee.Mul(amountIn, uint256.NewInt(p.feeBps))
 		t.Fee.Div(&t.Fee, feeDen)
 	}
-	return t, nil
+	return nil
 }
 
 // Swap executes the router's exact-input trade: GetAmountOut, then the
@@ -332,18 +337,26 @@ func (p *Pair) Quote(i, j int, amountIn *uint256.Int) (cfmm.Trade, error) {
 // evaluated again here (SwapExact evaluates it for arbitrary requests); the
 // reserve bound still is.
 func (p *Pair) Swap(i, j int, amountIn *uint256.Int) (cfmm.Trade, error) {
-	t, err := p.Quote(i, j, amountIn)
-	if err != nil {
-		return t, err
+	var t cfmm.Trade
+	err := p.SwapInto(i, j, amountIn, &t)
+	return t, err
+}
+
+// SwapInto is Swap writing the trade into t, for loops that make millions
+// of swaps and would otherwise copy the result twice.
+func (p *Pair) SwapInto(i, j int, amountIn *uint256.Int, t *cfmm.Trade) error {
+	if err := p.quote(i, j, amountIn, t); err != nil {
+		return err
 	}
 	var bi, bj uint256.Int
 	bi.Add(&p.reserve[i], amountIn)
 	bj.Sub(&p.reserve[j], &t.Out)
 	if bi.Gt(maxReserve) {
-		return cfmm.Trade{}, revert("OVERFLOW")
+		*t = cfmm.Trade{}
+		return revert("OVERFLOW")
 	}
 	p.reserve[i], p.reserve[j] = bi, bj
-	return t, nil
+	return nil
 }
 
 // LPHoldings writes the reserves owned by liquidity providers other than the
