@@ -61,8 +61,11 @@ type Result struct {
 	Out string
 }
 
-// Cell is the aggregate of one sweep cell.
+// Cell is the aggregate of one arm at one sweep point.
 type Cell struct {
+	// Point is the sweep-grid point and Arm the compare arm ("" if none).
+	Point  int
+	Arm    string
 	Params []scenario.Param
 	// Summaries and Fans are indexed like Model.Metrics.
 	Summaries []*metric.Summary
@@ -95,7 +98,7 @@ func Run(ctx context.Context, f *scenario.File, opt Options) (*Result, error) {
 	// cap keeps all of them together within exactValues observations.
 	exactCap := min(metric.DefaultExactCap, exactValues/max(1, len(f.Cells)*len(model.Metrics)))
 	for c := range f.Cells {
-		cell := Cell{Params: f.Cells[c].Params, Times: model.SampleTimes(c)}
+		cell := Cell{Point: f.Cells[c].Point, Arm: f.Cells[c].Arm, Params: f.Cells[c].Params, Times: model.SampleTimes(c)}
 		for range model.Metrics {
 			cell.Summaries = append(cell.Summaries, metric.NewSummaryCap(exactCap))
 			fan, err := metric.NewFan(len(cell.Times))
@@ -132,7 +135,7 @@ func Run(ctx context.Context, f *scenario.File, opt Options) (*Result, error) {
 			for k, p := range cell.Params {
 				params[k] = p.Value
 			}
-			if err := w.WriteRun(results.Run{Cell: o.Cell, Run: o.Run, Seed: o.Seed, Params: params,
+			if err := w.WriteRun(results.Run{Cell: cell.Point, Arm: cell.Arm, Run: o.Run, Seed: o.Seed, Params: params,
 				Scalars: o.Scalars, Times: cell.Times, Series: o.Series}); err != nil {
 				return err
 			}
@@ -155,6 +158,13 @@ func Run(ctx context.Context, f *scenario.File, opt Options) (*Result, error) {
 		return nil, err
 	}
 	if err := w.WriteFile("summary.json", summary); err != nil {
+		return nil, err
+	}
+	fans, err := json.Marshal(res.FanReport())
+	if err != nil {
+		return nil, err
+	}
+	if err := w.WriteFile("fans.json", fans); err != nil {
 		return nil, err
 	}
 	if opt.Extra != nil {
@@ -218,9 +228,11 @@ type MetricReport struct {
 	metric.SummaryReport
 }
 
-// CellReport is the aggregate of one sweep cell, as written to summary.json.
+// CellReport is the aggregate of one arm at one sweep point, as written to
+// summary.json.
 type CellReport struct {
 	Cell    int            `json:"cell"`
+	Arm     string         `json:"arm,omitempty"`
 	Params  map[string]any `json:"params,omitempty"`
 	Metrics []MetricReport `json:"metrics"`
 }
@@ -228,8 +240,8 @@ type CellReport struct {
 // Report returns the per-cell, per-metric summaries written to summary.json.
 func (r *Result) Report() []CellReport {
 	var out []CellReport
-	for c, cell := range r.Cells {
-		cr := CellReport{Cell: c}
+	for _, cell := range r.Cells {
+		cr := CellReport{Cell: cell.Point, Arm: cell.Arm}
 		if len(cell.Params) > 0 {
 			cr.Params = map[string]any{}
 			for _, p := range cell.Params {
@@ -243,6 +255,46 @@ func (r *Result) Report() []CellReport {
 			})
 		}
 		out = append(out, cr)
+	}
+	return out
+}
+
+// FanQuantiles are the quantiles fans.json gives at each sample time.
+var FanQuantiles = []float64{0.05, 0.25, 0.5, 0.75, 0.95}
+
+// FanReport is fans.json: for every cell and metric, quantiles across runs
+// at each sample time, for fan charts.
+type FanReport struct {
+	Quantiles []float64       `json:"quantiles"`
+	Cells     []FanCellReport `json:"cells"`
+}
+
+// FanCellReport is one cell of fans.json. Metrics[name][q][k] is quantile
+// Quantiles[q] of the metric at Times[k] (seconds).
+type FanCellReport struct {
+	Cell    int                         `json:"cell"`
+	Arm     string                      `json:"arm,omitempty"`
+	Times   []float64                   `json:"times"`
+	Metrics map[string][][]metric.Float `json:"metrics"`
+}
+
+// FanReport returns the fan-chart quantiles written to fans.json.
+func (r *Result) FanReport() FanReport {
+	out := FanReport{Quantiles: FanQuantiles}
+	for _, cell := range r.Cells {
+		fc := FanCellReport{Cell: cell.Point, Arm: cell.Arm, Times: cell.Times, Metrics: map[string][][]metric.Float{}}
+		for k, d := range r.Model.Metrics {
+			perPoint := cell.Fans[k].Quantiles(FanQuantiles) // [point][q]
+			byQ := make([][]metric.Float, len(FanQuantiles))
+			for q := range byQ {
+				byQ[q] = make([]metric.Float, len(perPoint))
+				for p := range perPoint {
+					byQ[q][p] = metric.Float(perPoint[p][q])
+				}
+			}
+			fc.Metrics[d.FullName] = byQ
+		}
+		out.Cells = append(out.Cells, fc)
 	}
 	return out
 }

@@ -15,7 +15,7 @@ import (
 func (r *Result) WriteSummary(w io.Writer) error {
 	for c, cell := range r.Report() {
 		if len(r.Cells) > 1 {
-			if _, err := fmt.Fprintf(w, "\ncell %d: %s\n", c, r.Cells[c].describeParams()); err != nil {
+			if _, err := fmt.Fprintf(w, "\n%s\n", r.Cells[c].describe()); err != nil {
 				return err
 			}
 		}
@@ -42,12 +42,15 @@ func (r *Result) WriteSummary(w io.Writer) error {
 	return nil
 }
 
-func (c *Cell) describeParams() string {
-	parts := make([]string, len(c.Params))
-	for k, p := range c.Params {
-		parts[k] = p.Path + "=" + p.Label
+func (c *Cell) describe() string {
+	var parts []string
+	if c.Arm != "" {
+		parts = append(parts, "arm "+c.Arm)
 	}
-	return strings.Join(parts, ", ")
+	for _, p := range c.Params {
+		parts = append(parts, p.Path+"="+p.Label)
+	}
+	return fmt.Sprintf("cell %d: %s", c.Point, strings.Join(parts, ", "))
 }
 
 // num formats a value in at most 4 significant digits.

@@ -48,8 +48,11 @@ type Scenario struct {
 	Mechanisms Map[Component] `yaml:"mechanisms"`
 	Agents     Map[Component] `yaml:"agents"`
 	Metrics    []string       `yaml:"metrics"`
-	// Sweep is the grid of parameter values; each combination is a Cell.
+	// Sweep is the grid of parameter values; each combination is a point.
 	Sweep Map[SweepAxis] `yaml:"sweep"`
+	// Compare names policy arms, each run at every point with the same
+	// random numbers.
+	Compare Map[Arm] `yaml:"compare"`
 }
 
 // Asset is a token: its decimals fix the raw unit (1 token = 10^decimals
@@ -257,14 +260,8 @@ func LoadBytes(path string, src []byte, overrides ...Override) (*File, error) {
 	}
 	var bad List
 	for _, o := range overrides {
-		target := root.Lookup(o.Path)
-		switch {
-		case target == nil:
-			bad = append(bad, &Error{File: "--set", Path: o.Path, Msg: fmt.Sprintf("no parameter %q in %s%s", o.Path, path, didYouMean(o.Path, root.Paths("")))})
-		case target.Kind != Scalar:
-			bad = append(bad, &Error{File: "--set", Path: o.Path, Msg: fmt.Sprintf("%q is %s; only single values can be set", o.Path, target.Kind)})
-		default:
-			target.Text = o.Value
+		if err := set(root, o.Path, &Node{Kind: Scalar, Text: o.Value}, &Node{}); err != nil {
+			bad = append(bad, &Error{File: "--set", Path: o.Path, Msg: err.Error()})
 		}
 	}
 	if len(bad) > 0 {
@@ -282,7 +279,7 @@ func LoadBytes(path string, src []byte, overrides ...Override) (*File, error) {
 	if len(errs.List) > 0 {
 		return nil, errs.List.Err()
 	}
-	cells := expandSweep(root, base.Sweep, errs)
+	cells := expand(root, base.Sweep, base.Compare, errs)
 	for k := range cells {
 		Decode(cells[k].Root, &cells[k].Scenario, "", errs)
 	}
@@ -293,11 +290,28 @@ func LoadBytes(path string, src []byte, overrides ...Override) (*File, error) {
 	return f, nil
 }
 
-// Describe renders a cell's sweep parameters as "path=label, ...".
+// Describe renders a cell's arm and sweep parameters as
+// "arm, path=label, ...".
 func (c *Cell) Describe() string {
-	parts := make([]string, len(c.Params))
-	for k, p := range c.Params {
-		parts[k] = fmt.Sprintf("%s=%s", p.Path, p.Label)
+	var parts []string
+	if c.Arm != "" {
+		parts = append(parts, c.Arm)
+	}
+	for _, p := range c.Params {
+		parts = append(parts, fmt.Sprintf("%s=%s", p.Path, p.Label))
 	}
 	return strings.Join(parts, ", ")
+}
+
+// Arms returns the compare arms' names in file order (one empty name
+// without a compare block).
+func (f *File) Arms() []string {
+	var names []string
+	for _, c := range f.Cells {
+		if c.Point != 0 {
+			break
+		}
+		names = append(names, c.Arm)
+	}
+	return names
 }

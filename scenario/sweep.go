@@ -124,13 +124,16 @@ type Param struct {
 	Value float64
 }
 
-// Cell is one point of the sweep grid: the scenario tree with the swept
-// values substituted, and its decoded Scenario.
+// Cell is one arm at one point of the sweep grid: the scenario tree with
+// the arm's and the point's values substituted, and its decoded Scenario.
 type Cell struct {
-	Index    int
-	Params   []Param
-	Root     *Node
-	Scenario Scenario
+	// Index numbers cells from 0; Point is the sweep-grid point and Arm the
+	// compare arm's name ("" without a compare block).
+	Index, Point int
+	Arm          string
+	Params       []Param
+	Root         *Node
+	Scenario     Scenario
 }
 
 func paramValue(label string) float64 {
@@ -147,35 +150,67 @@ func paramValue(label string) float64 {
 	return v
 }
 
-// expandSweep returns the grid cells in row-major order (the last axis
-// varies fastest). Without a sweep there is one cell.
-func expandSweep(root *Node, axes Map[SweepAxis], errs *Errs) []Cell {
+// slot returns the node at path in tree, creating it (as null) when only
+// its last key is missing from an existing mapping, so a sweep, an arm or
+// --set can give a value to a parameter left at its default; decoding then
+// checks the key. key positions a created key.
+func slot(tree *Node, path string, key *Node) (*Node, error) {
+	if target := tree.Lookup(path); target != nil {
+		if target.Kind != Scalar && target.Kind != Null {
+			return nil, fmt.Errorf("%q is %s; only single values can be set", path, target.Kind)
+		}
+		return target, nil
+	}
+	parent, last := splitPath(path)
+	holder := tree
+	if parent != "" {
+		holder = tree.Lookup(parent)
+	}
+	if holder == nil || holder.Kind != Mapping {
+		return nil, fmt.Errorf("no parameter %q in this scenario%s", path, didYouMean(path, tree.Paths("")))
+	}
+	v := &Node{Kind: Null, Line: key.Line, Col: key.Col}
+	holder.Keys = append(holder.Keys, &Node{Kind: Scalar, Line: key.Line, Col: key.Col, Text: last})
+	holder.Items = append(holder.Items, v)
+	return v, nil
+}
+
+// set writes a scalar at path, which slot must accept.
+func set(tree *Node, path string, value, key *Node) error {
+	target, err := slot(tree, path, key)
+	if err != nil {
+		return err
+	}
+	*target = Node{Kind: Scalar, Line: value.Line, Col: value.Col, Text: value.Text}
+	return nil
+}
+
+// without returns a copy of root lacking the given top-level keys.
+func without(root *Node, keys ...string) *Node {
 	base := root.Clone()
-	for k, kn := range base.Keys {
-		if kn.Text == "sweep" {
-			base.Keys = append(base.Keys[:k], base.Keys[k+1:]...)
-			base.Items = append(base.Items[:k], base.Items[k+1:]...)
-			break
+	for _, drop := range keys {
+		for k, kn := range base.Keys {
+			if kn.Text == drop {
+				base.Keys = append(base.Keys[:k], base.Keys[k+1:]...)
+				base.Items = append(base.Items[:k], base.Items[k+1:]...)
+				break
+			}
 		}
 	}
+	return base
+}
+
+// expand returns the cells of a scenario: every arm of the comparison (one
+// unnamed arm without a compare block) for every point of the sweep grid,
+// the grid in row-major order (the last axis varies fastest) and the arms
+// in file order within each point.
+func expand(root *Node, axes Map[SweepAxis], arms Map[Arm], errs *Errs) []Cell {
+	base := without(root, "sweep", "compare")
 	total := 1
 	for _, ax := range axes {
-		target := base.Lookup(ax.Name)
-		parent, last := splitPath(ax.Name)
-		holder := base
-		if parent != "" {
-			holder = base.Lookup(parent)
-		}
-		switch {
-		case target == nil && holder != nil && holder.Kind == Mapping:
-			// A parameter left at its default: each cell writes it into
-			// the mapping, where decoding checks the key.
-			holder.Keys = append(holder.Keys, &Node{Kind: Scalar, Line: ax.Key.Line, Col: ax.Key.Col, Text: last})
-			holder.Items = append(holder.Items, &Node{Kind: Null, Line: ax.Node.Line, Col: ax.Node.Col})
-		case target == nil:
-			errs.At(ax.Key, "sweep."+ax.Name, "no parameter %q in this scenario%s", ax.Name, didYouMean(ax.Name, base.Paths("")))
-		case target.Kind != Scalar:
-			errs.At(ax.Key, "sweep."+ax.Name, "%q is %s; only single values can be swept", ax.Name, target.Kind)
+		// Check each axis on a scratch tree; cells set their own values.
+		if _, err := slot(base.Clone(), ax.Name, ax.Key); err != nil {
+			errs.At(ax.Key, "sweep."+ax.Name, "%v", err)
 		}
 		total *= max(1, len(ax.Value.Values))
 		if total > MaxCells {
@@ -183,30 +218,74 @@ func expandSweep(root *Node, axes Map[SweepAxis], errs *Errs) []Cell {
 			return nil
 		}
 	}
+	if len(arms) == 0 {
+		arms = Map[Arm]{{}}
+	}
+	for _, arm := range arms {
+		for _, o := range arm.Value.Set {
+			if _, err := slot(base.Clone(), o.Path, o.Key); err != nil {
+				errs.At(o.Key, arm.Path+"."+o.Path, "%v", err)
+			}
+		}
+	}
 	if len(errs.List) > 0 {
 		return nil
 	}
-	cells := make([]Cell, total)
-	for c := range cells {
-		tree := base
-		if len(axes) > 0 {
-			tree = base.Clone()
-		}
-		cell := Cell{Index: c, Root: tree}
-		rem := c
+	cells := make([]Cell, 0, total*len(arms))
+	for c := range total {
 		idx := make([]int, len(axes))
+		rem := c
 		for a := len(axes) - 1; a >= 0; a-- {
 			n := len(axes[a].Value.Values)
 			idx[a] = rem % n
 			rem /= n
 		}
-		for a, ax := range axes {
-			v := ax.Value.Values[idx[a]]
-			target := tree.Lookup(ax.Name)
-			*target = Node{Kind: Scalar, Line: v.Line, Col: v.Col, Text: v.Text}
-			cell.Params = append(cell.Params, Param{Path: ax.Name, Label: v.Text, Value: paramValue(v.Text)})
+		for _, arm := range arms {
+			tree := base.Clone()
+			cell := Cell{Index: len(cells), Point: c, Arm: arm.Name, Root: tree}
+			for _, o := range arm.Value.Set {
+				_ = set(tree, o.Path, o.Value, o.Key)
+			}
+			for a, ax := range axes {
+				v := ax.Value.Values[idx[a]]
+				_ = set(tree, ax.Name, v, ax.Key)
+				cell.Params = append(cell.Params, Param{Path: ax.Name, Label: v.Text, Value: paramValue(v.Text)})
+			}
+			cells = append(cells, cell)
 		}
-		cells[c] = cell
 	}
 	return cells
+}
+
+// Arm is one policy of a comparison: the scenario with some values set
+// ("agents.treasury.put_strike: 90%"). Every arm runs with the same random
+// numbers, run by run, so their outcomes can be compared in pairs.
+type Arm struct {
+	Set []Setting
+}
+
+// Setting is one value an arm sets.
+type Setting struct {
+	Path  string
+	Key   *Node
+	Value *Node
+}
+
+// DecodeNode implements NodeDecoder: an arm is a mapping of parameter paths
+// to values; an empty arm is the scenario as written.
+func (a *Arm) DecodeNode(n *Node, path string, errs *Errs) {
+	switch n.Kind {
+	case Null:
+	case Mapping:
+		for k, kn := range n.Keys {
+			v := n.Items[k]
+			if v.Kind != Scalar {
+				errs.At(v, join(path, kn.Text), "expected a single value, got %s", describe(v))
+				continue
+			}
+			a.Set = append(a.Set, Setting{Path: kn.Text, Key: kn, Value: v})
+		}
+	default:
+		errs.At(n, path, "expected a mapping of parameter paths to values (or nothing for the scenario as written), got %s", describe(n))
+	}
 }

@@ -95,8 +95,10 @@ func Compile(f *scenario.File) (*Model, error) {
 // Cells implements engine.Model.
 func (m *Model) Cells() int { return len(m.cells) }
 
-// StreamCell implements engine.Model: every sweep cell has its own streams.
-func (m *Model) StreamCell(c int) int { return c }
+// StreamCell implements engine.Model: every point of the sweep grid has its
+// own streams, and the arms of a comparison share their point's streams
+// (common random numbers).
+func (m *Model) StreamCell(c int) int { return m.File.Cells[c].Point }
 
 // Shape implements engine.Model.
 func (m *Model) Shape(c int) engine.Shape {
