@@ -466,7 +466,7 @@ func (b *builder) mechanism(c scenario.Entry[scenario.Component]) (venueSpec, bo
 
 // --- agents ----------------------------------------------------------------
 
-var agentTypes = []string{"arbitrageur", "noise_trader", "passive_lp"}
+var agentTypes = []string{"arbitrageur", "noise_trader", "passive_lp", "treasury"}
 
 func (b *builder) venue(name string, n *scenario.Node, path string) (int, bool) {
 	if v, ok := b.venueIndex[name]; ok {
@@ -565,6 +565,66 @@ func (b *builder) agent(c scenario.Entry[scenario.Component]) (agentSpec, bool) 
 			return spec, false
 		}
 		spec.build = func() agent.Agent { return &agent.PassiveLP{Venue: v} }
+	case "treasury":
+		var p struct {
+			Asset      string         `yaml:"asset,required"`
+			Quantity   float64        `yaml:"quantity,required"`
+			Hedge      string         `yaml:"hedge"`
+			PutStrike  unit.Fraction  `yaml:"put_strike"`
+			CallStrike string         `yaml:"call_strike"`
+			ImpliedVol *unit.Rate     `yaml:"implied_volatility"`
+			Rate       unit.Rate      `yaml:"rate"`
+			Roll       *unit.Duration `yaml:"roll"`
+		}
+		if !b.decode(c, &p) {
+			return spec, false
+		}
+		a, ok := b.asset(p.Asset, c.Node.Get("asset"), c.Path+".asset")
+		if !ok {
+			return spec, false
+		}
+		t := agent.Treasury{Asset: a, Quantity: p.Quantity, StepYears: step.Hours() / (24 * 365), Steps: b.cell.steps,
+			Rate: p.Rate.Over(unit.Year)}
+		switch p.Hedge {
+		case "", "none":
+		case "collar":
+			t.Hedge = true
+			if p.ImpliedVol == nil {
+				b.errs.At(c.Node, c.Path, "a collar needs implied_volatility (such as 80%%/yr) to price its options")
+				return spec, false
+			}
+			t.Vol = p.ImpliedVol.OverSqrt(unit.Year)
+			t.PutMoneyness = float64(p.PutStrike)
+			switch {
+			case p.PutStrike <= 0:
+				b.errs.At(c.Node.Get("put_strike"), c.Path+".put_strike", "expected a put strike as a fraction of the spot, such as 90%%")
+				return spec, false
+			case p.CallStrike == "" || p.CallStrike == "zero_cost":
+				t.ZeroCost = true
+			default:
+				f, err := unit.ParseFraction(p.CallStrike)
+				if err != nil || float64(f) < t.PutMoneyness {
+					b.errs.At(c.Node.Get("call_strike"), c.Path+".call_strike", "expected zero_cost or a call strike as a fraction of the spot at or above the put strike, got %q", p.CallStrike)
+					return spec, false
+				}
+				t.CallMoneyness = float64(f)
+			}
+			if p.Roll != nil {
+				if p.Roll.Std()%step != 0 {
+					b.errs.At(c.Node.Get("roll"), c.Path+".roll", "roll %s is not a whole number of %s steps", *p.Roll, b.cell.sc.Step)
+					return spec, false
+				}
+				t.Roll = int(p.Roll.Std() / step)
+			}
+		default:
+			b.errs.At(c.Node.Get("hedge"), c.Path+".hedge", "expected none or collar, got %q", p.Hedge)
+			return spec, false
+		}
+		if p.Quantity == 0 {
+			b.errs.At(c.Node.Get("quantity"), c.Path+".quantity", "expected a non-zero quantity")
+			return spec, false
+		}
+		spec.build = func() agent.Agent { tr := t; return &tr }
 	default:
 		b.unknownType(c, "agent", agentTypes)
 		return spec, false

@@ -1,0 +1,159 @@
+package agent
+
+import (
+	"math"
+	"math/rand/v2"
+
+	"github.com/cascade-risk/cascade/metric"
+	"github.com/cascade-risk/cascade/option"
+)
+
+// Treasury holds a quantity of one asset and may hedge it with a collar:
+// a long put and a short call on the whole holding, priced by Black–Scholes
+// at an implied volatility, bought at the start of each period (the whole
+// horizon, or every Roll steps) and settled at the period's end. Strikes
+// are fractions of the spot when each collar opens; with ZeroCost the call
+// strike is the one whose premium equals the put's.
+//
+// Per period of τ years opened at spot S₀ and closed at S₁, with premium P
+// paid (negative if received) financed at the rate r:
+//
+//	pnl = U·(S₁ − S₀) + U·(max(Kp − S₁, 0) − max(S₁ − Kc, 0)) − P·e^(rτ)
+//
+// which lies in [U·(Kp − S₀) − P·e^(rτ), U·(Kc − S₀) − P·e^(rτ)]. Realized
+// period P&L is added up without interest between periods; within a period
+// the open collar is marked to model. Without a hedge, pnl = U·(S_t − S_0).
+type Treasury struct {
+	Asset    int
+	Quantity float64 // whole tokens
+	Hedge    bool
+	// PutMoneyness and CallMoneyness are strikes as fractions of the spot
+	// at each opening; CallMoneyness is ignored with ZeroCost.
+	PutMoneyness, CallMoneyness float64
+	ZeroCost                    bool
+	Vol, Rate                   float64 // per year, continuously compounded
+	// StepYears is the length of one step; Roll the steps per period (0 for
+	// a single period over the horizon); Steps the horizon in steps.
+	StepYears   float64
+	Roll, Steps int
+
+	s0, open float64 // spot at the start of the run and of the period
+	opened   int     // step the current collar opened at
+	pos      option.Position
+	premium  float64 // of the current collar
+	realized float64 // P&L of closed periods
+	paid     float64 // premiums paid, summed
+	lo, hi   float64 // bounds of the realized P&L plus the open period's
+	failed   bool
+}
+
+// Reset implements Agent.
+func (t *Treasury) Reset(m *Market, _ *rand.Rand) {
+	t.s0 = m.Prices[t.Asset]
+	t.realized, t.paid, t.lo, t.hi, t.failed = 0, 0, 0, 0, false
+	t.openCollar(m, 0)
+}
+
+func (t *Treasury) period() int {
+	if t.Roll > 0 {
+		return t.Roll
+	}
+	return t.Steps
+}
+
+// openCollar buys the collar for the period starting at step.
+func (t *Treasury) openCollar(m *Market, step int) {
+	spot := m.Prices[t.Asset]
+	t.open, t.opened = spot, step
+	if !t.Hedge {
+		return
+	}
+	steps := min(t.period(), t.Steps-step)
+	tau := float64(steps) * t.StepYears
+	kp := t.PutMoneyness * spot
+	kc := t.CallMoneyness * spot
+	if t.ZeroCost {
+		var err error
+		if kc, err = option.ZeroCostCall(spot, kp, t.Rate, 0, t.Vol, tau); err != nil {
+			t.failed = true
+			return
+		}
+	}
+	t.pos = option.Collar(t.Quantity, kp, kc, tau)
+	p, err := t.pos.Premium(spot, t.Rate, 0, t.Vol, 0)
+	if err != nil {
+		t.failed = true
+		return
+	}
+	t.premium = p
+	t.paid += p
+	lo, hi, err := t.pos.Bounds(spot, p, t.Rate)
+	if err != nil {
+		t.failed = true
+		return
+	}
+	t.lo, t.hi = t.lo+lo, t.hi+hi
+}
+
+// Act implements Agent: at the end of each period the collar settles and
+// the next one opens.
+func (t *Treasury) Act(m *Market) {
+	if !t.Hedge || t.failed || m.Step == t.Steps || (m.Step-t.opened)%t.period() != 0 {
+		return
+	}
+	t.settle(m)
+	t.openCollar(m, m.Step)
+}
+
+func (t *Treasury) settle(m *Market) {
+	pnl, err := t.pos.HedgedPnL(t.open, m.Prices[t.Asset], t.premium, t.Rate)
+	if err != nil {
+		t.failed = true
+		return
+	}
+	t.realized += pnl
+}
+
+// Metrics implements Agent.
+func (t *Treasury) Metrics() []metric.Def {
+	return []metric.Def{
+		{Name: "pnl", Unit: "numeraire", Doc: "profit and loss of the holding and its hedge (marked to model while a collar is open)", Worse: metric.LowerIsWorse},
+		{Name: "unhedged_pnl", Unit: "numeraire", Doc: "profit and loss of the holding alone", Worse: metric.LowerIsWorse},
+		{Name: "premium", Unit: "numeraire", Doc: "option premiums paid (negative: received)", Worse: metric.HigherIsWorse},
+		{Name: "pnl_floor", Unit: "numeraire", Doc: "least P&L the collars allow at the horizon (−Inf unhedged)", Worse: metric.LowerIsWorse},
+		{Name: "pnl_cap", Unit: "numeraire", Doc: "greatest P&L the collars allow at the horizon (+Inf unhedged)", Worse: metric.LowerIsWorse},
+	}
+}
+
+// Observe implements Agent.
+func (t *Treasury) Observe(m *Market, dst []float64) {
+	spot := m.Prices[t.Asset]
+	dst[1] = t.Quantity * (spot - t.s0)
+	dst[2] = t.paid
+	if !t.Hedge || t.failed {
+		dst[0], dst[3], dst[4] = dst[1], math.Inf(-1), math.Inf(1)
+		if t.failed {
+			dst[0] = math.NaN()
+		}
+		return
+	}
+	dst[3], dst[4] = t.lo, t.hi
+	elapsed := float64(m.Step-t.opened) * t.StepYears
+	if m.Step == t.Steps {
+		pnl, err := t.pos.HedgedPnL(t.open, spot, t.premium, t.Rate)
+		if err != nil {
+			dst[0] = math.NaN()
+			return
+		}
+		dst[0] = t.realized + pnl
+		return
+	}
+	mtm, err := t.pos.MarkToMarket(spot, t.Rate, 0, t.Vol, elapsed)
+	if err != nil {
+		dst[0] = math.NaN()
+		return
+	}
+	// As at expiry: the holding's price change, the legs' value, and the
+	// premium financed at r so far.
+	dst[0] = t.realized + mtm - t.Quantity*t.open - t.premium*math.Exp(t.Rate*elapsed)
+}
