@@ -358,6 +358,7 @@ func (s *sim) Run(job engine.Job, out *engine.Outcome) error {
 		a.Reset(m, s.rngs[r])
 	}
 	s.record(out, 0)
+	untilSample := c.stride
 	for step := 1; step <= c.steps; step++ {
 		copy(m.PrevPrices, m.Prices)
 		for k, p := range s.procs {
@@ -371,7 +372,9 @@ func (s *sim) Run(job engine.Job, out *engine.Outcome) error {
 		for _, a := range s.agents {
 			a.Act(m)
 		}
-		if step%c.stride == 0 {
+		// A countdown rather than step%stride: no division per step.
+		if untilSample--; untilSample == 0 {
+			untilSample = c.stride
 			s.record(out, step/c.stride)
 		}
 	}

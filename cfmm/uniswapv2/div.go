@@ -55,3 +55,17 @@ func quo128(uHi, uLo, vHi, vLo uint64) uint64 {
 	}
 	return q0
 }
+
+// mulSmall sets z = x·y mod 2^256 for a one-word y: four 64-bit products
+// instead of uint256's sixteen.
+func mulSmall(z, x *uint256.Int, y uint64) {
+	h0, l0 := bits.Mul64(x[0], y)
+	h1, l1 := bits.Mul64(x[1], y)
+	h2, l2 := bits.Mul64(x[2], y)
+	l3 := x[3] * y
+	var c uint64
+	z[0] = l0
+	z[1], c = bits.Add64(l1, h0, 0)
+	z[2], c = bits.Add64(l2, h1, c)
+	z[3], _ = bits.Add64(l3, h2, c)
+}

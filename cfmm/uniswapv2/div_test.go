@@ -34,6 +34,22 @@ func TestQuoMatchesDiv(t *testing.T) {
 	}
 }
 
+func TestMulSmallMatchesMul(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for k := 0; k < 1_000_000; k++ {
+		var x uint256.Int
+		x[0], x[1], x[2], x[3] = r.Uint64(), r.Uint64(), r.Uint64(), r.Uint64()
+		x.Rsh(&x, uint(r.IntN(256)))
+		y := r.Uint64() >> uint(r.IntN(64))
+		var want, got uint256.Int
+		want.Mul(&x, uint256.NewInt(y))
+		mulSmall(&got, &x, y)
+		if got != want {
+			t.Fatalf("%s·%d: got %s, want %s", x.Dec(), y, got.Dec(), want.Dec())
+		}
+	}
+}
+
 func BenchmarkQuo(b *testing.B) {
 	x := uint256.MustFromDecimal("19940000000000000000000000000000000000")
 	y := uint256.MustFromDecimal("10009970000000000000000000")

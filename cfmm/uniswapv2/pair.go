@@ -46,9 +46,9 @@ func GetAmountOut(amountIn, reserveIn, reserveOut *uint256.Int, feeBps uint64) (
 		return out, revert("INSUFFICIENT_LIQUIDITY")
 	}
 	var withFee, num, den uint256.Int
-	withFee.Mul(amountIn, uint256.NewInt(FeeDenominator-feeBps))
+	mulSmall(&withFee, amountIn, FeeDenominator-feeBps)
 	num.Mul(&withFee, reserveOut)
-	den.Mul(reserveIn, feeDen)
+	mulSmall(&den, reserveIn, FeeDenominator)
 	den.Add(&den, &withFee)
 	quo(&out, &num, &den)
 	return out, nil
