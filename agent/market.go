@@ -25,8 +25,15 @@ type Market struct {
 	Prices, PrevPrices []float64
 	// Unit is whole tokens per raw unit of each asset, 10^−decimals.
 	Unit []float64
+	// Signals are exogenous series that are not prices (a gas price), in
+	// the order the scenario's processes declare them.
+	Signals []float64
+	// StepSeconds is the simulated length of one step.
+	StepSeconds float64
 	// Venues are the pools agents can trade on.
 	Venues []*Venue
+	// Protocols are the other mechanisms, in scenario order.
+	Protocols []Protocol
 }
 
 // RawPrice returns the numeraire value of one raw unit of asset a.
@@ -124,5 +131,24 @@ type Agent interface {
 	// Metrics describes what the agent records.
 	Metrics() []metric.Def
 	// Observe writes the agent's metrics, in the order of Metrics.
+	Observe(m *Market, dst []float64)
+}
+
+// Protocol is a mechanism other than a CFMM venue — a lending market, a
+// stablecoin system, a Proof-of-Stake chain — driven by the world once per
+// step and by agents in between.
+type Protocol interface {
+	// Reset restores the protocol's initial state at the start of a run.
+	Reset(m *Market)
+	// Step runs the protocol's own per-step processes (interest accrual,
+	// epoch transitions, auction clocks) before agents act. An error aborts
+	// the run.
+	Step(m *Market) error
+	// Check verifies the protocol's accounting identities after agents have
+	// acted; a violation aborts the run, naming the step.
+	Check() error
+	// Metrics describes what the protocol records.
+	Metrics() []metric.Def
+	// Observe writes the protocol's metrics, in the order of Metrics.
 	Observe(m *Market, dst []float64)
 }

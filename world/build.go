@@ -62,6 +62,54 @@ func (b *builder) asset(name string, n *scenario.Node, path string) (int, bool) 
 	return 0, false
 }
 
+// output resolves what a single-output process drives: an asset's price
+// (an index ≥ 0) or a signal such as a gas price (^index, < 0), which the
+// process's signal: key names and so declares.
+func (b *builder) output(c scenario.Entry[scenario.Component], asset, signal string) (int, bool) {
+	switch {
+	case asset != "" && signal != "":
+		b.errs.At(c.Node.Get("signal"), c.Path+".signal", "give asset (to drive a price) or signal (any other series), not both")
+		return 0, false
+	case signal != "":
+		if !validSignal(signal) {
+			b.errs.At(c.Node.Get("signal"), c.Path+".signal", "signal name %q must start with a letter and contain only letters, digits and '_'", signal)
+			return 0, false
+		}
+		for k, s := range b.cell.signals {
+			if s == signal {
+				b.errs.At(c.Node.Get("signal"), c.Path+".signal", "signal %s is already driven by another process", signal)
+				return ^k, false
+			}
+		}
+		b.cell.signals = append(b.cell.signals, signal)
+		return ^(len(b.cell.signals) - 1), true
+	case asset == "":
+		b.errs.At(c.Node, c.Path, "missing required key \"asset\" (or \"signal\" for a series that is not a price)")
+		return 0, false
+	}
+	return b.drivable(asset, c.Node.Get("asset"), c.Path+".asset")
+}
+
+func validSignal(s string) bool {
+	for k, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r == '_' || k > 0 && r >= '0' && r <= '9') {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// signal resolves a signal an agent or mechanism reads.
+func (b *builder) signal(name string, n *scenario.Node, path string) (int, bool) {
+	for k, s := range b.cell.signals {
+		if s == name {
+			return k, true
+		}
+	}
+	b.errs.At(n, path, "unknown signal %q%s", name, hintFor(name, b.cell.signals))
+	return 0, false
+}
+
 // drivable resolves an asset a process will price; the numeraire's price
 // is fixed at 1.
 func (b *builder) drivable(name string, n *scenario.Node, path string) (int, bool) {
@@ -83,7 +131,8 @@ func hintFor(name string, candidates []string) string {
 // --- processes ---------------------------------------------------------------
 
 type priceParams struct {
-	Asset      string     `yaml:"asset,required"`
+	Asset      string     `yaml:"asset"`
+	Signal     string     `yaml:"signal"`
 	Initial    *float64   `yaml:"initial"`
 	Drift      unit.Rate  `yaml:"drift"`
 	Volatility *unit.Rate `yaml:"volatility"`
@@ -106,19 +155,23 @@ func (b *builder) process(k int, c scenario.Entry[scenario.Component]) (procSpec
 	initialOf := func(a int, initial *float64, key string) (float64, bool) {
 		if initial != nil {
 			if *initial <= 0 {
-				b.errs.At(c.Node.Lookup(key), c.Path+"."+key, "expected a positive initial price, got %g", *initial)
+				b.errs.At(c.Node.Lookup(key), c.Path+"."+key, "expected a positive initial value, got %g", *initial)
 				return 0, false
 			}
 			return *initial, true
 		}
-		if p := b.cell.price0[a]; p > 0 {
-			return p, true
+		if a >= 0 && b.cell.price0[a] > 0 {
+			return b.cell.price0[a], true
 		}
-		b.errs.At(c.Node, c.Path, "missing required key %q (the asset has no price: either)", key)
+		why := "the asset has no price: either"
+		if a < 0 {
+			why = "a signal has no other starting value"
+		}
+		b.errs.At(c.Node, c.Path, "missing required key %q (%s)", key, why)
 		return 0, false
 	}
 	single := func(p *priceParams) (int, float64, float64, float64, bool) {
-		a, ok := b.drivable(p.Asset, c.Node.Get("asset"), c.Path+".asset")
+		a, ok := b.output(c, p.Asset, p.Signal)
 		if !ok {
 			return 0, 0, 0, 0, false
 		}
@@ -242,7 +295,8 @@ func (b *builder) process(k int, c scenario.Entry[scenario.Component]) (procSpec
 	case "replay", "bootstrap":
 		var p struct {
 			historyParams `yaml:",inline"`
-			Asset         string         `yaml:"asset,required"`
+			Asset         string         `yaml:"asset"`
+			Signal        string         `yaml:"signal"`
 			Start         string         `yaml:"start"`
 			Rescale       bool           `yaml:"rescale"`
 			Initial       *float64       `yaml:"initial"`
@@ -252,7 +306,7 @@ func (b *builder) process(k int, c scenario.Entry[scenario.Component]) (procSpec
 		if !b.decode(c, &p) {
 			return spec, false
 		}
-		a, ok := b.drivable(p.Asset, c.Node.Get("asset"), c.Path+".asset")
+		a, ok := b.output(c, p.Asset, p.Signal)
 		if !ok {
 			return spec, false
 		}
@@ -357,6 +411,56 @@ func (b *builder) loadHistory(c scenario.Entry[scenario.Component], p historyPar
 
 var mechanismTypes = []string{"uniswap_v2", "uniswap_v3", "stableswap", "weighted"}
 
+// protocolBuilders decode the non-CFMM mechanism types; each returns a
+// constructor of fresh instances (one per worker, Reset every run). Domain
+// files register theirs in init.
+var protocolBuilders = map[string]func(b *builder, c scenario.Entry[scenario.Component]) (func() agent.Protocol, bool){}
+
+// agentBuilders decode agent types registered by domain files.
+var agentBuilders = map[string]func(b *builder, c scenario.Entry[scenario.Component]) (func() agent.Agent, bool){}
+
+func (b *builder) isVenueType(t string) bool {
+	for _, v := range mechanismTypes {
+		if v == t {
+			return true
+		}
+	}
+	return false
+}
+
+// protocolSpec is a compiled non-CFMM mechanism.
+type protocolSpec struct {
+	name  string
+	build func() agent.Protocol
+}
+
+// protocol resolves a protocol referenced by name.
+func (b *builder) protocol(name string, n *scenario.Node, path string) (int, bool) {
+	for k, p := range b.cell.protocols {
+		if p.name == name {
+			return k, true
+		}
+	}
+	if b.broken[name] {
+		return 0, false
+	}
+	var names []string
+	for _, p := range b.cell.protocols {
+		names = append(names, p.name)
+	}
+	b.errs.At(n, path, "unknown mechanism %q%s", name, hintFor(name, names))
+	return 0, false
+}
+
+// allTypes lists registered and built-in types for "expected one of".
+func allTypes(builtin []string, registered map[string]func(*builder, scenario.Entry[scenario.Component]) (func() agent.Protocol, bool)) []string {
+	out := append([]string(nil), builtin...)
+	for t := range registered {
+		out = append(out, t)
+	}
+	return out
+}
+
 func (b *builder) tokens(c scenario.Entry[scenario.Component], names []string, want int) ([]int, bool) {
 	if want > 0 && len(names) != want || len(names) < 2 {
 		b.errs.At(c.Node.Get("tokens"), c.Path+".tokens", "expected %s tokens, got %d", map[bool]string{true: fmt.Sprint(want), false: "at least 2"}[want > 0], len(names))
@@ -456,7 +560,7 @@ func (b *builder) mechanism(c scenario.Entry[scenario.Component]) (venueSpec, bo
 			return spec, false
 		}
 	default:
-		b.unknownType(c, "mechanism", mechanismTypes)
+		b.unknownType(c, "mechanism", allTypes(mechanismTypes, protocolBuilders))
 		return spec, false
 	}
 	spec.pool = pool
@@ -626,8 +730,18 @@ func (b *builder) agent(c scenario.Entry[scenario.Component]) (agentSpec, bool) 
 		}
 		spec.build = func() agent.Agent { tr := t; return &tr }
 	default:
-		b.unknownType(c, "agent", agentTypes)
-		return spec, false
+		build, ok := agentBuilders[c.Value.Type]
+		if !ok {
+			known := append([]string(nil), agentTypes...)
+			for t := range agentBuilders {
+				known = append(known, t)
+			}
+			b.unknownType(c, "agent", known)
+			return spec, false
+		}
+		if spec.build, ok = build(b, c); !ok {
+			return spec, false
+		}
 	}
 	return spec, true
 }

@@ -59,16 +59,20 @@ type agentSpec struct {
 type cell struct {
 	sc        *scenario.Scenario
 	numeraire int
-	assets    []string
-	unit      []float64
-	decimals  []int
+	// signals name the exogenous series that are not prices (gas), which
+	// process outputs address as ^index.
+	signals  []string
+	assets   []string
+	unit     []float64
+	decimals []int
 	// price0 are starting prices, for assets no process drives.
-	price0 []float64
-	procs  []procSpec
-	venues []venueSpec
-	agents []agentSpec
-	steps  int
-	stride int
+	price0    []float64
+	procs     []procSpec
+	venues    []venueSpec
+	protocols []protocolSpec
+	agents    []agentSpec
+	steps     int
+	stride    int
 	// selected are indices into the full observation vector.
 	selected []int
 	all      []Metric
@@ -164,6 +168,9 @@ func compileCell(f *scenario.File, sc *scenario.Cell, errs *scenario.Errs) *cell
 			continue
 		}
 		for _, a := range spec.outputs {
+			if a < 0 {
+				continue
+			}
 			if driven[a] {
 				errs.At(p.Node, p.Path, "asset %s is already driven by another process", c.assets[a])
 			}
@@ -177,6 +184,14 @@ func compileCell(f *scenario.File, sc *scenario.Cell, errs *scenario.Errs) *cell
 		}
 	}
 	for _, mc := range s.Mechanisms {
+		if build, ok := protocolBuilders[mc.Value.Type]; ok && !b.isVenueType(mc.Value.Type) {
+			if p, ok := build(b, mc); ok {
+				c.protocols = append(c.protocols, protocolSpec{name: mc.Name, build: p})
+			} else {
+				b.broken[mc.Name] = true
+			}
+			continue
+		}
 		if v, ok := b.mechanism(mc); ok {
 			c.venues = append(c.venues, v)
 		} else {
@@ -203,9 +218,17 @@ func (c *cell) metricList() []Metric {
 		}
 		out = append(out, Metric{Def: metric.Def{Name: "price", Unit: "numeraire", Doc: "external price of " + a, Worse: metric.LowerIsWorse}, FullName: a + ".price"})
 	}
+	for _, s := range c.signals {
+		out = append(out, Metric{Def: metric.Def{Name: "value", Unit: "signal", Doc: "exogenous signal " + s, Worse: metric.HigherIsWorse}, FullName: s + ".value"})
+	}
 	for _, v := range c.venues {
 		for _, d := range (&agent.Venue{}).Metrics() {
 			out = append(out, Metric{Def: d, FullName: v.name + "." + d.Name})
+		}
+	}
+	for _, p := range c.protocols {
+		for _, d := range p.build().Metrics() {
+			out = append(out, Metric{Def: d, FullName: p.name + "." + d.Name})
 		}
 	}
 	for _, a := range c.agents {
@@ -291,14 +314,15 @@ type sim struct {
 	pcgs    []rand.PCG
 	rngs    []*rand.Rand
 	obs     []float64
-	// widths are the number of metrics of each venue, then each agent.
+	// widths are the number of metrics of each venue, protocol and agent.
 	widths []int
 }
 
 func (c *cell) newSim() (*sim, error) {
 	s := &sim{c: c}
 	n := len(c.assets)
-	s.market = agent.Market{Prices: make([]float64, n), PrevPrices: make([]float64, n), Unit: c.unit}
+	s.market = agent.Market{Prices: make([]float64, n), PrevPrices: make([]float64, n), Unit: c.unit,
+		Signals: make([]float64, len(c.signals)), StepSeconds: c.sc.Step.Seconds()}
 	for _, p := range c.procs {
 		proc, err := p.build()
 		if err != nil {
@@ -312,6 +336,9 @@ func (c *cell) newSim() (*sim, error) {
 		s.venues = append(s.venues, vv)
 	}
 	s.market.Venues = s.venues
+	for _, p := range c.protocols {
+		s.market.Protocols = append(s.market.Protocols, p.build())
+	}
 	for _, a := range c.agents {
 		s.agents = append(s.agents, a.build())
 	}
@@ -324,6 +351,9 @@ func (c *cell) newSim() (*sim, error) {
 	s.obs = make([]float64, len(c.all))
 	for _, v := range s.venues {
 		s.widths = append(s.widths, len(v.Metrics()))
+	}
+	for _, p := range s.market.Protocols {
+		s.widths = append(s.widths, len(p.Metrics()))
 	}
 	for _, a := range s.agents {
 		s.widths = append(s.widths, len(a.Metrics()))
@@ -343,15 +373,16 @@ func (s *sim) Run(job engine.Job, out *engine.Outcome) error {
 	for k, p := range s.procs {
 		s.pcgs[k].Seed(engine.Stream(job.Seed, uint64(k)))
 		p.Reset(s.rngs[k], s.procOut[k])
-		for o, a := range c.procs[k].outputs {
-			m.Prices[a] = s.procOut[k][o]
-		}
+		s.deliver(k)
 	}
 	copy(m.PrevPrices, m.Prices)
 	for k, v := range s.venues {
 		v.Reset(c.venues[k].pool.Clone())
 	}
 	m.Step = 0
+	for _, p := range m.Protocols {
+		p.Reset(m)
+	}
 	for k, a := range s.agents {
 		r := len(s.procs) + k
 		s.pcgs[r].Seed(engine.Stream(job.Seed, agentStreamBase+uint64(k)))
@@ -362,15 +393,22 @@ func (s *sim) Run(job engine.Job, out *engine.Outcome) error {
 	for step := 1; step <= c.steps; step++ {
 		copy(m.PrevPrices, m.Prices)
 		for k, p := range s.procs {
-			o := s.procOut[k]
-			p.Step(o)
-			for i, a := range c.procs[k].outputs {
-				m.Prices[a] = o[i]
-			}
+			p.Step(s.procOut[k])
+			s.deliver(k)
 		}
 		m.Step = step
+		for k, p := range m.Protocols {
+			if err := p.Step(m); err != nil {
+				return fmt.Errorf("step %d: %s: %w", step, c.protocols[k].name, err)
+			}
+		}
 		for _, a := range s.agents {
 			a.Act(m)
+		}
+		for k, p := range m.Protocols {
+			if err := p.Check(); err != nil {
+				return fmt.Errorf("step %d: %s: accounting check failed: %w", step, c.protocols[k].name, err)
+			}
 		}
 		// A countdown rather than step%stride: no division per step.
 		if untilSample--; untilSample == 0 {
@@ -385,6 +423,18 @@ func (s *sim) Run(job engine.Job, out *engine.Outcome) error {
 	return nil
 }
 
+// deliver copies process k's outputs to the prices and signals it drives.
+func (s *sim) deliver(k int) {
+	m := &s.market
+	for i, a := range s.c.procs[k].outputs {
+		if a >= 0 {
+			m.Prices[a] = s.procOut[k][i]
+		} else {
+			m.Signals[^a] = s.procOut[k][i]
+		}
+	}
+}
+
 func (s *sim) observe() {
 	m := &s.market
 	o := 0
@@ -394,13 +444,18 @@ func (s *sim) observe() {
 			o++
 		}
 	}
+	o += copy(s.obs[o:], m.Signals)
 	for k, v := range s.venues {
 		v.Observe(m, s.obs[o:])
 		o += s.widths[k]
 	}
+	for k, p := range m.Protocols {
+		p.Observe(m, s.obs[o:])
+		o += s.widths[len(s.venues)+k]
+	}
 	for k, a := range s.agents {
 		a.Observe(m, s.obs[o:])
-		o += s.widths[len(s.venues)+k]
+		o += s.widths[len(s.venues)+len(m.Protocols)+k]
 	}
 }
 
