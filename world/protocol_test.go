@@ -43,7 +43,9 @@ func (l *ledger) Check() error {
 func (l *ledger) Metrics() []metric.Def {
 	return []metric.Def{{Name: "steps", Unit: "count"}, {Name: "gas", Unit: "gwei"}}
 }
-func (l *ledger) Observe(_ *agent.Market, dst []float64) { dst[0], dst[1] = float64(l.steps), l.gasSeen }
+func (l *ledger) Observe(_ *agent.Market, dst []float64) {
+	dst[0], dst[1] = float64(l.steps), l.gasSeen
+}
 
 func init() {
 	protocolBuilders["test_ledger"] = func(b *builder, c scenario.Entry[scenario.Component]) (func() agent.Protocol, bool) {
