@@ -1,0 +1,185 @@
+package world
+
+import (
+	"fmt"
+
+	"github.com/cascade-risk/cascade/agent"
+	"github.com/cascade-risk/cascade/scenario"
+	"github.com/cascade-risk/cascade/unit"
+)
+
+var agentTypes = []string{"arbitrageur", "noise_trader", "passive_lp", "treasury"}
+
+func (b *builder) venue(name string, n *scenario.Node, path string) (int, bool) {
+	if v, ok := b.venueIndex[name]; ok {
+		return v, true
+	}
+	if b.broken[name] {
+		return 0, false
+	}
+	var names []string
+	for _, v := range b.cell.venues {
+		names = append(names, v.name)
+	}
+	b.errs.At(n, path, "unknown pool %q%s", name, hintFor(name, names))
+	return 0, false
+}
+
+func (b *builder) agent(c scenario.Entry[scenario.Component]) (agentSpec, bool) {
+	spec := agentSpec{name: c.Name}
+	step := b.cell.sc.Step.Std()
+	switch c.Value.Type {
+	case "arbitrageur":
+		var p struct {
+			Pools     []string `yaml:"pools"`
+			Gas       float64  `yaml:"gas"`
+			MaxTrades int      `yaml:"max_trades_per_step"`
+		}
+		if !b.decode(c, &p) {
+			return spec, false
+		}
+		var venues []int
+		if len(p.Pools) == 0 {
+			for k := range b.cell.venues {
+				venues = append(venues, k)
+			}
+		}
+		for k, name := range p.Pools {
+			v, ok := b.venue(name, c.Node.Lookup(fmt.Sprintf("pools.%d", k)), fmt.Sprintf("%s.pools.%d", c.Path, k))
+			if !ok {
+				return spec, false
+			}
+			venues = append(venues, v)
+		}
+		if p.Gas < 0 {
+			b.errs.At(c.Node.Get("gas"), c.Path+".gas", "expected a non-negative gas cost, got %g", p.Gas)
+			return spec, false
+		}
+		if p.MaxTrades < 0 {
+			b.errs.At(c.Node.Get("max_trades_per_step"), c.Path+".max_trades_per_step", "expected a positive number, got %d", p.MaxTrades)
+			return spec, false
+		}
+		spec.build = func() agent.Agent {
+			return &agent.Arbitrageur{Venues: venues, Gas: p.Gas, MaxTradesPerStep: p.MaxTrades}
+		}
+	case "noise_trader":
+		var p struct {
+			Pool       string    `yaml:"pool,required"`
+			Rate       unit.Rate `yaml:"rate,required"`
+			Size       float64   `yaml:"size,required"`
+			Dispersion *float64  `yaml:"dispersion"`
+		}
+		if !b.decode(c, &p) {
+			return spec, false
+		}
+		v, ok := b.venue(p.Pool, c.Node.Get("pool"), c.Path+".pool")
+		if !ok {
+			return spec, false
+		}
+		disp := 1.0
+		if p.Dispersion != nil {
+			disp = *p.Dispersion
+		}
+		rate := p.Rate.Over(step)
+		switch {
+		case rate < 0 || rate > 1e4:
+			b.errs.At(c.Node.Get("rate"), c.Path+".rate", "expected from 0 to 10000 trades per step, got %g", rate)
+			return spec, false
+		case p.Size <= 0:
+			b.errs.At(c.Node.Get("size"), c.Path+".size", "expected a positive median trade size, got %g", p.Size)
+			return spec, false
+		case disp < 0:
+			b.errs.At(c.Node.Get("dispersion"), c.Path+".dispersion", "expected a non-negative dispersion, got %g", disp)
+			return spec, false
+		}
+		spec.build = func() agent.Agent {
+			return &agent.NoiseTrader{Venue: v, Rate: rate, Median: p.Size, Dispersion: disp}
+		}
+	case "passive_lp":
+		var p struct {
+			Pool string `yaml:"pool,required"`
+		}
+		if !b.decode(c, &p) {
+			return spec, false
+		}
+		v, ok := b.venue(p.Pool, c.Node.Get("pool"), c.Path+".pool")
+		if !ok {
+			return spec, false
+		}
+		spec.build = func() agent.Agent { return &agent.PassiveLP{Venue: v} }
+	case "treasury":
+		var p struct {
+			Asset      string         `yaml:"asset,required"`
+			Quantity   float64        `yaml:"quantity,required"`
+			Hedge      string         `yaml:"hedge"`
+			PutStrike  unit.Fraction  `yaml:"put_strike"`
+			CallStrike string         `yaml:"call_strike"`
+			ImpliedVol *unit.Rate     `yaml:"implied_volatility"`
+			Rate       unit.Rate      `yaml:"rate"`
+			Roll       *unit.Duration `yaml:"roll"`
+		}
+		if !b.decode(c, &p) {
+			return spec, false
+		}
+		a, ok := b.asset(p.Asset, c.Node.Get("asset"), c.Path+".asset")
+		if !ok {
+			return spec, false
+		}
+		t := agent.Treasury{Asset: a, Quantity: p.Quantity, StepYears: step.Hours() / (24 * 365), Steps: b.cell.steps,
+			Rate: p.Rate.Over(unit.Year)}
+		switch p.Hedge {
+		case "", "none":
+		case "collar":
+			t.Hedge = true
+			if p.ImpliedVol == nil {
+				b.errs.At(c.Node, c.Path, "a collar needs implied_volatility (such as 80%%/yr) to price its options")
+				return spec, false
+			}
+			t.Vol = p.ImpliedVol.OverSqrt(unit.Year)
+			t.PutMoneyness = float64(p.PutStrike)
+			switch {
+			case p.PutStrike <= 0:
+				b.errs.At(c.Node.Get("put_strike"), c.Path+".put_strike", "expected a put strike as a fraction of the spot, such as 90%%")
+				return spec, false
+			case p.CallStrike == "" || p.CallStrike == "zero_cost":
+				t.ZeroCost = true
+			default:
+				f, err := unit.ParseFraction(p.CallStrike)
+				if err != nil || float64(f) < t.PutMoneyness {
+					b.errs.At(c.Node.Get("call_strike"), c.Path+".call_strike", "expected zero_cost or a call strike as a fraction of the spot at or above the put strike, got %q", p.CallStrike)
+					return spec, false
+				}
+				t.CallMoneyness = float64(f)
+			}
+			if p.Roll != nil {
+				if p.Roll.Std()%step != 0 {
+					b.errs.At(c.Node.Get("roll"), c.Path+".roll", "roll %s is not a whole number of %s steps", *p.Roll, b.cell.sc.Step)
+					return spec, false
+				}
+				t.Roll = int(p.Roll.Std() / step)
+			}
+		default:
+			b.errs.At(c.Node.Get("hedge"), c.Path+".hedge", "expected none or collar, got %q", p.Hedge)
+			return spec, false
+		}
+		if p.Quantity == 0 {
+			b.errs.At(c.Node.Get("quantity"), c.Path+".quantity", "expected a non-zero quantity")
+			return spec, false
+		}
+		spec.build = func() agent.Agent { tr := t; return &tr }
+	default:
+		build, ok := agentBuilders[c.Value.Type]
+		if !ok {
+			known := append([]string(nil), agentTypes...)
+			for t := range agentBuilders {
+				known = append(known, t)
+			}
+			b.unknownType(c, "agent", known)
+			return spec, false
+		}
+		if spec.build, ok = build(b, c); !ok {
+			return spec, false
+		}
+	}
+	return spec, true
+}

@@ -1,0 +1,289 @@
+package world
+
+import (
+	"fmt"
+	"path/filepath"
+	"time"
+
+	"github.com/cascade-risk/cascade/history"
+	"github.com/cascade-risk/cascade/process"
+	"github.com/cascade-risk/cascade/scenario"
+	"github.com/cascade-risk/cascade/unit"
+)
+
+type priceParams struct {
+	Asset      string     `yaml:"asset"`
+	Signal     string     `yaml:"signal"`
+	Initial    *float64   `yaml:"initial"`
+	Drift      unit.Rate  `yaml:"drift"`
+	Volatility *unit.Rate `yaml:"volatility"`
+}
+
+type historyParams struct {
+	File       string `yaml:"file,required"`
+	TimeColumn string `yaml:"time_column"`
+	TimeFormat string `yaml:"time_format"`
+	Column     string `yaml:"column,required"`
+}
+
+var processTypes = []string{"gbm", "correlated_gbm", "jump_diffusion", "student_t", "replay", "bootstrap"}
+
+func (b *builder) process(k int, c scenario.Entry[scenario.Component]) (procSpec, bool) {
+	step := b.cell.sc.Step.Std()
+	spec := procSpec{name: c.Name}
+	// initialOf returns a process's starting price: its own initial:, or
+	// the asset's price:.
+	initialOf := func(a int, initial *float64, key string) (float64, bool) {
+		if initial != nil {
+			if *initial <= 0 {
+				b.errs.At(c.Node.Lookup(key), c.Path+"."+key, "expected a positive initial value, got %g", *initial)
+				return 0, false
+			}
+			return *initial, true
+		}
+		if a >= 0 && b.cell.price0[a] > 0 {
+			return b.cell.price0[a], true
+		}
+		why := "the asset has no price: either"
+		if a < 0 {
+			why = "a signal has no other starting value"
+		}
+		b.errs.At(c.Node, c.Path, "missing required key %q (%s)", key, why)
+		return 0, false
+	}
+	single := func(p *priceParams) (int, float64, float64, float64, bool) {
+		a, ok := b.output(c, p.Asset, p.Signal)
+		if !ok {
+			return 0, 0, 0, 0, false
+		}
+		if p.Volatility == nil {
+			b.errs.At(c.Node, c.Path, "missing required key \"volatility\"")
+			return 0, 0, 0, 0, false
+		}
+		s0, ok := initialOf(a, p.Initial, "initial")
+		if !ok {
+			return 0, 0, 0, 0, false
+		}
+		if p.Volatility.Value < 0 {
+			b.errs.At(c.Node.Get("volatility"), c.Path+".volatility", "expected a non-negative volatility, got %g", p.Volatility.Value)
+			return 0, 0, 0, 0, false
+		}
+		return a, s0, p.Drift.Over(step), p.Volatility.OverSqrt(step), true
+	}
+	fail := func(err error) (procSpec, bool) {
+		b.errs.At(c.Node, c.Path, "%v", err)
+		return spec, false
+	}
+	switch c.Value.Type {
+	case "gbm":
+		var p priceParams
+		if !b.decode(c, &p) {
+			return spec, false
+		}
+		a, s0, mu, sigma, ok := single(&p)
+		if !ok {
+			return spec, false
+		}
+		if _, err := process.NewGBM(s0, mu, sigma, 1); err != nil {
+			return fail(err)
+		}
+		spec.outputs = []int{a}
+		spec.build = func() (process.Process, error) { return process.NewGBM(s0, mu, sigma, 1) }
+	case "jump_diffusion":
+		var p struct {
+			priceParams `yaml:",inline"`
+			JumpRate    unit.Rate `yaml:"jump_rate,required"`
+			JumpMean    float64   `yaml:"jump_mean"`
+			JumpStdev   float64   `yaml:"jump_stdev"`
+		}
+		if !b.decode(c, &p) {
+			return spec, false
+		}
+		a, s0, mu, sigma, ok := single(&p.priceParams)
+		if !ok {
+			return spec, false
+		}
+		j := process.Jumps{Lambda: p.JumpRate.Over(step), Mu: p.JumpMean, Sigma: p.JumpStdev}
+		if _, err := process.NewMerton(s0, mu, sigma, j, 1); err != nil {
+			return fail(err)
+		}
+		spec.outputs = []int{a}
+		spec.build = func() (process.Process, error) { return process.NewMerton(s0, mu, sigma, j, 1) }
+	case "student_t":
+		var p struct {
+			priceParams `yaml:",inline"`
+			DOF         float64 `yaml:"dof,required"`
+		}
+		if !b.decode(c, &p) {
+			return spec, false
+		}
+		a, s0, mu, sigma, ok := single(&p.priceParams)
+		if !ok {
+			return spec, false
+		}
+		if _, err := process.NewStudentT(s0, mu, sigma, p.DOF, 1); err != nil {
+			return fail(err)
+		}
+		spec.outputs = []int{a}
+		spec.build = func() (process.Process, error) { return process.NewStudentT(s0, mu, sigma, p.DOF, 1) }
+	case "correlated_gbm":
+		var p struct {
+			Assets      []string    `yaml:"assets,required"`
+			Initial     []float64   `yaml:"initial"`
+			Drift       []unit.Rate `yaml:"drift"`
+			Volatility  []unit.Rate `yaml:"volatility,required"`
+			Correlation [][]float64 `yaml:"correlation,required"`
+		}
+		if !b.decode(c, &p) {
+			return spec, false
+		}
+		n := len(p.Assets)
+		lengthOK := func(key string, got int, optional bool) bool {
+			if got == n || optional && got == 0 {
+				return true
+			}
+			b.errs.At(c.Node.Get(key), c.Path+"."+key, "expected %d values, one per asset, got %d", n, got)
+			return false
+		}
+		if !lengthOK("initial", len(p.Initial), true) || !lengthOK("drift", len(p.Drift), true) ||
+			!lengthOK("volatility", len(p.Volatility), false) || !lengthOK("correlation", len(p.Correlation), false) {
+			return spec, false
+		}
+		s0, mu, sigma := make([]float64, n), make([]float64, n), make([]float64, n)
+		for k, name := range p.Assets {
+			a, ok := b.drivable(name, c.Node.Lookup(fmt.Sprintf("assets.%d", k)), fmt.Sprintf("%s.assets.%d", c.Path, k))
+			if !ok {
+				return spec, false
+			}
+			spec.outputs = append(spec.outputs, a)
+			var init *float64
+			if len(p.Initial) > 0 {
+				init = &p.Initial[k]
+			}
+			if s0[k], ok = initialOf(a, init, "initial"); !ok {
+				return spec, false
+			}
+			if len(p.Drift) > 0 {
+				mu[k] = p.Drift[k].Over(step)
+			}
+			sigma[k] = p.Volatility[k].OverSqrt(step)
+		}
+		if _, err := process.NewCorrelatedGBM(s0, mu, sigma, p.Correlation, 1); err != nil {
+			b.errs.At(c.Node.Get("correlation"), c.Path+".correlation", "%v", err)
+			return spec, false
+		}
+		spec.build = func() (process.Process, error) { return process.NewCorrelatedGBM(s0, mu, sigma, p.Correlation, 1) }
+	case "replay", "bootstrap":
+		var p struct {
+			historyParams `yaml:",inline"`
+			Asset         string         `yaml:"asset"`
+			Signal        string         `yaml:"signal"`
+			Start         string         `yaml:"start"`
+			Rescale       bool           `yaml:"rescale"`
+			Initial       *float64       `yaml:"initial"`
+			Block         *unit.Duration `yaml:"block"`
+			Stationary    bool           `yaml:"stationary"`
+		}
+		if !b.decode(c, &p) {
+			return spec, false
+		}
+		a, ok := b.output(c, p.Asset, p.Signal)
+		if !ok {
+			return spec, false
+		}
+		spec.outputs = []int{a}
+		series, ok := b.loadHistory(c, p.historyParams)
+		if !ok {
+			return spec, false
+		}
+		if c.Value.Type == "replay" {
+			if p.Block != nil || p.Stationary {
+				b.errs.At(c.Node, c.Path, "block and stationary apply to bootstrap, not replay")
+				return spec, false
+			}
+			start := series.Times[0]
+			if p.Start != "" {
+				t, err := time.Parse(time.RFC3339, p.Start)
+				if err != nil {
+					b.errs.At(c.Node.Get("start"), c.Path+".start", "expected an RFC 3339 time such as 2020-03-12T00:00:00Z, got %q", p.Start)
+					return spec, false
+				}
+				start = t
+			}
+			steps := b.cell.steps
+			rs, err := history.Resample(series, start, step, steps+1)
+			if err != nil {
+				return fail(err)
+			}
+			var s0 []float64
+			if p.Rescale {
+				init, ok := initialOf(a, p.Initial, "initial")
+				if !ok {
+					return spec, false
+				}
+				s0 = []float64{init}
+			}
+			if _, err := process.NewReplay(rs, steps, s0); err != nil {
+				return fail(err)
+			}
+			spec.build = func() (process.Process, error) { return process.NewReplay(rs, steps, s0) }
+			break
+		}
+		if p.Start != "" || p.Rescale {
+			b.errs.At(c.Node, c.Path, "start and rescale apply to replay, not bootstrap")
+			return spec, false
+		}
+		n := int(series.Times[len(series.Times)-1].Sub(series.Times[0]) / step)
+		rs, err := history.Resample(series, series.Times[0], step, n+1)
+		if err != nil {
+			return fail(err)
+		}
+		returns, err := history.LogReturns(rs.Values[0])
+		if err != nil {
+			return fail(err)
+		}
+		init, ok := initialOf(a, p.Initial, "initial")
+		if !ok {
+			return spec, false
+		}
+		block := 1
+		if p.Block != nil {
+			if p.Block.Std()%step != 0 {
+				b.errs.At(c.Node.Get("block"), c.Path+".block", "block %s is not a whole number of %s steps", *p.Block, b.cell.sc.Step)
+				return spec, false
+			}
+			block = int(p.Block.Std() / step)
+		}
+		build := func() (process.Process, error) {
+			if p.Stationary {
+				return process.NewStationaryBootstrap([][]float64{returns}, []float64{init}, float64(block))
+			}
+			return process.NewBlockBootstrap([][]float64{returns}, []float64{init}, block)
+		}
+		if _, err := build(); err != nil {
+			return fail(err)
+		}
+		spec.build = build
+	default:
+		b.unknownType(c, "process", processTypes)
+		return spec, false
+	}
+	return spec, true
+}
+
+func (b *builder) loadHistory(c scenario.Entry[scenario.Component], p historyParams) (*history.Series, bool) {
+	path := p.File
+	if !filepath.IsAbs(path) {
+		path = filepath.Join(b.dir, path)
+	}
+	tc := p.TimeColumn
+	if tc == "" {
+		tc = "ts_utc"
+	}
+	s, err := history.Load(path, history.Options{TimeColumn: tc, TimeFormat: p.TimeFormat, Columns: []string{p.Column}})
+	if err != nil {
+		b.errs.At(c.Node.Get("file"), c.Path+".file", "%v", err)
+		return nil, false
+	}
+	return s, true
+}
