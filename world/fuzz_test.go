@@ -40,8 +40,9 @@ func FuzzLoad(f *testing.F) {
 			}
 			return
 		}
-		// Run one path of the first cell if it is short.
-		if m.Steps(0) > 2000 {
+		// Run one path of the first cell if it is short, so each input
+		// stays fast.
+		if m.Steps(0) > 200 {
 			return
 		}
 		sim, err := m.NewSim(0)
