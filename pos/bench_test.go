@@ -1,0 +1,80 @@
+package pos
+
+import (
+	"testing"
+)
+
+// benchChain returns a chain of 1,000 validators of 32 ETH, each with a
+// second delegator, ready for epoch processing.
+func benchChain(b *testing.B, cfg Config) *Chain {
+	b.Helper()
+	const n = 1000
+	balances := make([]uint64, 2*n)
+	for i := range balances {
+		balances[i] = 64e9
+	}
+	c, err := New(cfg, balances)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for i := range n {
+		v, err := c.AddValidator(AccountID(i), One/20, 24e9)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := c.Delegate(v, AccountID(n+i), 8e9); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return c
+}
+
+func BenchmarkProcessEpoch1000(b *testing.B) {
+	eth := EthereumConfig(Electra)
+	payout := EthereumConfig(Electra)
+	payout.Payout = true
+	fixed := CosmosConfig()
+	fixed.Issuance = Issuance{Model: FixedRate, Rate: One / 20}
+	for _, bc := range []struct {
+		name string
+		cfg  Config
+	}{
+		{"eth", eth},
+		{"eth-payout", payout},
+		{"cosmos", CosmosConfig()},
+		{"fixed-rate", fixed},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			c := benchChain(b, bc.cfg)
+			offline := []ValidatorID{3, 77, 500}
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := c.ProcessEpoch(c.Epoch(), offline); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+func BenchmarkReward(b *testing.B) {
+	c := benchChain(b, EthereumConfig(Electra))
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		if err := c.Reward(ValidatorID(i%1000), 1e7); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}
+
+func BenchmarkCheck1000(b *testing.B) {
+	c := benchChain(b, EthereumConfig(Electra))
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := c.Check(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -1,0 +1,270 @@
+package pos
+
+import (
+	"errors"
+	"maps"
+	"math/rand/v2"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// snapshot deep-copies the state of c, without the scratch buffers.
+func snapshot(c *Chain) Chain {
+	s := *c
+	s.liquid = slices.Clone(c.liquid)
+	s.vals = slices.Clone(c.vals)
+	for i := range s.vals {
+		s.vals[i].dels = slices.Clone(c.vals[i].dels)
+	}
+	s.dels = maps.Clone(c.dels)
+	s.queue = slices.Clone(c.queue)
+	s.slashings = slices.Clone(c.slashings)
+	s.mark, s.reward = nil, nil
+	return s
+}
+
+func randomConfigs() map[string]Config {
+	eth := EthereumConfig(Bellatrix)
+	eth.Eth.EpochsPerSlashingsVector = 16
+	eth.UnbondingDelay = 5
+	electra := EthereumConfig(Electra)
+	electra.Eth.EpochsPerSlashingsVector = 8
+	electra.UnbondingDelay = 3
+	electra.Payout = true
+	cosmos := CosmosConfig()
+	cosmos.UnbondingDelay = 4
+	cosmos.Cosmos.DowntimeJailEpochs = 2
+	fixed := CosmosConfig()
+	fixed.Issuance = Issuance{Model: FixedRate, Rate: One / 10}
+	fixed.Payout = true
+	amount := CosmosConfig()
+	amount.Issuance = Issuance{Model: FixedAmount, Amount: 1e6}
+	amount.UnbondingDelay = 0
+	return map[string]Config{"eth-bellatrix": eth, "eth-electra-payout": electra, "cosmos": cosmos, "fixed-rate-payout": fixed, "fixed-amount-nodelay": amount}
+}
+
+// Random operations, Check after each; failed operations leave the chain
+// exactly as it was.
+func TestConservationRandomOps(t *testing.T) {
+	for name, cfg := range randomConfigs() {
+		t.Run(name, func(t *testing.T) {
+			rng := rand.New(rand.NewPCG(7, uint64(len(name))))
+			balances := make([]uint64, 12)
+			for i := range balances {
+				balances[i] = 64e9 + rng.Uint64N(1000e9)
+			}
+			c, err := New(cfg, balances)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i := range 6 {
+				if _, err := c.AddValidator(AccountID(i), rng.Uint64N(One/5), 32e9); err != nil {
+					t.Fatal(err)
+				}
+			}
+			counts := map[string][2]int{}
+			steps := 4000
+			if testing.Short() {
+				steps = 1000
+			}
+			for step := range steps {
+				before := snapshot(c)
+				op, err := randomOp(c, rng)
+				n := counts[op]
+				if err != nil {
+					n[1]++
+					if after := snapshot(c); !reflect.DeepEqual(before, after) {
+						t.Fatalf("step %d: failed %s (%v) changed the chain", step, op, err)
+					}
+				} else {
+					n[0]++
+				}
+				counts[op] = n
+				if err := c.Check(); err != nil {
+					t.Fatalf("step %d after %s: %v", step, op, err)
+				}
+			}
+			for op, n := range counts {
+				if n[0] == 0 {
+					t.Errorf("operation %s never succeeded (%d failures)", op, n[1])
+				}
+			}
+			l := c.Ledger()
+			t.Logf("epoch %d, minted %d, burned %d (slash %d, penalty %d, foreclosure %d), ops %v",
+				c.Epoch(), l.Minted, l.Burned(), l.BurnedSlash, l.BurnedPenalty, l.BurnedForeclosure, counts)
+		})
+	}
+}
+
+func randomOp(c *Chain, rng *rand.Rand) (string, error) {
+	// Mostly the funded genesis accounts, sometimes any, sometimes unknown.
+	acct := func() AccountID {
+		if rng.IntN(4) != 0 {
+			return AccountID(rng.IntN(12))
+		}
+		return AccountID(rng.IntN(c.NumAccounts() + 1))
+	}
+	val := func() ValidatorID { return ValidatorID(rng.IntN(c.NumValidators() + 1)) }
+	amount := func() uint64 {
+		switch rng.IntN(4) {
+		case 0:
+			return 0
+		case 1:
+			return rng.Uint64N(1000)
+		}
+		return rng.Uint64N(80e9)
+	}
+	// A random existing delegation, for operations that need one.
+	del := func() (ValidatorID, AccountID, Delegation) {
+		v := ValidatorID(rng.IntN(c.NumValidators()))
+		ds := c.Delegations(nil, v)
+		if len(ds) == 0 {
+			return v, acct(), Delegation{}
+		}
+		d := ds[rng.IntN(len(ds))]
+		return v, d.Account, d
+	}
+	fraction := func(x uint64) uint64 {
+		if x == 0 {
+			return rng.Uint64N(3)
+		}
+		return 1 + rng.Uint64N(x+x/8)
+	}
+	switch rng.IntN(16) {
+	case 0:
+		if rng.IntN(10) != 0 {
+			return "transfer", c.Transfer(acct(), acct(), amount())
+		}
+		_, err := c.NewAccount()
+		return "new-account", err
+	case 1:
+		return "transfer", c.Transfer(acct(), acct(), amount())
+	case 2:
+		_, err := c.AddValidator(acct(), rng.Uint64N(One/2), amount())
+		return "add-validator", err
+	case 3, 4:
+		_, err := c.Delegate(val(), acct(), amount())
+		return "delegate", err
+	case 5:
+		v, a, d := del()
+		_, err := c.Unbond(v, a, fraction(d.Shares-d.Locked))
+		return "unbond", err
+	case 6:
+		v, a, d := del()
+		return "lock", c.Lock(v, a, fraction(d.Shares-d.Locked))
+	case 7:
+		v, a, d := del()
+		return "unlock", c.Unlock(v, a, fraction(d.Locked))
+	case 8:
+		v, a, d := del()
+		disp := Disposition(rng.IntN(4))
+		_, err := c.Seize(v, a, fraction(d.Locked), disp, acct())
+		return "seize", err
+	case 9:
+		return "reward", c.Reward(val(), amount())
+	case 10:
+		o := Offence(rng.IntN(3))
+		k := 1 + rng.IntN(3)
+		vs := make([]ValidatorID, k)
+		for i := range vs {
+			vs[i] = val()
+		}
+		proposer := NoValidator
+		if rng.IntN(2) == 0 {
+			proposer = val()
+		}
+		infraction := c.Epoch() - min(c.Epoch(), rng.Uint64N(4))
+		if rng.IntN(20) == 0 {
+			infraction = c.Epoch() + 1
+		}
+		_, err := c.SlashMany(o, vs, infraction, proposer)
+		return "slash", err
+	case 11:
+		return "unjail", c.Unjail(val())
+	case 12:
+		return "set-commission", c.SetCommission(val(), rng.Uint64N(One+One/10))
+	default:
+		var off []ValidatorID
+		for v := range c.NumValidators() {
+			if rng.IntN(8) == 0 {
+				off = append(off, ValidatorID(v))
+			}
+		}
+		e := c.Epoch()
+		if rng.IntN(30) == 0 {
+			e++
+		}
+		_, err := c.ProcessEpoch(e, off)
+		return "epoch", err
+	}
+}
+
+// Each perturbation of the state makes Check fail naming the identity.
+func TestCheckDetectsPerturbation(t *testing.T) {
+	cfg := EthereumConfig(Altair)
+	cfg.Eth.EpochsPerSlashingsVector = 16
+	base := func(t *testing.T) *Chain {
+		c, err := New(cfg, []uint64{100e9, 100e9, 100e9})
+		if err != nil {
+			t.Fatal(err)
+		}
+		v0 := mustValidator(t, c, 0, 32e9)
+		v1 := mustValidator(t, c, 1, 32e9)
+		if _, err := c.Delegate(v0, 2, 10e9); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.Unbond(v0, 2, 4e9); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.Unbond(v1, 1, 1e9); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.Slash(EthSlashing, v1, 0, v0); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.ProcessEpoch(0, nil); err != nil {
+			t.Fatal(err)
+		}
+		if err := c.Check(); err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	for _, tc := range []struct {
+		identity string
+		perturb  func(c *Chain)
+	}{
+		{"supply", func(c *Chain) { c.ledger.Minted++ }},
+		{"supply", func(c *Chain) { c.ledger.BurnedSlash-- }},
+		{"liquid", func(c *Chain) { c.liquid[2]++; c.ledger.Liquid--; c.ledger.Bonded++ }},
+		{"bonded", func(c *Chain) { c.vals[0].tokens++ }},
+		{"unbonding", func(c *Chain) { c.queue[0].balance-- }},
+		{"minted", func(c *Chain) { c.vals[0].minted++ }},
+		{"burned", func(c *Chain) { c.vals[1].burned-- }},
+		{"shares", func(c *Chain) { c.vals[0].dels[0].shares++ }},
+		{"locked", func(c *Chain) { c.vals[0].dels[0].locked = c.vals[0].dels[0].shares + 1 }},
+		{"empty pool", func(c *Chain) {
+			c.vals = append(c.vals, validator{tokens: 1})
+			c.vals[0].tokens--
+		}},
+		{"index", func(c *Chain) { delete(c.dels, key(0, 2)) }},
+		{"queue", func(c *Chain) { c.queue[0].initial = c.queue[0].balance - 1 }},
+		{"queue", func(c *Chain) { c.queue[0].release, c.queue[1].release = c.queue[1].release+1, c.queue[0].release }},
+		{"slashings", func(c *Chain) { c.slashings[3]++ }},
+	} {
+		t.Run(tc.identity, func(t *testing.T) {
+			c := base(t)
+			tc.perturb(c)
+			err := c.Check()
+			if err == nil {
+				t.Fatal("Check passed a perturbed chain")
+			}
+			if !errors.Is(err, ErrIdentity) || !strings.Contains(err.Error(), ": "+tc.identity+": ") {
+				t.Fatalf("error %q does not name identity %q", err, tc.identity)
+			}
+			t.Log(err)
+		})
+	}
+}

@@ -1,0 +1,182 @@
+package pos
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Ledger holds the chain's token totals. Every token is in exactly one of
+// Liquid, Bonded and Unbonding, and
+//
+//	Liquid + Bonded + Unbonding = Initial + Minted − Burned()
+//
+// holds after every operation (see Chain.Check).
+type Ledger struct {
+	// Initial is the genesis supply.
+	Initial uint64
+	// Minted is every reward issued: epoch issuance, block rewards,
+	// commission and whistleblower rewards.
+	Minted uint64
+	// BurnedSlash is stake destroyed by slashing offences (initial and
+	// correlation penalties, Cosmos fractions), bonded or unbonding.
+	BurnedSlash uint64
+	// BurnedPenalty is stake destroyed by Ethereum offline penalties.
+	BurnedPenalty uint64
+	// BurnedForeclosure is seized collateral burned, including the
+	// rounding remainder of a redistribution.
+	BurnedForeclosure uint64
+	// Bonded is the tokens held by validators, Unbonding those in the
+	// unbonding queue, Liquid those in accounts.
+	Bonded, Unbonding, Liquid uint64
+}
+
+// Burned returns the sum of all burn buckets.
+func (l Ledger) Burned() uint64 { return l.BurnedSlash + l.BurnedPenalty + l.BurnedForeclosure }
+
+// Supply returns Initial + Minted − Burned(): the tokens in existence.
+func (l Ledger) Supply() uint64 { return l.Initial + l.Minted - l.Burned() }
+
+// Ledger returns the current totals.
+func (c *Chain) Ledger() Ledger { return c.ledger }
+
+// ErrIdentity is wrapped by every error Check returns.
+var ErrIdentity = errors.New("pos: accounting identity violated")
+
+// Check verifies the ledger against the state, exactly, and returns an
+// error naming the first identity violated with its amounts:
+//
+//   - supply:     Liquid + Bonded + Unbonding = Initial + Minted − Burned
+//   - liquid:     Σ account balances = Liquid
+//   - bonded:     Σ validator tokens = Bonded
+//   - unbonding:  Σ queue balances = Unbonding
+//   - minted:     Σ validator minted = Minted
+//   - burned:     Σ validator burned = Burned
+//   - shares:     Σ delegation shares of v = shares of v, for each v
+//   - locked:     locked ≤ shares, for each delegation
+//   - empty pool: a validator without shares has no tokens
+//   - queue:      entry balance ≤ initial, entries sorted by release
+//   - slashings:  Σ slashings vector = its running sum
+//
+// The sums are computed in 128 bits so an overflowed total cannot pass.
+func (c *Chain) Check() error {
+	if !c.ok {
+		return ErrNotInitialized
+	}
+	l := &c.ledger
+	fail := func(name, format string, a ...any) error {
+		return fmt.Errorf("%w: %s: "+format, append([]any{ErrIdentity, name}, a...)...)
+	}
+	left := sum128{}.add(l.Liquid).add(l.Bonded).add(l.Unbonding)
+	right := sum128{}.add(l.Initial).add(l.Minted)
+	burned := sum128{}.add(l.BurnedSlash).add(l.BurnedPenalty).add(l.BurnedForeclosure)
+	if left.add128(burned) != right {
+		return fail("supply", "liquid %d + bonded %d + unbonding %d = %s, but initial %d + minted %d − burned %s = %s",
+			l.Liquid, l.Bonded, l.Unbonding, left, l.Initial, l.Minted, burned, right.sub(burned))
+	}
+	var s sum128
+	for _, b := range c.liquid {
+		s = s.add(b)
+	}
+	if s != (sum128{}).add(l.Liquid) {
+		return fail("liquid", "Σ account balances %s ≠ ledger liquid %d", s, l.Liquid)
+	}
+	var tokens, minted, burnedV sum128
+	for i := range c.vals {
+		v := &c.vals[i]
+		tokens = tokens.add(v.tokens)
+		minted = minted.add(v.minted)
+		burnedV = burnedV.add(v.burned)
+		var sh sum128
+		for j, d := range v.dels {
+			sh = sh.add(d.shares)
+			if d.locked > d.shares {
+				return fail("locked", "delegation (%d, %d) locks %d of %d shares", i, d.acct, d.locked, d.shares)
+			}
+			if k, ok := c.dels[key(ValidatorID(i), d.acct)]; !ok || k != j {
+				return fail("index", "delegation (%d, %d) missing from the index", i, d.acct)
+			}
+		}
+		if sh != (sum128{}).add(v.shares) {
+			return fail("shares", "validator %d: Σ delegation shares %s ≠ shares %d", i, sh, v.shares)
+		}
+		if v.shares == 0 && v.tokens != 0 {
+			return fail("empty pool", "validator %d has %d tokens and no shares", i, v.tokens)
+		}
+	}
+	if tokens != (sum128{}).add(l.Bonded) {
+		return fail("bonded", "Σ validator tokens %s ≠ ledger bonded %d", tokens, l.Bonded)
+	}
+	if minted != (sum128{}).add(l.Minted) {
+		return fail("minted", "Σ validator minted %s ≠ ledger minted %d", minted, l.Minted)
+	}
+	if burnedV != burned {
+		return fail("burned", "Σ validator burned %s ≠ ledger burned %s", burnedV, burned)
+	}
+	n := 0
+	for i := range c.vals {
+		n += len(c.vals[i].dels)
+	}
+	if n != len(c.dels) {
+		return fail("index", "%d delegations but %d index entries", n, len(c.dels))
+	}
+	var q sum128
+	for i, e := range c.queue {
+		q = q.add(e.balance)
+		if e.balance > e.initial {
+			return fail("queue", "entry %d balance %d exceeds initial %d", i, e.balance, e.initial)
+		}
+		if i > 0 && c.queue[i-1].release > e.release {
+			return fail("queue", "entry %d released at %d before entry %d at %d", i, e.release, i-1, c.queue[i-1].release)
+		}
+	}
+	if q != (sum128{}).add(l.Unbonding) {
+		return fail("unbonding", "Σ queue balances %s ≠ ledger unbonding %d", q, l.Unbonding)
+	}
+	var sv sum128
+	for _, x := range c.slashings {
+		sv = sv.add(x)
+	}
+	if sv != (sum128{}).add(c.slashSum) {
+		return fail("slashings", "Σ slashings vector %s ≠ running sum %d", sv, c.slashSum)
+	}
+	return nil
+}
+
+// sum128 is an unsigned 128-bit accumulator.
+type sum128 struct{ hi, lo uint64 }
+
+func (s sum128) add(x uint64) sum128 {
+	lo := s.lo + x
+	if lo < s.lo {
+		s.hi++
+	}
+	s.lo = lo
+	return s
+}
+
+func (s sum128) add128(x sum128) sum128 {
+	s = s.add(x.lo)
+	s.hi += x.hi
+	return s
+}
+
+// sub returns s − x, wrapping (used only for messages).
+func (s sum128) sub(x sum128) sum128 {
+	lo := s.lo - x.lo
+	hi := s.hi - x.hi
+	if s.lo < x.lo {
+		hi--
+	}
+	return sum128{hi, lo}
+}
+
+// String formats s in decimal when it fits in 64 bits.
+func (s sum128) String() string {
+	if s.hi == 0 {
+		return fmt.Sprint(s.lo)
+	}
+	if s.hi>>63 != 0 {
+		return "negative"
+	}
+	return fmt.Sprintf("%d·2^64+%d", s.hi, s.lo)
+}

@@ -1,0 +1,83 @@
+package pos
+
+import (
+	"math"
+	"math/big"
+	"math/bits"
+	"slices"
+)
+
+// Gini returns the Gini coefficient of the amounts x (stakes or wealths):
+//
+//	G = Σ_i Σ_j |x_i − x_j| / (2·n·Σ x)
+//	  = Σ_i (2i − n − 1)·x_(i) / (n·Σ x)
+//
+// with x_(1) ≤ … ≤ x_(n) sorted ascending, i from 1. G is 0 when all
+// amounts are equal and (n−1)/n when one holds everything; it is 0 for an
+// empty or all-zero x. Numerator and denominator are exact integers
+// (128-bit) and the quotient is rounded once to the nearest float64. x is
+// not modified (a sorted copy is made). It returns NaN if len(x) ≥ 2^31.
+func Gini(x []uint64) float64 {
+	n := len(x)
+	if n == 0 {
+		return 0
+	}
+	if n >= 1<<31 {
+		return math.NaN()
+	}
+	s := slices.Clone(x)
+	slices.Sort(s)
+	// (2i − n − 1) is negative for the lower half: accumulate the two
+	// signs separately, each < 2^31·2^64·2^31 < 2^128.
+	var pos, neg, total sum128
+	for k, v := range s {
+		c := 2*int64(k+1) - int64(n) - 1
+		total = total.add(v)
+		switch {
+		case c > 0:
+			hi, lo := bits.Mul64(uint64(c), v)
+			pos = pos.add128(sum128{hi, lo})
+		case c < 0:
+			hi, lo := bits.Mul64(uint64(-c), v)
+			neg = neg.add128(sum128{hi, lo})
+		}
+	}
+	if total == (sum128{}) {
+		return 0
+	}
+	num := pos.sub(neg).big()
+	den := new(big.Int).Mul(total.big(), big.NewInt(int64(n)))
+	f, _ := new(big.Rat).SetFrac(num, den).Float64()
+	return f
+}
+
+func (s sum128) big() *big.Int {
+	b := new(big.Int).SetUint64(s.hi)
+	b.Lsh(b, 64)
+	return b.Or(b, new(big.Int).SetUint64(s.lo))
+}
+
+// StakingRatio returns bonded/supply as a float64 (0 for a zero supply).
+func StakingRatio(l Ledger) float64 {
+	s := l.Supply()
+	if s == 0 {
+		return 0
+	}
+	return float64(l.Bonded) / float64(s)
+}
+
+// LargestShare returns max(x)/Σx, the share of the largest holder (0 for
+// an empty or all-zero x).
+func LargestShare(x []uint64) float64 {
+	var total sum128
+	var m uint64
+	for _, v := range x {
+		total = total.add(v)
+		m = max(m, v)
+	}
+	if total == (sum128{}) {
+		return 0
+	}
+	f, _ := new(big.Rat).SetFrac(new(big.Int).SetUint64(m), total.big()).Float64()
+	return f
+}

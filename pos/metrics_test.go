@@ -1,0 +1,75 @@
+package pos
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+func TestGini(t *testing.T) {
+	for _, tc := range []struct {
+		x    []uint64
+		want float64
+	}{
+		{nil, 0},
+		{[]uint64{0, 0, 0}, 0},
+		{[]uint64{5}, 0},
+		{[]uint64{7, 7, 7, 7}, 0},
+		{[]uint64{1, 2, 3, 4}, 0.25},  // Σ|xi−xj| = 20, 2n²μ = 80
+		{[]uint64{4, 1, 3, 2}, 0.25},  // order does not matter
+		{[]uint64{0, 0, 0, 10}, 0.75}, // (n−1)/n
+		{[]uint64{math.MaxUint64, 0}, 0.5},
+		{[]uint64{math.MaxUint64, math.MaxUint64, 0}, 1.0 / 3},
+	} {
+		in := append([]uint64(nil), tc.x...)
+		if got := Gini(tc.x); math.Abs(got-tc.want) > 1e-15 {
+			t.Errorf("Gini(%v) = %v, want %v", tc.x, got, tc.want)
+		}
+		for i := range in {
+			if in[i] != tc.x[i] {
+				t.Fatalf("Gini modified its input")
+			}
+		}
+	}
+	// Against the O(n²) definition.
+	rng := rand.New(rand.NewPCG(3, 4))
+	for range 200 {
+		x := make([]uint64, 1+rng.IntN(40))
+		for i := range x {
+			x[i] = rng.Uint64N(1e6)
+		}
+		var diff, sum float64
+		for _, a := range x {
+			sum += float64(a)
+			for _, b := range x {
+				diff += math.Abs(float64(a) - float64(b))
+			}
+		}
+		want := 0.0
+		if sum != 0 {
+			want = diff / (2 * float64(len(x)) * sum)
+		}
+		if got := Gini(x); math.Abs(got-want) > 1e-12 {
+			t.Fatalf("Gini(%v) = %v, want %v", x, got, want)
+		}
+	}
+}
+
+func TestLargestShareAndStakingRatio(t *testing.T) {
+	if got := LargestShare([]uint64{1, 3, 4}); got != 0.5 {
+		t.Errorf("LargestShare = %v", got)
+	}
+	if got := LargestShare(nil); got != 0 {
+		t.Errorf("LargestShare(nil) = %v", got)
+	}
+	if got := LargestShare([]uint64{math.MaxUint64, math.MaxUint64}); got != 0.5 {
+		t.Errorf("LargestShare of huge = %v", got)
+	}
+	l := Ledger{Initial: 100, Minted: 20, BurnedSlash: 20, Bonded: 60, Liquid: 40}
+	if got := StakingRatio(l); got != 0.6 {
+		t.Errorf("StakingRatio = %v", got)
+	}
+	if got := StakingRatio(Ledger{}); got != 0 {
+		t.Errorf("StakingRatio of empty = %v", got)
+	}
+}

@@ -1,0 +1,751 @@
+package synth
+
+import (
+	"errors"
+	"fmt"
+	"math"
+
+	"github.com/cascade-risk/cascade/pos"
+	"github.com/holiman/uint256"
+)
+
+// Stake is the staking ledger a Book lends against; *pos.Chain implements
+// it. The Book locks, unlocks and seizes shares of delegations through it.
+type Stake interface {
+	SharesValue(v pos.ValidatorID, shares uint64) (uint64, error)
+	Lock(v pos.ValidatorID, d pos.AccountID, shares uint64) error
+	Unlock(v pos.ValidatorID, d pos.AccountID, shares uint64) error
+	Seize(v pos.ValidatorID, d pos.AccountID, shares uint64, disp pos.Disposition, treasury pos.AccountID) (uint64, error)
+	Bonded() uint64
+}
+
+var _ Stake = (*pos.Chain)(nil)
+
+// Params configure a Book. Ratios and rates are rays.
+type Params struct {
+	// CollateralRatio bounds new debt: debt ≤ value/CollateralRatio
+	// (e.g. 4 for the brief's 25 synthetic against 100 staked).
+	CollateralRatio uint256.Int
+	// LiquidationRatio defines default: value < debt·LiquidationRatio. It
+	// must be positive and at most CollateralRatio.
+	LiquidationRatio uint256.Int
+	// Curve is the yearly borrow rate in utilization.
+	Curve RateCurve
+	// EpochsPerYear converts the yearly rate to a per-epoch one.
+	EpochsPerYear uint64
+	// Disposition of seized collateral; Treasury receives it under
+	// pos.ToTreasury.
+	Disposition pos.Disposition
+	Treasury    pos.AccountID
+	// DefaultWindow is the number of epochs (≥ 1) over which the default
+	// rate is measured.
+	DefaultWindow uint64
+}
+
+// LoanID names a loan, numbered from 0 in opening order.
+type LoanID uint32
+
+// Status is a loan's state.
+type Status uint8
+
+// Loan states.
+const (
+	Open Status = iota
+	Repaid
+	Foreclosed
+)
+
+// String returns the status's name.
+func (s Status) String() string {
+	switch s {
+	case Open:
+		return "open"
+	case Repaid:
+		return "repaid"
+	case Foreclosed:
+		return "foreclosed"
+	}
+	return fmt.Sprintf("Status(%d)", uint8(s))
+}
+
+// Errors returned by Book operations, wrapped with details.
+var (
+	ErrNotInitialized    = errors.New("synth: book not created with New")
+	ErrParams            = errors.New("synth: invalid params")
+	ErrEpoch             = errors.New("synth: epoch before the book's")
+	ErrHalted            = errors.New("synth: new loans halted")
+	ErrZero              = errors.New("synth: zero amount")
+	ErrUndercollateral   = errors.New("synth: debt above collateral/CollateralRatio")
+	ErrInsufficient      = errors.New("synth: insufficient synthetic balance")
+	ErrUnknownLoan       = errors.New("synth: unknown loan")
+	ErrClosed            = errors.New("synth: loan not open")
+	ErrOverflow          = errors.New("synth: amount overflows uint256")
+	ErrIdentity          = errors.New("synth: accounting identity violated")
+	errCollateralUnknown = errors.New("synth: collateral lookup failed")
+)
+
+type loan struct {
+	holder   pos.AccountID
+	val      pos.ValidatorID
+	shares   uint64
+	art      uint256.Int
+	opened   uint64
+	deadline uint64
+	recalled bool
+	status   Status
+	// at is the loan's index in Book.open while it is open.
+	at int
+}
+
+// Stats are cumulative counters.
+type Stats struct {
+	Opened, Repaid, Foreclosed, Recalled int
+	// Borrowed is the synthetic lent (tokens), ForeclosedDebt the debt
+	// deleted by foreclosures (rad), Seized the collateral seized (native
+	// tokens).
+	Borrowed       uint256.Int
+	ForeclosedDebt uint256.Int
+	Seized         uint64
+}
+
+// Book is a loan book of one synthetic token. Create it with New; the zero
+// Book rejects every operation. A Book is not safe for concurrent use.
+type Book struct {
+	stake  Stake
+	policy Policy
+	p      Params
+	ok     bool
+
+	epoch   uint64
+	index   uint256.Int // ray
+	rate    uint256.Int // yearly, ray
+	premium uint256.Int
+	action  Action
+
+	loans []loan
+	open  []LoanID
+
+	totalArt    uint256.Int
+	debt        uint256.Int // rad
+	deficit     uint256.Int // rad
+	holdings    uint256.Int // rad
+	supply      uint256.Int // rad
+	minted      uint256.Int // rad
+	burned      uint256.Int // rad
+	circulating uint256.Int // tokens
+	balances    map[pos.AccountID]uint256.Int
+
+	window    []uint256.Int // rad foreclosed per epoch, slot epoch mod len
+	windowSum uint256.Int
+
+	stats Stats
+}
+
+// New returns an empty book at epoch, lending against stake under policy
+// (nil means ExternalHub).
+func New(stake Stake, p Params, policy Policy, epoch uint64) (*Book, error) {
+	bad := func(format string, a ...any) (*Book, error) {
+		return nil, fmt.Errorf("%w: "+format, append([]any{ErrParams}, a...)...)
+	}
+	if stake == nil {
+		return bad("nil Stake")
+	}
+	if p.LiquidationRatio.IsZero() || p.CollateralRatio.Lt(&p.LiquidationRatio) {
+		return bad("need 0 < LiquidationRatio ≤ CollateralRatio")
+	}
+	if err := p.Curve.validate(); err != nil {
+		return nil, err
+	}
+	if p.EpochsPerYear == 0 {
+		return bad("EpochsPerYear must be positive")
+	}
+	if p.DefaultWindow == 0 || p.DefaultWindow > 1<<20 {
+		return bad("DefaultWindow %d outside [1, 2^20]", p.DefaultWindow)
+	}
+	if p.Disposition > pos.ToTreasury {
+		return bad("unknown disposition %d", p.Disposition)
+	}
+	if policy == nil {
+		policy = ExternalHub{}
+	}
+	p.Curve = append(RateCurve(nil), p.Curve...)
+	b := &Book{
+		stake: stake, policy: policy, p: p, ok: true, epoch: epoch, index: ray,
+		balances: make(map[pos.AccountID]uint256.Int),
+		window:   make([]uint256.Int, p.DefaultWindow),
+	}
+	b.updateRate()
+	return b, nil
+}
+
+// accrual is interest computed but not yet applied, so an operation that
+// fails can leave the book unchanged.
+type accrual struct {
+	epoch    uint64
+	index    uint256.Int
+	interest uint256.Int // rad
+}
+
+func (b *Book) prepare(epoch uint64) (accrual, error) {
+	if !b.ok {
+		return accrual{}, ErrNotInitialized
+	}
+	if epoch < b.epoch {
+		return accrual{}, fmt.Errorf("%w: %d < %d", ErrEpoch, epoch, b.epoch)
+	}
+	a := accrual{epoch: epoch, index: b.index}
+	if epoch == b.epoch {
+		return a, nil
+	}
+	var perEpoch, x uint256.Int
+	perEpoch.Div(&b.rate, uint256.NewInt(b.p.EpochsPerYear))
+	if _, over := x.AddOverflow(&ray, &perEpoch); over {
+		return accrual{}, fmt.Errorf("%w: rate", ErrOverflow)
+	}
+	f, ok := rpow(x, epoch-b.epoch)
+	if !ok {
+		return accrual{}, fmt.Errorf("%w: compounding %d epochs", ErrOverflow, epoch-b.epoch)
+	}
+	if _, over := a.index.MulDivOverflow(&b.index, &f, &ray); over {
+		return accrual{}, fmt.Errorf("%w: index", ErrOverflow)
+	}
+	var delta uint256.Int
+	delta.Sub(&a.index, &b.index)
+	if _, over := a.interest.MulOverflow(&b.totalArt, &delta); over {
+		return accrual{}, fmt.Errorf("%w: interest", ErrOverflow)
+	}
+	// minted ≥ supply ≥ debt, holdings: bounding it bounds them all.
+	if !fits(&b.minted, &a.interest) {
+		return accrual{}, fmt.Errorf("%w: interest", ErrOverflow)
+	}
+	return a, nil
+}
+
+// commit applies an accrual and advances the default window.
+func (b *Book) commit(a accrual) {
+	if a.epoch == b.epoch {
+		return
+	}
+	b.index = a.index
+	b.debt.Add(&b.debt, &a.interest)
+	b.supply.Add(&b.supply, &a.interest)
+	b.holdings.Add(&b.holdings, &a.interest)
+	b.minted.Add(&b.minted, &a.interest)
+	n := uint64(len(b.window))
+	for e, k := b.epoch+1, uint64(0); e <= a.epoch && k < n; e, k = e+1, k+1 {
+		s := &b.window[e%n]
+		b.windowSum.Sub(&b.windowSum, s)
+		s.Clear()
+	}
+	b.epoch = a.epoch
+}
+
+// Accrue brings interest up to epoch (≥ Epoch()).
+func (b *Book) Accrue(epoch uint64) error {
+	a, err := b.prepare(epoch)
+	if err != nil {
+		return err
+	}
+	b.commit(a)
+	return nil
+}
+
+// Borrow opens a loan at epoch: holder locks shares of its delegation to
+// validator v and receives amount of synthetic. price is the collateral
+// price in synthetic per native (ray; RayOne for 1:1). It fails with
+// ErrHalted while the policy halts or recalls, and with ErrUndercollateral
+// unless art·index·CollateralRatio ≤ value·price·RAY, where
+// art = ⌈amount·RAY/index⌉.
+func (b *Book) Borrow(epoch uint64, holder pos.AccountID, v pos.ValidatorID, shares uint64, amount, price uint256.Int) (LoanID, error) {
+	a, err := b.prepare(epoch)
+	if err != nil {
+		return 0, err
+	}
+	if b.action.Halt || b.action.Recall {
+		return 0, ErrHalted
+	}
+	if amount.IsZero() || shares == 0 {
+		return 0, fmt.Errorf("%w: borrow %s against %d shares", ErrZero, amount.Dec(), shares)
+	}
+	if len(b.loans) >= math.MaxUint32 {
+		return 0, fmt.Errorf("%w: too many loans", ErrOverflow)
+	}
+	value, err := b.stake.SharesValue(v, shares)
+	if err != nil {
+		return 0, err
+	}
+	var amountRad, art, debt, coll, maxDebt uint256.Int
+	if _, over := amountRad.MulOverflow(&amount, &ray); over {
+		return 0, fmt.Errorf("%w: amount %s", ErrOverflow, amount.Dec())
+	}
+	art = ceilDiv(amountRad, a.index)
+	if _, over := debt.MulOverflow(&art, &a.index); over {
+		return 0, fmt.Errorf("%w: debt", ErrOverflow)
+	}
+	coll.SetUint64(value)
+	if _, over := coll.MulOverflow(&coll, &price); !over {
+		if _, over := maxDebt.MulDivOverflow(&coll, &ray, &b.p.CollateralRatio); !over && maxDebt.Lt(&debt) {
+			return 0, fmt.Errorf("%w: debt %s rad, collateral %d tokens at price %s allows %s rad",
+				ErrUndercollateral, debt.Dec(), value, price.Dec(), maxDebt.Dec())
+		}
+	}
+	// minted bounds every other total (supply, debt, holdings, and
+	// totalArt, circulating and Borrowed, which are at most supply/RAY).
+	if !fits(&b.minted, &a.interest, &debt) {
+		return 0, fmt.Errorf("%w: totals", ErrOverflow)
+	}
+	if err := b.stake.Lock(v, holder, shares); err != nil {
+		return 0, err
+	}
+	b.commit(a)
+	var rounding uint256.Int
+	rounding.Sub(&debt, &amountRad)
+	b.totalArt.Add(&b.totalArt, &art)
+	b.debt.Add(&b.debt, &debt)
+	b.supply.Add(&b.supply, &debt)
+	b.minted.Add(&b.minted, &debt)
+	b.holdings.Add(&b.holdings, &rounding)
+	b.credit(holder, amount)
+	b.circulating.Add(&b.circulating, &amount)
+	b.stats.Opened++
+	b.stats.Borrowed.Add(&b.stats.Borrowed, &amount)
+	id := LoanID(len(b.loans))
+	b.loans = append(b.loans, loan{holder: holder, val: v, shares: shares, art: art, opened: epoch, at: len(b.open)})
+	b.open = append(b.open, id)
+	b.updateRate()
+	return id, nil
+}
+
+// Repay pays up to amount of the loan's debt at epoch from the holder's
+// synthetic balance and returns what was paid. If amount covers the debt
+// ⌈art·index/RAY⌉, exactly that is paid, the loan is closed and its shares
+// unlocked; otherwise art falls by ⌊amount·RAY/index⌋ (which must be
+// positive) and all of amount is paid. Rounding goes to the protocol's
+// holdings.
+func (b *Book) Repay(epoch uint64, id LoanID, amount uint256.Int) (uint256.Int, error) {
+	a, err := b.prepare(epoch)
+	if err != nil {
+		return uint256.Int{}, err
+	}
+	l, err := b.openLoan(id)
+	if err != nil {
+		return uint256.Int{}, err
+	}
+	var owed, owedTokens, pay, artDrop, removed uint256.Int
+	owed.Mul(&l.art, &a.index) // ≤ debt after accrual, which prepare checked
+	owedTokens = ceilDiv(owed, ray)
+	full := !amount.Lt(&owedTokens)
+	if full {
+		pay, artDrop, removed = owedTokens, l.art, owed
+	} else {
+		var amountRad uint256.Int
+		amountRad.Mul(&amount, &ray) // amount < owedTokens, so this fits
+		artDrop.Div(&amountRad, &a.index)
+		if artDrop.IsZero() {
+			return uint256.Int{}, fmt.Errorf("%w: %s repays no normalised debt", ErrZero, amount.Dec())
+		}
+		pay = amount
+		removed.Mul(&artDrop, &a.index)
+	}
+	bal := b.balances[l.holder]
+	if bal.Lt(&pay) {
+		return uint256.Int{}, fmt.Errorf("%w: account %d holds %s, repay %s", ErrInsufficient, l.holder, bal.Dec(), pay.Dec())
+	}
+	if full {
+		if err := b.stake.Unlock(l.val, l.holder, l.shares); err != nil {
+			return uint256.Int{}, err
+		}
+	}
+	b.commit(a)
+	var payRad, keep uint256.Int
+	payRad.Mul(&pay, &ray)
+	keep.Sub(&payRad, &removed)
+	bal.Sub(&bal, &pay)
+	b.setBalance(l.holder, bal)
+	b.circulating.Sub(&b.circulating, &pay)
+	b.holdings.Add(&b.holdings, &keep)
+	b.supply.Sub(&b.supply, &removed)
+	b.burned.Add(&b.burned, &removed)
+	b.debt.Sub(&b.debt, &removed)
+	b.totalArt.Sub(&b.totalArt, &artDrop)
+	l.art.Sub(&l.art, &artDrop)
+	if full {
+		l.status = Repaid
+		b.stats.Repaid++
+		b.removeOpen(id)
+	}
+	b.updateRate()
+	return pay, nil
+}
+
+// Foreclose forecloses an open loan at epoch whatever its health: its debt
+// moves to the deficit and its collateral is seized (see the package
+// documentation).
+func (b *Book) Foreclose(epoch uint64, id LoanID) error {
+	a, err := b.prepare(epoch)
+	if err != nil {
+		return err
+	}
+	if _, err := b.openLoan(id); err != nil {
+		return err
+	}
+	if err := b.foreclose(id, &a); err != nil {
+		return err
+	}
+	b.updateRate()
+	return nil
+}
+
+// foreclose seizes the loan's collateral, then commits a (if not nil) and
+// moves the debt to the deficit. On a seizure error nothing changes.
+func (b *Book) foreclose(id LoanID, a *accrual) error {
+	l := &b.loans[id]
+	seized, err := b.stake.Seize(l.val, l.holder, l.shares, b.p.Disposition, b.p.Treasury)
+	if err != nil {
+		return err
+	}
+	if a != nil {
+		b.commit(*a)
+	}
+	var removed uint256.Int
+	removed.Mul(&l.art, &b.index)
+	b.debt.Sub(&b.debt, &removed)
+	b.deficit.Add(&b.deficit, &removed)
+	b.totalArt.Sub(&b.totalArt, &l.art)
+	l.art.Clear()
+	l.status = Foreclosed
+	s := &b.window[b.epoch%uint64(len(b.window))]
+	s.Add(s, &removed)
+	b.windowSum.Add(&b.windowSum, &removed)
+	b.stats.Foreclosed++
+	b.stats.ForeclosedDebt.Add(&b.stats.ForeclosedDebt, &removed)
+	b.stats.Seized += seized
+	b.removeOpen(id)
+	return nil
+}
+
+// InDefault reports whether an open loan's collateral, valued at price
+// (ray), is below its debt times LiquidationRatio:
+// value·price·RAY < art·index·LiquidationRatio, evaluated exactly.
+func (b *Book) InDefault(id LoanID, price uint256.Int) (bool, error) {
+	if !b.ok {
+		return false, ErrNotInitialized
+	}
+	if _, err := b.openLoan(id); err != nil {
+		return false, err
+	}
+	return b.inDefault(&b.loans[id], price)
+}
+
+// thresholds holds price·RAY and index·LiquidationRatio for a sweep, so
+// each loan's test is value·(price·RAY) < art·(index·LR): two 256-bit
+// products instead of a 512-bit division. ok is false if either constant
+// overflows, and the slow path is used.
+type thresholds struct {
+	priceRay, indexLR uint256.Int
+	ok                bool
+}
+
+func (b *Book) thresholds(price uint256.Int) thresholds {
+	var t thresholds
+	_, o1 := t.priceRay.MulOverflow(&price, &ray)
+	_, o2 := t.indexLR.MulOverflow(&b.index, &b.p.LiquidationRatio)
+	t.ok = !o1 && !o2
+	return t
+}
+
+func (b *Book) inDefaultFast(l *loan, price uint256.Int, t *thresholds) (bool, error) {
+	if !t.ok {
+		return b.inDefault(l, price)
+	}
+	value, err := b.stake.SharesValue(l.val, l.shares)
+	if err != nil {
+		return false, fmt.Errorf("%w: %w", errCollateralUnknown, err)
+	}
+	var lhs, rhs uint256.Int
+	lhs.SetUint64(value)
+	_, lo := lhs.MulOverflow(&lhs, &t.priceRay)
+	_, ro := rhs.MulOverflow(&l.art, &t.indexLR)
+	switch {
+	case !lo && !ro:
+		return lhs.Lt(&rhs), nil
+	case !lo && ro:
+		return true, nil // lhs < 2^256 ≤ rhs
+	case lo && !ro:
+		return false, nil
+	}
+	return b.inDefault(l, price)
+}
+
+func (b *Book) inDefault(l *loan, price uint256.Int) (bool, error) {
+	value, err := b.stake.SharesValue(l.val, l.shares)
+	if err != nil {
+		return false, fmt.Errorf("%w: %w", errCollateralUnknown, err)
+	}
+	var coll, lhs, debt uint256.Int
+	coll.SetUint64(value)
+	if _, over := coll.MulOverflow(&coll, &price); over {
+		return false, nil
+	}
+	// value·price·RAY < debt·LR ⟺ ⌊value·price·RAY/LR⌋ < debt for integers.
+	if _, over := lhs.MulDivOverflow(&coll, &ray, &b.p.LiquidationRatio); over {
+		return false, nil
+	}
+	debt.Mul(&l.art, &b.index)
+	return lhs.Lt(&debt), nil
+}
+
+// Observation is what the caller observes from outside the book at a Step.
+type Observation struct {
+	// PoolDiscount is 1 − the synthetic's pool price in native (ray), 0
+	// at or above par.
+	PoolDiscount uint256.Int
+	// Price values collateral in synthetic per native (ray). The zero
+	// value is a price of zero, which puts every loan in default: pass
+	// RayOne() for 1:1.
+	Price uint256.Int
+}
+
+// StepReport is what a Step did.
+type StepReport struct {
+	Signals Signals
+	Action  Action
+	// Recalled counts loans given a deadline now; ForeclosedRecall and
+	// ForeclosedDefault count foreclosures for a passed deadline and for
+	// default.
+	Recalled, ForeclosedRecall, ForeclosedDefault int
+	// DebtDeleted (rad) and Seized (native tokens) total this Step's
+	// foreclosures.
+	DebtDeleted uint256.Int
+	Seized      uint64
+}
+
+// Step runs the protocol at epoch: accrue interest, observe the signals,
+// apply the policy's Action, foreclose recalled loans whose deadline has
+// come (epoch ≥ deadline) and loans in default at obs.Price. If a
+// seizure fails, Step returns the error after the foreclosures already
+// done, each of which is complete.
+func (b *Book) Step(epoch uint64, obs Observation) (rep StepReport, err error) {
+	a, err := b.prepare(epoch)
+	if err != nil {
+		return StepReport{}, err
+	}
+	b.commit(a)
+	rep.Signals = Signals{Epoch: epoch, DefaultRate: b.DefaultRate(), PoolDiscount: obs.PoolDiscount, Utilization: b.utilization()}
+	rep.Action = b.policy.Decide(rep.Signals)
+	b.action = rep.Action
+	b.premium = rep.Action.RatePremium
+	if rep.Action.Recall {
+		deadline := epoch + rep.Action.RecallWindow
+		if deadline < epoch {
+			deadline = math.MaxUint64
+		}
+		for _, id := range b.open {
+			if l := &b.loans[id]; !l.recalled {
+				l.recalled, l.deadline = true, deadline
+				rep.Recalled++
+			}
+		}
+		b.stats.Recalled += rep.Recalled
+	}
+	before := b.stats
+	defer func() {
+		rep.DebtDeleted.Sub(&b.stats.ForeclosedDebt, &before.ForeclosedDebt)
+		rep.Seized = b.stats.Seized - before.Seized
+		b.updateRate()
+	}()
+	th := b.thresholds(obs.Price)
+	// Backwards, so the swap-removal of a foreclosed loan only moves
+	// loans already visited. Foreclosures do not change the index, so th
+	// stays valid.
+	for i := len(b.open) - 1; i >= 0; i-- {
+		id := b.open[i]
+		l := &b.loans[id]
+		due := l.recalled && epoch >= l.deadline
+		if !due {
+			d, err := b.inDefaultFast(l, obs.Price, &th)
+			if err != nil {
+				return rep, err
+			}
+			if !d {
+				continue
+			}
+		}
+		if err := b.foreclose(id, nil); err != nil {
+			return rep, err
+		}
+		if due {
+			rep.ForeclosedRecall++
+		} else {
+			rep.ForeclosedDefault++
+		}
+	}
+	return rep, nil
+}
+
+// DefaultRate returns the debt foreclosed in the last DefaultWindow epochs
+// (up to the book's epoch) divided by that plus the outstanding debt, as a
+// ray rounded down; 0 if both are 0.
+func (b *Book) DefaultRate() uint256.Int {
+	var den, r uint256.Int
+	if _, over := den.AddOverflow(&b.windowSum, &b.debt); over || den.IsZero() {
+		if over {
+			return ray
+		}
+		return r
+	}
+	r.MulDivOverflow(&b.windowSum, &ray, &den)
+	return r
+}
+
+// utilization is debt/bonded as a ray (rad/token = ray), rounded down; the
+// maximum uint256 if there is debt and nothing bonded.
+func (b *Book) utilization() uint256.Int {
+	var u uint256.Int
+	bonded := b.stake.Bonded()
+	if bonded == 0 {
+		if !b.debt.IsZero() {
+			u.SetAllOne()
+		}
+		return u
+	}
+	return *u.Div(&b.debt, uint256.NewInt(bonded))
+}
+
+func (b *Book) updateRate() {
+	r := b.p.Curve.At(b.utilization())
+	if _, over := b.rate.AddOverflow(&r, &b.premium); over {
+		b.rate.SetAllOne()
+	}
+}
+
+// Transfer moves synthetic between accounts.
+func (b *Book) Transfer(from, to pos.AccountID, amount uint256.Int) error {
+	if !b.ok {
+		return ErrNotInitialized
+	}
+	bal := b.balances[from]
+	if bal.Lt(&amount) {
+		return fmt.Errorf("%w: account %d holds %s, transfer %s", ErrInsufficient, from, bal.Dec(), amount.Dec())
+	}
+	if from == to {
+		return nil
+	}
+	// The receiver's balance cannot overflow: it is at most circulating.
+	bal.Sub(&bal, &amount)
+	b.setBalance(from, bal)
+	b.credit(to, amount)
+	return nil
+}
+
+// BuyBack moves amount of synthetic from an account to the protocol's
+// holdings (the native paid for it is the caller's affair, e.g. from the
+// treasury's seized collateral).
+func (b *Book) BuyBack(from pos.AccountID, amount uint256.Int) error {
+	if !b.ok {
+		return ErrNotInitialized
+	}
+	bal := b.balances[from]
+	if bal.Lt(&amount) {
+		return fmt.Errorf("%w: account %d holds %s, buy back %s", ErrInsufficient, from, bal.Dec(), amount.Dec())
+	}
+	var r uint256.Int
+	r.Mul(&amount, &ray) // amount ≤ circulating, and circulating·RAY ≤ supply
+	bal.Sub(&bal, &amount)
+	b.setBalance(from, bal)
+	b.circulating.Sub(&b.circulating, &amount)
+	b.holdings.Add(&b.holdings, &r)
+	return nil
+}
+
+// Release moves amount of synthetic from the protocol's holdings to an
+// account (the protocol sells or pays out synthetic).
+func (b *Book) Release(to pos.AccountID, amount uint256.Int) error {
+	if !b.ok {
+		return ErrNotInitialized
+	}
+	var r uint256.Int
+	if _, over := r.MulOverflow(&amount, &ray); over || b.holdings.Lt(&r) {
+		return fmt.Errorf("%w: protocol holds %s rad, release %s", ErrInsufficient, b.holdings.Dec(), amount.Dec())
+	}
+	b.holdings.Sub(&b.holdings, &r)
+	b.credit(to, amount)
+	b.circulating.Add(&b.circulating, &amount)
+	return nil
+}
+
+// Heal burns min(holdings, deficit) rads of the protocol's synthetic
+// against the deficit and returns the amount burned.
+func (b *Book) Heal() uint256.Int {
+	if !b.ok {
+		return uint256.Int{}
+	}
+	m := b.holdings
+	if b.deficit.Lt(&m) {
+		m = b.deficit
+	}
+	b.holdings.Sub(&b.holdings, &m)
+	b.deficit.Sub(&b.deficit, &m)
+	b.supply.Sub(&b.supply, &m)
+	b.burned.Add(&b.burned, &m)
+	return m
+}
+
+// credit adds amount to an account's balance, which cannot overflow when
+// the tokens come from another account or from a checked total.
+func (b *Book) credit(a pos.AccountID, amount uint256.Int) {
+	bal := b.balances[a]
+	bal.Add(&bal, &amount)
+	b.setBalance(a, bal)
+}
+
+func (b *Book) setBalance(a pos.AccountID, v uint256.Int) {
+	if v.IsZero() {
+		delete(b.balances, a)
+		return
+	}
+	b.balances[a] = v
+}
+
+func (b *Book) openLoan(id LoanID) (*loan, error) {
+	if int(id) >= len(b.loans) {
+		return nil, fmt.Errorf("%w: %d", ErrUnknownLoan, id)
+	}
+	l := &b.loans[id]
+	if l.status != Open {
+		return nil, fmt.Errorf("%w: loan %d is %v", ErrClosed, id, l.status)
+	}
+	return l, nil
+}
+
+func (b *Book) removeOpen(id LoanID) {
+	i := b.loans[id].at
+	last := len(b.open) - 1
+	if i != last {
+		b.open[i] = b.open[last]
+		b.loans[b.open[i]].at = i
+	}
+	b.open = b.open[:last]
+	b.loans[id].at = -1
+}
+
+// fits reports whether the sum of xs fits in 256 bits.
+func fits(xs ...*uint256.Int) bool {
+	var s uint256.Int
+	for _, x := range xs {
+		if _, over := s.AddOverflow(&s, x); over {
+			return false
+		}
+	}
+	return true
+}
+
+// ceilDiv returns ⌈x/d⌉ for d > 0.
+func ceilDiv(x, d uint256.Int) uint256.Int {
+	var q, r uint256.Int
+	q.DivMod(&x, &d, &r)
+	if !r.IsZero() {
+		q.AddUint64(&q, 1)
+	}
+	return q
+}

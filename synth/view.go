@@ -1,0 +1,155 @@
+package synth
+
+import (
+	"fmt"
+
+	"github.com/cascade-risk/cascade/pos"
+	"github.com/holiman/uint256"
+)
+
+// Epoch returns the epoch interest has been accrued to.
+func (b *Book) Epoch() uint64 { return b.epoch }
+
+// Index returns the interest index (ray, 1 at creation).
+func (b *Book) Index() uint256.Int { return b.index }
+
+// Rate returns the yearly borrow rate in force (ray).
+func (b *Book) Rate() uint256.Int { return b.rate }
+
+// Action returns the policy's action in force since the last Step.
+func (b *Book) Action() Action { return b.action }
+
+// Params returns the book's parameters.
+func (b *Book) Params() Params { return b.p }
+
+// Stats returns the cumulative counters.
+func (b *Book) Stats() Stats { return b.stats }
+
+// Balance returns an account's synthetic balance (tokens).
+func (b *Book) Balance(a pos.AccountID) uint256.Int { return b.balances[a] }
+
+// NumLoans returns the number of loans ever opened.
+func (b *Book) NumLoans() int { return len(b.loans) }
+
+// OpenLoans appends the ids of the open loans, in the book's internal
+// order, to dst.
+func (b *Book) OpenLoans(dst []LoanID) []LoanID { return append(dst, b.open...) }
+
+// Totals are the book's aggregate quantities. Supply, Debt, Deficit and
+// Holdings are rads; Circulating is tokens; TotalArt is normalised debt.
+type Totals struct {
+	Supply, Debt, Deficit, Holdings uint256.Int
+	Circulating                     uint256.Int
+	TotalArt                        uint256.Int
+}
+
+// Totals returns the aggregates.
+func (b *Book) Totals() Totals {
+	return Totals{b.supply, b.debt, b.deficit, b.holdings, b.circulating, b.totalArt}
+}
+
+// LoanInfo is a read-only view of a loan.
+type LoanInfo struct {
+	Holder    pos.AccountID
+	Validator pos.ValidatorID
+	Shares    uint64
+	// Art is the normalised debt; Debt = ⌈Art·index/RAY⌉ the synthetic
+	// owed at the book's epoch.
+	Art, Debt uint256.Int
+	Opened    uint64
+	Recalled  bool
+	Deadline  uint64
+	Status    Status
+}
+
+// Loan returns a view of a loan.
+func (b *Book) Loan(id LoanID) (LoanInfo, error) {
+	if !b.ok {
+		return LoanInfo{}, ErrNotInitialized
+	}
+	if int(id) >= len(b.loans) {
+		return LoanInfo{}, fmt.Errorf("%w: %d", ErrUnknownLoan, id)
+	}
+	l := &b.loans[id]
+	var d uint256.Int
+	d.Mul(&l.art, &b.index)
+	return LoanInfo{l.holder, l.val, l.shares, l.art, ceilDiv(d, ray), l.opened, l.recalled, l.deadline, l.status}, nil
+}
+
+// Check verifies the book's identities exactly and returns an error
+// wrapping ErrIdentity that names the first one violated, with amounts:
+//
+//   - art:          Σ open loans' art = totalArt; closed loans owe nothing
+//   - debt:         debt = totalArt·index
+//   - circulating:  Σ balances = circulating
+//   - holders:      supply = circulating·RAY + holdings
+//   - backing:      supply = debt + deficit
+//   - issuance:     supply = minted − burned
+//   - window:       Σ default window = its running sum ≤ foreclosed debt
+//   - open list:    the open list holds exactly the open loans
+func (b *Book) Check() error {
+	if !b.ok {
+		return ErrNotInitialized
+	}
+	fail := func(name, format string, a ...any) error {
+		return fmt.Errorf("%w: %s: "+format, append([]any{ErrIdentity, name}, a...)...)
+	}
+	var art uint256.Int
+	nOpen := 0
+	for i := range b.loans {
+		l := &b.loans[i]
+		if l.status == Open {
+			nOpen++
+			if l.at < 0 || l.at >= len(b.open) || b.open[l.at] != LoanID(i) {
+				return fail("open list", "loan %d open but not at its place in the open list", i)
+			}
+			if _, over := art.AddOverflow(&art, &l.art); over {
+				return fail("art", "Σ art overflows")
+			}
+		} else if !l.art.IsZero() {
+			return fail("art", "%v loan %d still has art %s", l.status, i, l.art.Dec())
+		}
+	}
+	if nOpen != len(b.open) {
+		return fail("open list", "%d open loans, open list of %d", nOpen, len(b.open))
+	}
+	if !art.Eq(&b.totalArt) {
+		return fail("art", "Σ loan art %s ≠ totalArt %s", art.Dec(), b.totalArt.Dec())
+	}
+	var d uint256.Int
+	if _, over := d.MulOverflow(&b.totalArt, &b.index); over || !d.Eq(&b.debt) {
+		return fail("debt", "totalArt %s · index %s = %s ≠ debt %s", b.totalArt.Dec(), b.index.Dec(), d.Dec(), b.debt.Dec())
+	}
+	var circ uint256.Int
+	for a, v := range b.balances {
+		if _, over := circ.AddOverflow(&circ, &v); over {
+			return fail("circulating", "Σ balances overflows (account %d)", a)
+		}
+	}
+	if !circ.Eq(&b.circulating) {
+		return fail("circulating", "Σ balances %s ≠ circulating %s", circ.Dec(), b.circulating.Dec())
+	}
+	var held, cr uint256.Int
+	_, o1 := cr.MulOverflow(&b.circulating, &ray)
+	_, o2 := held.AddOverflow(&cr, &b.holdings)
+	if o1 || o2 || !held.Eq(&b.supply) {
+		return fail("holders", "circulating %s·RAY + holdings %s = %s ≠ supply %s rad",
+			b.circulating.Dec(), b.holdings.Dec(), held.Dec(), b.supply.Dec())
+	}
+	var backed uint256.Int
+	if _, over := backed.AddOverflow(&b.debt, &b.deficit); over || !backed.Eq(&b.supply) {
+		return fail("backing", "debt %s + deficit %s = %s ≠ supply %s rad", b.debt.Dec(), b.deficit.Dec(), backed.Dec(), b.supply.Dec())
+	}
+	var issued uint256.Int
+	if _, under := issued.SubOverflow(&b.minted, &b.burned); under || !issued.Eq(&b.supply) {
+		return fail("issuance", "minted %s − burned %s ≠ supply %s rad", b.minted.Dec(), b.burned.Dec(), b.supply.Dec())
+	}
+	var w uint256.Int
+	for _, x := range b.window {
+		w.Add(&w, &x)
+	}
+	if !w.Eq(&b.windowSum) || b.stats.ForeclosedDebt.Lt(&w) {
+		return fail("window", "Σ window %s, running sum %s, foreclosed debt %s", w.Dec(), b.windowSum.Dec(), b.stats.ForeclosedDebt.Dec())
+	}
+	return nil
+}
