@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"runtime"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/cascade-risk/cascade/engine"
@@ -166,6 +167,15 @@ func Run(ctx context.Context, f *scenario.File, opt Options) (*Result, error) {
 	}
 	if err := w.WriteFile("fans.json", fans); err != nil {
 		return nil, err
+	}
+	if len(model.Scenario(0).Regions) > 0 {
+		var maps strings.Builder
+		if err := res.RegionMaps(&maps); err != nil {
+			return nil, err
+		}
+		if err := w.WriteFile("regions.md", []byte(maps.String())); err != nil {
+			return nil, err
+		}
 	}
 	if opt.Extra != nil {
 		extra, err := opt.Extra(res)

@@ -39,6 +39,10 @@ func (r *Result) WriteSummary(w io.Writer) error {
 			return err
 		}
 	}
+	if len(r.Model.Scenario(0).Regions) > 0 {
+		fmt.Fprintln(w)
+		return r.RegionMaps(w)
+	}
 	return nil
 }
 

@@ -53,6 +53,8 @@ type Scenario struct {
 	// Compare names policy arms, each run at every point with the same
 	// random numbers.
 	Compare Map[Arm] `yaml:"compare"`
+	// Regions name conditions on cell outcomes to map over the sweep.
+	Regions Map[Region] `yaml:"regions"`
 }
 
 // Asset is a token: its decimals fix the raw unit (1 token = 10^decimals

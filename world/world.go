@@ -205,6 +205,7 @@ func compileCell(f *scenario.File, sc *scenario.Cell, errs *scenario.Errs) *cell
 	}
 	c.all = c.metricList()
 	c.selected = b.selectMetrics(c.all, len(errs.List) > before)
+	b.checkRegions(len(errs.List) > before)
 	return c
 }
 
@@ -276,6 +277,29 @@ func (b *builder) selectMetrics(all []Metric, componentsFailed bool) []int {
 		}
 	}
 	return idx
+}
+
+// checkRegions verifies that region conditions name recorded metrics.
+func (b *builder) checkRegions(componentsFailed bool) {
+	if componentsFailed {
+		return
+	}
+	var names []string
+	for _, k := range b.cell.selected {
+		names = append(names, b.cell.all[k].FullName)
+	}
+	for _, r := range b.cell.sc.Regions {
+		for k, cond := range r.Value {
+			found := false
+			for _, n := range names {
+				found = found || n == cond.Metric
+			}
+			if !found {
+				path := fmt.Sprintf("%s.%d.metric", r.Path, k)
+				b.errs.At(r.Node.Lookup(fmt.Sprintf("%d.metric", k)), path, "no recorded metric %q%s", cond.Metric, hintFor(cond.Metric, names))
+			}
+		}
+	}
 }
 
 func itemsOf(n *scenario.Node) []*scenario.Node {
