@@ -197,52 +197,40 @@ func complement(z, x *uint256.Int) *uint256.Int {
 	return z.Clear()
 }
 
-// MulDown returns a·b/1e18 rounded down. It reverts (BAL#003) if a·b
-// overflows 256 bits.
-func MulDown(a, b *uint256.Int) (uint256.Int, error) {
+// apply runs a fixed-point operation on a fresh accumulator and returns its
+// result and revert, as the exported wrappers below do.
+func apply(op func(f *fp, z, a, b *uint256.Int) *uint256.Int, a, b *uint256.Int) (uint256.Int, error) {
 	if hasNil(a, b) {
 		return uint256.Int{}, errNilAmount
 	}
 	var f fp
 	var z uint256.Int
-	f.mulDown(&z, a, b)
+	op(&f, &z, a, b)
 	return z, f.err
+}
+
+// MulDown returns a·b/1e18 rounded down. It reverts (BAL#003) if a·b
+// overflows 256 bits.
+func MulDown(a, b *uint256.Int) (uint256.Int, error) {
+	return apply((*fp).mulDown, a, b)
 }
 
 // MulUp returns a·b/1e18 rounded up, computed as (a·b − 1)/1e18 + 1 (0 for
 // a zero product). It reverts (BAL#003) if a·b overflows 256 bits.
 func MulUp(a, b *uint256.Int) (uint256.Int, error) {
-	if hasNil(a, b) {
-		return uint256.Int{}, errNilAmount
-	}
-	var f fp
-	var z uint256.Int
-	f.mulUp(&z, a, b)
-	return z, f.err
+	return apply((*fp).mulUp, a, b)
 }
 
 // DivDown returns a·1e18/b rounded down. It reverts with BAL#004 if b is
 // zero and BAL#005 if a·1e18 overflows.
 func DivDown(a, b *uint256.Int) (uint256.Int, error) {
-	if hasNil(a, b) {
-		return uint256.Int{}, errNilAmount
-	}
-	var f fp
-	var z uint256.Int
-	f.divDown(&z, a, b)
-	return z, f.err
+	return apply((*fp).divDown, a, b)
 }
 
 // DivUp returns a·1e18/b rounded up, computed as (a·1e18 − 1)/b + 1 (0 for
 // a = 0). It reverts like DivDown.
 func DivUp(a, b *uint256.Int) (uint256.Int, error) {
-	if hasNil(a, b) {
-		return uint256.Int{}, errNilAmount
-	}
-	var f fp
-	var z uint256.Int
-	f.divUp(&z, a, b)
-	return z, f.err
+	return apply((*fp).divUp, a, b)
 }
 
 // PowDown returns x^y rounded down, never above the true value: x for
@@ -250,26 +238,14 @@ func DivUp(a, b *uint256.Int) (uint256.Int, error) {
 // Pow(x, y) − (MulUp(Pow, MaxPowRelativeError) + 1), or 0 if that would be
 // negative.
 func PowDown(x, y *uint256.Int) (uint256.Int, error) {
-	if hasNil(x, y) {
-		return uint256.Int{}, errNilAmount
-	}
-	var f fp
-	var z uint256.Int
-	f.powDown(&z, x, y)
-	return z, f.err
+	return apply((*fp).powDown, x, y)
 }
 
 // PowUp returns x^y rounded up, never below the true value: x for y = 1,
 // x·x and (x·x)·(x·x) with MulUp for y = 2 and y = 4, and otherwise
 // Pow(x, y) + MulUp(Pow, MaxPowRelativeError) + 1.
 func PowUp(x, y *uint256.Int) (uint256.Int, error) {
-	if hasNil(x, y) {
-		return uint256.Int{}, errNilAmount
-	}
-	var f fp
-	var z uint256.Int
-	f.powUp(&z, x, y)
-	return z, f.err
+	return apply((*fp).powUp, x, y)
 }
 
 // Complement returns 1 − x, or 0 if x > 1 (or x is nil).
