@@ -68,6 +68,12 @@ type Config struct {
 	Runs    int
 	Seed    uint64
 	Workers int
+	// Peek, if set, sees every outcome on the goroutine of the worker that
+	// produced it (numbered from 0 to Workers−1), as soon as the path ends
+	// and in no particular order: for statistics that do not depend on the
+	// order of runs, such as sketch counts, so that they cost the consumer
+	// nothing. An error stops the run.
+	Peek func(worker int, o *Outcome) error
 }
 
 // RunError is a failure inside one path.
@@ -109,7 +115,7 @@ func Run(ctx context.Context, m Model, cfg Config, consume func(*Outcome) error)
 	done := make(chan *Outcome, window)
 	var next atomic.Int64
 	var wg sync.WaitGroup
-	for range workers {
+	for worker := range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -140,6 +146,12 @@ func Run(ctx context.Context, m Model, cfg Config, consume func(*Outcome) error)
 				if err := runSafely(sims[cell], job, out); err != nil {
 					cancel(&RunError{Job: job, Err: err})
 					return
+				}
+				if cfg.Peek != nil {
+					if err := cfg.Peek(worker, out); err != nil {
+						cancel(err)
+						return
+					}
 				}
 				select {
 				case done <- out:

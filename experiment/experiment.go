@@ -121,14 +121,35 @@ func Run(ctx context.Context, f *scenario.File, opt Options) (*Result, error) {
 	}
 	total := res.Runs * len(res.Cells)
 	done := 0
+	// Fans keep sketch counts only, which do not depend on the order of
+	// runs: each worker fills its own and they are merged at the end.
+	workerFans := make([][][]*metric.Fan, res.Workers)
+	for w := range workerFans {
+		for c := range res.Cells {
+			var fans []*metric.Fan
+			for range model.Metrics {
+				fan, err := metric.NewFan(len(res.Cells[c].Times))
+				if err != nil {
+					return nil, err
+				}
+				fans = append(fans, fan)
+			}
+			workerFans[w] = append(workerFans[w], fans)
+		}
+	}
+	peek := func(worker int, o *engine.Outcome) error {
+		for k, fan := range workerFans[worker][o.Cell] {
+			if err := fan.Add(o.Series[k]); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 	res.Started = time.Now()
-	err = engine.Run(ctx, model, engine.Config{Runs: res.Runs, Seed: res.Seed, Workers: res.Workers}, func(o *engine.Outcome) error {
+	err = engine.Run(ctx, model, engine.Config{Runs: res.Runs, Seed: res.Seed, Workers: res.Workers, Peek: peek}, func(o *engine.Outcome) error {
 		cell := &res.Cells[o.Cell]
 		for k, v := range o.Scalars {
 			cell.Summaries[k].Add(v)
-			if err := cell.Fans[k].Add(o.Series[k]); err != nil {
-				return err
-			}
 		}
 		res.Timesteps += int64(model.Steps(o.Cell))
 		if w != nil {
@@ -150,6 +171,15 @@ func Run(ctx context.Context, f *scenario.File, opt Options) (*Result, error) {
 	res.Elapsed = time.Since(res.Started)
 	if err != nil {
 		return nil, err
+	}
+	for _, fans := range workerFans {
+		for c := range res.Cells {
+			for k, fan := range fans[c] {
+				if err := res.Cells[c].Fans[k].Merge(fan); err != nil {
+					return nil, err
+				}
+			}
+		}
 	}
 	if w == nil {
 		return res, nil

@@ -55,7 +55,7 @@ func TestResultsIdenticalAcrossWorkersAndRepeats(t *testing.T) {
 		runTo(t, d, w)
 		dirs = append(dirs, d)
 	}
-	for _, name := range []string{"runs.parquet", "series.parquet", "summary.json"} {
+	for _, name := range []string{"runs.parquet", "series.parquet", "summary.json", "fans.json"} {
 		ref, err := os.ReadFile(filepath.Join(dirs[0], name))
 		if err != nil {
 			t.Fatal(err)
