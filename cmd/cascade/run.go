@@ -91,7 +91,7 @@ func newRunCmd() *cobra.Command {
 					fmt.Fprintf(cmd.ErrOrStderr(), "results: %s\n", res.Out)
 				}
 			}
-			return nil
+			return reportAfterRun(cmd, res.Out)
 		},
 	}
 	sf.add(cmd)
@@ -101,6 +101,7 @@ func newRunCmd() *cobra.Command {
 	cmd.Flags().StringVar(&out, "out", "", "results directory (default: out/<scenario name>); replaced if it holds earlier results")
 	cmd.Flags().BoolVar(&noOut, "no-results", false, "do not write a results directory")
 	cmd.Flags().BoolVarP(&quiet, "quiet", "q", false, "no progress or timing on stderr")
+	addRunReportFlags(cmd)
 	return cmd
 }
 

@@ -1,0 +1,96 @@
+package report
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cascade-risk/cascade/experiment"
+)
+
+// TestBrowser opens reports in headless Chromium (Debian's package, at
+// /usr/bin/chromium) and checks that every chart renders, with no console
+// error, no exception, no CSP violation and no request beyond the page
+// itself. It saves a full-page screenshot of each report, and the report,
+// to $CASCADE_ARTIFACTS (or a temporary directory) and logs the paths and
+// the time the charts took to render: a figure to watch, not a limit.
+//
+// It runs when CASCADE_BROWSER=1, and then fails if Chromium is missing:
+//
+//	CASCADE_BROWSER=1 go test -v -run TestBrowser ./report
+func TestBrowser(t *testing.T) {
+	if os.Getenv("CASCADE_BROWSER") != "1" {
+		t.Skip("set CASCADE_BROWSER=1 to open reports in headless Chromium")
+	}
+	if _, err := os.Stat(chromiumPath); err != nil {
+		t.Fatalf("CASCADE_BROWSER=1 but Chromium is missing (apt-get install chromium): %v", err)
+	}
+	out := os.Getenv("CASCADE_ARTIFACTS")
+	if out == "" {
+		out = t.TempDir()
+	} else if err := os.MkdirAll(out, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	b, err := startBrowser(t.TempDir())
+	if err != nil {
+		t.Fatalf("starting %s: %v", chromiumPath, err)
+	}
+	defer b.cancel()
+
+	// Between them the first two reports have every section and kind of
+	// chart: the policy comparison, a one-parameter sweep, heat maps,
+	// faceted and overlaid histograms, ECDFs and fan charts. The third has
+	// NaN and infinite outcomes, which reach the charts as nulls.
+	for _, tt := range []struct {
+		name    string
+		results func(t *testing.T) string
+		opt     Options
+	}{
+		{"report-compare-sweep", func(t *testing.T) string { return writeResults(t, compareSweep, experiment.Options{}) }, Options{Headline: "lp.lp_hodl"}},
+		{"report-grid", func(t *testing.T) string { return writeResults(t, grid, experiment.Options{}) }, Options{Headline: "lp.lp_hodl"}},
+		{"report-edge", func(t *testing.T) string { return writeEdge(t, 60) }, Options{}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			r, err := New(tt.results(t), tt.opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			page := filepath.Join(out, tt.name+".html")
+			if err := r.WriteFile(page, HTML); err != nil {
+				t.Fatal(err)
+			}
+			if page, err = filepath.Abs(page); err != nil {
+				t.Fatal(err)
+			}
+			start := time.Now()
+			res, err := b.open(page, 2*time.Minute)
+			wall := time.Since(start)
+			for _, p := range res.problems {
+				t.Errorf("browser: %s", p)
+			}
+			if err != nil {
+				t.Fatalf("opening %s: %v", page, err)
+			}
+			if res.renderErr != "" {
+				t.Errorf("rendering failed: %s", res.renderErr)
+			}
+			if want := r.Charts(); res.rendered != want || res.svgs != want {
+				t.Errorf("%d charts rendered and %d chart SVGs in the page, want %d", res.rendered, res.svgs, want)
+			}
+			for _, u := range res.requests {
+				if !strings.HasPrefix(u, "file://") || !strings.HasSuffix(u, filepath.Base(page)) {
+					t.Errorf("the page requested %s", u)
+				}
+			}
+			shot := filepath.Join(out, tt.name+".png")
+			if err := os.WriteFile(shot, res.png, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			fi, _ := os.Stat(page)
+			t.Logf("%d charts rendered in %.0f ms (%.0f ms after navigation started, %v with the screenshot); report %s (%d bytes); screenshot %s",
+				res.rendered, res.embedMs, res.loadMs, wall.Round(time.Millisecond), page, fi.Size(), shot)
+		})
+	}
+}

@@ -1,0 +1,533 @@
+package report
+
+import (
+	"bytes"
+	"fmt"
+	"image/color"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/cascade-risk/cascade/metric"
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/font"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgsvg"
+)
+
+// The Markdown report draws the same figures as the HTML report, as static
+// SVG files made with gonum/plot, for forums that show images but run no
+// scripts.
+
+// SVG sizes.
+const (
+	svgWidth       = 6.4 * vg.Inch
+	svgHeight      = 3.6 * vg.Inch
+	svgPanelWidth  = 2.6 * vg.Inch
+	svgPanelHeight = 2.0 * vg.Inch
+	svgCols        = 3
+)
+
+// svgFont is the plot font: Liberation Sans, metric-compatible with Arial,
+// so that viewers without it lay text out the same with a fallback.
+var svgFont = font.Font{Typeface: "Liberation", Variant: "Sans"}
+
+// rgb parses a palette colour "#rrggbb".
+func rgb(hex string, alpha uint8) color.NRGBA {
+	var r, g, b uint8
+	fmt.Sscanf(hex, "#%02x%02x%02x", &r, &g, &b)
+	return color.NRGBA{R: r, G: g, B: b, A: alpha}
+}
+
+// seriesColor is the colour of series name in f.
+func seriesColor(f *figure, name string, alpha uint8) color.NRGBA {
+	for i, s := range f.series {
+		if s == name {
+			return rgb(palette[i%len(palette)], alpha)
+		}
+	}
+	return rgb("#555555", alpha)
+}
+
+// svgFigure renders f as an SVG document.
+func svgFigure(f *figure) (out []byte, err error) {
+	// gonum/plot panics on some degenerate inputs; a report must not.
+	defer func() {
+		if p := recover(); p != nil {
+			out, err = nil, fmt.Errorf("report: drawing %s: %v", f.id, p)
+		}
+	}()
+	panels := f.facets
+	if len(panels) == 0 {
+		panels = []string{""}
+	}
+	var plots []*plot.Plot
+	for _, facet := range panels {
+		p, err := svgPanel(f, facet)
+		if err != nil {
+			return nil, err
+		}
+		if len(f.facets) > 0 {
+			p.Title.Text = facet
+		} else {
+			p.Title.Text = f.title
+		}
+		plots = append(plots, p)
+	}
+	var c *vgsvg.Canvas
+	if len(plots) == 1 && f.kind == figHeat {
+		// Square cells: the grid's proportions, plus room for labels.
+		cell := 0.8 * vg.Inch
+		c = vgsvg.New(vg.Length(len(f.heat.x))*cell+1.4*vg.Inch, vg.Length(len(f.heat.y))*cell+0.9*vg.Inch)
+		plots[0].Draw(draw.New(c))
+	} else if len(plots) == 1 {
+		c = vgsvg.New(svgWidth, svgHeight)
+		plots[0].Draw(draw.New(c))
+	} else {
+		cols := min(len(plots), svgCols)
+		if f.kind == figHeat {
+			cols = len(plots)
+		}
+		rows := (len(plots) + cols - 1) / cols
+		title := 0.35 * vg.Inch
+		c = vgsvg.New(vg.Length(cols)*svgPanelWidth, vg.Length(rows)*svgPanelHeight+title)
+		dc := draw.New(c)
+		// The figure's title above the panels.
+		ts := draw.TextStyle{Color: color.Black, Font: font.From(svgFont, 12), Handler: plot.DefaultTextHandler, XAlign: draw.XCenter}
+		dc.FillText(ts, vg.Point{X: dc.Max.X / 2, Y: dc.Max.Y - title*0.7}, f.title)
+		dc.Max.Y -= title
+		grid := make([][]*plot.Plot, rows)
+		for i := range grid {
+			grid[i] = make([]*plot.Plot, cols)
+		}
+		for i, p := range plots {
+			grid[i/cols][i%cols] = p
+		}
+		tiles := draw.Tiles{Rows: rows, Cols: cols, PadX: 0.1 * vg.Inch, PadY: 0.1 * vg.Inch, PadTop: 0.05 * vg.Inch, PadRight: 0.1 * vg.Inch}
+		canvases := plot.Align(grid, tiles, dc)
+		for i := range grid {
+			for j, p := range grid[i] {
+				if p != nil {
+					p.Draw(canvases[i][j])
+				}
+			}
+		}
+	}
+	var buf bytes.Buffer
+	if _, err := c.WriteTo(&buf); err != nil {
+		return nil, fmt.Errorf("report: drawing %s: %w", f.id, err)
+	}
+	// Name fallbacks for viewers without Liberation Sans.
+	s := strings.ReplaceAll(buf.String(), "font-family:Liberation Sans;", "font-family:'Liberation Sans',Arial,Helvetica,sans-serif;")
+	return []byte(s), nil
+}
+
+// newPlot returns a plot styled for reports.
+func newPlot(f *figure) *plot.Plot {
+	p := plot.New()
+	p.X.Label.Text, p.Y.Label.Text = f.xTitle, f.yTitle
+	for _, ts := range []*draw.TextStyle{&p.Title.TextStyle, &p.X.Label.TextStyle, &p.Y.Label.TextStyle, &p.X.Tick.Label, &p.Y.Tick.Label, &p.Legend.TextStyle} {
+		ts.Font.Typeface, ts.Font.Variant = svgFont.Typeface, svgFont.Variant
+	}
+	p.Title.TextStyle.Font.Size = 11
+	p.X.Label.TextStyle.Font.Size, p.Y.Label.TextStyle.Font.Size = 9, 9
+	p.X.Tick.Label.Font.Size, p.Y.Tick.Label.Font.Size, p.Legend.TextStyle.Font.Size = 8, 8, 8
+	p.Legend.Top = true
+	p.X.Tick.Marker, p.Y.Tick.Marker = shortTicks{}, shortTicks{}
+	if f.kind != figHeat { // a heat map's squares are its grid
+		grid := plotter.NewGrid()
+		grid.Vertical.Color, grid.Horizontal.Color = color.Gray{Y: 232}, color.Gray{Y: 232}
+		p.Add(grid)
+	}
+	return p
+}
+
+// xy builds plotter points, leaving out non-finite ones.
+func xy(x, y []float64) plotter.XYs {
+	var pts plotter.XYs
+	for i := range x {
+		if isFinite(x[i]) && isFinite(y[i]) {
+			pts = append(pts, plotter.XY{X: x[i], Y: y[i]})
+		}
+	}
+	return pts
+}
+
+// band is the polygon between lo and hi over x.
+func band(x, lo, hi []float64, c color.Color) (*plotter.Polygon, error) {
+	var pts plotter.XYs
+	for i := range x {
+		if isFinite(x[i]) && isFinite(hi[i]) && isFinite(lo[i]) {
+			pts = append(pts, plotter.XY{X: x[i], Y: hi[i]})
+		}
+	}
+	for i := len(x) - 1; i >= 0; i-- {
+		if isFinite(x[i]) && isFinite(hi[i]) && isFinite(lo[i]) {
+			pts = append(pts, plotter.XY{X: x[i], Y: lo[i]})
+		}
+	}
+	if len(pts) < 3 {
+		return nil, nil
+	}
+	poly, err := plotter.NewPolygon(pts)
+	if err != nil {
+		return nil, err
+	}
+	poly.Color = c
+	poly.LineStyle.Width = 0
+	return poly, nil
+}
+
+// line is a line plotter, or nil with fewer than one finite point.
+func line(pts plotter.XYs, c color.Color, width vg.Length, dashed bool) (*plotter.Line, error) {
+	if len(pts) == 0 {
+		return nil, nil
+	}
+	l, err := plotter.NewLine(pts)
+	if err != nil {
+		return nil, err
+	}
+	l.Color, l.Width = c, width
+	if dashed {
+		l.Dashes = []vg.Length{vg.Points(3), vg.Points(2)}
+	}
+	return l, nil
+}
+
+// adder adds plotters to a plot, skipping nil ones and keeping the first
+// error.
+type adder struct {
+	p   *plot.Plot
+	err error
+}
+
+func (a *adder) add(pl plot.Plotter, err error) {
+	if err != nil {
+		if a.err == nil {
+			a.err = err
+		}
+		return
+	}
+	switch v := pl.(type) {
+	case *plotter.Line:
+		if v == nil {
+			return
+		}
+	case *plotter.Polygon:
+		if v == nil {
+			return
+		}
+	}
+	a.p.Add(pl)
+}
+
+// legend adds one legend entry per series when there are several.
+func legend(p *plot.Plot, f *figure) {
+	if len(f.series) < 2 {
+		return
+	}
+	for _, s := range f.series {
+		sw, _ := plotter.NewPolygon(plotter.XYs{{X: 0, Y: 0}, {X: 1, Y: 0}, {X: 1, Y: 1}})
+		sw.Color = seriesColor(f, s, 200)
+		sw.LineStyle.Width = 0
+		p.Legend.Add(s, sw)
+	}
+}
+
+// svgPanel draws the panel facet of f.
+func svgPanel(f *figure, facet string) (*plot.Plot, error) {
+	p := newPlot(f)
+	a := &adder{p: p}
+	switch f.kind {
+	case figFan:
+		p.Legend.Left = true // paths fan out from one point at the left
+		multi := len(f.series) > 1
+		for _, s := range f.fan {
+			if s.facet != facet {
+				continue
+			}
+			if multi {
+				a.add(band(s.t, s.p25, s.p75, seriesColor(f, s.series, 50)))
+				a.add(line(xy(s.t, s.p5), seriesColor(f, s.series, 255), vg.Points(0.8), true))
+				a.add(line(xy(s.t, s.p95), seriesColor(f, s.series, 255), vg.Points(0.8), true))
+			} else {
+				a.add(band(s.t, s.p5, s.p95, seriesColor(f, s.series, 45)))
+				a.add(band(s.t, s.p25, s.p75, seriesColor(f, s.series, 90)))
+			}
+			a.add(line(xy(s.t, s.p50), seriesColor(f, s.series, 255), vg.Points(1.6), false))
+		}
+	case figHist:
+		alpha := uint8(200)
+		if len(f.series) > 1 {
+			alpha = 120
+		}
+		var ymax float64
+		for _, b := range f.hist.bars {
+			if b.facet == facet {
+				for _, v := range b.pct {
+					ymax = math.Max(ymax, v)
+				}
+			}
+		}
+		for _, b := range f.hist.bars {
+			if b.facet != facet {
+				continue
+			}
+			h := &plotter.Histogram{FillColor: seriesColor(f, b.series, alpha), Width: b.edges[1] - b.edges[0]}
+			h.LineStyle.Width = 0
+			for i, v := range b.pct {
+				h.Bins = append(h.Bins, plotter.HistogramBin{Min: b.edges[i], Max: b.edges[i+1], Weight: v})
+			}
+			p.Add(h)
+			if isFinite(b.var99) && ymax > 0 {
+				a.add(line(plotter.XYs{{X: b.var99, Y: 0}, {X: b.var99, Y: ymax}}, seriesColor(f, b.series, 255), vg.Points(1), true))
+			}
+		}
+	case figECDF:
+		for _, s := range f.ecdf {
+			if s.facet != facet {
+				continue
+			}
+			l, err := line(xy(s.x, s.f), seriesColor(f, s.series, 255), vg.Points(1.3), false)
+			if l != nil {
+				l.StepStyle = plotter.PostStep
+			}
+			a.add(l, err)
+		}
+		p.Y.Min, p.Y.Max = 0, 1
+		p.Legend.Left = true // an ECDF rises to the right
+	case figSweepLine:
+		xs := make([]float64, len(f.sweep.x))
+		for i := range xs {
+			xs[i] = float64(i)
+		}
+		for _, l := range f.sweep.lines {
+			dashed := l.stat != "mean"
+			c := seriesColor(f, l.series, 255)
+			if len(f.series) == 1 && dashed {
+				c = rgb(palette[1], 255)
+			}
+			bc := c
+			bc.A = 40
+			a.add(band(xs, l.lo, l.hi, bc))
+			a.add(line(xy(xs, l.y), c, vg.Points(1.6), dashed))
+		}
+		p.NominalX(f.sweep.x...)
+		p.X.Label.Text = f.xTitle
+		legendStats(p, f)
+	case figHeat:
+		if err := heatPanelPlot(p, f, facet); err != nil {
+			return nil, err
+		}
+	case figForest:
+		forestPlot(a, f, facet)
+	}
+	if a.err != nil {
+		return nil, a.err
+	}
+	if f.kind != figSweepLine && f.kind != figHeat {
+		legend(p, f)
+	}
+	return p, nil
+}
+
+// legendStats explains the line styles of a sweep chart.
+func legendStats(p *plot.Plot, f *figure) {
+	for _, s := range f.series {
+		for _, stat := range []string{"mean", "CVaR 99%"} {
+			c := seriesColor(f, s, 255)
+			if len(f.series) == 1 && stat != "mean" {
+				c = rgb(palette[1], 255)
+			}
+			l, _ := line(plotter.XYs{{X: 0, Y: 0}, {X: 1, Y: 0}}, c, vg.Points(1.6), stat != "mean")
+			name := stat
+			if len(f.series) > 1 {
+				name = s + " " + stat
+			}
+			p.Legend.Add(name, l)
+		}
+	}
+}
+
+// heatColor maps t in [0, 1] (0 the bad end) to the red–yellow–green scale
+// of the HTML report, its darkest ends left out.
+func heatColor(t float64) color.NRGBA {
+	stops := []color.NRGBA{{215, 48, 39, 255}, {252, 141, 89, 255}, {254, 224, 139, 255}, {217, 239, 139, 255}, {145, 207, 96, 255}, {26, 152, 80, 255}}
+	t = math.Min(math.Max(t, 0), 1) * float64(len(stops)-1)
+	i := min(int(t), len(stops)-2)
+	u := t - float64(i)
+	mix := func(a, b uint8) uint8 { return uint8(math.Round(float64(a) + u*(float64(b)-float64(a)))) }
+	return color.NRGBA{mix(stops[i].R, stops[i+1].R), mix(stops[i].G, stops[i+1].G), mix(stops[i].B, stops[i+1].B), 255}
+}
+
+func heatPanelPlot(p *plot.Plot, f *figure, facet string) error {
+	h := f.heat
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, pn := range h.panels {
+		for _, row := range pn.z {
+			for _, z := range row {
+				if isFinite(z) {
+					lo, hi = math.Min(lo, z), math.Max(hi, z)
+				}
+			}
+		}
+	}
+	var labels plotter.XYLabels
+	for _, pn := range h.panels {
+		if pn.facet != facet {
+			continue
+		}
+		for iy, row := range pn.z {
+			for ix, z := range row {
+				if !isFinite(z) {
+					continue
+				}
+				t := 0.5
+				if hi > lo {
+					t = (z - lo) / (hi - lo)
+				}
+				if h.worse == metric.HigherIsWorse { // high values red
+					t = 1 - t
+				}
+				x, y := float64(ix), float64(iy)
+				sq, err := plotter.NewPolygon(plotter.XYs{{X: x - 0.5, Y: y - 0.5}, {X: x + 0.5, Y: y - 0.5}, {X: x + 0.5, Y: y + 0.5}, {X: x - 0.5, Y: y + 0.5}})
+				if err != nil {
+					return err
+				}
+				sq.Color = heatColor(t)
+				sq.LineStyle.Color, sq.LineStyle.Width = color.White, vg.Points(1)
+				p.Add(sq)
+				labels.XYs = append(labels.XYs, plotter.XY{X: x, Y: y})
+				labels.Labels = append(labels.Labels, formatNumber(z))
+			}
+		}
+	}
+	if len(labels.XYs) > 0 {
+		l, err := plotter.NewLabels(labels)
+		if err != nil {
+			return err
+		}
+		for i := range l.TextStyle {
+			l.TextStyle[i].Font = font.From(svgFont, 8)
+			l.TextStyle[i].XAlign, l.TextStyle[i].YAlign = draw.XCenter, draw.YCenter
+		}
+		p.Add(l)
+	}
+	p.HideAxes() // the squares need no axis lines; labels are set below
+	p.X.Min, p.X.Max = -0.5, float64(len(h.x))-0.5
+	p.Y.Min, p.Y.Max = -0.5, float64(len(h.y))-0.5
+	p.X.Tick.Marker = labelTicks(h.x)
+	p.Y.Tick.Marker = labelTicks(h.y)
+	p.X.Padding, p.Y.Padding = 0, 0
+	return nil
+}
+
+// labelTicks puts labels[i] at position i.
+func labelTicks(labels []string) plot.ConstantTicks {
+	var t plot.ConstantTicks
+	for i, l := range labels {
+		t = append(t, plot.Tick{Value: float64(i), Label: l})
+	}
+	return t
+}
+
+func forestPlot(a *adder, f *figure, facet string) {
+	fo := f.forest
+	n := len(fo.rows)
+	ns := len(f.series)
+	pos := func(row, series string) float64 {
+		r, s := 0, 0
+		for i, x := range fo.rows {
+			if x == row {
+				r = i
+			}
+		}
+		for i, x := range f.series {
+			if x == series {
+				s = i
+			}
+		}
+		// The first row at the top; arms spread within a row.
+		off := 0.0
+		if ns > 1 {
+			off = 0.5 * (float64(s)/float64(ns-1) - 0.5)
+		}
+		return float64(n-1-r) - off
+	}
+	lo, hi := 0.0, 0.0
+	for _, pt := range fo.points {
+		if pt.facet != facet {
+			continue
+		}
+		y := pos(pt.row, pt.series)
+		c := seriesColor(f, pt.series, 255)
+		if isFinite(pt.lo) && isFinite(pt.hi) {
+			a.add(line(plotter.XYs{{X: pt.lo, Y: y}, {X: pt.hi, Y: y}}, c, vg.Points(2), false))
+			lo, hi = math.Min(lo, pt.lo), math.Max(hi, pt.hi)
+		}
+		if isFinite(pt.v) {
+			lo, hi = math.Min(lo, pt.v), math.Max(hi, pt.v)
+			sc, err := plotter.NewScatter(plotter.XYs{{X: pt.v, Y: y}})
+			if err == nil {
+				sc.GlyphStyle.Color, sc.GlyphStyle.Radius, sc.GlyphStyle.Shape = c, vg.Points(3), draw.CircleGlyph{}
+			}
+			a.add(sc, err)
+		}
+	}
+	a.add(line(plotter.XYs{{X: 0, Y: -0.6}, {X: 0, Y: float64(n) - 0.4}}, color.Gray{Y: 110}, vg.Points(0.8), true))
+	var ticks plot.ConstantTicks
+	for i, r := range fo.rows {
+		ticks = append(ticks, plot.Tick{Value: float64(n - 1 - i), Label: r})
+	}
+	a.p.Y.Tick.Marker = ticks
+	a.p.Y.Min, a.p.Y.Max = -0.6, float64(n)-0.4
+	a.p.Y.Label.Text = ""
+	pad := 0.06 * (hi - lo)
+	a.p.X.Min, a.p.X.Max = lo-pad, hi+pad
+}
+
+// shortTicks are gonum/plot's default ticks labelled compactly: SI-style
+// suffixes for large values (250k, 1.5M) and as many decimals as the tick
+// spacing needs, so that labels neither overlap nor repeat.
+type shortTicks struct{}
+
+// Ticks implements plot.Ticker.
+func (shortTicks) Ticks(lo, hi float64) []plot.Tick {
+	ts := plot.DefaultTicks{}.Ticks(lo, hi)
+	step := math.Inf(1)
+	prev := math.NaN()
+	for _, t := range ts {
+		if t.Label == "" {
+			continue
+		}
+		if !math.IsNaN(prev) {
+			step = math.Min(step, t.Value-prev)
+		}
+		prev = t.Value
+	}
+	div, suffix := 1.0, ""
+	switch a := math.Max(math.Abs(lo), math.Abs(hi)); {
+	case a >= 1e9:
+		div, suffix = 1e9, "B"
+	case a >= 1e6:
+		div, suffix = 1e6, "M"
+	case a >= 1e4:
+		div, suffix = 1e3, "k"
+	}
+	dec := 0
+	if !math.IsInf(step, 1) && step > 0 {
+		dec = max(0, int(math.Ceil(-math.Log10(step/div)-1e-9)))
+	}
+	for i := range ts {
+		if ts[i].Label != "" {
+			v := ts[i].Value / div
+			if math.Abs(v) < 1e-12*math.Max(1, math.Abs(step/div)) {
+				v = 0 // no "-0"
+			}
+			ts[i].Label = strconv.FormatFloat(v, 'f', dec, 64) + suffix
+		}
+	}
+	return ts
+}

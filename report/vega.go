@@ -1,0 +1,400 @@
+package report
+
+import (
+	"encoding/json"
+	"math"
+	"slices"
+	"strconv"
+
+	"github.com/cascade-risk/cascade/metric"
+)
+
+// The HTML report draws its charts with Vega-Lite. Each figure becomes one
+// Vega-Lite specification holding its aggregated data inline; the shared
+// look (fonts, axes, legends) is one config object given to every chart.
+
+// palette colours the series (compare arms) of every chart, in order: the
+// Okabe–Ito colours, distinguishable with the common colour-vision
+// deficiencies. The baseline is blue, the first alternative vermillion.
+var palette = []string{"#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442"}
+
+// Chart sizes in CSS pixels.
+const (
+	chartWidth  = 440
+	chartHeight = 230
+	facetWidth  = 200
+	facetHeight = 130
+	facetCols   = 4
+)
+
+// vegaConfig is the Vega-Lite config shared by every chart.
+var vegaConfig = map[string]any{
+	"font":       "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif",
+	"background": "#ffffff",
+	"padding":    4,
+	"axis": map[string]any{
+		"labelFontSize": 11, "titleFontSize": 12, "titleFontWeight": 600, "titleColor": "#222",
+		"labelColor": "#333", "gridColor": "#ececec", "domainColor": "#888", "tickColor": "#888",
+		"titlePadding": 8, "labelOverlap": true,
+	},
+	"legend": map[string]any{
+		"orient": "bottom", "labelFontSize": 11, "titleFontSize": 11, "titleFontWeight": 600,
+		"symbolType": "square", "direction": "horizontal",
+	},
+	"header": map[string]any{"labelFontSize": 11, "labelFontWeight": 600, "labelColor": "#333", "labelLimit": facetWidth + 40},
+	"view":   map[string]any{"stroke": "#dddddd"},
+	"text":   map[string]any{"fontSize": 11},
+	"line":   map[string]any{"strokeWidth": 2},
+}
+
+// num is a float64 that marshals with six significant digits, or as null
+// when not finite: chart data need no more, and it keeps reports small.
+type num float64
+
+func (x num) MarshalJSON() ([]byte, error) {
+	f := float64(x)
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return []byte("null"), nil
+	}
+	return strconv.AppendFloat(nil, f, 'g', 6, 64), nil
+}
+
+// obj is a JSON object of a specification; encoding/json writes its keys
+// sorted, so a specification is the same bytes every time.
+type obj = map[string]any
+
+// colorEncoding colours marks by series with the fixed palette; a single
+// unnamed series gets no legend.
+func colorEncoding(f *figure) obj {
+	enc := obj{
+		"field": "s", "type": "nominal", "title": nil,
+		"scale": obj{"domain": f.series, "range": palette[:min(len(f.series), len(palette))]},
+	}
+	if len(f.series) == 1 {
+		enc["legend"] = nil
+	}
+	return enc
+}
+
+// axisFormat returns a d3 number format for an axis whose values reach
+// magnitude max: SI prefixes (2M, 350k) for large numbers, the default
+// otherwise.
+func axisFormat(max float64) string {
+	if max >= 1e6 {
+		return "~s"
+	}
+	return ""
+}
+
+// quantAxis is a quantitative position encoding.
+func quantAxis(field, title string, maxAbs float64, zero bool) obj {
+	e := obj{"field": field, "type": "quantitative", "title": title, "scale": obj{"zero": zero}}
+	if fm := axisFormat(maxAbs); fm != "" {
+		e["axis"] = obj{"format": fm}
+	}
+	return e
+}
+
+// wrap places a layered chart in a single view or in facets by the field
+// "f", and sets its data. With flatten, each row holds one series as
+// parallel arrays in those fields, which a flatten transform turns into
+// one row per point: the data take about half the bytes of one object per
+// point.
+func wrap(f *figure, rows []obj, flatten []string, enc obj, layers []obj) obj {
+	inner := obj{"layer": layers, "encoding": enc}
+	outer := inner
+	if len(f.facets) == 0 {
+		inner["width"], inner["height"] = chartWidth, chartHeight
+		if f.wide {
+			inner["width"] = 2*chartWidth + 100
+		}
+	} else {
+		// Few panels get more room: the page is about 1,100 pixels wide.
+		cols := min(len(f.facets), facetCols)
+		w := max(facetWidth, min(400, (1050-70*cols)/cols))
+		inner["width"], inner["height"] = w, max(facetHeight, w*3/5)
+		var title any
+		if f.facetTitle != "" {
+			title = f.facetTitle
+		}
+		outer = obj{
+			"facet":   obj{"field": "f", "type": "nominal", "sort": f.facets, "title": title},
+			"columns": cols,
+			"spec":    inner,
+		}
+		if f.independentX {
+			outer["resolve"] = obj{"scale": obj{"x": "independent"}}
+		}
+	}
+	outer["data"] = obj{"values": rows}
+	if len(flatten) > 0 {
+		outer["transform"] = []obj{{"flatten": flatten}}
+	}
+	return outer
+}
+
+// nums converts values for chart data.
+func nums(xs []float64) []num {
+	out := make([]num, len(xs))
+	for i, x := range xs {
+		out[i] = num(x)
+	}
+	return out
+}
+
+// vegaSpec returns the Vega-Lite specification of a figure.
+func vegaSpec(f *figure) ([]byte, error) {
+	var spec obj
+	switch f.kind {
+	case figFan:
+		spec = fanSpec(f)
+	case figHist:
+		spec = histSpec(f)
+	case figECDF:
+		spec = ecdfSpec(f)
+	case figSweepLine:
+		spec = sweepSpec(f)
+	case figHeat:
+		spec = heatSpec(f)
+	case figForest:
+		spec = forestSpec(f)
+	}
+	return json.Marshal(spec)
+}
+
+func maxAbs(xs ...[]float64) float64 {
+	m := 0.0
+	for _, s := range xs {
+		for _, x := range s {
+			if isFinite(x) {
+				m = math.Max(m, math.Abs(x))
+			}
+		}
+	}
+	return m
+}
+
+func fanSpec(f *figure) obj {
+	var rows []obj
+	var big float64
+	for _, s := range f.fan {
+		big = math.Max(big, maxAbs(s.p5, s.p95))
+		rows = append(rows, obj{"f": s.facet, "s": s.series, "t": nums(s.t),
+			"p5": nums(s.p5), "p25": nums(s.p25), "p50": nums(s.p50), "p75": nums(s.p75), "p95": nums(s.p95)})
+	}
+	y := quantAxis("p5", f.yTitle, big, false)
+	y["stack"] = nil
+	yOnly := func(field string) obj { return obj{"field": field, "type": "quantitative", "stack": nil} }
+	color := colorEncoding(f)
+	if len(f.series) > 1 {
+		// The legend shows the median's line, not the pale band.
+		color["legend"] = obj{"symbolType": "stroke", "symbolStrokeWidth": 3, "symbolOpacity": 1}
+	}
+	enc := obj{"x": obj{"field": "t", "type": "quantitative", "title": f.xTitle, "scale": obj{"nice": false}}, "color": color}
+	var layers []obj
+	if len(f.series) == 1 {
+		layers = []obj{
+			{"mark": obj{"type": "area", "opacity": 0.16}, "encoding": obj{"y": y, "y2": obj{"field": "p95"}}},
+			{"mark": obj{"type": "area", "opacity": 0.32}, "encoding": obj{"y": yOnly("p25"), "y2": obj{"field": "p75"}}},
+			{"mark": obj{"type": "line", "strokeWidth": 2}, "encoding": obj{"y": yOnly("p50")}},
+		}
+	} else {
+		// Overlaid arms: filled outer bands would mix into mud, so the
+		// 5–95% band is drawn as dashed edges and only the middle half is
+		// filled, lightly.
+		layers = []obj{
+			{"mark": obj{"type": "area", "opacity": 0.18}, "encoding": obj{"y": yOnly("p25"), "y2": obj{"field": "p75"}}},
+			{"mark": obj{"type": "line", "strokeWidth": 1, "strokeDash": []int{4, 3}}, "encoding": obj{"y": y}},
+			{"mark": obj{"type": "line", "strokeWidth": 1, "strokeDash": []int{4, 3}}, "encoding": obj{"y": yOnly("p95")}},
+			{"mark": obj{"type": "line", "strokeWidth": 2.2}, "encoding": obj{"y": yOnly("p50")}},
+		}
+	}
+	return wrap(f, rows, []string{"t", "p5", "p25", "p50", "p75", "p95"}, enc, layers)
+}
+
+func histSpec(f *figure) obj {
+	h := f.hist
+	var rows []obj
+	var big float64
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, b := range h.bars {
+		big = math.Max(big, maxAbs(b.edges))
+		lo, hi = math.Min(lo, b.edges[0]), math.Max(hi, b.edges[len(b.edges)-1])
+		var x0, x1, pct []float64
+		for i, p := range b.pct {
+			if p != 0 { // empty bins draw nothing
+				x0, x1, pct = append(x0, b.edges[i]), append(x1, b.edges[i+1]), append(pct, p)
+			}
+		}
+		rows = append(rows, obj{"k": "b", "f": b.facet, "s": b.series, "x0": nums(x0), "x1": nums(x1), "pct": nums(pct)})
+		if isFinite(b.var99) {
+			rows = append(rows, obj{"k": "v", "f": b.facet, "s": b.series, "x0": []num{num(b.var99)}, "x1": []num{num(b.var99)}, "pct": []num{0}})
+		}
+	}
+	opacity := 0.8
+	if len(f.series) > 1 {
+		opacity = 0.5
+	}
+	x := quantAxis("x0", f.xTitle, big, false)
+	if !f.independentX {
+		// The bins span the data exactly; a nice domain would add space.
+		x["scale"] = obj{"zero": false, "domain": []num{num(lo), num(hi)}, "nice": false}
+	}
+	enc := obj{"x": x, "color": colorEncoding(f)}
+	layers := []obj{
+		{
+			"transform": []obj{{"filter": obj{"field": "k", "equal": "b"}}},
+			"mark":      obj{"type": "rect", "opacity": opacity},
+			"encoding": obj{
+				"x2": obj{"field": "x1"},
+				"y":  obj{"field": "pct", "type": "quantitative", "title": f.yTitle, "stack": nil},
+				"y2": obj{"datum": 0},
+			},
+		},
+		{
+			"transform": []obj{{"filter": obj{"field": "k", "equal": "v"}}},
+			"mark":      obj{"type": "rule", "strokeDash": []int{5, 3}, "strokeWidth": 1.5},
+		},
+	}
+	return wrap(f, rows, []string{"x0", "x1", "pct"}, enc, layers)
+}
+
+func ecdfSpec(f *figure) obj {
+	var rows []obj
+	var big float64
+	for _, s := range f.ecdf {
+		big = math.Max(big, maxAbs(s.x))
+		rows = append(rows, obj{"f": s.facet, "s": s.series, "x": nums(s.x), "p": nums(s.f)})
+	}
+	enc := obj{
+		"x":     quantAxis("x", f.xTitle, big, false),
+		"y":     obj{"field": "p", "type": "quantitative", "title": f.yTitle, "scale": obj{"domain": []int{0, 1}}, "axis": obj{"format": "%"}},
+		"color": colorEncoding(f),
+	}
+	layers := []obj{{"mark": obj{"type": "line", "interpolate": "step-after", "strokeWidth": 1.8}}}
+	return wrap(f, rows, []string{"x", "p"}, enc, layers)
+}
+
+func sweepSpec(f *figure) obj {
+	sw := f.sweep
+	var rows []obj
+	var big float64
+	for _, l := range sw.lines {
+		big = math.Max(big, maxAbs(l.lo, l.hi, l.y))
+		for i, x := range sw.x {
+			rows = append(rows, obj{"x": x, "s": l.series, "st": l.stat, "y": num(l.y[i]), "lo": num(l.lo[i]), "hi": num(l.hi[i])})
+		}
+	}
+	enc := obj{
+		"x":      obj{"field": "x", "type": "ordinal", "sort": sw.x, "title": f.xTitle, "axis": obj{"labelAngle": 0}},
+		"color":  colorEncoding(f),
+		"detail": obj{"field": "st"},
+	}
+	if len(f.series) == 1 {
+		// One series: colour can tell the statistics apart.
+		enc["color"] = obj{"field": "st", "type": "nominal", "title": nil, "scale": obj{"domain": []string{"mean", "CVaR 99%"}, "range": palette[:2]}}
+	}
+	y := quantAxis("lo", f.yTitle, big, false)
+	layers := []obj{
+		{"mark": obj{"type": "area", "opacity": 0.15}, "encoding": obj{"y": y, "y2": obj{"field": "hi"}}},
+		{"mark": obj{"type": "line", "point": true}, "encoding": obj{
+			"y": obj{"field": "y", "type": "quantitative"},
+			"strokeDash": obj{"field": "st", "type": "nominal", "title": nil, "sort": []string{"mean", "CVaR 99%"},
+				"scale":  obj{"domain": []string{"mean", "CVaR 99%"}, "range": [][]int{{1, 0}, {5, 3}}},
+				"legend": obj{"symbolType": "stroke", "symbolStrokeWidth": 2}},
+		}},
+	}
+	return wrap(f, rows, nil, enc, layers)
+}
+
+func heatSpec(f *figure) obj {
+	h := f.heat
+	var rows []obj
+	for _, p := range h.panels {
+		for iy, zs := range p.z {
+			for ix, z := range zs {
+				if math.IsNaN(z) {
+					continue
+				}
+				rows = append(rows, obj{"f": p.facet, "x": h.x[ix], "y": h.y[iy], "v": num(z), "l": formatNumber(z)})
+			}
+		}
+	}
+	// Red at the bad end, green at the good end; the darkest ends of the
+	// scheme are left out so that the labels stay legible.
+	scale := obj{"scheme": obj{"name": "redyellowgreen", "extent": []float64{0.12, 0.88}}}
+	if h.worse == metric.HigherIsWorse {
+		scale["reverse"] = true
+	}
+	yOrder := slices.Clone(h.y)
+	slices.Reverse(yOrder) // the largest value at the top
+	enc := obj{
+		"x": obj{"field": "x", "type": "ordinal", "sort": h.x, "title": f.xTitle, "axis": obj{"labelAngle": 0}},
+		"y": obj{"field": "y", "type": "ordinal", "sort": yOrder, "title": f.yTitle},
+	}
+	layers := []obj{
+		{"mark": obj{"type": "rect", "stroke": "#ffffff", "strokeWidth": 1}, "encoding": obj{
+			"color": obj{"field": "v", "type": "quantitative", "title": h.stat, "scale": scale,
+				"legend": heatLegend(h)},
+		}},
+		{"mark": obj{"type": "text", "fontSize": 11, "fontWeight": 600, "color": "#111"}, "encoding": obj{"text": obj{"field": "l"}}},
+	}
+	spec := wrap(f, rows, nil, enc, layers)
+	// Squares: the grid's own proportions, not the default chart shape.
+	cell := 64
+	if inner, ok := spec["spec"].(obj); ok {
+		inner["width"], inner["height"] = cell*len(h.x), cell*len(h.y)
+		spec["columns"] = len(f.facets)
+	} else {
+		spec["width"], spec["height"] = cell*len(h.x), cell*len(h.y)
+	}
+	return spec
+}
+
+func forestSpec(f *figure) obj {
+	fo := f.forest
+	var rows []obj
+	var big float64
+	for _, p := range fo.points {
+		big = math.Max(big, maxAbs([]float64{p.lo, p.hi, p.v}))
+		rows = append(rows, obj{"f": p.facet, "r": p.row, "s": p.series, "v": num(p.v), "lo": num(p.lo), "hi": num(p.hi)})
+	}
+	y := obj{"field": "r", "type": "nominal", "sort": fo.rows, "title": nil, "axis": obj{"labelFontWeight": 600}}
+	x := quantAxis("v", f.xTitle, big, true)
+	// Each layer has its own encoding: the zero line must span the plot,
+	// so it takes neither the row nor the colour of the others.
+	point := obj{"y": y, "x": x, "color": colorEncoding(f)}
+	bar := obj{"y": y, "x": obj{"field": "lo", "type": "quantitative"}, "x2": obj{"field": "hi"}, "color": colorEncoding(f)}
+	if len(f.series) > 1 {
+		offset := obj{"field": "s", "type": "nominal", "sort": f.series}
+		point["yOffset"], bar["yOffset"] = offset, offset
+	}
+	enc := obj{}
+	layers := []obj{
+		{"mark": obj{"type": "rule", "color": "#777", "strokeDash": []int{4, 3}}, "encoding": obj{"x": obj{"datum": 0, "type": "quantitative"}}},
+		{"mark": obj{"type": "rule", "strokeWidth": 2.5}, "encoding": bar},
+		{"mark": obj{"type": "point", "filled": true, "size": 80, "opacity": 1}, "encoding": point},
+	}
+	spec := wrap(f, rows, nil, enc, layers)
+	h := 26 * len(fo.rows) * max(1, len(f.series))
+	if inner, ok := spec["spec"].(obj); ok {
+		inner["height"] = h
+	} else {
+		spec["height"] = h
+	}
+	return spec
+}
+
+// heatLegend is the colour legend of a heat map, with SI prefixes for large
+// values.
+func heatLegend(h *heatFig) obj {
+	l := obj{"direction": "horizontal", "gradientLength": 200}
+	var big float64
+	for _, p := range h.panels {
+		big = math.Max(big, maxAbs(p.z...))
+	}
+	if fm := axisFormat(big); fm != "" {
+		l["format"] = fm
+	}
+	return l
+}
