@@ -1,0 +1,230 @@
+package agent
+
+import (
+	"math"
+	"math/rand/v2"
+
+	"github.com/cascade-risk/cascade/cfmm"
+	"github.com/cascade-risk/cascade/metric"
+	"github.com/holiman/uint256"
+)
+
+// Borrowers is a population of Count positions in a LendingPool, each
+// depositing Deposit whole tokens of the collateral reserve and borrowing
+// the debt reserve to a target health factor h (weighted collateral over
+// debt), drawn uniformly from [HealthLo, HealthHi] per position and run.
+// A position's liquidation price is about h times below its opening price,
+// so the spread of targets is the spread of liquidation prices a cascade
+// walks down.
+//
+// Borrowed tokens leave the model (spent), unless the borrowers loop: with
+// Loops > 0 the loan is turned into more collateral — swapped on
+// LoopVenue, or, with LoopVenue < 0, staked at the ratio of the two
+// external prices (deposit a staking token, borrow the native token, stake
+// it again) — deposited, and borrowed against again, Loops rounds in all. Looping
+// to h multiplies the exposure by up to 1/(1 − LT/h), LT the liquidation
+// threshold.
+//
+// With Band > 0 the borrowers keep their targets each step: a position
+// whose health rises above h·(1+Band) borrows (and loops) back to h; one
+// whose health falls below h·(1−Band), while still safe, sells collateral
+// on Venue to repay debt back toward h, withdrawing no more than keeps its
+// health above 1.
+type Borrowers struct {
+	Pool               int // protocol index of the LendingPool
+	Collateral, Debt   int // reserve indices
+	Count              int
+	Deposit            float64 // whole collateral tokens per position
+	HealthLo, HealthHi float64
+	// Loops is the number of borrow-and-redeposit rounds; 0 spends the
+	// single loan.
+	Loops     int
+	LoopVenue int // m.Venues index, or −1 to stake at external prices
+	Band      float64
+	Venue     int // where deleveraging sells collateral; −1: never deleverage
+
+	pool                  *LendingPool
+	users                 []int
+	target                []float64
+	opened, levered, sold float64
+	failed                int
+}
+
+// Reset implements Agent: opens every position at step 0.
+func (b *Borrowers) Reset(m *Market, rng *rand.Rand) {
+	b.pool = m.Protocols[b.Pool].(*LendingPool)
+	b.users, b.target = b.users[:0], b.target[:0]
+	b.opened, b.levered, b.sold, b.failed = 0, 0, 0, 0
+	p := b.pool
+	dep := cfmm.Amount(b.Deposit * math.Pow(10, float64(p.Decimals[b.Collateral])))
+	for range b.Count {
+		h := b.HealthLo + (b.HealthHi-b.HealthLo)*rng.Float64()
+		u := p.Register()
+		b.users = append(b.users, u)
+		b.target = append(b.target, h)
+		p.Fund(u, b.Collateral, &dep)
+		if p.Supply(u, b.Collateral, &dep) != nil {
+			b.failed++
+			continue
+		}
+		b.lever(m, u, h)
+		b.opened += p.Account(u).Debt
+	}
+}
+
+// lever borrows toward health h. Without looping the loan is spent; with
+// Loops rounds each loan becomes collateral and is borrowed against again.
+func (b *Borrowers) lever(m *Market, u int, h float64) {
+	p := b.pool
+	for range max(b.Loops, 1) {
+		v := p.Account(u)
+		want := v.Weighted/h - v.Debt
+		// Stay inside the borrowing limit (Aave's LTV is below its
+		// liquidation threshold), with a margin for rounding.
+		want = min(want, v.Available*0.999)
+		if want <= 0 {
+			return
+		}
+		amt := cfmm.Amount(want / p.PriceOf(b.Debt) * math.Pow(10, float64(p.Decimals[b.Debt])))
+		if amt.IsZero() || p.Borrow(u, b.Debt, &amt) != nil {
+			b.failed++
+			return
+		}
+		b.levered += want
+		if b.Loops == 0 {
+			_ = p.Remove(u, b.Debt, &amt)
+			return
+		}
+		got, ok := b.convert(m, u, &amt)
+		if !ok || p.Supply(u, b.Collateral, &got) != nil {
+			b.failed++
+			return
+		}
+	}
+}
+
+// convert turns amt of the debt token in u's wallet into the collateral
+// token: a swap on LoopVenue, or staking at the external price ratio.
+func (b *Borrowers) convert(m *Market, u int, amt *uint256.Int) (uint256.Int, bool) {
+	p := b.pool
+	if err := p.Remove(u, b.Debt, amt); err != nil {
+		return uint256.Int{}, false
+	}
+	var out uint256.Int
+	if b.LoopVenue >= 0 {
+		v := m.Venues[b.LoopVenue]
+		i, j := venueIndex(v, p.Assets[b.Debt]), venueIndex(v, p.Assets[b.Collateral])
+		t, err := v.Swap(m, i, j, amt)
+		if err != nil {
+			return out, false
+		}
+		out = t.Out
+	} else {
+		dA, cA := p.Assets[b.Debt], p.Assets[b.Collateral]
+		out = cfmm.Amount(amt.Float64() * m.RawPrice(dA) / m.RawPrice(cA))
+	}
+	if out.IsZero() {
+		return out, false
+	}
+	p.Fund(u, b.Collateral, &out)
+	return out, true
+}
+
+// venueIndex returns the venue's token index of asset a, or −1.
+func venueIndex(v *Venue, a int) int {
+	for k, x := range v.Assets {
+		if x == a {
+			return k
+		}
+	}
+	return -1
+}
+
+// Act implements Agent: with a band, positions return to their targets.
+func (b *Borrowers) Act(m *Market) {
+	if b.Band <= 0 {
+		return
+	}
+	p := b.pool
+	for k, u := range b.users {
+		h := b.target[k]
+		v := p.Account(u)
+		if v.Debt <= 0 || v.Liquidatable {
+			continue
+		}
+		switch hf := v.Health(); {
+		case hf > h*(1+b.Band):
+			b.lever(m, u, h)
+		case hf < h*(1-b.Band) && b.Venue >= 0:
+			b.deleverage(m, u, h, &v)
+		}
+	}
+}
+
+// deleverage withdraws collateral worth y and sells it to repay debt, with
+// y = (h·D − W)/(h − W/C) bringing the health to h (D debt, C collateral,
+// W weighted collateral), capped so the withdrawal alone leaves the health
+// above 1.
+func (b *Borrowers) deleverage(m *Market, u int, h float64, v *AccountView) {
+	p := b.pool
+	lt := v.Weighted / v.Collateral
+	if h <= lt {
+		return
+	}
+	y := (h*v.Debt - v.Weighted) / (h - lt)
+	y = min(y, 0.98*(v.Collateral-v.Debt/lt))
+	if y <= 0 {
+		return
+	}
+	amt := cfmm.Amount(y / p.PriceOf(b.Collateral) * math.Pow(10, float64(p.Decimals[b.Collateral])))
+	if amt.IsZero() {
+		return
+	}
+	got, err := p.Withdraw(u, b.Collateral, &amt)
+	if err != nil || p.Remove(u, b.Collateral, &got) != nil {
+		return
+	}
+	ven := m.Venues[b.Venue]
+	t, err := ven.Swap(m, venueIndex(ven, p.Assets[b.Collateral]), venueIndex(ven, p.Assets[b.Debt]), &got)
+	if err != nil {
+		// The sale failed: the collateral goes back.
+		p.Fund(u, b.Collateral, &got)
+		_ = p.Supply(u, b.Collateral, &got)
+		return
+	}
+	p.Fund(u, b.Debt, &t.Out)
+	b.sold += got.Float64() * m.RawPrice(p.Assets[b.Collateral])
+	if _, err := p.Repay(u, b.Debt, &t.Out); err != nil {
+		return
+	}
+	// What the repayment did not use is spent.
+	if left := p.Balance(u, b.Debt); !left.IsZero() {
+		_ = p.Remove(u, b.Debt, &left)
+	}
+}
+
+// Metrics implements Agent.
+func (b *Borrowers) Metrics() []metric.Def {
+	return []metric.Def{
+		{Name: "opened", Unit: "numeraire", Doc: "debt at opening, oracle prices", Worse: metric.HigherIsWorse},
+		{Name: "borrowed", Unit: "numeraire", Doc: "all borrowing, opening and re-levering, at oracle prices", Worse: metric.HigherIsWorse},
+		{Name: "deleveraged", Unit: "numeraire", Doc: "collateral sold to deleverage, at external prices", Worse: metric.HigherIsWorse},
+		{Name: "liquidatable", Unit: "count", Doc: "positions that can be liquidated now", Worse: metric.HigherIsWorse},
+		{Name: "underwater", Unit: "count", Doc: "positions whose debt exceeds their collateral", Worse: metric.HigherIsWorse},
+	}
+}
+
+// Observe implements Agent.
+func (b *Borrowers) Observe(_ *Market, dst []float64) {
+	var liq, under int
+	for _, u := range b.users {
+		v := b.pool.Account(u)
+		if v.Liquidatable {
+			liq++
+		}
+		if v.Debt > v.Collateral {
+			under++
+		}
+	}
+	dst[0], dst[1], dst[2], dst[3], dst[4] = b.opened, b.levered, b.sold, float64(liq), float64(under)
+}

@@ -1,0 +1,207 @@
+package agent
+
+import (
+	"math"
+	"math/rand/v2"
+
+	"github.com/cascade-risk/cascade/cfmm"
+	"github.com/cascade-risk/cascade/metric"
+	"github.com/holiman/uint256"
+)
+
+// Liquidator watches the positions of a LendingPool and liquidates those
+// that have become liquidatable, repaying their debt in reserve Debt for
+// collateral of reserve Collateral, and sells the seized collateral on
+// Venue through Venue.Swap. The sale's price impact is real: when an
+// oracle reads that venue, liquidations lower the price that decides the
+// next liquidations.
+//
+// It is constrained as a bot is:
+//   - capital: it repays from a wallet of Capital whole debt tokens,
+//     refilled only by its sales;
+//   - latency: a position seen liquidatable at step t is acted on at step
+//     t + Latency, if it still is then;
+//   - gas: each liquidation costs Gas.Cost, and while the network's gas
+//     price is above Gas.MaxPrice its transactions are not mined.
+//
+// A liquidation goes ahead only if the estimated proceeds of the collateral
+// (quoted on the venue, or at the external price without one) exceed the
+// debt repaid (at the external price) plus gas by MinProfit. One position
+// may be liquidated up to three times in a step, each a transaction.
+type Liquidator struct {
+	Pool             int // protocol index of the LendingPool
+	Collateral, Debt int // reserve indices
+	Venue            int // m.Venues index, or −1 to keep the collateral
+	Capital          float64
+	Gas              Gas
+	Latency          int
+	MinProfit        float64
+
+	pool    *LendingPool
+	me      int
+	pending []pendingAccount
+	seen    []bool // by user id: in pending
+	vi, vj  int    // venue token indices of the collateral and debt
+
+	profit, gas, volume                float64
+	liquidations, unprofitable, noCash int
+	blocked                            int
+}
+
+// pendingAccount is a position seen liquidatable, to act on from step
+// ready.
+type pendingAccount struct{ user, ready int }
+
+// maxPerAccountStep bounds the liquidations of one position in one step.
+const maxPerAccountStep = 3
+
+// Reset implements Agent.
+func (l *Liquidator) Reset(m *Market, _ *rand.Rand) {
+	l.pool = m.Protocols[l.Pool].(*LendingPool)
+	l.me = l.pool.Register()
+	capital := cfmm.Amount(l.Capital * math.Pow(10, float64(l.pool.Decimals[l.Debt])))
+	l.pool.Fund(l.me, l.Debt, &capital)
+	l.pending, l.seen = l.pending[:0], l.seen[:0]
+	l.profit, l.gas, l.volume = 0, 0, 0
+	l.liquidations, l.unprofitable, l.noCash, l.blocked = 0, 0, 0, 0
+	if l.Venue >= 0 {
+		v := m.Venues[l.Venue]
+		l.vi, l.vj = venueIndex(v, l.pool.Assets[l.Collateral]), venueIndex(v, l.pool.Assets[l.Debt])
+	}
+}
+
+// Act implements Agent.
+func (l *Liquidator) Act(m *Market) {
+	if !l.Gas.Included(m) {
+		l.blocked++
+		return
+	}
+	p := l.pool
+	for _, u := range p.Debtors() {
+		for len(l.seen) <= u {
+			l.seen = append(l.seen, false)
+		}
+		if l.seen[u] || u == l.me {
+			continue
+		}
+		if p.MaybeLiquidatable(u) {
+			l.seen[u] = true
+			l.pending = append(l.pending, pendingAccount{u, m.Step + l.Latency})
+		}
+	}
+	kept := l.pending[:0]
+	for _, pa := range l.pending {
+		if pa.ready > m.Step || l.work(m, pa.user) {
+			kept = append(kept, pa)
+			continue
+		}
+		l.seen[pa.user] = false
+	}
+	l.pending = kept
+}
+
+// work liquidates user u while it pays; it reports whether u should stay
+// on the watch list (still liquidatable).
+func (l *Liquidator) work(m *Market, u int) bool {
+	p := l.pool
+	dAsset, cAsset := p.Assets[l.Debt], p.Assets[l.Collateral]
+	for range maxPerAccountStep {
+		if !p.Account(u).Liquidatable {
+			return false
+		}
+		repay := p.MaxRepay(u, l.Debt)
+		coll := p.Collateral(u, l.Collateral)
+		if repay.IsZero() || coll.IsZero() {
+			return false // nothing this liquidator can repay or seize
+		}
+		if w := p.Balance(l.me, l.Debt); w.Lt(&repay) {
+			repay = w
+		}
+		if repay.IsZero() {
+			l.noCash++
+			return true
+		}
+		r := repay.Float64()
+		seize := p.SeizeEstimate(l.Debt, l.Collateral, r)
+		if c := coll.Float64(); seize > c { // the protocol takes all and repays less
+			r *= c / seize
+			seize = c
+		}
+		gas := l.Gas.Cost(m)
+		if l.proceeds(m, seize)-r*m.RawPrice(dAsset)-gas < l.MinProfit {
+			l.unprofitable++
+			return true
+		}
+		repaid, seized, err := p.Liquidate(m, l.me, u, l.Debt, l.Collateral, &repay)
+		if err != nil {
+			return false
+		}
+		value := l.sell(m, &seized, cAsset)
+		cost := repaid.Float64() * m.RawPrice(dAsset)
+		l.profit += value - cost - gas
+		l.gas += gas
+		l.volume += cost
+		l.liquidations++
+	}
+	return true
+}
+
+// proceeds returns the numeraire value of selling amount raw units of
+// collateral now.
+func (l *Liquidator) proceeds(m *Market, amount float64) float64 {
+	cAsset := l.pool.Assets[l.Collateral]
+	if l.Venue < 0 {
+		return amount * m.RawPrice(cAsset)
+	}
+	a := cfmm.Amount(amount)
+	if a.IsZero() {
+		return 0
+	}
+	t, err := m.Venues[l.Venue].Pool.Quote(l.vi, l.vj, &a)
+	if err != nil {
+		return 0
+	}
+	return t.Out.Float64() * m.RawPrice(l.pool.Assets[l.Debt])
+}
+
+// sell sells seized collateral on the venue for the debt token, back into
+// the wallet, and returns its numeraire value; without a venue the
+// collateral is kept and valued at the external price.
+func (l *Liquidator) sell(m *Market, seized *uint256.Int, cAsset int) float64 {
+	if seized.IsZero() {
+		return 0
+	}
+	if l.Venue < 0 {
+		return seized.Float64() * m.RawPrice(cAsset)
+	}
+	p := l.pool
+	if p.Remove(l.me, l.Collateral, seized) != nil {
+		return 0
+	}
+	t, err := m.Venues[l.Venue].Swap(m, l.vi, l.vj, seized)
+	if err != nil {
+		p.Fund(l.me, l.Collateral, seized)
+		return seized.Float64() * m.RawPrice(cAsset)
+	}
+	p.Fund(l.me, l.Debt, &t.Out)
+	return t.Out.Float64() * m.RawPrice(p.Assets[l.Debt])
+}
+
+// Metrics implements Agent.
+func (l *Liquidator) Metrics() []metric.Def {
+	return []metric.Def{
+		{Name: "profit", Unit: "numeraire", Doc: "proceeds of seized collateral less debt repaid and gas, at external prices", Worse: metric.LowerIsWorse},
+		{Name: "gas", Unit: "numeraire", Doc: "gas paid", Worse: metric.HigherIsWorse},
+		{Name: "liquidations", Unit: "count", Doc: "liquidations executed", Worse: metric.LowerIsWorse},
+		{Name: "volume", Unit: "numeraire", Doc: "debt repaid, at external prices", Worse: metric.LowerIsWorse},
+		{Name: "unprofitable", Unit: "count", Doc: "liquidations passed over because proceeds would not cover debt and gas", Worse: metric.HigherIsWorse},
+		{Name: "no_capital", Unit: "count", Doc: "liquidations passed over for want of capital", Worse: metric.HigherIsWorse},
+		{Name: "blocked_steps", Unit: "count", Doc: "steps in which gas was above the bot's maximum", Worse: metric.HigherIsWorse},
+	}
+}
+
+// Observe implements Agent.
+func (l *Liquidator) Observe(_ *Market, dst []float64) {
+	dst[0], dst[1], dst[2], dst[3] = l.profit, l.gas, float64(l.liquidations), l.volume
+	dst[4], dst[5], dst[6] = float64(l.unprofitable), float64(l.noCash), float64(l.blocked)
+}

@@ -1,0 +1,132 @@
+package agent
+
+import (
+	"math"
+	"testing"
+)
+
+// priceMarket returns a market of asset 0 (priced) and the numeraire.
+func priceMarket(p float64) *Market {
+	return &Market{Prices: []float64{p, 1}, PrevPrices: []float64{p, 1}, Unit: []float64{1e-18, 1e-6}, StepSeconds: 600}
+}
+
+// ext observes the external price of asset 0.
+var ext = PriceSource{Asset: 0, Venue: -1}
+
+// drive steps a protocol along a price path (path[0] at Reset) and returns
+// what read returns after each step, Reset included.
+func drive(p Protocol, path []float64, read func() float64) []float64 {
+	m := priceMarket(path[0])
+	p.Reset(m)
+	out := []float64{read()}
+	for k, x := range path[1:] {
+		m.Step = k + 1
+		m.Prices[0] = x
+		_ = p.Step(m)
+		out = append(out, read())
+	}
+	return out
+}
+
+func TestChainlinkOracle(t *testing.T) {
+	path := []float64{100, 100.2, 100.4, 101, 101, 101, 101, 95, 95}
+	for _, c := range []struct {
+		name   string
+		o      ChainlinkOracle
+		want   []float64
+		rounds int
+	}{
+		// 0.4% does not trigger a 0.5% threshold; 1% does; after 3 quiet
+		// steps the heartbeat publishes again (same price); −5.9% triggers.
+		{"deviation and heartbeat", ChainlinkOracle{Source: ext, Deviation: 0.005, Heartbeat: 3},
+			[]float64{100, 100, 100, 101, 101, 101, 101, 95, 95}, 3},
+		// Only the heartbeat: every 2 steps, whatever the move.
+		{"heartbeat only", ChainlinkOracle{Source: ext, Heartbeat: 2},
+			[]float64{100, 100, 100.4, 100.4, 101, 101, 101, 101, 95}, 4},
+		// The same feed two steps late: it sees 100 at steps 1–2, 100.2 at
+		// step 3, ... and 101 (a 1% move) at step 5.
+		{"lag", ChainlinkOracle{Source: ext, Deviation: 0.005, Lag: 2},
+			[]float64{100, 100, 100, 100, 100, 101, 101, 101, 101}, 1},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			o := c.o
+			got := drive(&o, path, o.Price)
+			got = drive(&o, path, o.Price) // Reset restarts the feed
+			for k := range got {
+				if got[k] != c.want[k] {
+					t.Fatalf("published %v, want %v", got, c.want)
+				}
+			}
+			dst := make([]float64, len(o.Metrics()))
+			o.Observe(nil, dst)
+			if int(dst[1]) != c.rounds {
+				t.Errorf("%v rounds, want %d", dst[1], c.rounds)
+			}
+		})
+	}
+}
+
+func TestTWAPOracle(t *testing.T) {
+	path := []float64{100, 100, 130, 100, 100, 100}
+	for _, c := range []struct {
+		name string
+		o    TWAPOracle
+		want []float64
+	}{
+		// A one-step push of 30 moves a 3-step average by 10, for 3 steps.
+		{"window 3", TWAPOracle{Source: ext, Window: 3}, []float64{100, 100, 110, 110, 110, 100}},
+		{"window 3, lag 1", TWAPOracle{Source: ext, Window: 3, Lag: 1}, []float64{100, 100, 100, 110, 110, 110}},
+		{"spot", TWAPOracle{Source: ext, Window: 1}, []float64{100, 100, 130, 100, 100, 100}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			o := c.o
+			got := drive(&o, path, o.Price)
+			for k := range got {
+				if math.Abs(got[k]-c.want[k]) > 1e-9 {
+					t.Fatalf("published %v, want %v", got, c.want)
+				}
+			}
+		})
+	}
+}
+
+// A venue source reads the pool's marginal price, so a trade moves it.
+func TestVenueSource(t *testing.T) {
+	m := market(t, 2000, 30)
+	s := PriceSource{Asset: 0, Venue: 0}
+	if !s.Bind(m.Venues[0].Assets) {
+		t.Fatal("bind")
+	}
+	if p := s.Observe(m); math.Abs(p-2000) > 1e-9 {
+		t.Fatalf("price %v, want 2000", p)
+	}
+	amt := mustAmount(100e18)
+	if _, err := m.Venues[0].Swap(m, 0, 1, &amt); err != nil {
+		t.Fatal(err)
+	}
+	// 1000 ETH + ~99.7 ETH net in: the price falls by about (1000/1100)².
+	if p := s.Observe(m); p > 2000*0.84 || p < 2000*0.82 {
+		t.Fatalf("price after selling 100 ETH: %v", p)
+	}
+}
+
+func TestGas(t *testing.T) {
+	m := priceMarket(2000)
+	m.Signals = []float64{150}
+	g := Gas{Signal: 0, Units: 500_000, Asset: 0, MaxPrice: 100}
+	// 150 gwei · 10⁻⁹ · 500,000 gas · 2000 USD/ETH = 150 USD.
+	if c := g.Cost(m); math.Abs(c-150) > 1e-9 {
+		t.Errorf("cost %v, want 150", c)
+	}
+	if g.Included(m) {
+		t.Error("included above the maximum gas price")
+	}
+	m.Signals[0] = 100
+	if !g.Included(m) {
+		t.Error("not included at the maximum gas price")
+	}
+	fixed := Gas{Signal: -1, Price: 30, Units: 100_000, Asset: -1}
+	if c := fixed.Cost(m); math.Abs(c-0.003) > 1e-12 {
+		t.Errorf("numeraire gas cost %v, want 0.003", c)
+	}
+}

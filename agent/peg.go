@@ -1,0 +1,57 @@
+package agent
+
+import (
+	"math"
+
+	"github.com/cascade-risk/cascade/metric"
+)
+
+// PegTracker follows a stablecoin's market price against its peg of one
+// numeraire unit: where it trades at the end of each step, its worst
+// deviation, and how long it spent more than Band away.
+type PegTracker struct {
+	// Source is where the stablecoin's price is observed: its external
+	// price (a process, a replay), or its price on a venue.
+	Source PriceSource
+	// Band is the tolerated deviation, |p − 1| ≤ Band.
+	Band float64
+
+	price, maxDev float64
+	below, off    int
+}
+
+func (t *PegTracker) reset(m *Market) {
+	t.price = t.Source.Observe(m)
+	t.maxDev, t.below, t.off = math.Abs(t.price-1), 0, 0
+}
+
+// observe records the price at the start of a step (the price the
+// previous step left).
+func (t *PegTracker) observe(m *Market) {
+	t.price = t.Source.Observe(m)
+	d := t.price - 1
+	t.maxDev = max(t.maxDev, math.Abs(d))
+	if d < -t.Band {
+		t.below++
+	}
+	if math.Abs(d) > t.Band {
+		t.off++
+	}
+}
+
+// Price returns the last observed price.
+func (t *PegTracker) Price() float64 { return t.price }
+
+func pegMetrics() []metric.Def {
+	return []metric.Def{
+		{Name: "peg", Unit: "numeraire", Doc: "stablecoin market price", Worse: metric.LowerIsWorse},
+		{Name: "max_peg_deviation", Unit: "fraction", Doc: "largest |price − 1| over the run", Worse: metric.HigherIsWorse},
+		{Name: "time_below_peg", Unit: "days", Doc: "time the price spent below 1 − band", Worse: metric.HigherIsWorse},
+		{Name: "time_off_peg", Unit: "days", Doc: "time the price spent more than band from 1", Worse: metric.HigherIsWorse},
+	}
+}
+
+func (t *PegTracker) write(m *Market, dst []float64) {
+	day := m.StepSeconds / 86400
+	dst[0], dst[1], dst[2], dst[3] = t.price, t.maxDev, float64(t.below)*day, float64(t.off)*day
+}

@@ -1,0 +1,565 @@
+package world
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/cascade-risk/cascade/agent"
+	"github.com/cascade-risk/cascade/cfmm"
+	"github.com/cascade-risk/cascade/maker"
+	"github.com/cascade-risk/cascade/scenario"
+	"github.com/cascade-risk/cascade/terra"
+	"github.com/cascade-risk/cascade/unit"
+	"github.com/holiman/uint256"
+)
+
+// This file compiles the stablecoin types: a Maker-style system (maker)
+// with its vault owners and keepers, and an algorithmic stablecoin
+// (terra_market) with a yield source and runnable holders.
+
+func init() {
+	protocolBuilders["maker"] = (*builder).makerSystem
+	protocolBuilders["terra_market"] = (*builder).terraMarket
+	protocolBuilders["yield_source"] = (*builder).yieldSource
+	agentBuilders["vault_owners"] = (*builder).vaultOwners
+	agentBuilders["keeper"] = (*builder).keeper
+	agentBuilders["stablecoin_holders"] = (*builder).stableHolders
+}
+
+// pegParams says where a stablecoin's market price is observed: its
+// external price (by default) or its price on a pool.
+type pegParams struct {
+	Venue string        `yaml:"venue"`
+	Band  unit.Fraction `yaml:"band"`
+}
+
+// peg compiles an optional peg block for stablecoin asset a.
+func (b *builder) peg(c scenario.Entry[scenario.Component], p *pegParams, a int) (agent.PegTracker, bool) {
+	t := agent.PegTracker{Source: agent.PriceSource{Asset: a, Venue: -1}, Band: 0.01}
+	if p == nil {
+		return t, true
+	}
+	if p.Band != 0 {
+		if p.Band < 0 || p.Band >= 1 {
+			b.errs.At(c.Node.Lookup("peg.band"), c.Path+".peg.band", "expected a band from 0 to below 100%%, got %g", float64(p.Band))
+			return t, false
+		}
+		t.Band = float64(p.Band)
+	}
+	if p.Venue != "" {
+		v, ok := b.venue(p.Venue, c.Node.Lookup("peg.venue"), c.Path+".peg.venue")
+		if !ok {
+			return t, false
+		}
+		t.Source.Venue = v
+		if !t.Source.Bind(b.cell.venues[v].assets) {
+			b.errs.At(c.Node.Lookup("peg.venue"), c.Path+".peg.venue", "pool %s does not trade %s against another token", p.Venue, b.cell.assets[a])
+			return t, false
+		}
+	}
+	return t, true
+}
+
+// needDecimals requires asset a to have d decimals.
+func (b *builder) needDecimals(c scenario.Entry[scenario.Component], key string, a, d int, why string) bool {
+	if b.cell.decimals[a] != d {
+		b.errs.At(c.Node.Get(key), c.Path+"."+key, "%s has %d decimals; %s needs %d", b.cell.assets[a], b.cell.decimals[a], why, d)
+		return false
+	}
+	return true
+}
+
+// --- maker -------------------------------------------------------------------
+
+type makerCurve struct {
+	Type string         `yaml:"type,required"`
+	Tau  *unit.Duration `yaml:"tau"`
+	Step *unit.Duration `yaml:"step"`
+	Cut  unit.Fraction  `yaml:"cut"`
+}
+
+type makerAuction struct {
+	Buf   unit.Fraction `yaml:"buf,required"`
+	Tail  unit.Duration `yaml:"tail,required"`
+	Cusp  unit.Fraction `yaml:"cusp"`
+	Chip  unit.Fraction `yaml:"chip"`
+	Tip   float64       `yaml:"tip"`
+	Curve makerCurve    `yaml:"curve,required"`
+}
+
+type makerIlk struct {
+	Collateral       string        `yaml:"collateral,required"`
+	Oracle           string        `yaml:"oracle"`
+	LiquidationRatio unit.Fraction `yaml:"liquidation_ratio,required"`
+	StabilityFee     unit.Rate     `yaml:"stability_fee"`
+	Penalty          unit.Fraction `yaml:"penalty"`
+	Line             float64       `yaml:"line"`
+	Dust             float64       `yaml:"dust"`
+	Hole             float64       `yaml:"hole"`
+	Auction          makerAuction  `yaml:"auction,required"`
+}
+
+// Check reports values the contracts would reject or that make no sense.
+func (k *makerIlk) Check(c *scenario.Check) {
+	if k.LiquidationRatio < 1 {
+		c.Errorf("liquidation_ratio", "expected a liquidation ratio of at least 100%%, got %g", float64(k.LiquidationRatio))
+	}
+	if k.Penalty < 0 || k.Penalty > 1 {
+		c.Errorf("penalty", "expected a liquidation penalty from 0 to 100%%, got %g", float64(k.Penalty))
+	}
+	for key, v := range map[string]float64{"line": k.Line, "dust": k.Dust, "hole": k.Hole, "auction.tip": k.Auction.Tip} {
+		if !(v >= 0) || v > 1e12 {
+			c.Errorf(key, "expected an amount from 0 to 1e12 stablecoins, got %g", v)
+		}
+	}
+	if k.StabilityFee.Value < 0 || k.StabilityFee.Over(unit.Year) > 10 {
+		c.Errorf("stability_fee", "expected a stability fee from 0 to 1000%%/yr, got %g/yr", k.StabilityFee.Over(unit.Year))
+	}
+	a := k.Auction
+	if a.Buf < 1 || a.Buf > 100 {
+		c.Errorf("auction.buf", "expected a starting-price multiplier from 100%% to 10000%%, got %g", float64(a.Buf))
+	}
+	if a.Cusp < 0 || a.Cusp >= 1 {
+		c.Errorf("auction.cusp", "expected a reset threshold from 0 to below 100%%, got %g", float64(a.Cusp))
+	}
+	if a.Chip < 0 || a.Chip > 1 {
+		c.Errorf("auction.chip", "expected a keeper incentive from 0 to 100%% of the tab, got %g", float64(a.Chip))
+	}
+}
+
+// rayOf converts a non-negative number to a ray, to 10^-12.
+func rayOf(f float64) uint256.Int { return ray(f) }
+
+// wadOf converts a non-negative number to a wad, to 10^-12.
+func wadOf(f float64) uint256.Int { return mantissa(f) }
+
+// radOf converts a stablecoin amount to a rad.
+func radOf(f float64) uint256.Int {
+	w := cfmm.Amount(f * 1e18)
+	r := maker.RAY()
+	return *w.Mul(&w, &r)
+}
+
+func (b *builder) curve(c scenario.Entry[scenario.Component], path string, n *scenario.Node, cv *makerCurve) (maker.Calc, bool) {
+	bad := func(key, format string, args ...any) (maker.Calc, bool) {
+		b.errs.At(n.Lookup(key), path+"."+key, format, args...)
+		return nil, false
+	}
+	switch cv.Type {
+	case "linear":
+		if cv.Tau == nil || cv.Step != nil || cv.Cut != 0 {
+			return bad("", "a linear curve takes tau (the time to reach zero) only")
+		}
+		return maker.LinearDecrease{Tau: uint64(cv.Tau.Seconds())}, true
+	case "stairstep":
+		if cv.Step == nil || cv.Tau != nil {
+			return bad("", "a stairstep curve takes step (seconds between drops) and cut (the factor per drop, such as 99%%)")
+		}
+		if cv.Cut <= 0 || cv.Cut > 1 {
+			return bad("cut", "expected a cut above 0 and at most 100%%, got %g", float64(cv.Cut))
+		}
+		return maker.StairstepExponentialDecrease{Step: uint64(cv.Step.Seconds()), Cut: rayOf(float64(cv.Cut))}, true
+	case "exponential":
+		if cv.Step != nil || cv.Tau != nil {
+			return bad("", "an exponential curve takes cut (the factor per second, such as 99.9%%) only")
+		}
+		if cv.Cut <= 0 || cv.Cut > 1 {
+			return bad("cut", "expected a cut above 0 and at most 100%%, got %g", float64(cv.Cut))
+		}
+		return maker.ExponentialDecrease{Cut: rayOf(float64(cv.Cut))}, true
+	}
+	hint := ""
+	if s := scenario.Suggest(cv.Type, []string{"linear", "stairstep", "exponential"}); s != "" {
+		hint = fmt.Sprintf("; did you mean %q?", s)
+	}
+	return bad("type", "unknown curve %q%s (expected one of: exponential, linear, stairstep)", cv.Type, hint)
+}
+
+func (b *builder) makerSystem(c scenario.Entry[scenario.Component]) (func() agent.Protocol, bool) {
+	var p struct {
+		Stablecoin          string                 `yaml:"stablecoin,required"`
+		Start               string                 `yaml:"start"`
+		Line                float64                `yaml:"line"`
+		Hole                float64                `yaml:"hole"`
+		Ilks                scenario.Map[makerIlk] `yaml:"ilks,required"`
+		Peg                 *pegParams             `yaml:"peg"`
+		InsolvencyThreshold float64                `yaml:"insolvency_threshold"`
+	}
+	if !b.decode(c, &p) {
+		return nil, false
+	}
+	stable, ok := b.asset(p.Stablecoin, c.Node.Get("stablecoin"), c.Path+".stablecoin")
+	if !ok || !b.needDecimals(c, "stablecoin", stable, 18, "the Vat") {
+		return nil, false
+	}
+	start, ok := b.startTime(c, p.Start)
+	if !ok {
+		return nil, false
+	}
+	peg, ok := b.peg(c, p.Peg, stable)
+	if !ok {
+		return nil, false
+	}
+	limit := func(key string, v float64) (uint256.Int, bool) {
+		switch {
+		case v == 0:
+			return radOf(1e12), true
+		case v < 0 || v > 1e12:
+			b.errs.At(c.Node.Get(key), c.Path+"."+key, "expected an amount from 0 (no limit) to 1e12 stablecoins, got %g", v)
+			return uint256.Int{}, false
+		}
+		return radOf(v), true
+	}
+	line, ok1 := limit("line", p.Line)
+	hole, ok2 := limit("hole", p.Hole)
+	if !ok1 || !ok2 {
+		return nil, false
+	}
+	sys, err := maker.New(maker.Config{Vow: agent.Vow, Line: line, Hole: hole, Par: maker.RAY()})
+	if err != nil {
+		b.errs.At(c.Node, c.Path, "%v", err)
+		return nil, false
+	}
+	if len(p.Ilks) == 0 {
+		b.errs.At(c.Node.Get("ilks"), c.Path+".ilks", "expected at least one collateral type")
+		return nil, false
+	}
+	ms := agent.MakerSystem{Stable: stable, Start: start, Peg: peg, BadDebtThreshold: p.InsolvencyThreshold}
+	for _, e := range p.Ilks {
+		k := e.Value
+		a, ok := b.asset(k.Collateral, e.Node.Get("collateral"), e.Path+".collateral")
+		if !ok {
+			return nil, false
+		}
+		if b.cell.decimals[a] != 18 {
+			b.errs.At(e.Node.Get("collateral"), e.Path+".collateral", "%s has %d decimals; Vat collateral needs 18", k.Collateral, b.cell.decimals[a])
+			return nil, false
+		}
+		feed, ok := b.feed(k.Oracle, e.Node.Get("oracle"), e.Path+".oracle")
+		if !ok {
+			return nil, false
+		}
+		calc, ok := b.curve(c, e.Path+".auction.curve", e.Node.Lookup("auction.curve"), &k.Auction.Curve)
+		if !ok {
+			return nil, false
+		}
+		fee := k.StabilityFee.Over(unit.Year)
+		duty := maker.RAY()
+		perSecond := math.Expm1(math.Log1p(fee) / unit.Year.Seconds())
+		extra := cfmm.Amount(math.Round(perSecond * 1e27))
+		duty.Add(&duty, &extra)
+		lineK, ok1 := limit("", k.Line)
+		holeK, ok2 := limit("", k.Hole)
+		if !ok1 || !ok2 {
+			return nil, false
+		}
+		cfg := maker.IlkConfig{
+			Line: lineK, Dust: radOf(k.Dust), Duty: duty, Mat: rayOf(float64(k.LiquidationRatio)),
+			Chop: wadOf(1 + float64(k.Penalty)), Hole: holeK, Buf: rayOf(float64(k.Auction.Buf)),
+			Tail: uint64(k.Auction.Tail.Seconds()), Cusp: rayOf(float64(k.Auction.Cusp)),
+			Chip: wadOf(float64(k.Auction.Chip)), Tip: radOf(k.Auction.Tip), Calc: calc,
+		}
+		if err := sys.AddIlk(e.Name, cfg, start); err != nil {
+			b.errs.At(e.Node, e.Path, "the system rejects this collateral type: %v", err)
+			return nil, false
+		}
+		ms.Ilks = append(ms.Ilks, agent.MakerIlk{Name: e.Name, Asset: a, Feed: feed})
+	}
+	ms.System = sys
+	return func() agent.Protocol { s := ms; return &s }, true
+}
+
+// makerIlkOf resolves a maker mechanism and one of its collateral types.
+func (b *builder) makerIlkOf(c scenario.Entry[scenario.Component], system, ilk string) (int, int, *agent.MakerSystem, bool) {
+	k, ms, ok := protocolOf[*agent.MakerSystem](b, system, c.Node.Get("maker"), c.Path+".maker", "a maker system")
+	if !ok {
+		return 0, 0, nil, false
+	}
+	var names []string
+	for i, x := range ms.Ilks {
+		if x.Name == ilk {
+			return k, i, ms, true
+		}
+		names = append(names, x.Name)
+	}
+	b.errs.At(c.Node.Get("ilk"), c.Path+".ilk", "%s has no collateral type %q%s", system, ilk, hintFor(ilk, names))
+	return 0, 0, nil, false
+}
+
+func (b *builder) vaultOwners(c scenario.Entry[scenario.Component]) (func() agent.Agent, bool) {
+	var p struct {
+		Maker      string  `yaml:"maker,required"`
+		Ilk        string  `yaml:"ilk,required"`
+		Count      int     `yaml:"count,required"`
+		Collateral float64 `yaml:"collateral,required"`
+		Ratio      span    `yaml:"ratio,required"`
+	}
+	if !b.decode(c, &p) {
+		return nil, false
+	}
+	k, ilk, _, ok := b.makerIlkOf(c, p.Maker, p.Ilk)
+	if !ok {
+		return nil, false
+	}
+	switch {
+	case p.Count < 1 || p.Count > 1_000_000:
+		b.errs.At(c.Node.Get("count"), c.Path+".count", "expected from 1 to 1000000 vaults, got %d", p.Count)
+		return nil, false
+	case !(p.Collateral > 0):
+		b.errs.At(c.Node.Get("collateral"), c.Path+".collateral", "expected a positive collateral per vault in whole tokens, got %g", p.Collateral)
+		return nil, false
+	case !(p.Ratio.From > 1):
+		b.errs.At(c.Node.Lookup("ratio.from"), c.Path+".ratio.from", "expected a collateralization ratio above 100%%, got %g", float64(p.Ratio.From))
+		return nil, false
+	}
+	return func() agent.Agent {
+		return &agent.VaultOwners{System: k, Ilk: ilk, Count: p.Count, Collateral: p.Collateral,
+			RatioLo: float64(p.Ratio.From), RatioHi: float64(p.Ratio.To)}
+	}, true
+}
+
+func (b *builder) keeper(c scenario.Entry[scenario.Component]) (func() agent.Agent, bool) {
+	var p struct {
+		Maker   string         `yaml:"maker,required"`
+		Ilk     string         `yaml:"ilk,required"`
+		Venue   string         `yaml:"venue"`
+		Capital float64        `yaml:"capital,required"`
+		Gas     *gasParams     `yaml:"gas"`
+		Latency *unit.Duration `yaml:"latency"`
+		Margin  unit.Fraction  `yaml:"margin"`
+	}
+	if !b.decode(c, &p) {
+		return nil, false
+	}
+	k, ilk, ms, ok := b.makerIlkOf(c, p.Maker, p.Ilk)
+	if !ok {
+		return nil, false
+	}
+	v, ok := b.pairVenue(c, "venue", p.Venue, ms.Ilks[ilk].Asset, ms.Stable)
+	if !ok {
+		return nil, false
+	}
+	if !(p.Capital >= 0) {
+		b.errs.At(c.Node.Get("capital"), c.Path+".capital", "expected a non-negative capital in stablecoins, got %g", p.Capital)
+		return nil, false
+	}
+	if p.Margin < 0 {
+		b.errs.At(c.Node.Get("margin"), c.Path+".margin", "expected a non-negative margin, got %g", float64(p.Margin))
+		return nil, false
+	}
+	g, ok1 := b.gas(c, "gas", p.Gas)
+	lat, ok2 := b.stepsOf(c, "latency", p.Latency)
+	if !ok1 || !ok2 {
+		return nil, false
+	}
+	return func() agent.Agent {
+		return &agent.Keeper{System: k, Ilk: ilk, Venue: v, Capital: p.Capital, Gas: g, Latency: lat, Margin: float64(p.Margin)}
+	}, true
+}
+
+// --- terra -------------------------------------------------------------------
+
+func (b *builder) terraMarket(c scenario.Entry[scenario.Component]) (func() agent.Protocol, bool) {
+	var p struct {
+		Luna         string         `yaml:"luna,required"`
+		Stablecoin   string         `yaml:"stablecoin,required"`
+		Denom        string         `yaml:"denom"`
+		Oracle       string         `yaml:"oracle"`
+		BasePool     float64        `yaml:"base_pool,required"`
+		Recovery     int            `yaml:"recovery,required"`
+		MinSpread    unit.Fraction  `yaml:"min_spread,required"`
+		BlockTime    *unit.Duration `yaml:"block_time"`
+		SDR          float64        `yaml:"sdr"`
+		LunaSupply   unit.Decimal   `yaml:"luna_supply,required"`
+		StableSupply unit.Decimal   `yaml:"stablecoin_supply,required"`
+		Peg          *pegParams     `yaml:"peg"`
+	}
+	if !b.decode(c, &p) {
+		return nil, false
+	}
+	luna, ok1 := b.asset(p.Luna, c.Node.Get("luna"), c.Path+".luna")
+	stable, ok2 := b.asset(p.Stablecoin, c.Node.Get("stablecoin"), c.Path+".stablecoin")
+	if !ok1 || !ok2 {
+		return nil, false
+	}
+	if !b.needDecimals(c, "luna", luna, 6, "the market module (micro units)") ||
+		!b.needDecimals(c, "stablecoin", stable, 6, "the market module (micro units)") {
+		return nil, false
+	}
+	feed, ok := b.feed(p.Oracle, c.Node.Get("oracle"), c.Path+".oracle")
+	if !ok {
+		return nil, false
+	}
+	denom := p.Denom
+	if denom == "" {
+		denom = "uusd"
+	}
+	sdr := p.SDR
+	if sdr == 0 {
+		sdr = 1
+	}
+	block := 6.0
+	if p.BlockTime != nil {
+		block = p.BlockTime.Seconds()
+	}
+	blocks := int(math.Round(b.cell.sc.Step.Seconds() / block))
+	switch {
+	case denom == terra.MicroLunaDenom || denom == terra.MicroSDRDenom || denom == "":
+		b.errs.At(c.Node.Get("denom"), c.Path+".denom", "expected a Terra stablecoin denomination such as uusd, got %q", denom)
+		return nil, false
+	case !(p.BasePool > 0) || p.BasePool > 1e15:
+		b.errs.At(c.Node.Get("base_pool"), c.Path+".base_pool", "expected a base pool from above 0 to 1e15 SDR, got %g", p.BasePool)
+		return nil, false
+	case p.Recovery < 1:
+		b.errs.At(c.Node.Get("recovery"), c.Path+".recovery", "expected a pool recovery period of at least 1 block, got %d", p.Recovery)
+		return nil, false
+	case p.MinSpread < 0 || p.MinSpread >= 1:
+		b.errs.At(c.Node.Get("min_spread"), c.Path+".min_spread", "expected a minimum spread from 0 to below 100%%, got %g", float64(p.MinSpread))
+		return nil, false
+	case !(sdr > 0):
+		b.errs.At(c.Node.Get("sdr"), c.Path+".sdr", "expected a positive price of one SDR in the numeraire, got %g", sdr)
+		return nil, false
+	case blocks < 1 || blocks > 1_000_000:
+		b.errs.At(c.Node.Get("block_time"), c.Path+".block_time", "the step of %s holds %d blocks of %gs; expected from 1 to 1000000", b.cell.sc.Step, blocks, block)
+		return nil, false
+	}
+	supply := func(key string, d unit.Decimal) (uint256.Int, bool) {
+		raw, err := d.Raw(6)
+		if err != nil || d.Sign() < 0 {
+			b.errs.At(c.Node.Get(key), c.Path+"."+key, "expected a non-negative amount with at most 6 decimals, got %s", d)
+			return raw, false
+		}
+		return raw, true
+	}
+	ls, ok1 := supply("luna_supply", p.LunaSupply)
+	ss, ok2 := supply("stablecoin_supply", p.StableSupply)
+	if !ok1 || !ok2 {
+		return nil, false
+	}
+	peg, ok := b.peg(c, p.Peg, stable)
+	if !ok {
+		return nil, false
+	}
+	base := cfmm.Amount(math.Round(p.BasePool * 1e6))
+	bp, err := terra.DecFromInt(&base)
+	if err != nil {
+		b.errs.At(c.Node.Get("base_pool"), c.Path+".base_pool", "%v", err)
+		return nil, false
+	}
+	ms, err := terra.ParseDec(fmt.Sprintf("%.12f", float64(p.MinSpread)))
+	if err == nil {
+		var mk *terra.Market
+		if mk, err = terra.NewMarket(terra.Params{BasePool: bp, PoolRecoveryPeriod: int64(p.Recovery), MinStabilitySpread: ms}); err == nil {
+			mk.SetSupply(terra.MicroLunaDenom, ls)
+			mk.SetSupply(denom, ss)
+			tm := agent.TerraMarket{Market: mk, Luna: luna, Stable: stable, Denom: denom, LunaFeed: feed, SDR: sdr, BlocksPerStep: blocks, Peg: peg}
+			return func() agent.Protocol { t := tm; return &t }, true
+		}
+	}
+	b.errs.At(c.Node, c.Path, "the market module rejects these parameters: %v", err)
+	return nil, false
+}
+
+func (b *builder) yieldSource(c scenario.Entry[scenario.Component]) (func() agent.Protocol, bool) {
+	var p struct {
+		Rate unit.Rate      `yaml:"rate,required"`
+		To   *unit.Rate     `yaml:"to"`
+		From *unit.Duration `yaml:"from"`
+		Over *unit.Duration `yaml:"over"`
+	}
+	if !b.decode(c, &p) {
+		return nil, false
+	}
+	y := agent.YieldSource{Initial: p.Rate.Over(unit.Year), Final: p.Rate.Over(unit.Year)}
+	if p.To != nil {
+		y.Final = p.To.Over(unit.Year)
+		if p.Over == nil {
+			b.errs.At(c.Node, c.Path, "missing required key \"over\" (how long the rate takes to fall to its to: value)")
+			return nil, false
+		}
+	} else if p.Over != nil || p.From != nil {
+		b.errs.At(c.Node, c.Path, "from and over need to: (the rate it falls to)")
+		return nil, false
+	}
+	from, ok1 := b.stepsOf(c, "from", p.From)
+	over, ok2 := b.stepsOf(c, "over", p.Over)
+	if !ok1 || !ok2 {
+		return nil, false
+	}
+	if y.Initial < 0 || y.Final < 0 {
+		b.errs.At(c.Node, c.Path, "expected non-negative rates")
+		return nil, false
+	}
+	y.From, y.Over = from, over
+	return func() agent.Protocol { yy := y; return &yy }, true
+}
+
+// rateSpan is a range of annual rates a population is spread over.
+type rateSpan struct {
+	From unit.Rate `yaml:"from,required"`
+	To   unit.Rate `yaml:"to,required"`
+}
+
+func (b *builder) stableHolders(c scenario.Entry[scenario.Component]) (func() agent.Agent, bool) {
+	var p struct {
+		Market   string    `yaml:"market,required"`
+		Yield    string    `yaml:"yield"`
+		Venue    string    `yaml:"venue"`
+		Count    int       `yaml:"count,required"`
+		Holdings float64   `yaml:"holdings,required"`
+		Depeg    span      `yaml:"depeg,required"`
+		Required *rateSpan `yaml:"required_yield"`
+		Rounds   int       `yaml:"rounds"`
+	}
+	if !b.decode(c, &p) {
+		return nil, false
+	}
+	k, tm, ok := protocolOf[*agent.TerraMarket](b, p.Market, c.Node.Get("market"), c.Path+".market", "a terra_market")
+	if !ok {
+		return nil, false
+	}
+	y := -1
+	if p.Yield != "" {
+		if y, _, ok = protocolOf[*agent.YieldSource](b, p.Yield, c.Node.Get("yield"), c.Path+".yield", "a yield_source"); !ok {
+			return nil, false
+		}
+	}
+	v := -1
+	if p.Venue != "" {
+		if v, ok = b.venue(p.Venue, c.Node.Get("venue"), c.Path+".venue"); !ok {
+			return nil, false
+		}
+		if as := b.cell.venues[v].assets; len(as) != 2 || as[0] != tm.Luna && as[1] != tm.Luna {
+			b.errs.At(c.Node.Get("venue"), c.Path+".venue", "pool %s must trade %s against one other token", p.Venue, b.cell.assets[tm.Luna])
+			return nil, false
+		}
+	}
+	supply := tm.Market.Supply(tm.Denom)
+	switch {
+	case p.Count < 1 || p.Count > 1_000_000:
+		b.errs.At(c.Node.Get("count"), c.Path+".count", "expected from 1 to 1000000 holders, got %d", p.Count)
+		return nil, false
+	case !(p.Holdings > 0) || p.Holdings > supply.Float64()/1e6:
+		b.errs.At(c.Node.Get("holdings"), c.Path+".holdings", "expected holdings above 0 and at most the stablecoin supply (%g), got %g", supply.Float64()/1e6, p.Holdings)
+		return nil, false
+	case p.Depeg.From < 0 || p.Depeg.To >= 1:
+		b.errs.At(c.Node.Get("depeg"), c.Path+".depeg", "expected depeg thresholds from 0 to below 100%%")
+		return nil, false
+	case p.Rounds < 0 || p.Rounds > 10_000:
+		b.errs.At(c.Node.Get("rounds"), c.Path+".rounds", "expected from 1 to 10000 rounds, got %d", p.Rounds)
+		return nil, false
+	case p.Required != nil && p.Yield == "":
+		b.errs.At(c.Node.Get("required_yield"), c.Path+".required_yield", "required_yield needs yield: (a yield_source)")
+		return nil, false
+	}
+	h := agent.StableHolders{Market: k, Yield: y, Venue: v, Count: p.Count, Holdings: p.Holdings,
+		DepegLo: float64(p.Depeg.From), DepegHi: float64(p.Depeg.To), Rounds: p.Rounds}
+	if p.Required != nil {
+		h.YieldLo, h.YieldHi = p.Required.From.Over(unit.Year), p.Required.To.Over(unit.Year)
+		if h.YieldHi < h.YieldLo {
+			b.errs.At(c.Node.Lookup("required_yield.to"), c.Path+".required_yield.to", "expected to ≥ from")
+			return nil, false
+		}
+	}
+	return func() agent.Agent { hh := h; return &hh }, true
+}
