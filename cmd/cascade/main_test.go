@@ -176,3 +176,38 @@ func TestUsageErrors(t *testing.T) {
 		}
 	}
 }
+
+// Bad data in a replay file is reported with the scenario position and the
+// data file's line, never skipped.
+func TestBadReplayData(t *testing.T) {
+	dir := t.TempDir()
+	scenario := strings.Join([]string{
+		"name: replay",
+		"horizon: 3h",
+		"step: 1h",
+		"numeraire: USD",
+		"assets: {ETH: {decimals: 18}, USD: {decimals: 6}}",
+		"processes:",
+		"  eth: {type: replay, asset: ETH, file: eth.csv, column: close}",
+	}, "\n") + "\n"
+	for _, c := range []struct {
+		name, csv, want string
+	}{
+		{"non-numeric", "ts_utc,close\n2020-03-12T00:00:00Z,194.5\n2020-03-12T01:00:00Z,19x\n", `eth.csv:3: column "close"`},
+		{"missing column", "ts_utc,open\n2020-03-12T00:00:00Z,194.5\n", `eth.csv:1: column "close"`},
+		{"unsorted", "ts_utc,close\n2020-03-12T01:00:00Z,194.5\n2020-03-12T00:00:00Z,190\n", "eth.csv:3:"},
+		{"duplicate", "ts_utc,close\n2020-03-12T00:00:00Z,194.5\n2020-03-12T00:00:00Z,190\n", "eth.csv:3:"},
+	} {
+		if err := os.WriteFile(filepath.Join(dir, "eth.csv"), []byte(c.csv), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join(dir, "replay.yaml")
+		if err := os.WriteFile(path, []byte(scenario), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		status, _, errs := run(t, "validate", path)
+		if status != 2 || !strings.Contains(errs, path+":7:") || !strings.Contains(errs, c.want) {
+			t.Errorf("%s: status %d, stderr:\n%s", c.name, status, errs)
+		}
+	}
+}
