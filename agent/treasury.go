@@ -8,25 +8,32 @@ import (
 	"github.com/cascade-risk/cascade/option"
 )
 
-// Treasury holds a quantity of one asset and may hedge it with a collar:
-// a long put and a short call on the whole holding, priced by Black–Scholes
-// at an implied volatility, bought at the start of each period (the whole
-// horizon, or every Roll steps) and settled at the period's end. Strikes
-// are fractions of the spot when each collar opens; with ZeroCost the call
-// strike is the one whose premium equals the put's.
+// Treasury holds an exposure to one asset — a quantity of it, or the
+// liquidity position of a pool — and may hedge it with a collar: a long put
+// and a short call on U units, priced by Black–Scholes at an implied
+// volatility, bought at the start of each period (the whole horizon, or
+// every Roll steps) and settled at the period's end. Strikes are fractions
+// of the spot when each collar opens; with ZeroCost the call strike is the
+// one whose premium equals the put's. U is the quantity held, or for a pool
+// position the LPs' holdings of the asset when the collar opens.
 //
-// Per period of τ years opened at spot S₀ and closed at S₁, with premium P
-// paid (negative if received) financed at the rate r:
+// Per period of τ years opened at spot S₀ and closed at S₁, with the
+// holding worth V₀ and V₁ and premium P paid (negative if received)
+// financed at the rate r:
 //
-//	pnl = U·(S₁ − S₀) + U·(max(Kp − S₁, 0) − max(S₁ − Kc, 0)) − P·e^(rτ)
+//	pnl = (V₁ − V₀) + U·(max(Kp − S₁, 0) − max(S₁ − Kc, 0)) − P·e^(rτ)
 //
-// which lies in [U·(Kp − S₀) − P·e^(rτ), U·(Kc − S₀) − P·e^(rτ)]. Realized
-// period P&L is added up without interest between periods; within a period
-// the open collar is marked to model. Without a hedge, pnl = U·(S_t − S_0).
+// For a plain holding V = U·S and the P&L lies in [U·(Kp − S₀) − P·e^(rτ),
+// U·(Kc − S₀) − P·e^(rτ)]; a pool position is not linear in S, so it has no
+// such bounds (reported as NaN). Realized period P&L is added up without
+// interest between periods; within a period the open collar is marked to
+// model. Without a hedge, pnl = V_t − V_0.
 type Treasury struct {
 	Asset    int
-	Quantity float64 // whole tokens
-	Hedge    bool
+	Quantity float64 // whole tokens, for a plain holding
+	// Venue, when ≥ 0, makes the holding the LP position of that venue.
+	Venue int
+	Hedge bool
 	// PutMoneyness and CallMoneyness are strikes as fractions of the spot
 	// at each opening; CallMoneyness is ignored with ZeroCost.
 	PutMoneyness, CallMoneyness float64
@@ -37,8 +44,9 @@ type Treasury struct {
 	StepYears   float64
 	Roll, Steps int
 
-	s0, open float64 // spot at the start of the run and of the period
+	v0, open float64 // holding value at the start of the run and of the period
 	opened   int     // step the current collar opened at
+	units    float64 // U of the current collar
 	pos      option.Position
 	premium  float64 // of the current collar
 	realized float64 // P&L of closed periods
@@ -49,9 +57,32 @@ type Treasury struct {
 
 // Reset implements Agent.
 func (t *Treasury) Reset(m *Market, _ *rand.Rand) {
-	t.s0 = m.Prices[t.Asset]
+	t.v0 = t.value(m)
 	t.realized, t.paid, t.lo, t.hi, t.failed = 0, 0, 0, 0, false
 	t.openCollar(m, 0)
+}
+
+// value returns the holding's value in the numeraire.
+func (t *Treasury) value(m *Market) float64 {
+	if t.Venue >= 0 {
+		return m.Venues[t.Venue].Value(m, m.Prices)
+	}
+	return t.Quantity * m.Prices[t.Asset]
+}
+
+// exposure returns the units of the asset the holding contains.
+func (t *Treasury) exposure(m *Market) float64 {
+	if t.Venue < 0 {
+		return t.Quantity
+	}
+	v := m.Venues[t.Venue]
+	v.Pool.LPHoldings(v.holdings)
+	for k, a := range v.Assets {
+		if a == t.Asset {
+			return v.holdings[k].Float64() * m.Unit[a]
+		}
+	}
+	return 0
 }
 
 func (t *Treasury) period() int {
@@ -64,10 +95,11 @@ func (t *Treasury) period() int {
 // openCollar buys the collar for the period starting at step.
 func (t *Treasury) openCollar(m *Market, step int) {
 	spot := m.Prices[t.Asset]
-	t.open, t.opened = spot, step
+	t.open, t.opened = t.value(m), step
 	if !t.Hedge {
 		return
 	}
+	t.units = t.exposure(m)
 	steps := min(t.period(), t.Steps-step)
 	tau := float64(steps) * t.StepYears
 	kp := t.PutMoneyness * spot
@@ -79,7 +111,7 @@ func (t *Treasury) openCollar(m *Market, step int) {
 			return
 		}
 	}
-	t.pos = option.Collar(t.Quantity, kp, kc, tau)
+	t.pos = option.Collar(t.units, kp, kc, tau)
 	p, err := t.pos.Premium(spot, t.Rate, 0, t.Vol, 0)
 	if err != nil {
 		t.failed = true
@@ -87,6 +119,10 @@ func (t *Treasury) openCollar(m *Market, step int) {
 	}
 	t.premium = p
 	t.paid += p
+	if t.Venue >= 0 {
+		t.lo, t.hi = math.NaN(), math.NaN()
+		return
+	}
 	lo, hi, err := t.pos.Bounds(spot, p, t.Rate)
 	if err != nil {
 		t.failed = true
@@ -106,12 +142,25 @@ func (t *Treasury) Act(m *Market) {
 }
 
 func (t *Treasury) settle(m *Market) {
-	pnl, err := t.pos.HedgedPnL(t.open, m.Prices[t.Asset], t.premium, t.Rate)
+	pnl, err := t.periodPnL(m)
 	if err != nil {
 		t.failed = true
 		return
 	}
 	t.realized += pnl
+}
+
+// periodPnL is the P&L of the current period at its expiry. For a plain
+// holding it is the option package's HedgedPnL, whose rounding keeps it
+// within the bounds exactly.
+func (t *Treasury) periodPnL(m *Market) (float64, error) {
+	spot := m.Prices[t.Asset]
+	if t.Venue < 0 {
+		return t.pos.HedgedPnL(t.open/t.Quantity, spot, t.premium, t.Rate)
+	}
+	payoff, err := t.pos.Payoff(spot)
+	tau, _ := t.pos.Expiry()
+	return t.value(m) - t.open + payoff - t.premium*math.Exp(t.Rate*tau), err
 }
 
 // Metrics implements Agent.
@@ -128,32 +177,36 @@ func (t *Treasury) Metrics() []metric.Def {
 // Observe implements Agent.
 func (t *Treasury) Observe(m *Market, dst []float64) {
 	spot := m.Prices[t.Asset]
-	dst[1] = t.Quantity * (spot - t.s0)
+	v := t.value(m)
+	dst[1] = v - t.v0
 	dst[2] = t.paid
 	if !t.Hedge || t.failed {
 		dst[0], dst[3], dst[4] = dst[1], math.Inf(-1), math.Inf(1)
+		if t.Venue >= 0 {
+			dst[3], dst[4] = math.NaN(), math.NaN()
+		}
 		if t.failed {
 			dst[0] = math.NaN()
 		}
 		return
 	}
 	dst[3], dst[4] = t.lo, t.hi
-	elapsed := float64(m.Step-t.opened) * t.StepYears
 	if m.Step == t.Steps {
-		pnl, err := t.pos.HedgedPnL(t.open, spot, t.premium, t.Rate)
+		pnl, err := t.periodPnL(m)
 		if err != nil {
-			dst[0] = math.NaN()
-			return
+			pnl = math.NaN()
 		}
 		dst[0] = t.realized + pnl
 		return
 	}
+	elapsed := float64(m.Step-t.opened) * t.StepYears
 	mtm, err := t.pos.MarkToMarket(spot, t.Rate, 0, t.Vol, elapsed)
 	if err != nil {
 		dst[0] = math.NaN()
 		return
 	}
-	// As at expiry: the holding's price change, the legs' value, and the
-	// premium financed at r so far.
-	dst[0] = t.realized + mtm - t.Quantity*t.open - t.premium*math.Exp(t.Rate*elapsed)
+	// As at expiry: the holding's value change, the legs' model value
+	// (MarkToMarket less the U·spot it includes), and the premium financed
+	// at r so far.
+	dst[0] = t.realized + v - t.open + mtm - t.units*spot - t.premium*math.Exp(t.Rate*elapsed)
 }

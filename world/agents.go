@@ -110,7 +110,8 @@ func (b *builder) agent(c scenario.Entry[scenario.Component]) (agentSpec, bool) 
 	case "treasury":
 		var p struct {
 			Asset      string         `yaml:"asset,required"`
-			Quantity   float64        `yaml:"quantity,required"`
+			Quantity   float64        `yaml:"quantity"`
+			Pool       string         `yaml:"pool"`
 			Hedge      string         `yaml:"hedge"`
 			PutStrike  unit.Fraction  `yaml:"put_strike"`
 			CallStrike string         `yaml:"call_strike"`
@@ -125,8 +126,27 @@ func (b *builder) agent(c scenario.Entry[scenario.Component]) (agentSpec, bool) 
 		if !ok {
 			return spec, false
 		}
-		t := agent.Treasury{Asset: a, Quantity: p.Quantity, StepYears: step.Hours() / (24 * 365), Steps: b.cell.steps,
+		t := agent.Treasury{Asset: a, Quantity: p.Quantity, Venue: -1, StepYears: step.Hours() / (24 * 365), Steps: b.cell.steps,
 			Rate: p.Rate.Over(unit.Year)}
+		if p.Pool != "" {
+			if p.Quantity != 0 {
+				b.errs.At(c.Node.Get("quantity"), c.Path+".quantity", "give quantity (a holding of the asset) or pool (a liquidity position), not both")
+				return spec, false
+			}
+			v, ok := b.venue(p.Pool, c.Node.Get("pool"), c.Path+".pool")
+			if !ok {
+				return spec, false
+			}
+			held := false
+			for _, x := range b.cell.venues[v].assets {
+				held = held || x == a
+			}
+			if !held {
+				b.errs.At(c.Node.Get("asset"), c.Path+".asset", "pool %s does not hold %s", p.Pool, p.Asset)
+				return spec, false
+			}
+			t.Venue = v
+		}
 		switch p.Hedge {
 		case "", "none":
 		case "collar":
@@ -162,8 +182,8 @@ func (b *builder) agent(c scenario.Entry[scenario.Component]) (agentSpec, bool) 
 			b.errs.At(c.Node.Get("hedge"), c.Path+".hedge", "expected none or collar, got %q", p.Hedge)
 			return spec, false
 		}
-		if p.Quantity == 0 {
-			b.errs.At(c.Node.Get("quantity"), c.Path+".quantity", "expected a non-zero quantity")
+		if p.Quantity == 0 && p.Pool == "" {
+			b.errs.At(c.Node, c.Path, "missing required key \"quantity\" (or \"pool\" to hedge a liquidity position)")
 			return spec, false
 		}
 		spec.build = func() agent.Agent { tr := t; return &tr }
