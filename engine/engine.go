@@ -103,8 +103,26 @@ func Run(ctx context.Context, m Model, cfg Config, consume func(*Outcome) error)
 		return nil
 	}
 	workers = min(workers, total)
-	ctx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+
+	// A failure at run index g (cell-major) stops the dispatch of later
+	// runs; earlier runs still finish, so the error reported is that of the
+	// first failing run in order — the same one a single worker would hit.
+	var failMu sync.Mutex
+	failAt, failErr := total, error(nil)
+	fail := func(g int, err error) {
+		failMu.Lock()
+		defer failMu.Unlock()
+		if g < failAt {
+			failAt, failErr = g, err
+		}
+	}
+	failed := func(g int) bool {
+		failMu.Lock()
+		defer failMu.Unlock()
+		return g >= failAt
+	}
 
 	// window bounds how far workers may run ahead of the consumer.
 	window := 4 * workers
@@ -128,7 +146,7 @@ func Run(ctx context.Context, m Model, cfg Config, consume func(*Outcome) error)
 					return
 				}
 				g := int(next.Add(1) - 1)
-				if g >= total {
+				if g >= total || failed(g) {
 					return
 				}
 				cell, run := g/cfg.Runs, g%cfg.Runs
@@ -136,22 +154,23 @@ func Run(ctx context.Context, m Model, cfg Config, consume func(*Outcome) error)
 				if sims[cell] == nil {
 					s, err := m.NewSim(cell)
 					if err != nil {
-						cancel(fmt.Errorf("cell %d: %w", cell, err))
+						fail(g, fmt.Errorf("cell %d: %w", cell, err))
 						return
 					}
 					sims[cell] = s
 				}
 				out.Job = job
 				shape(out, m.Shape(cell))
-				if err := runSafely(sims[cell], job, out); err != nil {
-					cancel(&RunError{Job: job, Err: err})
-					return
+				err := runSafely(sims[cell], job, out)
+				if err != nil {
+					err = &RunError{Job: job, Err: err}
+				} else if cfg.Peek != nil {
+					err = cfg.Peek(worker, out)
 				}
-				if cfg.Peek != nil {
-					if err := cfg.Peek(worker, out); err != nil {
-						cancel(err)
-						return
-					}
+				if err != nil {
+					fail(g, err)
+					free <- out
+					continue
 				}
 				select {
 				case done <- out:
@@ -167,31 +186,33 @@ func Run(ctx context.Context, m Model, cfg Config, consume func(*Outcome) error)
 	want := 0
 	for out := range done {
 		pending[out.Cell*cfg.Runs+out.Run] = out
-		for {
+		for !failed(want) {
 			o, ok := pending[want]
 			if !ok {
 				break
 			}
 			delete(pending, want)
 			if err := consume(o); err != nil {
-				cancel(err)
+				fail(want, err)
 				break
 			}
 			want++
 			free <- o
 		}
-		if ctx.Err() != nil {
-			break
+		// Outcomes after a failure are dropped; their buffers go back so
+		// that workers still running can finish.
+		for g, o := range pending {
+			if failed(g) {
+				delete(pending, g)
+				free <- o
+			}
 		}
 	}
-	// Drain so workers blocked on done can exit.
-	go func() {
-		for range done {
-		}
-	}()
-	wg.Wait()
+	if failErr != nil {
+		return failErr
+	}
 	if want < total {
-		return context.Cause(ctx)
+		return ctx.Err()
 	}
 	return nil
 }

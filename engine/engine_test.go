@@ -159,3 +159,33 @@ func BenchmarkOverhead(b *testing.B) {
 		_ = Run(context.Background(), m, Config{Runs: 1000, Workers: 2}, func(*Outcome) error { return nil })
 	}
 }
+
+// everyFrom fails every run from index at on: the error reported must be the
+// first failing run's, whatever the number of workers.
+type everyFrom struct {
+	walk
+	at int
+}
+
+func (f everyFrom) NewSim(int) (Sim, error) { return &everySim{at: f.at}, nil }
+
+type everySim struct{ at int }
+
+func (s *everySim) Run(job Job, out *Outcome) error {
+	if job.Run >= s.at {
+		return errors.New("broken")
+	}
+	return nil
+}
+
+func TestFirstFailureReportedWhateverTheWorkers(t *testing.T) {
+	for _, w := range []int{1, 2, 3, 8} {
+		for range 5 {
+			err := Run(context.Background(), everyFrom{walk{1}, 11}, Config{Runs: 200, Workers: w}, func(*Outcome) error { return nil })
+			var re *RunError
+			if !errors.As(err, &re) || re.Run != 11 {
+				t.Fatalf("workers %d: got %v", w, err)
+			}
+		}
+	}
+}
