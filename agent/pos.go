@@ -1,0 +1,2291 @@
+package agent
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+
+	"github.com/cascade-risk/cascade/cfmm"
+	"github.com/cascade-risk/cascade/cfmm/stableswap"
+	"github.com/cascade-risk/cascade/cfmm/uniswapv2"
+	"github.com/cascade-risk/cascade/lending/compound"
+	"github.com/cascade-risk/cascade/metric"
+	"github.com/cascade-risk/cascade/pos"
+	"github.com/cascade-risk/cascade/synth"
+	"github.com/holiman/uint256"
+)
+
+// StakingConfig is the template a Staking protocol rebuilds every run from.
+// Token amounts are raw units of the native token (10^−Decimals tokens),
+// which are also the chain's and the synthetic's units.
+type StakingConfig struct {
+	// Chain is the Proof-of-Stake ledger's parameters; one chain epoch
+	// lasts EpochSteps simulation steps.
+	Chain      pos.Config
+	EpochSteps int
+	// Offence is what a validator fault is: pos.DoubleSign (Cosmos fixed
+	// fraction, tombstoned) or pos.EthSlashing (Ethereum's initial and
+	// correlation penalties).
+	Offence pos.Offence
+	// Decimals are the native token's (and the synthetic's) decimals.
+	Decimals int
+	// Supply is the genesis supply, all of it first held by the public
+	// float account, which endows agents and pays lending interest.
+	Supply uint64
+	// Book configures the loan book; Book.Treasury is set at Reset.
+	Book synth.Params
+	// Policy is the design: synth.Enshrined (the network as lender) or
+	// synth.ExternalHub (nil means ExternalHub).
+	Policy synth.Policy
+	// MarkToPool values collateral at the pool: price = 1/TWAP synthetic
+	// per native; otherwise at par.
+	MarkToPool bool
+	// Native and Synth are asset indices; Venue is the index of the pool
+	// that trades them against each other (uniswap_v2 or stableswap).
+	Native, Synth, Venue int
+	// LPCollateral is the stake the pool's liquidity provider locks per
+	// unit of synthetic in the pool at genesis (≥ the collateral ratio).
+	LPCollateral float64
+	// TWAPSteps is the length of the pool price average, in steps.
+	TWAPSteps int
+	// UseOracle reads the synthetic's average price from the Feed at
+	// Market.Protocols[Oracle] (in the numeraire, divided by the native
+	// token's price) instead of averaging the pool itself. The oracle must
+	// be stepped before the chain.
+	UseOracle bool
+	Oracle    int
+	// Lending is the external lending market of the native token.
+	Lending StakingLending
+	// CascadeSteps is the window of the cascade depth, in steps.
+	CascadeSteps int
+	// CorruptionShare is the share of the security budget an attacker must
+	// control (1/3 or 2/3, by consensus).
+	CorruptionShare float64
+	// YieldHalfLife is the half-life, in epochs, of the staking yield
+	// estimate.
+	YieldHalfLife float64
+}
+
+// StakingLending is the external lending market: Compound's JumpRateModel
+// on deposits of the native token, borrowed by the public up to Demand.
+type StakingLending struct {
+	Model compound.JumpRateModel
+	// Demand is what the public wants to borrow (raw units).
+	Demand uint64
+	// MaxUtilization caps borrows/(cash + borrows), a 1e18 mantissa.
+	MaxUtilization uint64
+	// BlocksPerStep is how many of the model's blocks one step lasts.
+	BlocksPerStep uint64
+}
+
+// Staking is a Proof-of-Stake chain with a staking-derivatives loan book and
+// an external lending market, as a Protocol: a pos.Chain and a synth.Book
+// rebuilt from Config every run, the pool where the synthetic trades
+// against the native token, and the accounts agents act through.
+//
+// # Genesis (Reset)
+//
+// Account 0 is the public float, holding Supply. The pool's reserves become
+// balances of a pool account: its native reserve is transferred from the
+// float, and its synthetic reserve is borrowed by a liquidity-provider
+// account against LPCollateral·reserve of stake on an infrastructure
+// validator (validator 0, never faulting), so every synthetic token is
+// backed by a loan from the start. Agents then Endow their accounts from
+// the float in their own Reset.
+//
+// # Each step (Step, before agents act)
+//
+//   - The pool's spot price p (native per synthetic) enters the TWAP, the
+//     mean of the last TWAPSteps prices.
+//   - Lending: borrows grow by ⌊borrows·rate_block·BlocksPerStep/1e18⌋
+//     (JumpRateModel.BorrowRate at the current cash and borrows), then
+//     the public repays or borrows toward
+//     min(Demand, ⌊(cash + borrows)·MaxUtilization/1e18⌋), paying from
+//     or receiving into its float.
+//   - Every EpochSteps steps: the chain processes its epoch (issuance,
+//     penalties, unbonding releases; offline validators as reported by
+//     Downtime), then the book runs its Step at the new epoch with the
+//     TWAP's discount max(0, 1 − TWAP) and the collateral price
+//     (1/TWAP with MarkToPool, else par), and heals its deficit from its
+//     holdings. The staking yield estimate is an exponential average, of
+//     half-life YieldHalfLife epochs, of
+//     (minted − stake burned in the epoch)/bonded·EpochsPerYear.
+//   - The synthetic's external price is set to p·(native price).
+//
+// # Checks (Check, after agents act)
+//
+// Besides the chain's and the book's own identities: minted equals the
+// rewards the adapter saw issued; stake burned by slashing and penalties
+// equals the slashings and penalties it applied; collateral burned by
+// foreclosure equals the collateral seized (Burn disposition; at most it
+// for Redistribute, zero for ToTreasury); the pool's token balances equal
+// the pool account's native and synthetic balances; the lending account
+// holds exactly the market's cash; the synthetic in circulation is exactly
+// the balances of the accounts the adapter knows (none leaked); and
+// synthetic supply = outstanding debt + deficit = circulating + protocol
+// holdings.
+type Staking struct {
+	Config StakingConfig
+
+	chain *pos.Chain
+	book  *synth.Book
+	venue *Venue
+	err   error
+
+	nat, syn int // pool token indices
+	unit     uint64
+	public   pos.AccountID
+	poolAcct pos.AccountID
+	lp       pos.AccountID
+	lendAcct pos.AccountID
+	treasury pos.AccountID
+	infra    pos.ValidatorID
+
+	accounts  []pos.AccountID // participants, in Endow order
+	operators []posOp
+	holders   []posHolder // by account
+	// bookVer is bumped by every book Step (the index moves), fullVer by
+	// a Step that foreclosed or recalled loans; a holder's own Borrow and
+	// Repay invalidate its cache. No other operation changes a loan: the
+	// book's epoch, hence its index, moves only at Step, since every
+	// operation uses the chain's epoch.
+	bookVer, fullVer uint64
+	offline          []pos.ValidatorID
+
+	// lending market
+	cash, borrows uint64
+	shares        []uint64 // by account
+	totalShares   uint64
+
+	// pool price average
+	prices     []float64
+	pi         int
+	priceSum   float64
+	spot, twap float64
+
+	// identities the adapter tracks
+	issued, slashBurned, penaltyBurned, seized uint64
+
+	// per-run outcomes
+	started                               bool
+	newEpoch                              bool
+	epochs, haltedEpochs                  int
+	slashings, defaults, recallForeclosed int
+	defaultLoans                          int
+	defaulted, foreclosed                 []pos.AccountID
+	recalled                              int
+	burnSinceEpoch                        uint64
+	yieldEst                              float64
+	yieldValid                            bool
+	window                                []int
+	windowAt, windowSum, maxDepth         int
+	maxDiscount, minStaking, minSecurity  float64
+	bonded0                               uint64
+	giniStake0, giniWealth0               float64
+	largest                               int // index into operators, −1 if none
+	largestStake0, largestLost            uint64
+
+	scratch  []uint64
+	scratchV []pos.ValidatorID
+	open     []synth.LoanID
+}
+
+// posOp is an operator: an account running validators.
+type posOp struct {
+	acct pos.AccountID
+	vals []pos.ValidatorID
+}
+
+// Errors the Staking adapter returns, wrapped with details.
+var (
+	ErrStakingIdentity = errors.New("staking: accounting identity violated")
+	ErrStakingGenesis  = errors.New("staking: genesis")
+)
+
+// Reset implements Protocol: it rebuilds the chain, the book and the
+// genesis accounts from Config.
+func (s *Staking) Reset(m *Market) {
+	cfg := &s.Config
+	*s = Staking{Config: *cfg, prices: s.prices[:0], window: s.window[:0], shares: s.shares[:0],
+		accounts: s.accounts[:0], operators: s.operators[:0], holders: s.holders[:0], bookVer: 1, fullVer: 1,
+		scratch: s.scratch, scratchV: s.scratchV, open: s.open, largest: -1}
+	if err := s.genesis(m); err != nil {
+		s.err = fmt.Errorf("%w: %w", ErrStakingGenesis, err)
+		s.chain, s.book = nil, nil
+	}
+}
+
+func (s *Staking) genesis(m *Market) error {
+	cfg := &s.Config
+	if cfg.EpochSteps < 1 || cfg.TWAPSteps < 1 || cfg.CascadeSteps < 1 {
+		return errors.New("EpochSteps, TWAPSteps and CascadeSteps must be positive")
+	}
+	if cfg.Venue < 0 || cfg.Venue >= len(m.Venues) {
+		return fmt.Errorf("no venue %d", cfg.Venue)
+	}
+	if cfg.UseOracle {
+		if cfg.Oracle < 0 || cfg.Oracle >= len(m.Protocols) {
+			return fmt.Errorf("no oracle %d", cfg.Oracle)
+		}
+		if _, ok := m.Protocols[cfg.Oracle].(Feed); !ok {
+			return fmt.Errorf("protocol %d is not a price feed", cfg.Oracle)
+		}
+	}
+	s.venue = m.Venues[cfg.Venue]
+	v := s.venue
+	if v.Pool.NumTokens() != 2 {
+		return fmt.Errorf("pool %s has %d tokens, want 2", v.Name, v.Pool.NumTokens())
+	}
+	switch {
+	case v.Assets[0] == cfg.Native && v.Assets[1] == cfg.Synth:
+		s.nat, s.syn = 0, 1
+	case v.Assets[1] == cfg.Native && v.Assets[0] == cfg.Synth:
+		s.nat, s.syn = 1, 0
+	default:
+		return fmt.Errorf("pool %s does not trade the native token against the synthetic", v.Name)
+	}
+	s.unit = 1
+	for range cfg.Decimals {
+		s.unit *= 10
+	}
+	c, err := pos.New(cfg.Chain, []uint64{cfg.Supply})
+	if err != nil {
+		return err
+	}
+	s.chain = c
+	s.public = 0
+	for _, a := range []*pos.AccountID{&s.poolAcct, &s.lp, &s.lendAcct, &s.treasury} {
+		if *a, err = c.NewAccount(); err != nil {
+			return err
+		}
+	}
+	var hold [2]uint256.Int
+	posPoolBalances(v.Pool, &hold)
+	if !hold[0].IsUint64() || !hold[1].IsUint64() {
+		return errors.New("pool reserves exceed 2^64 raw units")
+	}
+	natRes, synRes := hold[s.nat].Uint64(), hold[s.syn].Uint64()
+	if err := c.Transfer(s.public, s.poolAcct, natRes); err != nil {
+		return fmt.Errorf("funding the pool's native reserve: %w", err)
+	}
+	lpStake := uint64(math.Ceil(float64(synRes) * cfg.LPCollateral))
+	if lpStake == 0 {
+		lpStake = 1
+	}
+	if err := c.Transfer(s.public, s.lp, lpStake); err != nil {
+		return fmt.Errorf("funding the pool's liquidity provider: %w", err)
+	}
+	if s.infra, err = c.AddValidator(s.lp, 0, lpStake); err != nil {
+		return err
+	}
+	p := cfg.Book
+	p.Treasury = s.treasury
+	if s.book, err = synth.New(c, p, cfg.Policy, 0); err != nil {
+		return err
+	}
+	if synRes > 0 {
+		d, _ := c.Delegation(s.infra, s.lp)
+		id, err := s.book.Borrow(0, s.lp, s.infra, d.Shares, *uint256.NewInt(synRes), synth.RayOne())
+		if err != nil {
+			return fmt.Errorf("borrowing the pool's synthetic reserve: %w", err)
+		}
+		h := s.holder(s.lp)
+		h.loans, h.stale = append(h.loans, id), true
+		if err := s.book.Transfer(s.lp, s.poolAcct, *uint256.NewInt(synRes)); err != nil {
+			return err
+		}
+	}
+	s.spot = s.poolPrice()
+	s.twap = s.spot
+	s.prices = append(s.prices, s.spot)
+	s.priceSum = s.spot
+	s.window = append(s.window, make([]int, cfg.CascadeSteps)...)
+	return nil
+}
+
+// posPoolBalances writes the pool's token balances: reserves for a
+// Uniswap v2 pair, balances plus admin fees for a StableSwap pool, the
+// liquidity providers' holdings otherwise.
+func posPoolBalances(p cfmm.Pool, dst *[2]uint256.Int) {
+	switch q := p.(type) {
+	case *uniswapv2.Pair:
+		dst[0], dst[1] = q.Reserves()
+	case *stableswap.Pool:
+		var b, a [2]uint256.Int
+		q.Balances(b[:])
+		q.AdminBalances(a[:])
+		dst[0].Add(&b[0], &a[0])
+		dst[1].Add(&b[1], &a[1])
+	default:
+		p.LPHoldings(dst[:])
+	}
+}
+
+// Err returns the error that stopped the protocol this run, if any.
+func (s *Staking) Err() error { return s.err }
+
+// Chain returns the run's chain (nil before Reset or after a failed one).
+func (s *Staking) Chain() *pos.Chain { return s.chain }
+
+// Book returns the run's loan book.
+func (s *Staking) Book() *synth.Book { return s.book }
+
+// Public returns the float account; PoolAccount, LPAccount,
+// LendingAccount and Treasury the other infrastructure accounts.
+func (s *Staking) Public() pos.AccountID { return s.public }
+
+// PoolAccount returns the account whose balances are the pool's.
+func (s *Staking) PoolAccount() pos.AccountID { return s.poolAcct }
+
+// InfraValidator returns the infrastructure validator, which never faults.
+func (s *Staking) InfraValidator() pos.ValidatorID { return s.infra }
+
+// Unit returns the raw units per whole native token.
+func (s *Staking) Unit() uint64 { return s.unit }
+
+// NewEpoch reports whether this step ended a chain epoch.
+func (s *Staking) NewEpoch() bool { return s.newEpoch }
+
+// Endow creates a participant account and funds it with amount from the
+// public float. A shortfall stops the run at its next Step.
+func (s *Staking) Endow(amount uint64) (pos.AccountID, error) {
+	if s.chain == nil {
+		return 0, s.errOrInit()
+	}
+	a, err := s.chain.NewAccount()
+	if err == nil {
+		err = s.chain.Transfer(s.public, a, amount)
+	}
+	if err != nil {
+		s.err = fmt.Errorf("%w: endowing an agent with %d raw units from a float of %d: %w",
+			ErrStakingGenesis, amount, s.chain.Liquid(s.public), err)
+		return 0, s.err
+	}
+	s.accounts = append(s.accounts, a)
+	return a, nil
+}
+
+func (s *Staking) errOrInit() error {
+	if s.err != nil {
+		return s.err
+	}
+	return errors.New("staking: not reset")
+}
+
+// AddValidator creates a validator operated by op with stake from op's
+// liquid balance, and counts op as an operator for the stake metrics.
+func (s *Staking) AddValidator(op pos.AccountID, commission, stake uint64) (pos.ValidatorID, error) {
+	if s.chain == nil {
+		return 0, s.errOrInit()
+	}
+	v, err := s.chain.AddValidator(op, commission, stake)
+	if err != nil {
+		return 0, err
+	}
+	for k := range s.operators {
+		if s.operators[k].acct == op {
+			s.operators[k].vals = append(s.operators[k].vals, v)
+			return v, nil
+		}
+	}
+	s.operators = append(s.operators, posOp{acct: op, vals: []pos.ValidatorID{v}})
+	return v, nil
+}
+
+// Alive reports whether validator v can still take delegations and earn:
+// not tombstoned, not Ethereum-slashed.
+func (s *Staking) Alive(v pos.ValidatorID) bool {
+	if s.chain == nil {
+		return false
+	}
+	info, err := s.chain.Validator(v)
+	return err == nil && !info.Tombstoned && !info.Slashed && info.Shares != 0
+}
+
+// ChooseValidator picks an alive validator other than the infrastructure
+// one from a uniform draw u in [0, 1): uniformly, or with probability
+// proportional to its tokens when weighted.
+func (s *Staking) ChooseValidator(u float64, weighted bool) (pos.ValidatorID, bool) {
+	if s.chain == nil {
+		return 0, false
+	}
+	s.scratchV = s.scratchV[:0]
+	var total float64
+	for k := range s.chain.NumValidators() {
+		v := pos.ValidatorID(k)
+		if v == s.infra {
+			continue
+		}
+		info, _ := s.chain.Validator(v)
+		if info.Tombstoned || info.Slashed || info.Jailed || info.Shares == 0 {
+			continue
+		}
+		s.scratchV = append(s.scratchV, v)
+		total += float64(info.Tokens)
+	}
+	n := len(s.scratchV)
+	if n == 0 {
+		return 0, false
+	}
+	if !weighted || total == 0 {
+		return s.scratchV[min(n-1, int(u*float64(n)))], true
+	}
+	target := u * total
+	for _, v := range s.scratchV {
+		info, _ := s.chain.Validator(v)
+		target -= float64(info.Tokens)
+		if target < 0 {
+			return v, true
+		}
+	}
+	return s.scratchV[n-1], true
+}
+
+// Fault applies one incident of the configured offence to the validators
+// in vs (one correlated incident when there are several), skipping those
+// not slashable for it. It returns the stake burned.
+func (s *Staking) Fault(vs []pos.ValidatorID) (uint64, error) {
+	if s.chain == nil {
+		return 0, s.errOrInit()
+	}
+	s.scratchV = s.scratchV[:0]
+	for _, v := range vs {
+		info, err := s.chain.Validator(v)
+		if err != nil || v == s.infra || info.Tombstoned || s.Config.Offence == pos.EthSlashing && info.Slashed {
+			continue
+		}
+		s.scratchV = append(s.scratchV, v)
+	}
+	if len(s.scratchV) == 0 {
+		return 0, nil
+	}
+	before := s.largestBurned()
+	rep, err := s.chain.SlashMany(s.Config.Offence, s.scratchV, s.chain.Epoch(), pos.NoValidator)
+	if err != nil {
+		return 0, err
+	}
+	s.largestLost += s.largestBurned() - before
+	s.slashBurned += rep.Burned()
+	s.issued += rep.Whistleblower
+	s.burnSinceEpoch += rep.Burned()
+	s.slashings++
+	return rep.Burned(), nil
+}
+
+// Downtime reports validator v offline: under EthSlashing it misses the
+// current epoch's rewards and pays the offline penalty at the epoch's end;
+// otherwise it is slashed for pos.Downtime and jailed.
+func (s *Staking) Downtime(v pos.ValidatorID) error {
+	if s.chain == nil {
+		return s.errOrInit()
+	}
+	info, err := s.chain.Validator(v)
+	if err != nil || v == s.infra || info.Jailed || info.Slashed {
+		return err
+	}
+	if s.Config.Offence == pos.EthSlashing {
+		for _, w := range s.offline {
+			if w == v {
+				return nil
+			}
+		}
+		s.offline = append(s.offline, v)
+		return nil
+	}
+	before := s.largestBurned()
+	rep, err := s.chain.Slash(pos.Downtime, v, s.chain.Epoch(), pos.NoValidator)
+	if err != nil {
+		return err
+	}
+	s.largestLost += s.largestBurned() - before
+	s.slashBurned += rep.Burned()
+	s.burnSinceEpoch += rep.Burned()
+	return nil
+}
+
+// largestBurned sums the burned totals of the largest operator's validators.
+func (s *Staking) largestBurned() uint64 {
+	if s.largest < 0 {
+		return 0
+	}
+	var b uint64
+	for _, v := range s.operators[s.largest].vals {
+		info, _ := s.chain.Validator(v)
+		b += info.Burned
+	}
+	return b
+}
+
+// MarkPrice returns the collateral price the book uses, synthetic per
+// native (ray): 1/TWAP with MarkToPool, else par.
+func (s *Staking) MarkPrice() uint256.Int {
+	if !s.Config.MarkToPool || !(s.twap > 0) || math.IsInf(s.twap, 0) {
+		return synth.RayOne()
+	}
+	return posRay(1 / s.twap)
+}
+
+func posRay(f float64) uint256.Int { return cfmm.Amount(f * 1e27) }
+
+func posRayFloat(x *uint256.Int) float64 { return x.Float64() / 1e27 }
+
+// Borrow opens a loan: holder locks shares of its delegation to v and
+// receives amount of synthetic, at the current epoch and mark price.
+func (s *Staking) Borrow(holder pos.AccountID, v pos.ValidatorID, shares, amount uint64) (synth.LoanID, error) {
+	if s.book == nil {
+		return 0, s.errOrInit()
+	}
+	id, err := s.book.Borrow(s.chain.Epoch(), holder, v, shares, *uint256.NewInt(amount), s.MarkPrice())
+	if err != nil {
+		return 0, err
+	}
+	h := s.holder(holder)
+	h.loans = append(h.loans, id)
+	h.stale = true
+	return id, nil
+}
+
+// MaxBorrow returns the synthetic that shares of v allow at the mark
+// price: ⌊value·price/CollateralRatio⌋.
+func (s *Staking) MaxBorrow(v pos.ValidatorID, shares uint64) uint64 {
+	if s.chain == nil || shares == 0 {
+		return 0
+	}
+	value, err := s.chain.SharesValue(v, shares)
+	if err != nil {
+		return 0
+	}
+	price := s.MarkPrice()
+	cr := s.Config.Book.CollateralRatio
+	var x uint256.Int
+	x.SetUint64(value)
+	if _, over := x.MulDivOverflow(&x, &price, &cr); over || !x.IsUint64() {
+		return math.MaxUint64
+	}
+	return x.Uint64()
+}
+
+// Repay pays up to amount of a loan from its holder's synthetic and
+// returns what was paid.
+func (s *Staking) Repay(id synth.LoanID, amount uint64) (uint64, error) {
+	if s.book == nil {
+		return 0, s.errOrInit()
+	}
+	l, err := s.book.Loan(id)
+	if err != nil {
+		return 0, err
+	}
+	paid, err := s.book.Repay(s.chain.Epoch(), id, *uint256.NewInt(amount))
+	if err == nil {
+		s.holder(l.Holder).stale = true
+	}
+	return paid.Uint64(), err
+}
+
+// posHolder caches a borrower's loans and debt between book changes.
+type posHolder struct {
+	loans      []synth.LoanID // open at the last full refresh
+	art        uint256.Int    // their normalised debt
+	stale      bool           // the holder borrowed or repaid since
+	fullAt     uint64         // fullVer of the last full refresh
+	ver        uint64         // bookVer of debt
+	debt       uint64
+	recalled   bool
+	foreclosed int // foreclosures seen and not yet reported by Settle
+}
+
+func (s *Staking) holder(a pos.AccountID) *posHolder {
+	for int(a) >= len(s.holders) {
+		s.holders = append(s.holders, posHolder{})
+	}
+	return &s.holders[a]
+}
+
+// refresh brings a holder's cache up to date: a full pass over its loans
+// (dropping closed ones, counting foreclosures) after its own Borrow or
+// Repay or a Step that foreclosed or recalled loans; otherwise only the
+// debt, ⌈Σart·index/RAY⌉, when the index may have moved.
+func (s *Staking) refresh(h *posHolder) {
+	if h.stale || h.fullAt != s.fullVer {
+		h.stale, h.fullAt, h.ver, h.recalled = false, s.fullVer, 0, false
+		h.art.Clear()
+		k := 0
+		for _, id := range h.loans {
+			l, err := s.book.Loan(id)
+			switch {
+			case err == nil && l.Status == synth.Open:
+				h.loans[k] = id
+				k++
+				h.art.Add(&h.art, &l.Art)
+				h.recalled = h.recalled || l.Recalled
+			case err == nil && l.Status == synth.Foreclosed:
+				h.foreclosed++
+			}
+		}
+		h.loans = h.loans[:k]
+	}
+	if h.ver != s.bookVer {
+		h.ver, h.debt = s.bookVer, 0
+		if !h.art.IsZero() {
+			var d, r uint256.Int
+			idx := s.book.Index()
+			one := synth.RayOne()
+			if _, over := d.MulOverflow(&h.art, &idx); over {
+				h.debt = math.MaxUint64
+				return
+			}
+			d.DivMod(&d, &one, &r)
+			if !r.IsZero() {
+				d.AddUint64(&d, 1)
+			}
+			h.debt = math.MaxUint64
+			if d.IsUint64() {
+				h.debt = d.Uint64()
+			}
+		}
+	}
+}
+
+// Loans returns holder's open loans opened through Borrow.
+func (s *Staking) Loans(holder pos.AccountID) []synth.LoanID {
+	if s.book == nil || int(holder) >= len(s.holders) {
+		return nil
+	}
+	h := &s.holders[holder]
+	s.refresh(h)
+	return h.loans
+}
+
+// Settle returns how many of holder's loans were foreclosed since the last
+// call.
+func (s *Staking) Settle(holder pos.AccountID) (foreclosed int) {
+	if s.book == nil || int(holder) >= len(s.holders) {
+		return 0
+	}
+	h := &s.holders[holder]
+	s.refresh(h)
+	n := h.foreclosed
+	h.foreclosed = 0
+	return n
+}
+
+// Debt returns what holder owes on its open loans (synthetic, rounded up)
+// and whether any of them has been recalled.
+func (s *Staking) Debt(holder pos.AccountID) (debt uint64, recalled bool) {
+	if s.book == nil || int(holder) >= len(s.holders) {
+		return 0, false
+	}
+	h := &s.holders[holder]
+	s.refresh(h)
+	return h.debt, h.recalled
+}
+
+func posSatAdd(a, b uint64) uint64 {
+	if a+b < a {
+		return math.MaxUint64
+	}
+	return a + b
+}
+
+// Synthetic returns acct's synthetic balance.
+func (s *Staking) Synthetic(acct pos.AccountID) uint64 {
+	if s.book == nil {
+		return 0
+	}
+	b := s.book.Balance(acct)
+	if !b.IsUint64() {
+		return math.MaxUint64
+	}
+	return b.Uint64()
+}
+
+// Halted reports whether the policy refuses new loans.
+func (s *Staking) Halted() bool {
+	if s.book == nil {
+		return true
+	}
+	a := s.book.Action()
+	return a.Halt || a.Recall
+}
+
+// PoolPrice returns the pool's spot price of the synthetic in native
+// tokens, before fees.
+func (s *Staking) PoolPrice() float64 { return s.poolPrice() }
+
+func (s *Staking) poolPrice() float64 {
+	if s.venue == nil {
+		return 1
+	}
+	return s.venue.Pool.SpotPrice(s.syn, s.nat)
+}
+
+// TWAP returns the average pool price over the last TWAPSteps steps.
+func (s *Staking) TWAP() float64 { return s.twap }
+
+// Backing returns min(1, debt/circulating): the share of the synthetic in
+// circulation that outstanding loans can absorb at par.
+func (s *Staking) Backing() float64 {
+	if s.book == nil {
+		return 1
+	}
+	t := s.book.Totals()
+	circ := t.Circulating.Float64()
+	if circ == 0 {
+		return 1
+	}
+	return min(1, t.Debt.Float64()/1e27/circ)
+}
+
+// Swap sells amountIn of the native token (sellNative) or of the synthetic
+// on the pool for acct, moving the tokens between acct and the pool
+// account, and returns the amount received.
+func (s *Staking) Swap(m *Market, acct pos.AccountID, sellNative bool, amountIn uint64) (uint64, error) {
+	if s.book == nil {
+		return 0, s.errOrInit()
+	}
+	if amountIn == 0 {
+		return 0, nil
+	}
+	i, j := s.syn, s.nat
+	if sellNative {
+		i, j = s.nat, s.syn
+		if s.chain.Liquid(acct) < amountIn {
+			return 0, fmt.Errorf("staking: account %d holds %d native, sells %d", acct, s.chain.Liquid(acct), amountIn)
+		}
+	} else if s.Synthetic(acct) < amountIn {
+		return 0, fmt.Errorf("staking: account %d holds %d synthetic, sells %d", acct, s.Synthetic(acct), amountIn)
+	}
+	in := uint256.NewInt(amountIn)
+	t, err := s.venue.Swap(m, i, j, in)
+	if err != nil {
+		return 0, err
+	}
+	out := t.Out.Uint64() // the pool's balances fit in 64 bits
+	if sellNative {
+		_ = s.chain.Transfer(acct, s.poolAcct, amountIn)
+		_ = s.book.Transfer(s.poolAcct, acct, t.Out)
+	} else {
+		_ = s.book.Transfer(acct, s.poolAcct, *in)
+		_ = s.chain.Transfer(s.poolAcct, acct, out)
+	}
+	return out, nil
+}
+
+// Quote returns what Swap would pay, without trading.
+func (s *Staking) Quote(sellNative bool, amountIn uint64) uint64 {
+	if s.venue == nil || amountIn == 0 {
+		return 0
+	}
+	i, j := s.syn, s.nat
+	if sellNative {
+		i, j = s.nat, s.syn
+	}
+	t, err := s.venue.Pool.Quote(i, j, uint256.NewInt(amountIn))
+	if err != nil || !t.Out.IsUint64() {
+		return 0
+	}
+	return t.Out.Uint64()
+}
+
+// SellSynthetic sells up to amount of acct's synthetic, no more than
+// keeps the pool's marginal price net of its fee at or above floor (native
+// per synthetic; 0: no floor), and returns the amounts sold and received.
+func (s *Staking) SellSynthetic(m *Market, acct pos.AccountID, amount uint64, floor float64) (sold, got uint64) {
+	x := min(amount, s.Synthetic(acct))
+	if floor > 0 {
+		x = min(x, s.OptimalIn(false, floor, 1))
+	}
+	if x == 0 {
+		return 0, 0
+	}
+	got, err := s.Swap(m, acct, false, x)
+	if err != nil {
+		return 0, 0
+	}
+	return x, got
+}
+
+// BuySynthetic spends acct's native tokens on about want synthetic, no
+// more than keeps the pool's marginal price net of its fee at or below
+// ceiling (native per synthetic; +Inf: no ceiling), and returns the
+// synthetic received.
+func (s *Staking) BuySynthetic(m *Market, acct pos.AccountID, want uint64, ceiling float64) uint64 {
+	liquid := s.chain.Liquid(acct)
+	if want == 0 || liquid == 0 {
+		return 0
+	}
+	// Native for want at the pool price, with room for the fee and the
+	// price impact.
+	x := uint64(min(float64(want)*s.PoolPrice()*(1+s.venue.Pool.FeeRate())*1.05+1, float64(liquid)))
+	if !math.IsInf(ceiling, 1) {
+		x = min(x, s.OptimalIn(true, 1, ceiling))
+	}
+	if x == 0 {
+		return 0
+	}
+	got, err := s.Swap(m, acct, true, x)
+	if err != nil {
+		return 0
+	}
+	return got
+}
+
+// OptimalIn returns the input that maximises Quote(in)·valueOut −
+// in·valueIn when selling the native token (sellNative) or the synthetic,
+// each valued in native tokens: the closed form for a constant-product
+// pair, a numerical search otherwise; zero when no trade profits.
+func (s *Staking) OptimalIn(sellNative bool, valueIn, valueOut float64) uint64 {
+	if s.venue == nil {
+		return 0
+	}
+	i, j := s.syn, s.nat
+	if sellNative {
+		i, j = s.nat, s.syn
+	}
+	pool := s.venue.Pool
+	if pool.SpotPrice(i, j)*(1-pool.FeeRate())*valueOut <= valueIn {
+		return 0
+	}
+	var a uint256.Int
+	if pair, ok := pool.(*uniswapv2.Pair); ok {
+		r0, r1 := pair.Reserves()
+		r := [2]float64{r0.Float64(), r1.Float64()}
+		a = constantProductOptimum(r[i], r[j], valueIn, valueOut, pair.FeeRate())
+	} else {
+		h := make([]uint256.Int, 2)
+		a = numericOptimum(pool, i, j, valueIn, valueOut, h)
+	}
+	if !a.IsUint64() {
+		return math.MaxUint64
+	}
+	return a.Uint64()
+}
+
+// Deposit moves amount of acct's native tokens into the lending market.
+// Shares minted: amount·S/(cash + borrows), amount when S = 0 (rounded
+// down).
+func (s *Staking) Deposit(acct pos.AccountID, amount uint64) error {
+	if s.chain == nil {
+		return s.errOrInit()
+	}
+	if amount == 0 {
+		return nil
+	}
+	sh := amount
+	if s.totalShares != 0 {
+		claims := s.cash + s.borrows
+		if claims == 0 {
+			return errors.New("staking: lending market has shares but no claims")
+		}
+		sh = posMulDiv(amount, s.totalShares, claims)
+	}
+	if sh == 0 {
+		return nil
+	}
+	if err := s.chain.Transfer(acct, s.lendAcct, amount); err != nil {
+		return err
+	}
+	s.cash += amount
+	for int(acct) >= len(s.shares) {
+		s.shares = append(s.shares, 0)
+	}
+	s.shares[acct] += sh
+	s.totalShares += sh
+	return nil
+}
+
+// Withdraw returns up to amount of acct's lending claim (math.MaxUint64:
+// all of it), limited by the market's cash, and reports what was paid.
+// Shares burned: ⌈paid·S/(cash + borrows)⌉, at most the account's.
+func (s *Staking) Withdraw(acct pos.AccountID, amount uint64) (uint64, error) {
+	if s.chain == nil {
+		return 0, s.errOrInit()
+	}
+	if int(acct) >= len(s.shares) || s.shares[acct] == 0 {
+		return 0, nil
+	}
+	claims := s.cash + s.borrows
+	mine := s.shares[acct]
+	value := posMulDiv(mine, claims, s.totalShares)
+	pay := min(amount, value, s.cash)
+	if pay == 0 {
+		return 0, nil
+	}
+	burn := mine
+	if pay < value {
+		burn = min(mine, posMulDivCeil(pay, s.totalShares, claims))
+	}
+	if err := s.chain.Transfer(s.lendAcct, acct, pay); err != nil {
+		return 0, err
+	}
+	s.cash -= pay
+	s.shares[acct] -= burn
+	s.totalShares -= burn
+	return pay, nil
+}
+
+// Lent returns the value of acct's lending claim: shares·(cash + borrows)/S.
+func (s *Staking) Lent(acct pos.AccountID) uint64 {
+	if int(acct) >= len(s.shares) || s.totalShares == 0 {
+		return 0
+	}
+	return posMulDiv(s.shares[acct], s.cash+s.borrows, s.totalShares)
+}
+
+func posMulDiv(a, b, d uint64) uint64 {
+	var x uint256.Int
+	x.SetUint64(a)
+	x.MulDivOverflow(&x, uint256.NewInt(b), uint256.NewInt(d))
+	if !x.IsUint64() {
+		return math.MaxUint64
+	}
+	return x.Uint64()
+}
+
+func posMulDivCeil(a, b, d uint64) uint64 {
+	var x, r uint256.Int
+	x.SetUint64(a)
+	x.Mul(&x, uint256.NewInt(b))
+	x.DivMod(&x, uint256.NewInt(d), &r)
+	if !r.IsZero() {
+		x.AddUint64(&x, 1)
+	}
+	if !x.IsUint64() {
+		return math.MaxUint64
+	}
+	return x.Uint64()
+}
+
+// StakingYields are annual rates agents compare.
+type StakingYields struct {
+	// Stake is the staking yield estimate (issuance net of stake burned,
+	// per bonded token); Valid is false before the first epoch.
+	Stake float64
+	Valid bool
+	// Lend and LendBorrow are the lending market's supply and borrow
+	// rates; Borrow is the synthetic's borrow rate.
+	Lend, LendBorrow, Borrow float64
+}
+
+// Yields returns the current yields.
+func (s *Staking) Yields() StakingYields {
+	y := StakingYields{Stake: s.yieldEst, Valid: s.yieldValid}
+	if s.book != nil {
+		r := s.book.Rate()
+		y.Borrow = posRayFloat(&r)
+	}
+	y.Lend, y.LendBorrow = s.lendingRates()
+	return y
+}
+
+// lendingRates returns the yearly supply and borrow rates of the lending
+// market, in floating point for agents' decisions (interest itself
+// accrues in integers): with u = borrows/(cash + borrows),
+//
+//	borrow = base + multiplier·min(u, kink) + jump·max(0, u − kink)
+//	supply = u·borrow
+//
+// per block, times BlocksPerYear. An empty market with demand quotes what
+// its first depositor would earn, at u = MaxUtilization.
+func (s *Staking) lendingRates() (supply, borrow float64) {
+	l := &s.Config.Lending
+	claims := float64(s.cash) + float64(s.borrows)
+	var u float64
+	switch {
+	case claims > 0:
+		u = float64(s.borrows) / claims
+	case l.Demand > 0:
+		u = float64(l.MaxUtilization) / compound.ExpScale
+	default:
+		return 0, 0
+	}
+	m := &l.Model
+	kink := m.Kink.Float64() / compound.ExpScale
+	b := m.BaseRatePerBlock.Float64() + m.MultiplierPerBlock.Float64()*min(u, kink) +
+		m.JumpMultiplierPerBlock.Float64()*max(0, u-kink)
+	b *= compound.BlocksPerYear / compound.ExpScale
+	return u * b, b
+}
+
+// Step implements Protocol.
+func (s *Staking) Step(m *Market) error {
+	if s.err != nil {
+		return s.err
+	}
+	if !s.started {
+		s.snapshot(m)
+	}
+	s.spot = s.poolPrice()
+	s.pushPrice(s.spot)
+	if s.Config.UseOracle {
+		if f, ok := m.Protocols[s.Config.Oracle].(Feed); ok {
+			if p := m.Prices[s.Config.Native]; p > 0 {
+				s.twap = f.Price() / p
+			}
+		}
+	}
+	if err := s.lendingStep(); err != nil {
+		return err
+	}
+	foreclosed := 0
+	s.newEpoch = m.Step%s.Config.EpochSteps == 0
+	if s.newEpoch {
+		n, err := s.processEpoch()
+		if err != nil {
+			return err
+		}
+		foreclosed = n
+	}
+	// Cascade depth: borrowers foreclosed in the last CascadeSteps steps.
+	k := s.windowAt % len(s.window)
+	s.windowSum += foreclosed - s.window[k]
+	s.window[k] = foreclosed
+	s.windowAt++
+	s.maxDepth = max(s.maxDepth, s.windowSum)
+	if p := s.Config.Synth; p >= 0 && p < len(m.Prices) {
+		m.Prices[p] = s.spot * m.Prices[s.Config.Native]
+	}
+	s.trackMinima()
+	return nil
+}
+
+func (s *Staking) pushPrice(p float64) {
+	n := s.Config.TWAPSteps
+	if len(s.prices) < n {
+		s.prices = append(s.prices, p)
+		s.priceSum += p
+	} else {
+		s.priceSum += p - s.prices[s.pi]
+		s.prices[s.pi] = p
+		s.pi = (s.pi + 1) % n
+	}
+	// Recomputed rather than updated, so rounding does not accumulate.
+	if s.pi == 0 {
+		s.priceSum = 0
+		for _, x := range s.prices {
+			s.priceSum += x
+		}
+	}
+	s.twap = s.priceSum / float64(len(s.prices))
+}
+
+func (s *Staking) lendingStep() error {
+	l := &s.Config.Lending
+	if s.borrows != 0 {
+		var cash, borrows, zero, rate uint256.Int
+		cash.SetUint64(s.cash)
+		borrows.SetUint64(s.borrows)
+		r, err := l.Model.BorrowRate(&cash, &borrows, &zero)
+		if err != nil {
+			return fmt.Errorf("staking: lending rate: %w", err)
+		}
+		rate.Mul(&r, uint256.NewInt(l.BlocksPerStep))
+		rate.MulDivOverflow(&borrows, &rate, uint256.NewInt(compound.ExpScale))
+		if !rate.IsUint64() || s.borrows+rate.Uint64() < s.borrows {
+			return errors.New("staking: lending interest overflows")
+		}
+		s.borrows += rate.Uint64()
+	}
+	target := min(l.Demand, posMulDiv(s.cash+s.borrows, l.MaxUtilization, compound.ExpScale))
+	switch {
+	case s.borrows > target:
+		pay := min(s.borrows-target, s.chain.Liquid(s.public))
+		if err := s.chain.Transfer(s.public, s.lendAcct, pay); err != nil {
+			return err
+		}
+		s.cash += pay
+		s.borrows -= pay
+	case s.borrows < target:
+		out := min(target-s.borrows, s.cash)
+		if err := s.chain.Transfer(s.lendAcct, s.public, out); err != nil {
+			return err
+		}
+		s.cash -= out
+		s.borrows += out
+	}
+	return nil
+}
+
+// processEpoch ends the chain's epoch and runs the book; it returns the
+// number of borrowers foreclosed.
+func (s *Staking) processEpoch() (int, error) {
+	c, b := s.chain, s.book
+	bonded := c.Bonded()
+	before := s.largestBurned()
+	rep, err := c.ProcessEpoch(c.Epoch(), s.offline)
+	if err != nil {
+		return 0, err
+	}
+	s.offline = s.offline[:0]
+	s.largestLost += s.largestBurned() - before
+	s.issued += rep.Minted
+	s.penaltyBurned += rep.PenaltyBurned
+	s.slashBurned += rep.CorrelationBurned
+	burned := s.burnSinceEpoch + rep.PenaltyBurned + rep.CorrelationBurned
+	s.burnSinceEpoch = 0
+	if bonded > 0 {
+		y := (float64(rep.Minted) - float64(burned)) / float64(bonded) * float64(s.Config.Chain.EpochsPerYear)
+		if !s.yieldValid {
+			s.yieldEst, s.yieldValid = y, true
+		} else {
+			a := 1 - math.Exp2(-1/max(s.Config.YieldHalfLife, 1e-9))
+			s.yieldEst += a * (y - s.yieldEst)
+		}
+	}
+	// The largest operator's collateral lost to foreclosure.
+	var largestOpen []synth.LoanID
+	var largestValue []uint64
+	if s.largest >= 0 {
+		for _, id := range s.Loans(s.operators[s.largest].acct) {
+			if l, err := b.Loan(id); err == nil && l.Status == synth.Open {
+				v, _ := c.SharesValue(l.Validator, l.Shares)
+				largestOpen = append(largestOpen, id)
+				largestValue = append(largestValue, v)
+			}
+		}
+	}
+	obs := synth.Observation{Price: s.MarkPrice()}
+	if s.twap < 1 {
+		obs.PoolDiscount = posRay(1 - s.twap)
+	}
+	s.open = b.OpenLoans(s.open[:0])
+	srep, err := b.Step(c.Epoch(), obs)
+	s.bookVer++
+	if err != nil || srep.ForeclosedDefault+srep.ForeclosedRecall+srep.Recalled > 0 {
+		s.fullVer++
+	}
+	if err != nil {
+		return 0, err
+	}
+	// Borrowers foreclosed: distinct holders of loans foreclosed, for
+	// default or for a missed recall, and those in default.
+	defaulted, foreclosed := 0, 0
+	if srep.ForeclosedDefault+srep.ForeclosedRecall > 0 {
+		s.defaulted, s.foreclosed = s.defaulted[:0], s.foreclosed[:0]
+		for _, id := range s.open {
+			l, err := b.Loan(id)
+			if err != nil || l.Status != synth.Foreclosed {
+				continue
+			}
+			s.foreclosed = append(s.foreclosed, l.Holder)
+			if !l.Recalled || l.Deadline > c.Epoch() {
+				s.defaulted = append(s.defaulted, l.Holder)
+			}
+		}
+		slices.Sort(s.defaulted)
+		slices.Sort(s.foreclosed)
+		defaulted = len(slices.Compact(s.defaulted))
+		foreclosed = len(slices.Compact(s.foreclosed))
+	}
+	for k, id := range largestOpen {
+		if l, _ := b.Loan(id); l.Status == synth.Foreclosed {
+			s.largestLost += largestValue[k]
+		}
+	}
+	s.seized += srep.Seized
+	s.defaults += defaulted
+	s.defaultLoans += srep.ForeclosedDefault
+	s.recallForeclosed += srep.ForeclosedRecall
+	s.recalled += srep.Recalled
+	s.epochs++
+	if srep.Action.Halt || srep.Action.Recall {
+		s.haltedEpochs++
+	}
+	b.Heal()
+	return foreclosed, nil
+}
+
+// snapshot records the genesis outcomes, once agents have been endowed.
+func (s *Staking) snapshot(m *Market) {
+	s.started = true
+	if s.chain == nil {
+		return
+	}
+	s.bonded0 = s.chain.Bonded()
+	s.giniStake0 = s.giniStake()
+	s.giniWealth0 = s.giniWealth()
+	s.largest = -1
+	var best uint64
+	for k := range s.operators {
+		if st := s.operatorStake(k); st > best {
+			s.largest, best = k, st
+		}
+	}
+	s.largestStake0 = best
+	s.minStaking, s.minSecurity = math.Inf(1), math.Inf(1)
+	s.trackMinima()
+}
+
+func (s *Staking) operatorStake(k int) uint64 {
+	var t uint64
+	for _, v := range s.operators[k].vals {
+		info, _ := s.chain.Validator(v)
+		t += info.Tokens
+	}
+	return t
+}
+
+// giniStake is the Gini coefficient of the operators' stakes (the tokens
+// of the validators each runs).
+func (s *Staking) giniStake() float64 {
+	s.scratch = s.scratch[:0]
+	for k := range s.operators {
+		s.scratch = append(s.scratch, s.operatorStake(k))
+	}
+	return pos.Gini(s.scratch)
+}
+
+// wealth is a participant's net wealth in native raw units: liquid +
+// delegations + unbonding + lending claim + synthetic at the pool price −
+// debt, floored at zero.
+func (s *Staking) wealth(a pos.AccountID, chainWealth []uint64) uint64 {
+	w := float64(chainWealth[a]) + float64(s.Lent(a)) + float64(s.Synthetic(a))*s.spot
+	d, _ := s.Debt(a)
+	w -= float64(d)
+	if !(w > 0) {
+		return 0
+	}
+	return uint64(min(w, math.MaxUint64/2))
+}
+
+// giniWealth is the Gini coefficient of the participants' net wealth.
+func (s *Staking) giniWealth() float64 {
+	cw := s.chain.Wealth(nil)
+	s.scratch = s.scratch[:0]
+	for _, a := range s.accounts {
+		s.scratch = append(s.scratch, s.wealth(a, cw))
+	}
+	return pos.Gini(s.scratch)
+}
+
+func (s *Staking) trackMinima() {
+	if s.chain == nil || !s.started {
+		return
+	}
+	l := s.chain.Ledger()
+	s.minStaking = min(s.minStaking, pos.StakingRatio(l))
+	s.minSecurity = min(s.minSecurity, s.securityRatio())
+	s.maxDiscount = max(s.maxDiscount, 1-s.spot)
+}
+
+// securityTokens is bonded − debt·p, in raw native units.
+func (s *Staking) securityTokens() float64 {
+	t := s.book.Totals()
+	return float64(s.chain.Bonded()) - t.Debt.Float64()/1e27*s.spot
+}
+
+func (s *Staking) securityRatio() float64 {
+	sup := s.chain.Ledger().Supply()
+	if sup == 0 {
+		return 0
+	}
+	return s.securityTokens() / float64(sup)
+}
+
+// Check implements Protocol.
+func (s *Staking) Check() error {
+	if s.chain == nil {
+		return s.err
+	}
+	if err := s.chain.Check(); err != nil {
+		return err
+	}
+	if err := s.book.Check(); err != nil {
+		return err
+	}
+	fail := func(name, format string, a ...any) error {
+		return fmt.Errorf("%w: %s: "+format, append([]any{ErrStakingIdentity, name}, a...)...)
+	}
+	l := s.chain.Ledger()
+	if l.Minted != s.issued {
+		return fail("minted", "chain minted %d, rewards issued %d", l.Minted, s.issued)
+	}
+	if got := l.BurnedSlash + l.BurnedPenalty; got != s.slashBurned+s.penaltyBurned {
+		return fail("burned", "chain burned %d by slashing and penalties, slashings and penalties applied %d", got, s.slashBurned+s.penaltyBurned)
+	}
+	switch s.Config.Book.Disposition {
+	case pos.Burn:
+		if l.BurnedForeclosure != s.seized {
+			return fail("foreclosed", "chain burned %d by foreclosure, collateral seized %d", l.BurnedForeclosure, s.seized)
+		}
+	case pos.Redistribute:
+		if l.BurnedForeclosure > s.seized {
+			return fail("foreclosed", "chain burned %d by foreclosure, more than the %d seized", l.BurnedForeclosure, s.seized)
+		}
+	default:
+		if l.BurnedForeclosure != 0 {
+			return fail("foreclosed", "chain burned %d by foreclosure with collateral to the treasury", l.BurnedForeclosure)
+		}
+	}
+	var hold [2]uint256.Int
+	posPoolBalances(s.venue.Pool, &hold)
+	if !hold[s.nat].Eq(uint256.NewInt(s.chain.Liquid(s.poolAcct))) {
+		return fail("pool", "pool holds %s native, its account %d", hold[s.nat].Dec(), s.chain.Liquid(s.poolAcct))
+	}
+	if sb := s.book.Balance(s.poolAcct); !hold[s.syn].Eq(&sb) {
+		return fail("pool", "pool holds %s synthetic, its account %s", hold[s.syn].Dec(), sb.Dec())
+	}
+	if got := s.chain.Liquid(s.lendAcct); got != s.cash {
+		return fail("lending", "lending account holds %d, market cash %d", got, s.cash)
+	}
+	var sh uint64
+	for _, x := range s.shares {
+		sh += x
+	}
+	if sh != s.totalShares {
+		return fail("lending", "Σ deposit shares %d ≠ total %d", sh, s.totalShares)
+	}
+	var circ uint256.Int
+	for _, a := range []pos.AccountID{s.public, s.poolAcct, s.lp, s.lendAcct, s.treasury} {
+		x := s.book.Balance(a)
+		circ.Add(&circ, &x)
+	}
+	for _, a := range s.accounts {
+		x := s.book.Balance(a)
+		circ.Add(&circ, &x)
+	}
+	if t := s.book.Totals(); !circ.Eq(&t.Circulating) {
+		return fail("synthetic", "known accounts hold %s, circulating %s", circ.Dec(), t.Circulating.Dec())
+	}
+	return nil
+}
+
+// Metrics implements Protocol.
+func (s *Staking) Metrics() []metric.Def {
+	lo, hi := metric.LowerIsWorse, metric.HigherIsWorse
+	return []metric.Def{
+		{Name: "security_budget", Unit: "numeraire", Doc: "native price × (bonded stake − outstanding synthetic debt × pool price)", Worse: lo},
+		{Name: "cost_of_corruption", Unit: "numeraire", Doc: "the consensus share (1/3 or 2/3) of the security budget", Worse: lo},
+		{Name: "security_ratio", Unit: "fraction", Doc: "(bonded − debt × pool price) / supply", Worse: lo},
+		{Name: "min_security_ratio", Unit: "fraction", Doc: "lowest security ratio over the run", Worse: lo},
+		{Name: "bonded", Unit: "tokens", Doc: "bonded stake", Worse: lo},
+		{Name: "staking_ratio", Unit: "fraction", Doc: "bonded / supply", Worse: lo},
+		{Name: "min_staking_ratio", Unit: "fraction", Doc: "lowest staking ratio over the run", Worse: lo},
+		{Name: "debt", Unit: "tokens", Doc: "outstanding synthetic debt", Worse: hi},
+		{Name: "deficit", Unit: "tokens", Doc: "synthetic debt deleted by foreclosure and not yet healed", Worse: hi},
+		{Name: "stake_burned", Unit: "tokens", Doc: "stake burned by slashing, penalties and foreclosure", Worse: hi},
+		{Name: "burned_fraction", Unit: "fraction", Doc: "stake burned / bonded stake at genesis", Worse: hi},
+		{Name: "slashings", Unit: "count", Doc: "slashing incidents (one per correlated set)", Worse: hi},
+		{Name: "defaults", Unit: "count", Doc: "borrower defaults: distinct holders of loans foreclosed for default, per epoch", Worse: hi},
+		{Name: "foreclosures", Unit: "count", Doc: "loans foreclosed, for default or a missed recall", Worse: hi},
+		{Name: "recalls", Unit: "count", Doc: "loans recalled by the policy", Worse: hi},
+		{Name: "cascade_depth", Unit: "count", Doc: "most borrowers foreclosed (default or missed recall) inside one cascade window", Worse: hi},
+		{Name: "discount", Unit: "fraction", Doc: "1 − pool price of the synthetic in native", Worse: hi},
+		{Name: "twap_discount", Unit: "fraction", Doc: "1 − time-weighted average pool price", Worse: hi},
+		{Name: "max_discount", Unit: "fraction", Doc: "largest discount over the run", Worse: hi},
+		{Name: "gini_stake", Unit: "ratio", Doc: "Gini coefficient of operators' stake", Worse: hi},
+		{Name: "gini_stake_change", Unit: "ratio", Doc: "Gini of stake minus its genesis value", Worse: hi},
+		{Name: "gini_wealth", Unit: "ratio", Doc: "Gini coefficient of participants' net wealth", Worse: hi},
+		{Name: "gini_wealth_change", Unit: "ratio", Doc: "Gini of wealth minus its genesis value", Worse: hi},
+		{Name: "staking_yield", Unit: "fraction/yr", Doc: "staking yield estimate, issuance net of stake burned", Worse: lo},
+		{Name: "lending_rate", Unit: "fraction/yr", Doc: "external lending market's supply rate", Worse: hi},
+		{Name: "borrow_rate", Unit: "fraction/yr", Doc: "synthetic's borrow rate", Worse: hi},
+		{Name: "largest_loss", Unit: "fraction", Doc: "largest operator's stake lost to slashing and foreclosure / its genesis stake (its incentive to fork)", Worse: hi},
+		{Name: "halted_fraction", Unit: "fraction", Doc: "share of epochs with new loans halted", Worse: hi},
+		{Name: "minted", Unit: "tokens", Doc: "rewards issued", Worse: lo},
+	}
+}
+
+// Observe implements Protocol.
+func (s *Staking) Observe(m *Market, dst []float64) {
+	if s.chain == nil {
+		clear(dst[:len(s.Metrics())])
+		return
+	}
+	if !s.started {
+		s.snapshot(m)
+	}
+	u := float64(s.unit)
+	l := s.chain.Ledger()
+	t := s.book.Totals()
+	sec := s.securityTokens()
+	price := m.Prices[s.Config.Native]
+	dst[0] = price * sec / u
+	dst[1] = dst[0] * s.Config.CorruptionShare
+	dst[2] = s.securityRatio()
+	dst[3] = s.minSecurity
+	dst[4] = float64(l.Bonded) / u
+	dst[5] = pos.StakingRatio(l)
+	dst[6] = s.minStaking
+	dst[7] = t.Debt.Float64() / 1e27 / u
+	dst[8] = t.Deficit.Float64() / 1e27 / u
+	dst[9] = float64(l.Burned()) / u
+	dst[10] = 0
+	if s.bonded0 > 0 {
+		dst[10] = float64(l.Burned()) / float64(s.bonded0)
+	}
+	dst[11] = float64(s.slashings)
+	dst[12] = float64(s.defaults)
+	dst[13] = float64(s.defaultLoans + s.recallForeclosed)
+	dst[14] = float64(s.recalled)
+	dst[15] = float64(s.maxDepth)
+	dst[16] = 1 - s.spot
+	dst[17] = 1 - s.twap
+	dst[18] = s.maxDiscount
+	gs, gw := s.giniStake(), s.giniWealth()
+	dst[19], dst[20] = gs, gs-s.giniStake0
+	dst[21], dst[22] = gw, gw-s.giniWealth0
+	y := s.Yields()
+	dst[23], dst[24], dst[25] = y.Stake, y.Lend, y.Borrow
+	dst[26] = 0
+	if s.largestStake0 > 0 {
+		dst[26] = float64(s.largestLost) / float64(s.largestStake0)
+	}
+	dst[27] = 0
+	if s.epochs > 0 {
+		dst[27] = float64(s.haltedEpochs) / float64(s.epochs)
+	}
+	dst[28] = float64(l.Minted) / u
+}
+
+// StakeDistribution draws an agent's endowment in raw units: Fixed when
+// Alpha is 0, otherwise Pareto with tail index Alpha and scale Min,
+// x = Min·U^(−1/Alpha) for U uniform on (0, 1], capped at Max (0: no cap).
+type StakeDistribution struct {
+	Fixed, Min, Max uint64
+	Alpha           float64
+}
+
+func (d StakeDistribution) draw(rng *rand.Rand) uint64 {
+	if d.Alpha <= 0 {
+		return d.Fixed
+	}
+	u := 1 - rng.Float64() // (0, 1]
+	x := float64(d.Min) * math.Pow(u, -1/d.Alpha)
+	if d.Max > 0 {
+		x = min(x, float64(d.Max))
+	}
+	return uint64(min(x, 1<<62))
+}
+
+// posStaking returns the Staking protocol at index p of the market, or nil.
+func posStaking(m *Market, p int) *Staking {
+	if p < 0 || p >= len(m.Protocols) {
+		return nil
+	}
+	s, _ := m.Protocols[p].(*Staking)
+	if s == nil || s.chain == nil {
+		return nil
+	}
+	return s
+}
+
+// StakeValidators are a group of validator operators with heterogeneous
+// stake, leverage and fault rates; one with Count 1 and a Fixed stake is a
+// whale.
+//
+// At Reset each operator draws its stake from Stake, is endowed with it
+// and runs ⌈stake/MaxPerValidator⌉ validators sharing it (one when
+// MaxPerValidator is 0), and draws a target leverage λ uniformly from
+// [LeverageMin, LeverageMax].
+//
+// Faults, every step, with a fixed number of draws per operator so that
+// policy arms see the same faults (common random numbers): with
+// probability FaultProb·n one of its n alive validators faults alone; with
+// probability IncidentProb all of them fault at once (one operator's
+// correlated incident); with probability DowntimeProb one goes offline.
+// With probability BugProb a client bug strikes, and every operator is
+// caught with probability BugShare; all validators caught are slashed as
+// one incident (their Ethereum correlation penalties see each other).
+//
+// Leverage, every epoch: with stake S (the value of the operator's own
+// delegations) the target debt is D* = S·(1 − 1/λ), zero when the
+// synthetic's borrow rate exceeds the staking yield estimate, a loan has
+// been recalled or no validator is alive. Below D*·(1 − Band) it borrows
+// the difference, at most 98% of what the unlocked shares of its
+// validator with the most allow, as one loan (unless new loans are
+// halted), and aims to hold only the fraction 1 − Sell of its debt in
+// synthetic: the rest is sold on the pool while the price net of the fee
+// stays at or above Floor, and with Restake the proceeds are delegated to
+// that validator. Above D*·(1 + Band) it repays: from its synthetic, then
+// by buying synthetic with its liquid tokens — up to a price of 1/Floor,
+// or at any price when a loan is recalled or its debt exceeds what its
+// stake allows at the collateral ratio — then by unbonding unlocked stake
+// to buy later. Synthetic beyond its remaining debt — after a
+// foreclosure, all of it — is dumped on the pool at any price (defaulters
+// sell what they no longer owe). Commission and released stake are
+// restaked. Stake on dead validators (tombstoned or Ethereum-slashed) is
+// unbonded once unlocked; an operator whose validators are all dead, with
+// no debt left, starts a new validator with its liquid tokens. Jailed
+// validators are unjailed when their time is up.
+type StakeValidators struct {
+	Protocol                 int
+	Count                    int
+	Stake                    StakeDistribution
+	MaxPerValidator          uint64
+	Commission               uint64
+	LeverageMin, LeverageMax float64
+	Sell                     float64
+	Floor                    float64
+	Restake                  bool
+	FaultProb, IncidentProb  float64
+	DowntimeProb             float64
+	BugProb, BugShare        float64
+	Band                     float64
+
+	s      *Staking
+	rng    *rand.Rand
+	ops    []posOperator
+	alive  []pos.ValidatorID
+	caught []pos.ValidatorID
+	faults int
+	lost   int
+	dumped uint64
+}
+
+type posOperator struct {
+	acct     pos.AccountID
+	vals     []pos.ValidatorID
+	leverage float64
+	pending  uint64 // unbonding started and not yet released
+	release  uint64 // epoch the last unbonding is released
+}
+
+// Reset implements Agent.
+func (g *StakeValidators) Reset(m *Market, rng *rand.Rand) {
+	g.rng = rng
+	g.ops = g.ops[:0]
+	g.faults, g.lost, g.dumped = 0, 0, 0
+	g.s = posStaking(m, g.Protocol)
+	if g.s == nil {
+		return
+	}
+	for range g.Count {
+		x := max(g.Stake.draw(rng), 1)
+		lev := g.LeverageMin + rng.Float64()*(g.LeverageMax-g.LeverageMin)
+		acct, err := g.s.Endow(x)
+		if err != nil {
+			g.s = nil
+			return
+		}
+		op := posOperator{acct: acct, leverage: lev}
+		n := uint64(1)
+		if g.MaxPerValidator > 0 {
+			n = (x + g.MaxPerValidator - 1) / g.MaxPerValidator
+		}
+		for k := range n {
+			part := x / n
+			if k == n-1 {
+				part = x - part*(n-1)
+			}
+			if part == 0 {
+				continue
+			}
+			v, err := g.s.AddValidator(acct, g.Commission, part)
+			if err != nil {
+				continue
+			}
+			op.vals = append(op.vals, v)
+		}
+		g.ops = append(g.ops, op)
+	}
+}
+
+// Metrics implements Agent.
+func (g *StakeValidators) Metrics() []metric.Def {
+	return []metric.Def{
+		{Name: "stake", Unit: "tokens", Doc: "stake of the group's own delegations", Worse: metric.LowerIsWorse},
+		{Name: "debt", Unit: "tokens", Doc: "synthetic the group owes", Worse: metric.HigherIsWorse},
+		{Name: "leverage", Unit: "ratio", Doc: "stake / (stake − debt), the group's aggregate leverage", Worse: metric.HigherIsWorse},
+		{Name: "faults", Unit: "count", Doc: "fault incidents the group caused", Worse: metric.HigherIsWorse},
+		{Name: "foreclosed", Unit: "count", Doc: "the group's loans foreclosed", Worse: metric.HigherIsWorse},
+		{Name: "dumped", Unit: "tokens", Doc: "synthetic sold beyond the group's debt (after foreclosures)", Worse: metric.HigherIsWorse},
+	}
+}
+
+// Observe implements Agent.
+func (g *StakeValidators) Observe(m *Market, dst []float64) {
+	clear(dst[:6])
+	if g.s == nil || g.s.chain == nil {
+		return
+	}
+	u := float64(g.s.unit)
+	var stake, debt float64
+	for k := range g.ops {
+		stake += float64(g.ownStake(&g.ops[k]))
+		d, _ := g.s.Debt(g.ops[k].acct)
+		debt += float64(d)
+	}
+	dst[0], dst[1] = stake/u, debt/u
+	dst[2] = 1
+	if stake > debt {
+		dst[2] = stake / (stake - debt)
+	}
+	dst[3], dst[4], dst[5] = float64(g.faults), float64(g.lost), float64(g.dumped)/u
+}
+
+func (g *StakeValidators) ownStake(op *posOperator) uint64 {
+	var t uint64
+	for _, v := range op.vals {
+		if d, ok := g.s.chain.Delegation(v, op.acct); ok {
+			t += d.Value
+		}
+	}
+	return t
+}
+
+// Act implements Agent.
+func (g *StakeValidators) Act(m *Market) {
+	s := g.s
+	if s == nil || s.chain == nil || s.err != nil {
+		return
+	}
+	for k := range g.ops {
+		op := &g.ops[k]
+		u1, u2, u3, u4 := g.rng.Float64(), g.rng.Float64(), g.rng.Float64(), g.rng.Float64()
+		g.alive = g.aliveOf(op, g.alive[:0])
+		n := len(g.alive)
+		if n == 0 {
+			continue
+		}
+		if u1 < g.FaultProb*float64(n) {
+			g.fault(g.alive[min(n-1, int(u2*float64(n)))])
+		}
+		if u3 < g.IncidentProb {
+			g.alive = g.aliveOf(op, g.alive[:0])
+			if len(g.alive) > 0 {
+				if b, err := s.Fault(g.alive); err == nil && b > 0 {
+					g.faults++
+				}
+			}
+		}
+		if u4 < g.DowntimeProb {
+			g.alive = g.aliveOf(op, g.alive[:0])
+			if n := len(g.alive); n > 0 {
+				_ = s.Downtime(g.alive[min(n-1, int(u2*float64(n)))])
+			}
+		}
+	}
+	bug := g.rng.Float64() < g.BugProb
+	g.caught = g.caught[:0]
+	for k := range g.ops {
+		if g.rng.Float64() < g.BugShare && bug {
+			g.caught = g.aliveOf(&g.ops[k], g.caught)
+		}
+	}
+	if len(g.caught) > 0 {
+		if b, err := s.Fault(g.caught); err == nil && b > 0 {
+			g.faults++
+		}
+	}
+	if s.NewEpoch() {
+		for k := range g.ops {
+			g.manage(m, &g.ops[k])
+		}
+	}
+}
+
+func (g *StakeValidators) fault(v pos.ValidatorID) {
+	if b, err := g.s.Fault([]pos.ValidatorID{v}); err == nil && b > 0 {
+		g.faults++
+	}
+}
+
+// aliveOf appends op's validators that are neither tombstoned nor
+// Ethereum-slashed.
+func (g *StakeValidators) aliveOf(op *posOperator, dst []pos.ValidatorID) []pos.ValidatorID {
+	for _, v := range op.vals {
+		if g.s.Alive(v) {
+			dst = append(dst, v)
+		}
+	}
+	return dst
+}
+
+// manage rebalances one operator toward its target leverage.
+func (g *StakeValidators) manage(m *Market, op *posOperator) {
+	s := g.s
+	c := s.chain
+	epoch := c.Epoch()
+	if op.pending > 0 && epoch >= op.release {
+		op.pending = 0
+	}
+	// Count foreclosures, unjail what can be, and unbond what is not
+	// locked from dead validators, which earn nothing.
+	g.lost += s.Settle(op.acct)
+	for _, v := range op.vals {
+		info, _ := c.Validator(v)
+		if info.Jailed && !info.Tombstoned && epoch >= info.JailedUntil {
+			_ = c.Unjail(v)
+		}
+		if !info.Tombstoned && !info.Slashed {
+			continue
+		}
+		if d, ok := c.Delegation(v, op.acct); ok && d.Shares > d.Locked {
+			if got, err := c.Unbond(v, op.acct, d.Shares-d.Locked); err == nil && got > 0 {
+				op.pending += got
+				op.release = epoch + c.Config().UnbondingDelay
+			}
+		}
+	}
+	alive := g.aliveOf(op, g.alive[:0])
+	debt, recalled := s.Debt(op.acct)
+	stake := g.ownStake(op)
+	y := s.Yields()
+	target := uint64(0)
+	if len(alive) > 0 && !recalled && y.Borrow <= y.Stake && op.leverage > 1 {
+		target = uint64(float64(stake) * (1 - 1/op.leverage))
+	}
+	band := g.Band
+	switch {
+	case float64(debt) > float64(target)*(1+band)+float64(s.unit)/100:
+		ceiling := 1 / g.Floor
+		if recalled || debt > g.capacity(op) {
+			ceiling = math.Inf(1)
+		}
+		g.delever(m, op, debt-target, ceiling)
+	case len(alive) > 0 && float64(debt) < float64(target)*(1-band) && !s.Halted():
+		g.lever(m, op, alive, target-debt)
+	}
+	// Synthetic beyond what is owed is dumped; beyond the liquidity the
+	// operator keeps, sold down to the floor.
+	debt, _ = s.Debt(op.acct)
+	if h := s.Synthetic(op.acct); h > debt {
+		if sold, _ := s.SellSynthetic(m, op.acct, h-debt, 0); sold > 0 {
+			g.dumped += sold
+		}
+	}
+	if keep := uint64(float64(debt) * (1 - g.Sell)); s.Synthetic(op.acct) > keep {
+		s.SellSynthetic(m, op.acct, s.Synthetic(op.acct)-keep, g.Floor)
+	}
+	liquid := c.Liquid(op.acct)
+	if liquid == 0 {
+		return
+	}
+	if len(alive) == 0 {
+		if debt == 0 && op.pending == 0 && liquid >= s.unit {
+			if v, err := s.AddValidator(op.acct, g.Commission, liquid); err == nil {
+				op.vals = append(op.vals, v)
+			}
+		}
+		return
+	}
+	// Restake liquid tokens (commission, proceeds) unless they are needed
+	// to repay.
+	if debt <= target || debt == 0 {
+		_, _ = c.Delegate(alive[0], op.acct, liquid)
+	}
+}
+
+// capacity is what op's whole stake allows it to owe at the collateral
+// ratio and the mark price.
+func (g *StakeValidators) capacity(op *posOperator) uint64 {
+	var t uint64
+	for _, v := range op.vals {
+		if d, ok := g.s.chain.Delegation(v, op.acct); ok {
+			t = posSatAdd(t, g.s.MaxBorrow(v, d.Shares))
+		}
+	}
+	return t
+}
+
+// lever borrows up to x more synthetic against the unlocked shares of
+// one of op's validators — the one with the most — so that a top-up is
+// one loan.
+func (g *StakeValidators) lever(m *Market, op *posOperator, alive []pos.ValidatorID, x uint64) {
+	s := g.s
+	c := s.chain
+	best, bestFree := pos.ValidatorID(0), uint64(0)
+	for _, v := range alive {
+		if info, _ := c.Validator(v); info.Jailed {
+			continue
+		}
+		if d, ok := c.Delegation(v, op.acct); ok && d.Shares-d.Locked > bestFree {
+			best, bestFree = v, d.Shares-d.Locked
+		}
+	}
+	if bestFree == 0 {
+		return
+	}
+	limit := s.MaxBorrow(best, bestFree) / 100 * 98
+	amount := min(x, limit)
+	if amount < max(s.unit/100, 1) {
+		return
+	}
+	// Lock the shares the amount needs, with 2% to spare.
+	shares := min(bestFree, uint64(math.Ceil(float64(bestFree)*float64(amount)/float64(limit)*0.98*1.02))+1)
+	if _, err := s.Borrow(op.acct, best, shares, amount); err != nil {
+		return
+	}
+	_, got := s.SellSynthetic(m, op.acct, uint64(float64(amount)*g.Sell), g.Floor)
+	if g.Restake && got > 0 {
+		_, _ = c.Delegate(best, op.acct, got)
+	}
+}
+
+// delever repays up to x of op's debt: from its synthetic, then buying
+// synthetic with liquid tokens, then unbonding unlocked stake.
+func (g *StakeValidators) delever(m *Market, op *posOperator, x uint64, ceiling float64) {
+	s := g.s
+	need := posRepay(m, s, op.acct, x, ceiling)
+	if need == 0 || op.pending > 0 {
+		return
+	}
+	// Unbond unlocked stake worth what is still owed, at the pool price.
+	want := uint64(float64(need) * max(s.PoolPrice(), 1) * 1.02)
+	c := s.chain
+	for _, v := range op.vals {
+		if want == 0 {
+			break
+		}
+		d, ok := c.Delegation(v, op.acct)
+		if !ok || d.Shares <= d.Locked || d.Value == 0 {
+			continue
+		}
+		free := d.Shares - d.Locked
+		sh := min(free, uint64(math.Ceil(float64(want)/float64(d.Value)*float64(d.Shares))))
+		got, err := c.Unbond(v, op.acct, sh)
+		if err != nil || got == 0 {
+			continue
+		}
+		op.pending += got
+		op.release = c.Epoch() + c.Config().UnbondingDelay
+		want -= min(want, got)
+	}
+}
+
+// posRepay repays up to x of acct's open loans, smallest first so that
+// whole loans close and unlock their collateral: from its synthetic, then
+// by buying synthetic with its liquid tokens while the pool price stays
+// at or below ceiling. It returns what is still owed of x.
+func posRepay(m *Market, s *Staking, acct pos.AccountID, x uint64, ceiling float64) uint64 {
+	h := s.Synthetic(acct)
+	if h < x {
+		s.BuySynthetic(m, acct, x-h, ceiling)
+		h = s.Synthetic(acct)
+	}
+	if h == 0 {
+		return x
+	}
+	type owed struct {
+		id   synth.LoanID
+		debt uint64
+	}
+	var list []owed
+	for _, id := range s.Loans(acct) {
+		if l, err := s.book.Loan(id); err == nil && l.Status == synth.Open {
+			list = append(list, owed{id, l.Debt.Uint64()})
+		}
+	}
+	slices.SortStableFunc(list, func(a, b owed) int { return cmp.Compare(a.debt, b.debt) })
+	for _, l := range list {
+		if x == 0 || h == 0 {
+			break
+		}
+		paid, err := s.Repay(l.id, min(h, x, l.debt))
+		if err != nil || paid == 0 {
+			break
+		}
+		h -= paid
+		x -= min(x, paid)
+	}
+	return x
+}
+
+// Delegator modes.
+const (
+	posHold uint8 = iota
+	posLend
+	posStake
+	posLever
+)
+
+// StakeDelegators are holders who chase yield between holding, the
+// external lending market, staking and — with Derivatives — staking while
+// borrowing the synthetic against their stake, selling it and lending the
+// proceeds.
+//
+// At Reset each draws its wealth from Wealth and a mode: staking with
+// probability Staked, lending with probability Lent, holding otherwise.
+// Each step, from the first epoch on, each reconsiders with probability
+// SwitchProb (inertia: the mean time between reconsiderations is
+// 1/SwitchProb steps) and moves to the mode with the highest yield if it
+// beats its current one by more than Threshold (a year fraction):
+//
+//	hold: 0   lend: r_lend   stake: y   lever: y + LTV/CR·(p·r_lend − r_borrow)
+//
+// where y is the staking yield estimate, p the synthetic's pool price in
+// native, CR the collateral ratio and r_borrow the synthetic's rate; lever
+// is offered only while new loans are not halted. Moving honours the
+// unbonding delay: leaving staking repays loans (withdrawing from lending
+// and buying synthetic as needed), unbonds, and waits for the release;
+// withdrawals are limited by the lending market's cash. Delegations go to
+// a validator drawn uniformly (or in proportion to stake, StakeWeighted)
+// and are moved when it dies. A levered delegator borrows LTV of its
+// limit, sells the synthetic while the pool price net of the fee stays at
+// or above Floor and lends the proceeds; repaying buys synthetic up to
+// 1/Floor, at any price once a loan is recalled or its validator dead.
+// Synthetic beyond what is owed is dumped.
+type StakeDelegators struct {
+	Protocol      int
+	Count         int
+	Wealth        StakeDistribution
+	Staked, Lent  float64
+	SwitchProb    float64
+	Threshold     float64
+	Derivatives   bool
+	LTV           float64
+	Floor         float64
+	StakeWeighted bool
+
+	s          *Staking
+	rng        *rand.Rand
+	ds         []posDelegator
+	switches   int
+	foreclosed int
+}
+
+type posDelegator struct {
+	acct    pos.AccountID
+	mode    uint8
+	v       pos.ValidatorID
+	hasV    bool
+	w       float64 // the draw that picks its validator
+	busy    bool
+	release uint64
+}
+
+// Reset implements Agent.
+func (g *StakeDelegators) Reset(m *Market, rng *rand.Rand) {
+	g.rng = rng
+	g.ds = g.ds[:0]
+	g.switches, g.foreclosed = 0, 0
+	g.s = posStaking(m, g.Protocol)
+	if g.s == nil {
+		return
+	}
+	for range g.Count {
+		x := max(g.Wealth.draw(rng), 1)
+		u, w := rng.Float64(), rng.Float64()
+		acct, err := g.s.Endow(x)
+		if err != nil {
+			g.s = nil
+			return
+		}
+		d := posDelegator{acct: acct, w: w, busy: true}
+		switch {
+		case u < g.Staked:
+			d.mode = posStake
+		case u < g.Staked+g.Lent:
+			d.mode = posLend
+		}
+		d.busy = !g.work(m, &d)
+		g.ds = append(g.ds, d)
+	}
+}
+
+// Metrics implements Agent.
+func (g *StakeDelegators) Metrics() []metric.Def {
+	lo, hi := metric.LowerIsWorse, metric.HigherIsWorse
+	return []metric.Def{
+		{Name: "staked_share", Unit: "fraction", Doc: "share of the delegators' gross wealth staked", Worse: lo},
+		{Name: "lent_share", Unit: "fraction", Doc: "share lent in the external lending market", Worse: hi},
+		{Name: "held_share", Unit: "fraction", Doc: "share held liquid or unbonding", Worse: hi},
+		{Name: "levered", Unit: "fraction", Doc: "share of delegators staking with a synthetic loan", Worse: hi},
+		{Name: "debt", Unit: "tokens", Doc: "synthetic the delegators owe", Worse: hi},
+		{Name: "switches", Unit: "count", Doc: "decisions to change mode", Worse: hi},
+		{Name: "foreclosed", Unit: "count", Doc: "delegators' loans foreclosed", Worse: hi},
+	}
+}
+
+// Observe implements Agent.
+func (g *StakeDelegators) Observe(m *Market, dst []float64) {
+	clear(dst[:7])
+	s := g.s
+	if s == nil || s.chain == nil {
+		return
+	}
+	var staked, lent, total, debt float64
+	levered := 0
+	cw := s.chain.Wealth(s.scratch[:0])
+	for k := range g.ds {
+		d := &g.ds[k]
+		l := float64(s.Lent(d.acct))
+		var st float64
+		if d.hasV {
+			if del, ok := s.chain.Delegation(d.v, d.acct); ok {
+				st = float64(del.Value)
+			}
+		}
+		staked += st
+		lent += l
+		total += float64(cw[d.acct]) + l
+		x, _ := s.Debt(d.acct)
+		debt += float64(x)
+		if d.mode == posLever && x > 0 {
+			levered++
+		}
+	}
+	if total > 0 {
+		dst[0], dst[1] = staked/total, lent/total
+		dst[2] = max(0, 1-dst[0]-dst[1])
+	}
+	if len(g.ds) > 0 {
+		dst[3] = float64(levered) / float64(len(g.ds))
+	}
+	dst[4] = debt / float64(s.unit)
+	dst[5], dst[6] = float64(g.switches), float64(g.foreclosed)
+}
+
+// Act implements Agent.
+func (g *StakeDelegators) Act(m *Market) {
+	s := g.s
+	if s == nil || s.chain == nil || s.err != nil {
+		return
+	}
+	y := s.Yields()
+	cr := posRayFloat(&s.Config.Book.CollateralRatio)
+	value := [4]float64{0, y.Lend, y.Stake, y.Stake + g.LTV/cr*(s.PoolPrice()*y.Lend-y.Borrow)}
+	best := posHold
+	for mode := posLend; mode <= posLever; mode++ {
+		if mode == posLever && (!g.Derivatives || s.Halted()) {
+			continue
+		}
+		if value[mode] > value[best] {
+			best = mode
+		}
+	}
+	epoch := s.NewEpoch()
+	for k := range g.ds {
+		d := &g.ds[k]
+		u, w := g.rng.Float64(), g.rng.Float64()
+		if y.Valid && u < g.SwitchProb && best != d.mode && value[best]-value[d.mode] > g.Threshold {
+			d.mode, d.w, d.busy = best, w, true
+			g.switches++
+		}
+		// At each epoch, look again at what may have changed: a dead
+		// validator, a levered position.
+		if epoch && !d.busy && (d.mode == posLever || d.hasV && !s.Alive(d.v)) {
+			d.busy = true
+		}
+		if d.busy {
+			d.busy = !g.work(m, d)
+		}
+	}
+}
+
+// work moves a posDelegator toward its mode and reports whether it is there.
+func (g *StakeDelegators) work(m *Market, d *posDelegator) bool {
+	s := g.s
+	c := s.chain
+	dust := max(s.unit/100, 1)
+	needStake := d.mode >= posStake
+	needLend := d.mode == posLend || d.mode == posLever
+	g.foreclosed += s.Settle(d.acct)
+	debt, recalled := s.Debt(d.acct)
+	dead := d.hasV && !s.Alive(d.v)
+	if debt > 0 && (d.mode != posLever || dead || recalled) {
+		if h := s.Synthetic(d.acct); h < debt {
+			want := uint64(float64(debt-h) * max(s.PoolPrice(), 1) * 1.1)
+			if l := c.Liquid(d.acct); l < want {
+				_, _ = s.Withdraw(d.acct, want-l)
+			}
+		}
+		ceiling := 1 / g.Floor
+		if recalled || dead {
+			ceiling = math.Inf(1)
+		}
+		if posRepay(m, s, d.acct, debt, ceiling) > 0 {
+			return false
+		}
+		debt = 0
+	}
+	if d.hasV && (!needStake || dead) {
+		if del, ok := c.Delegation(d.v, d.acct); ok && del.Shares > del.Locked {
+			if got, err := c.Unbond(d.v, d.acct, del.Shares-del.Locked); err == nil && got > 0 {
+				d.release = c.Epoch() + c.Config().UnbondingDelay
+			}
+		}
+		if del, ok := c.Delegation(d.v, d.acct); ok && del.Shares > 0 {
+			return false // locked or frozen: try again later
+		}
+		d.hasV = false
+	}
+	if !needLend && s.Lent(d.acct) > 0 {
+		_, _ = s.Withdraw(d.acct, math.MaxUint64)
+		if s.Lent(d.acct) > dust {
+			return false
+		}
+	}
+	if h := s.Synthetic(d.acct); h > debt {
+		s.SellSynthetic(m, d.acct, h-debt, 0)
+	}
+	liquid := c.Liquid(d.acct)
+	switch d.mode {
+	case posStake, posLever:
+		if liquid > dust {
+			if !d.hasV {
+				v, ok := s.ChooseValidator(d.w, g.StakeWeighted)
+				if !ok {
+					return false
+				}
+				d.v, d.hasV = v, true
+			}
+			if _, err := c.Delegate(d.v, d.acct, liquid); err != nil {
+				return false
+			}
+		}
+		if d.mode == posLever && debt == 0 && d.hasV && !s.Halted() {
+			if del, ok := c.Delegation(d.v, d.acct); ok && del.Shares > del.Locked {
+				free := del.Shares - del.Locked
+				amount := uint64(float64(s.MaxBorrow(d.v, free)) * g.LTV)
+				if amount >= dust {
+					_, _ = s.Borrow(d.acct, d.v, free, amount)
+				}
+			}
+		}
+	case posLend:
+		if liquid > dust {
+			_ = s.Deposit(d.acct, liquid)
+		}
+	}
+	if d.mode == posLever {
+		if h := s.Synthetic(d.acct); h > 0 {
+			if _, got := s.SellSynthetic(m, d.acct, h, g.Floor); got > 0 {
+				_ = s.Deposit(d.acct, got)
+			}
+		}
+		if s.Synthetic(d.acct) > dust {
+			return false
+		}
+	}
+	return c.Epoch() >= d.release
+}
+
+// StakeArbitrageur keeps the synthetic's pool price near its value: a
+// trader with Capital in native tokens and Stake delegated to the
+// infrastructure validator, against which it can borrow the synthetic.
+// It values the synthetic at par while it owes synthetic (it can repay
+// at par) and at the backing min(1, debt/circulating) otherwise. Each
+// step, with that value V and a Margin m:
+//
+//   - below V·(1 − m) it buys the synthetic with its native tokens, the
+//     amount that maximises the trade's profit at that value, and repays
+//     its own loans with it;
+//   - above V·(1 + m) it sells the synthetic it holds;
+//   - above 1 + m, holding none, it borrows against its stake (unless new
+//     loans are halted) and sells.
+type StakeArbitrageur struct {
+	Protocol      int
+	Capital       uint64
+	Stake         uint64
+	Margin        float64
+	s             *Staking
+	acct          pos.AccountID
+	wealth0       float64
+	trades, loans int
+}
+
+// Reset implements Agent.
+func (a *StakeArbitrageur) Reset(m *Market, _ *rand.Rand) {
+	a.trades, a.loans = 0, 0
+	a.s = posStaking(m, a.Protocol)
+	if a.s == nil {
+		return
+	}
+	acct, err := a.s.Endow(a.Capital + a.Stake)
+	if err != nil {
+		a.s = nil
+		return
+	}
+	a.acct = acct
+	if a.Stake > 0 {
+		_, _ = a.s.chain.Delegate(a.s.InfraValidator(), acct, a.Stake)
+	}
+	a.wealth0 = a.wealth()
+}
+
+func (a *StakeArbitrageur) wealth() float64 {
+	s := a.s
+	w := float64(s.chain.Liquid(a.acct)) + float64(s.Synthetic(a.acct))*s.PoolPrice()
+	if d, ok := s.chain.Delegation(s.InfraValidator(), a.acct); ok {
+		w += float64(d.Value)
+	}
+	debt, _ := s.Debt(a.acct)
+	return w - float64(debt)
+}
+
+// Metrics implements Agent.
+func (a *StakeArbitrageur) Metrics() []metric.Def {
+	return []metric.Def{
+		{Name: "profit", Unit: "tokens", Doc: "net wealth gained, native tokens at the pool price, staking rewards included", Worse: metric.LowerIsWorse},
+		{Name: "trades", Unit: "count", Doc: "trades on the pool", Worse: metric.LowerIsWorse},
+		{Name: "loans", Unit: "count", Doc: "loans taken to sell the synthetic at a premium", Worse: metric.HigherIsWorse},
+	}
+}
+
+// Observe implements Agent.
+func (a *StakeArbitrageur) Observe(m *Market, dst []float64) {
+	clear(dst[:3])
+	if a.s == nil || a.s.chain == nil {
+		return
+	}
+	dst[0] = (a.wealth() - a.wealth0) / float64(a.s.unit)
+	dst[1], dst[2] = float64(a.trades), float64(a.loans)
+}
+
+// Act implements Agent.
+func (a *StakeArbitrageur) Act(m *Market) {
+	s := a.s
+	if s == nil || s.chain == nil || s.err != nil {
+		return
+	}
+	c := s.chain
+	s.Settle(a.acct)
+	debt, _ := s.Debt(a.acct)
+	v := s.Backing()
+	if debt > 0 {
+		v = 1
+	}
+	if n := c.Liquid(a.acct); n > 0 {
+		if x := s.OptimalIn(true, 1, v*(1-a.Margin)); x > 0 {
+			if _, err := s.Swap(m, a.acct, true, min(x, n)); err == nil {
+				a.trades++
+			}
+		}
+	}
+	if h := s.Synthetic(a.acct); debt > 0 && h > 0 {
+		posRepay(m, s, a.acct, min(h, debt), math.Inf(1))
+		debt, _ = s.Debt(a.acct)
+		if debt == 0 {
+			v = s.Backing()
+		}
+	}
+	if h := s.Synthetic(a.acct); h > 0 {
+		if x := s.OptimalIn(false, v*(1+a.Margin), 1); x > 0 {
+			if _, err := s.Swap(m, a.acct, false, min(x, h)); err == nil {
+				a.trades++
+			}
+		}
+		return
+	}
+	if s.Halted() {
+		return
+	}
+	x := s.OptimalIn(false, 1+a.Margin, 1)
+	if x < s.unit {
+		return
+	}
+	infra := s.InfraValidator()
+	d, ok := c.Delegation(infra, a.acct)
+	if !ok || d.Shares <= d.Locked {
+		return
+	}
+	free := d.Shares - d.Locked
+	cap := s.MaxBorrow(infra, free) / 100 * 98
+	amount := min(x, cap)
+	if amount < s.unit || cap == 0 {
+		return
+	}
+	shares := min(free, uint64(math.Ceil(float64(free)*float64(amount)/float64(cap)*0.98*1.02))+1)
+	if _, err := s.Borrow(a.acct, infra, shares, amount); err != nil {
+		return
+	}
+	a.loans++
+	if _, err := s.Swap(m, a.acct, false, amount); err == nil {
+		a.trades++
+	}
+}
