@@ -69,3 +69,34 @@ func mulSmall(z, x *uint256.Int, y uint64) {
 	z[2], c = bits.Add64(l2, h1, c)
 	z[3], _ = bits.Add64(l3, h2, c)
 }
+
+// 2^64 = FeeDenominator·q64 + t64, for dividing two-word numbers by the
+// fee denominator with one-word constant divisions only.
+const (
+	q64 = (1<<64 - 1) / FeeDenominator
+	t64 = (1<<64-1)%FeeDenominator + 1
+)
+
+// feeOf returns ⌊a·f/D⌋ (D = FeeDenominator, f < D), the same integer as
+// uint256's Mul and Div. For a below 2^128 it splits a = q·D + r, so that
+// ⌊a·f/D⌋ = q·f + ⌊r·f/D⌋, and finds q and r using 2^64 = D·q64 + t64 in
+// place of a hardware division.
+func feeOf(a *uint256.Int, f uint64) uint256.Int {
+	var z uint256.Int
+	if a[2]|a[3] != 0 {
+		z.MulDivOverflow(a, uint256.NewInt(f), uint256.NewInt(FeeDenominator))
+		return z
+	}
+	hi, lo := a[1], a[0]
+	qh, rh := hi/FeeDenominator, hi%FeeDenominator
+	// rh·2^64 + lo = D·(rh·q64) + rh·t64 + lo, and rh·t64 + lo may carry.
+	s, c := bits.Add64(rh*t64, lo, 0)
+	ql := (rh+c)*q64 + (c*t64+s)/FeeDenominator
+	r := (c*t64 + s) % FeeDenominator
+	// z = (qh·2^64 + ql)·f + ⌊r·f/D⌋, which is below 2^128.
+	ph, pl := bits.Mul64(ql, f)
+	var carry uint64
+	z[0], carry = bits.Add64(pl, r*f/FeeDenominator, 0)
+	z[1] = qh*f + ph + carry
+	return z
+}

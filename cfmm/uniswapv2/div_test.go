@@ -50,6 +50,21 @@ func TestMulSmallMatchesMul(t *testing.T) {
 	}
 }
 
+func TestFeeOfMatchesMulDiv(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	for k := 0; k < 2_000_000; k++ {
+		var a uint256.Int
+		a[0], a[1], a[2], a[3] = r.Uint64(), r.Uint64(), r.Uint64(), r.Uint64()
+		a.Rsh(&a, uint(r.IntN(256)))
+		f := r.Uint64N(FeeDenominator)
+		var want uint256.Int
+		want.MulDivOverflow(&a, uint256.NewInt(f), uint256.NewInt(FeeDenominator))
+		if got := feeOf(&a, f); got != want {
+			t.Fatalf("fee of %s at %d: got %s, want %s", a.Dec(), f, got.Dec(), want.Dec())
+		}
+	}
+}
+
 func BenchmarkQuo(b *testing.B) {
 	x := uint256.MustFromDecimal("19940000000000000000000000000000000000")
 	y := uint256.MustFromDecimal("10009970000000000000000000")

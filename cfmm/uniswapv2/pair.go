@@ -46,11 +46,24 @@ func GetAmountOut(amountIn, reserveIn, reserveOut *uint256.Int, feeBps uint64) (
 		return out, revert("INSUFFICIENT_LIQUIDITY")
 	}
 	var withFee, num, den uint256.Int
-	mulSmall(&withFee, amountIn, FeeDenominator-feeBps)
-	num.Mul(&withFee, reserveOut)
-	mulSmall(&den, reserveIn, FeeDenominator)
-	den.Add(&den, &withFee)
-	quo(&out, &num, &den)
+	if amountIn.BitLen() <= 128 && reserveIn.BitLen() <= 128 && reserveOut.BitLen() <= 112 {
+		// No product can overflow: num < 2^(128+14+112), den < 2^143.
+		mulSmall(&withFee, amountIn, FeeDenominator-feeBps)
+		num.Mul(&withFee, reserveOut)
+		mulSmall(&den, reserveIn, FeeDenominator)
+		den.Add(&den, &withFee)
+		quo(&out, &num, &den)
+		return out, nil
+	}
+	// The library's SafeMath reverts where a product or sum overflows.
+	_, o1 := withFee.MulOverflow(amountIn, uint256.NewInt(FeeDenominator-feeBps))
+	_, o2 := num.MulOverflow(&withFee, reserveOut)
+	_, o3 := den.MulOverflow(reserveIn, feeDen)
+	_, o4 := den.AddOverflow(&den, &withFee)
+	if o1 || o2 || o3 || o4 {
+		return out, &cfmm.Revert{Reason: "ds-math-mul-overflow"}
+	}
+	out.Div(&num, &den)
 	return out, nil
 }
 
@@ -66,10 +79,13 @@ func GetAmountIn(amountOut, reserveIn, reserveOut *uint256.Int, feeBps uint64) (
 		return in, revert("INSUFFICIENT_LIQUIDITY")
 	}
 	var num, den uint256.Int
-	num.Mul(reserveIn, amountOut)
-	num.Mul(&num, feeDen)
+	_, o1 := num.MulOverflow(reserveIn, amountOut)
+	_, o2 := num.MulOverflow(&num, feeDen)
 	den.Sub(reserveOut, amountOut)
-	den.Mul(&den, uint256.NewInt(FeeDenominator-feeBps))
+	_, o3 := den.MulOverflow(&den, uint256.NewInt(FeeDenominator-feeBps))
+	if o1 || o2 || o3 {
+		return in, &cfmm.Revert{Reason: "ds-math-mul-overflow"}
+	}
 	in.Div(&num, &den)
 	in.AddUint64(&in, 1)
 	return in, nil
@@ -320,15 +336,7 @@ func (p *Pair) quote(i, j int, amountIn *uint256.Int, t *cfmm.Trade) error {
 	t.In, t.Out, t.FeeToken = *amountIn, out, i
 	// The pair keeps its fee implicitly in the reserves; Fee reports
 	// floor(amountIn·fee/D) for accounting.
-	if amountIn.IsUint64() {
-		// ⌊a·f/D⌋ = ⌊a/D⌋·f + ⌊(a mod D)·f/D⌋ without 128-bit products:
-		// both divisions are by the constant D.
-		a := amountIn.Uint64()
-		t.Fee.SetUint64(a/FeeDenominator*p.feeBps + a%FeeDenominator*p.feeBps/FeeDenominator)
-	} else {
-		t.Fee.Mul(amountIn, uint256.NewInt(p.feeBps))
-		t.Fee.Div(&t.Fee, feeDen)
-	}
+	t.Fee = feeOf(amountIn, p.feeBps)
 	return nil
 }
 

@@ -2,6 +2,7 @@ package uniswapv2
 
 import (
 	"encoding/csv"
+	"math/big"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -300,5 +301,30 @@ func TestGetAmountOutSatisfiesK(t *testing.T) {
 				t.Fatalf("fee %d: GetAmountOut result fails K: %v", fee, err)
 			}
 		}
+	}
+}
+
+// Products that overflow 256 bits revert, as SafeMath does, instead of
+// wrapping.
+func TestOverflowReverts(t *testing.T) {
+	huge := new(uint256.Int).Lsh(uint256.NewInt(1), 250)
+	one := uint256.NewInt(1e18)
+	if _, err := GetAmountOut(huge, one, one, 30); !cfmm.IsRevert(err) {
+		t.Fatalf("GetAmountOut(2^250): %v", err)
+	}
+	if _, err := GetAmountIn(one, huge, new(uint256.Int).Lsh(one, 100), 30); !cfmm.IsRevert(err) {
+		t.Fatalf("GetAmountIn with 2^250 reserve: %v", err)
+	}
+	// Large but valid operands take the checked path and agree with big
+	// integer arithmetic.
+	in, rIn, rOut := new(uint256.Int).Lsh(uint256.NewInt(1), 129), new(uint256.Int).Lsh(uint256.NewInt(5), 100), new(uint256.Int).Lsh(uint256.NewInt(7), 110)
+	got, err := GetAmountOut(in, rIn, rOut, 30)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := new(big.Int).Mul(new(big.Int).Mul(in.ToBig(), big.NewInt(9970)), rOut.ToBig())
+	d := new(big.Int).Add(new(big.Int).Mul(rIn.ToBig(), big.NewInt(10000)), new(big.Int).Mul(in.ToBig(), big.NewInt(9970)))
+	if want := new(big.Int).Quo(n, d); got.ToBig().Cmp(want) != 0 {
+		t.Fatalf("got %s, want %s", got.Dec(), want)
 	}
 }
