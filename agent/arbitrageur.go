@@ -104,7 +104,7 @@ func (a *Arbitrageur) settle(m *Market, v *Venue, t *cfmm.Trade, in, out, valueB
 // unless the proceeds beat the cost plus gas.
 func (a *Arbitrageur) tradePair(m *Market, v *Venue, pair *uniswapv2.Pair) {
 	r0, r1 := pair.Reserves()
-	x0, x1 := r0.Float64(), r1.Float64()
+	x0, x1 := cfmm.Float(&r0), cfmm.Float(&r1)
 	p0, p1 := m.RawPrice(v.Assets[0]), m.RawPrice(v.Assets[1])
 	i, j, x, y, pi, pj := 0, 1, x0, x1, p0, p1
 	if x1/x0*p1 <= p0 { // token 0 is not overpriced by the pool: maybe token 1 is
@@ -122,7 +122,7 @@ func (a *Arbitrageur) tradePair(m *Market, v *Venue, pair *uniswapv2.Pair) {
 	if pair.SwapInto(i, j, &amount, t) != nil {
 		return
 	}
-	in, out := t.In.Float64()*pi, t.Out.Float64()*pj
+	in, out := cfmm.Float(&t.In)*pi, cfmm.Float(&t.Out)*pj
 	if out-in <= a.Gas {
 		*pair = saved
 		return
@@ -184,7 +184,7 @@ func (a *Arbitrageur) tradeConcentrated(m *Market, v *Venue, pool *uniswapv3.Poo
 	}
 	out.Neg(&out)
 	pi, pj := m.RawPrice(v.Assets[i]), m.RawPrice(v.Assets[j])
-	inV, outV := in.Float64()*pi, out.Float64()*pj
+	inV, outV := cfmm.Float(&in)*pi, cfmm.Float(&out)*pj
 	if outV-inV <= a.Gas {
 		return
 	}
@@ -223,7 +223,7 @@ func (a *Arbitrageur) tradeOnce(m *Market, v *Venue) bool {
 			if err != nil {
 				continue
 			}
-			if p := t.Out.Float64()*pj - t.In.Float64()*pi; p > bestProfit {
+			if p := cfmm.Float(&t.Out)*pj - cfmm.Float(&t.In)*pi; p > bestProfit {
 				best, bi, bj, bestProfit = t, i, j, p
 			}
 		}
@@ -236,7 +236,7 @@ func (a *Arbitrageur) tradeOnce(m *Market, v *Venue) bool {
 	if err != nil {
 		return false
 	}
-	a.settle(m, v, &t, t.In.Float64()*m.RawPrice(v.Assets[bi]), t.Out.Float64()*m.RawPrice(v.Assets[bj]), valueBefore)
+	a.settle(m, v, &t, cfmm.Float(&t.In)*m.RawPrice(v.Assets[bi]), cfmm.Float(&t.Out)*m.RawPrice(v.Assets[bj]), valueBefore)
 	return true
 }
 
@@ -251,7 +251,7 @@ func (a *Arbitrageur) tradeOnce(m *Market, v *Venue) bool {
 // amount is profitable.
 func numericOptimum(pool cfmm.Pool, i, j int, pi, pj float64, h []uint256.Int) uint256.Int {
 	pool.LPHoldings(h)
-	scale := h[i].Float64()
+	scale := cfmm.Float(&h[i])
 	if scale < 1 {
 		return uint256.Int{}
 	}
@@ -264,7 +264,7 @@ func numericOptimum(pool cfmm.Pool, i, j int, pi, pj float64, h []uint256.Int) u
 		if err != nil {
 			return math.Inf(1)
 		}
-		return -(t.Out.Float64()*pj - t.In.Float64()*pi)
+		return -(cfmm.Float(&t.Out)*pj - cfmm.Float(&t.In)*pi)
 	}
 	x, fx := brentMin(loss, math.Log(scale*1e-12), math.Log(scale*10), 1e-7)
 	if fx >= 0 {

@@ -76,14 +76,14 @@ func (v *Venue) Reset(pool cfmm.Pool) {
 func (v *Venue) Swap(m *Market, i, j int, amountIn *uint256.Int) (cfmm.Trade, error) {
 	t, err := v.Pool.Swap(i, j, amountIn)
 	if err == nil {
-		v.Record(t.In.Float64()*m.RawPrice(v.Assets[i]), v.FeeValue(m, &t))
+		v.Record(cfmm.Float(&t.In)*m.RawPrice(v.Assets[i]), v.FeeValue(m, &t))
 	}
 	return t, err
 }
 
 // FeeValue returns the numeraire value of a trade's fee.
 func (v *Venue) FeeValue(m *Market, t *cfmm.Trade) float64 {
-	return t.Fee.Float64() * m.RawPrice(v.Assets[t.FeeToken])
+	return cfmm.Float(&t.Fee) * m.RawPrice(v.Assets[t.FeeToken])
 }
 
 // Record adds a trade to the venue's flows: its input and fee valued in the
@@ -101,7 +101,7 @@ func (v *Venue) Value(m *Market, prices []float64) float64 {
 	var sum float64
 	for k := range v.holdings {
 		a := v.Assets[k]
-		sum += v.holdings[k].Float64() * prices[a] * m.Unit[a]
+		sum += cfmm.Float(&v.holdings[k]) * prices[a] * m.Unit[a]
 	}
 	return sum
 }

@@ -91,3 +91,14 @@ func Amount(f float64) uint256.Int {
 	}
 	return z
 }
+
+// Float converts a raw amount to float64 for agents' decisions and for
+// metrics, within a few units in the last place (uint256's own Float64
+// truncates similarly); amounts below 2^128 take two conversions, a
+// multiplication by 2^64 and an addition instead of a 256-bit shift.
+func Float(x *uint256.Int) float64 {
+	if x[2]|x[3] != 0 {
+		return x.Float64()
+	}
+	return float64(x[1])*0x1p64 + float64(x[0])
+}
