@@ -2,8 +2,8 @@ package uniswapv2
 
 import (
 	"encoding/csv"
-	"math/big"
 	"encoding/json"
+	"math/big"
 	"os"
 	"path/filepath"
 	"strings"
