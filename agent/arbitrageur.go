@@ -103,8 +103,7 @@ func (a *Arbitrageur) settle(m *Market, v *Venue, t *cfmm.Trade, in, out, valueB
 // The trade executes as an arbitrage contract would: swap, then revert
 // unless the proceeds beat the cost plus gas.
 func (a *Arbitrageur) tradePair(m *Market, v *Venue, pair *uniswapv2.Pair) {
-	r0, r1 := pair.Reserves()
-	x0, x1 := cfmm.Float(&r0), cfmm.Float(&r1)
+	x0, x1 := pair.ReservesFloat()
 	p0, p1 := m.RawPrice(v.Assets[0]), m.RawPrice(v.Assets[1])
 	i, j, x, y, pi, pj := 0, 1, x0, x1, p0, p1
 	if x1/x0*p1 <= p0 { // token 0 is not overpriced by the pool: maybe token 1 is
@@ -113,7 +112,8 @@ func (a *Arbitrageur) tradePair(m *Market, v *Venue, pair *uniswapv2.Pair) {
 			return
 		}
 	}
-	amount := constantProductOptimum(x, y, pi, pj, pair.FeeRate())
+	best := optimalInput(x, y, pi, pj, pair.FeeRate())
+	amount := cfmm.Amount(best)
 	if amount.IsZero() {
 		return
 	}
@@ -122,7 +122,9 @@ func (a *Arbitrageur) tradePair(m *Market, v *Venue, pair *uniswapv2.Pair) {
 	if pair.SwapInto(i, j, &amount, t) != nil {
 		return
 	}
-	in, out := cfmm.Float(&t.In)*pi, cfmm.Float(&t.Out)*pj
+	// floor(best) is the float of the exact input: below 2^53 both are the
+	// same integer, above it best is already one.
+	in, out := math.Floor(best)*pi, cfmm.Float(&t.Out)*pj
 	if out-in <= a.Gas {
 		*pair = saved
 		return
@@ -131,12 +133,17 @@ func (a *Arbitrageur) tradePair(m *Market, v *Venue, pair *uniswapv2.Pair) {
 	a.settle(m, v, t, in, out, prev)
 }
 
-// constantProductOptimum is the profit-maximizing input a* = (√(γ·x·y·pj/pi)
-// − x)/γ, γ = 1 − fee, for reserves x (input) and y (output), floored to raw
-// units.
-func constantProductOptimum(x, y, pi, pj, fee float64) uint256.Int {
+// optimalInput is the profit-maximizing input a* = (√(γ·x·y·pj/pi) − x)/γ,
+// γ = 1 − fee, for a constant-product pool with reserves x (input) and y
+// (output), in raw units.
+func optimalInput(x, y, pi, pj, fee float64) float64 {
 	g := 1 - fee
-	return cfmm.Amount((math.Sqrt(g*x*y*pj/pi) - x) / g)
+	return (math.Sqrt(g*x*y*pj/pi) - x) / g
+}
+
+// constantProductOptimum is optimalInput floored to raw units.
+func constantProductOptimum(x, y, pi, pj, fee float64) uint256.Int {
+	return cfmm.Amount(optimalInput(x, y, pi, pj, fee))
 }
 
 // maxInt256 is the exact-input amount that lets a swap run to its price

@@ -82,6 +82,10 @@ func Amount(f float64) uint256.Int {
 	case !(f >= 1):
 	case f < 1<<63:
 		z.SetUint64(uint64(f))
+	case f < 0x1p127:
+		// Both halves are exact: f has 53 significant bits.
+		hi := math.Floor(f * 0x1p-64)
+		z[1], z[0] = uint64(hi), uint64(f-hi*0x1p64)
 	case f >= 0x1p256:
 		z.SetAllOne()
 	default:
@@ -97,8 +101,11 @@ func Amount(f float64) uint256.Int {
 // truncates similarly); amounts below 2^128 take two conversions, a
 // multiplication by 2^64 and an addition instead of a 256-bit shift.
 func Float(x *uint256.Int) float64 {
-	if x[2]|x[3] != 0 {
+	if x[2]|x[3] != 0 || x[1] >= 1<<63 {
 		return x.Float64()
 	}
-	return float64(x[1])*0x1p64 + float64(x[0])
+	// Only signed conversions, which are single instructions: an unsigned
+	// one branches on the top bit, which the low word sets at random.
+	lo := float64(int64(x[0]>>1))*2 + float64(int64(x[0]&1))
+	return float64(int64(x[1]))*0x1p64 + lo
 }

@@ -333,6 +333,7 @@ type sim struct {
 	market  agent.Market
 	procs   []process.Process
 	procOut [][]float64
+	outputs [][]int // what each process's outputs drive (see procSpec)
 	venues  []*agent.Venue
 	agents  []agent.Agent
 	pcgs    []rand.PCG
@@ -354,6 +355,7 @@ func (c *cell) newSim() (*sim, error) {
 		}
 		s.procs = append(s.procs, proc)
 		s.procOut = append(s.procOut, make([]float64, proc.Dim()))
+		s.outputs = append(s.outputs, p.outputs)
 	}
 	for _, v := range c.venues {
 		vv := agent.NewVenue(v.name, v.pool.Clone(), v.assets)
@@ -415,7 +417,11 @@ func (s *sim) Run(job engine.Job, out *engine.Outcome) error {
 	s.record(out, 0)
 	untilSample := c.stride
 	for step := 1; step <= c.steps; step++ {
-		copy(m.PrevPrices, m.Prices)
+		// A plain loop: these slices hold a few prices, and a call to
+		// memmove costs more than copying them.
+		for a, p := range m.Prices {
+			m.PrevPrices[a] = p
+		}
 		for k, p := range s.procs {
 			p.Step(s.procOut[k])
 			s.deliver(k)
@@ -450,11 +456,12 @@ func (s *sim) Run(job engine.Job, out *engine.Outcome) error {
 // deliver copies process k's outputs to the prices and signals it drives.
 func (s *sim) deliver(k int) {
 	m := &s.market
-	for i, a := range s.c.procs[k].outputs {
+	out := s.procOut[k]
+	for i, a := range s.outputs[k] {
 		if a >= 0 {
-			m.Prices[a] = s.procOut[k][i]
+			m.Prices[a] = out[i]
 		} else {
-			m.Signals[^a] = s.procOut[k][i]
+			m.Signals[^a] = out[i]
 		}
 	}
 }

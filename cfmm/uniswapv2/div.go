@@ -100,3 +100,53 @@ func feeOf(a *uint256.Int, f uint64) uint256.Int {
 	z[1] = qh*f + ph + carry
 	return z
 }
+
+// amountOut128 computes GetAmountOut's floor(in·k·rOut / (rIn·D + in·k)),
+// k = D − fee, in two-word arithmetic when every operand, product and sum
+// fits in 128 bits (the usual case: the reference pool's products are about
+// 2^118); ok is false otherwise and the caller takes the 256-bit path. The
+// result is the same integer.
+func amountOut128(in, rIn, rOut *uint256.Int, k uint64) (out uint256.Int, ok bool) {
+	if in[2]|in[3]|rIn[2]|rIn[3]|rOut[2]|rOut[3] != 0 {
+		return out, false
+	}
+	// withFee = in·k
+	h0, wl := bits.Mul64(in[0], k)
+	h1, l1 := bits.Mul64(in[1], k)
+	wh, c := bits.Add64(l1, h0, 0)
+	if h1|c != 0 {
+		return out, false
+	}
+	// num = withFee·rOut, which must fit in 128 bits.
+	if wh != 0 && rOut[1] != 0 {
+		return out, false
+	}
+	nh, nl := bits.Mul64(wl, rOut[0])
+	x1, y1 := bits.Mul64(wh, rOut[0])
+	x2, y2 := bits.Mul64(wl, rOut[1])
+	if x1|x2 != 0 {
+		return out, false
+	}
+	nh, c1 := bits.Add64(nh, y1, 0)
+	nh, c2 := bits.Add64(nh, y2, 0)
+	if c1|c2 != 0 {
+		return out, false
+	}
+	// den = rIn·D + withFee
+	dh0, dl := bits.Mul64(rIn[0], FeeDenominator)
+	dh1, dh2 := bits.Mul64(rIn[1], FeeDenominator)
+	dh, c3 := bits.Add64(dh2, dh0, 0)
+	dl, c4 := bits.Add64(dl, wl, 0)
+	dh, c5 := bits.Add64(dh, wh, c4)
+	if dh1|c3|c5 != 0 {
+		return out, false
+	}
+	if dh == 0 && nh >= dl {
+		// A quotient of more than 64 bits: two-step division.
+		out[1] = nh / dl
+		out[0], _ = bits.Div64(nh%dl, nl, dl)
+		return out, true
+	}
+	out[0] = quo128(nh, nl, dh, dl)
+	return out, true
+}

@@ -65,6 +65,44 @@ func TestFeeOfMatchesMulDiv(t *testing.T) {
 	}
 }
 
+// amountOut128 gives GetAmountOut's 256-bit result whenever it claims the
+// operands fit, over operands of every size around the 128-bit limits.
+func TestAmountOut128MatchesWideMath(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	random := func(maxBits int) uint256.Int {
+		var z uint256.Int
+		z[0], z[1], z[2], z[3] = r.Uint64(), r.Uint64(), r.Uint64(), r.Uint64()
+		z.Rsh(&z, uint(256-1-r.IntN(maxBits)))
+		return z
+	}
+	fast := 0
+	for n := 0; n < 3_000_000; n++ {
+		in, rIn, rOut := random(130), random(130), random(130)
+		if in.IsZero() || rIn.IsZero() || rOut.IsZero() {
+			continue
+		}
+		k := FeeDenominator - r.Uint64N(FeeDenominator)
+		got, ok := amountOut128(&in, &rIn, &rOut, k)
+		if !ok {
+			continue
+		}
+		fast++
+		var wf, num, den uint256.Int
+		wf.Mul(&in, uint256.NewInt(k))
+		num.Mul(&wf, &rOut)
+		den.Mul(&rIn, uint256.NewInt(FeeDenominator))
+		den.Add(&den, &wf)
+		var want uint256.Int
+		want.Div(&num, &den)
+		if got != want {
+			t.Fatalf("%s·%d·%s/(%s·D+…): got %s, want %s", in.Dec(), k, rOut.Dec(), rIn.Dec(), got.Dec(), want.Dec())
+		}
+	}
+	if fast < 100_000 {
+		t.Fatalf("only %d cases took the 128-bit path", fast)
+	}
+}
+
 func BenchmarkQuo(b *testing.B) {
 	x := uint256.MustFromDecimal("19940000000000000000000000000000000000")
 	y := uint256.MustFromDecimal("10009970000000000000000000")

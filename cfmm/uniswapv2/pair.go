@@ -45,6 +45,9 @@ func GetAmountOut(amountIn, reserveIn, reserveOut *uint256.Int, feeBps uint64) (
 	if reserveIn.IsZero() || reserveOut.IsZero() {
 		return out, revert("INSUFFICIENT_LIQUIDITY")
 	}
+	if out, ok := amountOut128(amountIn, reserveIn, reserveOut, FeeDenominator-feeBps); ok {
+		return out, nil
+	}
 	var withFee, num, den uint256.Int
 	if amountIn.BitLen() <= 128 && reserveIn.BitLen() <= 128 && reserveOut.BitLen() <= 112 {
 		// No product can overflow: num < 2^(128+14+112), den < 2^143.
@@ -385,6 +388,12 @@ func (p *Pair) LPHoldings(dst []uint256.Int) {
 	for k := 0; k < 2; k++ {
 		dst[k].MulDivOverflow(&p.reserve[k], &owned, &total)
 	}
+}
+
+// ReservesFloat returns the reserves as float64s (see cfmm.Float), without
+// copying them, for agents' decisions.
+func (p *Pair) ReservesFloat() (r0, r1 float64) {
+	return cfmm.Float(&p.reserve[0]), cfmm.Float(&p.reserve[1])
 }
 
 // FeeRate returns the swap fee as a fraction of the input.

@@ -1,0 +1,39 @@
+package cfmm
+
+import (
+	"math"
+	"math/big"
+	"math/rand/v2"
+	"testing"
+)
+
+// Amount floors exactly for every magnitude; Float is within a few units in
+// the last place of the exact value.
+func TestAmountAndFloat(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 1))
+	for k := 0; k < 200_000; k++ {
+		f := math.Ldexp(1+r.Float64(), r.IntN(260)-2)
+		got := Amount(f)
+		want, _ := new(big.Float).SetFloat64(f).Int(nil)
+		switch {
+		case f < 1:
+			want.SetInt64(0)
+		case f >= 0x1p256:
+			want.Sub(new(big.Int).Lsh(big.NewInt(1), 256), big.NewInt(1))
+		}
+		if got.ToBig().Cmp(want) != 0 {
+			t.Fatalf("Amount(%g) = %s, want %s", f, got.Dec(), want)
+		}
+		if f >= 1 && f < 0x1p256 {
+			back := Float(&got)
+			if math.Abs(back-math.Floor(f))/f > 4e-16 {
+				t.Fatalf("Float(Amount(%g)) = %g", f, back)
+			}
+		}
+	}
+	for _, f := range []float64{math.NaN(), -1, 0, 0.5} {
+		if z := Amount(f); !z.IsZero() {
+			t.Fatalf("Amount(%v) = %s", f, z.Dec())
+		}
+	}
+}
