@@ -127,12 +127,6 @@ func (k *makerIlk) Check(c *scenario.Check) {
 	}
 }
 
-// rayOf converts a non-negative number to a ray, to 10^-12.
-func rayOf(f float64) uint256.Int { return ray(f) }
-
-// wadOf converts a non-negative number to a wad, to 10^-12.
-func wadOf(f float64) uint256.Int { return mantissa(f) }
-
 // radOf converts a stablecoin amount to a rad.
 func radOf(f float64) uint256.Int {
 	w := cfmm.Amount(f * 1e18)
@@ -158,7 +152,7 @@ func (b *builder) curve(c scenario.Entry[scenario.Component], path string, n *sc
 		if cv.Cut <= 0 || cv.Cut > 1 {
 			return bad("cut", "expected a cut above 0 and at most 100%%, got %g", float64(cv.Cut))
 		}
-		return maker.StairstepExponentialDecrease{Step: uint64(cv.Step.Seconds()), Cut: rayOf(float64(cv.Cut))}, true
+		return maker.StairstepExponentialDecrease{Step: uint64(cv.Step.Seconds()), Cut: ray(float64(cv.Cut))}, true
 	case "exponential":
 		if cv.Step != nil || cv.Tau != nil {
 			return bad("", "an exponential curve takes cut (the factor per second, such as 99.9%%) only")
@@ -166,7 +160,7 @@ func (b *builder) curve(c scenario.Entry[scenario.Component], path string, n *sc
 		if cv.Cut <= 0 || cv.Cut > 1 {
 			return bad("cut", "expected a cut above 0 and at most 100%%, got %g", float64(cv.Cut))
 		}
-		return maker.ExponentialDecrease{Cut: rayOf(float64(cv.Cut))}, true
+		return maker.ExponentialDecrease{Cut: ray(float64(cv.Cut))}, true
 	}
 	hint := ""
 	if s := scenario.Suggest(cv.Type, []string{"linear", "stairstep", "exponential"}); s != "" {
@@ -254,10 +248,10 @@ func (b *builder) makerSystem(c scenario.Entry[scenario.Component]) (func() agen
 			return nil, false
 		}
 		cfg := maker.IlkConfig{
-			Line: lineK, Dust: radOf(k.Dust), Duty: duty, Mat: rayOf(float64(k.LiquidationRatio)),
-			Chop: wadOf(1 + float64(k.Penalty)), Hole: holeK, Buf: rayOf(float64(k.Auction.Buf)),
-			Tail: uint64(k.Auction.Tail.Seconds()), Cusp: rayOf(float64(k.Auction.Cusp)),
-			Chip: wadOf(float64(k.Auction.Chip)), Tip: radOf(k.Auction.Tip), Calc: calc,
+			Line: lineK, Dust: radOf(k.Dust), Duty: duty, Mat: ray(float64(k.LiquidationRatio)),
+			Chop: mantissa(1 + float64(k.Penalty)), Hole: holeK, Buf: ray(float64(k.Auction.Buf)),
+			Tail: uint64(k.Auction.Tail.Seconds()), Cusp: ray(float64(k.Auction.Cusp)),
+			Chip: mantissa(float64(k.Auction.Chip)), Tip: radOf(k.Auction.Tip), Calc: calc,
 		}
 		if err := sys.AddIlk(e.Name, cfg, start); err != nil {
 			b.errs.At(e.Node, e.Path, "the system rejects this collateral type: %v", err)
