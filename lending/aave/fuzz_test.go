@@ -1,52 +1,14 @@
 package aave
 
 import (
-	"encoding/binary"
 	"reflect"
 	"testing"
 
 	"github.com/holiman/uint256"
 
 	"github.com/cascade-risk/cascade/lending"
+	"github.com/cascade-risk/cascade/lending/lendingtest"
 )
-
-// byteSource turns fuzz input into choices; exhausted input reads as zeros.
-type byteSource []byte
-
-func (s *byteSource) byte() byte {
-	if len(*s) == 0 {
-		return 0
-	}
-	b := (*s)[0]
-	*s = (*s)[1:]
-	return b
-}
-
-func (s *byteSource) uint64() uint64 {
-	var buf [8]byte
-	for i := range buf {
-		buf[i] = s.byte()
-	}
-	return binary.LittleEndian.Uint64(buf[:])
-}
-
-// amount favours the edges: zero, one, 2^256−1, 2^128, or a random value
-// shifted to any magnitude.
-func (s *byteSource) amount() *uint256.Int {
-	switch s.byte() % 6 {
-	case 0:
-		return new(uint256.Int)
-	case 1:
-		return uint256.NewInt(1)
-	case 2:
-		return new(uint256.Int).SetAllOne()
-	case 3:
-		return new(uint256.Int).Lsh(uint256.NewInt(1), 128)
-	default:
-		z := uint256.NewInt(s.uint64())
-		return z.Lsh(z, uint(s.byte()))
-	}
-}
 
 // FuzzPool runs arbitrary operation sequences with extreme amounts, prices
 // and times and checks that nothing panics, that every error is a revert
@@ -57,30 +19,30 @@ func FuzzPool(f *testing.F) {
 	f.Add([]byte("supply borrow repay withdraw liquidate price time"))
 	f.Add([]byte{6, 2, 0, 7, 1, 1, 0, 2, 4, 4, 4, 4, 4, 4, 4, 4, 30, 3, 1, 1, 2})
 	f.Fuzz(func(t *testing.T, data []byte) {
-		src := byteSource(data)
+		src := lendingtest.Source(data)
 		p := newTestPool(t)
 		now := uint64(t0)
 		for steps := 0; len(src) > 0 && steps < 64; steps++ {
-			op, asset, user := src.byte()%9, int(src.byte()%3), int(src.byte()%4)-1
+			op, asset, user := src.Byte()%9, int(src.Byte()%3), int(src.Byte()%4)-1
 			before := p.Clone()
 			var err error
 			switch op {
 			case 0:
-				err = p.Supply(now, asset, user, src.amount())
+				err = p.Supply(now, asset, user, src.Amount())
 			case 1:
-				_, err = p.Withdraw(now, asset, user, src.amount())
+				_, err = p.Withdraw(now, asset, user, src.Amount())
 			case 2:
-				err = p.Borrow(now, asset, user, src.amount())
+				err = p.Borrow(now, asset, user, src.Amount())
 			case 3:
-				_, err = p.Repay(now, asset, user, src.amount())
+				_, err = p.Repay(now, asset, user, src.Amount())
 			case 4:
-				_, err = p.LiquidationCall(now, asset, int(src.byte()%2), user, int(src.byte()%3), src.amount(), src.byte()%2 == 0)
+				_, err = p.LiquidationCall(now, asset, int(src.Byte()%2), user, int(src.Byte()%3), src.Amount(), src.Byte()%2 == 0)
 			case 5:
-				err = p.SetUseAsCollateral(now, asset, user, src.byte()%2 == 0)
+				err = p.SetUseAsCollateral(now, asset, user, src.Byte()%2 == 0)
 			case 6:
-				err = p.SetPrice(asset, src.amount())
+				err = p.SetPrice(asset, src.Amount())
 			case 7:
-				now += src.uint64() % (1 << 32)
+				now += src.Uint64() % (1 << 32)
 			case 8:
 				_, err = p.MintToTreasury(now, asset)
 			}

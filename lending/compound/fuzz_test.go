@@ -1,52 +1,14 @@
 package compound
 
 import (
-	"encoding/binary"
 	"reflect"
 	"testing"
 
 	"github.com/holiman/uint256"
 
 	"github.com/cascade-risk/cascade/lending"
+	"github.com/cascade-risk/cascade/lending/lendingtest"
 )
-
-// byteSource turns fuzz input into choices; exhausted input reads as zeros.
-type byteSource []byte
-
-func (s *byteSource) byte() byte {
-	if len(*s) == 0 {
-		return 0
-	}
-	b := (*s)[0]
-	*s = (*s)[1:]
-	return b
-}
-
-func (s *byteSource) uint64() uint64 {
-	var buf [8]byte
-	for i := range buf {
-		buf[i] = s.byte()
-	}
-	return binary.LittleEndian.Uint64(buf[:])
-}
-
-// amount favours the edges: zero, one, 2^256−1, 2^128, or a random value
-// shifted to any magnitude.
-func (s *byteSource) amount() *uint256.Int {
-	switch s.byte() % 6 {
-	case 0:
-		return new(uint256.Int)
-	case 1:
-		return uint256.NewInt(1)
-	case 2:
-		return new(uint256.Int).SetAllOne()
-	case 3:
-		return new(uint256.Int).Lsh(uint256.NewInt(1), 128)
-	default:
-		z := uint256.NewInt(s.uint64())
-		return z.Lsh(z, uint(s.byte()))
-	}
-}
 
 // FuzzComptroller runs arbitrary operation sequences with extreme amounts,
 // prices and blocks and checks that nothing panics, that every error is a
@@ -56,30 +18,30 @@ func FuzzComptroller(f *testing.F) {
 	f.Add([]byte{0, 1, 1, 4, 9, 9, 2, 1, 0, 3, 3, 4, 5, 1, 0})
 	f.Add([]byte("mint borrow repay redeem liquidate price block"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		src := byteSource(data)
+		src := lendingtest.Source(data)
 		c := newTestComptroller(t)
 		block := uint64(b0)
 		for steps := 0; len(src) > 0 && steps < 64; steps++ {
-			op, market, user := src.byte()%10, int(src.byte()%3), int(src.byte()%4)-1
+			op, market, user := src.Byte()%10, int(src.Byte()%3), int(src.Byte()%4)-1
 			before := c.Clone()
 			var err error
 			switch op {
 			case 0:
-				_, err = c.Mint(block, market, user, src.amount())
+				_, err = c.Mint(block, market, user, src.Amount())
 			case 1:
-				_, err = c.Redeem(block, market, user, src.amount())
+				_, err = c.Redeem(block, market, user, src.Amount())
 			case 2:
-				_, err = c.RedeemUnderlying(block, market, user, src.amount())
+				_, err = c.RedeemUnderlying(block, market, user, src.Amount())
 			case 3:
-				err = c.Borrow(block, market, user, src.amount())
+				err = c.Borrow(block, market, user, src.Amount())
 			case 4:
-				_, err = c.RepayBorrow(block, market, user, src.amount())
+				_, err = c.RepayBorrow(block, market, user, src.Amount())
 			case 5:
-				_, err = c.LiquidateBorrow(block, market, int(src.byte()%2), int(src.byte()%3), user, src.amount())
+				_, err = c.LiquidateBorrow(block, market, int(src.Byte()%2), int(src.Byte()%3), user, src.Amount())
 			case 6:
-				err = c.SetPrice(market, src.amount())
+				err = c.SetPrice(market, src.Amount())
 			case 7:
-				block += src.uint64() % (1 << 24)
+				block += src.Uint64() % (1 << 24)
 			case 8:
 				err = c.EnterMarket(market, user)
 			case 9:
