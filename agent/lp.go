@@ -35,6 +35,9 @@ func (l *PassiveLP) Reset(m *Market, _ *rand.Rand) {
 // Act implements Agent; a passive LP does nothing.
 func (l *PassiveLP) Act(*Market) {}
 
+// Idle implements Idler.
+func (l *PassiveLP) Idle() {}
+
 // Metrics implements Agent.
 func (l *PassiveLP) Metrics() []metric.Def {
 	return []metric.Def{

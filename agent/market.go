@@ -122,6 +122,10 @@ func (v *Venue) Observe(m *Market, dst []float64) {
 	dst[3] = v.LVRRate / float64(max(1, m.Step))
 }
 
+// Idler is implemented by agents that only observe (a passive LP): the
+// world does not call their Act.
+type Idler interface{ Idle() }
+
 // Agent is a behaviour that acts once per step.
 type Agent interface {
 	// Reset prepares a new run; rng is the agent's own random stream.

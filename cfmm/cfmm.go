@@ -77,11 +77,17 @@ func IsRevert(err error) bool {
 // units: floor(f) for f ≥ 1, zero for smaller values and NaN, and saturating
 // at 2^256 − 1.
 func Amount(f float64) uint256.Int {
+	if f >= 1 && f < 1<<63 {
+		return uint256.Int{uint64(f)}
+	}
+	return amountWide(f)
+}
+
+// amountWide is Amount for f outside [1, 2^63).
+func amountWide(f float64) uint256.Int {
 	var z uint256.Int
 	switch {
 	case !(f >= 1):
-	case f < 1<<63:
-		z.SetUint64(uint64(f))
 	case f < 0x1p127:
 		// Both halves are exact: f has 53 significant bits.
 		hi := math.Floor(f * 0x1p-64)
@@ -106,6 +112,5 @@ func Float(x *uint256.Int) float64 {
 	}
 	// Only signed conversions, which are single instructions: an unsigned
 	// one branches on the top bit, which the low word sets at random.
-	lo := float64(int64(x[0]>>1))*2 + float64(int64(x[0]&1))
-	return float64(int64(x[1]))*0x1p64 + lo
+	return float64(int64(x[1]))*0x1p64 + float64(int64(x[0]>>1))*2 + float64(x[0]&1)
 }

@@ -336,6 +336,7 @@ type sim struct {
 	outputs [][]int // what each process's outputs drive (see procSpec)
 	venues  []*agent.Venue
 	agents  []agent.Agent
+	actors  []agent.Agent // the agents that act: all but Idlers
 	pcgs    []rand.PCG
 	rngs    []*rand.Rand
 	obs     []float64
@@ -366,7 +367,11 @@ func (c *cell) newSim() (*sim, error) {
 		s.market.Protocols = append(s.market.Protocols, p.build())
 	}
 	for _, a := range c.agents {
-		s.agents = append(s.agents, a.build())
+		ag := a.build()
+		s.agents = append(s.agents, ag)
+		if _, idle := ag.(agent.Idler); !idle {
+			s.actors = append(s.actors, ag)
+		}
 	}
 	streams := len(s.procs) + len(s.agents)
 	s.pcgs = make([]rand.PCG, streams)
@@ -432,7 +437,7 @@ func (s *sim) Run(job engine.Job, out *engine.Outcome) error {
 				return fmt.Errorf("step %d: %s: %w", step, c.protocols[k].name, err)
 			}
 		}
-		for _, a := range s.agents {
+		for _, a := range s.actors {
 			a.Act(m)
 		}
 		for k, p := range m.Protocols {
