@@ -13,6 +13,7 @@ package uniswapv2
 
 import (
 	"fmt"
+	"math/bits"
 
 	"github.com/cascade-risk/cascade/cfmm"
 	"github.com/holiman/uint256"
@@ -356,6 +357,9 @@ func (p *Pair) Swap(i, j int, amountIn *uint256.Int) (cfmm.Trade, error) {
 // SwapInto is Swap writing the trade into t, for loops that make millions
 // of swaps and would otherwise copy the result twice.
 func (p *Pair) SwapInto(i, j int, amountIn *uint256.Int, t *cfmm.Trade) error {
+	if p.swap128(i, j, amountIn, t) {
+		return nil
+	}
 	if err := p.quote(i, j, amountIn, t); err != nil {
 		return err
 	}
@@ -368,6 +372,38 @@ func (p *Pair) SwapInto(i, j int, amountIn *uint256.Int, t *cfmm.Trade) error {
 	}
 	p.reserve[i], p.reserve[j] = bi, bj
 	return nil
+}
+
+// swap128 performs SwapInto in two-word arithmetic when the input and every
+// product fit in 128 bits and the swap succeeds, writing each word once;
+// it reports false, changing nothing, for anything else, which the general
+// path then handles (and reverts where it must). The integers are the same.
+func (p *Pair) swap128(i, j int, amountIn *uint256.Int, t *cfmm.Trade) bool {
+	if uint(i) > 1 || uint(j) > 1 || i == j || amountIn.IsZero() {
+		return false
+	}
+	ri, rj := &p.reserve[i], &p.reserve[j]
+	if ri.IsZero() || rj.IsZero() {
+		return false
+	}
+	out, ok := amountOut128(amountIn, ri, rj, FeeDenominator-p.feeBps)
+	if !ok || out.IsZero() {
+		return false
+	}
+	// The new input reserve must stay below 2^112: its high word below 2^48.
+	lo, c := bits.Add64(ri[0], amountIn[0], 0)
+	hi, c2 := bits.Add64(ri[1], amountIn[1], c)
+	if c2 != 0 || hi >= 1<<48 {
+		return false
+	}
+	t.In, t.Out, t.FeeToken = *amountIn, out, i
+	t.Fee = feeOf(amountIn, p.feeBps)
+	ri[0], ri[1] = lo, hi
+	// out < rj, so this borrows nothing from rj's upper words, which are 0.
+	var b uint64
+	rj[0], b = bits.Sub64(rj[0], out[0], 0)
+	rj[1], _ = bits.Sub64(rj[1], out[1], b)
+	return true
 }
 
 // LPHoldings writes the reserves owned by liquidity providers other than the

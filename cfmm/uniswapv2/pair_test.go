@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"math/big"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -326,5 +327,45 @@ func TestOverflowReverts(t *testing.T) {
 	d := new(big.Int).Add(new(big.Int).Mul(rIn.ToBig(), big.NewInt(10000)), new(big.Int).Mul(in.ToBig(), big.NewInt(9970)))
 	if want := new(big.Int).Quo(n, d); got.ToBig().Cmp(want) != 0 {
 		t.Fatalf("got %s, want %s", got.Dec(), want)
+	}
+}
+
+// The two-word swap path leaves the pair and the trade exactly as the
+// general path does, over reserves and inputs of every size.
+func TestSwap128MatchesGeneralPath(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	random := func(maxBits int) uint256.Int {
+		var z uint256.Int
+		z[0], z[1] = r.Uint64(), r.Uint64()
+		z.Rsh(&z, uint(128-1-r.IntN(maxBits)))
+		return z
+	}
+	fast := 0
+	for n := 0; n < 500_000; n++ {
+		var p Pair
+		p.feeBps = r.Uint64N(FeeDenominator)
+		p.reserve[0], p.reserve[1] = random(112), random(112)
+		in := random(128)
+		i := r.IntN(2)
+		a, b := p, p
+		var ta, tb cfmm.Trade
+		okFast := a.swap128(i, 1-i, &in, &ta)
+		if !okFast {
+			continue
+		}
+		fast++
+		if err := b.quote(i, 1-i, &in, &tb); err != nil {
+			t.Fatalf("general path reverts where the fast one succeeded: %v", err)
+		}
+		var bi, bj uint256.Int
+		bi.Add(&b.reserve[i], &in)
+		bj.Sub(&b.reserve[1-i], &tb.Out)
+		b.reserve[i], b.reserve[1-i] = bi, bj
+		if a != b || ta != tb {
+			t.Fatalf("fast %+v %+v != general %+v %+v", a, ta, b, tb)
+		}
+	}
+	if fast < 50_000 {
+		t.Fatalf("only %d swaps took the two-word path", fast)
 	}
 }
