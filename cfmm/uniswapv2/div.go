@@ -88,6 +88,9 @@ func feeOf(a *uint256.Int, f uint64) uint256.Int {
 		return z
 	}
 	hi, lo := a[1], a[0]
+	if hi == 0 {
+		return uint256.Int{lo/FeeDenominator*f + lo%FeeDenominator*f/FeeDenominator}
+	}
 	qh, rh := hi/FeeDenominator, hi%FeeDenominator
 	// rh·2^64 + lo = D·(rh·q64) + rh·t64 + lo, and rh·t64 + lo may carry.
 	s, c := bits.Add64(rh*t64, lo, 0)
