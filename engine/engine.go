@@ -111,12 +111,17 @@ func Run(ctx context.Context, m Model, cfg Config, consume func(*Outcome) error)
 	// first failing run in order — the same one a single worker would hit.
 	var failMu sync.Mutex
 	failAt, failErr := total, error(nil)
+	// stop wakes workers waiting for a buffer after a failure: every run
+	// they could still take comes after the failing one.
+	stop := make(chan struct{})
+	var stopOnce sync.Once
 	fail := func(g int, err error) {
 		failMu.Lock()
 		defer failMu.Unlock()
 		if g < failAt {
 			failAt, failErr = g, err
 		}
+		stopOnce.Do(func() { close(stop) })
 	}
 	failed := func(g int) bool {
 		failMu.Lock()
@@ -142,6 +147,8 @@ func Run(ctx context.Context, m Model, cfg Config, consume func(*Outcome) error)
 				var out *Outcome
 				select {
 				case out = <-free:
+				case <-stop:
+					return
 				case <-ctx.Done():
 					return
 				}
