@@ -204,6 +204,12 @@ func compileCell(f *scenario.File, sc *scenario.Cell, errs *scenario.Errs) *cell
 		}
 	}
 	c.all = c.metricList()
+	// Values "in the numeraire" are reported in the numeraire's own name.
+	for k := range c.all {
+		if c.all[k].Unit == "numeraire" {
+			c.all[k].Unit = s.Numeraire
+		}
+	}
 	c.selected = b.selectMetrics(c.all, len(errs.List) > before)
 	b.checkRegions(len(errs.List) > before)
 	return c
