@@ -6,6 +6,8 @@ import (
 
 	"github.com/holiman/uint256"
 
+	"github.com/cascade-risk/cascade/lending/lendingtest"
+
 	"github.com/cascade-risk/cascade/lending"
 )
 
@@ -57,25 +59,12 @@ func newTestPool(t testing.TB) *Pool {
 
 func u(x uint64) *uint256.Int { return uint256.NewInt(x) }
 
-func dec(t testing.TB, s string) *uint256.Int {
-	t.Helper()
-	z := num(t, s)
-	return &z
-}
-
-func must(t testing.TB, err error) {
-	t.Helper()
-	if err != nil {
-		t.Fatal(err)
-	}
-}
-
-func eq(t testing.TB, what string, got uint256.Int, want string) {
-	t.Helper()
-	if got.Dec() != want {
-		t.Errorf("%s = %s, want %s", what, got.Dec(), want)
-	}
-}
+var (
+	num  = lendingtest.Num
+	dec  = lendingtest.Dec
+	must = lendingtest.Must
+	eq   = lendingtest.Eq
+)
 
 // TestScenario follows a deposit, a borrow at the LTV limit, a month of
 // interest, a price drop, a liquidation, a repayment, a treasury mint and a

@@ -15,15 +15,6 @@ import (
 // ../shared; the tests fail rather than skip when it is missing.
 var vectorDir = filepath.Join("..", "..", "..", "shared", "reference", "vectors", "aave_v3")
 
-func num(t testing.TB, s string) uint256.Int {
-	t.Helper()
-	z, err := uint256.FromDecimal(s)
-	if err != nil {
-		t.Fatalf("bad integer %q: %v", s, err)
-	}
-	return *z
-}
-
 // TestWadRayMathVectors checks every row of wadraymath.csv: the inputs of
 // aave-v3-core's wadraymath.spec.ts and the integers the test expects.
 func TestWadRayMathVectors(t *testing.T) {

@@ -6,6 +6,8 @@ import (
 
 	"github.com/holiman/uint256"
 
+	"github.com/cascade-risk/cascade/lending/lendingtest"
+
 	"github.com/cascade-risk/cascade/lending"
 )
 
@@ -17,25 +19,12 @@ const (
 
 func u(x uint64) *uint256.Int { return uint256.NewInt(x) }
 
-func dec(t testing.TB, s string) *uint256.Int {
-	t.Helper()
-	z := num(t, s)
-	return &z
-}
-
-func must(t testing.TB, err error) {
-	t.Helper()
-	if err != nil {
-		t.Fatal(err)
-	}
-}
-
-func eq(t testing.TB, what string, got uint256.Int, want string) {
-	t.Helper()
-	if got.Dec() != want {
-		t.Errorf("%s = %s, want %s", what, got.Dec(), want)
-	}
-}
+var (
+	num  = lendingtest.Num
+	dec  = lendingtest.Dec
+	must = lendingtest.Must
+	eq   = lendingtest.Eq
+)
 
 func isReason(err error, reason string) bool {
 	r, ok := err.(*lending.Revert)

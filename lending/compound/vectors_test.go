@@ -17,15 +17,6 @@ import (
 // missing.
 var vectorDir = filepath.Join("..", "..", "..", "shared", "reference", "vectors", "compound_v2")
 
-func num(t testing.TB, s string) uint256.Int {
-	t.Helper()
-	z, err := uint256.FromDecimal(s)
-	if err != nil {
-		t.Fatalf("bad integer %q: %v", s, err)
-	}
-	return *z
-}
-
 // pct returns a whole percentage as a mantissa: pct(10) = 0.1e18.
 func pct(t testing.TB, s string) uint256.Int {
 	t.Helper()

@@ -1,9 +1,11 @@
-// Package lendingtest provides what the lending packages' fuzz tests share:
-// a source that turns fuzz input into operation choices and amounts.
+// Package lendingtest provides what the lending packages' tests share: a
+// source that turns fuzz input into operation choices and amounts, and
+// helpers for exact integer expectations.
 package lendingtest
 
 import (
 	"encoding/binary"
+	"testing"
 
 	"github.com/holiman/uint256"
 )
@@ -45,5 +47,38 @@ func (s *Source) Amount() *uint256.Int {
 	default:
 		z := uint256.NewInt(s.Uint64())
 		return z.Lsh(z, uint(s.Byte()))
+	}
+}
+
+// Num parses a decimal integer, failing the test on a bad one.
+func Num(t testing.TB, s string) uint256.Int {
+	t.Helper()
+	z, err := uint256.FromDecimal(s)
+	if err != nil {
+		t.Fatalf("bad integer %q: %v", s, err)
+	}
+	return *z
+}
+
+// Dec is Num returning a pointer.
+func Dec(t testing.TB, s string) *uint256.Int {
+	t.Helper()
+	z := Num(t, s)
+	return &z
+}
+
+// Must fails the test on an error.
+func Must(t testing.TB, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Eq reports an error unless got is the decimal integer want.
+func Eq(t testing.TB, what string, got uint256.Int, want string) {
+	t.Helper()
+	if got.Dec() != want {
+		t.Errorf("%s = %s, want %s", what, got.Dec(), want)
 	}
 }
