@@ -84,8 +84,7 @@ func (a *Arbitrageur) Act(m *Market) {
 // settle books an executed trade that paid in (numeraire value of the
 // input) and received out: profit, LVR (profit before fees and gas) and LVR
 // relative to valueBefore.
-func (a *Arbitrageur) settle(m *Market, v *Venue, t *cfmm.Trade, in, out, valueBefore float64) {
-	fee := v.FeeValue(m, t)
+func (a *Arbitrageur) settle(v *Venue, fee, in, out, valueBefore float64) {
 	v.Record(in, fee)
 	net := out - in
 	gross := net + fee
@@ -104,11 +103,14 @@ func (a *Arbitrageur) settle(m *Market, v *Venue, t *cfmm.Trade, in, out, valueB
 // unless the proceeds beat the cost plus gas.
 func (a *Arbitrageur) tradePair(m *Market, v *Venue, pair *uniswapv2.Pair) {
 	x0, x1 := pair.ReservesFloat()
-	p0, p1 := m.RawPrice(v.Assets[0]), m.RawPrice(v.Assets[1])
+	a0, a1 := v.Assets[0], v.Assets[1]
+	p0, p1 := m.RawPrice(a0), m.RawPrice(a1)
+	// The pool overprices token 0 when x1/x0 > p0/p1: cross-multiplied,
+	// no division.
 	i, j, x, y, pi, pj := 0, 1, x0, x1, p0, p1
-	if x1/x0*p1 <= p0 { // token 0 is not overpriced by the pool: maybe token 1 is
+	if x1*p1 <= x0*p0 {
 		i, j, x, y, pi, pj = 1, 0, x1, x0, p1, p0
-		if x0/x1*p0 <= p1 {
+		if x0*p0 <= x1*p1 {
 			return
 		}
 	}
@@ -129,8 +131,10 @@ func (a *Arbitrageur) tradePair(m *Market, v *Venue, pair *uniswapv2.Pair) {
 		*pair = saved
 		return
 	}
-	prev := x0*m.PrevPrices[v.Assets[0]]*m.Unit[v.Assets[0]] + x1*m.PrevPrices[v.Assets[1]]*m.Unit[v.Assets[1]]
-	a.settle(m, v, t, in, out, prev)
+	u0, u1 := m.Unit[a0], m.Unit[a1]
+	prev := x0*m.PrevPrices[a0]*u0 + x1*m.PrevPrices[a1]*u1
+	// A pair's fee is in its input token.
+	a.settle(v, cfmm.Float(&t.Fee)*pi, in, out, prev)
 }
 
 // optimalInput is the profit-maximizing input a* = (√(γ·x·y·pj/pi) − x)/γ,
@@ -200,7 +204,7 @@ func (a *Arbitrageur) tradeConcentrated(m *Market, v *Venue, pool *uniswapv3.Poo
 		return
 	}
 	t := cfmm.Trade{In: in, Out: out, Fee: q.Fee, FeeToken: i}
-	a.settle(m, v, &t, inV, outV, valueBefore)
+	a.settle(v, v.FeeValue(m, &t), inV, outV, valueBefore)
 }
 
 // tradeOnce makes the single most profitable trade on v, if any.
@@ -243,7 +247,7 @@ func (a *Arbitrageur) tradeOnce(m *Market, v *Venue) bool {
 	if err != nil {
 		return false
 	}
-	a.settle(m, v, &t, cfmm.Float(&t.In)*m.RawPrice(v.Assets[bi]), cfmm.Float(&t.Out)*m.RawPrice(v.Assets[bj]), valueBefore)
+	a.settle(v, v.FeeValue(m, &t), cfmm.Float(&t.In)*m.RawPrice(v.Assets[bi]), cfmm.Float(&t.Out)*m.RawPrice(v.Assets[bj]), valueBefore)
 	return true
 }
 

@@ -20,7 +20,17 @@ type GBM struct {
 	s0, s      float64
 	drift, vol float64 // (μ − σ²/2)·dt and σ·√dt, per step
 	rng        *rand.Rand
+	// factors holds the next steps' lognormal factors, drawn gbmBatch at a
+	// time; factors[next:] are unused.
+	factors [gbmBatch]float64
+	next    int
 }
+
+// gbmBatch is how many factors a GBM draws at once. Drawn one per step, each
+// exponential sits on the step's critical path; drawn in a loop, they are
+// independent and the processor overlaps them. The draws and the
+// arithmetic are the same, so the path is the same.
+const gbmBatch = 64
 
 // NewGBM returns geometric Brownian motion starting at s0 > 0 with drift mu
 // and volatility sigma ≥ 0 per unit time, stepped by dt > 0 of that unit.
@@ -48,6 +58,7 @@ func (g *GBM) Dim() int { return 1 }
 func (g *GBM) Reset(rng *rand.Rand, out []float64) {
 	g.rng = rng
 	g.s = g.s0
+	g.next = gbmBatch
 	if len(out) > 0 {
 		out[0] = g.s
 	}
@@ -56,11 +67,23 @@ func (g *GBM) Reset(rng *rand.Rand, out []float64) {
 // Step multiplies the price by one lognormal factor and writes it to out[0].
 func (g *GBM) Step(out []float64) {
 	if g.rng != nil {
-		g.s *= math.Exp(g.drift + g.vol*g.rng.NormFloat64())
+		if g.next == gbmBatch {
+			g.draw()
+		}
+		g.s *= g.factors[g.next]
+		g.next++
 	}
 	if len(out) > 0 {
 		out[0] = g.s
 	}
+}
+
+// draw refills factors with exp(drift + vol·Z), Z standard normal.
+func (g *GBM) draw() {
+	for k := range g.factors {
+		g.factors[k] = math.Exp(g.drift + g.vol*g.rng.NormFloat64())
+	}
+	g.next = 0
 }
 
 // checkPrice reports an error unless v is a positive finite price.
