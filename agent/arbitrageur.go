@@ -139,10 +139,13 @@ func (a *Arbitrageur) tradePair(m *Market, v *Venue, pair *uniswapv2.Pair) {
 
 // optimalInput is the profit-maximizing input a* = (√(γ·x·y·pj/pi) − x)/γ,
 // γ = 1 − fee, for a constant-product pool with reserves x (input) and y
-// (output), in raw units.
+// (output), in raw units. It is evaluated as √(x·y·(pj/(γ·pi))) − x/γ: the
+// factor pj/(γ·pi) does not depend on the reserves, so the one division
+// and the square root on the path from the reserves to the trade are
+// the square root alone.
 func optimalInput(x, y, pi, pj, fee float64) float64 {
 	g := 1 - fee
-	return (math.Sqrt(g*x*y*pj/pi) - x) / g
+	return math.Sqrt(x*y*(pj/(g*pi))) - x/g
 }
 
 // constantProductOptimum is optimalInput floored to raw units.

@@ -77,20 +77,26 @@ func IsRevert(err error) bool {
 // units: floor(f) for f ≥ 1, zero for smaller values and NaN, and saturating
 // at 2^256 − 1.
 func Amount(f float64) uint256.Int {
-	if f >= 1 && f < 0x1p128 {
-		// Both halves are exact: f has 53 significant bits, and the
-		// conversions truncate, which for f > 0 is the floor.
-		hi := uint64(f * 0x1p-64)
-		return uint256.Int{uint64(f - float64(hi)*0x1p64), hi}
+	if f >= 1 && f < 0x1p126 {
+		// f = h·2^63 + l with both parts exact (f has 53 significant bits)
+		// and below 2^63: signed conversions, which truncate (the floor for
+		// f > 0) in one instruction, where an unsigned one would branch on
+		// a top bit that trade sizes near 2^63 set at random.
+		h := int64(f * 0x1p-63)
+		l := int64(f - float64(h)*0x1p63)
+		return uint256.Int{uint64(l) | uint64(h)<<63, uint64(h) >> 1}
 	}
 	return amountWide(f)
 }
 
-// amountWide is Amount for f outside [1, 2^128).
+// amountWide is Amount for f outside [1, 2^126).
 func amountWide(f float64) uint256.Int {
 	var z uint256.Int
 	switch {
 	case !(f >= 1):
+	case f < 0x1p127:
+		hi := math.Floor(f * 0x1p-64)
+		z[1], z[0] = uint64(hi), uint64(f-hi*0x1p64)
 	case f >= 0x1p256:
 		z.SetAllOne()
 	default:

@@ -11,8 +11,14 @@ import (
 // the last place of the exact value.
 func TestAmountAndFloat(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 1))
-	for k := 0; k < 200_000; k++ {
+	// The boundaries of Amount's cases and of the conversions inside them.
+	edges := []float64{1, 1.5, 0x1p53 + 2, 0x1p63 - 1024, 0x1p63, 0x1p63 + 2048, 0x1p64 - 2048, 0x1p64,
+		math.Nextafter(0x1p126, 0), 0x1p126, math.Nextafter(0x1p127, 0), 0x1p127, math.Nextafter(0x1p256, 0)}
+	for k := 0; k < 200_000+len(edges); k++ {
 		f := math.Ldexp(1+r.Float64(), r.IntN(260)-2)
+		if k < len(edges) {
+			f = edges[k]
+		}
 		got := Amount(f)
 		want, _ := new(big.Float).SetFloat64(f).Int(nil)
 		switch {

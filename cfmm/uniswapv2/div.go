@@ -29,6 +29,9 @@ func quo(z, x, y *uint256.Int) {
 // quo128 returns the low 64 bits of ⌊(uHi·2^64+uLo)/(vHi·2^64+vLo)⌋; the
 // quotient fits in 64 bits whenever vHi ≠ 0 or uHi < vLo.
 func quo128(uHi, uLo, vHi, vLo uint64) uint64 {
+	if q, ok := quoEstimate(uHi, uLo, vHi, vLo); ok {
+		return q
+	}
 	if vHi == 0 {
 		if uHi >= vLo {
 			return 0 // handled by the caller
@@ -54,6 +57,68 @@ func quo128(uHi, uLo, vHi, vLo uint64) uint64 {
 		q0++
 	}
 	return q0
+}
+
+// quoEstimate returns ⌊u/v⌋ for v ≠ 0 from a float64 estimate corrected by
+// one multiply-subtract, where the quotient is below 2^40 and u and v below
+// 2^126; ok is false otherwise. A swap's output in a token of few decimals
+// takes this path, and it is shorter than a hardware division.
+func quoEstimate(uHi, uLo, vHi, vLo uint64) (q uint64, ok bool) {
+	if uHi|vHi >= 1<<62 {
+		return 0, false
+	}
+	q = uint64(wordsFloat(uHi, uLo) / wordsFloat(vHi, vLo))
+	if q >= 1<<40 {
+		return 0, false
+	}
+	// The estimate's relative error is below 2^-49, so below 2^40 it is
+	// right, one too large or one too small; q·v < u + v < 2^127.
+	pHi, pLo := bits.Mul64(q, vLo)
+	pHi += q * vHi
+	if pHi > uHi || pHi == uHi && pLo > uLo {
+		q--
+		var b uint64
+		pLo, b = bits.Sub64(pLo, vLo, 0)
+		pHi -= vHi + b
+	}
+	// r = u − q·v; one more if r ≥ v.
+	rLo, b := bits.Sub64(uLo, pLo, 0)
+	rHi := uHi - pHi - b
+	if rHi > vHi || rHi == vHi && rLo >= vLo {
+		q++
+	}
+	return q, true
+}
+
+// wordsFloat returns hi·2^64 + lo, for hi < 2^63, in float64 with signed
+// conversions only (see cfmm.Float).
+func wordsFloat(hi, lo uint64) float64 {
+	return float64(int64(hi))*0x1p64 + float64(int64(lo>>1))*2 + float64(lo&1)
+}
+
+// quoSmall returns ⌊n/d⌋ and n mod d for d ≠ 0. Where the quotient is
+// small, as the high word of a swap's output is, a float64 estimate is off
+// by at most one (its relative error is below 2^-50) and one
+// multiply-subtract corrects it, in place of a hardware division several
+// times slower.
+func quoSmall(n, d uint64) (q, r uint64) {
+	q = uint64(float64(n) / float64(d))
+	if q >= 1<<40 {
+		return n / d, n % d
+	}
+	// Below 2^40 the estimate's error, under q·2^-50, is under one: q is
+	// right, one too large or one too small.
+	hi, lo := bits.Mul64(q, d)
+	if hi != 0 || lo > n {
+		q--
+		lo -= d // q·d ≤ n now, so the wrapped difference is exact
+	}
+	r = n - lo
+	if r >= d {
+		q++
+		r -= d
+	}
+	return q, r
 }
 
 // mulSmall sets z = x·y mod 2^256 for a one-word y: four 64-bit products
@@ -146,8 +211,9 @@ func amountOut128(in, rIn, rOut *uint256.Int, k uint64) (out uint256.Int, ok boo
 	}
 	if dh == 0 && nh >= dl {
 		// A quotient of more than 64 bits: two-step division.
-		out[1] = nh / dl
-		out[0], _ = bits.Div64(nh%dl, nl, dl)
+		var r uint64
+		out[1], r = quoSmall(nh, dl)
+		out[0], _ = bits.Div64(r, nl, dl)
 		return out, true
 	}
 	out[0] = quo128(nh, nl, dh, dl)

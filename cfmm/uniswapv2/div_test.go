@@ -1,6 +1,7 @@
 package uniswapv2
 
 import (
+	"math/bits"
 	"math/rand/v2"
 	"testing"
 
@@ -30,6 +31,72 @@ func TestQuoMatchesDiv(t *testing.T) {
 		quo(&got, &x, &y)
 		if got != want {
 			t.Fatalf("%s / %s: got %s, want %s", x.Dec(), y.Dec(), got.Dec(), want.Dec())
+		}
+	}
+}
+
+// quoSmall must equal the hardware division, at exact multiples and just
+// either side of them, where its float estimate is likeliest to be off.
+func TestQuoSmallMatchesDivision(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	check := func(n, d uint64) {
+		q, rem := quoSmall(n, d)
+		if q != n/d || rem != n%d {
+			t.Fatalf("%d / %d: got %d rem %d, want %d rem %d", n, d, q, rem, n/d, n%d)
+		}
+	}
+	for k := 0; k < 2_000_000; k++ {
+		d := r.Uint64() >> r.IntN(64)
+		if d == 0 {
+			continue
+		}
+		check(r.Uint64()>>r.IntN(64), d)
+		// n = m·d + e for a small m and e in {−1, 0, 1, d−1}, when it fits.
+		m := r.Uint64N(1 << r.IntN(45))
+		hi, lo := bits.Mul64(m, d)
+		if hi != 0 {
+			continue
+		}
+		for _, e := range []uint64{0, 1, d - 1, ^uint64(0)} {
+			if n := lo + e; n >= lo || e == ^uint64(0) && lo > 0 {
+				check(n, d)
+			}
+		}
+	}
+	check(^uint64(0), 1)
+	check(^uint64(0), ^uint64(0))
+	check(^uint64(0)-1, ^uint64(0))
+	check(1<<63, 3)
+}
+
+// quo128 must divide exactly at and around multiples of two-word divisors,
+// where its float estimate (quoEstimate) is likeliest to be off.
+func TestQuo128NearMultiples(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	for k := 0; k < 1_000_000; k++ {
+		var v uint256.Int
+		v[0], v[1] = r.Uint64(), r.Uint64()>>r.IntN(64)
+		v.Rsh(&v, uint(r.IntN(64)))
+		if v.IsZero() {
+			continue
+		}
+		m := uint256.NewInt(r.Uint64N(1 << r.IntN(42)))
+		var u uint256.Int
+		if _, overflow := u.MulOverflow(&v, m); overflow || u[2]|u[3] != 0 {
+			continue
+		}
+		e := [...]uint256.Int{{}, {1}, {^uint64(0), ^uint64(0), ^uint64(0), ^uint64(0)}}
+		for _, d := range e {
+			var x uint256.Int
+			x.Add(&u, &d)
+			if x[2]|x[3] != 0 || v[1] == 0 && x[1] >= v[0] {
+				continue // beyond quo128's domain
+			}
+			var want uint256.Int
+			want.Div(&x, &v)
+			if got := quo128(x[1], x[0], v[1], v[0]); got != want[0] {
+				t.Fatalf("%s / %s: got %d, want %s", x.Dec(), v.Dec(), got, want.Dec())
+			}
 		}
 	}
 }
