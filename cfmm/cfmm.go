@@ -115,7 +115,14 @@ func Float(x *uint256.Int) float64 {
 	if x[2]|x[3] != 0 || x[1] >= 1<<63 {
 		return x.Float64()
 	}
+	return Float128(x[1], x[0])
+}
+
+// Float128 returns hi·2^64 + lo in float64, for hi < 2^63, within a few
+// units in the last place: Float's common case, for callers that hold the
+// two words.
+func Float128(hi, lo uint64) float64 {
 	// Only signed conversions, which are single instructions: an unsigned
 	// one branches on the top bit, which the low word sets at random.
-	return float64(int64(x[1]))*0x1p64 + float64(int64(x[0]>>1))*2 + float64(x[0]&1)
+	return float64(int64(hi))*0x1p64 + float64(int64(lo>>1))*2 + float64(lo&1)
 }

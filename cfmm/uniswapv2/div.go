@@ -3,6 +3,7 @@ package uniswapv2
 import (
 	"math/bits"
 
+	"github.com/cascade-risk/cascade/cfmm"
 	"github.com/holiman/uint256"
 )
 
@@ -67,7 +68,7 @@ func quoEstimate(uHi, uLo, vHi, vLo uint64) (q uint64, ok bool) {
 	if uHi|vHi >= 1<<62 {
 		return 0, false
 	}
-	q = uint64(wordsFloat(uHi, uLo) / wordsFloat(vHi, vLo))
+	q = uint64(cfmm.Float128(uHi, uLo) / cfmm.Float128(vHi, vLo))
 	if q >= 1<<40 {
 		return 0, false
 	}
@@ -88,12 +89,6 @@ func quoEstimate(uHi, uLo, vHi, vLo uint64) (q uint64, ok bool) {
 		q++
 	}
 	return q, true
-}
-
-// wordsFloat returns hi·2^64 + lo, for hi < 2^63, in float64 with signed
-// conversions only (see cfmm.Float).
-func wordsFloat(hi, lo uint64) float64 {
-	return float64(int64(hi))*0x1p64 + float64(int64(lo>>1))*2 + float64(lo&1)
 }
 
 // quoSmall returns ⌊n/d⌋ and n mod d for d ≠ 0. Where the quotient is
