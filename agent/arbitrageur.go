@@ -119,22 +119,26 @@ func (a *Arbitrageur) tradePair(m *Market, v *Venue, pair *uniswapv2.Pair) {
 	if amount.IsZero() {
 		return
 	}
+	// Everything the books need from before the swap is valued now, so
+	// that few values stay live across the call. floor(best) is the float
+	// of the exact input: below 2^53 both are the same integer, above it
+	// best is already one.
+	in := math.Floor(best) * pi
+	prev := x0*m.PrevPrices[a0]*m.Unit[a0] + x1*m.PrevPrices[a1]*m.Unit[a1]
 	saved := *pair
 	t := &a.trade
 	if pair.SwapInto(i, j, &amount, t) != nil {
 		return
 	}
-	// floor(best) is the float of the exact input: below 2^53 both are the
-	// same integer, above it best is already one.
-	in, out := math.Floor(best)*pi, cfmm.Float(&t.Out)*pj
+	// A swap that succeeded left both reserves below 2^112, so its output
+	// and fee are two-word amounts.
+	out := cfmm.Float128(t.Out[1], t.Out[0]) * pj
 	if out-in <= a.Gas {
 		*pair = saved
 		return
 	}
-	u0, u1 := m.Unit[a0], m.Unit[a1]
-	prev := x0*m.PrevPrices[a0]*u0 + x1*m.PrevPrices[a1]*u1
 	// A pair's fee is in its input token.
-	a.settle(v, cfmm.Float(&t.Fee)*pi, in, out, prev)
+	a.settle(v, cfmm.Float128(t.Fee[1], t.Fee[0])*pi, in, out, prev)
 }
 
 // optimalInput is the profit-maximizing input a* = (√(γ·x·y·pj/pi) − x)/γ,

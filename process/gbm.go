@@ -20,13 +20,13 @@ type GBM struct {
 	s0, s      float64
 	drift, vol float64 // (μ − σ²/2)·dt and σ·√dt, per step
 	rng        *rand.Rand
-	// factors holds the next steps' lognormal factors, drawn gbmBatch at a
-	// time; factors[next:] are unused.
-	factors [gbmBatch]float64
-	next    int
+	// path holds the next steps' prices, drawn gbmBatch at a time;
+	// path[next:] are still to be stepped to, and s is the last of them.
+	path [gbmBatch]float64
+	next int
 }
 
-// gbmBatch is how many factors a GBM draws at once. Drawn one per step, each
+// gbmBatch is how many steps a GBM draws at once. Drawn one per step, each
 // exponential sits on the step's critical path; drawn in a loop, they are
 // independent and the processor overlaps them. The draws and the
 // arithmetic are the same, so the path is the same.
@@ -41,7 +41,7 @@ func NewGBM(s0, mu, sigma, dt float64) (*GBM, error) {
 	if err := checkDiffusion("GBM", mu, sigma, dt); err != nil {
 		return nil, err
 	}
-	g := &GBM{s0: s0, s: s0, drift: (mu - sigma*sigma/2) * dt, vol: sigma * math.Sqrt(dt)}
+	g := &GBM{s0: s0, s: s0, drift: (mu - sigma*sigma/2) * dt, vol: sigma * math.Sqrt(dt), next: gbmBatch}
 	if err := checkFinite("GBM", "per-step drift (mu - sigma^2/2)*dt", g.drift); err != nil {
 		return nil, err
 	}
@@ -66,23 +66,26 @@ func (g *GBM) Reset(rng *rand.Rand, out []float64) {
 
 // Step multiplies the price by one lognormal factor and writes it to out[0].
 func (g *GBM) Step(out []float64) {
-	if g.rng != nil {
-		if g.next == gbmBatch {
-			g.draw()
-		}
-		g.s *= g.factors[g.next]
-		g.next++
+	if g.next == gbmBatch {
+		g.draw()
 	}
 	if len(out) > 0 {
-		out[0] = g.s
+		out[0] = g.path[g.next]
 	}
+	g.next++
 }
 
-// draw refills factors with exp(drift + vol·Z), Z standard normal.
+// draw fills path with the next prices, each the last times exp(drift +
+// vol·Z), Z standard normal; without a generator the price stays.
 func (g *GBM) draw() {
-	for k := range g.factors {
-		g.factors[k] = math.Exp(g.drift + g.vol*g.rng.NormFloat64())
+	s := g.s
+	for k := range g.path {
+		if g.rng != nil {
+			s *= math.Exp(g.drift + g.vol*g.rng.NormFloat64())
+		}
+		g.path[k] = s
 	}
+	g.s = s
 	g.next = 0
 }
 

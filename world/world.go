@@ -340,6 +340,9 @@ type sim struct {
 	procs   []process.Process
 	procOut [][]float64
 	outputs [][]int // what each process's outputs drive (see procSpec)
+	// relayed lists the processes whose outputs are copied by deliver;
+	// the others write straight into the prices or signals they drive.
+	relayed []int
 	venues  []*agent.Venue
 	agents  []agent.Agent
 	actors  []agent.Agent // the agents that act: all but Idlers
@@ -360,8 +363,14 @@ func (c *cell) newSim() (*sim, error) {
 		if err != nil {
 			return nil, err
 		}
+		k := len(s.procs)
 		s.procs = append(s.procs, proc)
-		s.procOut = append(s.procOut, make([]float64, proc.Dim()))
+		out := directOutputs(&s.market, p.outputs, proc.Dim())
+		if out == nil {
+			out = make([]float64, proc.Dim())
+			s.relayed = append(s.relayed, k)
+		}
+		s.procOut = append(s.procOut, out)
 		s.outputs = append(s.outputs, p.outputs)
 	}
 	for _, v := range c.venues {
@@ -410,6 +419,8 @@ func (s *sim) Run(job engine.Job, out *engine.Outcome) error {
 	for k, p := range s.procs {
 		s.pcgs[k].Seed(engine.Stream(job.Seed, uint64(k)))
 		p.Reset(s.rngs[k], s.procOut[k])
+	}
+	for _, k := range s.relayed {
 		s.deliver(k)
 	}
 	copy(m.PrevPrices, m.Prices)
@@ -430,11 +441,14 @@ func (s *sim) Run(job engine.Job, out *engine.Outcome) error {
 	for step := 1; step <= c.steps; step++ {
 		// A plain loop: these slices hold a few prices, and a call to
 		// memmove costs more than copying them.
+		prev := m.PrevPrices[:len(m.Prices)]
 		for a, p := range m.Prices {
-			m.PrevPrices[a] = p
+			prev[a] = p
 		}
 		for k, p := range s.procs {
 			p.Step(s.procOut[k])
+		}
+		for _, k := range s.relayed {
 			s.deliver(k)
 		}
 		m.Step = step
@@ -462,6 +476,33 @@ func (s *sim) Run(job engine.Job, out *engine.Outcome) error {
 		out.Scalars[k] = s.obs[i]
 	}
 	return nil
+}
+
+// directOutputs returns the run of m's prices or signals that outputs (see
+// procSpec) address, for a process of dim values to write into in place of
+// a copy each step, or nil unless they are dim consecutive prices or dim
+// consecutive signals.
+func directOutputs(m *agent.Market, outputs []int, dim int) []float64 {
+	if dim == 0 || len(outputs) != dim {
+		return nil
+	}
+	dst, first := m.Prices, outputs[0]
+	if first < 0 {
+		dst, first = m.Signals, ^first
+	}
+	for i, o := range outputs {
+		a := o
+		if o < 0 {
+			a = ^o
+		}
+		if (o < 0) != (outputs[0] < 0) || a != first+i {
+			return nil
+		}
+	}
+	if first+dim > len(dst) {
+		return nil
+	}
+	return dst[first : first+dim : first+dim]
 }
 
 // deliver copies process k's outputs to the prices and signals it drives.

@@ -6,6 +6,7 @@ import (
 	"math"
 	"testing"
 
+	"github.com/cascade-risk/cascade/agent"
 	"github.com/cascade-risk/cascade/engine"
 	"github.com/cascade-risk/cascade/scenario"
 )
@@ -122,6 +123,37 @@ agents:
 					t.Fatalf("workers=%d: run %d value %d differs", w, k, c)
 				}
 			}
+		}
+	}
+}
+
+// directOutputs lets a process write straight into the market only where
+// its outputs are one run of consecutive prices or of consecutive signals.
+func TestDirectOutputs(t *testing.T) {
+	m := &agent.Market{Prices: make([]float64, 4), Signals: make([]float64, 3)}
+	tests := []struct {
+		outputs []int
+		dim     int
+		want    []float64 // the slice expected, nil for a relayed process
+	}{
+		{[]int{1}, 1, m.Prices[1:2]},
+		{[]int{1, 2, 3}, 3, m.Prices[1:4]},
+		{[]int{^0}, 1, m.Signals[0:1]},
+		{[]int{^1, ^2}, 2, m.Signals[1:3]},
+		{[]int{2, 1}, 2, nil},  // out of order
+		{[]int{1, 3}, 2, nil},  // a gap
+		{[]int{3, ^0}, 2, nil}, // a price then a signal
+		{[]int{^2, 3}, 2, nil}, // a signal then a price
+		{[]int{1}, 2, nil},     // fewer outputs than values
+		{[]int{}, 0, nil},      // nothing to write
+	}
+	for _, tc := range tests {
+		got := directOutputs(m, tc.outputs, tc.dim)
+		if (got == nil) != (tc.want == nil) || got != nil && (len(got) != len(tc.want) || &got[0] != &tc.want[0]) {
+			t.Errorf("directOutputs(%v, %d) = %p[%d], want %p[%d]", tc.outputs, tc.dim, got, len(got), tc.want, len(tc.want))
+		}
+		if got != nil && cap(got) != len(got) {
+			t.Errorf("directOutputs(%v, %d): capacity %d lets a process write past its outputs", tc.outputs, tc.dim, cap(got))
 		}
 	}
 }

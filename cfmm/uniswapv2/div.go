@@ -138,18 +138,23 @@ const (
 )
 
 // feeOf returns ⌊a·f/D⌋ (D = FeeDenominator, f < D), the same integer as
-// uint256's Mul and Div. For a below 2^128 it splits a = q·D + r, so that
-// ⌊a·f/D⌋ = q·f + ⌊r·f/D⌋, and finds q and r using 2^64 = D·q64 + t64 in
-// place of a hardware division.
+// uint256's Mul and Div; below 2^128 it is fee128.
 func feeOf(a *uint256.Int, f uint64) uint256.Int {
 	var z uint256.Int
 	if a[2]|a[3] != 0 {
 		z.MulDivOverflow(a, uint256.NewInt(f), uint256.NewInt(FeeDenominator))
 		return z
 	}
-	hi, lo := a[1], a[0]
+	z[0], z[1] = fee128(a[0], a[1], f)
+	return z
+}
+
+// fee128 returns ⌊a·f/D⌋ for a = hi·2^64 + lo and f < D as two words. It
+// splits a = q·D + r, so that ⌊a·f/D⌋ = q·f + ⌊r·f/D⌋, and finds q and r
+// using 2^64 = D·q64 + t64 in place of a hardware division.
+func fee128(lo, hi, f uint64) (zLo, zHi uint64) {
 	if hi == 0 {
-		return uint256.Int{lo/FeeDenominator*f + lo%FeeDenominator*f/FeeDenominator}
+		return lo/FeeDenominator*f + lo%FeeDenominator*f/FeeDenominator, 0
 	}
 	qh, rh := hi/FeeDenominator, hi%FeeDenominator
 	// rh·2^64 + lo = D·(rh·q64) + rh·t64 + lo, and rh·t64 + lo may carry.
@@ -159,9 +164,8 @@ func feeOf(a *uint256.Int, f uint64) uint256.Int {
 	// z = (qh·2^64 + ql)·f + ⌊r·f/D⌋, which is below 2^128.
 	ph, pl := bits.Mul64(ql, f)
 	var carry uint64
-	z[0], carry = bits.Add64(pl, r*f/FeeDenominator, 0)
-	z[1] = qh*f + ph + carry
-	return z
+	zLo, carry = bits.Add64(pl, r*f/FeeDenominator, 0)
+	return zLo, qh*f + ph + carry
 }
 
 // amountOut128 computes GetAmountOut's floor(in·k·rOut / (rIn·D + in·k)),
@@ -173,44 +177,51 @@ func amountOut128(in, rIn, rOut *uint256.Int, k uint64) (out uint256.Int, ok boo
 	if in[2]|in[3]|rIn[2]|rIn[3]|rOut[2]|rOut[3] != 0 {
 		return out, false
 	}
+	out[0], out[1], ok = amountOutWords(in[0], in[1], rIn[0], rIn[1], rOut[0], rOut[1], k)
+	return out, ok
+}
+
+// amountOutWords is amountOut128 on two-word operands (lo, hi), returning
+// the output as two words: in registers, where a uint256 would go through
+// memory.
+func amountOutWords(inLo, inHi, xLo, xHi, yLo, yHi, k uint64) (lo, hi uint64, ok bool) {
 	// withFee = in·k
-	h0, wl := bits.Mul64(in[0], k)
-	h1, l1 := bits.Mul64(in[1], k)
+	h0, wl := bits.Mul64(inLo, k)
+	h1, l1 := bits.Mul64(inHi, k)
 	wh, c := bits.Add64(l1, h0, 0)
 	if h1|c != 0 {
-		return out, false
+		return 0, 0, false
 	}
-	// num = withFee·rOut, which must fit in 128 bits.
-	if wh != 0 && rOut[1] != 0 {
-		return out, false
+	// num = withFee·y, which must fit in 128 bits.
+	if wh != 0 && yHi != 0 {
+		return 0, 0, false
 	}
-	nh, nl := bits.Mul64(wl, rOut[0])
-	x1, y1 := bits.Mul64(wh, rOut[0])
-	x2, y2 := bits.Mul64(wl, rOut[1])
+	nh, nl := bits.Mul64(wl, yLo)
+	x1, y1 := bits.Mul64(wh, yLo)
+	x2, y2 := bits.Mul64(wl, yHi)
 	if x1|x2 != 0 {
-		return out, false
+		return 0, 0, false
 	}
 	nh, c1 := bits.Add64(nh, y1, 0)
 	nh, c2 := bits.Add64(nh, y2, 0)
 	if c1|c2 != 0 {
-		return out, false
+		return 0, 0, false
 	}
-	// den = rIn·D + withFee
-	dh0, dl := bits.Mul64(rIn[0], FeeDenominator)
-	dh1, dh2 := bits.Mul64(rIn[1], FeeDenominator)
+	// den = x·D + withFee
+	dh0, dl := bits.Mul64(xLo, FeeDenominator)
+	dh1, dh2 := bits.Mul64(xHi, FeeDenominator)
 	dh, c3 := bits.Add64(dh2, dh0, 0)
 	dl, c4 := bits.Add64(dl, wl, 0)
 	dh, c5 := bits.Add64(dh, wh, c4)
 	if dh1|c3|c5 != 0 {
-		return out, false
+		return 0, 0, false
 	}
 	if dh == 0 && nh >= dl {
 		// A quotient of more than 64 bits: two-step division.
 		var r uint64
-		out[1], r = quoSmall(nh, dl)
-		out[0], _ = bits.Div64(r, nl, dl)
-		return out, true
+		hi, r = quoSmall(nh, dl)
+		lo, _ = bits.Div64(r, nl, dl)
+		return lo, hi, true
 	}
-	out[0] = quo128(nh, nl, dh, dl)
-	return out, true
+	return quo128(nh, nl, dh, dl), 0, true
 }

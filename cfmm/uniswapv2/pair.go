@@ -379,30 +379,36 @@ func (p *Pair) SwapInto(i, j int, amountIn *uint256.Int, t *cfmm.Trade) error {
 // it reports false, changing nothing, for anything else, which the general
 // path then handles (and reverts where it must). The integers are the same.
 func (p *Pair) swap128(i, j int, amountIn *uint256.Int, t *cfmm.Trade) bool {
-	if uint(i) > 1 || uint(j) > 1 || i == j || amountIn.IsZero() {
+	if i == j || uint(i)|uint(j) > 1 || amountIn[2]|amountIn[3] != 0 {
 		return false
 	}
 	ri, rj := &p.reserve[i], &p.reserve[j]
-	if ri.IsZero() || rj.IsZero() {
+	// Reserves are below 2^112 (the contract's uint112): two words each.
+	aLo, aHi := amountIn[0], amountIn[1]
+	xLo, xHi, yLo, yHi := ri[0], ri[1], rj[0], rj[1]
+	if aLo|aHi == 0 || xLo|xHi == 0 || yLo|yHi == 0 {
 		return false
 	}
-	out, ok := amountOut128(amountIn, ri, rj, FeeDenominator-p.feeBps)
-	if !ok || out.IsZero() {
+	outLo, outHi, ok := amountOutWords(aLo, aHi, xLo, xHi, yLo, yHi, FeeDenominator-p.feeBps)
+	if !ok || outLo|outHi == 0 {
 		return false
 	}
 	// The new input reserve must stay below 2^112: its high word below 2^48.
-	lo, c := bits.Add64(ri[0], amountIn[0], 0)
-	hi, c2 := bits.Add64(ri[1], amountIn[1], c)
+	lo, c := bits.Add64(xLo, aLo, 0)
+	hi, c2 := bits.Add64(xHi, aHi, c)
 	if c2 != 0 || hi >= 1<<48 {
 		return false
 	}
-	t.In, t.Out, t.FeeToken = *amountIn, out, i
-	t.Fee = feeOf(amountIn, p.feeBps)
+	feeLo, feeHi := fee128(aLo, aHi, p.feeBps)
+	t.In = uint256.Int{aLo, aHi}
+	t.Out = uint256.Int{outLo, outHi}
+	t.Fee = uint256.Int{feeLo, feeHi}
+	t.FeeToken = i
 	ri[0], ri[1] = lo, hi
-	// out < rj, so this borrows nothing from rj's upper words, which are 0.
+	// out < y, so this borrows nothing from y's upper words, which are 0.
 	var b uint64
-	rj[0], b = bits.Sub64(rj[0], out[0], 0)
-	rj[1], _ = bits.Sub64(rj[1], out[1], b)
+	rj[0], b = bits.Sub64(yLo, outLo, 0)
+	rj[1] = yHi - outHi - b
 	return true
 }
 
@@ -429,7 +435,8 @@ func (p *Pair) LPHoldings(dst []uint256.Int) {
 // ReservesFloat returns the reserves as float64s (see cfmm.Float), without
 // copying them, for agents' decisions.
 func (p *Pair) ReservesFloat() (r0, r1 float64) {
-	return cfmm.Float(&p.reserve[0]), cfmm.Float(&p.reserve[1])
+	// Reserves are below 2^112: two words, the high one below 2^48.
+	return cfmm.Float128(p.reserve[0][1], p.reserve[0][0]), cfmm.Float128(p.reserve[1][1], p.reserve[1][0])
 }
 
 // FeeRate returns the swap fee as a fraction of the input.
