@@ -8,9 +8,11 @@ import (
 // Fan summarises a sampled time series across runs: for each of K sample
 // points (for example every 100th block) it keeps a Summary of the values the
 // runs took there, from which quantile bands ("fan charts") are drawn. Its
-// memory is bounded by K sketches, whatever the number of runs. Create one
+// memory is bounded by K sketches and a batch of at most 32 KiB of runs not
+// yet added to them, whatever the number of runs. Create one
 // with NewFan (the zero Fan has no sample points). A Fan is not safe for
-// concurrent use; give each worker its own and Merge them.
+// concurrent use, not even by readers (reading adds the batch); give each
+// worker its own and Merge them.
 //
 // The Summaries of a Fan keep no exact observations (their exact cap is 0):
 // its quantiles always come from the sketches, within RelativeAccuracy.
@@ -23,10 +25,25 @@ import (
 type Fan struct {
 	points []Summary
 	runs   int64
+	// pending holds the last runs' values, not yet in the Summaries:
+	// pending[i*batch+r] is run r's value at point i, for r < held. Adding
+	// them point by point keeps one sketch in cache while it takes a whole
+	// batch; added run by run, each of the K sketches would be fetched
+	// from memory for every run.
+	pending []float64
+	batch   int
+	held    int
 }
 
 // fanExactCap is the exact cap of a Fan's Summaries; see Fan.
 const fanExactCap = 0
+
+// fanPendingValues bounds the values a Fan holds back (32 KiB), so that a
+// fan of many sample points holds back fewer runs.
+const fanPendingValues = 4096
+
+// fanMaxBatch is the most runs a Fan holds back.
+const fanMaxBatch = 32
 
 // NewFan returns an empty Fan of k sample points, or an error if k < 1.
 func NewFan(k int) (*Fan, error) {
@@ -37,7 +54,8 @@ func NewFan(k int) (*Fan, error) {
 	for i := range points {
 		points[i].exactCap = fanExactCap
 	}
-	return &Fan{points: points}, nil
+	batch := max(1, min(fanMaxBatch, fanPendingValues/k))
+	return &Fan{points: points, pending: make([]float64, k*batch), batch: batch}, nil
 }
 
 // Len returns the number of sample points K.
@@ -53,10 +71,26 @@ func (f *Fan) Add(values []float64) error {
 		return fmt.Errorf("metric: fan run has %d values, want %d", len(values), len(f.points))
 	}
 	for i, x := range values {
-		f.points[i].Add(x)
+		f.pending[i*f.batch+f.held] = x
 	}
+	f.held++
 	f.runs++
+	if f.held == f.batch {
+		f.flush()
+	}
 	return nil
+}
+
+// flush adds the held-back runs to the Summaries. Their sketches count
+// the same whatever the order of the values.
+func (f *Fan) flush() {
+	for i := range f.points {
+		p := &f.points[i]
+		for _, x := range f.pending[i*f.batch : i*f.batch+f.held] {
+			p.Add(x)
+		}
+	}
+	f.held = 0
 }
 
 // Merge adds the runs recorded by other to f, point by point (see
@@ -70,6 +104,8 @@ func (f *Fan) Merge(other *Fan) error {
 		return fmt.Errorf("metric: merge fans of %d and %d sample points", len(f.points), len(other.points))
 	}
 	runs := other.runs
+	f.flush()
+	other.flush()
 	for i := range f.points {
 		f.points[i].Merge(&other.points[i])
 	}
@@ -83,6 +119,7 @@ func (f *Fan) Point(i int) *Summary {
 	if i < 0 || i >= len(f.points) {
 		return nil
 	}
+	f.flush()
 	return &f.points[i]
 }
 
@@ -90,6 +127,7 @@ func (f *Fan) Point(i int) *Summary {
 // there: out[i][j] is Point(i).Quantile(qs[j]).Value, NaN where that is
 // undefined (q outside [0, 1], or no observations at the point).
 func (f *Fan) Quantiles(qs []float64) [][]float64 {
+	f.flush()
 	out := make([][]float64, len(f.points))
 	flat := make([]float64, len(f.points)*len(qs))
 	for i := range f.points {

@@ -222,3 +222,25 @@ func TestFanMerge(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkFanAdd adds runs to a dozen fans of 101 points each, the
+// quickstart's series: per run, what a worker does after simulating it.
+func BenchmarkFanAdd(b *testing.B) {
+	const fans, k = 12, 101
+	fs := make([]*Fan, fans)
+	paths := make([][]float64, fans)
+	rng := rand.New(rand.NewPCG(900, 1))
+	for i := range fs {
+		fs[i], _ = NewFan(k)
+		paths[i] = make([]float64, k)
+		randomWalk(rng, paths[i])
+	}
+	b.ResetTimer()
+	for range b.N {
+		for i, f := range fs {
+			if err := f.Add(paths[i]); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
