@@ -140,7 +140,7 @@ func (c *CorrelatedGBM) Step(out []float64) {
 				w += l * z[j]
 			}
 			k += i + 1
-			c.s[i] *= math.Exp(c.drift[i] + w)
+			c.s[i] *= exp(c.drift[i] + w)
 		}
 	}
 	copy(out, c.s)

@@ -81,7 +81,7 @@ func (g *GBM) draw() {
 	s := g.s
 	for k := range g.path {
 		if g.rng != nil {
-			s *= math.Exp(g.drift + g.vol*g.rng.NormFloat64())
+			s *= exp(g.drift + g.vol*g.rng.NormFloat64())
 		}
 		g.path[k] = s
 	}

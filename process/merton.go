@@ -114,7 +114,7 @@ func (p *Merton) Step(out []float64) {
 			f := float64(n)
 			x += f*p.muJ + math.Sqrt(f)*p.sigJ*p.rng.NormFloat64()
 		}
-		p.s *= math.Exp(x)
+		p.s *= exp(x)
 	}
 	if len(out) > 0 {
 		out[0] = p.s

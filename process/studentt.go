@@ -73,7 +73,7 @@ func (p *StudentT) Step(out []float64) {
 	if p.rng != nil {
 		z := p.rng.NormFloat64()
 		v := 2 * p.gamma()
-		p.s *= math.Exp(p.drift + p.scale*z/math.Sqrt(v))
+		p.s *= exp(p.drift + p.scale*z/math.Sqrt(v))
 	}
 	if len(out) > 0 {
 		out[0] = p.s
