@@ -115,8 +115,10 @@ func (a *Arbitrageur) tradePair(m *Market, v *Venue, pair *uniswapv2.Pair) {
 		}
 	}
 	best := optimalInput(x, y, pi, pj, pair.FeeRate())
-	amount := cfmm.Amount(best)
-	if amount.IsZero() {
+	var amount uint256.Int
+	if lo, hi, ok := cfmm.Amount128(best); ok {
+		amount = uint256.Int{lo, hi}
+	} else if amount = cfmm.Amount(best); amount.IsZero() {
 		return
 	}
 	// Everything the books need from before the swap is valued now, so

@@ -77,16 +77,26 @@ func IsRevert(err error) bool {
 // units: floor(f) for f ≥ 1, zero for smaller values and NaN, and saturating
 // at 2^256 − 1.
 func Amount(f float64) uint256.Int {
-	if f >= 1 && f < 0x1p126 {
-		// f = h·2^63 + l with both parts exact (f has 53 significant bits)
-		// and below 2^63: signed conversions, which truncate (the floor for
-		// f > 0) in one instruction, where an unsigned one would branch on
-		// a top bit that trade sizes near 2^63 set at random.
-		h := int64(f * 0x1p-63)
-		l := int64(f - float64(h)*0x1p63)
-		return uint256.Int{uint64(l) | uint64(h)<<63, uint64(h) >> 1}
+	if lo, hi, ok := Amount128(f); ok {
+		return uint256.Int{lo, hi}
 	}
 	return amountWide(f)
+}
+
+// Amount128 is Amount's common case, f in [1, 2^126), as two words
+// floor(f) = hi·2^64 + lo; ok is false, and the words zero, outside it. It
+// makes no call, so that hot loops can inline it.
+func Amount128(f float64) (lo, hi uint64, ok bool) {
+	if !(f >= 1 && f < 0x1p126) {
+		return 0, 0, false
+	}
+	// f = h·2^63 + l with both parts exact (f has 53 significant bits)
+	// and below 2^63: signed conversions, which truncate (the floor for
+	// f > 0) in one instruction, where an unsigned one would branch on
+	// a top bit that trade sizes near 2^63 set at random.
+	h := int64(f * 0x1p-63)
+	l := int64(f - float64(h)*0x1p63)
+	return uint64(l) | uint64(h)<<63, uint64(h) >> 1, true
 }
 
 // amountWide is Amount for f outside [1, 2^126).

@@ -5,6 +5,8 @@ import (
 	"math/big"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/holiman/uint256"
 )
 
 // Amount floors exactly for every magnitude; Float is within a few units in
@@ -30,6 +32,12 @@ func TestAmountAndFloat(t *testing.T) {
 		if got.ToBig().Cmp(want) != 0 {
 			t.Fatalf("Amount(%g) = %s, want %s", f, got.Dec(), want)
 		}
+		// Amount128 is the same integer wherever it answers, which is
+		// exactly on [1, 2^126).
+		lo, hi, ok := Amount128(f)
+		if ok != (f >= 1 && f < 0x1p126) || ok && (uint256.Int{lo, hi}) != got {
+			t.Fatalf("Amount128(%g) = %d, %d, %v; Amount gives %s", f, lo, hi, ok, got.Dec())
+		}
 		if f >= 1 && f < 0x1p256 {
 			back := Float(&got)
 			if math.Abs(back-math.Floor(f))/f > 4e-16 {
@@ -40,6 +48,9 @@ func TestAmountAndFloat(t *testing.T) {
 	for _, f := range []float64{math.NaN(), -1, 0, 0.5} {
 		if z := Amount(f); !z.IsZero() {
 			t.Fatalf("Amount(%v) = %s", f, z.Dec())
+		}
+		if _, _, ok := Amount128(f); ok {
+			t.Fatalf("Amount128(%v) answers", f)
 		}
 	}
 }
