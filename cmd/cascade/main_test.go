@@ -2,8 +2,10 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -209,5 +211,27 @@ func TestBadReplayData(t *testing.T) {
 		if status != 2 || !strings.Contains(errs, path+":7:") || !strings.Contains(errs, c.want) {
 			t.Errorf("%s: status %d, stderr:\n%s", c.name, status, errs)
 		}
+	}
+}
+
+// bench --repeat reports the median repetition and lists them all.
+func TestBenchRepeat(t *testing.T) {
+	status, out, errs := run(t, "bench", "--runs", "4", "--steps", "50", "--repeat", "3", "--json")
+	if status != 0 {
+		t.Fatalf("status %d: %s", status, errs)
+	}
+	var rep benchReport
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep.Timesteps != 200 || len(rep.Repeats) != 3 {
+		t.Fatalf("timesteps %d, repeats %v", rep.Timesteps, rep.Repeats)
+	}
+	sorted := slices.Sorted(slices.Values(rep.Repeats))
+	if rep.TimestepsPerSec != sorted[1] || !(rep.TimestepsPerSec > 0) {
+		t.Errorf("timesteps_per_sec %v, want the median of %v", rep.TimestepsPerSec, rep.Repeats)
+	}
+	if status, _, errs := run(t, "bench", "--repeat", "0"); status != 2 || !strings.Contains(errs, "--repeat 0") {
+		t.Errorf("--repeat 0: status %d, %q", status, errs)
 	}
 }
