@@ -1,6 +1,7 @@
 package agent
 
 import (
+	"github.com/cascade-risk/cascade/market"
 	"math"
 	"testing"
 
@@ -11,7 +12,7 @@ import (
 // market returns a market of ETH (18 decimals) and USDC (6 decimals) at
 // ethPrice, with one zero-fee constant-product venue of 1000 ETH and
 // 1000·ethPrice USDC.
-func market(t *testing.T, ethPrice float64, feeBps uint64) *Market {
+func testMarket(t *testing.T, ethPrice float64, feeBps uint64) *market.Market {
 	t.Helper()
 	pair, err := uniswapv2.NewPair(feeBps, false)
 	if err != nil {
@@ -22,11 +23,11 @@ func market(t *testing.T, ethPrice float64, feeBps uint64) *Market {
 	if _, err := pair.Mint(eth, usdc); err != nil {
 		t.Fatal(err)
 	}
-	return &Market{
+	return &market.Market{
 		Prices:     []float64{ethPrice, 1},
 		PrevPrices: []float64{ethPrice, 1},
 		Unit:       []float64{1e-18, 1e-6},
-		Venues:     []*Venue{NewVenue("pool", pair, []int{0, 1})},
+		Venues:     []*market.Venue{market.NewVenue("pool", pair, []int{0, 1})},
 	}
 }
 
@@ -34,7 +35,7 @@ func market(t *testing.T, ethPrice float64, feeBps uint64) *Market {
 // position is worth 2√r/(1+r) of holding: impermanent loss 2√r/(1+r) − 1.
 func TestImpermanentLossClosedForm(t *testing.T) {
 	for _, r := range []float64{0.1, 0.25, 0.5, 0.9, 1, 1.1, 2, 4, 10} {
-		m := market(t, 2000, 0)
+		m := testMarket(t, 2000, 0)
 		lp := &PassiveLP{Venue: 0}
 		arb := &Arbitrageur{Venues: []int{0}}
 		lp.Reset(m, nil)
@@ -70,7 +71,7 @@ func TestArbitrageRespectsFeesAndGas(t *testing.T) {
 		{30, 1.01, 1e6, 0}, // profit cannot pay the gas
 		{0, 0.99, 0, 1},
 	} {
-		m := market(t, 2000, c.feeBps)
+		m := testMarket(t, 2000, c.feeBps)
 		arb := &Arbitrageur{Venues: []int{0}, Gas: c.gas}
 		arb.Reset(m, nil)
 		m.Step = 1
@@ -95,7 +96,7 @@ func TestArbitrageRespectsFeesAndGas(t *testing.T) {
 
 // The numeric search finds the same trade size as the closed form.
 func TestNumericOptimumMatchesClosedForm(t *testing.T) {
-	m := market(t, 2000, 30)
+	m := testMarket(t, 2000, 30)
 	pair := m.Venues[0].Pool.(*uniswapv2.Pair)
 	pi, pj := 2100*1e-18, 1e-6
 	r0, r1 := pair.ReservesFloat()

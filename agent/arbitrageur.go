@@ -1,6 +1,7 @@
 package agent
 
 import (
+	"github.com/cascade-risk/cascade/market"
 	"math"
 	"math/rand/v2"
 
@@ -43,7 +44,7 @@ type Arbitrageur struct {
 }
 
 // Reset implements Agent.
-func (a *Arbitrageur) Reset(m *Market, _ *rand.Rand) {
+func (a *Arbitrageur) Reset(m *market.Market, _ *rand.Rand) {
 	a.profit, a.gross, a.gas, a.trades = 0, 0, 0, 0
 }
 
@@ -57,12 +58,12 @@ func (a *Arbitrageur) Metrics() []metric.Def {
 }
 
 // Observe implements Agent.
-func (a *Arbitrageur) Observe(m *Market, dst []float64) {
+func (a *Arbitrageur) Observe(m *market.Market, dst []float64) {
 	dst[0], dst[1], dst[2] = a.profit, a.gas, float64(a.trades)
 }
 
 // Act implements Agent.
-func (a *Arbitrageur) Act(m *Market) {
+func (a *Arbitrageur) Act(m *market.Market) {
 	for _, vi := range a.Venues {
 		v := m.Venues[vi]
 		switch pool := v.Pool.(type) {
@@ -84,7 +85,7 @@ func (a *Arbitrageur) Act(m *Market) {
 // settle books an executed trade that paid in (numeraire value of the
 // input) and received out: profit, LVR (profit before fees and gas) and LVR
 // relative to valueBefore.
-func (a *Arbitrageur) settle(v *Venue, fee, in, out, valueBefore float64) {
+func (a *Arbitrageur) settle(v *market.Venue, fee, in, out, valueBefore float64) {
 	v.Record(in, fee)
 	net := out - in
 	gross := net + fee
@@ -101,7 +102,7 @@ func (a *Arbitrageur) settle(v *Venue, fee, in, out, valueBefore float64) {
 // tradePair arbitrages a constant-product pair with the closed-form size.
 // The trade executes as an arbitrage contract would: swap, then revert
 // unless the proceeds beat the cost plus gas.
-func (a *Arbitrageur) tradePair(m *Market, v *Venue, pair *uniswapv2.Pair) {
+func (a *Arbitrageur) tradePair(m *market.Market, v *market.Venue, pair *uniswapv2.Pair) {
 	x0, x1 := pair.ReservesFloat()
 	a0, a1 := v.Assets[0], v.Assets[1]
 	p0, p1 := m.RawPrice(a0), m.RawPrice(a1)
@@ -169,7 +170,7 @@ var maxInt256 = new(uint256.Int).Rsh(new(uint256.Int).SetAllOne(), 1)
 // while P/(1−f) < E pushes it up to E·(1−f), where P is the pool price and E
 // the external price of token 0 in token 1 (raw units). The swap is quoted
 // first and executed only if it beats gas.
-func (a *Arbitrageur) tradeConcentrated(m *Market, v *Venue, pool *uniswapv3.Pool) {
+func (a *Arbitrageur) tradeConcentrated(m *market.Market, v *market.Venue, pool *uniswapv3.Pool) {
 	p0, p1 := m.RawPrice(v.Assets[0]), m.RawPrice(v.Assets[1])
 	P, E := pool.SpotPrice(0, 1), p0/p1
 	f := float64(pool.Fee()) / 1e6
@@ -217,7 +218,7 @@ func (a *Arbitrageur) tradeConcentrated(m *Market, v *Venue, pool *uniswapv3.Poo
 }
 
 // tradeOnce makes the single most profitable trade on v, if any.
-func (a *Arbitrageur) tradeOnce(m *Market, v *Venue) bool {
+func (a *Arbitrageur) tradeOnce(m *market.Market, v *market.Venue) bool {
 	best, bi, bj := cfmm.Trade{}, -1, -1
 	bestProfit := 0.0
 	n := v.Pool.NumTokens()

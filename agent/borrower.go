@@ -1,6 +1,7 @@
 package agent
 
 import (
+	"github.com/cascade-risk/cascade/market"
 	"math"
 	"math/rand/v2"
 
@@ -51,7 +52,7 @@ type Borrowers struct {
 }
 
 // Reset implements Agent: opens every position at step 0.
-func (b *Borrowers) Reset(m *Market, rng *rand.Rand) {
+func (b *Borrowers) Reset(m *market.Market, rng *rand.Rand) {
 	b.pool = m.Protocols[b.Pool].(*LendingPool)
 	b.users, b.target = b.users[:0], b.target[:0]
 	b.opened, b.levered, b.sold, b.failed = 0, 0, 0, 0
@@ -74,7 +75,7 @@ func (b *Borrowers) Reset(m *Market, rng *rand.Rand) {
 
 // lever borrows toward health h. Without looping the loan is spent; with
 // Loops rounds each loan becomes collateral and is borrowed against again.
-func (b *Borrowers) lever(m *Market, u int, h float64) {
+func (b *Borrowers) lever(m *market.Market, u int, h float64) {
 	p := b.pool
 	for range max(b.Loops, 1) {
 		v := p.Account(u)
@@ -105,7 +106,7 @@ func (b *Borrowers) lever(m *Market, u int, h float64) {
 
 // convert turns amt of the debt token in u's wallet into the collateral
 // token: a swap on LoopVenue, or staking at the external price ratio.
-func (b *Borrowers) convert(m *Market, u int, amt *uint256.Int) (uint256.Int, bool) {
+func (b *Borrowers) convert(m *market.Market, u int, amt *uint256.Int) (uint256.Int, bool) {
 	p := b.pool
 	if err := p.Remove(u, b.Debt, amt); err != nil {
 		return uint256.Int{}, false
@@ -131,7 +132,7 @@ func (b *Borrowers) convert(m *Market, u int, amt *uint256.Int) (uint256.Int, bo
 }
 
 // venueIndex returns the venue's token index of asset a, or −1.
-func venueIndex(v *Venue, a int) int {
+func venueIndex(v *market.Venue, a int) int {
 	for k, x := range v.Assets {
 		if x == a {
 			return k
@@ -141,7 +142,7 @@ func venueIndex(v *Venue, a int) int {
 }
 
 // Act implements Agent: with a band, positions return to their targets.
-func (b *Borrowers) Act(m *Market) {
+func (b *Borrowers) Act(m *market.Market) {
 	if b.Band <= 0 {
 		return
 	}
@@ -165,7 +166,7 @@ func (b *Borrowers) Act(m *Market) {
 // y = (h·D − W)/(h − W/C) bringing the health to h (D debt, C collateral,
 // W weighted collateral), capped so the withdrawal alone leaves the health
 // above 1.
-func (b *Borrowers) deleverage(m *Market, u int, h float64, v *AccountView) {
+func (b *Borrowers) deleverage(m *market.Market, u int, h float64, v *AccountView) {
 	p := b.pool
 	lt := v.Weighted / v.Collateral
 	if h <= lt {
@@ -215,7 +216,7 @@ func (b *Borrowers) Metrics() []metric.Def {
 }
 
 // Observe implements Agent.
-func (b *Borrowers) Observe(_ *Market, dst []float64) {
+func (b *Borrowers) Observe(_ *market.Market, dst []float64) {
 	var liq, under int
 	for _, u := range b.users {
 		v := b.pool.Account(u)

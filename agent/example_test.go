@@ -2,6 +2,7 @@ package agent_test
 
 import (
 	"fmt"
+	"github.com/cascade-risk/cascade/market"
 
 	"github.com/cascade-risk/cascade/agent"
 )
@@ -10,7 +11,7 @@ import (
 // deviation threshold (0.5%) or when its heartbeat (4 steps) comes due,
 // whichever is first: small moves reach it only with the heartbeat.
 func ExampleChainlinkOracle() {
-	m := &agent.Market{Prices: []float64{2000, 1}, Unit: []float64{1e-18, 1e-6}}
+	m := &market.Market{Prices: []float64{2000, 1}, Unit: []float64{1e-18, 1e-6}}
 	o := &agent.ChainlinkOracle{Source: agent.PriceSource{Asset: 0, Venue: -1}, Deviation: 0.005, Heartbeat: 4}
 	o.Reset(m)
 	for step, p := range []float64{2004, 2008, 2006, 2006, 2012, 1900} {

@@ -3,6 +3,7 @@ package agent
 import (
 	"errors"
 	"fmt"
+	"github.com/cascade-risk/cascade/market"
 	"math"
 
 	"github.com/cascade-risk/cascade/cfmm"
@@ -147,7 +148,7 @@ const Lender = 0
 
 // Reset implements Protocol: a fresh clone of the market, priced from the
 // feeds, with the lenders' deposits.
-func (p *LendingPool) Reset(m *Market) {
+func (p *LendingPool) Reset(m *market.Market) {
 	p.mk = p.Market.Clone()
 	p.aave, p.comp = nil, nil
 	switch mk := p.mk.(type) {
@@ -174,7 +175,7 @@ func (p *LendingPool) Reset(m *Market) {
 	}
 }
 
-func (p *LendingPool) clock(m *Market) uint64 {
+func (p *LendingPool) clock(m *market.Market) uint64 {
 	tick := p.TickSeconds
 	if tick <= 0 {
 		tick = 1
@@ -183,7 +184,7 @@ func (p *LendingPool) clock(m *Market) uint64 {
 }
 
 // setPrices writes each reserve's feed price into the protocol.
-func (p *LendingPool) setPrices(m *Market) error {
+func (p *LendingPool) setPrices(m *market.Market) error {
 	for r, a := range p.Assets {
 		price := feedPrice(m, p.Feeds[r], a)
 		p.prices[r] = price
@@ -216,7 +217,7 @@ func (p *LendingPool) baseToNumeraire() float64 {
 
 // Step implements Protocol: prices from the feeds, and interest accrued to
 // the step's clock.
-func (p *LendingPool) Step(m *Market) error {
+func (p *LendingPool) Step(m *market.Market) error {
 	p.now = p.clock(m)
 	if err := p.setPrices(m); err != nil {
 		return err
@@ -543,7 +544,7 @@ func (p *LendingPool) SeizeEstimate(d, c int, repay float64) float64 {
 // liquidator's wallet as the underlying token (Compound's seized cTokens
 // are redeemed at once). It returns the debt repaid and the collateral
 // received.
-func (p *LendingPool) Liquidate(m *Market, liquidator, borrower, d, c int, amt *uint256.Int) (repaid, seized uint256.Int, err error) {
+func (p *LendingPool) Liquidate(m *market.Market, liquidator, borrower, d, c int, amt *uint256.Int) (repaid, seized uint256.Int, err error) {
 	w := p.book.balance(liquidator, d)
 	if w.Lt(amt) {
 		return repaid, seized, errShort
@@ -604,7 +605,7 @@ func (p *LendingPool) Metrics() []metric.Def {
 }
 
 // Observe implements Protocol.
-func (p *LendingPool) Observe(_ *Market, dst []float64) {
+func (p *LendingPool) Observe(_ *market.Market, dst []float64) {
 	bad, debt := p.BadDebt()
 	dst[0] = bad
 	dst[1] = 0

@@ -1,6 +1,7 @@
 package agent
 
 import (
+	"github.com/cascade-risk/cascade/market"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -66,11 +67,11 @@ func testPool(t *testing.T, kind string) *LendingPool {
 
 // world is a minimal stand-in for the world's step loop.
 type world struct {
-	m      *Market
-	agents []Agent
+	m      *market.Market
+	agents []market.Agent
 }
 
-func newWorld(t *testing.T, m *Market, protocols []Protocol, agents ...Agent) *world {
+func newWorld(t *testing.T, m *market.Market, protocols []market.Protocol, agents ...market.Agent) *world {
 	m.Protocols = protocols
 	for _, p := range protocols {
 		p.Reset(m)
@@ -104,8 +105,8 @@ func (w *world) step(t *testing.T, price float64) {
 }
 
 func observe(x interface {
-	Observe(*Market, []float64)
-}, m *Market, n int) []float64 {
+	Observe(*market.Market, []float64)
+}, m *market.Market, n int) []float64 {
 	dst := make([]float64, n)
 	x.Observe(m, dst)
 	return dst
@@ -118,12 +119,12 @@ func observe(x interface {
 func TestLendingPoolLiquidations(t *testing.T) {
 	for _, kind := range []string{"aave", "compound"} {
 		t.Run(kind, func(t *testing.T) {
-			m := market(t, 2000, 30)
+			m := testMarket(t, 2000, 30)
 			m.StepSeconds = 600
 			pool := testPool(t, kind)
 			b := &Borrowers{Pool: 0, Collateral: 0, Debt: 1, Count: 30, Deposit: 10, HealthLo: 1.05, HealthHi: 1.5, LoopVenue: -1, Venue: -1}
 			l := &Liquidator{Pool: 0, Collateral: 0, Debt: 1, Venue: 0, Capital: 1e6, Gas: Gas{Signal: -1, Asset: -1}}
-			w := newWorld(t, m, []Protocol{pool}, b, l)
+			w := newWorld(t, m, []market.Protocol{pool}, b, l)
 			bb := observe(b, m, 5)
 			if bb[0] <= 0 {
 				t.Fatalf("no debt opened: %v", bb)
@@ -156,12 +157,12 @@ func TestLendingPoolLiquidations(t *testing.T) {
 // capital, and never while gas is above its maximum.
 func TestLiquidatorConstraints(t *testing.T) {
 	run := func(l *Liquidator, gas []float64) (first int, lm []float64) {
-		m := market(t, 2000, 30)
+		m := testMarket(t, 2000, 30)
 		m.StepSeconds = 600
 		m.Signals = []float64{0}
 		pool := testPool(t, "aave")
 		b := &Borrowers{Pool: 0, Collateral: 0, Debt: 1, Count: 1, Deposit: 10, HealthLo: 1.1, HealthHi: 1.1, LoopVenue: -1, Venue: -1}
-		w := newWorld(t, m, []Protocol{pool}, b, l)
+		w := newWorld(t, m, []market.Protocol{pool}, b, l)
 		for k := range 6 {
 			m.Signals[0] = gas[k]
 			w.step(t, 1700)
@@ -191,12 +192,12 @@ func TestLiquidatorConstraints(t *testing.T) {
 // Looping stakes each loan back into collateral: the position's health
 // reaches its target with far more collateral than it deposited.
 func TestBorrowersLoop(t *testing.T) {
-	m := market(t, 2000, 30)
+	m := testMarket(t, 2000, 30)
 	pool := testPool(t, "aave")
 	// Here the "staking token" is ETH and the native token USDC; the loop
 	// converts at the external price ratio.
 	b := &Borrowers{Pool: 0, Collateral: 0, Debt: 1, Count: 1, Deposit: 10, HealthLo: 1.25, HealthHi: 1.25, Loops: 5, LoopVenue: -1, Venue: -1}
-	newWorld(t, m, []Protocol{pool}, b)
+	newWorld(t, m, []market.Protocol{pool}, b)
 	u := b.users[0]
 	v := pool.Account(u)
 	// Each round borrows to health h against the collateral so far and

@@ -1,6 +1,7 @@
 package agent
 
 import (
+	"github.com/cascade-risk/cascade/market"
 	"math"
 	"math/rand/v2"
 
@@ -56,7 +57,7 @@ type pendingAccount struct{ user, ready int }
 const maxPerAccountStep = 3
 
 // Reset implements Agent.
-func (l *Liquidator) Reset(m *Market, _ *rand.Rand) {
+func (l *Liquidator) Reset(m *market.Market, _ *rand.Rand) {
 	l.pool = m.Protocols[l.Pool].(*LendingPool)
 	l.me = l.pool.Register()
 	capital := cfmm.Amount(l.Capital * math.Pow(10, float64(l.pool.Decimals[l.Debt])))
@@ -71,7 +72,7 @@ func (l *Liquidator) Reset(m *Market, _ *rand.Rand) {
 }
 
 // Act implements Agent.
-func (l *Liquidator) Act(m *Market) {
+func (l *Liquidator) Act(m *market.Market) {
 	if !l.Gas.Included(m) {
 		l.blocked++
 		return
@@ -102,7 +103,7 @@ func (l *Liquidator) Act(m *Market) {
 
 // work liquidates user u while it pays; it reports whether u should stay
 // on the watch list (still liquidatable).
-func (l *Liquidator) work(m *Market, u int) bool {
+func (l *Liquidator) work(m *market.Market, u int) bool {
 	p := l.pool
 	dAsset, cAsset := p.Assets[l.Debt], p.Assets[l.Collateral]
 	for range maxPerAccountStep {
@@ -148,7 +149,7 @@ func (l *Liquidator) work(m *Market, u int) bool {
 
 // proceeds returns the numeraire value of selling amount raw units of
 // collateral now.
-func (l *Liquidator) proceeds(m *Market, amount float64) float64 {
+func (l *Liquidator) proceeds(m *market.Market, amount float64) float64 {
 	cAsset := l.pool.Assets[l.Collateral]
 	if l.Venue < 0 {
 		return amount * m.RawPrice(cAsset)
@@ -167,7 +168,7 @@ func (l *Liquidator) proceeds(m *Market, amount float64) float64 {
 // sell sells seized collateral on the venue for the debt token, back into
 // the wallet, and returns its numeraire value; without a venue the
 // collateral is kept and valued at the external price.
-func (l *Liquidator) sell(m *Market, seized *uint256.Int, cAsset int) float64 {
+func (l *Liquidator) sell(m *market.Market, seized *uint256.Int, cAsset int) float64 {
 	if seized.IsZero() {
 		return 0
 	}
@@ -201,7 +202,7 @@ func (l *Liquidator) Metrics() []metric.Def {
 }
 
 // Observe implements Agent.
-func (l *Liquidator) Observe(_ *Market, dst []float64) {
+func (l *Liquidator) Observe(_ *market.Market, dst []float64) {
 	dst[0], dst[1], dst[2], dst[3] = l.profit, l.gas, float64(l.liquidations), l.volume
 	dst[4], dst[5], dst[6] = float64(l.unprofitable), float64(l.noCash), float64(l.blocked)
 }

@@ -1,6 +1,7 @@
 package agent
 
 import (
+	"github.com/cascade-risk/cascade/market"
 	"math/rand/v2"
 
 	"github.com/cascade-risk/cascade/metric"
@@ -24,7 +25,7 @@ type PassiveLP struct {
 }
 
 // Reset implements Agent: the deposit is the LPs' holdings at the start.
-func (l *PassiveLP) Reset(m *Market, _ *rand.Rand) {
+func (l *PassiveLP) Reset(m *market.Market, _ *rand.Rand) {
 	v := m.Venues[l.Venue]
 	if len(l.deposit) != v.Pool.NumTokens() {
 		l.deposit = make([]uint256.Int, v.Pool.NumTokens())
@@ -33,7 +34,7 @@ func (l *PassiveLP) Reset(m *Market, _ *rand.Rand) {
 }
 
 // Act implements Agent; a passive LP does nothing.
-func (l *PassiveLP) Act(*Market) {}
+func (l *PassiveLP) Act(*market.Market) {}
 
 // Idle implements Idler.
 func (l *PassiveLP) Idle() {}
@@ -49,7 +50,7 @@ func (l *PassiveLP) Metrics() []metric.Def {
 }
 
 // Observe implements Agent.
-func (l *PassiveLP) Observe(m *Market, dst []float64) {
+func (l *PassiveLP) Observe(m *market.Market, dst []float64) {
 	v := m.Venues[l.Venue]
 	value := v.Value(m, m.Prices)
 	var hodl float64

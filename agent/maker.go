@@ -2,6 +2,7 @@ package agent
 
 import (
 	"fmt"
+	"github.com/cascade-risk/cascade/market"
 	"math/rand/v2"
 
 	"github.com/cascade-risk/cascade/cfmm"
@@ -77,7 +78,7 @@ const (
 var rad = maker.RAD()
 
 // Reset implements Protocol.
-func (s *MakerSystem) Reset(m *Market) {
+func (s *MakerSystem) Reset(m *market.Market) {
 	s.sys = s.System.Clone()
 	s.now = s.Start
 	s.addrs = append(s.addrs[:0], Vow, Outside)
@@ -95,7 +96,7 @@ func (s *MakerSystem) Reset(m *Market) {
 }
 
 // poke sets every ilk's feed price [wad, numeraire per whole token].
-func (s *MakerSystem) poke(m *Market) error {
+func (s *MakerSystem) poke(m *market.Market) error {
 	for _, k := range s.Ilks {
 		val := cfmm.Amount(feedPrice(m, k.Feed, k.Asset) * 1e18)
 		if err := s.sys.Poke(k.Name, &val); err != nil {
@@ -106,7 +107,7 @@ func (s *MakerSystem) poke(m *Market) error {
 }
 
 // Step implements Protocol: fees to now, then prices.
-func (s *MakerSystem) Step(m *Market) error {
+func (s *MakerSystem) Step(m *market.Market) error {
 	s.now = s.Start + uint64(float64(m.Step)*m.StepSeconds)
 	for _, k := range s.Ilks {
 		if _, err := s.sys.Drip(k.Name, s.now); err != nil {
@@ -255,7 +256,7 @@ func (s *MakerSystem) Bark(k int, owner, kpr maker.Address) (uint64, error) {
 // lot sold and its debt not covered leaves the difference as bad debt.
 // The take is underpriced when the price is below half the market price
 // of the collateral (in stablecoins), a zero bid when it raised nothing.
-func (s *MakerSystem) Take(m *Market, k int, id uint64, amt, max *uint256.Int, who maker.Address) (maker.Purchase, error) {
+func (s *MakerSystem) Take(m *market.Market, k int, id uint64, amt, max *uint256.Int, who maker.Address) (maker.Purchase, error) {
 	p, err := s.sys.Take(s.Ilks[k].Name, id, amt, max, who, s.now)
 	if err != nil {
 		return p, err
@@ -264,8 +265,8 @@ func (s *MakerSystem) Take(m *Market, k int, id uint64, amt, max *uint256.Int, w
 	if p.Owe.IsZero() {
 		s.zeroBids++
 	}
-	market := m.Prices[s.Ilks[k].Asset] / m.Prices[s.Stable]
-	if p.Price.Float64()/1e27 < 0.5*market {
+	mkt := m.Prices[s.Ilks[k].Asset] / m.Prices[s.Stable]
+	if p.Price.Float64()/1e27 < 0.5*mkt {
 		s.underpriced++
 	}
 	if b, ok := s.books[k][id]; ok {
@@ -310,7 +311,7 @@ func (s *MakerSystem) Metrics() []metric.Def {
 }
 
 // Observe implements Protocol.
-func (s *MakerSystem) Observe(m *Market, dst []float64) {
+func (s *MakerSystem) Observe(m *market.Market, dst []float64) {
 	open := 0
 	for _, k := range s.Ilks {
 		open += len(s.sys.Active(k.Name, nil))
@@ -351,7 +352,7 @@ type VaultOwners struct {
 }
 
 // Reset implements Agent.
-func (v *VaultOwners) Reset(m *Market, rng *rand.Rand) {
+func (v *VaultOwners) Reset(m *market.Market, rng *rand.Rand) {
 	v.sys = m.Protocols[v.System].(*MakerSystem)
 	v.owners, v.art0, v.failed = v.owners[:0], v.art0[:0], 0
 	k := v.sys.Ilks[v.Ilk]
@@ -371,7 +372,7 @@ func (v *VaultOwners) Reset(m *Market, rng *rand.Rand) {
 }
 
 // Act implements Agent: owners hold.
-func (v *VaultOwners) Act(*Market) {}
+func (v *VaultOwners) Act(*market.Market) {}
 
 // Metrics implements Agent.
 func (v *VaultOwners) Metrics() []metric.Def {
@@ -383,7 +384,7 @@ func (v *VaultOwners) Metrics() []metric.Def {
 }
 
 // Observe implements Agent.
-func (v *VaultOwners) Observe(_ *Market, dst []float64) {
+func (v *VaultOwners) Observe(_ *market.Market, dst []float64) {
 	name := v.sys.Ilks[v.Ilk].Name
 	liq := 0
 	var ink float64
@@ -437,7 +438,7 @@ type pendingVault struct {
 }
 
 // Reset implements Agent.
-func (kp *Keeper) Reset(m *Market, _ *rand.Rand) {
+func (kp *Keeper) Reset(m *market.Market, _ *rand.Rand) {
 	kp.sys = m.Protocols[kp.System].(*MakerSystem)
 	kp.me = kp.sys.Register("keeper")
 	capital := cfmm.Amount(kp.Capital * 1e18)
@@ -455,7 +456,7 @@ func (kp *Keeper) Reset(m *Market, _ *rand.Rand) {
 }
 
 // Act implements Agent.
-func (kp *Keeper) Act(m *Market) {
+func (kp *Keeper) Act(m *market.Market) {
 	if !kp.Gas.Included(m) {
 		kp.blocked++
 		return
@@ -465,11 +466,11 @@ func (kp *Keeper) Act(m *Market) {
 }
 
 // stable returns the numeraire value of a stablecoin amount [rad].
-func (kp *Keeper) stable(m *Market, x *uint256.Int) float64 {
+func (kp *Keeper) stable(m *market.Market, x *uint256.Int) float64 {
 	return x.Float64() / rad.Float64() * m.Prices[kp.sys.Stable]
 }
 
-func (kp *Keeper) bark(m *Market) {
+func (kp *Keeper) bark(m *market.Market) {
 	s := kp.sys
 	for _, a := range s.Vaults(kp.Ilk) {
 		if !kp.seen[a] && s.Unsafe(kp.Ilk, a) {
@@ -504,7 +505,7 @@ func (kp *Keeper) bark(m *Market) {
 	kp.pending = kept
 }
 
-func (kp *Keeper) auctions(m *Market) {
+func (kp *Keeper) auctions(m *market.Market) {
 	s := kp.sys
 	name := s.Ilks[kp.Ilk].Name
 	kp.ids = s.Sys().Active(name, kp.ids[:0])
@@ -543,7 +544,7 @@ func (kp *Keeper) auctions(m *Market) {
 // take buys the largest slice s [whole tokens] of the auction that the
 // keeper can pay for and that satisfies value(s) ≥ (1+Margin)·s·price +
 // gas, value(s) being the stablecoins the venue pays for s.
-func (kp *Keeper) take(m *Market, id uint64, st *maker.Status, gas float64) {
+func (kp *Keeper) take(m *market.Market, id uint64, st *maker.Status, gas float64) {
 	s := kp.sys
 	price := st.Price.Float64() / 1e27 // stablecoins per whole token
 	lot := st.Lot.Float64() / 1e18
@@ -591,7 +592,7 @@ func (kp *Keeper) take(m *Market, id uint64, st *maker.Status, gas float64) {
 
 // value returns the stablecoins selling x whole tokens of collateral
 // fetches: quoted on the venue, or at external prices without one.
-func (kp *Keeper) value(m *Market, x float64) float64 {
+func (kp *Keeper) value(m *market.Market, x float64) float64 {
 	s := kp.sys
 	if kp.Venue < 0 {
 		return x * m.Prices[s.Ilks[kp.Ilk].Asset] / m.Prices[s.Stable]
@@ -610,7 +611,7 @@ func (kp *Keeper) value(m *Market, x float64) float64 {
 // sell exits the bought collateral, sells it on the venue and imports the
 // proceeds as stablecoins; it returns their numeraire value (without a
 // venue, the collateral is kept and valued at the external price).
-func (kp *Keeper) sell(m *Market, slice *uint256.Int) float64 {
+func (kp *Keeper) sell(m *market.Market, slice *uint256.Int) float64 {
 	s := kp.sys
 	asset := s.Ilks[kp.Ilk].Asset
 	if slice.IsZero() {
@@ -644,7 +645,7 @@ func (kp *Keeper) Metrics() []metric.Def {
 }
 
 // Observe implements Agent.
-func (kp *Keeper) Observe(_ *Market, dst []float64) {
+func (kp *Keeper) Observe(_ *market.Market, dst []float64) {
 	dst[0], dst[1], dst[2], dst[3] = kp.profit, kp.gas, kp.incentives, float64(kp.barks)
 	dst[4], dst[5], dst[6] = float64(kp.takes), float64(kp.redos), float64(kp.blocked)
 }

@@ -1,6 +1,7 @@
 package agent
 
 import (
+	"github.com/cascade-risk/cascade/market"
 	"math"
 	"testing"
 
@@ -12,7 +13,7 @@ import (
 // numeraire here) and a Maker system with one ETH ilk: 150% liquidation
 // ratio, 13% penalty, auctions starting at 120% of the feed and falling
 // linearly to zero over 30 minutes, never reset.
-func testMaker(t *testing.T) (*Market, *MakerSystem) {
+func testMaker(t *testing.T) (*market.Market, *MakerSystem) {
 	t.Helper()
 	rad := func(f float64) uint256.Int { r := maker.RAD(); z := uint256.NewInt(uint64(f)); return *z.Mul(z, &r) }
 	sys, err := maker.New(maker.Config{Vow: Vow, Line: rad(1e9), Hole: rad(1e9), Par: maker.RAY()})
@@ -27,7 +28,7 @@ func testMaker(t *testing.T) (*Market, *MakerSystem) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := &Market{Prices: []float64{2000, 1}, PrevPrices: []float64{2000, 1}, Unit: []float64{1e-18, 1e-18}, StepSeconds: 600,
+	m := &market.Market{Prices: []float64{2000, 1}, PrevPrices: []float64{2000, 1}, Unit: []float64{1e-18, 1e-18}, StepSeconds: 600,
 		Signals: []float64{10}}
 	ms := &MakerSystem{System: sys, Ilks: []MakerIlk{{Name: "ETH-A", Asset: 0, Feed: -1}}, Stable: 1, Start: 1000,
 		Peg: PegTracker{Source: PriceSource{Asset: 1, Venue: -1}, Band: 0.01}}
@@ -54,7 +55,7 @@ func TestKeeperZeroBid(t *testing.T) {
 			owners := &VaultOwners{System: 0, Ilk: 0, Count: 1, Collateral: 10, RatioLo: 1.6, RatioHi: 1.6}
 			kp := &Keeper{System: 0, Ilk: 0, Venue: -1, Capital: 100_000, Margin: 0.05,
 				Gas: Gas{Signal: 0, Units: 500_000, Asset: 0, MaxPrice: 100}}
-			w := newWorld(t, m, []Protocol{ms}, owners, kp)
+			w := newWorld(t, m, []market.Protocol{ms}, owners, kp)
 			debt := observe(ms, m, len(ms.Metrics()))[10]
 			if math.Abs(debt-12500) > 1e-6 { // 10 ETH · 2000 / 1.6
 				t.Fatalf("vault debt %v, want 12500", debt)

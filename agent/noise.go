@@ -2,6 +2,7 @@ package agent
 
 import (
 	"github.com/cascade-risk/cascade/cfmm"
+	"github.com/cascade-risk/cascade/market"
 	"math"
 	"math/rand/v2"
 
@@ -27,7 +28,7 @@ type NoiseTrader struct {
 }
 
 // Reset implements Agent.
-func (t *NoiseTrader) Reset(m *Market, rng *rand.Rand) {
+func (t *NoiseTrader) Reset(m *market.Market, rng *rand.Rand) {
 	t.rng = rng
 	t.arrival = distuv.Poisson{Lambda: t.Rate, Src: rng}
 	t.volume, t.trades, t.failed = 0, 0, 0
@@ -42,12 +43,12 @@ func (t *NoiseTrader) Metrics() []metric.Def {
 }
 
 // Observe implements Agent.
-func (t *NoiseTrader) Observe(m *Market, dst []float64) {
+func (t *NoiseTrader) Observe(m *market.Market, dst []float64) {
 	dst[0], dst[1] = t.volume, float64(t.trades)
 }
 
 // Act implements Agent.
-func (t *NoiseTrader) Act(m *Market) {
+func (t *NoiseTrader) Act(m *market.Market) {
 	if t.Rate <= 0 {
 		return
 	}

@@ -1,6 +1,7 @@
 package agent
 
 import (
+	"github.com/cascade-risk/cascade/market"
 	"math"
 
 	"github.com/cascade-risk/cascade/metric"
@@ -47,7 +48,7 @@ func (s *PriceSource) Bind(assets []int) bool {
 }
 
 // Observe returns the source's current price, numeraire per whole token.
-func (s *PriceSource) Observe(m *Market) float64 {
+func (s *PriceSource) Observe(m *market.Market) float64 {
 	if s.Venue < 0 {
 		return m.Prices[s.Asset]
 	}
@@ -120,7 +121,7 @@ type ChainlinkOracle struct {
 }
 
 // Reset implements Protocol: the first round publishes the price at step 0.
-func (o *ChainlinkOracle) Reset(m *Market) {
+func (o *ChainlinkOracle) Reset(m *market.Market) {
 	p := o.Source.Observe(m)
 	o.hist.reset(o.Lag+1, p)
 	o.price, o.lastStep, o.rounds = p, 0, 0
@@ -128,7 +129,7 @@ func (o *ChainlinkOracle) Reset(m *Market) {
 }
 
 // Step implements Protocol.
-func (o *ChainlinkOracle) Step(m *Market) error {
+func (o *ChainlinkOracle) Step(m *market.Market) error {
 	o.hist.push(o.Source.Observe(m))
 	seen := o.hist.at(o.Lag)
 	step := float64(m.Step)
@@ -175,7 +176,7 @@ func oracleMetrics(updates string) []metric.Def {
 }
 
 // Observe implements Protocol.
-func (o *ChainlinkOracle) Observe(_ *Market, dst []float64) {
+func (o *ChainlinkOracle) Observe(_ *market.Market, dst []float64) {
 	dst[0], dst[1], dst[2], dst[3] = o.price, float64(o.rounds), o.err.mean(), o.err.max
 }
 
@@ -198,7 +199,7 @@ type TWAPOracle struct {
 }
 
 // Reset implements Protocol.
-func (o *TWAPOracle) Reset(m *Market) {
+func (o *TWAPOracle) Reset(m *market.Market) {
 	p := o.Source.Observe(m)
 	o.hist.reset(o.Lag+max(o.Window, 1), p)
 	o.price, o.lastPub, o.moves = p, p, 0
@@ -206,7 +207,7 @@ func (o *TWAPOracle) Reset(m *Market) {
 }
 
 // Step implements Protocol.
-func (o *TWAPOracle) Step(m *Market) error {
+func (o *TWAPOracle) Step(m *market.Market) error {
 	o.hist.push(o.Source.Observe(m))
 	w := max(o.Window, 1)
 	var sum float64
@@ -234,14 +235,14 @@ func (o *TWAPOracle) Metrics() []metric.Def {
 }
 
 // Observe implements Protocol.
-func (o *TWAPOracle) Observe(_ *Market, dst []float64) {
+func (o *TWAPOracle) Observe(_ *market.Market, dst []float64) {
 	dst[0], dst[1] = o.price, float64(o.moves)
 	dst[2], dst[3] = o.err.mean(), o.err.max
 }
 
 // feedPrice returns the price of asset a read through the protocol at
 // index feed (a Feed), or the external price when feed < 0.
-func feedPrice(m *Market, feed, a int) float64 {
+func feedPrice(m *market.Market, feed, a int) float64 {
 	if feed < 0 {
 		return m.Prices[a]
 	}
@@ -270,7 +271,7 @@ type Gas struct {
 }
 
 // GasPrice returns the current gas price in gwei.
-func (g *Gas) GasPrice(m *Market) float64 {
+func (g *Gas) GasPrice(m *market.Market) float64 {
 	if g.Signal >= 0 {
 		return m.Signals[g.Signal]
 	}
@@ -278,7 +279,7 @@ func (g *Gas) GasPrice(m *Market) float64 {
 }
 
 // Cost returns the numeraire cost of one transaction now.
-func (g *Gas) Cost(m *Market) float64 {
+func (g *Gas) Cost(m *market.Market) float64 {
 	c := g.GasPrice(m) * 1e-9 * g.Units
 	if g.Asset >= 0 {
 		c *= m.Prices[g.Asset]
@@ -287,4 +288,4 @@ func (g *Gas) Cost(m *Market) float64 {
 }
 
 // Included reports whether the agent's transactions are mined now.
-func (g *Gas) Included(m *Market) bool { return g.MaxPrice <= 0 || g.GasPrice(m) <= g.MaxPrice }
+func (g *Gas) Included(m *market.Market) bool { return g.MaxPrice <= 0 || g.GasPrice(m) <= g.MaxPrice }

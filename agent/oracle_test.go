@@ -1,13 +1,14 @@
 package agent
 
 import (
+	"github.com/cascade-risk/cascade/market"
 	"math"
 	"testing"
 )
 
 // priceMarket returns a market of asset 0 (priced) and the numeraire.
-func priceMarket(p float64) *Market {
-	return &Market{Prices: []float64{p, 1}, PrevPrices: []float64{p, 1}, Unit: []float64{1e-18, 1e-6}, StepSeconds: 600}
+func priceMarket(p float64) *market.Market {
+	return &market.Market{Prices: []float64{p, 1}, PrevPrices: []float64{p, 1}, Unit: []float64{1e-18, 1e-6}, StepSeconds: 600}
 }
 
 // ext observes the external price of asset 0.
@@ -15,7 +16,7 @@ var ext = PriceSource{Asset: 0, Venue: -1}
 
 // drive steps a protocol along a price path (path[0] at Reset) and returns
 // what read returns after each step, Reset included.
-func drive(p Protocol, path []float64, read func() float64) []float64 {
+func drive(p market.Protocol, path []float64, read func() float64) []float64 {
 	m := priceMarket(path[0])
 	p.Reset(m)
 	out := []float64{read()}
@@ -92,7 +93,7 @@ func TestTWAPOracle(t *testing.T) {
 
 // A venue source reads the pool's marginal price, so a trade moves it.
 func TestVenueSource(t *testing.T) {
-	m := market(t, 2000, 30)
+	m := testMarket(t, 2000, 30)
 	s := PriceSource{Asset: 0, Venue: 0}
 	if !s.Bind(m.Venues[0].Assets) {
 		t.Fatal("bind")

@@ -1,6 +1,7 @@
 package agent
 
 import (
+	"github.com/cascade-risk/cascade/market"
 	"math"
 
 	"github.com/cascade-risk/cascade/metric"
@@ -20,14 +21,14 @@ type PegTracker struct {
 	below, off    int
 }
 
-func (t *PegTracker) reset(m *Market) {
+func (t *PegTracker) reset(m *market.Market) {
 	t.price = t.Source.Observe(m)
 	t.maxDev, t.below, t.off = math.Abs(t.price-1), 0, 0
 }
 
 // observe records the price at the start of a step (the price the
 // previous step left).
-func (t *PegTracker) observe(m *Market) {
+func (t *PegTracker) observe(m *market.Market) {
 	t.price = t.Source.Observe(m)
 	d := t.price - 1
 	t.maxDev = max(t.maxDev, math.Abs(d))
@@ -51,7 +52,7 @@ func pegMetrics() []metric.Def {
 	}
 }
 
-func (t *PegTracker) write(m *Market, dst []float64) {
+func (t *PegTracker) write(m *market.Market, dst []float64) {
 	day := m.StepSeconds / 86400
 	dst[0], dst[1], dst[2], dst[3] = t.price, t.maxDev, float64(t.below)*day, float64(t.off)*day
 }

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"github.com/cascade-risk/cascade/market"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -132,7 +133,7 @@ type Staking struct {
 
 	chain *pos.Chain
 	book  *synth.Book
-	venue *Venue
+	venue *market.Venue
 	err   error
 
 	nat, syn int // pool token indices
@@ -207,7 +208,7 @@ var (
 
 // Reset implements Protocol: it rebuilds the chain, the book and the
 // genesis accounts from Config.
-func (s *Staking) Reset(m *Market) {
+func (s *Staking) Reset(m *market.Market) {
 	cfg := &s.Config
 	*s = Staking{Config: *cfg, prices: s.prices[:0], window: s.window[:0], shares: s.shares[:0],
 		accounts: s.accounts[:0], operators: s.operators[:0], holders: s.holders[:0], bookVer: 1, fullVer: 1,
@@ -218,7 +219,7 @@ func (s *Staking) Reset(m *Market) {
 	}
 }
 
-func (s *Staking) genesis(m *Market) error {
+func (s *Staking) genesis(m *market.Market) error {
 	cfg := &s.Config
 	if cfg.EpochSteps < 1 || cfg.TWAPSteps < 1 || cfg.CascadeSteps < 1 {
 		return errors.New("EpochSteps, TWAPSteps and CascadeSteps must be positive")
@@ -742,7 +743,7 @@ func (s *Staking) Backing() float64 {
 // Swap sells amountIn of the native token (sellNative) or of the synthetic
 // on the pool for acct, moving the tokens between acct and the pool
 // account, and returns the amount received.
-func (s *Staking) Swap(m *Market, acct pos.AccountID, sellNative bool, amountIn uint64) (uint64, error) {
+func (s *Staking) Swap(m *market.Market, acct pos.AccountID, sellNative bool, amountIn uint64) (uint64, error) {
 	if s.book == nil {
 		return 0, s.errOrInit()
 	}
@@ -793,7 +794,7 @@ func (s *Staking) Quote(sellNative bool, amountIn uint64) uint64 {
 // SellSynthetic sells up to amount of acct's synthetic, no more than
 // keeps the pool's marginal price net of its fee at or above floor (native
 // per synthetic; 0: no floor), and returns the amounts sold and received.
-func (s *Staking) SellSynthetic(m *Market, acct pos.AccountID, amount uint64, floor float64) (sold, got uint64) {
+func (s *Staking) SellSynthetic(m *market.Market, acct pos.AccountID, amount uint64, floor float64) (sold, got uint64) {
 	x := min(amount, s.Synthetic(acct))
 	if floor > 0 {
 		x = min(x, s.OptimalIn(false, floor, 1))
@@ -812,7 +813,7 @@ func (s *Staking) SellSynthetic(m *Market, acct pos.AccountID, amount uint64, fl
 // more than keeps the pool's marginal price net of its fee at or below
 // ceiling (native per synthetic; +Inf: no ceiling), and returns the
 // synthetic received.
-func (s *Staking) BuySynthetic(m *Market, acct pos.AccountID, want uint64, ceiling float64) uint64 {
+func (s *Staking) BuySynthetic(m *market.Market, acct pos.AccountID, want uint64, ceiling float64) uint64 {
 	liquid := s.chain.Liquid(acct)
 	if want == 0 || liquid == 0 {
 		return 0
@@ -1011,7 +1012,7 @@ func (s *Staking) lendingRates() (supply, borrow float64) {
 }
 
 // Step implements Protocol.
-func (s *Staking) Step(m *Market) error {
+func (s *Staking) Step(m *market.Market) error {
 	if s.err != nil {
 		return s.err
 	}
@@ -1199,7 +1200,7 @@ func (s *Staking) processEpoch() (int, error) {
 }
 
 // snapshot records the genesis outcomes, once agents have been endowed.
-func (s *Staking) snapshot(m *Market) {
+func (s *Staking) snapshot(m *market.Market) {
 	s.started = true
 	if s.chain == nil {
 		return
@@ -1390,7 +1391,7 @@ func (s *Staking) Metrics() []metric.Def {
 }
 
 // Observe implements Protocol.
-func (s *Staking) Observe(m *Market, dst []float64) {
+func (s *Staking) Observe(m *market.Market, dst []float64) {
 	if s.chain == nil {
 		clear(dst[:len(s.Metrics())])
 		return
@@ -1462,7 +1463,7 @@ func (d StakeDistribution) draw(rng *rand.Rand) uint64 {
 }
 
 // posStaking returns the Staking protocol at index p of the market, or nil.
-func posStaking(m *Market, p int) *Staking {
+func posStaking(m *market.Market, p int) *Staking {
 	if p < 0 || p >= len(m.Protocols) {
 		return nil
 	}
@@ -1545,7 +1546,7 @@ type posOperator struct {
 }
 
 // Reset implements Agent.
-func (g *StakeValidators) Reset(m *Market, rng *rand.Rand) {
+func (g *StakeValidators) Reset(m *market.Market, rng *rand.Rand) {
 	g.rng = rng
 	g.ops = g.ops[:0]
 	g.faults, g.lost, g.dumped = 0, 0, 0
@@ -1597,7 +1598,7 @@ func (g *StakeValidators) Metrics() []metric.Def {
 }
 
 // Observe implements Agent.
-func (g *StakeValidators) Observe(m *Market, dst []float64) {
+func (g *StakeValidators) Observe(m *market.Market, dst []float64) {
 	clear(dst[:6])
 	if g.s == nil || g.s.chain == nil {
 		return
@@ -1628,7 +1629,7 @@ func (g *StakeValidators) ownStake(op *posOperator) uint64 {
 }
 
 // Act implements Agent.
-func (g *StakeValidators) Act(m *Market) {
+func (g *StakeValidators) Act(m *market.Market) {
 	s := g.s
 	if s == nil || s.chain == nil || s.err != nil {
 		return
@@ -1696,7 +1697,7 @@ func (g *StakeValidators) aliveOf(op *posOperator, dst []pos.ValidatorID) []pos.
 }
 
 // manage rebalances one operator toward its target leverage.
-func (g *StakeValidators) manage(m *Market, op *posOperator) {
+func (g *StakeValidators) manage(m *market.Market, op *posOperator) {
 	s := g.s
 	c := s.chain
 	epoch := c.Epoch()
@@ -1785,7 +1786,7 @@ func (g *StakeValidators) capacity(op *posOperator) uint64 {
 // lever borrows up to x more synthetic against the unlocked shares of
 // one of op's validators — the one with the most — so that a top-up is
 // one loan.
-func (g *StakeValidators) lever(m *Market, op *posOperator, alive []pos.ValidatorID, x uint64) {
+func (g *StakeValidators) lever(m *market.Market, op *posOperator, alive []pos.ValidatorID, x uint64) {
 	s := g.s
 	c := s.chain
 	best, bestFree := pos.ValidatorID(0), uint64(0)
@@ -1818,7 +1819,7 @@ func (g *StakeValidators) lever(m *Market, op *posOperator, alive []pos.Validato
 
 // delever repays up to x of op's debt: from its synthetic, then buying
 // synthetic with liquid tokens, then unbonding unlocked stake.
-func (g *StakeValidators) delever(m *Market, op *posOperator, x uint64, ceiling float64) {
+func (g *StakeValidators) delever(m *market.Market, op *posOperator, x uint64, ceiling float64) {
 	s := g.s
 	need := posRepay(m, s, op.acct, x, ceiling)
 	if need == 0 || op.pending > 0 {
@@ -1851,7 +1852,7 @@ func (g *StakeValidators) delever(m *Market, op *posOperator, x uint64, ceiling 
 // whole loans close and unlock their collateral: from its synthetic, then
 // by buying synthetic with its liquid tokens while the pool price stays
 // at or below ceiling. It returns what is still owed of x.
-func posRepay(m *Market, s *Staking, acct pos.AccountID, x uint64, ceiling float64) uint64 {
+func posRepay(m *market.Market, s *Staking, acct pos.AccountID, x uint64, ceiling float64) uint64 {
 	h := s.Synthetic(acct)
 	if h < x {
 		s.BuySynthetic(m, acct, x-h, ceiling)
@@ -1949,7 +1950,7 @@ type posDelegator struct {
 }
 
 // Reset implements Agent.
-func (g *StakeDelegators) Reset(m *Market, rng *rand.Rand) {
+func (g *StakeDelegators) Reset(m *market.Market, rng *rand.Rand) {
 	g.rng = rng
 	g.ds = g.ds[:0]
 	g.switches, g.foreclosed = 0, 0
@@ -1992,7 +1993,7 @@ func (g *StakeDelegators) Metrics() []metric.Def {
 }
 
 // Observe implements Agent.
-func (g *StakeDelegators) Observe(m *Market, dst []float64) {
+func (g *StakeDelegators) Observe(m *market.Market, dst []float64) {
 	clear(dst[:7])
 	s := g.s
 	if s == nil || s.chain == nil {
@@ -2031,7 +2032,7 @@ func (g *StakeDelegators) Observe(m *Market, dst []float64) {
 }
 
 // Act implements Agent.
-func (g *StakeDelegators) Act(m *Market) {
+func (g *StakeDelegators) Act(m *market.Market) {
 	s := g.s
 	if s == nil || s.chain == nil || s.err != nil {
 		return
@@ -2068,7 +2069,7 @@ func (g *StakeDelegators) Act(m *Market) {
 }
 
 // work moves a posDelegator toward its mode and reports whether it is there.
-func (g *StakeDelegators) work(m *Market, d *posDelegator) bool {
+func (g *StakeDelegators) work(m *market.Market, d *posDelegator) bool {
 	s := g.s
 	c := s.chain
 	dust := max(s.unit/100, 1)
@@ -2180,7 +2181,7 @@ type StakeArbitrageur struct {
 }
 
 // Reset implements Agent.
-func (a *StakeArbitrageur) Reset(m *Market, _ *rand.Rand) {
+func (a *StakeArbitrageur) Reset(m *market.Market, _ *rand.Rand) {
 	a.trades, a.loans = 0, 0
 	a.s = posStaking(m, a.Protocol)
 	if a.s == nil {
@@ -2218,7 +2219,7 @@ func (a *StakeArbitrageur) Metrics() []metric.Def {
 }
 
 // Observe implements Agent.
-func (a *StakeArbitrageur) Observe(m *Market, dst []float64) {
+func (a *StakeArbitrageur) Observe(m *market.Market, dst []float64) {
 	clear(dst[:3])
 	if a.s == nil || a.s.chain == nil {
 		return
@@ -2228,7 +2229,7 @@ func (a *StakeArbitrageur) Observe(m *Market, dst []float64) {
 }
 
 // Act implements Agent.
-func (a *StakeArbitrageur) Act(m *Market) {
+func (a *StakeArbitrageur) Act(m *market.Market) {
 	s := a.s
 	if s == nil || s.chain == nil || s.err != nil {
 		return

@@ -3,6 +3,7 @@ package agent
 import (
 	"errors"
 	"fmt"
+	"github.com/cascade-risk/cascade/market"
 	"math"
 	"math/rand/v2"
 	"strings"
@@ -23,7 +24,7 @@ func posTokens(x float64) uint64 { return uint64(x * 1e9) }
 // protocol on it with a cosmos-like chain: daily epochs, 6%/yr issuance, a
 // 20% double-sign slash, 21-day unbonding, loans at a 150% collateral
 // ratio and a 125% liquidation ratio.
-func posMarket(t testing.TB, reserve float64, policy synth.Policy) (*Market, *Staking) {
+func posMarket(t testing.TB, reserve float64, policy synth.Policy) (*market.Market, *Staking) {
 	t.Helper()
 	m, s, err := newPosMarket(reserve, policy)
 	if err != nil {
@@ -32,7 +33,7 @@ func posMarket(t testing.TB, reserve float64, policy synth.Policy) (*Market, *St
 	return m, s
 }
 
-func newPosMarket(reserve float64, policy synth.Policy) (*Market, *Staking, error) {
+func newPosMarket(reserve float64, policy synth.Policy) (*market.Market, *Staking, error) {
 	pair, err := uniswapv2.NewPair(30, false)
 	if err != nil {
 		return nil, nil, err
@@ -56,11 +57,11 @@ func newPosMarket(reserve float64, policy synth.Policy) (*Market, *Staking, erro
 		CascadeSteps: 7, CorruptionShare: 1.0 / 3, YieldHalfLife: 30,
 	}
 	s := &Staking{Config: cfg}
-	m := &Market{
+	m := &market.Market{
 		Prices: []float64{1, 10, 10}, PrevPrices: []float64{1, 10, 10}, Unit: []float64{1e-6, 1e-9, 1e-9},
 		StepSeconds: 86400,
-		Venues:      []*Venue{NewVenue("pool", pair, []int{1, 2})},
-		Protocols:   []Protocol{s},
+		Venues:      []*market.Venue{market.NewVenue("pool", pair, []int{1, 2})},
+		Protocols:   []market.Protocol{s},
 	}
 	s.Reset(m)
 	return m, s, s.Err()
@@ -68,7 +69,7 @@ func newPosMarket(reserve float64, policy synth.Policy) (*Market, *Staking, erro
 
 // posRun steps the protocol and agents for n steps from the market's
 // current step, checking the accounting after every step.
-func posRun(t testing.TB, m *Market, s *Staking, n int, agents ...Agent) {
+func posRun(t testing.TB, m *market.Market, s *Staking, n int, agents ...market.Agent) {
 	t.Helper()
 	for range n {
 		m.Step++

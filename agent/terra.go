@@ -2,6 +2,7 @@ package agent
 
 import (
 	"fmt"
+	"github.com/cascade-risk/cascade/market"
 	"math"
 	"math/rand/v2"
 	"strconv"
@@ -51,7 +52,7 @@ type TerraMarket struct {
 }
 
 // Reset implements Protocol.
-func (t *TerraMarket) Reset(m *Market) {
+func (t *TerraMarket) Reset(m *market.Market) {
 	t.mk = t.Market.Clone()
 	t.luna0, t.stable0 = t.mk.Supply(terra.MicroLunaDenom), t.mk.Supply(t.Denom)
 	t.lunaMinted, t.lunaBurnt, t.stableMinted, t.burnt = uint256.Int{}, uint256.Int{}, uint256.Int{}, uint256.Int{}
@@ -68,7 +69,7 @@ func decOf(x float64) (terra.Dec, error) {
 }
 
 // setRates writes the oracle rates: the stablecoin and SDR per LUNA.
-func (t *TerraMarket) setRates(m *Market) error {
+func (t *TerraMarket) setRates(m *market.Market) error {
 	t.lunaPrice = feedPrice(m, t.LunaFeed, t.Luna)
 	usd, err := decOf(t.lunaPrice)
 	if err != nil {
@@ -86,7 +87,7 @@ func (t *TerraMarket) setRates(m *Market) error {
 
 // Step implements Protocol: the blocks the last step left replenish the
 // pools, then the oracle votes.
-func (t *TerraMarket) Step(m *Market) error {
+func (t *TerraMarket) Step(m *market.Market) error {
 	for range t.carry {
 		t.mk.Replenish()
 	}
@@ -190,7 +191,7 @@ func (t *TerraMarket) Metrics() []metric.Def {
 }
 
 // Observe implements Protocol.
-func (t *TerraMarket) Observe(m *Market, dst []float64) {
+func (t *TerraMarket) Observe(m *market.Market, dst []float64) {
 	luna, stable := t.mk.Supply(terra.MicroLunaDenom), t.mk.Supply(t.Denom)
 	dst[0] = luna.Float64() / 1e6
 	dst[1] = luna.Float64()/t.luna0.Float64() - 1
@@ -215,10 +216,10 @@ type YieldSource struct {
 func (y *YieldSource) Rate() float64 { return y.rate }
 
 // Reset implements Protocol.
-func (y *YieldSource) Reset(*Market) { y.rate = y.Initial }
+func (y *YieldSource) Reset(*market.Market) { y.rate = y.Initial }
 
 // Step implements Protocol.
-func (y *YieldSource) Step(m *Market) error {
+func (y *YieldSource) Step(m *market.Market) error {
 	switch t := m.Step - y.From; {
 	case t <= 0:
 		y.rate = y.Initial
@@ -239,7 +240,7 @@ func (y *YieldSource) Metrics() []metric.Def {
 }
 
 // Observe implements Protocol.
-func (y *YieldSource) Observe(_ *Market, dst []float64) { dst[0] = y.rate }
+func (y *YieldSource) Observe(_ *market.Market, dst []float64) { dst[0] = y.rate }
 
 // StableHolders are Count holders of an algorithmic stablecoin, with
 // Holdings whole coins among them in equal shares. Each holder has its own
@@ -278,7 +279,7 @@ type StableHolders struct {
 }
 
 // Reset implements Agent.
-func (h *StableHolders) Reset(m *Market, rng *rand.Rand) {
+func (h *StableHolders) Reset(m *market.Market, rng *rand.Rand) {
 	h.mk = m.Protocols[h.Market].(*TerraMarket)
 	h.hold, h.threshold, h.required, h.running = h.hold[:0], h.threshold[:0], h.required[:0], h.running[:0]
 	each := cfmm.Amount(h.Holdings / float64(h.Count) * 1e6)
@@ -297,7 +298,7 @@ func (h *StableHolders) Reset(m *Market, rng *rand.Rand) {
 }
 
 // Act implements Agent.
-func (h *StableHolders) Act(m *Market) {
+func (h *StableHolders) Act(m *market.Market) {
 	price := h.mk.Peg.Source.Observe(m)
 	rate := math.Inf(1)
 	if h.Yield >= 0 {
@@ -344,7 +345,7 @@ func (h *StableHolders) Act(m *Market) {
 // redeem burns amt of holder k's coins if what the LUNA fetches — quoted
 // on the venue, after its price impact, or at the oracle price without one
 // — beats the coins' market value, and sells the LUNA.
-func (h *StableHolders) redeem(m *Market, k int, amt *uint256.Int, price float64) bool {
+func (h *StableHolders) redeem(m *market.Market, k int, amt *uint256.Int, price float64) bool {
 	out, err := h.mk.Quote(amt)
 	if err != nil || h.worth(m, out) < amt.Float64()*1e-6*price {
 		return false
@@ -372,7 +373,7 @@ func (h *StableHolders) redeem(m *Market, k int, amt *uint256.Int, price float64
 
 // worth returns the numeraire value of luna micro LUNA: its sale on the
 // venue, or its value at the oracle price.
-func (h *StableHolders) worth(m *Market, luna float64) float64 {
+func (h *StableHolders) worth(m *market.Market, luna float64) float64 {
 	if h.Venue < 0 {
 		return luna * 1e-6 * h.mk.LunaPrice()
 	}
@@ -400,7 +401,7 @@ func (h *StableHolders) Metrics() []metric.Def {
 }
 
 // Observe implements Agent.
-func (h *StableHolders) Observe(_ *Market, dst []float64) {
+func (h *StableHolders) Observe(_ *market.Market, dst []float64) {
 	var held float64
 	for k := range h.hold {
 		held += h.hold[k].Float64()

@@ -1,6 +1,7 @@
 package agent
 
 import (
+	"github.com/cascade-risk/cascade/market"
 	"math"
 	"testing"
 
@@ -11,7 +12,7 @@ import (
 // testTerra returns a market of UST (asset 0, the replayed depegging
 // coin), LUNA (asset 1, 80) and USD, and a market module with a 50 million
 // SDR base pool recovering over 36 blocks, 600 blocks a step.
-func testTerra(t *testing.T) (*Market, *TerraMarket) {
+func testTerra(t *testing.T) (*market.Market, *TerraMarket) {
 	t.Helper()
 	mk, err := terra.NewMarket(terra.Params{BasePool: terra.NewDec(50_000_000_000_000), PoolRecoveryPeriod: 36, MinStabilitySpread: terra.NewDecWithPrec(5, 3)})
 	if err != nil {
@@ -19,7 +20,7 @@ func testTerra(t *testing.T) (*Market, *TerraMarket) {
 	}
 	mk.SetSupply(terra.MicroLunaDenom, *uint256.NewInt(350e12))
 	mk.SetSupply("uusd", *uint256.NewInt(18e15))
-	m := &Market{Prices: []float64{1, 80, 1}, PrevPrices: []float64{1, 80, 1}, Unit: []float64{1e-6, 1e-6, 1e-6}, StepSeconds: 3600}
+	m := &market.Market{Prices: []float64{1, 80, 1}, PrevPrices: []float64{1, 80, 1}, Unit: []float64{1e-6, 1e-6, 1e-6}, StepSeconds: 3600}
 	tm := &TerraMarket{Market: mk, Luna: 1, Stable: 0, Denom: "uusd", LunaFeed: -1, SDR: 1.36, BlocksPerStep: 600,
 		Peg: PegTracker{Source: PriceSource{Asset: 0, Venue: -1}, Band: 0.01}}
 	return m, tm
@@ -31,7 +32,7 @@ func testTerra(t *testing.T) (*Market, *TerraMarket) {
 func TestStableHoldersRun(t *testing.T) {
 	m, tm := testTerra(t)
 	h := &StableHolders{Market: 0, Yield: -1, Venue: -1, Count: 100, Holdings: 1e9, DepegLo: 0.05, DepegHi: 0.25, Rounds: 4}
-	w := newWorld(t, m, []Protocol{tm}, h)
+	w := newWorld(t, m, []market.Protocol{tm}, h)
 	step := func(ust float64) {
 		m.Prices[0] = ust
 		w.step(t, m.Prices[0])

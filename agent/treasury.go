@@ -1,6 +1,7 @@
 package agent
 
 import (
+	"github.com/cascade-risk/cascade/market"
 	"math"
 	"math/rand/v2"
 
@@ -56,14 +57,14 @@ type Treasury struct {
 }
 
 // Reset implements Agent.
-func (t *Treasury) Reset(m *Market, _ *rand.Rand) {
+func (t *Treasury) Reset(m *market.Market, _ *rand.Rand) {
 	t.v0 = t.value(m)
 	t.realized, t.paid, t.lo, t.hi, t.failed = 0, 0, 0, 0, false
 	t.openCollar(m, 0)
 }
 
 // value returns the holding's value in the numeraire.
-func (t *Treasury) value(m *Market) float64 {
+func (t *Treasury) value(m *market.Market) float64 {
 	if t.Venue >= 0 {
 		return m.Venues[t.Venue].Value(m, m.Prices)
 	}
@@ -71,15 +72,15 @@ func (t *Treasury) value(m *Market) float64 {
 }
 
 // exposure returns the units of the asset the holding contains.
-func (t *Treasury) exposure(m *Market) float64 {
+func (t *Treasury) exposure(m *market.Market) float64 {
 	if t.Venue < 0 {
 		return t.Quantity
 	}
 	v := m.Venues[t.Venue]
-	v.Pool.LPHoldings(v.holdings)
+	h := v.Holdings()
 	for k, a := range v.Assets {
 		if a == t.Asset {
-			return v.holdings[k].Float64() * m.Unit[a]
+			return h[k].Float64() * m.Unit[a]
 		}
 	}
 	return 0
@@ -93,7 +94,7 @@ func (t *Treasury) period() int {
 }
 
 // openCollar buys the collar for the period starting at step.
-func (t *Treasury) openCollar(m *Market, step int) {
+func (t *Treasury) openCollar(m *market.Market, step int) {
 	spot := m.Prices[t.Asset]
 	t.open, t.opened = t.value(m), step
 	if !t.Hedge {
@@ -133,7 +134,7 @@ func (t *Treasury) openCollar(m *Market, step int) {
 
 // Act implements Agent: at the end of each period the collar settles and
 // the next one opens.
-func (t *Treasury) Act(m *Market) {
+func (t *Treasury) Act(m *market.Market) {
 	if !t.Hedge || t.failed || m.Step == t.Steps || (m.Step-t.opened)%t.period() != 0 {
 		return
 	}
@@ -141,7 +142,7 @@ func (t *Treasury) Act(m *Market) {
 	t.openCollar(m, m.Step)
 }
 
-func (t *Treasury) settle(m *Market) {
+func (t *Treasury) settle(m *market.Market) {
 	pnl, err := t.periodPnL(m)
 	if err != nil {
 		t.failed = true
@@ -153,7 +154,7 @@ func (t *Treasury) settle(m *Market) {
 // periodPnL is the P&L of the current period at its expiry. For a plain
 // holding it is the option package's HedgedPnL, whose rounding keeps it
 // within the bounds exactly.
-func (t *Treasury) periodPnL(m *Market) (float64, error) {
+func (t *Treasury) periodPnL(m *market.Market) (float64, error) {
 	spot := m.Prices[t.Asset]
 	if t.Venue < 0 {
 		return t.pos.HedgedPnL(t.open/t.Quantity, spot, t.premium, t.Rate)
@@ -175,7 +176,7 @@ func (t *Treasury) Metrics() []metric.Def {
 }
 
 // Observe implements Agent.
-func (t *Treasury) Observe(m *Market, dst []float64) {
+func (t *Treasury) Observe(m *market.Market, dst []float64) {
 	spot := m.Prices[t.Asset]
 	v := t.value(m)
 	dst[1] = v - t.v0

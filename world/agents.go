@@ -2,6 +2,7 @@ package world
 
 import (
 	"fmt"
+	"github.com/cascade-risk/cascade/market"
 
 	"github.com/cascade-risk/cascade/agent"
 	"github.com/cascade-risk/cascade/scenario"
@@ -59,7 +60,7 @@ func (b *builder) agent(c scenario.Entry[scenario.Component]) (agentSpec, bool) 
 			b.errs.At(c.Node.Get("max_trades_per_step"), c.Path+".max_trades_per_step", "expected a positive number, got %d", p.MaxTrades)
 			return spec, false
 		}
-		spec.build = func() agent.Agent {
+		spec.build = func() market.Agent {
 			return &agent.Arbitrageur{Venues: venues, Gas: p.Gas, MaxTradesPerStep: p.MaxTrades}
 		}
 	case "noise_trader":
@@ -92,7 +93,7 @@ func (b *builder) agent(c scenario.Entry[scenario.Component]) (agentSpec, bool) 
 			b.errs.At(c.Node.Get("dispersion"), c.Path+".dispersion", "expected a non-negative dispersion, got %g", disp)
 			return spec, false
 		}
-		spec.build = func() agent.Agent {
+		spec.build = func() market.Agent {
 			return &agent.NoiseTrader{Venue: v, Rate: rate, Median: p.Size, Dispersion: disp}
 		}
 	case "passive_lp":
@@ -106,7 +107,7 @@ func (b *builder) agent(c scenario.Entry[scenario.Component]) (agentSpec, bool) 
 		if !ok {
 			return spec, false
 		}
-		spec.build = func() agent.Agent { return &agent.PassiveLP{Venue: v} }
+		spec.build = func() market.Agent { return &agent.PassiveLP{Venue: v} }
 	case "treasury":
 		var p struct {
 			Asset      string         `yaml:"asset,required"`
@@ -186,7 +187,7 @@ func (b *builder) agent(c scenario.Entry[scenario.Component]) (agentSpec, bool) 
 			b.errs.At(c.Node, c.Path, "missing required key \"quantity\" (or \"pool\" to hedge a liquidity position)")
 			return spec, false
 		}
-		spec.build = func() agent.Agent { tr := t; return &tr }
+		spec.build = func() market.Agent { tr := t; return &tr }
 	default:
 		build, ok := agentBuilders[c.Value.Type]
 		if !ok {

@@ -1,6 +1,7 @@
 package world
 
 import (
+	"github.com/cascade-risk/cascade/market"
 	"math"
 	"time"
 
@@ -78,7 +79,7 @@ func (b *builder) feed(name string, n *scenario.Node, path string) (int, bool) {
 
 // protocolOf resolves a mechanism name that must be of a given Go type,
 // described by kind in errors, and returns its index and a fresh instance.
-func protocolOf[T agent.Protocol](b *builder, name string, n *scenario.Node, path, kind string) (int, T, bool) {
+func protocolOf[T market.Protocol](b *builder, name string, n *scenario.Node, path, kind string) (int, T, bool) {
 	var zero T
 	k, ok := b.protocol(name, n, path)
 	if !ok {
@@ -130,7 +131,7 @@ func (b *builder) source(c scenario.Entry[scenario.Component], p *oracleParams) 
 	return s, true
 }
 
-func (b *builder) chainlinkOracle(c scenario.Entry[scenario.Component]) (func() agent.Protocol, bool) {
+func (b *builder) chainlinkOracle(c scenario.Entry[scenario.Component]) (func() market.Protocol, bool) {
 	var p oracleParams
 	if !b.decode(c, &p) {
 		return nil, false
@@ -156,12 +157,12 @@ func (b *builder) chainlinkOracle(c scenario.Entry[scenario.Component]) (func() 
 		b.errs.At(c.Node, c.Path, "a chainlink_oracle needs deviation (such as 0.5%%), heartbeat (such as 1h), or both")
 		return nil, false
 	}
-	return func() agent.Protocol {
+	return func() market.Protocol {
 		return &agent.ChainlinkOracle{Source: src, Deviation: float64(p.Deviation), Heartbeat: hb, Lag: lag}
 	}, true
 }
 
-func (b *builder) twapOracle(c scenario.Entry[scenario.Component]) (func() agent.Protocol, bool) {
+func (b *builder) twapOracle(c scenario.Entry[scenario.Component]) (func() market.Protocol, bool) {
 	var p oracleParams
 	if !b.decode(c, &p) {
 		return nil, false
@@ -191,7 +192,7 @@ func (b *builder) twapOracle(c scenario.Entry[scenario.Component]) (func() agent
 		b.errs.At(c.Node.Get("window"), c.Path+".window", "the window must be at least one step")
 		return nil, false
 	}
-	return func() agent.Protocol { return &agent.TWAPOracle{Source: src, Window: w, Lag: lag} }, true
+	return func() market.Protocol { return &agent.TWAPOracle{Source: src, Window: w, Lag: lag} }, true
 }
 
 // --- pools -------------------------------------------------------------------
@@ -283,7 +284,7 @@ func (b *builder) driven(a int) bool {
 	return false
 }
 
-func (b *builder) aavePool(c scenario.Entry[scenario.Component]) (func() agent.Protocol, bool) {
+func (b *builder) aavePool(c scenario.Entry[scenario.Component]) (func() market.Protocol, bool) {
 	var p struct {
 		Reserves            scenario.Map[aaveReserve] `yaml:"reserves,required"`
 		Start               string                    `yaml:"start"`
@@ -339,8 +340,8 @@ func (b *builder) aavePool(c scenario.Entry[scenario.Component]) (func() agent.P
 }
 
 // lendingBuild returns a constructor of independent pools.
-func lendingBuild(lp agent.LendingPool) func() agent.Protocol {
-	return func() agent.Protocol { p := lp; return &p }
+func lendingBuild(lp agent.LendingPool) func() market.Protocol {
+	return func() market.Protocol { p := lp; return &p }
 }
 
 type compoundRates struct {
@@ -372,7 +373,7 @@ func (r *compoundMarket) Check(c *scenario.Check) {
 	}
 }
 
-func (b *builder) compoundPool(c scenario.Entry[scenario.Component]) (func() agent.Protocol, bool) {
+func (b *builder) compoundPool(c scenario.Entry[scenario.Component]) (func() market.Protocol, bool) {
 	var p struct {
 		Markets             scenario.Map[compoundMarket] `yaml:"markets,required"`
 		CloseFactor         unit.Fraction                `yaml:"close_factor,required"`
@@ -543,7 +544,7 @@ func (b *builder) pairVenue(c scenario.Entry[scenario.Component], key, name stri
 	return v, true
 }
 
-func (b *builder) borrowers(c scenario.Entry[scenario.Component]) (func() agent.Agent, bool) {
+func (b *builder) borrowers(c scenario.Entry[scenario.Component]) (func() market.Agent, bool) {
 	var p struct {
 		Market     string        `yaml:"market,required"`
 		Collateral string        `yaml:"collateral,required"`
@@ -597,13 +598,13 @@ func (b *builder) borrowers(c scenario.Entry[scenario.Component]) (func() agent.
 	if !ok1 || !ok2 {
 		return nil, false
 	}
-	return func() agent.Agent {
+	return func() market.Agent {
 		return &agent.Borrowers{Pool: k, Collateral: col, Debt: debt, Count: p.Count, Deposit: p.Deposit,
 			HealthLo: float64(p.Health.From), HealthHi: float64(p.Health.To), Loops: p.Loops, LoopVenue: lv, Band: float64(p.Band), Venue: v}
 	}, true
 }
 
-func (b *builder) liquidator(c scenario.Entry[scenario.Component]) (func() agent.Agent, bool) {
+func (b *builder) liquidator(c scenario.Entry[scenario.Component]) (func() market.Agent, bool) {
 	var p struct {
 		Market     string         `yaml:"market,required"`
 		Collateral string         `yaml:"collateral,required"`
@@ -643,7 +644,7 @@ func (b *builder) liquidator(c scenario.Entry[scenario.Component]) (func() agent
 	if !ok1 || !ok2 {
 		return nil, false
 	}
-	return func() agent.Agent {
+	return func() market.Agent {
 		return &agent.Liquidator{Pool: k, Collateral: col, Debt: debt, Venue: v, Capital: p.Capital, Gas: g, Latency: lat, MinProfit: p.MinProfit}
 	}, true
 }

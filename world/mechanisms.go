@@ -2,9 +2,9 @@ package world
 
 import (
 	"fmt"
+	"github.com/cascade-risk/cascade/market"
 	"math"
 
-	"github.com/cascade-risk/cascade/agent"
 	"github.com/cascade-risk/cascade/cfmm"
 	"github.com/cascade-risk/cascade/cfmm/uniswapv2"
 	"github.com/cascade-risk/cascade/scenario"
@@ -17,10 +17,10 @@ var mechanismTypes = []string{"uniswap_v2", "uniswap_v3", "stableswap", "weighte
 // protocolBuilders decode the non-CFMM mechanism types; each returns a
 // constructor of fresh instances (one per worker, Reset every run). Domain
 // files register theirs in init.
-var protocolBuilders = map[string]func(b *builder, c scenario.Entry[scenario.Component]) (func() agent.Protocol, bool){}
+var protocolBuilders = map[string]func(b *builder, c scenario.Entry[scenario.Component]) (func() market.Protocol, bool){}
 
 // agentBuilders decode agent types registered by domain files.
-var agentBuilders = map[string]func(b *builder, c scenario.Entry[scenario.Component]) (func() agent.Agent, bool){}
+var agentBuilders = map[string]func(b *builder, c scenario.Entry[scenario.Component]) (func() market.Agent, bool){}
 
 func (b *builder) isVenueType(t string) bool {
 	for _, v := range mechanismTypes {
@@ -34,7 +34,7 @@ func (b *builder) isVenueType(t string) bool {
 // protocolSpec is a compiled non-CFMM mechanism.
 type protocolSpec struct {
 	name  string
-	build func() agent.Protocol
+	build func() market.Protocol
 }
 
 // protocol resolves a protocol referenced by name.
@@ -56,7 +56,7 @@ func (b *builder) protocol(name string, n *scenario.Node, path string) (int, boo
 }
 
 // allTypes lists registered and built-in types for "expected one of".
-func allTypes(builtin []string, registered map[string]func(*builder, scenario.Entry[scenario.Component]) (func() agent.Protocol, bool)) []string {
+func allTypes(builtin []string, registered map[string]func(*builder, scenario.Entry[scenario.Component]) (func() market.Protocol, bool)) []string {
 	out := append([]string(nil), builtin...)
 	for t := range registered {
 		out = append(out, t)

@@ -2,6 +2,7 @@ package world
 
 import (
 	"fmt"
+	"github.com/cascade-risk/cascade/market"
 	"math"
 	"strings"
 	"time"
@@ -126,7 +127,7 @@ func stakingMantissa(f float64) uint256.Int {
 	return *z.Mul(&z, uint256.NewInt(1e3))
 }
 
-func (b *builder) stakingChain(c scenario.Entry[scenario.Component]) (func() agent.Protocol, bool) {
+func (b *builder) stakingChain(c scenario.Entry[scenario.Component]) (func() market.Protocol, bool) {
 	var p stakingParams
 	if !b.decode(c, &p) {
 		return nil, false
@@ -557,7 +558,7 @@ func (b *builder) stakingChain(c scenario.Entry[scenario.Component]) (func() age
 		}
 		cfg.Lending.Demand = d.Uint64()
 	}
-	return func() agent.Protocol { return &agent.Staking{Config: cfg} }, true
+	return func() market.Protocol { return &agent.Staking{Config: cfg} }, true
 }
 
 func orDefault(s, def string) string {
@@ -756,7 +757,7 @@ func (b *builder) stakingFloor(c scenario.Entry[scenario.Component], f *unit.Fra
 	return float64(*f), true
 }
 
-func (b *builder) stakingValidators(c scenario.Entry[scenario.Component]) (func() agent.Agent, bool) {
+func (b *builder) stakingValidators(c scenario.Entry[scenario.Component]) (func() market.Agent, bool) {
 	var p struct {
 		Chain           string         `yaml:"chain,required"`
 		Count           *int           `yaml:"count"`
@@ -852,10 +853,10 @@ func (b *builder) stakingValidators(c scenario.Entry[scenario.Component]) (func(
 			return nil, false
 		}
 	}
-	return func() agent.Agent { x := g; return &x }, true
+	return func() market.Agent { x := g; return &x }, true
 }
 
-func (b *builder) stakingDelegators(c scenario.Entry[scenario.Component]) (func() agent.Agent, bool) {
+func (b *builder) stakingDelegators(c scenario.Entry[scenario.Component]) (func() market.Agent, bool) {
 	var p struct {
 		Chain       string         `yaml:"chain,required"`
 		Count       *int           `yaml:"count"`
@@ -922,10 +923,10 @@ func (b *builder) stakingDelegators(c scenario.Entry[scenario.Component]) (func(
 		b.errs.At(c.Node.Get("choose"), c.Path+".choose", "expected uniform or stake_weighted, got %q", p.Choose)
 		return nil, false
 	}
-	return func() agent.Agent { x := g; return &x }, true
+	return func() market.Agent { x := g; return &x }, true
 }
 
-func (b *builder) stakingArbitrageur(c scenario.Entry[scenario.Component]) (func() agent.Agent, bool) {
+func (b *builder) stakingArbitrageur(c scenario.Entry[scenario.Component]) (func() market.Agent, bool) {
 	var p struct {
 		Chain   string        `yaml:"chain,required"`
 		Capital unit.Decimal  `yaml:"capital,required"`
@@ -961,5 +962,5 @@ func (b *builder) stakingArbitrageur(c scenario.Entry[scenario.Component]) (func
 		b.errs.At(c.Node.Get("margin"), c.Path+".margin", "expected a margin from 0 to below 100%%, got %g", a.Margin)
 		return nil, false
 	}
-	return func() agent.Agent { x := a; return &x }, true
+	return func() market.Agent { x := a; return &x }, true
 }

@@ -2,6 +2,7 @@ package world
 
 import (
 	"context"
+	"github.com/cascade-risk/cascade/market"
 	"math"
 	"math/rand/v2"
 	"regexp"
@@ -22,20 +23,20 @@ type posTamper struct {
 	s            *agent.Staking
 }
 
-func (a *posTamper) Reset(m *agent.Market, _ *rand.Rand) {
+func (a *posTamper) Reset(m *market.Market, _ *rand.Rand) {
 	a.s, _ = m.Protocols[a.protocol].(*agent.Staking)
 }
 
-func (a *posTamper) Act(m *agent.Market) {
+func (a *posTamper) Act(m *market.Market) {
 	if m.Step == a.at && a.s != nil {
 		_ = a.s.Chain().Transfer(a.s.PoolAccount(), a.s.Public(), 1)
 	}
 }
-func (a *posTamper) Metrics() []metric.Def                { return nil }
-func (a *posTamper) Observe(_ *agent.Market, _ []float64) {}
+func (a *posTamper) Metrics() []metric.Def                 { return nil }
+func (a *posTamper) Observe(_ *market.Market, _ []float64) {}
 
 func init() {
-	agentBuilders["test_pos_tamper"] = func(b *builder, c scenario.Entry[scenario.Component]) (func() agent.Agent, bool) {
+	agentBuilders["test_pos_tamper"] = func(b *builder, c scenario.Entry[scenario.Component]) (func() market.Agent, bool) {
 		var p struct {
 			Chain string `yaml:"chain,required"`
 			At    int    `yaml:"at"`
@@ -47,7 +48,7 @@ func init() {
 		if !ok {
 			return nil, false
 		}
-		return func() agent.Agent { return &posTamper{protocol: k, at: p.At} }, true
+		return func() market.Agent { return &posTamper{protocol: k, at: p.At} }, true
 	}
 }
 

@@ -3,10 +3,10 @@ package world
 import (
 	"context"
 	"errors"
+	"github.com/cascade-risk/cascade/market"
 	"strings"
 	"testing"
 
-	"github.com/cascade-risk/cascade/agent"
 	"github.com/cascade-risk/cascade/engine"
 	"github.com/cascade-risk/cascade/metric"
 	"github.com/cascade-risk/cascade/scenario"
@@ -23,8 +23,8 @@ type ledger struct {
 	gasIndex int
 }
 
-func (l *ledger) Reset(*agent.Market) { l.in, l.out, l.steps = 0, 0, 0 }
-func (l *ledger) Step(m *agent.Market) error {
+func (l *ledger) Reset(*market.Market) { l.in, l.out, l.steps = 0, 0, 0 }
+func (l *ledger) Step(m *market.Market) error {
 	l.steps++
 	l.in++
 	l.out++
@@ -43,12 +43,12 @@ func (l *ledger) Check() error {
 func (l *ledger) Metrics() []metric.Def {
 	return []metric.Def{{Name: "steps", Unit: "count"}, {Name: "gas", Unit: "gwei"}}
 }
-func (l *ledger) Observe(_ *agent.Market, dst []float64) {
+func (l *ledger) Observe(_ *market.Market, dst []float64) {
 	dst[0], dst[1] = float64(l.steps), l.gasSeen
 }
 
 func init() {
-	protocolBuilders["test_ledger"] = func(b *builder, c scenario.Entry[scenario.Component]) (func() agent.Protocol, bool) {
+	protocolBuilders["test_ledger"] = func(b *builder, c scenario.Entry[scenario.Component]) (func() market.Protocol, bool) {
 		var p struct {
 			BreakAt int    `yaml:"break_at"`
 			Gas     string `yaml:"gas,required"`
@@ -60,7 +60,7 @@ func init() {
 		if !ok {
 			return nil, false
 		}
-		return func() agent.Protocol { return &ledger{breakAt: p.BreakAt, gasIndex: g} }, true
+		return func() market.Protocol { return &ledger{breakAt: p.BreakAt, gasIndex: g} }, true
 	}
 }
 

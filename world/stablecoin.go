@@ -2,6 +2,7 @@ package world
 
 import (
 	"fmt"
+	"github.com/cascade-risk/cascade/market"
 	"math"
 
 	"github.com/cascade-risk/cascade/agent"
@@ -169,7 +170,7 @@ func (b *builder) curve(c scenario.Entry[scenario.Component], path string, n *sc
 	return bad("type", "unknown curve %q%s (expected one of: exponential, linear, stairstep)", cv.Type, hint)
 }
 
-func (b *builder) makerSystem(c scenario.Entry[scenario.Component]) (func() agent.Protocol, bool) {
+func (b *builder) makerSystem(c scenario.Entry[scenario.Component]) (func() market.Protocol, bool) {
 	var p struct {
 		Stablecoin          string                 `yaml:"stablecoin,required"`
 		Start               string                 `yaml:"start"`
@@ -260,7 +261,7 @@ func (b *builder) makerSystem(c scenario.Entry[scenario.Component]) (func() agen
 		ms.Ilks = append(ms.Ilks, agent.MakerIlk{Name: e.Name, Asset: a, Feed: feed})
 	}
 	ms.System = sys
-	return func() agent.Protocol { s := ms; return &s }, true
+	return func() market.Protocol { s := ms; return &s }, true
 }
 
 // makerIlkOf resolves a maker mechanism and one of its collateral types.
@@ -280,7 +281,7 @@ func (b *builder) makerIlkOf(c scenario.Entry[scenario.Component], system, ilk s
 	return 0, 0, nil, false
 }
 
-func (b *builder) vaultOwners(c scenario.Entry[scenario.Component]) (func() agent.Agent, bool) {
+func (b *builder) vaultOwners(c scenario.Entry[scenario.Component]) (func() market.Agent, bool) {
 	var p struct {
 		Maker      string  `yaml:"maker,required"`
 		Ilk        string  `yaml:"ilk,required"`
@@ -306,13 +307,13 @@ func (b *builder) vaultOwners(c scenario.Entry[scenario.Component]) (func() agen
 		b.errs.At(c.Node.Lookup("ratio.from"), c.Path+".ratio.from", "expected a collateralization ratio above 100%%, got %g", float64(p.Ratio.From))
 		return nil, false
 	}
-	return func() agent.Agent {
+	return func() market.Agent {
 		return &agent.VaultOwners{System: k, Ilk: ilk, Count: p.Count, Collateral: p.Collateral,
 			RatioLo: float64(p.Ratio.From), RatioHi: float64(p.Ratio.To)}
 	}, true
 }
 
-func (b *builder) keeper(c scenario.Entry[scenario.Component]) (func() agent.Agent, bool) {
+func (b *builder) keeper(c scenario.Entry[scenario.Component]) (func() market.Agent, bool) {
 	var p struct {
 		Maker   string         `yaml:"maker,required"`
 		Ilk     string         `yaml:"ilk,required"`
@@ -346,14 +347,14 @@ func (b *builder) keeper(c scenario.Entry[scenario.Component]) (func() agent.Age
 	if !ok1 || !ok2 {
 		return nil, false
 	}
-	return func() agent.Agent {
+	return func() market.Agent {
 		return &agent.Keeper{System: k, Ilk: ilk, Venue: v, Capital: p.Capital, Gas: g, Latency: lat, Margin: float64(p.Margin)}
 	}, true
 }
 
 // --- terra -------------------------------------------------------------------
 
-func (b *builder) terraMarket(c scenario.Entry[scenario.Component]) (func() agent.Protocol, bool) {
+func (b *builder) terraMarket(c scenario.Entry[scenario.Component]) (func() market.Protocol, bool) {
 	var p struct {
 		Luna         string         `yaml:"luna,required"`
 		Stablecoin   string         `yaml:"stablecoin,required"`
@@ -447,14 +448,14 @@ func (b *builder) terraMarket(c scenario.Entry[scenario.Component]) (func() agen
 			mk.SetSupply(terra.MicroLunaDenom, ls)
 			mk.SetSupply(denom, ss)
 			tm := agent.TerraMarket{Market: mk, Luna: luna, Stable: stable, Denom: denom, LunaFeed: feed, SDR: sdr, BlocksPerStep: blocks, Peg: peg}
-			return func() agent.Protocol { t := tm; return &t }, true
+			return func() market.Protocol { t := tm; return &t }, true
 		}
 	}
 	b.errs.At(c.Node, c.Path, "the market module rejects these parameters: %v", err)
 	return nil, false
 }
 
-func (b *builder) yieldSource(c scenario.Entry[scenario.Component]) (func() agent.Protocol, bool) {
+func (b *builder) yieldSource(c scenario.Entry[scenario.Component]) (func() market.Protocol, bool) {
 	var p struct {
 		Rate unit.Rate      `yaml:"rate,required"`
 		To   *unit.Rate     `yaml:"to"`
@@ -485,7 +486,7 @@ func (b *builder) yieldSource(c scenario.Entry[scenario.Component]) (func() agen
 		return nil, false
 	}
 	y.From, y.Over = from, over
-	return func() agent.Protocol { yy := y; return &yy }, true
+	return func() market.Protocol { yy := y; return &yy }, true
 }
 
 // rateSpan is a range of annual rates a population is spread over.
@@ -494,7 +495,7 @@ type rateSpan struct {
 	To   unit.Rate `yaml:"to,required"`
 }
 
-func (b *builder) stableHolders(c scenario.Entry[scenario.Component]) (func() agent.Agent, bool) {
+func (b *builder) stableHolders(c scenario.Entry[scenario.Component]) (func() market.Agent, bool) {
 	var p struct {
 		Market   string    `yaml:"market,required"`
 		Yield    string    `yaml:"yield"`
@@ -555,5 +556,5 @@ func (b *builder) stableHolders(c scenario.Entry[scenario.Component]) (func() ag
 			return nil, false
 		}
 	}
-	return func() agent.Agent { hh := h; return &hh }, true
+	return func() market.Agent { hh := h; return &hh }, true
 }

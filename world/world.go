@@ -10,11 +10,11 @@ package world
 
 import (
 	"fmt"
+	"github.com/cascade-risk/cascade/market"
 	"math/rand/v2"
 	"path/filepath"
 	"strings"
 
-	"github.com/cascade-risk/cascade/agent"
 	"github.com/cascade-risk/cascade/cfmm"
 	"github.com/cascade-risk/cascade/engine"
 	"github.com/cascade-risk/cascade/metric"
@@ -53,7 +53,7 @@ type venueSpec struct {
 
 type agentSpec struct {
 	name  string
-	build func() agent.Agent
+	build func() market.Agent
 }
 
 type cell struct {
@@ -229,7 +229,7 @@ func (c *cell) metricList() []Metric {
 		out = append(out, Metric{Def: metric.Def{Name: "value", Unit: "signal", Doc: "exogenous signal " + s, Worse: metric.HigherIsWorse}, FullName: s + ".value"})
 	}
 	for _, v := range c.venues {
-		for _, d := range (&agent.Venue{}).Metrics() {
+		for _, d := range (&market.Venue{}).Metrics() {
 			out = append(out, Metric{Def: d, FullName: v.name + "." + d.Name})
 		}
 	}
@@ -336,16 +336,16 @@ func pow10(e int) float64 {
 // sim runs the paths of one cell on one goroutine.
 type sim struct {
 	c       *cell
-	market  agent.Market
+	market  market.Market
 	procs   []process.Process
 	procOut [][]float64
 	outputs [][]int // what each process's outputs drive (see procSpec)
 	// relayed lists the processes whose outputs are copied by deliver;
 	// the others write straight into the prices or signals they drive.
 	relayed []int
-	venues  []*agent.Venue
-	agents  []agent.Agent
-	actors  []agent.Agent // the agents that act: all but Idlers
+	venues  []*market.Venue
+	agents  []market.Agent
+	actors  []market.Agent // the agents that act: all but Idlers
 	pcgs    []rand.PCG
 	rngs    []*rand.Rand
 	obs     []float64
@@ -356,7 +356,7 @@ type sim struct {
 func (c *cell) newSim() (*sim, error) {
 	s := &sim{c: c}
 	n := len(c.assets)
-	s.market = agent.Market{Prices: make([]float64, n), PrevPrices: make([]float64, n), Unit: c.unit,
+	s.market = market.Market{Prices: make([]float64, n), PrevPrices: make([]float64, n), Unit: c.unit,
 		Signals: make([]float64, len(c.signals)), StepSeconds: c.sc.Step.Seconds()}
 	for _, p := range c.procs {
 		proc, err := p.build()
@@ -374,7 +374,7 @@ func (c *cell) newSim() (*sim, error) {
 		s.outputs = append(s.outputs, p.outputs)
 	}
 	for _, v := range c.venues {
-		vv := agent.NewVenue(v.name, v.pool.Clone(), v.assets)
+		vv := market.NewVenue(v.name, v.pool.Clone(), v.assets)
 		s.venues = append(s.venues, vv)
 	}
 	s.market.Venues = s.venues
@@ -384,7 +384,7 @@ func (c *cell) newSim() (*sim, error) {
 	for _, a := range c.agents {
 		ag := a.build()
 		s.agents = append(s.agents, ag)
-		if _, idle := ag.(agent.Idler); !idle {
+		if _, idle := ag.(market.Idler); !idle {
 			s.actors = append(s.actors, ag)
 		}
 	}
@@ -482,7 +482,7 @@ func (s *sim) Run(job engine.Job, out *engine.Outcome) error {
 // procSpec) address, for a process of dim values to write into in place of
 // a copy each step, or nil unless they are dim consecutive prices or dim
 // consecutive signals.
-func directOutputs(m *agent.Market, outputs []int, dim int) []float64 {
+func directOutputs(m *market.Market, outputs []int, dim int) []float64 {
 	if dim == 0 || len(outputs) != dim {
 		return nil
 	}

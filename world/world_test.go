@@ -3,10 +3,10 @@ package world
 import (
 	"context"
 	"fmt"
+	"github.com/cascade-risk/cascade/market"
 	"math"
 	"testing"
 
-	"github.com/cascade-risk/cascade/agent"
 	"github.com/cascade-risk/cascade/engine"
 	"github.com/cascade-risk/cascade/scenario"
 )
@@ -130,7 +130,7 @@ agents:
 // directOutputs lets a process write straight into the market only where
 // its outputs are one run of consecutive prices or of consecutive signals.
 func TestDirectOutputs(t *testing.T) {
-	m := &agent.Market{Prices: make([]float64, 4), Signals: make([]float64, 3)}
+	m := &market.Market{Prices: make([]float64, 4), Signals: make([]float64, 3)}
 	tests := []struct {
 		outputs []int
 		dim     int

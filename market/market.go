@@ -1,12 +1,13 @@
-// Package agent holds the behaviours that trade against mechanisms: an
-// arbitrageur that brings pools to external prices, noise traders, and
-// passive liquidity providers, together with the Market they observe.
+// Package market is what every participant of a simulated step shares: the
+// Market view of prices, venues and protocols, and the interfaces the world
+// drives — Agent for behaviours (package agent), Protocol for the world-side
+// adapters of mechanisms (package protocol).
 //
 // Agents decide in float64 — how much to trade — and mechanisms execute in
 // the protocol's integers, so a simulated trade returns exactly what the
 // contract would. Every agent draws randomness only from the generator it is
 // given at Reset.
-package agent
+package market
 
 import (
 	"math/rand/v2"
@@ -92,6 +93,14 @@ func (v *Venue) Record(volume, fee float64) {
 	v.Trades++
 	v.Volume += volume
 	v.Fees += fee
+}
+
+// Holdings returns the liquidity providers' holdings of each pool token in
+// raw units. The slice is the venue's own buffer, overwritten by the next
+// call.
+func (v *Venue) Holdings() []uint256.Int {
+	v.Pool.LPHoldings(v.holdings)
+	return v.holdings
 }
 
 // Value returns the numeraire value of the liquidity providers' holdings at
