@@ -1,10 +1,12 @@
 package scenario
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 
 	"github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/lexer"
 	"github.com/goccy/go-yaml/parser"
 	"github.com/goccy/go-yaml/token"
 )
@@ -91,6 +93,18 @@ func (n *Node) Clone() *Node {
 	return &c
 }
 
+// Size returns the number of values in the tree, keys not counted.
+func (n *Node) Size() int {
+	if n == nil {
+		return 0
+	}
+	s := 1
+	for _, it := range n.Items {
+		s += it.Size()
+	}
+	return s
+}
+
 // Paths lists the dotted paths of every scalar below n, for suggestions.
 func (n *Node) Paths(prefix string) []string {
 	var out []string
@@ -124,7 +138,19 @@ func Parse(file string, src []byte) (*Node, error) {
 	if strings.TrimSpace(string(src)) == "" {
 		return nil, List{{File: file, Line: 1, Col: 1, Msg: "the file is empty; expected a scenario mapping (name:, horizon:, step: ...)"}}
 	}
-	f, err := parser.ParseBytes(src, 0)
+	if len(src) > MaxFileSize {
+		return nil, List{{File: file, Line: 1, Col: 1, Msg: fmt.Sprintf("the source has %d bytes; a scenario may have at most %d", len(src), MaxFileSize)}}
+	}
+	// A byte-order mark is allowed at the start of a UTF-8 file and is no
+	// part of the first key.
+	src = bytes.TrimPrefix(src, []byte("\ufeff"))
+	tokens := lexer.Tokenize(string(src))
+	if tk := tokens.InvalidToken(); tk == nil {
+		if e := checkShape(file, tokens); e != nil {
+			return nil, List{e}
+		}
+	}
+	f, err := parser.Parse(tokens, 0)
 	if err != nil {
 		return nil, List{syntaxError(file, err)}
 	}
@@ -141,7 +167,7 @@ func Parse(file string, src []byte) (*Node, error) {
 		}
 		return nil, List{{File: file, Line: line, Col: 1, Msg: fmt.Sprintf("expected one YAML document, found %d", len(docs))}}
 	}
-	c := converter{file: file, anchors: map[string]*Node{}}
+	c := converter{file: file, anchors: map[string]anchor{}}
 	root := c.convert(docs[0].Body)
 	if len(c.errs) > 0 {
 		return nil, c.errs
@@ -165,8 +191,18 @@ func syntaxError(file string, err error) *Error {
 
 type converter struct {
 	file    string
-	anchors map[string]*Node
+	anchors map[string]anchor
 	errs    List
+	// nodes counts the values made so far, aliases expanded; past
+	// MaxNodes conversion stops with an error.
+	nodes int
+	over  bool
+}
+
+// anchor is a value named with &name, and the number of values in it.
+type anchor struct {
+	node *Node
+	size int
 }
 
 func pos(n ast.Node) (int, int) {
@@ -184,6 +220,13 @@ func (c *converter) fail(n ast.Node, format string, args ...any) *Node {
 
 func (c *converter) convert(n ast.Node) *Node {
 	line, col := pos(n)
+	if c.over {
+		return &Node{Kind: Null, Line: line, Col: col}
+	}
+	if c.nodes++; c.nodes > MaxNodes {
+		c.over = true
+		return c.fail(n, "more than %d values, aliases expanded; a scenario may have at most that", MaxNodes)
+	}
 	switch v := n.(type) {
 	case nil:
 		return &Node{Kind: Null}
@@ -197,8 +240,9 @@ func (c *converter) convert(n ast.Node) *Node {
 		return &Node{Kind: Scalar, Line: line, Col: col, Text: n.GetToken().Value}
 	case *ast.MappingNode:
 		m := &Node{Kind: Mapping, Line: line, Col: col}
+		seen := make(map[string]*Node, len(v.Values))
 		for _, mv := range v.Values {
-			c.addPair(m, mv)
+			c.addPair(m, mv, seen)
 		}
 		if len(m.Keys) > 0 {
 			m.Line, m.Col = m.Keys[0].Line, m.Keys[0].Col
@@ -206,7 +250,7 @@ func (c *converter) convert(n ast.Node) *Node {
 		return m
 	case *ast.MappingValueNode:
 		m := &Node{Kind: Mapping, Line: line, Col: col}
-		c.addPair(m, v)
+		c.addPair(m, v, map[string]*Node{})
 		if len(m.Keys) > 0 {
 			m.Line, m.Col = m.Keys[0].Line, m.Keys[0].Col
 		}
@@ -218,13 +262,18 @@ func (c *converter) convert(n ast.Node) *Node {
 		}
 		return s
 	case *ast.AnchorNode:
+		before := c.nodes
 		val := c.convert(v.Value)
-		c.anchors[v.Name.GetToken().Value] = val
+		c.anchors[v.Name.GetToken().Value] = anchor{node: val, size: c.nodes - before}
 		return val
 	case *ast.AliasNode:
 		name := v.Value.GetToken().Value
 		if a, ok := c.anchors[name]; ok {
-			return a.Clone()
+			if c.nodes += a.size; c.nodes > MaxNodes {
+				c.over = true
+				return c.fail(n, "alias *%s makes more than %d values, aliases expanded; a scenario may have at most that", name, MaxNodes)
+			}
+			return a.node.Clone()
 		}
 		return c.fail(n, "alias *%s refers to no anchor defined before it", name)
 	case *ast.TagNode:
@@ -236,23 +285,27 @@ func (c *converter) convert(n ast.Node) *Node {
 	}
 }
 
-func (c *converter) addPair(m *Node, mv *ast.MappingValueNode) {
+// addPair adds a key and its value to m; seen maps m's keys so far to
+// their nodes, so a long mapping costs linear time.
+func (c *converter) addPair(m *Node, mv *ast.MappingValueNode, seen map[string]*Node) {
 	if _, ok := mv.Key.(*ast.MergeKeyNode); ok {
 		c.fail(mv.Key, "merge keys (<<) are not supported; repeat the keys or use an alias for the whole value")
 		return
 	}
 	key := c.convert(mv.Key)
+	if c.over {
+		return
+	}
 	if key.Kind != Scalar {
 		c.fail(mv.Key, "a mapping key must be a plain name")
 		return
 	}
-	for _, prev := range m.Keys {
-		if prev.Text == key.Text {
-			c.errs = append(c.errs, &Error{File: c.file, Line: key.Line, Col: key.Col, Path: key.Text,
-				Msg: fmt.Sprintf("duplicate key %q (first at line %d)", key.Text, prev.Line)})
-			return
-		}
+	if prev := seen[key.Text]; prev != nil {
+		c.errs = append(c.errs, &Error{File: c.file, Line: key.Line, Col: key.Col, Path: key.Text,
+			Msg: fmt.Sprintf("duplicate key %q (first at line %d)", key.Text, prev.Line)})
+		return
 	}
+	seen[key.Text] = key
 	val := c.convert(mv.Value)
 	if val.Kind == Null && val.Line == 0 {
 		val.Line, val.Col = key.Line, key.Col

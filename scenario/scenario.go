@@ -15,7 +15,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"os"
 	"reflect"
 	"strings"
 
@@ -240,9 +239,9 @@ type File struct {
 // Load reads and decodes a scenario file. The error, if any, is a List with
 // every problem found.
 func Load(path string, overrides ...Override) (*File, error) {
-	src, err := os.ReadFile(path)
-	if err != nil {
-		return nil, List{{File: path, Line: 0, Col: 0, Msg: "cannot read scenario: " + strings.TrimPrefix(err.Error(), "open "+path+": ")}}
+	src, rerr := readFile(path)
+	if rerr != nil {
+		return nil, List{rerr}
 	}
 	return LoadBytes(path, src, overrides...)
 }

@@ -221,6 +221,17 @@ func expand(root *Node, axes Map[SweepAxis], arms Map[Arm], errs *Errs) []Cell {
 	if len(arms) == 0 {
 		arms = Map[Arm]{{}}
 	}
+	if size := base.Size(); total*len(arms)*size > MaxCellNodes {
+		at, path := root, ""
+		if len(axes) > 0 {
+			at, path = axes[0].Key, "sweep"
+		} else if len(arms) > 0 && arms[0].Key != nil {
+			at, path = arms[0].Key, "compare"
+		}
+		errs.At(at, path, "%d sweep cells of %d values each are more than %d values in all; sweep fewer values or split the scenario",
+			total*len(arms), size, MaxCellNodes)
+		return nil
+	}
 	for _, arm := range arms {
 		for _, o := range arm.Value.Set {
 			if _, err := slot(base.Clone(), o.Path, o.Key); err != nil {
