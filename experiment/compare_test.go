@@ -32,11 +32,11 @@ metrics: [ETH.price, lp.value]
 `
 
 // runArms runs the two fee policies either as compare arms (common random
-// numbers) or as sweep points (independent streams), returning lp.value and
+// numbers) or as sweep points with crn: false (independent streams), returning lp.value and
 // ETH.price per run for each policy.
 func runArms(t *testing.T, paired bool) (value, price [2][]float64) {
 	t.Helper()
-	src := armsScenario + "sweep:\n  mechanisms.pool.fee: [0.3%, 1%]\n"
+	src := armsScenario + "sweep:\n  crn: false\n  mechanisms.pool.fee: [0.3%, 1%]\n"
 	if paired {
 		src = armsScenario + "compare:\n  low_fee: {}\n  high_fee: {mechanisms.pool.fee: 1%}\n"
 	}

@@ -239,20 +239,21 @@ func layout(m *world.Model, f *scenario.File) results.Layout {
 
 func manifest(r *Result, opt Options) results.Manifest {
 	m := results.Manifest{
-		ScenarioName:   r.Model.Scenario(0).Name,
-		ScenarioFile:   r.File.Path,
-		ScenarioSHA256: r.File.Hash,
-		Seed:           r.Seed,
-		Runs:           r.Runs,
-		Workers:        r.Workers,
-		CascadeVersion: opt.Version,
-		GitCommit:      opt.Commit,
-		Started:        r.Started.UTC(),
-		Finished:       r.Started.Add(r.Elapsed).UTC(),
-		WallSeconds:    r.Elapsed.Seconds(),
-		Timesteps:      r.Timesteps,
-		StepsPerRun:    int64(r.Model.Steps(0)),
-		StepSeconds:    r.Model.Scenario(0).Step.Seconds(),
+		ScenarioName:        r.Model.Scenario(0).Name,
+		ScenarioFile:        r.File.Path,
+		ScenarioSHA256:      r.File.Hash,
+		Seed:                r.Seed,
+		Runs:                r.Runs,
+		Workers:             r.Workers,
+		CommonRandomNumbers: r.File.CRN,
+		CascadeVersion:      opt.Version,
+		GitCommit:           opt.Commit,
+		Started:             r.Started.UTC(),
+		Finished:            r.Started.Add(r.Elapsed).UTC(),
+		WallSeconds:         r.Elapsed.Seconds(),
+		Timesteps:           r.Timesteps,
+		StepsPerRun:         int64(r.Model.Steps(0)),
+		StepSeconds:         r.Model.Scenario(0).Step.Seconds(),
 	}
 	if bi, ok := debug.ReadBuildInfo(); ok {
 		m.GoVersion = bi.GoVersion

@@ -29,6 +29,9 @@ type Manifest struct {
 	Seed    uint64 `json:"seed,string"` // master seed; each run's own seed is in runs.parquet
 	Runs    int    `json:"runs"`        // runs per (cell, arm) as configured
 	Workers int    `json:"workers"`     // worker goroutines used; does not affect results
+	// CommonRandomNumbers is true when every sweep point used the same
+	// random streams run by run (arms always share their point's streams).
+	CommonRandomNumbers bool `json:"common_random_numbers"`
 
 	CascadeVersion string `json:"cascade_version"`
 	GitCommit      string `json:"git_commit"`

@@ -48,7 +48,7 @@ type Scenario struct {
 	Agents     Map[Component] `yaml:"agents"`
 	Metrics    []string       `yaml:"metrics"`
 	// Sweep is the grid of parameter values; each combination is a point.
-	Sweep Map[SweepAxis] `yaml:"sweep"`
+	Sweep Sweep `yaml:"sweep"`
 	// Compare names policy arms, each run at every point with the same
 	// random numbers.
 	Compare Map[Arm] `yaml:"compare"`
@@ -234,6 +234,9 @@ type File struct {
 	Hash  string
 	Root  *Node
 	Cells []Cell
+	// CRN is true when every cell uses the same random streams (common
+	// random numbers, the default; sweep: {crn: false} turns it off).
+	CRN bool
 }
 
 // Load reads and decodes a scenario file. The error, if any, is a List with
@@ -288,6 +291,7 @@ func LoadBytes(path string, src []byte, overrides ...Override) (*File, error) {
 		return nil, err
 	}
 	f.Cells = cells
+	f.CRN = base.Sweep.UsesCRN()
 	return f, nil
 }
 

@@ -13,6 +13,118 @@ import (
 // MaxCells bounds the size of a sweep grid.
 const MaxCells = 100000
 
+// Sweep is the sweep block of a scenario. Its keys are the dotted paths of
+// swept parameters, each with its values; two keys are reserved:
+//
+//	crn: false          # each grid point draws its own random numbers
+//	zip:                # parameters that move together, value by value
+//	  mechanisms.pool.lower: [90%, 80%, 70%]
+//	  mechanisms.pool.upper: [110%, 120%, 130%]
+//
+// zip: may also be a list of such mappings, one linked axis each.
+//
+// With common random numbers (crn, the default) every point of the grid
+// and every arm of a comparison uses the same random streams, run by run, so
+// neighbouring points of a map differ by their parameters, not by their
+// luck; each cell's confidence intervals are unchanged, and differences
+// between cells are estimated with far less noise.
+type Sweep struct {
+	// Axes are the dimensions of the grid in file order; a zip group is
+	// one axis with several parameters.
+	Axes []Axis
+	// CRN is the crn: key, nil when absent.
+	CRN *bool
+	// Node is the sweep block, nil when the scenario has none.
+	Node *Node
+}
+
+// Axis is one dimension of a sweep grid: one parameter, or several linked
+// by zip: that take their k-th values together.
+type Axis struct {
+	Params []AxisParam
+	// Node positions the axis in errors.
+	Node *Node
+}
+
+// AxisParam is one parameter of an axis and its values.
+type AxisParam struct {
+	Path string
+	// Key is the node of the path's key in the file.
+	Key    *Node
+	Values []*Node
+}
+
+// Len returns the number of values along the axis.
+func (a *Axis) Len() int {
+	if len(a.Params) == 0 {
+		return 0
+	}
+	return len(a.Params[0].Values)
+}
+
+// UsesCRN reports whether cells share random numbers: true unless the
+// sweep says crn: false.
+func (s *Sweep) UsesCRN() bool { return s.CRN == nil || *s.CRN }
+
+// DecodeNode implements NodeDecoder.
+func (s *Sweep) DecodeNode(n *Node, path string, errs *Errs) {
+	if n.Kind == Null {
+		return
+	}
+	if n.Kind != Mapping {
+		errs.At(n, path, "expected a mapping of parameter paths to values, got %s", describe(n))
+		return
+	}
+	s.Node = n
+	for k, kn := range n.Keys {
+		v := n.Items[k]
+		p := join(path, kn.Text)
+		switch kn.Text {
+		case "crn":
+			var b bool
+			before := len(errs.List)
+			decodeValue(v, reflect.ValueOf(&b).Elem(), p, errs, nil)
+			if len(errs.List) == before {
+				s.CRN = &b
+			}
+		case "zip":
+			groups := []*Node{v}
+			if v.Kind == Sequence {
+				groups = v.Items
+			}
+			for g, gn := range groups {
+				gp := p
+				if v.Kind == Sequence {
+					gp = fmt.Sprintf("%s.%d", p, g)
+				}
+				s.decodeZip(gn, gp, errs)
+			}
+		default:
+			var a SweepAxis
+			a.DecodeNode(v, p, errs)
+			s.Axes = append(s.Axes, Axis{Params: []AxisParam{{Path: kn.Text, Key: kn, Values: a.Values}}, Node: v})
+		}
+	}
+}
+
+func (s *Sweep) decodeZip(n *Node, path string, errs *Errs) {
+	if n.Kind != Mapping || len(n.Keys) < 2 {
+		errs.At(n, path, "expected a mapping of two or more parameter paths to lists of equal length, got %s", describe(n))
+		return
+	}
+	ax := Axis{Node: n}
+	for k, kn := range n.Keys {
+		var a SweepAxis
+		p := join(path, kn.Text)
+		a.DecodeNode(n.Items[k], p, errs)
+		if k > 0 && len(a.Values) != len(ax.Params[0].Values) {
+			errs.At(n.Items[k], p, "expected %d values, as many as %s has, got %d", len(ax.Params[0].Values), ax.Params[0].Path, len(a.Values))
+		}
+		ax.Params = append(ax.Params, AxisParam{Path: kn.Text, Key: kn, Values: a.Values})
+	}
+	s.Axes = append(s.Axes, ax)
+}
+
 // SweepAxis is one swept parameter: an explicit list of values, or a range
 // {from, to, steps, scale} whose ends share a unit ("2%/day" to "8%/day").
 // Its name in the sweep block is the dotted path of the parameter
@@ -204,17 +316,24 @@ func without(root *Node, keys ...string) *Node {
 // unnamed arm without a compare block) for every point of the sweep grid,
 // the grid in row-major order (the last axis varies fastest) and the arms
 // in file order within each point.
-func expand(root *Node, axes Map[SweepAxis], arms Map[Arm], errs *Errs) []Cell {
+func expand(root *Node, sweep Sweep, arms Map[Arm], errs *Errs) []Cell {
 	base := without(root, "sweep", "compare")
 	total := 1
-	for _, ax := range axes {
-		// Check each axis on a scratch tree; cells set their own values.
-		if _, err := slot(base.Clone(), ax.Name, ax.Key); err != nil {
-			errs.At(ax.Key, "sweep."+ax.Name, "%v", err)
+	swept := map[string]bool{}
+	for _, ax := range sweep.Axes {
+		// Check each parameter on a scratch tree; cells set their own values.
+		for _, p := range ax.Params {
+			if swept[p.Path] {
+				errs.At(p.Key, "sweep."+p.Path, "%s is swept twice", p.Path)
+			}
+			swept[p.Path] = true
+			if _, err := slot(base.Clone(), p.Path, p.Key); err != nil {
+				errs.At(p.Key, "sweep."+p.Path, "%v", err)
+			}
 		}
-		total *= max(1, len(ax.Value.Values))
+		total *= max(1, ax.Len())
 		if total > MaxCells {
-			errs.At(ax.Node, "sweep."+ax.Name, "the sweep has more than %d cells", MaxCells)
+			errs.At(ax.Node, "sweep."+ax.Params[0].Path, "the sweep has more than %d cells", MaxCells)
 			return nil
 		}
 	}
@@ -244,10 +363,10 @@ func expand(root *Node, axes Map[SweepAxis], arms Map[Arm], errs *Errs) []Cell {
 	}
 	cells := make([]Cell, 0, total*len(arms))
 	for c := range total {
-		idx := make([]int, len(axes))
+		idx := make([]int, len(sweep.Axes))
 		rem := c
-		for a := len(axes) - 1; a >= 0; a-- {
-			n := len(axes[a].Value.Values)
+		for a := len(sweep.Axes) - 1; a >= 0; a-- {
+			n := sweep.Axes[a].Len()
 			idx[a] = rem % n
 			rem /= n
 		}
@@ -257,10 +376,12 @@ func expand(root *Node, axes Map[SweepAxis], arms Map[Arm], errs *Errs) []Cell {
 			for _, o := range arm.Value.Set {
 				_ = set(tree, o.Path, o.Value, o.Key)
 			}
-			for a, ax := range axes {
-				v := ax.Value.Values[idx[a]]
-				_ = set(tree, ax.Name, v, ax.Key)
-				cell.Params = append(cell.Params, Param{Path: ax.Name, Label: v.Text, Value: paramValue(v.Text)})
+			for a, ax := range sweep.Axes {
+				for _, p := range ax.Params {
+					v := p.Values[idx[a]]
+					_ = set(tree, p.Path, v, p.Key)
+					cell.Params = append(cell.Params, Param{Path: p.Path, Label: v.Text, Value: paramValue(v.Text)})
+				}
 			}
 			cells = append(cells, cell)
 		}

@@ -99,10 +99,16 @@ func Compile(f *scenario.File) (*Model, error) {
 // Cells implements engine.Model.
 func (m *Model) Cells() int { return len(m.cells) }
 
-// StreamCell implements engine.Model: every point of the sweep grid has its
-// own streams, and the arms of a comparison share their point's streams
-// (common random numbers).
-func (m *Model) StreamCell(c int) int { return m.File.Cells[c].Point }
+// StreamCell implements engine.Model. The arms of a comparison always share
+// their point's streams; with common random numbers (the default, see
+// scenario.Sweep) every point shares the first point's streams too, and
+// with sweep: {crn: false} each point has its own.
+func (m *Model) StreamCell(c int) int {
+	if m.File.CRN {
+		return 0
+	}
+	return m.File.Cells[c].Point
+}
 
 // Shape implements engine.Model.
 func (m *Model) Shape(c int) engine.Shape {
