@@ -95,7 +95,9 @@ func pin(t *testing.T, got map[string][]float64, want map[string][]float64) {
 // running fall along their one-hour linear curve and are taken, when gas
 // falls back, for less than half the market price (underpriced takes) or
 // for nothing at all (zero bids): their debt is not covered, about 100,000
-// DAI of bad debt, a tenth of the debt auctioned.
+// DAI of bad debt, a tenth of the debt auctioned. (Agents act in a shuffled
+// order; with the listed order the figures differ by a few takes and about
+// 10% of bad debt.)
 // Compound's positions are liquidated in many small steps (a 50% close
 // factor, 8% incentive, a liquidator back within the hour), and none ends
 // with bad debt.
@@ -103,11 +105,11 @@ func TestBlackThursdayHeadlines(t *testing.T) {
 	got, _ := replay(t, "black_thursday.yaml", 3, 2)
 	pin(t, got, map[string][]float64{
 		"mkr.liquidations":      {85, 95, 95},
-		"mkr.takes":             {86, 97, 96},
+		"mkr.takes":             {87, 96, 98},
 		"mkr.zero_bids":         {2, 0, 2},
-		"mkr.underpriced_takes": {9, 10, 13},
-		"mkr.bad_debt":          {110052.19209528917, 98966.6198471969, 123307.93831831322},
-		"comp.liquidations":     {351, 343, 334},
+		"mkr.underpriced_takes": {9, 8, 13},
+		"mkr.bad_debt":          {98931.13075791071, 92104.90201173771, 114127.61642532381},
+		"comp.liquidations":     {349, 340, 334},
 		"comp.bad_debt":         {0, 0, 0},
 	})
 	for k, b := range got["mkr.bad_debt"] {
@@ -123,19 +125,23 @@ func TestBlackThursdayHeadlines(t *testing.T) {
 // near 0.5 on 11 May) and as the deposit rate falls below what they
 // require (from 10 May); they redeem only while selling the LUNA they get
 // beats selling UST, so each hour the LUNA pool's depth caps the run at a
-// few tens of millions of UST: about 4.39 billion UST burnt of 14 billion
-// held, the UST supply falling from 18.5 to 14.1 billion. Each dollar
-// redeemed mints a dollar of LUNA at the recorded price, which falls from
-// 79 to 0.115 on 13 May and 0.000115 on 14 May: LUNA's supply grows from
-// 350 million to about 33.7 billion, 95-fold, most of it minted on the
-// last day. (The chain's supply reached trillions: its price fell within
+// few tens of millions of UST: about 3.6–3.8 billion UST burnt of 14
+// billion held, the UST supply falling from 18.5 to about 14.8 billion.
+// Each dollar redeemed mints a dollar of LUNA at the recorded price, which
+// falls from 79 to 0.115 on 13 May and 0.000115 on 14 May: LUNA's supply
+// grows from 350 million to about 38 billion, 105–110-fold, most of it
+// minted on the last day. (Agents act in a shuffled order: in the steps
+// where the arbitrageur acts after the holders, they find the LUNA pool as
+// their own sales left it and redeem less that hour; with the listed order
+// — arbitrageur always first — 4.39 billion were burnt and LUNA's supply
+// grew 95-fold.) (The chain's supply reached trillions: its price fell within
 // the day, which daily closes cannot show.)
 func TestTerraHeadlines(t *testing.T) {
 	got, _ := replay(t, "terra.yaml", 3, 2)
 	pin(t, got, map[string][]float64{
-		"market.luna_supply":       {3.372137476040678e+10, 3.3721374760406776e+10, 3.3170914486184734e+10},
-		"market.supply_growth":     {95.34678502973365, 95.34678502973365, 93.77404138909925},
-		"market.redeemed":          {4.388750643004092e+09, 4.388750643004092e+09, 4.389050711591197e+09},
-		"market.stablecoin_supply": {1.4111249356995909e+10, 1.4111249356995909e+10, 1.4110949288408804e+10},
+		"market.luna_supply":       {3.763209143082131e+10, 3.860868824646924e+10, 3.79851117855264e+10},
+		"market.supply_growth":     {106.52026123091804, 109.31053784705497, 107.52889081578971},
+		"market.redeemed":          {3.749419410150867e+09, 3.573365569272954e+09, 3.778744513031525e+09},
+		"market.stablecoin_supply": {1.4750580589849133e+10, 1.4926634430727045e+10, 1.4721255486968475e+10},
 	})
 }

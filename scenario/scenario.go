@@ -47,6 +47,10 @@ type Scenario struct {
 	Mechanisms Map[Component] `yaml:"mechanisms"`
 	Agents     Map[Component] `yaml:"agents"`
 	Metrics    []string       `yaml:"metrics"`
+	// Ordering is how the agents' turns are ordered within a step:
+	// "shuffled" (the default) draws a fresh order every step from the
+	// run's own stream, "listed" keeps the order of the agents section.
+	Ordering string `yaml:"ordering"`
 	// Sweep is the grid of parameter values; each combination is a point.
 	Sweep Sweep `yaml:"sweep"`
 	// Compare names policy arms, each run at every point with the same
@@ -55,6 +59,18 @@ type Scenario struct {
 	// Regions name conditions on cell outcomes to map over the sweep.
 	Regions Map[Region] `yaml:"regions"`
 }
+
+// Agent orderings within a step (Scenario.Ordering).
+const (
+	// OrderShuffled gives the agents a fresh uniformly random order every
+	// step, drawn from the run's own stream: no agent is systematically
+	// first to trade into a pool or last to react to a price.
+	OrderShuffled = "shuffled"
+	// OrderListed lets the agents act in the order the file lists them: for
+	// a stated priority (a keeper that always lands first, a block builder's
+	// ordering), or to reproduce results of a fixed-order model.
+	OrderListed = "listed"
+)
 
 // Asset is a token: its decimals fix the raw unit (1 token = 10^decimals
 // raw units), and Price is its constant price in the numeraire when no
@@ -106,6 +122,11 @@ func (s *Scenario) Check(c *Check) {
 	}
 	if s.Runs != nil && *s.Runs < 1 {
 		c.Errorf("runs", "expected at least 1 run, got %d", *s.Runs)
+	}
+	switch s.Ordering {
+	case "", OrderShuffled, OrderListed:
+	default:
+		c.Errorf("ordering", "expected ordering %q or %q, got %q%s", OrderShuffled, OrderListed, s.Ordering, didYouMean(s.Ordering, []string{OrderShuffled, OrderListed}))
 	}
 	if _, ok := s.Assets.Get(s.Numeraire); !ok {
 		c.Errorf("numeraire", "numeraire %q is not among the assets%s", s.Numeraire, didYouMean(s.Numeraire, s.Assets.Names()))

@@ -3,8 +3,11 @@
 // checks every reference between them, and runs one path per engine Job.
 //
 // One step of a path is, in order: every process advances and sets the
-// prices of the assets it drives; every agent acts, in the order the
-// scenario lists them; every stride steps the metrics are sampled. Metric
+// prices of the assets it drives; every protocol runs its own step (accrual,
+// epochs, auction clocks); every agent acts once, in a fresh random order
+// each step (ordering: shuffled, the default) or in the order the scenario
+// lists them (ordering: listed); every protocol checks its accounting; every
+// stride steps the metrics are sampled. Metric
 // names are "component.metric" ("pool.lvr", "lp.lp_hodl", "ETH.price").
 package world
 
@@ -352,9 +355,13 @@ type sim struct {
 	venues  []*market.Venue
 	agents  []market.Agent
 	actors  []market.Agent // the agents that act: all but Idlers
-	pcgs    []rand.PCG
-	rngs    []*rand.Rand
-	obs     []float64
+	// order draws the actors' order each step when the scenario shuffles
+	// it; nil when the order is listed or there is nothing to order.
+	order    *rand.Rand
+	orderPCG rand.PCG
+	pcgs     []rand.PCG
+	rngs     []*rand.Rand
+	obs      []float64
 	// widths are the number of metrics of each venue, protocol and agent.
 	widths []int
 }
@@ -394,6 +401,9 @@ func (c *cell) newSim() (*sim, error) {
 			s.actors = append(s.actors, ag)
 		}
 	}
+	if c.sc.Ordering != scenario.OrderListed && len(s.actors) > 1 {
+		s.order = rand.New(&s.orderPCG)
+	}
 	streams := len(s.procs) + len(s.agents)
 	s.pcgs = make([]rand.PCG, streams)
 	s.rngs = make([]*rand.Rand, streams)
@@ -416,6 +426,9 @@ func (c *cell) newSim() (*sim, error) {
 // agentStreamBase numbers agent streams apart from process streams, so that
 // adding a process does not change agents' random numbers and vice versa.
 const agentStreamBase = 1 << 20
+
+// orderStream is the stream that orders the agents' turns.
+const orderStream = 1 << 30
 
 // Run implements engine.Sim.
 func (s *sim) Run(job engine.Job, out *engine.Outcome) error {
@@ -442,6 +455,17 @@ func (s *sim) Run(job engine.Job, out *engine.Outcome) error {
 		s.pcgs[r].Seed(engine.Stream(job.Seed, agentStreamBase+uint64(k)))
 		a.Reset(m, s.rngs[r])
 	}
+	if s.order != nil {
+		// Every run starts from the listed order, so a run's turns depend
+		// only on its own stream.
+		s.actors = s.actors[:0]
+		for _, a := range s.agents {
+			if _, idle := a.(market.Idler); !idle {
+				s.actors = append(s.actors, a)
+			}
+		}
+		s.orderPCG.Seed(engine.Stream(job.Seed, orderStream))
+	}
 	s.record(out, 0)
 	untilSample := c.stride
 	for step := 1; step <= c.steps; step++ {
@@ -462,6 +486,9 @@ func (s *sim) Run(job engine.Job, out *engine.Outcome) error {
 			if err := p.Step(m); err != nil {
 				return fmt.Errorf("step %d: %s: %w", step, c.protocols[k].name, err)
 			}
+		}
+		if s.order != nil {
+			s.order.Shuffle(len(s.actors), func(i, j int) { s.actors[i], s.actors[j] = s.actors[j], s.actors[i] })
 		}
 		for _, a := range s.actors {
 			a.Act(m)
