@@ -11,7 +11,8 @@ import (
 	"testing"
 )
 
-var paperDir = filepath.Join("..", "..", "shared", "reference", "papers")
+// paperDir holds copies of the paper's tables (see testdata/PROVENANCE.md).
+var paperDir = "testdata"
 
 func readCSV(t testing.TB, name string) [][]string {
 	t.Helper()
