@@ -1,6 +1,7 @@
 package agent
 
 import (
+	"github.com/cascade-risk/cascade/market"
 	"math"
 	"math/rand/v2"
 
@@ -30,10 +31,10 @@ type RollupUsers struct {
 }
 
 // Reset implements Agent.
-func (u *RollupUsers) Reset(*Market, *rand.Rand) { u.txs, u.paid = 0, 0 }
+func (u *RollupUsers) Reset(*market.Market, *rand.Rand) { u.txs, u.paid = 0, 0 }
 
 // Act implements Agent.
-func (u *RollupUsers) Act(m *Market) {
+func (u *RollupUsers) Act(m *market.Market) {
 	ch := m.Protocols[u.Chain].(RollupChain)
 	d := m.Signals[u.Demand] * u.StepDays
 	p := ch.PriceNow()
@@ -58,4 +59,6 @@ func (u *RollupUsers) Metrics() []metric.Def {
 }
 
 // Observe implements Agent.
-func (u *RollupUsers) Observe(_ *Market, dst []float64) { dst[0], dst[1] = float64(u.txs), u.paid }
+func (u *RollupUsers) Observe(_ *market.Market, dst []float64) {
+	dst[0], dst[1] = float64(u.txs), u.paid
+}

@@ -3,7 +3,7 @@ package protocol
 import (
 	"math"
 
-	"github.com/cascade-risk/cascade/agent"
+	"github.com/cascade-risk/cascade/market"
 	"github.com/cascade-risk/cascade/metric"
 	"github.com/cascade-risk/cascade/rollup"
 )
@@ -35,9 +35,9 @@ type Rollup struct {
 	fee     rollup.Gwei
 }
 
-// Reset implements agent.Protocol: a fresh chain deploys at the starting
+// Reset implements market.Protocol: a fresh chain deploys at the starting
 // gas price.
-func (r *Rollup) Reset(m *agent.Market) {
+func (r *Rollup) Reset(m *market.Market) {
 	r.ch = rollup.Chain{Config: r.Config}
 	r.err = nil
 	r.lastGas = r.gasNow(m)
@@ -47,7 +47,7 @@ func (r *Rollup) Reset(m *agent.Market) {
 	}
 }
 
-func (r *Rollup) gasNow(m *agent.Market) uint64 {
+func (r *Rollup) gasNow(m *market.Market) uint64 {
 	if r.Gas < 0 {
 		return r.RefGas
 	}
@@ -59,7 +59,7 @@ func (r *Rollup) gasNow(m *agent.Market) uint64 {
 }
 
 // serviceFee converts the fee per step to gwei at ETH's price.
-func (r *Rollup) serviceFee(m *agent.Market) rollup.Gwei {
+func (r *Rollup) serviceFee(m *market.Market) rollup.Gwei {
 	if r.ServiceFee == 0 {
 		return 0
 	}
@@ -73,8 +73,8 @@ func (r *Rollup) serviceFee(m *agent.Market) rollup.Gwei {
 	return rollup.Gwei(math.Ceil(r.ServiceFee / eth * rollup.GweiPerETH))
 }
 
-// Step implements agent.Protocol: the next period opens.
-func (r *Rollup) Step(m *agent.Market) error {
+// Step implements market.Protocol: the next period opens.
+func (r *Rollup) Step(m *market.Market) error {
 	if r.err != nil {
 		return r.err
 	}
@@ -94,7 +94,7 @@ func (r *Rollup) Transact(n int64) {
 	}
 }
 
-// Check implements agent.Protocol.
+// Check implements market.Protocol.
 func (r *Rollup) Check() error {
 	if r.err != nil {
 		return r.err
@@ -102,7 +102,7 @@ func (r *Rollup) Check() error {
 	return r.ch.Check()
 }
 
-// Metrics implements agent.Protocol.
+// Metrics implements market.Protocol.
 func (r *Rollup) Metrics() []metric.Def {
 	return []metric.Def{
 		{Name: "profit", Unit: "ETH", Doc: "cumulative profit, deployment included, the current step settled", Worse: metric.LowerIsWorse},
@@ -118,8 +118,8 @@ func (r *Rollup) Metrics() []metric.Def {
 	}
 }
 
-// Observe implements agent.Protocol.
-func (r *Rollup) Observe(m *agent.Market, dst []float64) {
+// Observe implements market.Protocol.
+func (r *Rollup) Observe(m *market.Market, dst []float64) {
 	c := &r.ch
 	eth := func(g rollup.Gwei) float64 { return float64(g) / rollup.GweiPerETH }
 	settled := c.Settled()

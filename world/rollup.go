@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/cascade-risk/cascade/agent"
+	"github.com/cascade-risk/cascade/market"
 	"github.com/cascade-risk/cascade/protocol"
 	"github.com/cascade-risk/cascade/rollup"
 	"github.com/cascade-risk/cascade/scenario"
@@ -70,7 +71,7 @@ func (p *rollupParams) Check(c *scenario.Check) {
 // gasUnits converts an ETH amount quoted at refGwei into gas units.
 func gasUnits(eth, refGwei float64) uint64 { return uint64(math.Round(eth * 1e9 / refGwei)) }
 
-func (b *builder) rollupChain(c scenario.Entry[scenario.Component]) (func() agent.Protocol, bool) {
+func (b *builder) rollupChain(c scenario.Entry[scenario.Component]) (func() market.Protocol, bool) {
 	var p rollupParams
 	if !b.decode(c, &p) {
 		return nil, false
@@ -117,10 +118,10 @@ func (b *builder) rollupChain(c scenario.Entry[scenario.Component]) (func() agen
 		b.errs.At(c.Node, c.Path, "%v", err)
 		return nil, false
 	}
-	return func() agent.Protocol { rr := r; return &rr }, true
+	return func() market.Protocol { rr := r; return &rr }, true
 }
 
-func (b *builder) rollupUsers(c scenario.Entry[scenario.Component]) (func() agent.Agent, bool) {
+func (b *builder) rollupUsers(c scenario.Entry[scenario.Component]) (func() market.Agent, bool) {
 	var p struct {
 		Chain          string  `yaml:"chain,required"`
 		Demand         string  `yaml:"demand,required"`
@@ -148,5 +149,5 @@ func (b *builder) rollupUsers(c scenario.Entry[scenario.Component]) (func() agen
 	}
 	u := agent.RollupUsers{Chain: k, Demand: d, StepDays: float64(b.cell.sc.Step.Std()) / float64(24*time.Hour),
 		Elasticity: p.Elasticity, RefPrice: p.ReferencePrice}
-	return func() agent.Agent { uu := u; return &uu }, true
+	return func() market.Agent { uu := u; return &uu }, true
 }
