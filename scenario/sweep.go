@@ -342,8 +342,8 @@ func expand(root *Node, sweep Sweep, arms Map[Arm], errs *Errs) []Cell {
 	}
 	if size := base.Size(); total*len(arms)*size > MaxCellNodes {
 		at, path := root, ""
-		if len(axes) > 0 {
-			at, path = axes[0].Key, "sweep"
+		if len(sweep.Axes) > 0 {
+			at, path = sweep.Axes[0].Params[0].Key, "sweep"
 		} else if len(arms) > 0 && arms[0].Key != nil {
 			at, path = arms[0].Key, "compare"
 		}
