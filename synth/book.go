@@ -40,6 +40,11 @@ type Params struct {
 	// DefaultWindow is the number of epochs (≥ 1) over which the default
 	// rate is measured.
 	DefaultWindow uint64
+	// Dust is the smallest debt a loan may keep, in synthetic tokens: a
+	// repayment that leaves no more than Dust owed closes the loan, and the
+	// remainder is written off to the deficit. Zero closes only on full
+	// repayment.
+	Dust uint256.Int
 }
 
 // LoanID names a loan, numbered from 0 in opening order.
@@ -92,7 +97,9 @@ type loan struct {
 	opened   uint64
 	deadline uint64
 	recalled bool
-	status   Status
+	// owned marks protocol-owned liquidity: never recalled.
+	owned  bool
+	status Status
 	// at is the loan's index in Book.open while it is open.
 	at int
 }
@@ -100,6 +107,10 @@ type loan struct {
 // Stats are cumulative counters.
 type Stats struct {
 	Opened, Repaid, Foreclosed, Recalled int
+	// DustClosed counts loans closed with a dust remainder written off,
+	// DustWrittenOff totals those remainders (rad).
+	DustClosed     int
+	DustWrittenOff uint256.Int
 	// Borrowed is the synthetic lent (tokens), ForeclosedDebt the debt
 	// deleted by foreclosures (rad), Seized the collateral seized (native
 	// tokens).
@@ -137,6 +148,13 @@ type Book struct {
 
 	window    []uint256.Int // rad foreclosed per epoch, slot epoch mod len
 	windowSum uint256.Int
+	// lent is the debt opened per epoch (rad), slot epoch mod len, and
+	// lentSum its sum over the window; startDebt is the outstanding debt
+	// when each epoch of the window began. They fix the default rate's
+	// denominator (see DefaultRate).
+	lent      []uint256.Int
+	lentSum   uint256.Int
+	startDebt []uint256.Int
 
 	stats Stats
 }
@@ -171,8 +189,10 @@ func New(stake Stake, p Params, policy Policy, epoch uint64) (*Book, error) {
 	p.Curve = append(RateCurve(nil), p.Curve...)
 	b := &Book{
 		stake: stake, policy: policy, p: p, ok: true, epoch: epoch, index: ray,
-		balances: make(map[pos.AccountID]uint256.Int),
-		window:   make([]uint256.Int, p.DefaultWindow),
+		balances:  make(map[pos.AccountID]uint256.Int),
+		window:    make([]uint256.Int, p.DefaultWindow),
+		lent:      make([]uint256.Int, p.DefaultWindow),
+		startDebt: make([]uint256.Int, p.DefaultWindow),
 	}
 	b.updateRate()
 	return b, nil
@@ -236,6 +256,10 @@ func (b *Book) commit(a accrual) {
 		s := &b.window[e%n]
 		b.windowSum.Sub(&b.windowSum, s)
 		s.Clear()
+		l := &b.lent[e%n]
+		b.lentSum.Sub(&b.lentSum, l)
+		l.Clear()
+		b.startDebt[e%n] = b.debt
 	}
 	b.epoch = a.epoch
 }
@@ -309,6 +333,9 @@ func (b *Book) Borrow(epoch uint64, holder pos.AccountID, v pos.ValidatorID, sha
 	b.circulating.Add(&b.circulating, &amount)
 	b.stats.Opened++
 	b.stats.Borrowed.Add(&b.stats.Borrowed, &amount)
+	lent := &b.lent[b.epoch%uint64(len(b.lent))]
+	lent.Add(lent, &debt)
+	b.lentSum.Add(&b.lentSum, &debt)
 	id := LoanID(len(b.loans))
 	b.loans = append(b.loans, loan{holder: holder, val: v, shares: shares, art: art, opened: epoch, at: len(b.open)})
 	b.open = append(b.open, id)
@@ -319,8 +346,12 @@ func (b *Book) Borrow(epoch uint64, holder pos.AccountID, v pos.ValidatorID, sha
 // Repay pays up to amount of the loan's debt at epoch from the holder's
 // synthetic balance and returns what was paid. If amount covers the debt
 // ⌈art·index/RAY⌉, exactly that is paid, the loan is closed and its shares
-// unlocked; otherwise art falls by ⌊amount·RAY/index⌋ (which must be
-// positive) and all of amount is paid. Rounding goes to the protocol's
+// unlocked. Otherwise art falls by ⌊amount·RAY/index⌋ (which must be
+// positive), all of amount is paid, and the collateral is released pro
+// rata: ⌊shares·artDrop/art⌋ shares are unlocked (rounded down, so the
+// loan's collateral ratio never falls). If what is then owed is at most
+// Params.Dust, the loan closes: the remainder is written off to the
+// deficit and all its shares are unlocked. Rounding goes to the protocol's
 // holdings.
 func (b *Book) Repay(epoch uint64, id LoanID, amount uint256.Int) (uint256.Int, error) {
 	a, err := b.prepare(epoch)
@@ -351,8 +382,27 @@ func (b *Book) Repay(epoch uint64, id LoanID, amount uint256.Int) (uint256.Int, 
 	if bal.Lt(&pay) {
 		return uint256.Int{}, fmt.Errorf("%w: account %d holds %s, repay %s", ErrInsufficient, l.holder, bal.Dec(), pay.Dec())
 	}
-	if full {
-		if err := b.stake.Unlock(l.val, l.holder, l.shares); err != nil {
+	// dust is the normalised debt written off when the repayment leaves
+	// no more than Params.Dust owed.
+	var dust, dustRad uint256.Int
+	release := l.shares
+	if !full {
+		var left, leftRad uint256.Int
+		left.Sub(&l.art, &artDrop)
+		leftRad.Mul(&left, &a.index)
+		if leftTokens := ceilDiv(leftRad, ray); !b.p.Dust.IsZero() && !b.p.Dust.Lt(&leftTokens) {
+			dust, dustRad = left, leftRad
+		} else {
+			// shares·artDrop/art < shares, and shares < 2^64.
+			var r uint256.Int
+			r.SetUint64(l.shares)
+			r.MulDivOverflow(&r, &artDrop, &l.art)
+			release = r.Uint64()
+		}
+	}
+	closing := full || !dust.IsZero()
+	if release > 0 {
+		if err := b.stake.Unlock(l.val, l.holder, release); err != nil {
 			return uint256.Int{}, err
 		}
 	}
@@ -369,13 +419,37 @@ func (b *Book) Repay(epoch uint64, id LoanID, amount uint256.Int) (uint256.Int, 
 	b.debt.Sub(&b.debt, &removed)
 	b.totalArt.Sub(&b.totalArt, &artDrop)
 	l.art.Sub(&l.art, &artDrop)
-	if full {
+	l.shares -= release
+	if !dust.IsZero() {
+		b.debt.Sub(&b.debt, &dustRad)
+		b.deficit.Add(&b.deficit, &dustRad)
+		b.totalArt.Sub(&b.totalArt, &dust)
+		l.art.Clear()
+		b.stats.DustClosed++
+		b.stats.DustWrittenOff.Add(&b.stats.DustWrittenOff, &dustRad)
+	}
+	if closing {
 		l.status = Repaid
 		b.stats.Repaid++
 		b.removeOpen(id)
 	}
 	b.updateRate()
 	return pay, nil
+}
+
+// MarkProtocolOwned marks an open loan as protocol-owned liquidity (the
+// synthetic side of the protocol's own pool position): a recall does not
+// give it a deadline. It still defaults like any loan.
+func (b *Book) MarkProtocolOwned(id LoanID) error {
+	if !b.ok {
+		return ErrNotInitialized
+	}
+	l, err := b.openLoan(id)
+	if err != nil {
+		return err
+	}
+	l.owned = true
+	return nil
 }
 
 // Foreclose forecloses an open loan at epoch whatever its health: its debt
@@ -541,7 +615,7 @@ func (b *Book) Step(epoch uint64, obs Observation) (rep StepReport, err error) {
 			deadline = math.MaxUint64
 		}
 		for _, id := range b.open {
-			if l := &b.loans[id]; !l.recalled {
+			if l := &b.loans[id]; !l.recalled && !l.owned {
 				l.recalled, l.deadline = true, deadline
 				rep.Recalled++
 			}
@@ -584,15 +658,22 @@ func (b *Book) Step(epoch uint64, obs Observation) (rep StepReport, err error) {
 }
 
 // DefaultRate returns the debt foreclosed in the last DefaultWindow epochs
-// (up to the book's epoch) divided by that plus the outstanding debt, as a
-// ray rounded down; 0 if both are 0.
+// (up to the book's epoch) over the debt exposed in that window — the debt
+// outstanding when the window began plus the debt opened since — as a ray
+// rounded down and at most RAY; 0 if nothing was foreclosed.
+//
+// The denominator is fixed by the window's start: borrowers who repay
+// during the window do not raise the rate of those who default, so a rush
+// to delever cannot by itself trip a policy's default-rate trigger (which
+// a denominator of the outstanding debt would).
 func (b *Book) DefaultRate() uint256.Int {
 	var den, r uint256.Int
-	if _, over := den.AddOverflow(&b.windowSum, &b.debt); over || den.IsZero() {
-		if over {
-			return ray
-		}
+	if b.windowSum.IsZero() {
 		return r
+	}
+	start := b.startDebt[(b.epoch+1)%uint64(len(b.startDebt))]
+	if _, over := den.AddOverflow(&start, &b.lentSum); over || !b.windowSum.Lt(&den) {
+		return ray
 	}
 	r.MulDivOverflow(&b.windowSum, &ray, &den)
 	return r

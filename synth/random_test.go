@@ -18,6 +18,8 @@ func snapshotBook(b *Book) Book {
 	s.open = slices.Clone(b.open)
 	s.balances = maps.Clone(b.balances)
 	s.window = slices.Clone(b.window)
+	s.lent = slices.Clone(b.lent)
+	s.startDebt = slices.Clone(b.startDebt)
 	s.p.Curve = slices.Clone(b.p.Curve)
 	return s
 }

@@ -60,6 +60,8 @@ type LoanInfo struct {
 	Recalled  bool
 	Deadline  uint64
 	Status    Status
+	// ProtocolOwned marks protocol-owned liquidity, which recalls skip.
+	ProtocolOwned bool
 }
 
 // Loan returns a view of a loan.
@@ -73,7 +75,7 @@ func (b *Book) Loan(id LoanID) (LoanInfo, error) {
 	l := &b.loans[id]
 	var d uint256.Int
 	d.Mul(&l.art, &b.index)
-	return LoanInfo{l.holder, l.val, l.shares, l.art, ceilDiv(d, ray), l.opened, l.recalled, l.deadline, l.status}, nil
+	return LoanInfo{l.holder, l.val, l.shares, l.art, ceilDiv(d, ray), l.opened, l.recalled, l.deadline, l.status, l.owned}, nil
 }
 
 // Check verifies the book's identities exactly and returns an error
@@ -85,7 +87,8 @@ func (b *Book) Loan(id LoanID) (LoanInfo, error) {
 //   - holders:      supply = circulating·RAY + holdings
 //   - backing:      supply = debt + deficit
 //   - issuance:     supply = minted − burned
-//   - window:       Σ default window = its running sum ≤ foreclosed debt
+//   - window:       Σ default window = its running sum ≤ foreclosed debt;
+//     Σ lent in the window = its running sum
 //   - open list:    the open list holds exactly the open loans
 func (b *Book) Check() error {
 	if !b.ok {
@@ -150,6 +153,13 @@ func (b *Book) Check() error {
 	}
 	if !w.Eq(&b.windowSum) || b.stats.ForeclosedDebt.Lt(&w) {
 		return fail("window", "Σ window %s, running sum %s, foreclosed debt %s", w.Dec(), b.windowSum.Dec(), b.stats.ForeclosedDebt.Dec())
+	}
+	w.Clear()
+	for _, x := range b.lent {
+		w.Add(&w, &x)
+	}
+	if !w.Eq(&b.lentSum) {
+		return fail("window", "Σ lent in the window %s, running sum %s", w.Dec(), b.lentSum.Dec())
 	}
 	return nil
 }

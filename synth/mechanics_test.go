@@ -1,0 +1,150 @@
+package synth
+
+import (
+	"testing"
+
+	"github.com/cascade-risk/cascade/pos"
+)
+
+// A partial repayment releases collateral pro rata to the debt repaid,
+// rounded down: repaying 10 of 25 unlocks 40 of 100 shares.
+func TestPartialRepayReleasesProRata(t *testing.T) {
+	e := newEnv(t, baseParams(), nil, 100e6)
+	id, err := e.book.Borrow(0, 0, 0, 100e6, u(25e6), RayOne())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.book.Repay(0, id, u(10e6)); err != nil {
+		t.Fatal(err)
+	}
+	info, _ := e.book.Loan(id)
+	if info.Status != Open || info.Shares != 60e6 {
+		t.Fatalf("after repaying 10 of 25: %+v, want 60e6 shares still locked", info)
+	}
+	if d, _ := e.chain.Delegation(0, 0); d.Locked != 60e6 {
+		t.Fatalf("chain locks %d shares, want 60e6", d.Locked)
+	}
+	// The released shares are free: they can be unbonded.
+	if _, err := e.chain.Unbond(0, 0, 40e6); err != nil {
+		t.Fatalf("unbonding released shares: %v", err)
+	}
+	// A remaining loan whose collateral is a third of what it was still
+	// repays in full and unlocks the rest.
+	if _, err := e.book.Repay(0, id, u(15e6)); err != nil {
+		t.Fatal(err)
+	}
+	if d, _ := e.chain.Delegation(0, 0); d.Locked != 0 {
+		t.Fatalf("locked %d after full repayment", d.Locked)
+	}
+	e.check(t)
+}
+
+// A borrower who repays all but dust is not left with a loan that a recall
+// forecloses: the loan closes, the dust goes to the deficit, all the
+// collateral comes back.
+func TestDustCloses(t *testing.T) {
+	p := baseParams()
+	p.Dust = u(1000)
+	policy := Enshrined{RecallDiscount: Fraction(10, 100), RecallWindow: 2}
+	e := newEnv(t, p, policy, 100e6)
+	id, err := e.book.Borrow(0, 0, 0, 100e6, u(25e6), RayOne())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep, err := e.book.Step(1, Observation{PoolDiscount: Fraction(20, 100), Price: RayOne()}); err != nil || rep.Recalled != 1 {
+		t.Fatalf("recall: %+v %v", rep, err)
+	}
+	if _, err := e.book.Repay(1, id, u(25e6-1000)); err != nil {
+		t.Fatal(err)
+	}
+	info, _ := e.book.Loan(id)
+	if info.Status != Repaid {
+		t.Fatalf("loan %+v, want closed", info)
+	}
+	if d, _ := e.chain.Delegation(0, 0); d.Locked != 0 {
+		t.Fatalf("locked %d after a dust close", d.Locked)
+	}
+	tot := e.book.Totals()
+	if want := rad(1000); !tot.Deficit.Eq(&want) || !tot.Debt.IsZero() {
+		t.Fatalf("totals %+v, want the 1000 of dust in the deficit", tot)
+	}
+	rep, err := e.book.Step(3, Observation{PoolDiscount: Fraction(20, 100), Price: RayOne()})
+	if err != nil || rep.ForeclosedRecall != 0 {
+		t.Fatalf("at the deadline: %+v %v", rep, err)
+	}
+	if st := e.book.Stats(); st.DustClosed != 1 || st.Foreclosed != 0 {
+		t.Fatalf("stats %+v", st)
+	}
+	// One unit more than dust left owed keeps the loan open.
+	e2 := newEnv(t, p, nil, 100e6)
+	id2, _ := e2.book.Borrow(0, 0, 0, 100e6, u(25e6), RayOne())
+	if _, err := e2.book.Repay(0, id2, u(25e6-1001)); err != nil {
+		t.Fatal(err)
+	}
+	if info, _ := e2.book.Loan(id2); info.Status != Open {
+		t.Fatalf("1001 owed with dust 1000: %+v", info)
+	}
+	e.check(t)
+	e2.check(t)
+}
+
+// A recall gives every borrower's loan a deadline but never the
+// protocol's own liquidity: its pool position is not an agent that can
+// repay.
+func TestRecallSkipsProtocolOwned(t *testing.T) {
+	policy := Enshrined{RecallDiscount: Fraction(10, 100), RecallWindow: 2}
+	e := newEnv(t, baseParams(), policy, 100e6, 100e6)
+	pol, _ := e.book.Borrow(0, 0, 0, 100e6, u(20e6), RayOne())
+	user, _ := e.book.Borrow(0, 1, 1, 100e6, u(20e6), RayOne())
+	if err := e.book.MarkProtocolOwned(pol); err != nil {
+		t.Fatal(err)
+	}
+	obs := Observation{PoolDiscount: Fraction(20, 100), Price: RayOne()}
+	if rep, err := e.book.Step(1, obs); err != nil || rep.Recalled != 1 {
+		t.Fatalf("recall: %+v %v", rep, err)
+	}
+	rep, err := e.book.Step(3, obs)
+	if err != nil || rep.ForeclosedRecall != 1 {
+		t.Fatalf("deadline: %+v %v", rep, err)
+	}
+	if info, _ := e.book.Loan(pol); info.Status != Open || info.Recalled || !info.ProtocolOwned {
+		t.Fatalf("protocol-owned loan %+v", info)
+	}
+	if info, _ := e.book.Loan(user); info.Status != Foreclosed {
+		t.Fatalf("borrower's loan %+v", info)
+	}
+	e.check(t)
+}
+
+// The default rate's denominator is the debt exposed in the window, fixed
+// at its start: when the other borrowers repay after a default, the rate
+// stays where it was instead of jumping to 100%.
+func TestDefaultRateFixedDenominator(t *testing.T) {
+	e := newEnv(t, baseParams(), nil, 100e6, 100e6, 100e6, 100e6)
+	var ids []LoanID
+	for k := range 4 {
+		id, err := e.book.Borrow(0, pos.AccountID(k), pos.ValidatorID(k), 100e6, u(25e6), RayOne())
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, id)
+	}
+	if err := e.book.Accrue(1); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.book.Foreclose(1, ids[0]); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := e.book.DefaultRate(), Fraction(1, 4); !got.Eq(&want) {
+		t.Fatalf("rate %s, want 1/4", got.Dec())
+	}
+	for _, id := range ids[1:] {
+		if _, err := e.book.Repay(1, id, u(25e6)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got, want := e.book.DefaultRate(), Fraction(1, 4); !got.Eq(&want) {
+		t.Fatalf("after the others repaid: rate %s, want still 1/4", got.Dec())
+	}
+	e.check(t)
+}
