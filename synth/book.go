@@ -657,6 +657,41 @@ func (b *Book) Step(epoch uint64, obs Observation) (rep StepReport, err error) {
 	return rep, nil
 }
 
+// ForecloseDefaults forecloses, at epoch, every open loan in default at
+// price (ray, synthetic per native) — the check Step makes, without the
+// policy's signals or recalls — and reports the foreclosures. The caller
+// runs it right after a loss of stake (a slashing, a penalty) when defaults
+// are to be checked at once rather than at the next Step.
+func (b *Book) ForecloseDefaults(epoch uint64, price uint256.Int) (rep StepReport, err error) {
+	a, err := b.prepare(epoch)
+	if err != nil {
+		return StepReport{}, err
+	}
+	b.commit(a)
+	before := b.stats
+	defer func() {
+		rep.DebtDeleted.Sub(&b.stats.ForeclosedDebt, &before.ForeclosedDebt)
+		rep.Seized = b.stats.Seized - before.Seized
+		b.updateRate()
+	}()
+	th := b.thresholds(price)
+	for i := len(b.open) - 1; i >= 0; i-- {
+		id := b.open[i]
+		d, err := b.inDefaultFast(&b.loans[id], price, &th)
+		if err != nil {
+			return rep, err
+		}
+		if !d {
+			continue
+		}
+		if err := b.foreclose(id, nil); err != nil {
+			return rep, err
+		}
+		rep.ForeclosedDefault++
+	}
+	return rep, nil
+}
+
 // DefaultRate returns the debt foreclosed in the last DefaultWindow epochs
 // (up to the book's epoch) over the debt exposed in that window — the debt
 // outstanding when the window began plus the debt opened since — as a ray

@@ -148,3 +148,30 @@ func TestDefaultRateFixedDenominator(t *testing.T) {
 	}
 	e.check(t)
 }
+
+// ForecloseDefaults forecloses exactly the loans in default, at once.
+func TestForecloseDefaults(t *testing.T) {
+	p := baseParams()
+	p.LiquidationRatio = Fraction(39, 10) // default below 97.5 of collateral per 25 owed
+	e := newEnv(t, p, nil, 100e6, 100e6)
+	weak, _ := e.book.Borrow(0, 0, 0, 100e6, u(25e6), RayOne())
+	strong, _ := e.book.Borrow(0, 1, 1, 100e6, u(10e6), RayOne())
+	// Cosmos's double-sign slashing burns 5%: 95 of collateral against
+	// 25 owed is below the liquidation ratio.
+	if _, err := e.chain.SlashMany(pos.DoubleSign, []pos.ValidatorID{0}, 0, pos.NoValidator); err != nil {
+		t.Fatal(err)
+	}
+	info, _ := e.book.Loan(weak)
+	value, _ := e.chain.SharesValue(0, info.Shares)
+	rep, err := e.book.ForecloseDefaults(0, RayOne())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if value >= 975e5 || rep.ForeclosedDefault != 1 {
+		t.Fatalf("collateral %d against 25e6 owed: report %+v", value, rep)
+	}
+	if info, _ := e.book.Loan(strong); info.Status != Open {
+		t.Fatalf("healthy loan %+v", info)
+	}
+	e.check(t)
+}
