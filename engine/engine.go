@@ -65,7 +65,11 @@ type Model interface {
 
 // Config sets the size and parallelism of a run.
 type Config struct {
-	Runs    int
+	// Runs is the number of runs of each cell, numbered from FirstRun:
+	// a run's index, and so its seed, is FirstRun + k for k < Runs, so that
+	// a sequential experiment can add runs to a cell without repeating any.
+	Runs     int
+	FirstRun int
 	Seed    uint64
 	Workers int
 	// Peek, if set, sees every outcome on the goroutine of the worker that
@@ -156,7 +160,7 @@ func Run(ctx context.Context, m Model, cfg Config, consume func(*Outcome) error)
 				if g >= total || failed(g) {
 					return
 				}
-				cell, run := g/cfg.Runs, g%cfg.Runs
+				cell, run := g/cfg.Runs, cfg.FirstRun+g%cfg.Runs
 				job := Job{Cell: cell, Run: run, Seed: RunSeed(cfg.Seed, uint64(m.StreamCell(cell)), uint64(run))}
 				if sims[cell] == nil {
 					s, err := m.NewSim(cell)
@@ -192,7 +196,7 @@ func Run(ctx context.Context, m Model, cfg Config, consume func(*Outcome) error)
 	pending := make(map[int]*Outcome, window)
 	want := 0
 	for out := range done {
-		pending[out.Cell*cfg.Runs+out.Run] = out
+		pending[out.Cell*cfg.Runs+out.Run-cfg.FirstRun] = out
 		for !failed(want) {
 			o, ok := pending[want]
 			if !ok {

@@ -42,7 +42,7 @@ func collect(t *testing.T, m Model, cfg Config) [][]float64 {
 	var rows [][]float64
 	next := 0
 	err := Run(context.Background(), m, cfg, func(o *Outcome) error {
-		if o.Cell*cfg.Runs+o.Run != next {
+		if o.Cell*cfg.Runs+o.Run-cfg.FirstRun != next {
 			t.Fatalf("outcome %d/%d delivered out of order (want #%d)", o.Cell, o.Run, next)
 		}
 		next++
@@ -185,6 +185,24 @@ func TestFirstFailureReportedWhateverTheWorkers(t *testing.T) {
 			var re *RunError
 			if !errors.As(err, &re) || re.Run != 11 {
 				t.Fatalf("workers %d: got %v", w, err)
+			}
+		}
+	}
+}
+
+func TestFirstRun(t *testing.T) {
+	// Runs 2..5 of a cell, asked for with FirstRun, are runs 2..5 of the
+	// full experiment: same indices, seeds and paths.
+	m := walk{cells: 2}
+	full := collect(t, m, Config{Runs: 6, Seed: 9, Workers: 3})
+	part := collect(t, m, Config{Runs: 4, FirstRun: 2, Seed: 9, Workers: 2})
+	for c := range 2 {
+		for k := range 4 {
+			a, b := full[c*6+2+k], part[c*4+k]
+			for j := range a {
+				if a[j] != b[j] {
+					t.Fatalf("cell %d run %d: %v, want %v", c, 2+k, b, a)
+				}
 			}
 		}
 	}

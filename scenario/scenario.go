@@ -62,6 +62,9 @@ type Scenario struct {
 	Compare Map[Arm] `yaml:"compare"`
 	// Regions name conditions on cell outcomes to map over the sweep.
 	Regions Map[Region] `yaml:"regions"`
+	// Discover replaces the sweep grid with a design over parameter ranges
+	// and the analyses run on it (cascade discover).
+	Discover *Discover `yaml:"discover"`
 }
 
 // Agent orderings within a step (Scenario.Ordering).
@@ -309,6 +312,10 @@ func LoadBytes(path string, src []byte, overrides ...Override) (*File, error) {
 	}
 	var base Scenario
 	Decode(root, &base, "", errs)
+	if len(errs.List) > 0 {
+		return nil, errs.List.Err()
+	}
+	checkDiscover(root, &base, errs)
 	if len(errs.List) > 0 {
 		return nil, errs.List.Err()
 	}
