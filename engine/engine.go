@@ -70,8 +70,8 @@ type Config struct {
 	// a sequential experiment can add runs to a cell without repeating any.
 	Runs     int
 	FirstRun int
-	Seed    uint64
-	Workers int
+	Seed     uint64
+	Workers  int
 	// Peek, if set, sees every outcome on the goroutine of the worker that
 	// produced it (numbered from 0 to Workers−1), as soon as the path ends
 	// and in no particular order: for statistics that do not depend on the
