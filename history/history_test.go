@@ -296,9 +296,10 @@ func TestLogReturns(t *testing.T) {
 	}
 }
 
-// ethPath is the real ETH/USD history shared by the whole project; CI always
-// has it, so its absence is a failure, not a skip.
-var ethPath = filepath.Join("..", "..", "shared", "reference", "data", "eth_usd", "gemini_ethusd_1h_2019_2024.csv")
+// ethPath is the real ETH/USD hourly history, every row with its time and
+// close (origin in testdata/PROVENANCE.md); its absence is a failure, not a
+// skip.
+var ethPath = filepath.Join("testdata", "gemini_ethusd_1h_2019_2024_close.csv")
 
 func TestRealETHHistory(t *testing.T) {
 	s, err := Load(ethPath, Options{TimeColumn: "ts_utc", Columns: []string{"close"}})

@@ -7,7 +7,7 @@ import (
 )
 
 // TestPolyaUrn is the acceptance test of proportional rewards
-// (shared/reference/papers/pos_polya_exact.md): total stake A0, one agent
+// (testdata/pos_polya_exact.md): total stake A0, one agent
 // with a (share p = a/A0); each block one proposer is drawn with
 // probability equal to its current stake share and receives R, compounded
 // (commission 0, no slashing). Then exactly

@@ -7,7 +7,9 @@ import (
 	"testing"
 )
 
-var vectorFile = filepath.Join("..", "..", "shared", "reference", "vectors", "eth_consensus_slashing", "slashing_constants_and_examples.json")
+// vectorFile holds the consensus-spec slashing vectors (origin in
+// testdata/PROVENANCE.md).
+var vectorFile = filepath.Join("testdata", "slashing_constants_and_examples.json")
 
 type slashingVectors struct {
 	Constants map[string]json.RawMessage `json:"constants_mainnet"`

@@ -3,6 +3,7 @@ package process
 import (
 	"math"
 	"math/rand/v2"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -421,10 +422,11 @@ func TestBootstrapJointAssets(t *testing.T) {
 	}
 }
 
-// ethCloses loads the project's reference ETH/USD history, resampled hourly.
+// ethCloses loads a year (2020, Black Thursday included) of real ETH/USD
+// hourly closes, resampled hourly (origin in testdata/PROVENANCE.md).
 func ethCloses(t *testing.T) *history.Series {
 	t.Helper()
-	path := "../../shared/reference/data/eth_usd/gemini_ethusd_1h_2019_2024.csv"
+	path := filepath.Join("testdata", "gemini_ethusd_1h_2020_close.csv")
 	s, err := history.Load(path, history.Options{TimeColumn: "ts_utc", Columns: []string{"close"}})
 	if err != nil {
 		t.Fatalf("loading the reference ETH/USD history: %v", err)

@@ -12,7 +12,9 @@ import (
 	"github.com/holiman/uint256"
 )
 
-var vectorFile = filepath.Join("..", "..", "shared", "reference", "vectors", "terra_classic_market", "market_swap_vectors.json")
+// vectorFile holds the Terra Classic x/market vectors (origin in
+// testdata/PROVENANCE.md).
+var vectorFile = filepath.Join("testdata", "market_swap_vectors.json")
 
 type vectors struct {
 	DefaultParams map[string]any `json:"default_params"`

@@ -9,10 +9,9 @@ import (
 	"github.com/holiman/uint256"
 )
 
-// vectorDir is the reference folder, found from the repository root (the
-// test runs in cfmm/stableswap). A missing folder fails the test: CI always
-// has it.
-var vectorDir = filepath.Join("..", "..", "..", "shared", "reference", "vectors", "curve_stableswap")
+// vectorDir holds the Curve reference vectors (origin in
+// testdata/PROVENANCE.md). A missing file fails the test.
+var vectorDir = "testdata"
 
 // decimal is a uint256 read from a JSON decimal string.
 type decimal struct{ uint256.Int }

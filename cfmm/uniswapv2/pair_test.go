@@ -14,7 +14,9 @@ import (
 	"github.com/holiman/uint256"
 )
 
-var vectorDir = filepath.Join("..", "..", "..", "shared", "reference", "vectors", "uniswap_v2")
+// vectorDir holds the Uniswap v2 reference vectors (origin in
+// testdata/PROVENANCE.md).
+var vectorDir = "testdata"
 
 // readVectors returns the rows of a vector CSV as maps keyed by header,
 // skipping '#' comment lines.

@@ -15,9 +15,9 @@ import (
 	"github.com/cascade-risk/cascade/cfmm"
 )
 
-// vectorDir is the Uniswap v3 reference vectors folder, at the repository's
-// ../shared; the tests fail rather than skip when it is missing.
-var vectorDir = filepath.Join("..", "..", "..", "shared", "reference", "vectors", "uniswap_v3")
+// vectorDir holds the Uniswap v3 reference vectors (origin in
+// testdata/PROVENANCE.md); the tests fail rather than skip when one is missing.
+var vectorDir = "testdata"
 
 func readJSON(t *testing.T, name string, v any) {
 	t.Helper()

@@ -10,10 +10,9 @@ import (
 	"github.com/holiman/uint256"
 )
 
-// vectorFile is found from the repository root (the test runs in
-// cfmm/weighted). A missing file fails the test: CI always has it.
-var vectorFile = filepath.Join("..", "..", "..", "shared", "reference", "vectors",
-	"balancer_v2_weighted", "weighted_math_evm_vectors.json")
+// vectorFile holds the Balancer v2 vectors (origin in testdata/PROVENANCE.md).
+// A missing file fails the test.
+var vectorFile = filepath.Join("testdata", "weighted_math_evm_vectors.json")
 
 type evmVectors struct {
 	Swap []struct {

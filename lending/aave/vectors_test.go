@@ -11,9 +11,9 @@ import (
 	"github.com/holiman/uint256"
 )
 
-// vectorDir is the Aave v3 reference vectors folder, at the repository's
-// ../shared; the tests fail rather than skip when it is missing.
-var vectorDir = filepath.Join("..", "..", "..", "shared", "reference", "vectors", "aave_v3")
+// vectorDir holds the Aave v3 reference vectors (origin in
+// testdata/PROVENANCE.md); the tests fail rather than skip when one is missing.
+var vectorDir = "testdata"
 
 // TestWadRayMathVectors checks every row of wadraymath.csv: the inputs of
 // aave-v3-core's wadraymath.spec.ts and the integers the test expects.

@@ -12,10 +12,9 @@ import (
 	"github.com/holiman/uint256"
 )
 
-// vectorDir is the Compound v2 reference vectors folder, at the
-// repository's ../shared; the tests fail rather than skip when it is
-// missing.
-var vectorDir = filepath.Join("..", "..", "..", "shared", "reference", "vectors", "compound_v2")
+// vectorDir holds the Compound v2 reference vectors (origin in
+// testdata/PROVENANCE.md); the tests fail rather than skip when one is missing.
+var vectorDir = "testdata"
 
 // pct returns a whole percentage as a mantissa: pct(10) = 0.1e18.
 func pct(t testing.TB, s string) uint256.Int {
