@@ -114,6 +114,9 @@ func (s *Scenario) RunCount() int {
 
 // Check validates relations between the top-level fields.
 func (s *Scenario) Check(c *Check) {
+	if err := CheckName(s.Name); err != nil {
+		c.Errorf("name", "%v", err)
+	}
 	if s.Horizon.Std()%s.Step.Std() != 0 {
 		c.Errorf("horizon", "horizon %s is not a whole number of %s steps", s.Horizon, s.Step)
 	}
