@@ -31,7 +31,7 @@ func testTerra(t *testing.T) (*market.Market, *TerraMarket) {
 // the supplies balance every step.
 func TestStableHoldersRun(t *testing.T) {
 	m, tm := testTerra(t)
-	h := &StableHolders{Market: 0, Yield: -1, Venue: -1, Count: 100, Holdings: 1e9, DepegLo: 0.05, DepegHi: 0.25, Rounds: 4}
+	h := &StableHolders{Market: 0, Yield: -1, Venue: -1, SellVenue: -1, Deposit: -1, Count: 100, Holdings: 1e9, DepegLo: 0.05, DepegHi: 0.25, Rounds: 4}
 	w := newWorld(t, m, []market.Protocol{tm}, h)
 	step := func(ust float64) {
 		m.Prices[0] = ust

@@ -8,6 +8,7 @@ import (
 	"github.com/cascade-risk/cascade/agent"
 	"github.com/cascade-risk/cascade/cfmm"
 	"github.com/cascade-risk/cascade/maker"
+	"github.com/cascade-risk/cascade/protocol"
 	"github.com/cascade-risk/cascade/scenario"
 	"github.com/cascade-risk/cascade/terra"
 	"github.com/cascade-risk/cascade/unit"
@@ -505,6 +506,8 @@ func (b *builder) stableHolders(c scenario.Entry[scenario.Component]) (func() ma
 		Depeg    span      `yaml:"depeg,required"`
 		Required *rateSpan `yaml:"required_yield"`
 		Rounds   int       `yaml:"rounds"`
+		Deposit  string    `yaml:"deposit"`
+		Sell     string    `yaml:"sell_venue"`
 	}
 	if !b.decode(c, &p) {
 		return nil, false
@@ -515,7 +518,28 @@ func (b *builder) stableHolders(c scenario.Entry[scenario.Component]) (func() ma
 	}
 	y := -1
 	if p.Yield != "" {
-		if y, _, ok = protocolOf[*agent.YieldSource](b, p.Yield, c.Node.Get("yield"), c.Path+".yield", "a yield_source"); !ok {
+		if y, _, ok = protocolOf[agent.RateSource](b, p.Yield, c.Node.Get("yield"), c.Path+".yield", "a yield_source or deposit protocol"); !ok {
+			return nil, false
+		}
+	}
+	dep := -1
+	if p.Deposit != "" {
+		var d *protocol.Deposit
+		if dep, d, ok = protocolOf[*protocol.Deposit](b, p.Deposit, c.Node.Get("deposit"), c.Path+".deposit", "a deposit protocol"); !ok {
+			return nil, false
+		}
+		if d.Stable != tm.Stable {
+			b.errs.At(c.Node.Get("deposit"), c.Path+".deposit", "deposit protocol %s takes %s, not the market's %s", p.Deposit, b.cell.assets[d.Stable], b.cell.assets[tm.Stable])
+			return nil, false
+		}
+	}
+	sv := -1
+	if p.Sell != "" {
+		if sv, ok = b.venue(p.Sell, c.Node.Get("sell_venue"), c.Path+".sell_venue"); !ok {
+			return nil, false
+		}
+		if as := b.cell.venues[sv].assets; len(as) != 2 || as[0] != tm.Stable && as[1] != tm.Stable {
+			b.errs.At(c.Node.Get("sell_venue"), c.Path+".sell_venue", "pool %s must trade %s against one other token", p.Sell, b.cell.assets[tm.Stable])
 			return nil, false
 		}
 	}
@@ -543,11 +567,11 @@ func (b *builder) stableHolders(c scenario.Entry[scenario.Component]) (func() ma
 	case p.Rounds < 0 || p.Rounds > 10_000:
 		b.errs.At(c.Node.Get("rounds"), c.Path+".rounds", "expected from 1 to 10000 rounds, got %d", p.Rounds)
 		return nil, false
-	case p.Required != nil && p.Yield == "":
-		b.errs.At(c.Node.Get("required_yield"), c.Path+".required_yield", "required_yield needs yield: (a yield_source)")
+	case p.Required != nil && p.Yield == "" && p.Deposit == "":
+		b.errs.At(c.Node.Get("required_yield"), c.Path+".required_yield", "required_yield needs yield: (a yield_source) or deposit: (a deposit protocol)")
 		return nil, false
 	}
-	h := agent.StableHolders{Market: k, Yield: y, Venue: v, Count: p.Count, Holdings: p.Holdings,
+	h := agent.StableHolders{Market: k, Yield: y, Venue: v, SellVenue: sv, Deposit: dep, Count: p.Count, Holdings: p.Holdings,
 		DepegLo: float64(p.Depeg.From), DepegHi: float64(p.Depeg.To), Rounds: p.Rounds}
 	if p.Required != nil {
 		h.YieldLo, h.YieldHi = p.Required.From.Over(unit.Year), p.Required.To.Over(unit.Year)

@@ -1,0 +1,94 @@
+package world
+
+import (
+	"github.com/cascade-risk/cascade/deposit"
+	"github.com/cascade-risk/cascade/market"
+	"github.com/cascade-risk/cascade/protocol"
+	"github.com/cascade-risk/cascade/scenario"
+	"github.com/cascade-risk/cascade/unit"
+)
+
+// This file compiles the reserve-funded deposit protocol (deposit).
+
+func init() {
+	protocolBuilders["deposit"] = (*builder).depositPool
+}
+
+func (b *builder) depositPool(c scenario.Entry[scenario.Component]) (func() market.Protocol, bool) {
+	var p struct {
+		Stablecoin string         `yaml:"stablecoin,required"`
+		Rate       unit.Rate      `yaml:"rate,required"`
+		Deposits   unit.Decimal   `yaml:"deposits"`
+		Borrowed   unit.Decimal   `yaml:"borrowed"`
+		BorrowRate unit.Rate      `yaml:"borrow_rate"`
+		Reserve    unit.Decimal   `yaml:"reserve,required"`
+		Rule       string         `yaml:"rule"`
+		Floor      unit.Rate      `yaml:"floor"`
+		Runway     *unit.Duration `yaml:"runway"`
+		Step       unit.Rate      `yaml:"step"`
+		Epoch      *unit.Duration `yaml:"epoch"`
+	}
+	if !b.decode(c, &p) {
+		return nil, false
+	}
+	a, ok := b.asset(p.Stablecoin, c.Node.Get("stablecoin"), c.Path+".stablecoin")
+	if !ok {
+		return nil, false
+	}
+	bad := func(key, format string, args ...any) (func() market.Protocol, bool) {
+		b.errs.At(c.Node.Get(key), c.Path+"."+key, format, args...)
+		return nil, false
+	}
+	dec := b.cell.decimals[a]
+	raw := func(key string, d unit.Decimal) (uint64, bool) {
+		r, err := d.Raw(dec)
+		if err != nil || d.Sign() < 0 || !r.IsUint64() || r.Uint64() > 1<<60 {
+			b.errs.At(c.Node.Get(key), c.Path+"."+key, "expected a non-negative amount of %s with at most %d decimals, below 2^60 raw units, got %s", p.Stablecoin, dec, d)
+			return 0, false
+		}
+		return r.Uint64(), true
+	}
+	dep, ok1 := raw("deposits", p.Deposits)
+	loans, ok2 := raw("borrowed", p.Borrowed)
+	res, ok3 := raw("reserve", p.Reserve)
+	if !ok1 || !ok2 || !ok3 {
+		return nil, false
+	}
+	step := b.cell.sc.Step.Std()
+	year := unit.Year
+	cfg := deposit.Config{Rate: p.Rate.Over(year), BorrowRate: p.BorrowRate.Over(year), Floor: p.Floor.Over(year),
+		Step: p.Step.Over(year), PeriodYears: float64(step) / float64(year)}
+	switch p.Rule {
+	case "", "fixed":
+		if p.Runway != nil || p.Epoch != nil || p.Step.Value != 0 || p.Floor.Value != 0 {
+			return bad("rule", "floor, runway, step and epoch need a rule (runway or stepped)")
+		}
+	case "runway":
+		cfg.Rule = deposit.Runway
+		if p.Runway == nil || p.Runway.Std() <= 0 {
+			return bad("runway", "the runway rule needs runway: (how long the reserve must last, such as 1y)")
+		}
+		cfg.Runway = float64(p.Runway.Std()) / float64(year)
+		if p.Epoch != nil || p.Step.Value != 0 {
+			return bad("rule", "step and epoch apply to the stepped rule")
+		}
+	case "stepped":
+		cfg.Rule = deposit.Stepped
+		if p.Epoch == nil || p.Epoch.Std()%step != 0 || p.Epoch.Std() <= 0 {
+			return bad("epoch", "the stepped rule needs epoch: a whole number of %s steps", b.cell.sc.Step)
+		}
+		cfg.Epoch = int(p.Epoch.Std() / step)
+		if p.Runway != nil {
+			return bad("runway", "runway applies to the runway rule")
+		}
+	default:
+		return bad("rule", "expected fixed, runway or stepped, got %q", p.Rule)
+	}
+	probe := deposit.Pool{Config: cfg}
+	if err := probe.Open(dep, loans, res); err != nil {
+		b.errs.At(c.Node, c.Path, "%v", err)
+		return nil, false
+	}
+	d := protocol.Deposit{Initial: deposit.Pool{Config: cfg}, Deposits0: dep, Loans0: loans, Reserve0: res, Stable: a, Unit: b.cell.unit[a]}
+	return func() market.Protocol { dd := d; return &dd }, true
+}
