@@ -1,6 +1,7 @@
 package world
 
 import (
+	"github.com/cascade-risk/cascade/agent"
 	"github.com/cascade-risk/cascade/deposit"
 	"github.com/cascade-risk/cascade/market"
 	"github.com/cascade-risk/cascade/protocol"
@@ -12,6 +13,58 @@ import (
 
 func init() {
 	protocolBuilders["deposit"] = (*builder).depositPool
+	agentBuilders["peg_arbitrageur"] = (*builder).pegArbitrageur
+}
+
+func (b *builder) pegArbitrageur(c scenario.Entry[scenario.Component]) (func() market.Agent, bool) {
+	var p struct {
+		Market    string        `yaml:"market,required"`
+		Pool      string        `yaml:"pool,required"`
+		LunaVenue string        `yaml:"luna_venue,required"`
+		Chunk     float64       `yaml:"chunk,required"`
+		Margin    unit.Fraction `yaml:"margin"`
+		MaxTrades int           `yaml:"max_trades"`
+	}
+	if !b.decode(c, &p) {
+		return nil, false
+	}
+	k, tm, ok := protocolOf[*agent.TerraMarket](b, p.Market, c.Node.Get("market"), c.Path+".market", "a terra_market")
+	if !ok {
+		return nil, false
+	}
+	pair := func(key, name string, a int) (int, bool) {
+		v, ok := b.venue(name, c.Node.Get(key), c.Path+"."+key)
+		if !ok {
+			return 0, false
+		}
+		if as := b.cell.venues[v].assets; len(as) != 2 || as[0] != a && as[1] != a {
+			b.errs.At(c.Node.Get(key), c.Path+"."+key, "pool %s must trade %s against one other token", name, b.cell.assets[a])
+			return 0, false
+		}
+		return v, true
+	}
+	pool, ok1 := pair("pool", p.Pool, tm.Stable)
+	lv, ok2 := pair("luna_venue", p.LunaVenue, tm.Luna)
+	if !ok1 || !ok2 {
+		return nil, false
+	}
+	trades := p.MaxTrades
+	if trades == 0 {
+		trades = 100
+	}
+	switch {
+	case !(p.Chunk > 0) || p.Chunk > 1e12:
+		b.errs.At(c.Node.Get("chunk"), c.Path+".chunk", "expected a trade size above 0 and at most 1e12 tokens, got %g", p.Chunk)
+		return nil, false
+	case p.Margin < 0 || p.Margin >= 1:
+		b.errs.At(c.Node.Get("margin"), c.Path+".margin", "expected a margin from 0 to below 100%%, got %g", float64(p.Margin))
+		return nil, false
+	case trades < 1 || trades > 100_000:
+		b.errs.At(c.Node.Get("max_trades"), c.Path+".max_trades", "expected from 1 to 100000 trades a step, got %d", trades)
+		return nil, false
+	}
+	a := agent.PegArbitrageur{Market: k, Pool: pool, LunaVenue: lv, Chunk: p.Chunk, Margin: float64(p.Margin), MaxTrades: trades}
+	return func() market.Agent { aa := a; return &aa }, true
 }
 
 func (b *builder) depositPool(c scenario.Entry[scenario.Component]) (func() market.Protocol, bool) {
