@@ -266,6 +266,8 @@ type MetricReport struct {
 	Name string `json:"name"`
 	Unit string `json:"unit"`
 	Doc  string `json:"doc"`
+	// Threshold is the loss threshold the scenario gives, if any.
+	Threshold *float64 `json:"threshold,omitempty"`
 	metric.SummaryReport
 }
 
@@ -291,7 +293,7 @@ func (r *Result) Report() []CellReport {
 		}
 		for k, d := range r.Model.Metrics {
 			cr.Metrics = append(cr.Metrics, MetricReport{
-				Name: d.FullName, Unit: d.Unit, Doc: d.Doc,
+				Name: d.FullName, Unit: d.Unit, Doc: d.Doc, Threshold: d.Threshold,
 				SummaryReport: cell.Summaries[k].Report(nil, nil, d.Worse),
 			})
 		}

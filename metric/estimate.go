@@ -37,36 +37,44 @@ const (
 	// stake burned or peg deviation: the tail at level 0.99 is the highest 1%
 	// of outcomes.
 	HigherIsWorse
+	// Neutral is for outcomes with no bad end, such as a price or an amount
+	// of debt outstanding: reports say "higher" or "lower", never "gain"
+	// or "cost". Its tails are those of the lower end, as for LowerIsWorse.
+	Neutral
 )
 
-// String returns "lower" or "higher".
+// String returns "lower", "higher" or "none".
 func (d Direction) String() string {
 	switch d {
 	case LowerIsWorse:
 		return "lower"
 	case HigherIsWorse:
 		return "higher"
+	case Neutral:
+		return "none"
 	}
 	return fmt.Sprintf("Direction(%d)", int(d))
 }
 
-// MarshalText encodes d as "lower" or "higher".
+// MarshalText encodes d as "lower", "higher" or "none".
 func (d Direction) MarshalText() ([]byte, error) {
-	if d != LowerIsWorse && d != HigherIsWorse {
+	if d != LowerIsWorse && d != HigherIsWorse && d != Neutral {
 		return nil, fmt.Errorf("metric: invalid Direction %d", int(d))
 	}
 	return []byte(d.String()), nil
 }
 
-// UnmarshalText decodes "lower" or "higher".
+// UnmarshalText decodes "lower", "higher" or "none".
 func (d *Direction) UnmarshalText(b []byte) error {
 	switch string(b) {
 	case "lower":
 		*d = LowerIsWorse
 	case "higher":
 		*d = HigherIsWorse
+	case "none":
+		*d = Neutral
 	default:
-		return fmt.Errorf("metric: invalid Direction %q: want \"lower\" or \"higher\"", b)
+		return fmt.Errorf("metric: invalid Direction %q: want \"lower\", \"higher\" or \"none\"", b)
 	}
 	return nil
 }
@@ -183,7 +191,7 @@ func (s *Summary) quantileValue(q float64) float64 {
 // field of both estimates is NaN.
 func (s *Summary) Tail(level float64, worse Direction) (VaR, CVaR Estimate) {
 	if !(level > 0 && level < 1) || s.N() == 0 ||
-		(worse != LowerIsWorse && worse != HigherIsWorse) {
+		(worse != LowerIsWorse && worse != HigherIsWorse && worse != Neutral) {
 		return nanEstimate, nanEstimate
 	}
 	mirror := worse == HigherIsWorse

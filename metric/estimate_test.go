@@ -454,7 +454,7 @@ func TestInvalidArguments(t *testing.T) {
 	for _, c := range []struct {
 		level float64
 		worse Direction
-	}{{0, LowerIsWorse}, {1, LowerIsWorse}, {-1, HigherIsWorse}, {math.NaN(), LowerIsWorse}, {0.9, Direction(2)}, {0.9, Direction(-1)}} {
+	}{{0, LowerIsWorse}, {1, LowerIsWorse}, {-1, HigherIsWorse}, {math.NaN(), LowerIsWorse}, {0.9, Direction(3)}, {0.9, Direction(-1)}} {
 		if v, cv := s.Tail(c.level, c.worse); !isNaN(v) || !isNaN(cv) {
 			t.Errorf("Tail(%v, %v) = %+v, %+v; want NaN", c.level, c.worse, v, cv)
 		}

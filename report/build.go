@@ -216,7 +216,7 @@ func (r *Report) headlineLines() []string {
 				prefix = "At " + r.groupOf(cell, r.arms[0]).cellLabel + ": "
 			}
 			for a, arm := range r.arms[1:] {
-				lines = append(lines, prefix+r.armSentence(arm, mi, &r.comps[c][a][k]))
+				lines = append(lines, prefix+r.armSentence(cell, arm, mi, &r.comps[c][a][k]))
 			}
 		}
 		if len(lines) > maxHeadlines {
@@ -287,39 +287,56 @@ func (r *Report) headlineLines() []string {
 	return lines
 }
 
-// armSentence is the headline for one arm: the cost or gain in the mean and
-// in the worst 1%, then the loss probabilities.
-func (r *Report) armSentence(arm string, mi *metricInfo, cm *Comparison) string {
-	phrase := func(e metric.Estimate) (string, string) {
-		g, lo, hi := cm.Gain(e.Value), cm.Gain(e.Lo), cm.Gain(e.Hi)
-		if lo > hi {
-			lo, hi = hi, lo
-		}
-		verb := "gains"
-		if g < 0 {
-			verb, g, lo, hi = "costs", -g, -hi, -lo
-		}
-		return fmt.Sprintf("%s %s", verb, formatNumber(g)), "95% CI [" + formatNumber(lo) + ", " + formatNumber(hi) + "]"
+// armSentence is the headline for one arm: the difference in the mean and
+// in the worst 1%, each claimed as a gain or cost only where its interval
+// excludes zero; then, for a binary or count metric, the rate of the event
+// in each arm with exact intervals, and otherwise the loss probabilities.
+func (r *Report) armSentence(cell int, arm string, mi *metricInfo, cm *Comparison) string {
+	s := arm + ": " + effectClause(mi.worse, "the mean of "+mi.name, cm.Mean, formatNumber)
+	if t, ok := cm.Tail(0.99); ok && mi.worse != metric.Neutral && !mi.binary {
+		s += "; " + effectClause(mi.worse, "the worst 1% (CVaR 99%)", t.CVaR, formatNumber)
 	}
-	mv, mci := phrase(cm.Mean)
-	s := fmt.Sprintf("%s %s in the mean of %s (%s)", arm, mv, mi.name, mci)
-	if t, ok := cm.Tail(0.99); ok {
-		tv, tci := phrase(t.CVaR)
-		s += fmt.Sprintf(" and %s in the worst 1%% (CVaR 99%%, %s)", tv, tci)
+	if mi.binary || mi.count {
+		be, bh, bn := r.rate(r.groupOf(cell, r.arms[0]), r.indexOf(mi))
+		ae, ah, an := r.rate(r.groupOf(cell, arm), r.indexOf(mi))
+		return s + fmt.Sprintf(". Share of runs with %s: %s under %s, %s under %s.",
+			mi.rateWhat(), rateText(be, bh, bn), r.arms[0], rateText(ae, ah, an), arm)
+	}
+	if mi.worse == metric.Neutral && mi.threshold == nil {
+		return s + "."
 	}
 	dir := "below"
 	if mi.worse == metric.HigherIsWorse {
 		dir = "above"
 	}
 	src := "the baseline's 5% quantile at the bad end"
-	if _, ok := r.opt.Thresholds[mi.name]; ok {
+	if _, ok := r.opt.Thresholds[mi.name]; ok || mi.threshold != nil {
 		src = "the chosen loss threshold"
 	}
-	s += fmt.Sprintf(". Runs %s %s (%s): %s under %s, %s under %s (%s, 95%% CI %s).",
+	s += fmt.Sprintf(". Runs %s %s (%s): %s under %s, %s under %s (%s).",
 		dir, formatNumber(cm.Threshold), src,
 		formatPercent(cm.PBase.Value), r.arms[0], formatPercent(cm.PArm.Value), arm,
-		formatSignedPercent(cm.PDiff.Value), formatCI(cm.PDiff, formatSignedPercent))
+		effectClause(metric.Neutral, "the share", cm.PDiff, formatSignedPercentAbs))
 	return s
+}
+
+// indexOf returns the index of mi in r.metrics.
+func (r *Report) indexOf(mi *metricInfo) int {
+	for k := range r.metrics {
+		if &r.metrics[k] == mi {
+			return k
+		}
+	}
+	return -1
+}
+
+// formatSignedPercentAbs formats a difference of shares in percentage
+// points without a sign: effectClause adds one where it is needed.
+func formatSignedPercentAbs(p float64) string {
+	if math.IsNaN(p) {
+		return "–"
+	}
+	return strings.TrimSuffix(formatPercent(p), "%") + " pp"
 }
 
 // tailOf returns the tail of a summary at level.
@@ -381,7 +398,9 @@ func (r *Report) comparisonSection() *section {
 			"\"gain\" is the difference counted in the good direction. VaR and CVaR are taken at the metric's bad end. "+
 			"Intervals are 95%% percentile-bootstrap intervals from %s resamples of run pairs (PCG seed %d). "+
 			"The loss threshold of a metric is, unless set, the baseline's 5%% quantile at the bad end (its VaR 95%%), so about "+
-			"5%% of baseline runs are beyond it; \"beyond\" is strictly worse.",
+			"5%% of baseline runs are beyond it; \"beyond\" is strictly worse. A gain or cost is claimed only where its interval "+
+			"excludes zero, otherwise the text says \"no detectable difference\"; a metric with no bad end is only \"higher\" or \"lower\". "+
+			"Binary metrics (0/1) and counts are also given as the share of runs with the event, with exact Clopper–Pearson intervals.",
 		r.arms[0], formatCount(int64(resamples)), b.Seed)})
 	s.blocks = append(s.blocks, r.forestFigure())
 	for c, cell := range r.cells {
@@ -397,7 +416,7 @@ func (r *Report) comparisonSection() *section {
 				numeric: []bool{false, false, true, true, true, true, true},
 			}
 			prob := &table{
-				caption: "Probability of a loss beyond the threshold",
+				caption: "Share of runs beyond the loss threshold, or with the event (binary and count metrics: exact 95% Clopper–Pearson intervals)",
 				header:  []string{"metric", "threshold", r.arms[0], arm, "difference"},
 				numeric: []bool{false, true, true, true, true},
 			}
@@ -414,6 +433,24 @@ func (r *Report) comparisonSection() *section {
 					row = append(row, estCell(t.VaR, formatSigned), estCell(t.CVaR, formatSigned))
 				}
 				diff.rows = append(diff.rows, row)
+				if mi.binary || mi.count {
+					// A rate with its exact interval says more than a
+					// threshold at a quantile of a point mass ("0% vs 0%").
+					be, _, _ := r.rate(r.groupOf(cell, r.arms[0]), k)
+					ae, _, _ := r.rate(r.groupOf(cell, arm), k)
+					diffE := cm.PDiff
+					if mi.binary {
+						diffE = cm.Mean
+					}
+					prob.rows = append(prob.rows, []tableCell{
+						{text: mi.name}, {text: "share with " + strings.TrimPrefix(mi.rateWhat(), mi.name+" ")},
+						estCell(be, formatPercent), estCell(ae, formatPercent), estCell(diffE, formatSignedPercent),
+					})
+					continue
+				}
+				if mi.worse == metric.Neutral && mi.threshold == nil {
+					continue
+				}
 				prob.rows = append(prob.rows, []tableCell{
 					{text: mi.name}, {text: formatNumber(cm.Threshold)},
 					{text: formatPercent(cm.PBase.Value)}, {text: formatPercent(cm.PArm.Value)},
@@ -421,7 +458,10 @@ func (r *Report) comparisonSection() *section {
 				})
 			}
 			if len(diff.rows) > 0 {
-				s.blocks = append(s.blocks, diff, prob)
+				s.blocks = append(s.blocks, diff)
+			}
+			if len(prob.rows) > 0 {
+				s.blocks = append(s.blocks, prob)
 			}
 			if len(unchanged) > 0 {
 				s.blocks = append(s.blocks, &paragraph{"Identical in every pair of runs: " + strings.Join(unchanged, ", ") + "."})

@@ -33,6 +33,8 @@ type metricSummary struct {
 	Name string `json:"name"`
 	Unit string `json:"unit"`
 	Doc  string `json:"doc"`
+	// Threshold is the loss threshold the scenario gives, if any.
+	Threshold *float64 `json:"threshold,omitempty"`
 	metric.SummaryReport
 }
 

@@ -127,7 +127,7 @@ func Compare(base, arm []float64, worse metric.Direction, threshold float64, b B
 	if len(base) != len(arm) {
 		return Comparison{}, errors.New("report: Compare: base and arm differ in length")
 	}
-	if worse != metric.LowerIsWorse && worse != metric.HigherIsWorse {
+	if worse != metric.LowerIsWorse && worse != metric.HigherIsWorse && worse != metric.Neutral {
 		return Comparison{}, errors.New("report: Compare: invalid direction")
 	}
 	if b.Resamples < 0 {

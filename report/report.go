@@ -57,6 +57,10 @@ type metricInfo struct {
 	col             int // index into the layout's scalars
 	worse           metric.Direction
 	constant        bool // every finite outcome equal, in every group
+	// binary and count mark metrics reported as rates (see classify).
+	binary, count bool
+	// threshold is the scenario's loss threshold, if it gives one.
+	threshold *float64
 }
 
 // group is the runs of one arm at one sweep cell.
@@ -94,6 +98,7 @@ func New(dir string, opt Options) (*Report, error) {
 		return nil, err
 	}
 	r.buildGroups()
+	r.classify()
 	if err := r.compare(); err != nil {
 		return nil, err
 	}
@@ -132,6 +137,7 @@ func (r *Report) selectMetrics() error {
 			for _, ms := range cs.Metrics {
 				if ms.Name == name {
 					mi.worse, found = ms.Worse, true
+					mi.threshold = ms.Threshold
 					if mi.doc == "" {
 						mi.doc = ms.Doc
 					}
@@ -268,6 +274,8 @@ func (r *Report) compare() error {
 				worse[k] = mi.worse
 				if t, ok := r.opt.Thresholds[mi.name]; ok {
 					thr[k] = t
+				} else if mi.threshold != nil {
+					thr[k] = *mi.threshold
 				} else {
 					thr[k] = DefaultThreshold(base.values[k], mi.worse)
 				}
@@ -355,8 +363,11 @@ func upperFirst(s string) string {
 
 // badEnd says in words which end of a metric is bad.
 func (mi *metricInfo) badEnd() string {
-	if mi.worse == metric.HigherIsWorse {
+	switch mi.worse {
+	case metric.HigherIsWorse:
 		return "higher is worse"
+	case metric.Neutral:
+		return "no bad end"
 	}
 	return "lower is worse"
 }

@@ -46,7 +46,7 @@ type Scenario struct {
 	Processes  Map[Component] `yaml:"processes"`
 	Mechanisms Map[Component] `yaml:"mechanisms"`
 	Agents     Map[Component] `yaml:"agents"`
-	Metrics    []string       `yaml:"metrics"`
+	Metrics    []MetricSpec   `yaml:"metrics"`
 	// Ordering is how the agents' turns are ordered within a step:
 	// "shuffled" (the default) draws a fresh order every step from the
 	// run's own stream, "listed" keeps the order of the agents section.

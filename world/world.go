@@ -30,6 +30,8 @@ type Metric struct {
 	metric.Def
 	// Name is the full name, "component.metric".
 	FullName string
+	// Threshold is the loss threshold the scenario gives, if any.
+	Threshold *float64
 }
 
 // Model is a compiled scenario file, one cell per sweep cell. It implements
@@ -272,11 +274,19 @@ func (b *builder) selectMetrics(all []Metric, componentsFailed bool) []int {
 	}
 	var idx []int
 	seen := map[int]bool{}
-	for k, want := range s.Metrics {
+	for k, spec := range s.Metrics {
+		want := spec.Metric
 		matched := false
 		for i, n := range names {
 			if n == want || strings.HasSuffix(want, ".*") && strings.HasPrefix(n, strings.TrimSuffix(want, "*")) {
 				matched = true
+				if spec.Worse != "" {
+					_ = all[i].Worse.UnmarshalText([]byte(spec.Worse))
+				}
+				if spec.Threshold != nil {
+					t := float64(*spec.Threshold)
+					all[i].Threshold = &t
+				}
 				if !seen[i] {
 					seen[i] = true
 					idx = append(idx, i)
