@@ -592,7 +592,7 @@ func (p *LendingPool) Metrics() []metric.Def {
 		{Name: "insolvent", Unit: "0/1", Doc: "1 when bad debt exceeds the insolvency threshold; its mean over runs is the insolvency probability", Worse: metric.HigherIsWorse},
 		{Name: "liquidations", Unit: "count", Doc: "liquidation calls executed", Worse: metric.HigherIsWorse},
 		{Name: "liquidation_volume", Unit: "numeraire", Doc: "debt repaid by liquidators, at oracle prices", Worse: metric.HigherIsWorse},
-		{Name: "debt", Unit: "numeraire", Doc: "total debt at oracle prices", Worse: metric.HigherIsWorse},
+		{Name: "debt", Unit: "numeraire", Doc: "total debt at oracle prices", Worse: metric.Neutral},
 	}
 	for r, name := range p.Names {
 		if p.Borrowable[r] {

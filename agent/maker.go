@@ -305,7 +305,7 @@ func (s *MakerSystem) Metrics() []metric.Def {
 		{Name: "bad_debt", Unit: "stablecoin", Doc: "debt of finished auctions their sales did not cover", Worse: metric.HigherIsWorse},
 		{Name: "surplus", Unit: "stablecoin", Doc: "the Vow's stablecoins less its sin (negative: a deficit, running auctions included)", Worse: metric.LowerIsWorse},
 		{Name: "insolvent", Unit: "0/1", Doc: "1 when bad debt exceeds the threshold; its mean is the insolvency probability", Worse: metric.HigherIsWorse},
-		{Name: "debt", Unit: "stablecoin", Doc: "stablecoins issued against vaults", Worse: metric.HigherIsWorse},
+		{Name: "debt", Unit: "stablecoin", Doc: "stablecoins issued against vaults", Worse: metric.Neutral},
 	}
 	return append(defs, pegMetrics()...)
 }

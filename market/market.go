@@ -118,7 +118,7 @@ func (v *Venue) Value(m *Market, prices []float64) float64 {
 // Metrics describes what a venue records.
 func (v *Venue) Metrics() []metric.Def {
 	return []metric.Def{
-		{Name: "volume", Unit: "numeraire", Doc: "traded volume, input side, at the prices of each step", Worse: metric.LowerIsWorse},
+		{Name: "volume", Unit: "numeraire", Doc: "traded volume, input side, at the prices of each step", Worse: metric.Neutral},
 		{Name: "fees", Unit: "numeraire", Doc: "swap fees earned by the pool", Worse: metric.LowerIsWorse},
 		{Name: "lvr", Unit: "numeraire", Doc: "loss-versus-rebalancing: arbitrage profit at external prices before fees and gas", Worse: metric.HigherIsWorse},
 		{Name: "lvr_rate", Unit: "fraction/step", Doc: "mean LVR per step as a fraction of pool value at the previous step's prices", Worse: metric.HigherIsWorse},

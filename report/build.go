@@ -293,8 +293,11 @@ func (r *Report) headlineLines() []string {
 // in each arm with exact intervals, and otherwise the loss probabilities.
 func (r *Report) armSentence(cell int, arm string, mi *metricInfo, cm *Comparison) string {
 	s := arm + ": " + effectClause(mi.worse, "the mean of "+mi.name, cm.Mean, formatNumber)
+	if mi.binary {
+		s = arm + ": " + effectClause(mi.worse, "the share of runs with "+mi.rateWhat(), cm.Mean, formatSignedPercentAbs)
+	}
 	if t, ok := cm.Tail(0.99); ok && mi.worse != metric.Neutral && !mi.binary {
-		s += "; " + effectClause(mi.worse, "the worst 1% (CVaR 99%)", t.CVaR, formatNumber)
+		s += "; " + effectClause(mi.worse, "the mean of the worst 1% of runs", t.CVaR, formatNumber)
 	}
 	if mi.binary || mi.count {
 		be, bh, bn := r.rate(r.groupOf(cell, r.arms[0]), r.indexOf(mi))
@@ -313,10 +316,10 @@ func (r *Report) armSentence(cell int, arm string, mi *metricInfo, cm *Compariso
 	if _, ok := r.opt.Thresholds[mi.name]; ok || mi.threshold != nil {
 		src = "the chosen loss threshold"
 	}
-	s += fmt.Sprintf(". Runs %s %s (%s): %s under %s, %s under %s (%s).",
+	s += fmt.Sprintf(". Runs %s %s (%s): %s under %s, %s under %s (difference %s, 95%% CI %s).",
 		dir, formatNumber(cm.Threshold), src,
 		formatPercent(cm.PBase.Value), r.arms[0], formatPercent(cm.PArm.Value), arm,
-		effectClause(metric.Neutral, "the share", cm.PDiff, formatSignedPercentAbs))
+		formatSignedPercent(cm.PDiff.Value), formatCI(cm.PDiff, formatSignedPercent))
 	return s
 }
 

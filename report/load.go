@@ -133,7 +133,7 @@ func (d *data) check() error {
 			return fmt.Errorf("report: summary.json has cell %d arm %q, which the manifest does not list", cs.Cell, cs.Arm)
 		}
 		for _, ms := range cs.Metrics {
-			if ms.Worse != metric.LowerIsWorse && ms.Worse != metric.HigherIsWorse {
+			if ms.Worse != metric.LowerIsWorse && ms.Worse != metric.HigherIsWorse && ms.Worse != metric.Neutral {
 				return fmt.Errorf("report: summary.json: metric %q has no valid \"worse\"", ms.Name)
 			}
 		}

@@ -239,7 +239,7 @@ func TestMarkdown(t *testing.T) {
 			t.Errorf("%s is not SVG", l[1])
 		}
 	}
-	if !bytes.Contains(text, []byte("> - At eth.volatility = 3%/day: high_fee ")) {
+	if !bytes.Contains(text, []byte("> - At eth.volatility = 3%/day: high_fee: ")) {
 		t.Errorf("no headline callout in:\n%.2000s", text)
 	}
 }
@@ -281,8 +281,8 @@ func TestReportComparison(t *testing.T) {
 		t.Errorf("ETH.price should be unchanged by the fee: %+v", r.comps[0][0][0])
 	}
 	h := r.Headline()
-	if len(h) != 1 || !strings.HasPrefix(h[0], "high_fee ") || !strings.Contains(h[0], "in the mean of lp.lp_hodl") ||
-		!strings.Contains(h[0], "in the worst 1% (CVaR 99%") {
+	if len(h) != 1 || !strings.HasPrefix(h[0], "high_fee: ") || !strings.Contains(h[0], "in the mean of lp.lp_hodl") ||
+		!strings.Contains(h[0], "in the mean of the worst 1% of runs") {
 		t.Errorf("headline %q", h)
 	}
 	// A threshold given for a metric replaces the default.

@@ -234,7 +234,7 @@ func (c *cell) metricList() []Metric {
 		if a == c.sc.Numeraire {
 			continue
 		}
-		out = append(out, Metric{Def: metric.Def{Name: "price", Unit: "numeraire", Doc: "external price of " + a, Worse: metric.LowerIsWorse}, FullName: a + ".price"})
+		out = append(out, Metric{Def: metric.Def{Name: "price", Unit: "numeraire", Doc: "external price of " + a, Worse: metric.Neutral}, FullName: a + ".price"})
 	}
 	for _, s := range c.signals {
 		out = append(out, Metric{Def: metric.Def{Name: "value", Unit: "signal", Doc: "exogenous signal " + s, Worse: metric.HigherIsWorse}, FullName: s + ".value"})
