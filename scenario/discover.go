@@ -179,6 +179,15 @@ func (p *DiscoverParameter) Label(v float64) string {
 	return strconv.FormatFloat(v, 'g', -1, 64) + p.Unit
 }
 
+// Short renders a value with four significant digits and the unit, for
+// tables; Label is exact.
+func (p *DiscoverParameter) Short(v float64) string {
+	if p.Integer {
+		return p.Label(v)
+	}
+	return strconv.FormatFloat(v, 'g', 4, 64) + p.Unit
+}
+
 // Boundary configures the adaptive search for the edge of the safe region
 // along one parameter: on lines through the other parameters' space, the
 // failure probability is assumed to rise (or fall) monotonically along
@@ -234,10 +243,12 @@ func contains(list []string, s string) bool {
 type DiscoverPoint []float64
 
 // WithPoints returns a copy of f whose cells are the given points of its
-// discover block, each with every compare arm: cell Point k holds points[k].
+// discover block, each with every compare arm: the cells of points[k] have
+// Point ids[k] (k when ids is nil), so that points evaluated in several
+// rounds keep one numbering.
 // Random streams are shared by all points (common random numbers) unless
 // the block's scenario says sweep: {crn: false}.
-func (f *File) WithPoints(points []DiscoverPoint) (*File, error) {
+func (f *File) WithPoints(points []DiscoverPoint, ids []int) (*File, error) {
 	d := f.Discover()
 	if d == nil {
 		return nil, fmt.Errorf("%s has no discover block", f.Path)
@@ -261,7 +272,11 @@ func (f *File) WithPoints(points []DiscoverPoint) (*File, error) {
 		}
 		for _, arm := range arms {
 			t := tree.Clone()
-			cell := Cell{Index: len(out.Cells), Point: k, Arm: arm.Name, Root: t}
+			id := k
+			if ids != nil {
+				id = ids[k]
+			}
+			cell := Cell{Index: len(out.Cells), Point: id, Arm: arm.Name, Root: t}
 			for _, o := range arm.Value.Set {
 				_ = set(t, o.Path, o.Value, o.Key)
 			}

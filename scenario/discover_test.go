@@ -38,7 +38,7 @@ func TestDiscoverBlock(t *testing.T) {
 	if p.Lo != 1 || p.Hi != 10 || p.Unit != "%" || !p.Log || p.Label(2.5) != "2.5%" {
 		t.Errorf("x2 = %+v", p)
 	}
-	g, err := f.WithPoints([]DiscoverPoint{{0.5, 2.5, 3}, {-1, 1, 1}})
+	g, err := f.WithPoints([]DiscoverPoint{{0.5, 2.5, 3}, {-1, 1, 1}}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
