@@ -170,8 +170,8 @@ func (t *Treasury) Metrics() []metric.Def {
 		{Name: "pnl", Unit: "numeraire", Doc: "profit and loss of the holding and its hedge (marked to model while a collar is open)", Worse: metric.LowerIsWorse},
 		{Name: "unhedged_pnl", Unit: "numeraire", Doc: "profit and loss of the holding alone", Worse: metric.LowerIsWorse},
 		{Name: "premium", Unit: "numeraire", Doc: "option premiums paid (negative: received)", Worse: metric.HigherIsWorse},
-		{Name: "pnl_floor", Unit: "numeraire", Doc: "least P&L the collars allow at the horizon (−Inf unhedged)", Worse: metric.LowerIsWorse},
-		{Name: "pnl_cap", Unit: "numeraire", Doc: "greatest P&L the collars allow at the horizon (+Inf unhedged)", Worse: metric.LowerIsWorse},
+		{Name: "pnl_floor", Unit: "numeraire", Doc: "least P&L the collars allow at the horizon (−Inf unhedged)", Worse: metric.LowerIsWorse, NonFinite: true},
+		{Name: "pnl_cap", Unit: "numeraire", Doc: "greatest P&L the collars allow at the horizon (+Inf unhedged)", Worse: metric.LowerIsWorse, NonFinite: true},
 	}
 }
 

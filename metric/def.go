@@ -11,4 +11,8 @@ type Def struct {
 	Doc string
 	// Worse says which tail of the distribution is the bad one.
 	Worse Direction
+	// NonFinite says the metric may be ±Inf or NaN by definition, as Doc
+	// explains (an unhedged P&L floor is −Inf). Any other metric that is
+	// not a finite number stops the run: something overflowed.
+	NonFinite bool
 }

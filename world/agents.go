@@ -158,16 +158,26 @@ func (b *builder) agent(c scenario.Entry[scenario.Component]) (agentSpec, bool) 
 			}
 			t.Vol = p.ImpliedVol.OverSqrt(unit.Year)
 			t.PutMoneyness = float64(p.PutStrike)
+			// Beyond these bounds Black–Scholes prices underflow to zero or
+			// overflow, and a collar means nothing.
+			if !(t.Vol >= 0.001 && t.Vol <= 10) {
+				b.errs.At(c.Node.Get("implied_volatility"), c.Path+".implied_volatility", "expected an implied volatility from 0.1%%/yr to 1000%%/yr, got %.4g%%/yr", 100*t.Vol)
+				return spec, false
+			}
+			if r := t.Rate; !(r >= -1 && r <= 1) {
+				b.errs.At(c.Node.Get("rate"), c.Path+".rate", "expected an interest rate from -100%%/yr to 100%%/yr, got %.4g%%/yr", 100*r)
+				return spec, false
+			}
 			switch {
-			case p.PutStrike <= 0:
-				b.errs.At(c.Node.Get("put_strike"), c.Path+".put_strike", "expected a put strike as a fraction of the spot, such as 90%%")
+			case p.PutStrike <= 0 || p.PutStrike > 2:
+				b.errs.At(c.Node.Get("put_strike"), c.Path+".put_strike", "expected a put strike as a fraction of the spot above 0 and at most 200%%, such as 90%%")
 				return spec, false
 			case p.CallStrike == "" || p.CallStrike == "zero_cost":
 				t.ZeroCost = true
 			default:
 				f, err := unit.ParseFraction(p.CallStrike)
-				if err != nil || float64(f) < t.PutMoneyness {
-					b.errs.At(c.Node.Get("call_strike"), c.Path+".call_strike", "expected zero_cost or a call strike as a fraction of the spot at or above the put strike, got %q", p.CallStrike)
+				if err != nil || float64(f) < t.PutMoneyness || f > 10 {
+					b.errs.At(c.Node.Get("call_strike"), c.Path+".call_strike", "expected zero_cost or a call strike as a fraction of the spot at or above the put strike and at most 1000%%, got %q", p.CallStrike)
 					return spec, false
 				}
 				t.CallMoneyness = float64(f)
@@ -181,6 +191,10 @@ func (b *builder) agent(c scenario.Entry[scenario.Component]) (agentSpec, bool) 
 			}
 		default:
 			b.errs.At(c.Node.Get("hedge"), c.Path+".hedge", "expected none or collar, got %q", p.Hedge)
+			return spec, false
+		}
+		if p.Quantity < 0 {
+			b.errs.At(c.Node.Get("quantity"), c.Path+".quantity", "expected a positive quantity, got %g", p.Quantity)
 			return spec, false
 		}
 		if p.Quantity == 0 && p.Pool == "" {

@@ -477,6 +477,9 @@ func (s *sim) Run(job engine.Job, out *engine.Outcome) error {
 		s.orderPCG.Seed(engine.Stream(job.Seed, orderStream))
 	}
 	s.record(out, 0)
+	if err := s.checkFinite(0); err != nil {
+		return err
+	}
 	untilSample := c.stride
 	for step := 1; step <= c.steps; step++ {
 		// A plain loop: these slices hold a few prices, and a call to
@@ -490,6 +493,12 @@ func (s *sim) Run(job engine.Job, out *engine.Outcome) error {
 		}
 		for _, k := range s.relayed {
 			s.deliver(k)
+		}
+		for a, p := range m.Prices {
+			// p-p is 0 for every finite p and NaN for ±Inf and NaN.
+			if p-p != 0 || p < 0 {
+				return &NonFiniteError{Step: step, What: "the price of " + c.assets[a], Value: p}
+			}
 		}
 		m.Step = step
 		for k, p := range m.Protocols {
@@ -512,6 +521,9 @@ func (s *sim) Run(job engine.Job, out *engine.Outcome) error {
 		if untilSample--; untilSample == 0 {
 			untilSample = c.stride
 			s.record(out, step/c.stride)
+			if err := s.checkFinite(step); err != nil {
+				return err
+			}
 		}
 	}
 	s.observe()
@@ -583,6 +595,30 @@ func (s *sim) observe() {
 		a.Observe(m, s.obs[o:])
 		o += s.widths[len(s.venues)+len(m.Protocols)+k]
 	}
+}
+
+// NonFiniteError is a price or metric that is NaN, infinite or (for a
+// price) negative: an overflow or an undefined operation. It stops the run,
+// since every later value would rest on it.
+type NonFiniteError struct {
+	Step  int
+	What  string
+	Value float64
+}
+
+func (e *NonFiniteError) Error() string {
+	return fmt.Sprintf("step %d: %s is %v; a value overflowed or became undefined (check drifts, volatilities, initial prices and sizes for extremes)", e.Step, e.What, e.Value)
+}
+
+// checkFinite returns a NonFiniteError for the first metric observed that
+// is not a finite number and may not be so by definition.
+func (s *sim) checkFinite(step int) error {
+	for k, v := range s.obs {
+		if v-v != 0 && !s.c.all[k].NonFinite {
+			return &NonFiniteError{Step: step, What: "metric " + s.c.all[k].FullName, Value: v}
+		}
+	}
+	return nil
 }
 
 func (s *sim) record(out *engine.Outcome, sample int) {

@@ -2,12 +2,15 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strconv"
 	"strings"
 
+	"github.com/cascade-risk/cascade/engine"
 	"github.com/cascade-risk/cascade/experiment"
 	"github.com/cascade-risk/cascade/scenario"
 	"github.com/cascade-risk/cascade/world"
@@ -80,7 +83,7 @@ func newRunCmd() *cobra.Command {
 				bar.finish()
 			}
 			if err != nil {
-				return err
+				return replayable(err, args[0], f, opt.Seed, sf.set)
 			}
 			if err := res.WriteSummary(cmd.OutOrStdout()); err != nil {
 				return err
@@ -134,4 +137,65 @@ func exactArgs(n int) cobra.PositionalArgs {
 		}
 		return nil
 	}
+}
+
+// replayable adds to a failure inside one run where it happened (scenario,
+// master seed, cell, arm, run) and the command that replays that run alone.
+// A value that overflowed or became undefined is the scenario's doing and
+// exits with status 2.
+func replayable(err error, path string, f *scenario.File, seed *uint64, sets []string) error {
+	var re *engine.RunError
+	if !errors.As(err, &re) || re.Cell < 0 || re.Cell >= len(f.Cells) {
+		return err
+	}
+	c := f.Cells[re.Cell]
+	master := c.Scenario.Seed
+	if seed != nil {
+		master = *seed
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "scenario %q (%s), seed %d, cell %d", c.Scenario.Name, path, master, c.Point)
+	if len(c.Params) > 0 {
+		var ps []string
+		for _, p := range c.Params {
+			ps = append(ps, p.Path+"="+p.Label)
+		}
+		fmt.Fprintf(&b, " (%s)", strings.Join(ps, ", "))
+	}
+	if c.Arm != "" {
+		fmt.Fprintf(&b, ", arm %q", c.Arm)
+	}
+	fmt.Fprintf(&b, ", run %d: %v\n", re.Run, re.Err)
+	cmd := []string{"cascade", "trace", path, "--cell", strconv.Itoa(c.Point)}
+	if c.Arm != "" {
+		cmd = append(cmd, "--arm", c.Arm)
+	}
+	cmd = append(cmd, "--run", strconv.Itoa(re.Run))
+	if seed != nil {
+		cmd = append(cmd, "--seed", strconv.FormatUint(*seed, 10))
+	}
+	for _, s := range sets {
+		cmd = append(cmd, "--set", s)
+	}
+	for k := range cmd {
+		cmd[k] = shellQuote(cmd[k])
+	}
+	fmt.Fprintf(&b, "replay this run alone with: %s", strings.Join(cmd, " "))
+	out := fmt.Errorf("%s", b.String())
+	var nf *world.NonFiniteError
+	if errors.As(err, &nf) {
+		return usageError{out}
+	}
+	return out
+}
+
+// shellQuote quotes s for a POSIX shell when it holds anything but
+// letters, digits and -_./=:%,+@.
+func shellQuote(s string) string {
+	if s != "" && strings.IndexFunc(s, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_./=:%,+@", r))
+	}) < 0 {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
