@@ -68,6 +68,11 @@ type StakingConfig struct {
 	// YieldHalfLife is the half-life, in epochs, of the staking yield
 	// estimate.
 	YieldHalfLife float64
+	// CheckAtEpoch defers the default check to the book's epoch Step;
+	// otherwise loans are checked the moment stake is lost (a slashing, a
+	// downtime slash, an epoch's penalties), whatever the offence, so
+	// borrowers cannot cure between the loss and the check.
+	CheckAtEpoch bool
 }
 
 // StakingLending is the external lending market: Compound's JumpRateModel
@@ -176,22 +181,27 @@ type Staking struct {
 	epochs, haltedEpochs                  int
 	slashings, defaults, recallForeclosed int
 	defaultLoans                          int
-	defaulted, foreclosed                 []pos.AccountID
-	recalled                              int
-	burnSinceEpoch                        uint64
-	yieldEst                              float64
-	yieldValid                            bool
-	window                                []int
-	windowAt, windowSum, maxDepth         int
-	maxDiscount, minStaking, minSecurity  float64
-	bonded0                               uint64
-	giniStake0, giniWealth0               float64
-	largest                               int // index into operators, −1 if none
-	largestStake0, largestLost            uint64
+	// foreclosedThisStep counts borrowers foreclosed in the current step,
+	// for the cascade window.
+	foreclosedThisStep                   int
+	maxPremium                           float64
+	defaulted, foreclosed                []pos.AccountID
+	recalled                             int
+	burnSinceEpoch                       uint64
+	yieldEst, issueEst                   float64
+	yieldValid                           bool
+	window                               []int
+	windowAt, windowSum, maxDepth        int
+	maxDiscount, minStaking, minSecurity float64
+	bonded0                              uint64
+	giniStake0, giniWealth0              float64
+	largest                              int // index into operators, −1 if none
+	largestStake0, largestLost           uint64
 
-	scratch  []uint64
-	scratchV []pos.ValidatorID
-	open     []synth.LoanID
+	scratch      []uint64
+	scratchV     []pos.ValidatorID
+	open         []synth.LoanID
+	largestLoans []posLoanValue
 }
 
 // posOp is an operator: an account running validators.
@@ -212,7 +222,7 @@ func (s *Staking) Reset(m *market.Market) {
 	cfg := &s.Config
 	*s = Staking{Config: *cfg, prices: s.prices[:0], window: s.window[:0], shares: s.shares[:0],
 		accounts: s.accounts[:0], operators: s.operators[:0], holders: s.holders[:0], bookVer: 1, fullVer: 1,
-		scratch: s.scratch, scratchV: s.scratchV, open: s.open, largest: -1}
+		scratch: s.scratch, scratchV: s.scratchV, open: s.open, largestLoans: s.largestLoans, largest: -1}
 	if err := s.genesis(m); err != nil {
 		s.err = fmt.Errorf("%w: %w", ErrStakingGenesis, err)
 		s.chain, s.book = nil, nil
@@ -292,6 +302,11 @@ func (s *Staking) genesis(m *market.Market) error {
 		id, err := s.book.Borrow(0, s.lp, s.infra, d.Shares, *uint256.NewInt(synRes), synth.RayOne())
 		if err != nil {
 			return fmt.Errorf("borrowing the pool's synthetic reserve: %w", err)
+		}
+		// The pool's synthetic reserve is the protocol's own liquidity: no
+		// agent stands behind it to repay a recall.
+		if err := s.book.MarkProtocolOwned(id); err != nil {
+			return err
 		}
 		h := s.holder(s.lp)
 		h.loans, h.stale = append(h.loans, id), true
@@ -473,7 +488,87 @@ func (s *Staking) Fault(vs []pos.ValidatorID) (uint64, error) {
 	s.issued += rep.Whistleblower
 	s.burnSinceEpoch += rep.Burned()
 	s.slashings++
+	if err := s.checkNow(); err != nil {
+		return rep.Burned(), err
+	}
 	return rep.Burned(), nil
+}
+
+// checkNow forecloses loans in default at once, unless defaults are
+// checked at the epoch (Config.CheckAtEpoch).
+func (s *Staking) checkNow() error {
+	if s.Config.CheckAtEpoch {
+		return nil
+	}
+	s.open = s.book.OpenLoans(s.open[:0])
+	before := s.largestOpenLoans()
+	rep, err := s.book.ForecloseDefaults(s.chain.Epoch(), s.MarkPrice())
+	if err != nil {
+		s.err = err
+		return err
+	}
+	if rep.ForeclosedDefault > 0 {
+		s.fullVer++
+		s.recordForeclosures(rep, before)
+	}
+	return nil
+}
+
+// largestOpenLoans lists the largest operator's open loans with the value
+// of their collateral, to count what it loses to foreclosure.
+func (s *Staking) largestOpenLoans() []posLoanValue {
+	s.largestLoans = s.largestLoans[:0]
+	if s.largest < 0 {
+		return nil
+	}
+	for _, id := range s.Loans(s.operators[s.largest].acct) {
+		if l, err := s.book.Loan(id); err == nil && l.Status == synth.Open {
+			v, _ := s.chain.SharesValue(l.Validator, l.Shares)
+			s.largestLoans = append(s.largestLoans, posLoanValue{id, v})
+		}
+	}
+	return s.largestLoans
+}
+
+type posLoanValue struct {
+	id    synth.LoanID
+	value uint64
+}
+
+// recordForeclosures counts a book report's foreclosures: the loans in
+// s.open (listed before the report) now foreclosed give the borrowers
+// foreclosed and those in default; largest are the largest operator's
+// loans before the report.
+func (s *Staking) recordForeclosures(rep synth.StepReport, largest []posLoanValue) {
+	c, b := s.chain, s.book
+	defaulted, foreclosed := 0, 0
+	if rep.ForeclosedDefault+rep.ForeclosedRecall > 0 {
+		s.defaulted, s.foreclosed = s.defaulted[:0], s.foreclosed[:0]
+		for _, id := range s.open {
+			l, err := b.Loan(id)
+			if err != nil || l.Status != synth.Foreclosed {
+				continue
+			}
+			s.foreclosed = append(s.foreclosed, l.Holder)
+			if !l.Recalled || l.Deadline > c.Epoch() {
+				s.defaulted = append(s.defaulted, l.Holder)
+			}
+		}
+		slices.Sort(s.defaulted)
+		slices.Sort(s.foreclosed)
+		defaulted = len(slices.Compact(s.defaulted))
+		foreclosed = len(slices.Compact(s.foreclosed))
+	}
+	for _, lv := range largest {
+		if l, _ := b.Loan(lv.id); l.Status == synth.Foreclosed {
+			s.largestLost += lv.value
+		}
+	}
+	s.seized += rep.Seized
+	s.defaults += defaulted
+	s.defaultLoans += rep.ForeclosedDefault
+	s.recallForeclosed += rep.ForeclosedRecall
+	s.foreclosedThisStep += foreclosed
 }
 
 // Downtime reports validator v offline: under EthSlashing it misses the
@@ -504,7 +599,7 @@ func (s *Staking) Downtime(v pos.ValidatorID) error {
 	s.largestLost += s.largestBurned() - before
 	s.slashBurned += rep.Burned()
 	s.burnSinceEpoch += rep.Burned()
-	return nil
+	return s.checkNow()
 }
 
 // largestBurned sums the burned totals of the largest operator's validators.
@@ -518,6 +613,34 @@ func (s *Staking) largestBurned() uint64 {
 		b += info.Burned
 	}
 	return b
+}
+
+// StressSlash is the share of its stake one incident burns from an
+// operator holding share of the bonded stake: Cosmos's double-sign
+// fraction; on Ethereum the initial penalty 1/MinSlashingPenaltyQuotient
+// plus the correlation penalty min(1, multiplier·share) the incident
+// brings on itself.
+func (s *Staking) StressSlash(share float64) float64 {
+	cfg := s.Config.Chain
+	if s.Config.Offence != pos.EthSlashing {
+		return float64(cfg.Cosmos.SlashFractionDoubleSign) / float64(pos.One)
+	}
+	r := cfg.Eth
+	f := 0.0
+	if r.MinSlashingPenaltyQuotient > 0 {
+		f = 1 / float64(r.MinSlashingPenaltyQuotient)
+	}
+	return min(1, f+min(1, float64(r.ProportionalSlashingMultiplier)*share))
+}
+
+// BreakEven is the lowest pool price, native per synthetic, at which
+// selling borrowed synthetic to stake the proceeds pays for itself over a
+// year when it is bought back at par: p·(1 + issuance) = 1 + borrow rate.
+// Borrowers sell no lower; it moves with the rates on offer, so no
+// constant sets the pool price.
+func (s *Staking) BreakEven() float64 {
+	y := s.Yields()
+	return (1 + max(y.Borrow, 0)) / (1 + max(y.Issuance, 0))
 }
 
 // MarkPrice returns the collateral price the book uses, synthetic per
@@ -966,6 +1089,11 @@ type StakingYields struct {
 	// per bonded token); Valid is false before the first epoch.
 	Stake float64
 	Valid bool
+	// Issuance is the gross staking yield estimate: rewards issued per
+	// bonded token, before anyone's losses. A borrower's own carry is
+	// measured against it and its own slashing risk, not against the
+	// losses of others (which Stake includes).
+	Issuance float64
 	// Lend and LendBorrow are the lending market's supply and borrow
 	// rates; Borrow is the synthetic's borrow rate.
 	Lend, LendBorrow, Borrow float64
@@ -973,7 +1101,7 @@ type StakingYields struct {
 
 // Yields returns the current yields.
 func (s *Staking) Yields() StakingYields {
-	y := StakingYields{Stake: s.yieldEst, Valid: s.yieldValid}
+	y := StakingYields{Stake: s.yieldEst, Valid: s.yieldValid, Issuance: s.issueEst}
 	if s.book != nil {
 		r := s.book.Rate()
 		y.Borrow = posRayFloat(&r)
@@ -1031,26 +1159,32 @@ func (s *Staking) Step(m *market.Market) error {
 	if err := s.lendingStep(); err != nil {
 		return err
 	}
-	foreclosed := 0
+	// Cascade depth: borrowers foreclosed in the last CascadeSteps steps,
+	// counted when the step's slot is closed, so foreclosures at slashing
+	// during the agents' turn count in their own step.
+	s.closeCascadeSlot()
 	s.newEpoch = m.Step%s.Config.EpochSteps == 0
 	if s.newEpoch {
-		n, err := s.processEpoch()
-		if err != nil {
+		if err := s.processEpoch(); err != nil {
 			return err
 		}
-		foreclosed = n
 	}
-	// Cascade depth: borrowers foreclosed in the last CascadeSteps steps.
-	k := s.windowAt % len(s.window)
-	s.windowSum += foreclosed - s.window[k]
-	s.window[k] = foreclosed
-	s.windowAt++
-	s.maxDepth = max(s.maxDepth, s.windowSum)
 	if p := s.Config.Synth; p >= 0 && p < len(m.Prices) {
 		m.Prices[p] = s.spot * m.Prices[s.Config.Native]
 	}
 	s.trackMinima()
 	return nil
+}
+
+// closeCascadeSlot moves the foreclosures counted since the last call into
+// the cascade window's slot of the step that just ended.
+func (s *Staking) closeCascadeSlot() {
+	k := s.windowAt % len(s.window)
+	s.windowSum += s.foreclosedThisStep - s.window[k]
+	s.window[k] = s.foreclosedThisStep
+	s.foreclosedThisStep = 0
+	s.windowAt++
+	s.maxDepth = max(s.maxDepth, s.windowSum)
 }
 
 func (s *Staking) pushPrice(p float64) {
@@ -1110,15 +1244,14 @@ func (s *Staking) lendingStep() error {
 	return nil
 }
 
-// processEpoch ends the chain's epoch and runs the book; it returns the
-// number of borrowers foreclosed.
-func (s *Staking) processEpoch() (int, error) {
+// processEpoch ends the chain's epoch and runs the book.
+func (s *Staking) processEpoch() error {
 	c, b := s.chain, s.book
 	bonded := c.Bonded()
 	before := s.largestBurned()
 	rep, err := c.ProcessEpoch(c.Epoch(), s.offline)
 	if err != nil {
-		return 0, err
+		return err
 	}
 	s.offline = s.offline[:0]
 	s.largestLost += s.largestBurned() - before
@@ -1128,26 +1261,19 @@ func (s *Staking) processEpoch() (int, error) {
 	burned := s.burnSinceEpoch + rep.PenaltyBurned + rep.CorrelationBurned
 	s.burnSinceEpoch = 0
 	if bonded > 0 {
-		y := (float64(rep.Minted) - float64(burned)) / float64(bonded) * float64(s.Config.Chain.EpochsPerYear)
+		epy := float64(s.Config.Chain.EpochsPerYear)
+		y := (float64(rep.Minted) - float64(burned)) / float64(bonded) * epy
+		g := float64(rep.Minted) / float64(bonded) * epy
 		if !s.yieldValid {
-			s.yieldEst, s.yieldValid = y, true
+			s.yieldEst, s.issueEst, s.yieldValid = y, g, true
 		} else {
 			a := 1 - math.Exp2(-1/max(s.Config.YieldHalfLife, 1e-9))
 			s.yieldEst += a * (y - s.yieldEst)
+			s.issueEst += a * (g - s.issueEst)
 		}
 	}
 	// The largest operator's collateral lost to foreclosure.
-	var largestOpen []synth.LoanID
-	var largestValue []uint64
-	if s.largest >= 0 {
-		for _, id := range s.Loans(s.operators[s.largest].acct) {
-			if l, err := b.Loan(id); err == nil && l.Status == synth.Open {
-				v, _ := c.SharesValue(l.Validator, l.Shares)
-				largestOpen = append(largestOpen, id)
-				largestValue = append(largestValue, v)
-			}
-		}
-	}
+	largest := s.largestOpenLoans()
 	obs := synth.Observation{Price: s.MarkPrice()}
 	if s.twap < 1 {
 		obs.PoolDiscount = posRay(1 - s.twap)
@@ -1159,44 +1285,18 @@ func (s *Staking) processEpoch() (int, error) {
 		s.fullVer++
 	}
 	if err != nil {
-		return 0, err
+		return err
 	}
 	// Borrowers foreclosed: distinct holders of loans foreclosed, for
 	// default or for a missed recall, and those in default.
-	defaulted, foreclosed := 0, 0
-	if srep.ForeclosedDefault+srep.ForeclosedRecall > 0 {
-		s.defaulted, s.foreclosed = s.defaulted[:0], s.foreclosed[:0]
-		for _, id := range s.open {
-			l, err := b.Loan(id)
-			if err != nil || l.Status != synth.Foreclosed {
-				continue
-			}
-			s.foreclosed = append(s.foreclosed, l.Holder)
-			if !l.Recalled || l.Deadline > c.Epoch() {
-				s.defaulted = append(s.defaulted, l.Holder)
-			}
-		}
-		slices.Sort(s.defaulted)
-		slices.Sort(s.foreclosed)
-		defaulted = len(slices.Compact(s.defaulted))
-		foreclosed = len(slices.Compact(s.foreclosed))
-	}
-	for k, id := range largestOpen {
-		if l, _ := b.Loan(id); l.Status == synth.Foreclosed {
-			s.largestLost += largestValue[k]
-		}
-	}
-	s.seized += srep.Seized
-	s.defaults += defaulted
-	s.defaultLoans += srep.ForeclosedDefault
-	s.recallForeclosed += srep.ForeclosedRecall
+	s.recordForeclosures(srep, largest)
 	s.recalled += srep.Recalled
 	s.epochs++
 	if srep.Action.Halt || srep.Action.Recall {
 		s.haltedEpochs++
 	}
 	b.Heal()
-	return foreclosed, nil
+	return nil
 }
 
 // snapshot records the genesis outcomes, once agents have been endowed.
@@ -1270,6 +1370,7 @@ func (s *Staking) trackMinima() {
 	s.minStaking = min(s.minStaking, pos.StakingRatio(l))
 	s.minSecurity = min(s.minSecurity, s.securityRatio())
 	s.maxDiscount = max(s.maxDiscount, 1-s.spot)
+	s.maxPremium = max(s.maxPremium, s.spot-1)
 }
 
 // securityTokens is bonded − debt·p, in raw native units.
@@ -1387,6 +1488,14 @@ func (s *Staking) Metrics() []metric.Def {
 		{Name: "largest_loss", Unit: "fraction", Doc: "largest operator's stake lost to slashing and foreclosure / its genesis stake (its incentive to fork)", Worse: hi},
 		{Name: "halted_fraction", Unit: "fraction", Doc: "share of epochs with new loans halted", Worse: hi},
 		{Name: "minted", Unit: "tokens", Doc: "rewards issued", Worse: lo},
+		{Name: "burned_slashing", Unit: "tokens", Doc: "stake burned by slashing and penalties", Worse: hi},
+		{Name: "burned_foreclosure", Unit: "tokens", Doc: "collateral burned by foreclosure", Worse: hi},
+		{Name: "default_foreclosures", Unit: "count", Doc: "loans foreclosed for default", Worse: hi},
+		{Name: "recall_foreclosures", Unit: "count", Doc: "loans foreclosed for a missed recall deadline", Worse: hi},
+		{Name: "premium", Unit: "fraction", Doc: "pool price of the synthetic in native − 1 (negative: a discount)", Worse: hi},
+		{Name: "max_premium", Unit: "fraction", Doc: "largest premium over the run (0 if it never traded above par)", Worse: hi},
+		{Name: "sold_share", Unit: "fraction", Doc: "share of borrowers' debt they no longer hold as synthetic (sold, or spent)", Worse: hi},
+		{Name: "cost_of_corruption_no_loans", Unit: "numeraire", Doc: "the consensus share of native price × bonded stake, as if no stake were borrowed against", Worse: lo},
 	}
 }
 
@@ -1406,11 +1515,12 @@ func (s *Staking) Observe(m *market.Market, dst []float64) {
 	price := m.Prices[s.Config.Native]
 	dst[0] = price * sec / u
 	dst[1] = dst[0] * s.Config.CorruptionShare
+	// Minima include the state being observed, after the agents' turn.
 	dst[2] = s.securityRatio()
-	dst[3] = s.minSecurity
+	dst[3] = min(s.minSecurity, dst[2])
 	dst[4] = float64(l.Bonded) / u
 	dst[5] = pos.StakingRatio(l)
-	dst[6] = s.minStaking
+	dst[6] = min(s.minStaking, dst[5])
 	dst[7] = t.Debt.Float64() / 1e27 / u
 	dst[8] = t.Deficit.Float64() / 1e27 / u
 	dst[9] = float64(l.Burned()) / u
@@ -1423,9 +1533,10 @@ func (s *Staking) Observe(m *market.Market, dst []float64) {
 	dst[13] = float64(s.defaultLoans + s.recallForeclosed)
 	dst[14] = float64(s.recalled)
 	dst[15] = float64(s.maxDepth)
-	dst[16] = 1 - s.spot
+	spot := s.poolPrice()
+	dst[16] = 1 - spot
 	dst[17] = 1 - s.twap
-	dst[18] = s.maxDiscount
+	dst[18] = max(s.maxDiscount, 1-spot)
 	gs, gw := s.giniStake(), s.giniWealth()
 	dst[19], dst[20] = gs, gs-s.giniStake0
 	dst[21], dst[22] = gw, gw-s.giniWealth0
@@ -1440,6 +1551,36 @@ func (s *Staking) Observe(m *market.Market, dst []float64) {
 		dst[27] = float64(s.haltedEpochs) / float64(s.epochs)
 	}
 	dst[28] = float64(l.Minted) / u
+	dst[29] = float64(l.BurnedSlash+l.BurnedPenalty) / u
+	dst[30] = float64(l.BurnedForeclosure) / u
+	dst[31] = float64(s.defaultLoans)
+	dst[32] = float64(s.recallForeclosed)
+	dst[33] = spot - 1
+	dst[34] = max(s.maxPremium, spot-1)
+	dst[35] = s.soldShare()
+	dst[36] = price * float64(l.Bonded) / u * s.Config.CorruptionShare
+	// The step in progress counts toward the cascade depth too.
+	if n := len(s.window); n > 0 {
+		dst[15] = float64(max(s.maxDepth, s.windowSum-s.window[s.windowAt%n]+s.foreclosedThisStep))
+	}
+}
+
+// soldShare is 1 − (synthetic the borrowers hold)/(what they owe), over
+// the participants with debt; 0 when no participant owes anything.
+func (s *Staking) soldShare() float64 {
+	var held, owed float64
+	for _, a := range s.accounts {
+		d, _ := s.Debt(a)
+		if d == 0 {
+			continue
+		}
+		owed += float64(d)
+		held += min(float64(s.Synthetic(a)), float64(d))
+	}
+	if owed == 0 {
+		return 0
+	}
+	return 1 - held/owed
 }
 
 // StakeDistribution draws an agent's endowment in raw units: Fixed when
@@ -1492,20 +1633,45 @@ func posStaking(m *market.Market, p int) *Staking {
 // caught with probability BugShare; all validators caught are slashed as
 // one incident (their Ethereum correlation penalties see each other).
 //
-// Leverage, every epoch: with stake S (the value of the operator's own
-// delegations) the target debt is D* = S·(1 − 1/λ), zero when the
-// synthetic's borrow rate exceeds the staking yield estimate, a loan has
-// been recalled or no validator is alive. Below D*·(1 − Band) it borrows
-// the difference, at most 98% of what the unlocked shares of its
-// validator with the most allow, as one loan (unless new loans are
-// halted), and aims to hold only the fraction 1 − Sell of its debt in
-// synthetic: the rest is sold on the pool while the price net of the fee
-// stays at or above Floor, and with Restake the proceeds are delegated to
-// that validator. Above D*·(1 + Band) it repays: from its synthetic, then
-// by buying synthetic with its liquid tokens — up to a price of 1/Floor,
-// or at any price when a loan is recalled or its debt exceeds what its
-// stake allows at the collateral ratio — then by unbonding unlocked stake
-// to buy later. Synthetic beyond its remaining debt — after a
+// Leverage, every epoch, operators in a fresh random order: each chooses
+// its debt against its own risk and the rates on offer. With stake S (the
+// value of its own delegations), leverage appetite λ, the liquidation
+// ratio LR, and f the share of its stake one incident of its own would
+// burn (Staking.StressSlash), the target debt is
+//
+//	D* = S·min(1 − 1/λ, 0.95·(1 − f)/LR)
+//
+// — the most it may owe and still not default after one incident, at par
+// — and zero when the carry does not pay for its own risk:
+//
+//	p·y_issuance − r_borrow − π·f·p ≤ 0
+//
+// where p is the pool price (native per synthetic), y_issuance the gross
+// staking yield, r_borrow the synthetic's rate and π its own yearly
+// incident probability (its fault, incident and client-bug rates); also
+// zero when a loan has been recalled or no validator is alive. Others'
+// slashings change its decision only through the rates and the pool
+// price. Below D*·(1 − Band) it borrows the difference, at most 98% of
+// what the unlocked shares of its validator with the most allow, as one
+// loan (unless new loans are halted), and aims to hold only the fraction
+// 1 − Sell of its debt in synthetic: the rest is sold on the pool while
+// the price net of the fee stays at or above its break-even
+// (Staking.BreakEven, or Floor if higher), and with Restake the proceeds
+// are delegated to that validator. Above D*·(1 + Band) it repays: from its
+// synthetic, then by buying synthetic with its liquid tokens — up to the
+// inverse of that price, or at any price when a loan is recalled or its
+// debt exceeds what its stake allows at the collateral ratio — then by
+// unbonding unlocked stake to buy later.
+//
+// Mobility: when the external lending market pays more than the gross
+// staking yield by more than Threshold, an operator with no debt unbonds
+// the share Mobility of its own stake and lends it; when staking pays
+// more again it withdraws and restakes.
+//
+// Forking: an operator whose stake lost to slashing and foreclosure
+// exceeds ForkCost of its genesis stake forks the chain (0: never): it
+// stops validating here, unbonds all it can and acts no more; forks counts
+// them. Synthetic beyond its remaining debt — after a
 // foreclosure, all of it — is dumped on the pool at any price (defaulters
 // sell what they no longer owe). Commission and released stake are
 // restaked. Stake on dead validators (tombstoned or Ethereum-slashed) is
@@ -1526,15 +1692,24 @@ type StakeValidators struct {
 	DowntimeProb             float64
 	BugProb, BugShare        float64
 	Band                     float64
+	ForkCost                 float64
+	Mobility, Threshold      float64
+	// RiskAwareness is the share of its true incident rate an operator
+	// prices into its leverage (1: all of it; 0: a naive borrower who
+	// levers to its appetite whenever the carry is positive).
+	RiskAwareness float64
 
-	s      *Staking
-	rng    *rand.Rand
-	ops    []posOperator
-	alive  []pos.ValidatorID
-	caught []pos.ValidatorID
-	faults int
-	lost   int
-	dumped uint64
+	s       *Staking
+	rng     *rand.Rand
+	shuffle posShuffle
+	ops     []posOperator
+	order   []int
+	alive   []pos.ValidatorID
+	caught  []pos.ValidatorID
+	faults  int
+	lost    int
+	forks   int
+	dumped  uint64
 }
 
 type posOperator struct {
@@ -1543,13 +1718,17 @@ type posOperator struct {
 	leverage float64
 	pending  uint64 // unbonding started and not yet released
 	release  uint64 // epoch the last unbonding is released
+	stake0   uint64 // genesis stake
+	forked   bool
+	lending  bool
 }
 
 // Reset implements Agent.
 func (g *StakeValidators) Reset(m *market.Market, rng *rand.Rand) {
 	g.rng = rng
+	g.shuffle.seed(rng)
 	g.ops = g.ops[:0]
-	g.faults, g.lost, g.dumped = 0, 0, 0
+	g.faults, g.lost, g.dumped, g.forks = 0, 0, 0, 0
 	g.s = posStaking(m, g.Protocol)
 	if g.s == nil {
 		return
@@ -1562,7 +1741,7 @@ func (g *StakeValidators) Reset(m *market.Market, rng *rand.Rand) {
 			g.s = nil
 			return
 		}
-		op := posOperator{acct: acct, leverage: lev}
+		op := posOperator{acct: acct, leverage: lev, stake0: x}
 		n := uint64(1)
 		if g.MaxPerValidator > 0 {
 			n = (x + g.MaxPerValidator - 1) / g.MaxPerValidator
@@ -1594,14 +1773,25 @@ func (g *StakeValidators) Metrics() []metric.Def {
 		{Name: "faults", Unit: "count", Doc: "fault incidents the group caused", Worse: metric.HigherIsWorse},
 		{Name: "foreclosed", Unit: "count", Doc: "the group's loans foreclosed", Worse: metric.HigherIsWorse},
 		{Name: "dumped", Unit: "tokens", Doc: "synthetic sold beyond the group's debt (after foreclosures)", Worse: metric.HigherIsWorse},
+		{Name: "forks", Unit: "count", Doc: "operators whose loss passed their fork cost and who forked the chain", Worse: metric.HigherIsWorse},
+		{Name: "lent_share", Unit: "fraction", Doc: "share of the group's genesis stake lent in the external lending market", Worse: metric.HigherIsWorse},
 	}
 }
 
 // Observe implements Agent.
 func (g *StakeValidators) Observe(m *market.Market, dst []float64) {
-	clear(dst[:6])
+	clear(dst[:8])
 	if g.s == nil || g.s.chain == nil {
 		return
+	}
+	var lent, stake0 float64
+	for k := range g.ops {
+		lent += float64(g.s.Lent(g.ops[k].acct))
+		stake0 += float64(g.ops[k].stake0)
+	}
+	dst[6] = float64(g.forks)
+	if stake0 > 0 {
+		dst[7] = lent / stake0
 	}
 	u := float64(g.s.unit)
 	var stake, debt float64
@@ -1637,6 +1827,9 @@ func (g *StakeValidators) Act(m *market.Market) {
 	for k := range g.ops {
 		op := &g.ops[k]
 		u1, u2, u3, u4 := g.rng.Float64(), g.rng.Float64(), g.rng.Float64(), g.rng.Float64()
+		if op.forked {
+			continue
+		}
 		g.alive = g.aliveOf(op, g.alive[:0])
 		n := len(g.alive)
 		if n == 0 {
@@ -1663,7 +1856,7 @@ func (g *StakeValidators) Act(m *market.Market) {
 	bug := g.rng.Float64() < g.BugProb
 	g.caught = g.caught[:0]
 	for k := range g.ops {
-		if g.rng.Float64() < g.BugShare && bug {
+		if g.rng.Float64() < g.BugShare && bug && !g.ops[k].forked {
 			g.caught = g.aliveOf(&g.ops[k], g.caught)
 		}
 	}
@@ -1673,11 +1866,89 @@ func (g *StakeValidators) Act(m *market.Market) {
 		}
 	}
 	if s.NewEpoch() {
+		// A fresh order every epoch: no operator is always first to sell
+		// into the pool or last to buy back.
+		g.order = g.order[:0]
 		for k := range g.ops {
-			g.manage(m, &g.ops[k])
+			g.order = append(g.order, k)
+		}
+		g.shuffle.ints(g.order)
+		for _, k := range g.order {
+			if op := &g.ops[k]; !op.forked {
+				g.manage(m, op)
+			}
 		}
 	}
 }
+
+// chooseLeverage returns the leverage λ (stake/equity) that maximises a
+// borrower's expected yearly return per unit of equity,
+//
+//	E(λ) = λ·y − (λ − 1)·r − π·(λ·f + [λ > λs]·(λ·(1 − f) − (λ − 1)))
+//
+// among 1 (no loan), its appetite λa, and the safe leverage
+// λs = 0.95/(1 − (1 − f)/LR) capped at λa — the most it can owe and still
+// not default after one incident burning f of its stake (at par; no cap
+// when 1 − f ≥ LR). y is the gross staking yield, r the borrow rate, π its
+// yearly incident rate, LR the liquidation ratio; after a default it loses
+// what is left of its collateral, λ·(1 − f), and keeps the λ − 1 it
+// borrowed. Leverage never exceeds what the collateral ratio CR allows,
+// 1/(1 − 1/CR). Ties keep the lower leverage.
+func chooseLeverage(appetite, y, r, f, lr, cr, pi float64) float64 {
+	maxLev := appetite
+	if cr > 1 {
+		maxLev = min(maxLev, 1/(1-1/cr))
+	}
+	safe := maxLev
+	if 1-f < lr {
+		safe = min(maxLev, max(1, 0.95/(1-(1-f)/lr)))
+	}
+	ret := func(l float64) float64 {
+		e := l*y - (l-1)*r - pi*l*f
+		if 1-f < lr && (1-f)*l < lr*(l-1) {
+			e -= pi * (l*(1-f) - (l - 1))
+		}
+		return e
+	}
+	best := 1.0
+	for _, l := range []float64{safe, maxLev} {
+		if ret(l) > ret(best) {
+			best = l
+		}
+	}
+	return best
+}
+
+// incidentsPerYear is op's own expected number of incidents a year: its
+// per-validator faults, operator incidents and client-bug strikes.
+func (g *StakeValidators) incidentsPerYear(m *market.Market, n int) float64 {
+	perStep := g.FaultProb*float64(n) + g.IncidentProb + g.BugProb*g.BugShare
+	return perStep * 365 * 86400 / max(m.StepSeconds, 1)
+}
+
+// posShuffle orders a group's members from a stream of its own, seeded
+// from the agent's stream at Reset, so that how many members there are to
+// order never shifts the draws that decide faults and moves (common random
+// numbers across policy arms).
+type posShuffle struct {
+	pcg rand.PCG
+	rng *rand.Rand
+}
+
+func (p *posShuffle) seed(from *rand.Rand) {
+	p.pcg.Seed(from.Uint64(), from.Uint64())
+	if p.rng == nil {
+		p.rng = rand.New(&p.pcg)
+	}
+}
+
+func (p *posShuffle) ints(xs []int) {
+	p.rng.Shuffle(len(xs), func(i, j int) { xs[i], xs[j] = xs[j], xs[i] })
+}
+
+// sellFloor is the lowest pool price borrowers sell synthetic at: their
+// break-even, or a stated floor if higher.
+func sellFloor(s *Staking, floor float64) float64 { return max(floor, s.BreakEven()) }
 
 func (g *StakeValidators) fault(v pos.ValidatorID) {
 	if b, err := g.s.Fault([]pos.ValidatorID{v}); err == nil && b > 0 {
@@ -1722,18 +1993,30 @@ func (g *StakeValidators) manage(m *market.Market, op *posOperator) {
 			}
 		}
 	}
+	stake := g.ownStake(op)
+	if g.ForkCost > 0 && g.lostTo(op) > g.ForkCost*float64(op.stake0) {
+		g.fork(op)
+		return
+	}
 	alive := g.aliveOf(op, g.alive[:0])
 	debt, recalled := s.Debt(op.acct)
-	stake := g.ownStake(op)
 	y := s.Yields()
+	if g.mobile(m, op, alive, debt, y) {
+		return
+	}
 	target := uint64(0)
-	if len(alive) > 0 && !recalled && y.Borrow <= y.Stake && op.leverage > 1 {
-		target = uint64(float64(stake) * (1 - 1/op.leverage))
+	if len(alive) > 0 && !recalled && op.leverage > 1 && y.Valid {
+		share := float64(stake) / max(float64(c.Bonded()), 1)
+		lev := chooseLeverage(op.leverage, y.Issuance, y.Borrow, s.StressSlash(share),
+			posRayFloat(&s.Config.Book.LiquidationRatio), posRayFloat(&s.Config.Book.CollateralRatio),
+			g.RiskAwareness*g.incidentsPerYear(m, len(alive)))
+		target = uint64(float64(stake) * (1 - 1/lev))
 	}
 	band := g.Band
+	floor := sellFloor(s, g.Floor)
 	switch {
 	case float64(debt) > float64(target)*(1+band)+float64(s.unit)/100:
-		ceiling := 1 / g.Floor
+		ceiling := 1 / floor
 		if recalled || debt > g.capacity(op) {
 			ceiling = math.Inf(1)
 		}
@@ -1750,7 +2033,7 @@ func (g *StakeValidators) manage(m *market.Market, op *posOperator) {
 		}
 	}
 	if keep := uint64(float64(debt) * (1 - g.Sell)); s.Synthetic(op.acct) > keep {
-		s.SellSynthetic(m, op.acct, s.Synthetic(op.acct)-keep, g.Floor)
+		s.SellSynthetic(m, op.acct, s.Synthetic(op.acct)-keep, floor)
 	}
 	liquid := c.Liquid(op.acct)
 	if liquid == 0 {
@@ -1769,6 +2052,73 @@ func (g *StakeValidators) manage(m *market.Market, op *posOperator) {
 	if debt <= target || debt == 0 {
 		_, _ = c.Delegate(alive[0], op.acct, liquid)
 	}
+}
+
+// lostTo is what op has lost to slashing and foreclosure: the stake burned
+// on its validators plus its loans foreclosed, valued at genesis stake
+// less what it still has, bonded, unbonding, liquid and lent.
+func (g *StakeValidators) lostTo(op *posOperator) float64 {
+	c := g.s.chain
+	have := float64(g.ownStake(op)) + float64(op.pending) + float64(c.Liquid(op.acct)) + float64(g.s.Lent(op.acct))
+	have += float64(g.s.Synthetic(op.acct)) * g.s.PoolPrice()
+	d, _ := g.s.Debt(op.acct)
+	have -= float64(d) * g.s.PoolPrice()
+	return float64(op.stake0) - have
+}
+
+// fork takes op off the chain: its unlocked stake is unbonded, and it acts
+// no more.
+func (g *StakeValidators) fork(op *posOperator) {
+	c := g.s.chain
+	op.forked = true
+	g.forks++
+	for _, v := range op.vals {
+		if d, ok := c.Delegation(v, op.acct); ok && d.Shares > d.Locked {
+			_, _ = c.Unbond(v, op.acct, d.Shares-d.Locked)
+		}
+	}
+}
+
+// mobile moves the share Mobility of op's stake between staking and the
+// external lending market, following the better of the lending rate and
+// the gross staking yield by more than Threshold; it reports whether op is
+// lending (and so does not lever).
+func (g *StakeValidators) mobile(m *market.Market, op *posOperator, alive []pos.ValidatorID, debt uint64, y StakingYields) bool {
+	if g.Mobility <= 0 || !y.Valid {
+		return false
+	}
+	s := g.s
+	c := s.chain
+	switch {
+	case !op.lending && debt == 0 && y.Lend > y.Issuance+g.Threshold && len(alive) > 0:
+		want := uint64(float64(g.ownStake(op)) * g.Mobility)
+		for _, v := range op.vals {
+			if want == 0 {
+				break
+			}
+			d, ok := c.Delegation(v, op.acct)
+			if !ok || d.Shares <= d.Locked || d.Value == 0 {
+				continue
+			}
+			sh := min(d.Shares-d.Locked, uint64(math.Ceil(float64(want)/float64(d.Value)*float64(d.Shares))))
+			if got, err := c.Unbond(v, op.acct, sh); err == nil && got > 0 {
+				op.pending += got
+				op.release = c.Epoch() + c.Config().UnbondingDelay
+				want -= min(want, got)
+			}
+		}
+		op.lending = true
+	case op.lending && y.Issuance > y.Lend+g.Threshold:
+		_, _ = s.Withdraw(op.acct, math.MaxUint64)
+		op.lending = false
+	}
+	if op.lending {
+		if l := c.Liquid(op.acct); l > 0 {
+			_ = s.Deposit(op.acct, l)
+		}
+		return true
+	}
+	return false
 }
 
 // capacity is what op's whole stake allows it to owe at the collateral
@@ -1811,7 +2161,7 @@ func (g *StakeValidators) lever(m *market.Market, op *posOperator, alive []pos.V
 	if _, err := s.Borrow(op.acct, best, shares, amount); err != nil {
 		return
 	}
-	_, got := s.SellSynthetic(m, op.acct, uint64(float64(amount)*g.Sell), g.Floor)
+	_, got := s.SellSynthetic(m, op.acct, uint64(float64(amount)*g.Sell), sellFloor(s, g.Floor))
 	if g.Restake && got > 0 {
 		_, _ = c.Delegate(best, op.acct, got)
 	}
@@ -1934,6 +2284,8 @@ type StakeDelegators struct {
 
 	s          *Staking
 	rng        *rand.Rand
+	shuffle    posShuffle
+	order      []int
 	ds         []posDelegator
 	switches   int
 	foreclosed int
@@ -1952,6 +2304,7 @@ type posDelegator struct {
 // Reset implements Agent.
 func (g *StakeDelegators) Reset(m *market.Market, rng *rand.Rand) {
 	g.rng = rng
+	g.shuffle.seed(rng)
 	g.ds = g.ds[:0]
 	g.switches, g.foreclosed = 0, 0
 	g.s = posStaking(m, g.Protocol)
@@ -2050,6 +2403,7 @@ func (g *StakeDelegators) Act(m *market.Market) {
 		}
 	}
 	epoch := s.NewEpoch()
+	g.order = g.order[:0]
 	for k := range g.ds {
 		d := &g.ds[k]
 		u, w := g.rng.Float64(), g.rng.Float64()
@@ -2063,8 +2417,14 @@ func (g *StakeDelegators) Act(m *market.Market) {
 			d.busy = true
 		}
 		if d.busy {
-			d.busy = !g.work(m, d)
+			g.order = append(g.order, k)
 		}
+	}
+	// Those with something to do act in a fresh random order.
+	g.shuffle.ints(g.order)
+	for _, k := range g.order {
+		d := &g.ds[k]
+		d.busy = !g.work(m, d)
 	}
 }
 
@@ -2085,7 +2445,7 @@ func (g *StakeDelegators) work(m *market.Market, d *posDelegator) bool {
 				_, _ = s.Withdraw(d.acct, want-l)
 			}
 		}
-		ceiling := 1 / g.Floor
+		ceiling := 1 / sellFloor(s, g.Floor)
 		if recalled || dead {
 			ceiling = math.Inf(1)
 		}
@@ -2145,7 +2505,7 @@ func (g *StakeDelegators) work(m *market.Market, d *posDelegator) bool {
 	}
 	if d.mode == posLever {
 		if h := s.Synthetic(d.acct); h > 0 {
-			if _, got := s.SellSynthetic(m, d.acct, h, g.Floor); got > 0 {
+			if _, got := s.SellSynthetic(m, d.acct, h, sellFloor(s, g.Floor)); got > 0 {
 				_ = s.Deposit(d.acct, got)
 			}
 		}

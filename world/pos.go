@@ -80,6 +80,8 @@ type stakingLoans struct {
 	Curve            []stakingPoint `yaml:"curve"`
 	Disposition      string         `yaml:"disposition"`
 	DefaultWindow    *unit.Duration `yaml:"default_window"`
+	Dust             *unit.Decimal  `yaml:"dust"`
+	DefaultCheck     string         `yaml:"default_check"`
 }
 
 type stakingPoint struct {
@@ -394,6 +396,26 @@ func (b *builder) stakingChain(c scenario.Entry[scenario.Component]) (func() mar
 	}
 	bp.DefaultWindow = epochs(lo.DefaultWindow, 30*24*time.Hour)
 	bp.DefaultWindow = max(bp.DefaultWindow, 1)
+	// Dust: a repayment that leaves at most this much owed closes the loan
+	// (default: a hundredth of a token).
+	bp.Dust.SetUint64(1)
+	for range max(cfg.Decimals-2, 0) {
+		bp.Dust.Mul(&bp.Dust, uint256.NewInt(10))
+	}
+	if lo.Dust != nil {
+		r, err := lo.Dust.Raw(cfg.Decimals)
+		if err != nil || lo.Dust.Sign() < 0 {
+			return nil, bad("loans.dust", "expected a non-negative amount of the synthetic with at most %d decimals, got %s", cfg.Decimals, lo.Dust.String())
+		}
+		bp.Dust = r
+	}
+	switch lo.DefaultCheck {
+	case "", "immediate":
+	case "epoch":
+		cfg.CheckAtEpoch = true
+	default:
+		return nil, bad("loans.default_check", "expected immediate (loans checked the moment stake is lost) or epoch (at the book's epoch step), got %q", lo.DefaultCheck)
+	}
 
 	// Design.
 	en := p.Enshrined
@@ -744,11 +766,12 @@ func (b *builder) stakingProb(c scenario.Entry[scenario.Component], key string, 
 	return -math.Expm1(-x), true
 }
 
-// stakingFloor decodes sell_floor: the lowest pool price, in native per
-// synthetic, a borrower sells down to (default 98%).
+// stakingFloor decodes sell_floor: a stated lowest pool price, in native
+// per synthetic, a borrower sells down to even above its own break-even
+// (default: none, the break-even alone).
 func (b *builder) stakingFloor(c scenario.Entry[scenario.Component], f *unit.Fraction) (float64, bool) {
 	if f == nil {
-		return 0.98, true
+		return 0, true
 	}
 	if *f <= 0 || *f > 1 {
 		b.errs.At(c.Node.Get("sell_floor"), c.Path+".sell_floor", "expected a price floor above 0 and at most 100%% of par, got %g", float64(*f))
@@ -775,7 +798,11 @@ func (b *builder) stakingValidators(c scenario.Entry[scenario.Component]) (func(
 			Rate  unit.Rate     `yaml:"rate,required"`
 			Share unit.Fraction `yaml:"share,required"`
 		} `yaml:"client_bug"`
-		Band *unit.Fraction `yaml:"band"`
+		Band      *unit.Fraction `yaml:"band"`
+		ForkCost  *unit.Fraction `yaml:"fork_cost"`
+		Awareness *unit.Fraction `yaml:"risk_awareness"`
+		Mobility  *unit.Fraction `yaml:"mobility"`
+		Threshold *unit.Rate     `yaml:"threshold"`
 	}
 	if !b.decode(c, &p) {
 		return nil, false
@@ -785,7 +812,28 @@ func (b *builder) stakingValidators(c scenario.Entry[scenario.Component]) (func(
 		return nil, false
 	}
 	dec := s.Config.Decimals
-	g := agent.StakeValidators{Protocol: k, Count: 1, Sell: 0.5, Floor: 0.98, Restake: true, Band: 0.1, LeverageMin: 1, LeverageMax: 1}
+	g := agent.StakeValidators{Protocol: k, Count: 1, Sell: 0.5, Restake: true, Band: 0.1, LeverageMin: 1, LeverageMax: 1, Threshold: 0.01, RiskAwareness: 1}
+	for _, fr := range []struct {
+		key string
+		f   *unit.Fraction
+		dst *float64
+	}{{"fork_cost", p.ForkCost, &g.ForkCost}, {"mobility", p.Mobility, &g.Mobility}, {"risk_awareness", p.Awareness, &g.RiskAwareness}} {
+		if fr.f == nil {
+			continue
+		}
+		if *fr.f < 0 || *fr.f > 1 {
+			b.errs.At(c.Node.Get(fr.key), c.Path+"."+fr.key, "expected a fraction from 0 to 100%%, got %g", float64(*fr.f))
+			return nil, false
+		}
+		*fr.dst = float64(*fr.f)
+	}
+	if p.Threshold != nil {
+		g.Threshold = p.Threshold.Over(unit.Year)
+		if g.Threshold < 0 {
+			b.errs.At(c.Node.Get("threshold"), c.Path+".threshold", "expected a non-negative yield gap such as 1%%/yr")
+			return nil, false
+		}
+	}
 	if g.Floor, ok = b.stakingFloor(c, p.Floor); !ok {
 		return nil, false
 	}

@@ -88,12 +88,13 @@ agents:
     stake: {pareto: 1.5, min: 10_000, max: 200_000}
     max_per_validator: 50_000
     leverage: [1.5, 3]
+    risk_awareness: 0%
     sell: 70%
     fault_rate: 1/yr
     incident_rate: 1/yr
     downtime_rate: 2/yr
     client_bug: {rate: 2/yr, share: 30%}
-  whale: {type: pos_validators, chain: chain, stake: 300_000, max_per_validator: 50_000, leverage: 3, incident_rate: 1/yr}
+  whale: {type: pos_validators, chain: chain, stake: 300_000, max_per_validator: 50_000, leverage: 3, risk_awareness: 0%, incident_rate: 1/yr}
   delegators:
     type: pos_delegators
     chain: chain
