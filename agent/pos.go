@@ -849,6 +849,25 @@ func (s *Staking) poolPrice() float64 {
 // TWAP returns the average pool price over the last TWAPSteps steps.
 func (s *Staking) TWAP() float64 { return s.twap }
 
+// Circulating returns the synthetic held by accounts, in raw units.
+func (s *Staking) Circulating() float64 {
+	if s.book == nil {
+		return 0
+	}
+	t := s.book.Totals()
+	return t.Circulating.Float64()
+}
+
+// DefaultRate returns the book's default rate: debt foreclosed in its
+// default window over the debt exposed in it (synth.Book.DefaultRate).
+func (s *Staking) DefaultRate() float64 {
+	if s.book == nil {
+		return 0
+	}
+	r := s.book.DefaultRate()
+	return posRayFloat(&r)
+}
+
 // Backing returns min(1, debt/circulating): the share of the synthetic in
 // circulation that outstanding loans can absorb at par.
 func (s *Staking) Backing() float64 {

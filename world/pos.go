@@ -28,6 +28,7 @@ func init() {
 	agentBuilders["pos_validators"] = (*builder).stakingValidators
 	agentBuilders["pos_delegators"] = (*builder).stakingDelegators
 	agentBuilders["pos_arbitrageur"] = (*builder).stakingArbitrageur
+	agentBuilders["synth_holders"] = (*builder).synthHolders
 }
 
 type stakingParams struct {
@@ -1011,4 +1012,42 @@ func (b *builder) stakingArbitrageur(c scenario.Entry[scenario.Component]) (func
 		return nil, false
 	}
 	return func() market.Agent { x := a; return &x }, true
+}
+
+func (b *builder) synthHolders(c scenario.Entry[scenario.Component]) (func() market.Agent, bool) {
+	var p struct {
+		Chain   string        `yaml:"chain,required"`
+		Count   *int          `yaml:"count"`
+		Capital stakingDist   `yaml:"capital,required"`
+		Use     rateSpan      `yaml:"use_yield,required"`
+		Margin  unit.Fraction `yaml:"margin"`
+	}
+	if !b.decode(c, &p) {
+		return nil, false
+	}
+	k, s, ok := b.stakingOf(c, p.Chain)
+	if !ok {
+		return nil, false
+	}
+	g := agent.SynthHolders{Protocol: k, Count: 1, Margin: float64(p.Margin)}
+	if p.Count != nil {
+		if *p.Count < 1 || *p.Count > 100000 {
+			b.errs.At(c.Node.Get("count"), c.Path+".count", "expected from 1 to 100000 holders, got %d", *p.Count)
+			return nil, false
+		}
+		g.Count = *p.Count
+	}
+	if g.Capital, ok = b.stakingDistOf(c, "capital", &p.Capital, s.Config.Decimals); !ok {
+		return nil, false
+	}
+	g.UseMin, g.UseMax = p.Use.From.Over(unit.Year), p.Use.To.Over(unit.Year)
+	if g.UseMax < g.UseMin || g.UseMin < -1 || g.UseMax > 100 {
+		b.errs.At(c.Node.Get("use_yield"), c.Path+".use_yield", "expected {from, to} yearly yields with from ≤ to, such as {from: 2%%/yr, to: 12%%/yr}")
+		return nil, false
+	}
+	if g.Margin < 0 || g.Margin >= 1 {
+		b.errs.At(c.Node.Get("margin"), c.Path+".margin", "expected a margin from 0 to below 100%%, got %g", g.Margin)
+		return nil, false
+	}
+	return func() market.Agent { x := g; return &x }, true
 }

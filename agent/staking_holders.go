@@ -1,0 +1,140 @@
+package agent
+
+import (
+	"math/rand/v2"
+
+	"github.com/cascade-risk/cascade/market"
+	"github.com/cascade-risk/cascade/metric"
+	"github.com/cascade-risk/cascade/pos"
+)
+
+// SynthHolders are the synthetic's demand side: holders who want it for a
+// use outside the chain — a yield it earns in another DeFi protocol, its
+// use as collateral or liquidity — each with limited capital in native
+// tokens. Their price is a market outcome that carries the market's
+// expectation of defaults, which is what makes the pool price a signal the
+// protocol can read its own risk from.
+//
+// Holder k draws at Reset a use yield u_k uniformly from [UseMin, UseMax]
+// (per year) and capital from Capital. It values one synthetic, in native
+// tokens, at
+//
+//	v_k = (1 + u_k − ℓ)/(1 + y)
+//
+// the value after a year of holding the synthetic and earning u_k, less
+// the expected loss ℓ, against staking the native tokens at the gross
+// staking yield y instead; ℓ = (1 − backing) + d, where backing is the
+// share of the circulating synthetic that outstanding loans can absorb at
+// par (Staking.Backing) and d the book's default rate over its window (the
+// share of the debt exposed in the window that was foreclosed). The use
+// yield is earned outside this chain and is not paid in the simulation: it
+// enters only the valuation.
+//
+// Each step, in a fresh random order, a holder buys the synthetic with its
+// native tokens while the pool price (net of the fee) is below
+// v_k·(1 − Margin), and sells what it holds while the price is above
+// v_k·(1 + Margin). With heterogeneous u_k the holders form a
+// downward-sloping demand curve; their limited capital bounds how much
+// selling they absorb.
+type SynthHolders struct {
+	Protocol       int
+	Count          int
+	Capital        StakeDistribution
+	UseMin, UseMax float64
+	Margin         float64
+
+	s       *Staking
+	shuffle posShuffle
+	order   []int
+	hs      []synthHolder
+	trades  int
+}
+
+type synthHolder struct {
+	acct   pos.AccountID
+	use    float64
+	spent0 uint64
+}
+
+// Reset implements Agent.
+func (g *SynthHolders) Reset(m *market.Market, rng *rand.Rand) {
+	g.shuffle.seed(rng)
+	g.hs, g.order, g.trades = g.hs[:0], g.order[:0], 0
+	g.s = posStaking(m, g.Protocol)
+	if g.s == nil {
+		return
+	}
+	for range g.Count {
+		x := max(g.Capital.draw(rng), 1)
+		u := g.UseMin + rng.Float64()*(g.UseMax-g.UseMin)
+		acct, err := g.s.Endow(x)
+		if err != nil {
+			g.s = nil
+			return
+		}
+		g.hs = append(g.hs, synthHolder{acct: acct, use: u, spent0: x})
+		g.order = append(g.order, len(g.order))
+	}
+}
+
+// Value is holder use yield u's valuation of one synthetic in native
+// tokens (see SynthHolders).
+func (g *SynthHolders) Value(u float64) float64 {
+	s := g.s
+	y := s.Yields()
+	loss := (1 - s.Backing()) + s.DefaultRate()
+	return max(0, 1+u-loss) / (1 + max(y.Issuance, 0))
+}
+
+// Act implements Agent.
+func (g *SynthHolders) Act(m *market.Market) {
+	s := g.s
+	if s == nil || s.Err() != nil || s.Chain() == nil {
+		return
+	}
+	g.shuffle.ints(g.order)
+	c := s.Chain()
+	for _, k := range g.order {
+		h := &g.hs[k]
+		v := g.Value(h.use)
+		if n := c.Liquid(h.acct); n > 0 {
+			if got := s.BuySynthetic(m, h.acct, uint64(float64(n)/max(s.PoolPrice(), 1e-9)), v*(1-g.Margin)); got > 0 {
+				g.trades++
+			}
+		}
+		if x := s.Synthetic(h.acct); x > 0 {
+			if sold, _ := s.SellSynthetic(m, h.acct, x, v*(1+g.Margin)); sold > 0 {
+				g.trades++
+			}
+		}
+	}
+}
+
+// Metrics implements Agent.
+func (g *SynthHolders) Metrics() []metric.Def {
+	return []metric.Def{
+		{Name: "held", Unit: "tokens", Doc: "synthetic the holders hold", Worse: metric.LowerIsWorse},
+		{Name: "held_share", Unit: "fraction", Doc: "share of the synthetic in circulation the holders hold", Worse: metric.LowerIsWorse},
+		{Name: "valuation", Unit: "ratio", Doc: "median holder's valuation of the synthetic, native per synthetic", Worse: metric.LowerIsWorse},
+		{Name: "trades", Unit: "count", Doc: "holders' trades on the pool", Worse: metric.HigherIsWorse},
+	}
+}
+
+// Observe implements Agent.
+func (g *SynthHolders) Observe(m *market.Market, dst []float64) {
+	clear(dst[:4])
+	s := g.s
+	if s == nil || s.Chain() == nil || len(g.hs) == 0 {
+		return
+	}
+	var held float64
+	for _, h := range g.hs {
+		held += float64(s.Synthetic(h.acct))
+	}
+	dst[0] = held / float64(s.Unit())
+	if circ := s.Circulating(); circ > 0 {
+		dst[1] = held / circ
+	}
+	dst[2] = g.Value((g.UseMin + g.UseMax) / 2)
+	dst[3] = float64(g.trades)
+}
