@@ -73,10 +73,14 @@ type Errs struct {
 // At records an error at node n, whose key path is path.
 func (e *Errs) At(n *Node, path, format string, args ...any) {
 	var line, col int
+	file := e.File
 	if n != nil {
 		line, col = n.Line, n.Col
+		if n.Origin != "" {
+			file, line, col = n.Origin, 0, 0
+		}
 	}
-	e.List = append(e.List, &Error{File: e.File, Line: line, Col: col, Path: path, Msg: fmt.Sprintf(format, args...)})
+	e.List = append(e.List, &Error{File: file, Line: line, Col: col, Path: path, Msg: fmt.Sprintf(format, args...)})
 }
 
 // Suggest returns the candidate closest to word by edit distance, or "" if

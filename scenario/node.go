@@ -37,6 +37,9 @@ type Node struct {
 	// Keys are a mapping's keys; Items are its values, or a list's elements.
 	Keys  []*Node
 	Items []*Node
+	// Origin names where a value came from when not from the file, such as
+	// "--set path=value"; errors about it name that instead of a position.
+	Origin string
 }
 
 // Get returns the value under key in a mapping, or nil.

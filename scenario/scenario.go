@@ -25,6 +25,10 @@ import (
 // line sets one.
 const DefaultRuns = 1000
 
+// MaxRuns bounds the runs of one cell and of all cells together: results
+// number runs with 32-bit signed integers.
+const MaxRuns = 1<<31 - 1
+
 // DefaultSamples is how many sampling intervals a horizon is cut into when
 // sample_every is not set.
 const DefaultSamples = 100
@@ -128,6 +132,9 @@ func (s *Scenario) Check(c *Check) {
 	}
 	if s.Runs != nil && *s.Runs < 1 {
 		c.Errorf("runs", "expected at least 1 run, got %d", *s.Runs)
+	}
+	if s.Runs != nil && *s.Runs > MaxRuns {
+		c.Errorf("runs", "expected at most %d runs (2^31-1), got %d", MaxRuns, *s.Runs)
 	}
 	switch s.Ordering {
 	case "", OrderShuffled, OrderListed:
@@ -291,8 +298,9 @@ func LoadBytes(path string, src []byte, overrides ...Override) (*File, error) {
 	}
 	var bad List
 	for _, o := range overrides {
-		if err := set(root, o.Path, &Node{Kind: Scalar, Text: o.Value}, &Node{}); err != nil {
-			bad = append(bad, &Error{File: "--set", Path: o.Path, Msg: err.Error()})
+		origin := "--set " + o.Path + "=" + o.Value
+		if err := set(root, o.Path, &Node{Kind: Scalar, Text: o.Value, Origin: origin}, &Node{Origin: origin}); err != nil {
+			bad = append(bad, &Error{File: origin, Msg: err.Error()})
 		}
 	}
 	if len(bad) > 0 {
@@ -317,6 +325,15 @@ func LoadBytes(path string, src []byte, overrides ...Override) (*File, error) {
 	cells := expand(root, base.Sweep, base.Compare, errs)
 	for k := range cells {
 		Decode(cells[k].Root, &cells[k].Scenario, "", errs)
+	}
+	if len(errs.List) == 0 && len(cells) > 0 {
+		if runs := cells[0].Scenario.RunCount(); runs > MaxRuns/len(cells) {
+			at := root.Get("runs")
+			if at == nil {
+				at = root
+			}
+			errs.At(at, "runs", "%d runs in each of %d sweep cells are more than %d runs in all", runs, len(cells), MaxRuns)
+		}
 	}
 	if err := errs.List.Err(); err != nil {
 		return nil, err

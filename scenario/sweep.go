@@ -281,8 +281,8 @@ func slot(tree *Node, path string, key *Node) (*Node, error) {
 	if holder == nil || holder.Kind != Mapping {
 		return nil, fmt.Errorf("no parameter %q in this scenario%s", path, didYouMean(path, tree.Paths("")))
 	}
-	v := &Node{Kind: Null, Line: key.Line, Col: key.Col}
-	holder.Keys = append(holder.Keys, &Node{Kind: Scalar, Line: key.Line, Col: key.Col, Text: last})
+	v := &Node{Kind: Null, Line: key.Line, Col: key.Col, Origin: key.Origin}
+	holder.Keys = append(holder.Keys, &Node{Kind: Scalar, Line: key.Line, Col: key.Col, Text: last, Origin: key.Origin})
 	holder.Items = append(holder.Items, v)
 	return v, nil
 }
@@ -293,7 +293,7 @@ func set(tree *Node, path string, value, key *Node) error {
 	if err != nil {
 		return err
 	}
-	*target = Node{Kind: Scalar, Line: value.Line, Col: value.Col, Text: value.Text}
+	*target = Node{Kind: Scalar, Line: value.Line, Col: value.Col, Text: value.Text, Origin: value.Origin}
 	return nil
 }
 

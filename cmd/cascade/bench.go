@@ -47,6 +47,15 @@ func newBenchCmd() *cobra.Command {
 		Short: "Measure throughput (timesteps per second) and peak memory on a scenario (default: the built-in quickstart)",
 		Args:  cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkRunFlags(cmd, runs, workers); err != nil {
+				return err
+			}
+			if steps < 1 {
+				return usageError{fmt.Errorf("--steps %d: want at least 1", steps)}
+			}
+			if repeat < 1 || repeat > 1000 {
+				return usageError{fmt.Errorf("--repeat %d: want from 1 to 1000", repeat)}
+			}
 			ov := []scenario.Override{{Path: "horizon", Value: ""}}
 			name, src := "quickstart.yaml", examples.Quickstart
 			var f *scenario.File
@@ -80,9 +89,6 @@ func newBenchCmd() *cobra.Command {
 					return err
 				}
 				defer pprof.StopCPUProfile()
-			}
-			if repeat < 1 {
-				return usageError{fmt.Errorf("--repeat %d: want at least 1", repeat)}
 			}
 			var each []benchReport
 			for range repeat {

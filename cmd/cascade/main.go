@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
+	"strings"
 
 	"github.com/cascade-risk/cascade/scenario"
 	"github.com/spf13/cobra"
@@ -82,6 +83,11 @@ func execute(args []string, stdout, stderr io.Writer) (status int) {
 		return exitUsage
 	case errors.As(err, &ue):
 		fmt.Fprintf(stderr, "cascade: %v\n", ue.error)
+		return exitUsage
+	case strings.HasPrefix(err.Error(), "unknown command "):
+		// cobra's error for a mistyped subcommand; it suggests the
+		// closest one itself.
+		fmt.Fprintf(stderr, "cascade: %v\n", err)
 		return exitUsage
 	}
 	fmt.Fprintf(stderr, "cascade: %v\n", err)

@@ -53,9 +53,15 @@ func newRunCmd() *cobra.Command {
 		Short: "Run a scenario: every path of every sweep cell, then a summary and a results directory",
 		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkRunFlags(cmd, runs, workers); err != nil {
+				return err
+			}
 			f, err := sf.load(args[0])
 			if err != nil {
 				return err
+			}
+			if runs > scenario.MaxRuns/len(f.Cells) {
+				return usageError{fmt.Errorf("--runs %d: %d runs in each of %d sweep cells are more than %d runs in all", runs, runs, len(f.Cells), scenario.MaxRuns)}
 			}
 			opt := experiment.Options{Runs: runs, Workers: workers, Version: version, Commit: commit()}
 			if cmd.Flags().Changed("seed") {
@@ -128,6 +134,23 @@ func newValidateCmd() *cobra.Command {
 	}
 	sf.add(cmd)
 	return cmd
+}
+
+// MaxWorkers bounds --workers: each worker keeps its own aggregates, and
+// results do not depend on the count, so more workers than this only cost
+// memory.
+const MaxWorkers = 1024
+
+// checkRunFlags rejects run counts and worker counts out of range, which
+// flag parsing alone accepts.
+func checkRunFlags(cmd *cobra.Command, runs, workers int) error {
+	if cmd.Flags().Changed("runs") && (runs < 1 || runs > scenario.MaxRuns) {
+		return usageError{fmt.Errorf("--runs %d: expected from 1 to %d runs", runs, scenario.MaxRuns)}
+	}
+	if cmd.Flags().Changed("workers") && (workers < 1 || workers > MaxWorkers) {
+		return usageError{fmt.Errorf("--workers %d: expected from 1 to %d workers (leave it out to use every core)", workers, MaxWorkers)}
+	}
+	return nil
 }
 
 func exactArgs(n int) cobra.PositionalArgs {
