@@ -4,7 +4,11 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"time"
+
+	"github.com/cascade-risk/cascade/experiment"
+	"github.com/cascade-risk/cascade/scenario"
 
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
@@ -68,4 +72,34 @@ func (p *progress) finish() {
 	if p.bar != nil {
 		_ = p.bar.Finish()
 	}
+}
+
+// termWidth returns the width of w when it is a terminal, else $COLUMNS
+// when set, else experiment.DefaultWidth.
+func termWidth(w io.Writer) int {
+	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		if cols, _, err := term.GetSize(int(f.Fd())); err == nil && cols > 0 {
+			return cols
+		}
+	}
+	if n, err := strconv.Atoi(os.Getenv("COLUMNS")); err == nil && n > 0 {
+		return n
+	}
+	return experiment.DefaultWidth
+}
+
+// cellCount describes a scenario's size: "1 cell", "3 sweep points × 2
+// arms = 6 cells".
+func cellCount(f *scenario.File) string {
+	arms := len(f.Arms())
+	points := len(f.Cells) / max(1, arms)
+	switch {
+	case len(f.Cells) == 1:
+		return "1 cell"
+	case arms > 1 && points > 1:
+		return fmt.Sprintf("%d sweep points × %d arms = %d cells", points, arms, len(f.Cells))
+	case arms > 1:
+		return fmt.Sprintf("%d arms", arms)
+	}
+	return fmt.Sprintf("%d sweep points", points)
 }

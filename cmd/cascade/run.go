@@ -40,13 +40,14 @@ func (f *scenarioFlags) load(path string) (*scenario.File, error) {
 
 func newRunCmd() *cobra.Command {
 	var (
-		sf      scenarioFlags
-		runs    int
-		seed    uint64
-		workers int
-		out     string
-		noOut   bool
-		quiet   bool
+		sf        scenarioFlags
+		runs      int
+		seed      uint64
+		workers   int
+		out       string
+		noOut     bool
+		quiet     bool
+		cellsFlag bool
 	)
 	cmd := &cobra.Command{
 		Use:   "run FILE",
@@ -91,7 +92,7 @@ func newRunCmd() *cobra.Command {
 			if err != nil {
 				return replayable(err, args[0], f, opt.Seed, sf.set)
 			}
-			if err := res.WriteSummary(cmd.OutOrStdout()); err != nil {
+			if err := res.WriteSummaryTable(cmd.OutOrStdout(), experiment.TableOptions{Width: termWidth(cmd.OutOrStdout()), Cells: cellsFlag}); err != nil {
 				return err
 			}
 			if !quiet {
@@ -110,6 +111,7 @@ func newRunCmd() *cobra.Command {
 	cmd.Flags().StringVar(&out, "out", "", "results directory (default: out/<scenario name>); replaced if it holds earlier results")
 	cmd.Flags().BoolVar(&noOut, "no-results", false, "do not write a results directory")
 	cmd.Flags().BoolVarP(&quiet, "quiet", "q", false, "no progress or timing on stderr")
+	cmd.Flags().BoolVar(&cellsFlag, "cells", false, "print every statistic of every metric per sweep cell and arm, one block each, instead of the compact table")
 	addRunReportFlags(cmd)
 	return cmd
 }
@@ -128,7 +130,7 @@ func newValidateCmd() *cobra.Command {
 			if _, err := world.Compile(f); err != nil {
 				return err
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "%s: ok (%d sweep cell(s))\n", args[0], len(f.Cells))
+			fmt.Fprintf(cmd.OutOrStdout(), "%s: ok (%s)\n", args[0], cellCount(f))
 			return nil
 		},
 	}
