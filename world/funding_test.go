@@ -91,3 +91,16 @@ func TestFundingErrors(t *testing.T) {
 		}
 	}
 }
+
+// Control: the attacker acts at the last step of a round, where no donor
+// gives, and projects report at its first: the agents' order within a step
+// cannot change the outcome, so shuffled and listed orders agree exactly.
+func TestFundingOrderInvariant(t *testing.T) {
+	src := fmt.Sprintf(fundingScenario, "5%") + `  donors: {type: grant_donors, program: program, count: 300, gift: 20, dispersion: 1, projects: 2, popularity: 1, score: {from: 0, to: 40}}
+`
+	listed := compile(t, src+"ordering: listed\n")
+	shuffled := compile(t, src)
+	if a, b := runAll(t, listed, 3, 1, 8), runAll(t, shuffled, 3, 2, 8); fmt.Sprint(a) != fmt.Sprint(b) {
+		t.Fatal("agent order changed the outcome")
+	}
+}
