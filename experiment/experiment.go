@@ -84,6 +84,9 @@ func Run(ctx context.Context, f *scenario.File, opt Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := model.CheckFans(); err != nil {
+		return nil, err
+	}
 	sc := model.Scenario(0)
 	res := &Result{File: f, Model: model, Runs: sc.RunCount(), Seed: sc.Seed, Workers: opt.Workers, Out: opt.Out}
 	if opt.Runs > 0 {

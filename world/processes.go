@@ -211,6 +211,11 @@ func (b *builder) process(k int, c scenario.Entry[scenario.Component]) (procSpec
 				start = t
 			}
 			steps := b.cell.steps
+			if steps+1 > MaxGridPoints {
+				b.errs.At(c.Node.Get("file"), c.Path+".file", "replaying %s at step %s needs %d points; at most %d are supported: use a coarser step or a shorter horizon",
+					p.File, b.cell.sc.Step, steps+1, MaxGridPoints)
+				return spec, false
+			}
 			rs, err := history.Resample(series, start, step, steps+1)
 			if err != nil {
 				return fail(err)
@@ -233,7 +238,13 @@ func (b *builder) process(k int, c scenario.Entry[scenario.Component]) (procSpec
 			b.errs.At(c.Node, c.Path, "start and rescale apply to replay, not bootstrap")
 			return spec, false
 		}
-		n := int(series.Times[len(series.Times)-1].Sub(series.Times[0]) / step)
+		span := series.Times[len(series.Times)-1].Sub(series.Times[0])
+		if span/step+1 > MaxGridPoints {
+			b.errs.At(c.Node.Get("file"), c.Path+".file", "bootstrapping %s, which spans %s, at step %s needs %d points; at most %d are supported: use a coarser step or a shorter history",
+				p.File, span.Round(time.Second), b.cell.sc.Step, span/step+1, MaxGridPoints)
+			return spec, false
+		}
+		n := int(span / step)
 		rs, err := history.Resample(series, series.Times[0], step, n+1)
 		if err != nil {
 			return fail(err)

@@ -101,6 +101,31 @@ func Compile(f *scenario.File) (*Model, error) {
 	return m, nil
 }
 
+// CheckFans returns a positioned error if the percentile bands over time
+// (metric.Fan) of every cell together would exceed MaxFanPoints sample
+// points. A run of the whole file keeps them; a discovery, which evaluates
+// points in batches without bands, does not call it.
+func (m *Model) CheckFans() error {
+	f := m.File
+	errs := &scenario.Errs{File: f.Path}
+	points := 0
+	for _, c := range m.cells {
+		points += c.samples() * len(c.selected)
+	}
+	if points > MaxFanPoints {
+		at, key := f.Root.Get("sample_every"), "sample_every"
+		if at == nil {
+			at, key = f.Root.Get("sweep"), "sweep"
+		}
+		if at == nil {
+			at, key = f.Root, ""
+		}
+		errs.At(at, key, "%d cells recording %d samples of %d metrics each are %d points of percentile bands; at most %d are supported: sweep fewer cells, sample less often or record fewer metrics",
+			len(m.cells), m.cells[0].samples(), len(m.cells[0].selected), points, MaxFanPoints)
+	}
+	return errs.List.Err()
+}
+
 // Cells implements engine.Model.
 func (m *Model) Cells() int { return len(m.cells) }
 
@@ -223,8 +248,30 @@ func compileCell(f *scenario.File, sc *scenario.Cell, errs *scenario.Errs) *cell
 	}
 	c.selected = b.selectMetrics(c.all, len(errs.List) > before)
 	b.checkRegions(len(errs.List) > before)
+	if n := c.samples() * max(1, len(c.selected)); n > MaxRecorded {
+		at, key := sc.Root.Get("sample_every"), "sample_every"
+		if at == nil {
+			at, key = sc.Root.Get("horizon"), "horizon"
+		}
+		errs.At(at, key, "%d samples of %d metrics are %d values per run; at most %d are supported: sample less often (sample_every) or record fewer metrics",
+			c.samples(), len(c.selected), n, MaxRecorded)
+	}
 	return c
 }
+
+// Bounds on the arrays a scenario makes Cascade allocate, so that a time
+// grid too fine for its span is a clear error rather than an exhausted
+// memory.
+const (
+	// MaxGridPoints bounds the points of a replayed or bootstrapped series
+	// resampled to the step: 2^22 float64s, 32 MiB.
+	MaxGridPoints = 1 << 22
+	// MaxRecorded bounds the samples × metrics a run records, 8 MiB.
+	MaxRecorded = 1 << 20
+	// MaxFanPoints bounds the sample points of all fans (percentile bands
+	// over time) of all cells together, each point a quantile sketch.
+	MaxFanPoints = 1 << 19
+)
 
 // metricList names every observable of the cell, in observation order:
 // asset prices, then venues, then agents.

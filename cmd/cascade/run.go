@@ -127,7 +127,11 @@ func newValidateCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if _, err := world.Compile(f); err != nil {
+			m, err := world.Compile(f)
+			if err != nil {
+				return err
+			}
+			if err := m.CheckFans(); err != nil {
 				return err
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "%s: ok (%s)\n", args[0], cellCount(f))
