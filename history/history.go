@@ -56,7 +56,22 @@ type Options struct {
 	Comment rune
 	// MinRows is the fewest data rows accepted; zero means DefaultMinRows.
 	MinRows int
+	// Prices requires every value to be a price: from MinPrice to
+	// MaxPrice. Zero, negative, subnormal and absurdly large values are
+	// errors at their line rather than a simulation that divides by them.
+	Prices bool
 }
+
+// The range of values accepted as prices (Options.Prices), in the
+// numeraire per token: far beyond any traded asset, and far from float64's
+// limits so that products of prices and amounts stay finite.
+const (
+	MinPrice = 1e-18
+	MaxPrice = 1e18
+)
+
+// MaxFileSize is the largest CSV file Load reads, in bytes.
+const MaxFileSize = 256 << 20
 
 // Series is a time series with one timestamp per row and one or more value
 // columns. Values[j][i] is the value of column Names[j] at Times[i].
@@ -129,7 +144,19 @@ func Load(path string, opt Options) (*Series, error) {
 		return nil, err
 	}
 	defer f.Close()
-	return parse(f, path, opt)
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	switch m := st.Mode(); {
+	case m.IsDir():
+		return nil, &Error{File: path, Msg: "is a directory, not a CSV file"}
+	case !m.IsRegular() && m&os.ModeNamedPipe == 0:
+		return nil, &Error{File: path, Msg: "is a device or socket, not a CSV file"}
+	case st.Size() > MaxFileSize:
+		return nil, &Error{File: path, Msg: fmt.Sprintf("has %d bytes; at most %d (%d MiB) are read", st.Size(), MaxFileSize, MaxFileSize>>20)}
+	}
+	return parse(io.LimitReader(f, MaxFileSize), path, opt)
 }
 
 // timeParser turns one timestamp field into a time.
@@ -320,6 +347,9 @@ func parse(r io.Reader, file string, opt Options) (*Series, error) {
 			}
 			if err != nil || math.IsInf(v, 0) || math.IsNaN(v) {
 				return nil, fail(line, names[j], "value %q is not a finite number", vf)
+			}
+			if opt.Prices && !(v >= MinPrice && v <= MaxPrice) {
+				return nil, fail(line, names[j], "price %q is not from %g to %g", vf, MinPrice, MaxPrice)
 			}
 			s.Values[j] = append(s.Values[j], v)
 		}

@@ -192,7 +192,7 @@ func (b *builder) process(k int, c scenario.Entry[scenario.Component]) (procSpec
 			return spec, false
 		}
 		spec.outputs = []int{a}
-		series, ok := b.loadHistory(c, p.historyParams)
+		series, ok := b.loadHistory(c, p.historyParams, p.Asset != "")
 		if !ok {
 			return spec, false
 		}
@@ -282,7 +282,7 @@ func (b *builder) process(k int, c scenario.Entry[scenario.Component]) (procSpec
 	return spec, true
 }
 
-func (b *builder) loadHistory(c scenario.Entry[scenario.Component], p historyParams) (*history.Series, bool) {
+func (b *builder) loadHistory(c scenario.Entry[scenario.Component], p historyParams, prices bool) (*history.Series, bool) {
 	path := p.File
 	if !filepath.IsAbs(path) {
 		path = filepath.Join(b.dir, path)
@@ -291,7 +291,7 @@ func (b *builder) loadHistory(c scenario.Entry[scenario.Component], p historyPar
 	if tc == "" {
 		tc = "ts_utc"
 	}
-	s, err := history.Load(path, history.Options{TimeColumn: tc, TimeFormat: p.TimeFormat, Columns: []string{p.Column}})
+	s, err := history.Load(path, history.Options{TimeColumn: tc, TimeFormat: p.TimeFormat, Columns: []string{p.Column}, Prices: prices})
 	if err != nil {
 		b.errs.At(c.Node.Get("file"), c.Path+".file", "%v", err)
 		return nil, false
