@@ -82,3 +82,14 @@ func TestRollupErrors(t *testing.T) {
 		}
 	}
 }
+
+// Price-elastic users: at a reference price twice the fee and elasticity
+// 1, the demand signal's 10,000 tx/day become 20,000.
+func TestRollupElasticUsers(t *testing.T) {
+	src := strings.Replace(fmt.Sprintf(rollupScenario, "1d", 10_000), "demand: demand}", "demand: demand, elasticity: 1, reference_price: 0.00017}", 1)
+	m := compile(t, src)
+	row := runAll(t, m, 1, 1, 1)[0]
+	if got := row[metricIndex(t, m, "chain.txs_per_day")]; got != 20_000 {
+		t.Fatalf("%v tx/day, want 20,000", got)
+	}
+}
