@@ -1,16 +1,17 @@
 package agent
 
 import (
-	"github.com/cascade-risk/cascade/market"
 	"math"
 	"math/rand/v2"
 
 	"github.com/cascade-risk/cascade/cfmm"
+	"github.com/cascade-risk/cascade/market"
 	"github.com/cascade-risk/cascade/metric"
+	"github.com/cascade-risk/cascade/protocol"
 	"github.com/holiman/uint256"
 )
 
-// Borrowers is a population of Count positions in a LendingPool, each
+// Borrowers is a population of Count positions in a protocol.LendingPool, each
 // depositing Deposit whole tokens of the collateral reserve and borrowing
 // the debt reserve to a target health factor h (weighted collateral over
 // debt), drawn uniformly from [HealthLo, HealthHi] per position and run.
@@ -32,7 +33,7 @@ import (
 // on Venue to repay debt back toward h, withdrawing no more than keeps its
 // health above 1.
 type Borrowers struct {
-	Pool               int // protocol index of the LendingPool
+	Pool               int // protocol index of the protocol.LendingPool
 	Collateral, Debt   int // reserve indices
 	Count              int
 	Deposit            float64 // whole collateral tokens per position
@@ -44,7 +45,7 @@ type Borrowers struct {
 	Band      float64
 	Venue     int // where deleveraging sells collateral; −1: never deleverage
 
-	pool                  *LendingPool
+	pool                  *protocol.LendingPool
 	users                 []int
 	target                []float64
 	opened, levered, sold float64
@@ -53,7 +54,7 @@ type Borrowers struct {
 
 // Reset implements Agent: opens every position at step 0.
 func (b *Borrowers) Reset(m *market.Market, rng *rand.Rand) {
-	b.pool = m.Protocols[b.Pool].(*LendingPool)
+	b.pool = m.Protocols[b.Pool].(*protocol.LendingPool)
 	b.users, b.target = b.users[:0], b.target[:0]
 	b.opened, b.levered, b.sold, b.failed = 0, 0, 0, 0
 	p := b.pool
@@ -166,7 +167,7 @@ func (b *Borrowers) Act(m *market.Market) {
 // y = (h·D − W)/(h − W/C) bringing the health to h (D debt, C collateral,
 // W weighted collateral), capped so the withdrawal alone leaves the health
 // above 1.
-func (b *Borrowers) deleverage(m *market.Market, u int, h float64, v *AccountView) {
+func (b *Borrowers) deleverage(m *market.Market, u int, h float64, v *protocol.AccountView) {
 	p := b.pool
 	lt := v.Weighted / v.Collateral
 	if h <= lt {

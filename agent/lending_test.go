@@ -1,7 +1,6 @@
 package agent
 
 import (
-	"github.com/cascade-risk/cascade/market"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -10,6 +9,8 @@ import (
 	"github.com/cascade-risk/cascade/lending"
 	"github.com/cascade-risk/cascade/lending/aave"
 	"github.com/cascade-risk/cascade/lending/compound"
+	"github.com/cascade-risk/cascade/market"
+	"github.com/cascade-risk/cascade/protocol"
 	"github.com/holiman/uint256"
 )
 
@@ -29,7 +30,7 @@ func mant(f float64) uint256.Int {
 // testPool returns an ETH (reserve 0) / USDC (reserve 1) lending pool of
 // the given protocol, with 50 million USDC deposited by the lenders and
 // prices from the external market.
-func testPool(t *testing.T, kind string) *LendingPool {
+func testPool(t *testing.T, kind string) *protocol.LendingPool {
 	t.Helper()
 	var mk lending.Market
 	switch kind {
@@ -60,7 +61,7 @@ func testPool(t *testing.T, kind string) *LendingPool {
 		}
 		mk = compound.Market{Comptroller: c}
 	}
-	return &LendingPool{Market: mk, Names: []string{"ETH", "USDC"}, Assets: []int{0, 1}, Feeds: []int{-1, -1},
+	return &protocol.LendingPool{Market: mk, Names: []string{"ETH", "USDC"}, Assets: []int{0, 1}, Feeds: []int{-1, -1},
 		Decimals: []int{18, 6}, Deposits: []uint256.Int{{}, mustAmount(50e12)}, Borrowable: []bool{false, true},
 		Start: 1000, TickSeconds: map[string]float64{"aave": 1, "compound": 15}[kind]}
 }

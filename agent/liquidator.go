@@ -1,16 +1,17 @@
 package agent
 
 import (
-	"github.com/cascade-risk/cascade/market"
 	"math"
 	"math/rand/v2"
 
 	"github.com/cascade-risk/cascade/cfmm"
+	"github.com/cascade-risk/cascade/market"
 	"github.com/cascade-risk/cascade/metric"
+	"github.com/cascade-risk/cascade/protocol"
 	"github.com/holiman/uint256"
 )
 
-// Liquidator watches the positions of a LendingPool and liquidates those
+// Liquidator watches the positions of a protocol.LendingPool and liquidates those
 // that have become liquidatable, repaying their debt in reserve Debt for
 // collateral of reserve Collateral, and sells the seized collateral on
 // Venue through Venue.Swap. The sale's price impact is real: when an
@@ -30,7 +31,7 @@ import (
 // debt repaid (at the external price) plus gas by MinProfit. One position
 // may be liquidated up to three times in a step, each a transaction.
 type Liquidator struct {
-	Pool             int // protocol index of the LendingPool
+	Pool             int // protocol index of the protocol.LendingPool
 	Collateral, Debt int // reserve indices
 	Venue            int // m.Venues index, or −1 to keep the collateral
 	Capital          float64
@@ -38,7 +39,7 @@ type Liquidator struct {
 	Latency          int
 	MinProfit        float64
 
-	pool    *LendingPool
+	pool    *protocol.LendingPool
 	me      int
 	pending []pendingAccount
 	seen    []bool // by user id: in pending
@@ -58,7 +59,7 @@ const maxPerAccountStep = 3
 
 // Reset implements Agent.
 func (l *Liquidator) Reset(m *market.Market, _ *rand.Rand) {
-	l.pool = m.Protocols[l.Pool].(*LendingPool)
+	l.pool = m.Protocols[l.Pool].(*protocol.LendingPool)
 	l.me = l.pool.Register()
 	capital := cfmm.Amount(l.Capital * math.Pow(10, float64(l.pool.Decimals[l.Debt])))
 	l.pool.Fund(l.me, l.Debt, &capital)

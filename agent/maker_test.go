@@ -1,11 +1,12 @@
 package agent
 
 import (
-	"github.com/cascade-risk/cascade/market"
 	"math"
 	"testing"
 
 	"github.com/cascade-risk/cascade/maker"
+	"github.com/cascade-risk/cascade/market"
+	"github.com/cascade-risk/cascade/protocol"
 	"github.com/holiman/uint256"
 )
 
@@ -13,10 +14,10 @@ import (
 // numeraire here) and a Maker system with one ETH ilk: 150% liquidation
 // ratio, 13% penalty, auctions starting at 120% of the feed and falling
 // linearly to zero over 30 minutes, never reset.
-func testMaker(t *testing.T) (*market.Market, *MakerSystem) {
+func testMaker(t *testing.T) (*market.Market, *protocol.MakerSystem) {
 	t.Helper()
 	rad := func(f float64) uint256.Int { r := maker.RAD(); z := uint256.NewInt(uint64(f)); return *z.Mul(z, &r) }
-	sys, err := maker.New(maker.Config{Vow: Vow, Line: rad(1e9), Hole: rad(1e9), Par: maker.RAY()})
+	sys, err := maker.New(maker.Config{Vow: protocol.Vow, Line: rad(1e9), Hole: rad(1e9), Par: maker.RAY()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -30,8 +31,8 @@ func testMaker(t *testing.T) (*market.Market, *MakerSystem) {
 	}
 	m := &market.Market{Prices: []float64{2000, 1}, PrevPrices: []float64{2000, 1}, Unit: []float64{1e-18, 1e-18}, StepSeconds: 600,
 		Signals: []float64{10}}
-	ms := &MakerSystem{System: sys, Ilks: []MakerIlk{{Name: "ETH-A", Asset: 0, Feed: -1}}, Stable: 1, Start: 1000,
-		Peg: PegTracker{Source: PriceSource{Asset: 1, Venue: -1}, Band: 0.01}}
+	ms := &protocol.MakerSystem{System: sys, Ilks: []protocol.MakerIlk{{Name: "ETH-A", Asset: 0, Feed: -1}}, Stable: 1, Start: 1000,
+		Peg: protocol.PegTracker{Source: protocol.PriceSource{Asset: 1, Venue: -1}, Band: 0.01}}
 	return m, ms
 }
 

@@ -6,25 +6,26 @@ import (
 	"github.com/cascade-risk/cascade/cfmm"
 	"github.com/cascade-risk/cascade/market"
 	"github.com/cascade-risk/cascade/metric"
+	"github.com/cascade-risk/cascade/protocol"
 )
 
 // PegArbitrageur defends an algorithmic stablecoin's peg the way Terra's
 // arbitrageurs did: while the coin trades on Pool cheaply enough, it buys
 // Chunk (whole units of the pool's other token) of coins there, burns them
-// for LUNA through the market module (TerraMarket.Redeem) and sells the
+// for LUNA through the market module (protocol.TerraMarket.Redeem) and sells the
 // LUNA on LunaVenue — as long as the LUNA fetches more than the chunk cost
 // by Margin. Each purchase lifts the coin's price on Pool; each
 // redemption mints LUNA and pushes LUNA's price down. At most MaxTrades
 // round trips a step.
 type PegArbitrageur struct {
-	Market    int // protocol index of the TerraMarket
+	Market    int // protocol index of the protocol.TerraMarket
 	Pool      int // venue trading the stablecoin against another token
 	LunaVenue int // venue trading LUNA against another token
 	Chunk     float64
 	Margin    float64
 	MaxTrades int
 
-	mk             *TerraMarket
+	mk             *protocol.TerraMarket
 	si, qi, li, lj int
 	profit, bought float64
 	trades         int
@@ -32,7 +33,7 @@ type PegArbitrageur struct {
 
 // Reset implements market.Agent.
 func (a *PegArbitrageur) Reset(m *market.Market, _ *rand.Rand) {
-	a.mk = m.Protocols[a.Market].(*TerraMarket)
+	a.mk = m.Protocols[a.Market].(*protocol.TerraMarket)
 	p := m.Venues[a.Pool]
 	a.si = venueIndex(p, a.mk.Stable)
 	a.qi = 1 - a.si

@@ -1,10 +1,11 @@
 package agent
 
 import (
-	"github.com/cascade-risk/cascade/market"
 	"math"
 	"testing"
 
+	"github.com/cascade-risk/cascade/market"
+	"github.com/cascade-risk/cascade/protocol"
 	"github.com/cascade-risk/cascade/terra"
 	"github.com/holiman/uint256"
 )
@@ -12,7 +13,7 @@ import (
 // testTerra returns a market of UST (asset 0, the replayed depegging
 // coin), LUNA (asset 1, 80) and USD, and a market module with a 50 million
 // SDR base pool recovering over 36 blocks, 600 blocks a step.
-func testTerra(t *testing.T) (*market.Market, *TerraMarket) {
+func testTerra(t *testing.T) (*market.Market, *protocol.TerraMarket) {
 	t.Helper()
 	mk, err := terra.NewMarket(terra.Params{BasePool: terra.NewDec(50_000_000_000_000), PoolRecoveryPeriod: 36, MinStabilitySpread: terra.NewDecWithPrec(5, 3)})
 	if err != nil {
@@ -21,8 +22,8 @@ func testTerra(t *testing.T) (*market.Market, *TerraMarket) {
 	mk.SetSupply(terra.MicroLunaDenom, *uint256.NewInt(350e12))
 	mk.SetSupply("uusd", *uint256.NewInt(18e15))
 	m := &market.Market{Prices: []float64{1, 80, 1}, PrevPrices: []float64{1, 80, 1}, Unit: []float64{1e-6, 1e-6, 1e-6}, StepSeconds: 3600}
-	tm := &TerraMarket{Market: mk, Luna: 1, Stable: 0, Denom: "uusd", LunaFeed: -1, SDR: 1.36, BlocksPerStep: 600,
-		Peg: PegTracker{Source: PriceSource{Asset: 0, Venue: -1}, Band: 0.01}}
+	tm := &protocol.TerraMarket{Market: mk, Luna: 1, Stable: 0, Denom: "uusd", LunaFeed: -1, SDR: 1.36, BlocksPerStep: 600,
+		Peg: protocol.PegTracker{Source: protocol.PriceSource{Asset: 0, Venue: -1}, Band: 0.01}}
 	return m, tm
 }
 
@@ -74,7 +75,7 @@ func TestStableHoldersRun(t *testing.T) {
 	h.runners = 0
 	step(1)
 	step(1)
-	if d := tm.mk.TerraPoolDelta().Float64(); math.Abs(d) > 1e6 { // under one SDR, from tens of thousands
+	if d := tm.Module().TerraPoolDelta().Float64(); math.Abs(d) > 1e6 { // under one SDR, from tens of thousands
 		t.Errorf("pool delta %v after a quiet step", d)
 	}
 }

@@ -28,7 +28,7 @@ func (b *builder) pegArbitrageur(c scenario.Entry[scenario.Component]) (func() m
 	if !b.decode(c, &p) {
 		return nil, false
 	}
-	k, tm, ok := protocolOf[*agent.TerraMarket](b, p.Market, c.Node.Get("market"), c.Path+".market", "a terra_market")
+	k, tm, ok := protocolOf[*protocol.TerraMarket](b, p.Market, c.Node.Get("market"), c.Path+".market", "a terra_market")
 	if !ok {
 		return nil, false
 	}

@@ -1,13 +1,14 @@
 package world
 
 import (
-	"github.com/cascade-risk/cascade/market"
 	"math"
 	"time"
 
 	"github.com/cascade-risk/cascade/agent"
 	"github.com/cascade-risk/cascade/lending/aave"
 	"github.com/cascade-risk/cascade/lending/compound"
+	"github.com/cascade-risk/cascade/market"
+	"github.com/cascade-risk/cascade/protocol"
 	"github.com/cascade-risk/cascade/scenario"
 	"github.com/cascade-risk/cascade/unit"
 	"github.com/holiman/uint256"
@@ -105,8 +106,8 @@ type oracleParams struct {
 }
 
 // source resolves an oracle's asset and optional venue.
-func (b *builder) source(c scenario.Entry[scenario.Component], p *oracleParams) (agent.PriceSource, bool) {
-	s := agent.PriceSource{Venue: -1}
+func (b *builder) source(c scenario.Entry[scenario.Component], p *oracleParams) (protocol.PriceSource, bool) {
+	s := protocol.PriceSource{Venue: -1}
 	a, ok := b.asset(p.Asset, c.Node.Get("asset"), c.Path+".asset")
 	if !ok {
 		return s, false
@@ -158,7 +159,7 @@ func (b *builder) chainlinkOracle(c scenario.Entry[scenario.Component]) (func() 
 		return nil, false
 	}
 	return func() market.Protocol {
-		return &agent.ChainlinkOracle{Source: src, Deviation: float64(p.Deviation), Heartbeat: hb, Lag: lag}
+		return &protocol.ChainlinkOracle{Source: src, Deviation: float64(p.Deviation), Heartbeat: hb, Lag: lag}
 	}, true
 }
 
@@ -192,7 +193,7 @@ func (b *builder) twapOracle(c scenario.Entry[scenario.Component]) (func() marke
 		b.errs.At(c.Node.Get("window"), c.Path+".window", "the window must be at least one step")
 		return nil, false
 	}
-	return func() market.Protocol { return &agent.TWAPOracle{Source: src, Window: w, Lag: lag} }, true
+	return func() market.Protocol { return &protocol.TWAPOracle{Source: src, Window: w, Lag: lag} }, true
 }
 
 // --- pools -------------------------------------------------------------------
@@ -298,7 +299,7 @@ func (b *builder) aavePool(c scenario.Entry[scenario.Component]) (func() market.
 		return nil, false
 	}
 	pool := aave.NewPool()
-	lp := agent.LendingPool{Start: start, TickSeconds: 1, InsolvencyThreshold: p.InsolvencyThreshold}
+	lp := protocol.LendingPool{Start: start, TickSeconds: 1, InsolvencyThreshold: p.InsolvencyThreshold}
 	if len(p.Reserves) < 2 {
 		b.errs.At(c.Node.Get("reserves"), c.Path+".reserves", "expected at least 2 reserves (a collateral and a borrowed asset), got %d", len(p.Reserves))
 		return nil, false
@@ -340,7 +341,7 @@ func (b *builder) aavePool(c scenario.Entry[scenario.Component]) (func() market.
 }
 
 // lendingBuild returns a constructor of independent pools.
-func lendingBuild(lp agent.LendingPool) func() market.Protocol {
+func lendingBuild(lp protocol.LendingPool) func() market.Protocol {
 	return func() market.Protocol { p := lp; return &p }
 }
 
@@ -403,7 +404,7 @@ func (b *builder) compoundPool(c scenario.Entry[scenario.Component]) (func() mar
 	comp := compound.NewComptroller(&cf, &inc)
 	// Compound's clock is the block number: 15-second blocks from start.
 	block := start / 15
-	lp := agent.LendingPool{Start: block, TickSeconds: 15, InsolvencyThreshold: p.InsolvencyThreshold}
+	lp := protocol.LendingPool{Start: block, TickSeconds: 15, InsolvencyThreshold: p.InsolvencyThreshold}
 	for _, e := range p.Markets {
 		r := e.Value
 		asset, feed, dep, ok := b.reserveCommon(c, e.Name, e.Node, e.Path, r.Oracle, r.Deposits)
@@ -507,7 +508,7 @@ func (b *builder) gas(c scenario.Entry[scenario.Component], key string, p *gasPa
 
 // lendingReserve resolves an asset name to a reserve of pool, reported at
 // key.
-func (b *builder) lendingReserve(c scenario.Entry[scenario.Component], pool *agent.LendingPool, poolName, key, name string) (int, bool) {
+func (b *builder) lendingReserve(c scenario.Entry[scenario.Component], pool *protocol.LendingPool, poolName, key, name string) (int, bool) {
 	a, ok := b.asset(name, c.Node.Get(key), c.Path+"."+key)
 	if !ok {
 		return 0, false
@@ -560,7 +561,7 @@ func (b *builder) borrowers(c scenario.Entry[scenario.Component]) (func() market
 	if !b.decode(c, &p) {
 		return nil, false
 	}
-	k, pool, ok := protocolOf[*agent.LendingPool](b, p.Market, c.Node.Get("market"), c.Path+".market", "a lending pool (aave or compound)")
+	k, pool, ok := protocolOf[*protocol.LendingPool](b, p.Market, c.Node.Get("market"), c.Path+".market", "a lending pool (aave or compound)")
 	if !ok {
 		return nil, false
 	}
@@ -618,7 +619,7 @@ func (b *builder) liquidator(c scenario.Entry[scenario.Component]) (func() marke
 	if !b.decode(c, &p) {
 		return nil, false
 	}
-	k, pool, ok := protocolOf[*agent.LendingPool](b, p.Market, c.Node.Get("market"), c.Path+".market", "a lending pool (aave or compound)")
+	k, pool, ok := protocolOf[*protocol.LendingPool](b, p.Market, c.Node.Get("market"), c.Path+".market", "a lending pool (aave or compound)")
 	if !ok {
 		return nil, false
 	}

@@ -2,12 +2,12 @@ package world
 
 import (
 	"fmt"
-	"github.com/cascade-risk/cascade/market"
 	"math"
 
 	"github.com/cascade-risk/cascade/agent"
 	"github.com/cascade-risk/cascade/cfmm"
 	"github.com/cascade-risk/cascade/maker"
+	"github.com/cascade-risk/cascade/market"
 	"github.com/cascade-risk/cascade/protocol"
 	"github.com/cascade-risk/cascade/scenario"
 	"github.com/cascade-risk/cascade/terra"
@@ -36,8 +36,8 @@ type pegParams struct {
 }
 
 // peg compiles an optional peg block for stablecoin asset a.
-func (b *builder) peg(c scenario.Entry[scenario.Component], p *pegParams, a int) (agent.PegTracker, bool) {
-	t := agent.PegTracker{Source: agent.PriceSource{Asset: a, Venue: -1}, Band: 0.01}
+func (b *builder) peg(c scenario.Entry[scenario.Component], p *pegParams, a int) (protocol.PegTracker, bool) {
+	t := protocol.PegTracker{Source: protocol.PriceSource{Asset: a, Venue: -1}, Band: 0.01}
 	if p == nil {
 		return t, true
 	}
@@ -211,7 +211,7 @@ func (b *builder) makerSystem(c scenario.Entry[scenario.Component]) (func() mark
 	if !ok1 || !ok2 {
 		return nil, false
 	}
-	sys, err := maker.New(maker.Config{Vow: agent.Vow, Line: line, Hole: hole, Par: maker.RAY()})
+	sys, err := maker.New(maker.Config{Vow: protocol.Vow, Line: line, Hole: hole, Par: maker.RAY()})
 	if err != nil {
 		b.errs.At(c.Node, c.Path, "%v", err)
 		return nil, false
@@ -220,7 +220,7 @@ func (b *builder) makerSystem(c scenario.Entry[scenario.Component]) (func() mark
 		b.errs.At(c.Node.Get("ilks"), c.Path+".ilks", "expected at least one collateral type")
 		return nil, false
 	}
-	ms := agent.MakerSystem{Stable: stable, Start: start, Peg: peg, BadDebtThreshold: p.InsolvencyThreshold}
+	ms := protocol.MakerSystem{Stable: stable, Start: start, Peg: peg, BadDebtThreshold: p.InsolvencyThreshold}
 	for _, e := range p.Ilks {
 		k := e.Value
 		a, ok := b.asset(k.Collateral, e.Node.Get("collateral"), e.Path+".collateral")
@@ -259,15 +259,15 @@ func (b *builder) makerSystem(c scenario.Entry[scenario.Component]) (func() mark
 			b.errs.At(e.Node, e.Path, "the system rejects this collateral type: %v", err)
 			return nil, false
 		}
-		ms.Ilks = append(ms.Ilks, agent.MakerIlk{Name: e.Name, Asset: a, Feed: feed})
+		ms.Ilks = append(ms.Ilks, protocol.MakerIlk{Name: e.Name, Asset: a, Feed: feed})
 	}
 	ms.System = sys
 	return func() market.Protocol { s := ms; return &s }, true
 }
 
 // makerIlkOf resolves a maker mechanism and one of its collateral types.
-func (b *builder) makerIlkOf(c scenario.Entry[scenario.Component], system, ilk string) (int, int, *agent.MakerSystem, bool) {
-	k, ms, ok := protocolOf[*agent.MakerSystem](b, system, c.Node.Get("maker"), c.Path+".maker", "a maker system")
+func (b *builder) makerIlkOf(c scenario.Entry[scenario.Component], system, ilk string) (int, int, *protocol.MakerSystem, bool) {
+	k, ms, ok := protocolOf[*protocol.MakerSystem](b, system, c.Node.Get("maker"), c.Path+".maker", "a maker system")
 	if !ok {
 		return 0, 0, nil, false
 	}
@@ -448,7 +448,7 @@ func (b *builder) terraMarket(c scenario.Entry[scenario.Component]) (func() mark
 		if mk, err = terra.NewMarket(terra.Params{BasePool: bp, PoolRecoveryPeriod: int64(p.Recovery), MinStabilitySpread: ms}); err == nil {
 			mk.SetSupply(terra.MicroLunaDenom, ls)
 			mk.SetSupply(denom, ss)
-			tm := agent.TerraMarket{Market: mk, Luna: luna, Stable: stable, Denom: denom, LunaFeed: feed, SDR: sdr, BlocksPerStep: blocks, Peg: peg}
+			tm := protocol.TerraMarket{Market: mk, Luna: luna, Stable: stable, Denom: denom, LunaFeed: feed, SDR: sdr, BlocksPerStep: blocks, Peg: peg}
 			return func() market.Protocol { t := tm; return &t }, true
 		}
 	}
@@ -466,7 +466,7 @@ func (b *builder) yieldSource(c scenario.Entry[scenario.Component]) (func() mark
 	if !b.decode(c, &p) {
 		return nil, false
 	}
-	y := agent.YieldSource{Initial: p.Rate.Over(unit.Year), Final: p.Rate.Over(unit.Year)}
+	y := protocol.YieldSource{Initial: p.Rate.Over(unit.Year), Final: p.Rate.Over(unit.Year)}
 	if p.To != nil {
 		y.Final = p.To.Over(unit.Year)
 		if p.Over == nil {
@@ -512,7 +512,7 @@ func (b *builder) stableHolders(c scenario.Entry[scenario.Component]) (func() ma
 	if !b.decode(c, &p) {
 		return nil, false
 	}
-	k, tm, ok := protocolOf[*agent.TerraMarket](b, p.Market, c.Node.Get("market"), c.Path+".market", "a terra_market")
+	k, tm, ok := protocolOf[*protocol.TerraMarket](b, p.Market, c.Node.Get("market"), c.Path+".market", "a terra_market")
 	if !ok {
 		return nil, false
 	}

@@ -1,9 +1,9 @@
-package agent
+package protocol
 
 import (
-	"github.com/cascade-risk/cascade/market"
 	"math"
 
+	"github.com/cascade-risk/cascade/market"
 	"github.com/cascade-risk/cascade/metric"
 )
 

@@ -1,10 +1,10 @@
-package agent_test
+package protocol_test
 
 import (
 	"fmt"
-	"github.com/cascade-risk/cascade/market"
 
-	"github.com/cascade-risk/cascade/agent"
+	"github.com/cascade-risk/cascade/market"
+	"github.com/cascade-risk/cascade/protocol"
 )
 
 // A Chainlink-style feed publishes a new round when the price moves by its
@@ -12,7 +12,7 @@ import (
 // whichever is first: small moves reach it only with the heartbeat.
 func ExampleChainlinkOracle() {
 	m := &market.Market{Prices: []float64{2000, 1}, Unit: []float64{1e-18, 1e-6}}
-	o := &agent.ChainlinkOracle{Source: agent.PriceSource{Asset: 0, Venue: -1}, Deviation: 0.005, Heartbeat: 4}
+	o := &protocol.ChainlinkOracle{Source: protocol.PriceSource{Asset: 0, Venue: -1}, Deviation: 0.005, Heartbeat: 4}
 	o.Reset(m)
 	for step, p := range []float64{2004, 2008, 2006, 2006, 2012, 1900} {
 		m.Step, m.Prices[0] = step+1, p

@@ -1,15 +1,15 @@
-package agent
+package protocol
 
 import (
 	"errors"
 	"fmt"
-	"github.com/cascade-risk/cascade/market"
 	"math"
 
 	"github.com/cascade-risk/cascade/cfmm"
 	"github.com/cascade-risk/cascade/lending"
 	"github.com/cascade-risk/cascade/lending/aave"
 	"github.com/cascade-risk/cascade/lending/compound"
+	"github.com/cascade-risk/cascade/market"
 	"github.com/cascade-risk/cascade/metric"
 	"github.com/holiman/uint256"
 )
@@ -186,7 +186,7 @@ func (p *LendingPool) clock(m *market.Market) uint64 {
 // setPrices writes each reserve's feed price into the protocol.
 func (p *LendingPool) setPrices(m *market.Market) error {
 	for r, a := range p.Assets {
-		price := feedPrice(m, p.Feeds[r], a)
+		price := FeedPrice(m, p.Feeds[r], a)
 		p.prices[r] = price
 		raw := p.oraclePrice(r, price)
 		if err := p.mk.SetPrice(r, &raw); err != nil {

@@ -1,9 +1,13 @@
-package agent
+package protocol
 
 import (
-	"github.com/cascade-risk/cascade/market"
 	"math"
 	"testing"
+
+	"github.com/cascade-risk/cascade/cfmm"
+	"github.com/cascade-risk/cascade/cfmm/uniswapv2"
+	"github.com/cascade-risk/cascade/market"
+	"github.com/holiman/uint256"
 )
 
 // priceMarket returns a market of asset 0 (priced) and the numeraire.
@@ -93,7 +97,16 @@ func TestTWAPOracle(t *testing.T) {
 
 // A venue source reads the pool's marginal price, so a trade moves it.
 func TestVenueSource(t *testing.T) {
-	m := testMarket(t, 2000, 30)
+	pair, err := uniswapv2.NewPair(30, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 1000 ETH against 2,000,000 USDC.
+	if _, err := pair.Mint(new(uint256.Int).Mul(uint256.NewInt(1000), uint256.NewInt(1e18)), uint256.NewInt(2000*1000*1e6)); err != nil {
+		t.Fatal(err)
+	}
+	m := priceMarket(2000)
+	m.Venues = []*market.Venue{market.NewVenue("pool", pair, []int{0, 1})}
 	s := PriceSource{Asset: 0, Venue: 0}
 	if !s.Bind(m.Venues[0].Assets) {
 		t.Fatal("bind")
@@ -101,33 +114,12 @@ func TestVenueSource(t *testing.T) {
 	if p := s.Observe(m); math.Abs(p-2000) > 1e-9 {
 		t.Fatalf("price %v, want 2000", p)
 	}
-	amt := mustAmount(100e18)
+	amt := cfmm.Amount(100e18)
 	if _, err := m.Venues[0].Swap(m, 0, 1, &amt); err != nil {
 		t.Fatal(err)
 	}
 	// 1000 ETH + ~99.7 ETH net in: the price falls by about (1000/1100)².
 	if p := s.Observe(m); p > 2000*0.84 || p < 2000*0.82 {
 		t.Fatalf("price after selling 100 ETH: %v", p)
-	}
-}
-
-func TestGas(t *testing.T) {
-	m := priceMarket(2000)
-	m.Signals = []float64{150}
-	g := Gas{Signal: 0, Units: 500_000, Asset: 0, MaxPrice: 100}
-	// 150 gwei · 10⁻⁹ · 500,000 gas · 2000 USD/ETH = 150 USD.
-	if c := g.Cost(m); math.Abs(c-150) > 1e-9 {
-		t.Errorf("cost %v, want 150", c)
-	}
-	if g.Included(m) {
-		t.Error("included above the maximum gas price")
-	}
-	m.Signals[0] = 100
-	if !g.Included(m) {
-		t.Error("not included at the maximum gas price")
-	}
-	fixed := Gas{Signal: -1, Price: 30, Units: 100_000, Asset: -1}
-	if c := fixed.Cost(m); math.Abs(c-0.003) > 1e-12 {
-		t.Errorf("numeraire gas cost %v, want 0.003", c)
 	}
 }
