@@ -6,6 +6,7 @@ import (
 	"github.com/cascade-risk/cascade/cfmm/uniswapv2"
 	"github.com/cascade-risk/cascade/market"
 	"github.com/cascade-risk/cascade/metric"
+	"github.com/cascade-risk/cascade/protocol"
 	"github.com/holiman/uint256"
 )
 
@@ -56,7 +57,7 @@ func pairVenue(t *testing.T, a, b int, ra, rb float64) *market.Venue {
 func TestDepositorsWithdrawAndExit(t *testing.T) {
 	m, tm := testTerra(t)
 	m.Venues = []*market.Venue{pairVenue(t, 0, 2, 50e6, 50e6)}
-	tm.Peg.Source = PriceSource{Asset: 0, Venue: 0}
+	tm.Peg.Source = protocol.PriceSource{Asset: 0, Venue: 0}
 	if !tm.Peg.Source.Bind([]int{0, 2}) {
 		t.Fatal("bind")
 	}
@@ -102,14 +103,14 @@ func TestPegArbitrageur(t *testing.T) {
 	m.Venues = []*market.Venue{pairVenue(t, 0, 2, 60e6, 40e6), pairVenue(t, 1, 2, 1e6, 80e6)}
 	a := &PegArbitrageur{Market: 0, Pool: 0, LunaVenue: 1, Chunk: 1e5, Margin: 0.001, MaxTrades: 1000}
 	w := newWorld(t, m, []market.Protocol{tm}, a)
-	src := PriceSource{Asset: 0, Venue: 0}
+	src := protocol.PriceSource{Asset: 0, Venue: 0}
 	src.Bind([]int{0, 2})
 	before := src.Observe(m)
-	luna0 := tm.mk.Supply("uluna")
+	luna0 := tm.Module().Supply("uluna")
 	w.step(t, 1)
 	after := src.Observe(m)
 	got := observe(a, m, 3)
-	luna1 := tm.mk.Supply("uluna")
+	luna1 := tm.Module().Supply("uluna")
 	t.Logf("pool price %.4f → %.4f; bought %.4g, profit %.4g, %v trades", before, after, got[1], got[0], got[2])
 	if !(after > before+0.1) || got[0] <= 0 || got[2] < 1 || !luna0.Lt(&luna1) {
 		t.Errorf("price %v → %v, profit %v, trades %v, LUNA %s → %s", before, after, got[0], got[2], luna0.Dec(), luna1.Dec())
