@@ -80,10 +80,13 @@ type MorrisReport struct {
 	Error  string                    `json:"error,omitempty"`
 }
 
-// BoxReport is one region of failure found by PRIM or CART.
+// BoxReport is a box found by PRIM or CART: of where the safe region
+// fails (Fails) or of where it holds. Coverage and density are those of
+// that outcome.
 type BoxReport struct {
 	Arm    string `json:"arm,omitempty"`
 	Method string `json:"method"`
+	Fails  bool   `json:"fails"`
 	// Describe is the box as parameter ranges.
 	Describe string        `json:"box"`
 	Box      discovery.Box `json:"-"`
@@ -531,13 +534,28 @@ func (e *evaluator) analyse(plan *sensitivity.MorrisPlan) {
 			continue
 		}
 		format := func(j int, v float64) string { return e.d.Parameters[j].Value.Short(v) }
-		if r, err := discovery.PRIM(x, y, discovery.PRIMOptions{Level: level}); err == nil {
-			e.res.Boxes = append(e.res.Boxes, boxReport(arm, "prim", r.Box, names, format))
+		// Boxes of where the region fails, then of where it holds: the
+		// same data with the labels swapped.
+		holds := make([]bool, len(y))
+		for k := range y {
+			holds[k] = !y[k]
 		}
-		if leaves, err := discovery.Tree(x, y, discovery.TreeOptions{Level: level}); err == nil {
-			for _, l := range leaves {
-				if l.Label {
-					e.res.Boxes = append(e.res.Boxes, boxReport(arm, "cart", l.Box, names, format))
+		for _, c := range []struct {
+			label  []bool
+			failed bool
+		}{{y, true}, {holds, false}} {
+			if r, err := discovery.PRIM(x, c.label, discovery.PRIMOptions{Level: level}); err == nil {
+				rep := boxReport(arm, "prim", r.Box, names, format)
+				rep.Fails = c.failed
+				e.res.Boxes = append(e.res.Boxes, rep)
+			}
+			if leaves, err := discovery.Tree(x, c.label, discovery.TreeOptions{Level: level}); err == nil {
+				for _, l := range leaves {
+					if l.Label {
+						rep := boxReport(arm, "cart", l.Box, names, format)
+						rep.Fails = c.failed
+						e.res.Boxes = append(e.res.Boxes, rep)
+					}
 				}
 			}
 		}

@@ -168,14 +168,20 @@ func (r *DiscoverResult) Summary(w io.Writer) {
 					}
 				}
 			}
-			fmt.Fprintf(w, "\nWhere %q fails%s: %d of %d points\n", d.Safe, armNote(arm), fails, n)
-			for _, b := range r.Boxes {
-				if b.Arm != arm {
-					continue
+			for _, failsSide := range []bool{true, false} {
+				verb, count := "fails", fails
+				if !failsSide {
+					verb, count = "holds", n-fails
 				}
-				s := b.Stats
-				fmt.Fprintf(w, "  %-4s %s\n       coverage %.2f [%.2f, %.2f]  density %.2f [%.2f, %.2f]  (%d of %d points)\n",
-					b.Method, b.Describe, s.Coverage, s.CoverageLo, s.CoverageHi, s.Density, s.DensityLo, s.DensityHi, s.In, s.Total)
+				fmt.Fprintf(w, "\nWhere %q %s%s: %d of %d points\n", d.Safe, verb, armNote(arm), count, n)
+				for _, b := range r.Boxes {
+					if b.Arm != arm || b.Fails != failsSide {
+						continue
+					}
+					s := b.Stats
+					fmt.Fprintf(w, "  %-4s %s\n       coverage %.2f [%.2f, %.2f]  density %.2f [%.2f, %.2f]  (%d of %d points)\n",
+						b.Method, b.Describe, s.Coverage, s.CoverageLo, s.CoverageHi, s.Density, s.DensityLo, s.DensityHi, s.In, s.Total)
+				}
 			}
 		}
 	}

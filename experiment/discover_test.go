@@ -294,6 +294,7 @@ func TestDiscoverDesignDeterministic(t *testing.T) {
 			if !strings.Contains(sb.String(), "cascade trace discover.yaml --set agents.loan.slash=") {
 				t.Error("summary lacks the replay command")
 			}
+			checkReplay(t, src, res)
 		}
 	}
 	if string(reports[0]) != string(reports[1]) {
@@ -310,5 +311,48 @@ func TestDiscoverErrors(t *testing.T) {
 	plain := loadDiscover(t, strings.Split(loanScenario, "discover:")[0])
 	if _, err := Discover(context.Background(), plain, Options{}); err == nil || !strings.Contains(err.Error(), "no discover: block") {
 		t.Errorf("no block: %v", err)
+	}
+}
+
+// checkReplay loads the file as cascade trace would, with the
+// counterexample's values set, and checks that its run K is the same run:
+// same seed, same value of the broken metric.
+func checkReplay(t *testing.T, src string, res *DiscoverResult) {
+	t.Helper()
+	if len(res.Counterexamples) == 0 {
+		t.Fatal("no counterexamples")
+	}
+	for _, c := range res.Counterexamples[:3] {
+		var ov []scenario.Override
+		for k, p := range res.Discover.Parameters {
+			ov = append(ov, scenario.Override{Path: p.Name, Value: c.Labels[k]})
+		}
+		f, err := scenario.LoadBytes("discover.yaml", []byte(src), ov...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := world.Compile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		k := 0
+		for j, d := range m.Metrics {
+			if d.FullName == c.Condition {
+				k = j
+			}
+		}
+		found := false
+		err = engine.Run(context.Background(), m, engine.Config{Runs: c.Run + 1, Seed: res.Seed, Workers: 1}, func(o *engine.Outcome) error {
+			if o.Cell == 0 && o.Run == c.Run {
+				found = true
+				if o.Seed != c.Seed || o.Scalars[k] != c.Value {
+					t.Errorf("replay of point %d run %d: seed %d value %g, want seed %d value %g", c.Point, c.Run, o.Seed, o.Scalars[k], c.Seed, c.Value)
+				}
+			}
+			return nil
+		})
+		if err != nil || !found {
+			t.Fatalf("replay: %v (found %v)", err, found)
+		}
 	}
 }
