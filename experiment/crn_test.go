@@ -2,6 +2,8 @@ package experiment
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -120,5 +122,42 @@ func TestZipAxis(t *testing.T) {
 		if got := c.Params[0].Label + " " + c.Params[1].Label; got != want {
 			t.Errorf("cell %d: %s, want %s", k, got, want)
 		}
+	}
+}
+
+// Sweep-parameter columns carry their unit in the manifest and in the
+// Parquet file's "cascade.units" metadata: the fee is a fraction (0.3% is
+// 0.003), the volatility a fraction per day.
+func TestParamUnits(t *testing.T) {
+	src := strings.Replace(crnScenario, "CRN", "processes.eth.volatility: [2%/day, 4%/day]", 1)
+	f, err := scenario.LoadBytes("u.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "out")
+	if _, err := Run(context.Background(), f, Options{Out: dir, Runs: 2}); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "manifest.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`"name": "processes.eth.volatility",
+          "type": "DOUBLE",
+          "role": "param",
+          "unit": "fraction/day"`, `"name": "mechanisms.pool.fee",
+          "type": "DOUBLE",
+          "role": "param",
+          "unit": "fraction"`} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("manifest lacks %s", want)
+		}
+	}
+	pq, err := os.ReadFile(filepath.Join(dir, "runs.parquet"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(pq), `"processes.eth.volatility":"fraction/day"`) {
+		t.Errorf("runs.parquet has no cascade.units metadata for the volatility")
 	}
 }

@@ -236,6 +236,7 @@ func layout(m *world.Model, f *scenario.File) results.Layout {
 	}
 	for _, p := range f.Cells[0].Params {
 		l.Params = append(l.Params, p.Path)
+		l.ParamUnits = append(l.ParamUnits, p.Unit)
 	}
 	return l
 }

@@ -105,6 +105,10 @@ type Layout struct {
 	// runs.parquet (before the scalars) and a value each in the manifest's
 	// cells. May be empty.
 	Params []string
+	// ParamUnits are the units of Params, in the same order (may be
+	// empty); they go to the manifest's column descriptions and to the
+	// Parquet files' "cascade.units" metadata.
+	ParamUnits []string
 }
 
 // Options control [Create].

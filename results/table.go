@@ -3,6 +3,7 @@ package results
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -109,16 +110,21 @@ func checkName(name string) error {
 
 func (l Layout) clone() Layout {
 	return Layout{
-		Scalars: append([]Column(nil), l.Scalars...),
-		Series:  append([]Column(nil), l.Series...),
-		Params:  append([]string(nil), l.Params...),
+		Scalars:    append([]Column(nil), l.Scalars...),
+		Series:     append([]Column(nil), l.Series...),
+		Params:     append([]string(nil), l.Params...),
+		ParamUnits: append([]string(nil), l.ParamUnits...),
 	}
 }
 
 func (l *Layout) runsColumns() []ColumnInfo {
 	cols := []ColumnInfo{keyCell, keyArm, keyRun, keySeed}
-	for _, p := range l.Params {
-		cols = append(cols, ColumnInfo{Name: p, Type: TypeDouble, Role: RoleParam})
+	for k, p := range l.Params {
+		c := ColumnInfo{Name: p, Type: TypeDouble, Role: RoleParam, Description: "sweep parameter of the run's cell"}
+		if k < len(l.ParamUnits) {
+			c.Unit = l.ParamUnits[k]
+		}
+		cols = append(cols, c)
 	}
 	for _, c := range l.Scalars {
 		cols = append(cols, ColumnInfo{Name: c.Name, Type: TypeDouble, Role: RoleScalar, Unit: c.Unit, Description: c.Description})
@@ -185,8 +191,18 @@ func openTable(dir, name, desc string, cols []ColumnInfo, groupRows int64) (*tab
 		return nil, err
 	}
 	out := &hashWriter{f: f, h: sha256.New()}
+	// The units of every column, as JSON {"column": "unit"}, for readers
+	// that see only the Parquet file.
+	units := map[string]string{}
+	for _, c := range cols {
+		if c.Unit != "" {
+			units[c.Name] = c.Unit
+		}
+	}
+	unitsJSON, _ := json.Marshal(units)
 	pw := parquet.NewWriter(out,
 		schemaOf(cols),
+		parquet.KeyValueMetadata("cascade.units", string(unitsJSON)),
 		parquet.Compression(codec),
 		parquet.MaxRowsPerRowGroup(groupRows),
 		// Version 1 data pages are read by every Parquet reader; version 2

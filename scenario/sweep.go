@@ -234,6 +234,28 @@ type Param struct {
 	// Value is the number in Label with "%" and "bps" applied (0.003); for
 	// values with units it is the number in the written unit.
 	Value float64
+	// Unit is the unit of Value: "fraction" for "0.3%" or "30bps",
+	// "fraction/day" for "2%/day", the written unit otherwise ("d",
+	// "/day"), "" for a bare number.
+	Unit string
+}
+
+// paramUnit returns the unit of paramValue(label).
+func paramUnit(label string) string {
+	_, suffix, err := splitValue(label)
+	if err != nil {
+		return ""
+	}
+	suffix = strings.TrimSpace(suffix)
+	switch {
+	case strings.HasPrefix(suffix, "%"):
+		return "fraction" + strings.TrimPrefix(suffix, "%")
+	case strings.HasPrefix(strings.ToLower(suffix), "bps"):
+		return "fraction" + suffix[3:]
+	case strings.HasPrefix(strings.ToLower(suffix), "bp"):
+		return "fraction" + suffix[2:]
+	}
+	return suffix
 }
 
 // Cell is one arm at one point of the sweep grid: the scenario tree with
@@ -380,7 +402,7 @@ func expand(root *Node, sweep Sweep, arms Map[Arm], errs *Errs) []Cell {
 				for _, p := range ax.Params {
 					v := p.Values[idx[a]]
 					_ = set(tree, p.Path, v, p.Key)
-					cell.Params = append(cell.Params, Param{Path: p.Path, Label: v.Text, Value: paramValue(v.Text)})
+					cell.Params = append(cell.Params, Param{Path: p.Path, Label: v.Text, Value: paramValue(v.Text), Unit: paramUnit(v.Text)})
 				}
 			}
 			cells = append(cells, cell)

@@ -2,6 +2,7 @@ package world
 
 import (
 	"fmt"
+	"reflect"
 	"sort"
 	"strings"
 
@@ -20,6 +21,9 @@ type builder struct {
 	// broken names components that failed to build; references to them
 	// are not reported again.
 	broken map[string]bool
+	// record, when set, captures the parameter type of the first decode
+	// and fails it (see Types).
+	record *recorder
 }
 
 func (b *builder) metricsNode(k int) *scenario.Node {
@@ -29,6 +33,12 @@ func (b *builder) metricsNode(k int) *scenario.Node {
 // decode fills params from a component's node (ignoring its type key) and
 // reports whether it decoded cleanly.
 func (b *builder) decode(c scenario.Entry[scenario.Component], params any) bool {
+	if b.record != nil {
+		if b.record.params == nil {
+			b.record.params = reflect.TypeOf(params)
+		}
+		return false
+	}
 	before := len(b.errs.List)
 	scenario.Decode(c.Node, params, c.Path, b.errs, "type")
 	return len(b.errs.List) == before
