@@ -112,11 +112,17 @@ func (r *Rollup) Metrics() []metric.Def {
 		{Name: "loss", Unit: "probability", Doc: "1 when the cumulative profit is negative: its mean over runs is the probability of a loss at that time", Worse: metric.HigherIsWorse},
 		{Name: "broke_even", Unit: "probability", Doc: "1 once the cumulative profit has reached zero", Worse: metric.LowerIsWorse},
 		{Name: "days_to_break_even", Unit: "days", Doc: "days until the cumulative profit first reached zero; the days elapsed (censored) while it has not", Worse: metric.HigherIsWorse},
-		{Name: "break_even_txs", Unit: "tx/day", Doc: "closed-form break-even throughput at this step's gas: fixed cost / (price − variable cost), shares included", Worse: metric.HigherIsWorse},
+		{Name: "break_even_txs", Unit: "tx/day", Doc: "closed-form break-even throughput at this step's gas: fixed cost / (price − variable cost), shares included; 1e12 when no throughput breaks even (unit_margin ≤ 0)", Worse: metric.HigherIsWorse},
+		{Name: "unit_margin", Unit: "ETH", Doc: "profit per additional transaction at this step's gas, after the sequencer's and the framework's shares", Worse: metric.LowerIsWorse},
 		{Name: "txs_per_day", Unit: "tx/day", Doc: "transactions in the current step, per day", Worse: metric.LowerIsWorse},
 		{Name: "gas", Unit: "gwei", Doc: "settlement-layer gas price this step", Worse: metric.HigherIsWorse},
 	}
 }
+
+// NoBreakEven is the break-even throughput, in transactions a day,
+// recorded when none exists (the margin per transaction is not positive):
+// metrics must be finite.
+const NoBreakEven = 1e12
 
 // Observe implements market.Protocol.
 func (r *Rollup) Observe(m *market.Market, dst []float64) {
@@ -138,9 +144,10 @@ func (r *Rollup) Observe(m *market.Market, dst []float64) {
 	} else {
 		dst[6] = float64(m.Step) * r.StepDays
 	}
-	dst[7] = r.Config.BreakEvenTxs(r.lastGas, r.fee) / r.StepDays
-	dst[8] = float64(c.PeriodTxs()) / r.StepDays
-	dst[9] = float64(r.lastGas) / 1e9
+	dst[7] = min(NoBreakEven, r.Config.BreakEvenTxs(r.lastGas, r.fee)/r.StepDays)
+	dst[8] = r.Config.UnitMargin(r.lastGas) / rollup.GweiPerETH
+	dst[9] = float64(c.PeriodTxs()) / r.StepDays
+	dst[10] = float64(r.lastGas) / 1e9
 }
 
 func b2f(b bool) float64 {

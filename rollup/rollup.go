@@ -307,3 +307,22 @@ func (c *Config) BreakEvenTxs(weiPerGas uint64, serviceFee Gwei) float64 {
 	}
 	return max(n1, n2)
 }
+
+// UnitMargin returns what one more transaction adds to a period's profit
+// at weiPerGas once the framework's share is on its larger branch, in
+// gwei, ignoring rounding: min(p(1 − s − a) − v, p(1 − s − b) − v(1 − b)),
+// the slopes of the two lines of BreakEvenTxs (the first alone when b is
+// 0). BreakEvenTxs is finite exactly when it is positive.
+func (c *Config) UnitMargin(weiPerGas uint64) float64 {
+	v := float64(Cost(c.TxGas, c.DataCost, weiPerGas))
+	p := float64(c.Price)
+	if c.Price == 0 {
+		p = v + float64(c.Markup)
+	}
+	s, a, b := float64(c.ServiceShare)/BPS, float64(c.FrameworkRevenue)/BPS, float64(c.FrameworkProfit)/BPS
+	m := p*(1-s-a) - v
+	if b > 0 {
+		m = min(m, p*(1-s-b)-v*(1-b))
+	}
+	return m
+}

@@ -211,3 +211,29 @@ func TestValidate(t *testing.T) {
 		t.Fatal("an undeployed chain opened a period")
 	}
 }
+
+// BreakEvenTxs is finite exactly when UnitMargin is positive: with the
+// framework's 2.5% of revenue on a pass-through price, gas high enough
+// that 2.5% of the fee exceeds the 1e-5 ETH markup leaves no break-even.
+func TestUnitMargin(t *testing.T) {
+	c := opStack()
+	c.Price, c.Markup, c.FrameworkRevenue, c.FrameworkProfit = 0, 10_000, 250, 1_500
+	for _, gwei := range []uint64{1, 25, 100, 150, 200, 1000} {
+		wei := gwei * 1_000_000_000
+		m, n := c.UnitMargin(wei), c.BreakEvenTxs(wei, 0)
+		if (m > 0) != !math.IsInf(n, 1) {
+			t.Fatalf("%d gwei: margin %v, break-even %v", gwei, m, n)
+		}
+	}
+	// At 25 gwei: p = 85,000, v = 75,000: min(85,000·0.975 − 75,000,
+	// 85,000·0.85 − 75,000·0.85) = min(7,875, 8,500).
+	if got := c.UnitMargin(gwei25); !near(got, 7_875) {
+		t.Fatalf("margin %v, want 7875", got)
+	}
+	// p·0.025 = 10,000 at p = 400,000: v = 390,000, 130 gwei.
+	if c.UnitMargin(130_000_000_000) > 1e-6 || c.UnitMargin(129_000_000_000) <= 0 {
+		t.Fatal("the margin does not vanish at 130 gwei")
+	}
+}
+
+func near(a, b float64) bool { return math.Abs(a-b) <= 1e-9*math.Max(1, math.Abs(b)) }
