@@ -116,7 +116,7 @@ func (r *DiscoverResult) Summary(w io.Writer) {
 	if d.Boundary != nil {
 		kind = "adaptive boundary search"
 	}
-	fmt.Fprintf(w, "discover %s: %s, %d points × %d arm(s), %d simulations in %.2fs\n", name, kind, points, len(r.Arms), r.Simulations, r.Elapsed.Seconds())
+	fmt.Fprintf(w, "discover %s: %s, %d points × %d arm(s), %d simulations\n", name, kind, points, len(r.Arms), r.Simulations)
 	stat := d.Stat
 	if stat == "" {
 		stat = "mean"

@@ -68,8 +68,11 @@ func newDiscoverCmd() *cobra.Command {
 				return err
 			}
 			res.Summary(cmd.OutOrStdout())
-			if !quiet && res.Out != "" {
-				fmt.Fprintf(cmd.ErrOrStderr(), "results: %s\n", res.Out)
+			if !quiet {
+				fmt.Fprintf(cmd.ErrOrStderr(), "%d simulations in %.2fs on %d workers\n", res.Simulations, res.Elapsed.Seconds(), res.Workers)
+				if res.Out != "" {
+					fmt.Fprintf(cmd.ErrOrStderr(), "results: %s\n", res.Out)
+				}
 			}
 			return nil
 		},
