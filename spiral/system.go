@@ -80,7 +80,9 @@ type System struct {
 
 // Open starts a path: supply l0 held by the holders, the speculator's n0
 // ETH, the holders' nBar0 ETH, and the ETH price pE0. The starting
-// stablecoin price is D/l0 under constant demand and pD0 otherwise.
+// stablecoin price is D/l0 under constant demand; under wealth-share
+// demand it is pD0, or with pD0 = 0 the price that clears the market with
+// no supply change, pD(0) = w^D·n̄0·pE0 / ((1 − w^D)·l0).
 func (s *System) Open(l0, n0, nBar0, pE0, pD0 float64) error {
 	switch {
 	case !(l0 > 0) || !(n0 >= 0) || !(pE0 > 0) || math.IsInf(l0+n0+pE0, 0):
@@ -91,13 +93,17 @@ func (s *System) Open(l0, n0, nBar0, pE0, pD0 float64) error {
 		return fmt.Errorf("spiral: constant demand D = %g, want > 0", s.Demand.Dollars)
 	case s.Demand.Share < 0 || s.Demand.Share >= 1:
 		return fmt.Errorf("spiral: demand share w^D = %g, want in (0, 1)", s.Demand.Share)
-	case s.Demand.Share > 0 && (!(nBar0 > 0) || !(pD0 > 0)):
-		return fmt.Errorf("spiral: wealth-share demand needs holders' ETH > 0 and a starting price > 0, got %g, %g", nBar0, pD0)
+	case s.Demand.Share > 0 && (!(nBar0 > 0) || !(pD0 >= 0)):
+		return fmt.Errorf("spiral: wealth-share demand needs holders' ETH > 0 and a starting price ≥ 0, got %g, %g", nBar0, pD0)
 	}
 	s.L, s.N, s.NBar, s.MBar, s.PE = l0, n0, nBar0, l0, pE0
 	s.PD = pD0
-	if s.Demand.Share == 0 {
+	switch {
+	case s.Demand.Share == 0:
 		s.PD = s.Demand.Dollars / l0
+	case pD0 == 0:
+		w := s.Demand.Share
+		s.PD = w * nBar0 * pE0 / ((1 - w) * l0)
 	}
 	s.Cause, s.Period, s.FailedAt, s.low = Running, 0, 0, 0
 	s.eth0 = n0 + nBar0

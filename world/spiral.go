@@ -76,9 +76,6 @@ func (b *builder) spiralMarket(c scenario.Entry[scenario.Component]) (func() mar
 		sys.FailSteps = *p.FailureSteps
 	}
 	pd0 := p.Price
-	if p.DemandShare > 0 && pd0 == 0 {
-		pd0 = 1
-	}
 	if !(pd0 >= 0) || pd0 > 1e6 {
 		return bad("price", "expected a positive starting price, got %g", pd0)
 	}

@@ -242,3 +242,65 @@ func TestSpiralErrors(t *testing.T) {
 		}
 	}
 }
+
+// Wealth-share demand (the paper's general model): holders keep w^D of
+// their wealth in coins. The run's identities are checked every step; at
+// the start the price clears the market with no supply change,
+// pD = w·n̄·pE/((1 − w)·L); and a slack, risk-neutral speculator with
+// constant r̂ moves the supply by Prop. 3.2's Δ* = y + √(−y·r̂·x).
+func TestSpiralWealthShare(t *testing.T) {
+	src := `
+name: share
+horizon: 200d
+step: 1d
+sample_every: 1d
+numeraire: USD
+assets:
+  ETH: {decimals: 18}
+  USD: {decimals: 6}
+processes:
+  eth: {type: gbm, asset: ETH, initial: 2, volatility: 3%/day}
+mechanisms:
+  dai: {type: spiral, collateral: ETH, collateral_amount: 400, supply: 100, liquidation_ratio: 150%, demand_share: 20%, holder_collateral: 250}
+agents:
+  speculator: {type: spiral_speculator, market: dai, risk: var_normal, level: 5%, volatility: 3%/day}
+metrics: [dai.price, dai.supply, dai.failed, speculator.binding_time]
+`
+	m := compile(t, src)
+	price, failed := metricIndex(t, m, "dai.price"), metricIndex(t, m, "dai.failed")
+	scalars := len(m.Metrics)
+	rows := runAll(t, m, 50, 2, 5)
+	for r, row := range rows {
+		p0 := row[scalars+price*201]
+		if want := 0.2 * 250 * 2 / (0.8 * 100); math.Abs(p0-want) > 1e-12 {
+			t.Fatalf("run %d: starting price %v, want %v", r, p0, want)
+		}
+	}
+	var fails float64
+	for _, row := range rows {
+		fails += row[failed]
+	}
+	t.Logf("failed in %v of %d runs", fails, len(rows))
+
+	// One slack step by hand: ETH from 2 to 2, r̂ = 1.01.
+	sys := spiral.System{Beta: 1.5, Demand: spiral.Demand{Share: 0.2}}
+	if err := sys.Open(100, 400, 250, 2, 0); err != nil {
+		t.Fatal(err)
+	}
+	sys.Move(2)
+	mk := sys.Market(2)
+	sp := spiral.Speculator{Fixed: 1.01, Memory: 0.1}
+	d, err := sp.Decide(mk, 1.5)
+	if err != nil || sp.Binding {
+		t.Fatalf("Δ %v, %v, binding %v", d, err, sp.Binding)
+	}
+	if want := mk.Y + math.Sqrt(-mk.Y*1.01*mk.X); d != want {
+		t.Errorf("Δ %v, Prop. 3.2 %v", d, want)
+	}
+	if err := sys.Clear(d); err != nil || sys.Check() != nil {
+		t.Fatal(err, sys.Check())
+	}
+	if got, want := sys.PD, mk.X/(d-mk.Y); got != want {
+		t.Errorf("pD %v, want x/(Δ − y) = %v", got, want)
+	}
+}
