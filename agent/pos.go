@@ -1713,6 +1713,10 @@ type StakeValidators struct {
 	Band                     float64
 	ForkCost                 float64
 	Mobility, Threshold      float64
+	// FaultAt is a step at which every operator of the group suffers an
+	// incident (all its validators at once, one correlated set): a stated
+	// shock for stress tests. 0: none.
+	FaultAt int
 	// RiskAwareness is the share of its true incident rate an operator
 	// prices into its leverage (1: all of it; 0: a naive borrower who
 	// levers to its appetite whenever the carry is positive).
@@ -1874,6 +1878,13 @@ func (g *StakeValidators) Act(m *market.Market) {
 	}
 	bug := g.rng.Float64() < g.BugProb
 	g.caught = g.caught[:0]
+	if m.Step == g.FaultAt {
+		for k := range g.ops {
+			if !g.ops[k].forked {
+				g.caught = g.aliveOf(&g.ops[k], g.caught)
+			}
+		}
+	}
 	for k := range g.ops {
 		if g.rng.Float64() < g.BugShare && bug && !g.ops[k].forked {
 			g.caught = g.aliveOf(&g.ops[k], g.caught)

@@ -323,7 +323,7 @@ func checkDiscover(root *Node, base *Scenario, errs *Errs) {
 	}
 	scratch := without(root, "sweep", "compare", "discover")
 	for _, p := range d.Parameters {
-		if _, err := slot(scratch.Clone(), p.Name, p.Key); err != nil {
+		if _, err := slot(scratch.Clone(), p.Name, p.Key, false); err != nil {
 			errs.At(p.Key, "discover.parameters."+p.Name, "%v", err)
 		}
 	}

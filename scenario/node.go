@@ -79,6 +79,17 @@ func (n *Node) Lookup(path string) *Node {
 	return cur
 }
 
+// setOrigin marks every node of the tree as coming from origin.
+func (n *Node) setOrigin(origin string) {
+	n.Origin = origin
+	for _, k := range n.Keys {
+		k.setOrigin(origin)
+	}
+	for _, it := range n.Items {
+		it.setOrigin(origin)
+	}
+}
+
 // Clone returns a deep copy of the tree.
 func (n *Node) Clone() *Node {
 	if n == nil {

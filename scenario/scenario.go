@@ -299,7 +299,19 @@ func LoadBytes(path string, src []byte, overrides ...Override) (*File, error) {
 	var bad List
 	for _, o := range overrides {
 		origin := "--set " + o.Path + "=" + o.Value
-		if err := set(root, o.Path, &Node{Kind: Scalar, Text: o.Value, Origin: origin}, &Node{Origin: origin}); err != nil {
+		val := &Node{Kind: Scalar, Text: o.Value, Origin: origin}
+		if t := strings.TrimSpace(o.Value); strings.HasPrefix(t, "[") || strings.HasPrefix(t, "{") {
+			// A list or mapping in YAML's flow style: --set
+			// mechanisms.pool.reserves=[1000,2000].
+			n, err := Parse(origin, []byte(t))
+			if err != nil {
+				bad = append(bad, &Error{File: origin, Msg: "expected a YAML list [a, b] or mapping {k: v}: " + err.Error()})
+				continue
+			}
+			n.setOrigin(origin)
+			val = n
+		}
+		if err := set(root, o.Path, val, &Node{Origin: origin}); err != nil {
 			bad = append(bad, &Error{File: origin, Msg: err.Error()})
 		}
 	}

@@ -284,13 +284,17 @@ func paramValue(label string) float64 {
 	return v
 }
 
-// slot returns the node at path in tree, creating it (as null) when only
-// its last key is missing from an existing mapping, so a sweep, an arm or
-// --set can give a value to a parameter left at its default; decoding then
-// checks the key. key positions a created key.
-func slot(tree *Node, path string, key *Node) (*Node, error) {
+// slot returns the node at path in tree, creating it (as null) when it is
+// missing, so a sweep, an arm or --set can give a value to a parameter left
+// at its default — in a block the file leaves out too
+// (mechanisms.chain.enshrined.premium without an enshrined: block); the
+// blocks on the way are created as mappings, and decoding then checks every
+// key. At least the first key of the path must name a component that
+// exists. whole allows the target to be a list or mapping, replaced whole;
+// otherwise it must be a single value. key positions created keys.
+func slot(tree *Node, path string, key *Node, whole bool) (*Node, error) {
 	if target := tree.Lookup(path); target != nil {
-		if target.Kind != Scalar && target.Kind != Null {
+		if !whole && target.Kind != Scalar && target.Kind != Null {
 			return nil, fmt.Errorf("%q is %s; only single values can be set", path, target.Kind)
 		}
 		return target, nil
@@ -299,6 +303,23 @@ func slot(tree *Node, path string, key *Node) (*Node, error) {
 	holder := tree
 	if parent != "" {
 		holder = tree.Lookup(parent)
+		if holder == nil || holder.Kind == Null {
+			// Create the missing block, if its own parent is a mapping
+			// that exists (or can be created): a component's optional
+			// block, never a new component.
+			pp, _ := splitPath(parent)
+			if !strings.Contains(pp, ".") {
+				return nil, fmt.Errorf("no parameter %q in this scenario%s", path, didYouMean(path, tree.Paths("")))
+			}
+			h, err := slot(tree, parent, key, true)
+			if err != nil {
+				return nil, err
+			}
+			if h.Kind == Null {
+				*h = Node{Kind: Mapping, Line: key.Line, Col: key.Col, Origin: key.Origin}
+			}
+			holder = h
+		}
 	}
 	if holder == nil || holder.Kind != Mapping {
 		return nil, fmt.Errorf("no parameter %q in this scenario%s", path, didYouMean(path, tree.Paths("")))
@@ -309,13 +330,18 @@ func slot(tree *Node, path string, key *Node) (*Node, error) {
 	return v, nil
 }
 
-// set writes a scalar at path, which slot must accept.
+// set writes value at path, which slot must accept: a single value, or
+// (from an arm or --set) a list or mapping that replaces the value whole.
 func set(tree *Node, path string, value, key *Node) error {
-	target, err := slot(tree, path, key)
+	target, err := slot(tree, path, key, value.Kind != Scalar)
 	if err != nil {
 		return err
 	}
-	*target = Node{Kind: Scalar, Line: value.Line, Col: value.Col, Text: value.Text, Origin: value.Origin}
+	c := value.Clone()
+	if value.Kind == Scalar {
+		c.Keys, c.Items = nil, nil
+	}
+	*target = *c
 	return nil
 }
 
@@ -349,7 +375,7 @@ func expand(root *Node, sweep Sweep, arms Map[Arm], errs *Errs) []Cell {
 				errs.At(p.Key, "sweep."+p.Path, "%s is swept twice", p.Path)
 			}
 			swept[p.Path] = true
-			if _, err := slot(base.Clone(), p.Path, p.Key); err != nil {
+			if _, err := slot(base.Clone(), p.Path, p.Key, false); err != nil {
 				errs.At(p.Key, "sweep."+p.Path, "%v", err)
 			}
 		}
@@ -375,7 +401,7 @@ func expand(root *Node, sweep Sweep, arms Map[Arm], errs *Errs) []Cell {
 	}
 	for _, arm := range arms {
 		for _, o := range arm.Value.Set {
-			if _, err := slot(base.Clone(), o.Path, o.Key); err != nil {
+			if _, err := slot(base.Clone(), o.Path, o.Key, o.Value.Kind != Scalar); err != nil {
 				errs.At(o.Key, arm.Path+"."+o.Path, "%v", err)
 			}
 		}
@@ -426,15 +452,16 @@ type Setting struct {
 }
 
 // DecodeNode implements NodeDecoder: an arm is a mapping of parameter paths
-// to values; an empty arm is the scenario as written.
+// to values — single values, or lists and mappings that replace a value
+// whole (reserves: [1_000, 2_000]); an empty arm is the scenario as written.
 func (a *Arm) DecodeNode(n *Node, path string, errs *Errs) {
 	switch n.Kind {
 	case Null:
 	case Mapping:
 		for k, kn := range n.Keys {
 			v := n.Items[k]
-			if v.Kind != Scalar {
-				errs.At(v, join(path, kn.Text), "expected a single value, got %s", describe(v))
+			if v.Kind == Null {
+				errs.At(v, join(path, kn.Text), "expected a value, got nothing")
 				continue
 			}
 			a.Set = append(a.Set, Setting{Path: kn.Text, Key: kn, Value: v})

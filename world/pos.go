@@ -802,6 +802,7 @@ func (b *builder) stakingValidators(c scenario.Entry[scenario.Component]) (func(
 		Band      *unit.Fraction `yaml:"band"`
 		ForkCost  *unit.Fraction `yaml:"fork_cost"`
 		Awareness *unit.Fraction `yaml:"risk_awareness"`
+		FaultAt   *unit.Duration `yaml:"fault_at"`
 		Mobility  *unit.Fraction `yaml:"mobility"`
 		Threshold *unit.Rate     `yaml:"threshold"`
 	}
@@ -834,6 +835,15 @@ func (b *builder) stakingValidators(c scenario.Entry[scenario.Component]) (func(
 			b.errs.At(c.Node.Get("threshold"), c.Path+".threshold", "expected a non-negative yield gap such as 1%%/yr")
 			return nil, false
 		}
+	}
+	if p.FaultAt != nil {
+		step := b.cell.sc.Step.Std()
+		at := p.FaultAt.Std()
+		if at <= 0 || at%step != 0 || int(at/step) > b.cell.steps {
+			b.errs.At(c.Node.Get("fault_at"), c.Path+".fault_at", "expected a time after the start, within the horizon and a whole number of %s steps, got %s", b.cell.sc.Step, *p.FaultAt)
+			return nil, false
+		}
+		g.FaultAt = int(at / step)
 	}
 	if g.Floor, ok = b.stakingFloor(c, p.Floor); !ok {
 		return nil, false
