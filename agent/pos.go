@@ -104,8 +104,11 @@ type StakingLending struct {
 //
 // # Each step (Step, before agents act)
 //
-//   - The pool's spot price p (native per synthetic) enters the TWAP, the
-//     mean of the last TWAPSteps prices.
+//   - The step that just ended enters the TWAP (the mean of the last
+//     TWAPSteps step prices) with its price: the mean of its opening pool
+//     price p (native per synthetic) and the price after each of its
+//     trades through Swap — so a premium or discount inside the step
+//     counts whatever the order of the agents' turns.
 //   - Lending: borrows grow by ⌊borrows·rate_block·BlocksPerStep/1e18⌋
 //     (JumpRateModel.BorrowRate at the current cash and borrows), then
 //     the public repays or borrows toward
@@ -171,6 +174,10 @@ type Staking struct {
 	pi         int
 	priceSum   float64
 	spot, twap float64
+	// turnSum and turns accumulate the pool prices seen within the step:
+	// its opening price and the price after each trade through Swap.
+	turnSum float64
+	turns   int
 
 	// identities the adapter tracks
 	issued, slashBurned, penaltyBurned, seized uint64
@@ -318,6 +325,7 @@ func (s *Staking) genesis(m *market.Market) error {
 	s.twap = s.spot
 	s.prices = append(s.prices, s.spot)
 	s.priceSum = s.spot
+	s.turnSum, s.turns = s.spot, 1
 	s.window = append(s.window, make([]int, cfg.CascadeSteps)...)
 	return nil
 }
@@ -907,6 +915,8 @@ func (s *Staking) Swap(m *market.Market, acct pos.AccountID, sellNative bool, am
 		return 0, err
 	}
 	out := t.Out.Uint64() // the pool's balances fit in 64 bits
+	s.turnSum += s.venue.Pool.SpotPrice(s.syn, s.nat)
+	s.turns++
 	if sellNative {
 		_ = s.chain.Transfer(acct, s.poolAcct, amountIn)
 		_ = s.book.Transfer(s.poolAcct, acct, t.Out)
@@ -1166,8 +1176,15 @@ func (s *Staking) Step(m *market.Market) error {
 	if !s.started {
 		s.snapshot(m)
 	}
+	// The step that just ended enters the average as the mean of its
+	// opening price and the price after each of its trades, so a premium
+	// or discount that lasted part of the step counts whichever agent's
+	// turn came last.
+	if s.turns > 0 {
+		s.pushPrice(s.turnSum / float64(s.turns))
+	}
 	s.spot = s.poolPrice()
-	s.pushPrice(s.spot)
+	s.turnSum, s.turns = s.spot, 1
 	if s.Config.UseOracle {
 		if f, ok := m.Protocols[s.Config.Oracle].(Feed); ok {
 			if p := m.Prices[s.Config.Native]; p > 0 {
