@@ -1,13 +1,13 @@
 package agent
 
 import (
-	"github.com/cascade-risk/cascade/market"
 	"math"
 	"math/rand/v2"
 
 	"github.com/cascade-risk/cascade/cfmm"
 	"github.com/cascade-risk/cascade/cfmm/uniswapv2"
 	"github.com/cascade-risk/cascade/cfmm/uniswapv3"
+	"github.com/cascade-risk/cascade/market"
 	"github.com/cascade-risk/cascade/metric"
 	"github.com/holiman/uint256"
 )
@@ -36,34 +36,53 @@ type Arbitrageur struct {
 	// MaxTradesPerStep bounds the trades on one venue in one step
 	// (multi-token pools may need several).
 	MaxTradesPerStep int
+	// Balance sheet and external market (zero values: unlimited capital,
+	// an infinitely deep external price). See Limits.
+	Limits ArbLimits
 
 	profit, gross, gas float64
 	trades             int
-	holdings           []uint256.Int // scratch for numericOptimum
-	trade              cfmm.Trade    // scratch for the constant-product path
+	// impact, carry: external price impact and cost of capital paid;
+	// used: capital deployed (input value summed over trades); left: the
+	// step's unused budget.
+	impact, carry, used, left float64
+	holdings                  []uint256.Int // scratch for numericOptimum
+	trade                     cfmm.Trade    // scratch for the constant-product path
 }
 
 // Reset implements Agent.
 func (a *Arbitrageur) Reset(m *market.Market, _ *rand.Rand) {
 	a.profit, a.gross, a.gas, a.trades = 0, 0, 0, 0
+	a.impact, a.carry, a.used = 0, 0, 0
 }
 
 // Metrics implements Agent.
 func (a *Arbitrageur) Metrics() []metric.Def {
-	return []metric.Def{
+	defs := []metric.Def{
 		{Name: "profit", Unit: "numeraire", Doc: "arbitrage profit after fees and gas, at external prices", Worse: metric.LowerIsWorse},
 		{Name: "gas", Unit: "numeraire", Doc: "gas paid", Worse: metric.HigherIsWorse},
 		{Name: "trades", Unit: "count", Doc: "arbitrage trades executed", Worse: metric.LowerIsWorse},
 	}
+	if a.Limits.active() {
+		defs = append(defs, a.Limits.metrics()...)
+	}
+	return defs
 }
 
 // Observe implements Agent.
 func (a *Arbitrageur) Observe(m *market.Market, dst []float64) {
 	dst[0], dst[1], dst[2] = a.profit, a.gas, float64(a.trades)
+	if a.Limits.active() {
+		dst[3], dst[4], dst[5] = a.impact, a.carry, a.used
+	}
 }
 
 // Act implements Agent.
 func (a *Arbitrageur) Act(m *market.Market) {
+	if a.Limits.active() {
+		a.actLimited(m)
+		return
+	}
 	for _, vi := range a.Venues {
 		v := m.Venues[vi]
 		switch pool := v.Pool.(type) {

@@ -2,9 +2,11 @@ package world
 
 import (
 	"fmt"
-	"github.com/cascade-risk/cascade/market"
+	"math"
+	"time"
 
 	"github.com/cascade-risk/cascade/agent"
+	"github.com/cascade-risk/cascade/market"
 	"github.com/cascade-risk/cascade/scenario"
 	"github.com/cascade-risk/cascade/unit"
 )
@@ -35,6 +37,12 @@ func (b *builder) agent(c scenario.Entry[scenario.Component]) (agentSpec, bool) 
 			Pools     []string `yaml:"pools"`
 			Gas       float64  `yaml:"gas"`
 			MaxTrades int      `yaml:"max_trades_per_step"`
+			// Balance sheet and external market (agent.ArbLimits).
+			Capital       float64        `yaml:"capital"`
+			Turnover      *unit.Rate     `yaml:"turnover"`
+			CostOfCapital *unit.Rate     `yaml:"cost_of_capital"`
+			Depth         float64        `yaml:"depth"`
+			DepthPeriod   *unit.Duration `yaml:"depth_period"`
 		}
 		if !b.decode(c, &p) {
 			return spec, false
@@ -60,8 +68,36 @@ func (b *builder) agent(c scenario.Entry[scenario.Component]) (agentSpec, bool) 
 			b.errs.At(c.Node.Get("max_trades_per_step"), c.Path+".max_trades_per_step", "expected a positive number, got %d", p.MaxTrades)
 			return spec, false
 		}
+		lim := agent.ArbLimits{Capital: p.Capital, Depth: p.Depth}
+		for _, f := range []struct {
+			key string
+			v   float64
+		}{{"capital", p.Capital}, {"depth", p.Depth}} {
+			if f.v < 0 || math.IsNaN(f.v) || math.IsInf(f.v, 0) {
+				b.errs.At(c.Node.Get(f.key), c.Path+"."+f.key, "expected a non-negative amount in the numeraire (0: unlimited), got %g", f.v)
+				return spec, false
+			}
+		}
+		if p.Turnover != nil {
+			if lim.Turnover = p.Turnover.Over(24 * time.Hour); lim.Turnover < 0 {
+				b.errs.At(c.Node.Get("turnover"), c.Path+".turnover", "expected a non-negative rate such as 2/day, got %g/day", lim.Turnover)
+				return spec, false
+			}
+		}
+		if p.CostOfCapital != nil {
+			if lim.CostOfCapital = p.CostOfCapital.Over(365 * 24 * time.Hour); lim.CostOfCapital < 0 {
+				b.errs.At(c.Node.Get("cost_of_capital"), c.Path+".cost_of_capital", "expected a non-negative rate such as 8%%/yr, got %g/yr", lim.CostOfCapital)
+				return spec, false
+			}
+		}
+		if p.DepthPeriod != nil {
+			if lim.DepthSeconds = p.DepthPeriod.Seconds(); lim.DepthSeconds <= 0 {
+				b.errs.At(c.Node.Get("depth_period"), c.Path+".depth_period", "expected a positive duration such as 1h")
+				return spec, false
+			}
+		}
 		spec.build = func() market.Agent {
-			return &agent.Arbitrageur{Venues: venues, Gas: p.Gas, MaxTradesPerStep: p.MaxTrades}
+			return &agent.Arbitrageur{Venues: venues, Gas: p.Gas, MaxTradesPerStep: p.MaxTrades, Limits: lim}
 		}
 	case "noise_trader":
 		var p struct {
