@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"runtime"
 	"slices"
 	"strings"
 
@@ -73,9 +74,6 @@ type recorder struct {
 func Types() []TypeInfo {
 	var out []TypeInfo
 	add := func(section, name string, run func(b *builder, c scenario.Entry[scenario.Component])) {
-		if strings.HasPrefix(name, "test_") {
-			return // registered by tests only
-		}
 		rec := &recorder{}
 		b := recordingBuilder(rec)
 		c := scenario.Entry[scenario.Component]{Name: "x", Path: section + "s.x",
@@ -97,6 +95,9 @@ func Types() []TypeInfo {
 		add("process", t, func(b *builder, c scenario.Entry[scenario.Component]) { b.process(0, c) })
 	}
 	for _, t := range allTypes(mechanismTypes, protocolBuilders) {
+		if fn, ok := protocolBuilders[t]; ok && definedInTest(fn) {
+			continue
+		}
 		add("mechanism", t, func(b *builder, c scenario.Entry[scenario.Component]) {
 			if build, ok := protocolBuilders[t]; ok && !b.isVenueType(t) {
 				build(b, c)
@@ -106,8 +107,10 @@ func Types() []TypeInfo {
 		})
 	}
 	agents := slices.Clone(agentTypes)
-	for t := range agentBuilders {
-		agents = append(agents, t)
+	for t, fn := range agentBuilders {
+		if !definedInTest(fn) {
+			agents = append(agents, t)
+		}
 	}
 	for _, t := range agents {
 		add("agent", t, func(b *builder, c scenario.Entry[scenario.Component]) { b.agent(c) })
@@ -231,4 +234,15 @@ func cloneSchema(s map[string]any) map[string]any {
 		out[k] = v
 	}
 	return out
+}
+
+// definedInTest reports whether a builder is defined in a _test.go file:
+// tests register types of their own, which are not part of Cascade.
+func definedInTest(fn any) bool {
+	f := runtime.FuncForPC(reflect.ValueOf(fn).Pointer())
+	if f == nil {
+		return false
+	}
+	file, _ := f.FileLine(f.Entry())
+	return strings.HasSuffix(file, "_test.go")
 }
