@@ -152,6 +152,11 @@ func (a *SweepAxis) DecodeNode(n *Node, path string, errs *Errs) {
 				errs.At(it, fmt.Sprintf("%s.%d", path, k), "expected a single value, got %s", describe(it))
 				continue
 			}
+			// Results record each cell's parameters as numbers.
+			if v := paramValue(it.Text); math.IsNaN(v) || math.IsInf(v, 0) {
+				errs.At(it, fmt.Sprintf("%s.%d", path, k), "expected a number (with its unit) to sweep over, got %q; to compare choices that are not numbers, use compare: with one arm per choice", it.Text)
+				continue
+			}
 			a.Values = append(a.Values, it)
 		}
 	case Mapping:

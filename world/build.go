@@ -125,5 +125,8 @@ func hintFor(name string, candidates []string) string {
 	if s := scenario.Suggest(name, candidates); s != "" {
 		return fmt.Sprintf("; did you mean %q?", s)
 	}
+	if len(candidates) == 0 {
+		return " (none is defined)"
+	}
 	return fmt.Sprintf(" (defined: %s)", strings.Join(candidates, ", "))
 }

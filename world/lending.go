@@ -496,6 +496,12 @@ func (b *builder) gas(c scenario.Entry[scenario.Component], key string, p *gasPa
 		return g, false
 	}
 	g.Units, g.MaxPrice = p.Units, p.MaxPrice
+	if p.Asset == "" {
+		// A price in gwei means nothing without the token it is a
+		// billionth of; the numeraire would be silently wrong.
+		b.errs.At(n, path, "missing required key \"asset\": the token gas is paid in (such as ETH); the gas price is in gwei of it")
+		return g, false
+	}
 	if p.Asset != "" {
 		a, ok := b.asset(p.Asset, n.Get("asset"), path+".asset")
 		if !ok {

@@ -23,6 +23,7 @@ const (
 	exitOK      = 0
 	exitFailure = 1
 	exitUsage   = 2 // bad input: malformed scenario, unknown flag
+	// exitMemory (3, memory.go): stopped at the memory limit.
 )
 
 // usageError marks command-line mistakes, which exit with status 2.
@@ -94,4 +95,10 @@ func execute(args []string, stdout, stderr io.Writer) (status int) {
 	return exitFailure
 }
 
-func main() { os.Exit(execute(os.Args[1:], os.Stdout, os.Stderr)) }
+func main() {
+	if err := guardMemory(os.Stderr); err != nil {
+		fmt.Fprintf(os.Stderr, "cascade: %v\n", err)
+		os.Exit(exitUsage)
+	}
+	os.Exit(execute(os.Args[1:], os.Stdout, os.Stderr))
+}
