@@ -78,6 +78,25 @@ type Config struct {
 	// order of runs, such as sketch counts, so that they cost the consumer
 	// nothing. An error stops the run.
 	Peek func(worker int, o *Outcome) error
+	// From and To select a contiguous slice of the work: the jobs whose
+	// index, cell·Runs + run − FirstRun, is in [From, To). To = 0 means every job
+	// from From on. A slice runs exactly as it would inside the whole
+	// run: a job's seed depends on its cell and run only (see NewJob).
+	From, To int
+}
+
+// NewJob returns the job of one run of a model's cell: its seed is
+// RunSeed(seed, stream cell, run), so run K of a cell can be replayed alone,
+// without simulating runs 0 to K−1.
+func NewJob(m Model, seed uint64, cell, run int) Job {
+	return Job{Cell: cell, Run: run, Seed: RunSeed(seed, uint64(m.StreamCell(cell)), uint64(run))}
+}
+
+// Shard returns the slice [from, to) of total jobs that shard i of n runs
+// (0 ≤ i < n): contiguous, in job order, with sizes differing by at most one,
+// so that shards' outcomes concatenated in shard order are the whole run's.
+func Shard(total, i, n int) (from, to int) {
+	return int(int64(total) * int64(i) / int64(n)), int(int64(total) * int64(i+1) / int64(n))
 }
 
 // RunError is a failure inside one path.
@@ -92,9 +111,9 @@ func (e *RunError) Error() string {
 
 func (e *RunError) Unwrap() error { return e.Err }
 
-// Run simulates cfg.Runs paths of every cell of m on cfg.Workers goroutines
-// (all cores when 0) and calls consume with each outcome in (cell, run)
-// order. It stops at the first error from a path or from consume, or when
+// Run simulates cfg.Runs paths of every cell of m (or the slice of them
+// cfg.From and cfg.To select) on cfg.Workers goroutines (all cores when 0)
+// and calls consume with each outcome in (cell, run) order. It stops at the first error from a path or from consume, or when
 // ctx is cancelled.
 func Run(ctx context.Context, m Model, cfg Config, consume func(*Outcome) error) error {
 	workers := cfg.Workers
@@ -102,11 +121,17 @@ func Run(ctx context.Context, m Model, cfg Config, consume func(*Outcome) error)
 		workers = runtime.GOMAXPROCS(0)
 	}
 	cells := m.Cells()
-	total := cells * cfg.Runs
-	if total == 0 {
+	first, total := cfg.From, cells*cfg.Runs
+	if cfg.To > 0 {
+		total = min(total, cfg.To)
+	}
+	if first < 0 || first > total {
+		return fmt.Errorf("engine: job slice [%d, %d) outside [0, %d)", cfg.From, cfg.To, cells*cfg.Runs)
+	}
+	if total == first {
 		return nil
 	}
-	workers = min(workers, total)
+	workers = min(workers, total-first)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
@@ -141,6 +166,7 @@ func Run(ctx context.Context, m Model, cfg Config, consume func(*Outcome) error)
 	}
 	done := make(chan *Outcome, window)
 	var next atomic.Int64
+	next.Store(int64(first))
 	var wg sync.WaitGroup
 	for worker := range workers {
 		wg.Add(1)
@@ -161,7 +187,7 @@ func Run(ctx context.Context, m Model, cfg Config, consume func(*Outcome) error)
 					return
 				}
 				cell, run := g/cfg.Runs, cfg.FirstRun+g%cfg.Runs
-				job := Job{Cell: cell, Run: run, Seed: RunSeed(cfg.Seed, uint64(m.StreamCell(cell)), uint64(run))}
+				job := NewJob(m, cfg.Seed, cell, run)
 				if sims[cell] == nil {
 					s, err := m.NewSim(cell)
 					if err != nil {
@@ -194,7 +220,7 @@ func Run(ctx context.Context, m Model, cfg Config, consume func(*Outcome) error)
 	go func() { wg.Wait(); close(done) }()
 
 	pending := make(map[int]*Outcome, window)
-	want := 0
+	want := first
 	for out := range done {
 		pending[out.Cell*cfg.Runs+out.Run-cfg.FirstRun] = out
 		for !failed(want) {

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"runtime"
 	"runtime/debug"
+	"sort"
 	"strings"
 	"time"
 
@@ -44,6 +45,11 @@ type Options struct {
 	// Extra files to add to the results directory, by name, produced from
 	// the finished Result before it is renamed into place (reports).
 	Extra func(*Result) (map[string][]byte, error)
+	// Shards > 0 runs only shard Shard (0 ≤ Shard < Shards) of the work,
+	// a contiguous slice of the (cell, arm, run) jobs (engine.Shard), and
+	// writes a partial results directory for Merge: its runs and series,
+	// the scenario and a manifest, no summaries.
+	Shard, Shards int
 }
 
 // Result is an experiment's aggregate outcome.
@@ -60,6 +66,11 @@ type Result struct {
 	Timesteps int64
 	// Out is the results directory written, if any.
 	Out string
+	// SeedSet reports that the seed was given on the command line rather
+	// than taken from the scenario (replay commands repeat it).
+	SeedSet bool
+	// Shard and Shards are those of Options; From and To the jobs run.
+	Shard, Shards, From, To int
 }
 
 // Cell is the aggregate of one arm at one sweep point.
@@ -73,6 +84,8 @@ type Cell struct {
 	Fans      []*metric.Fan
 	// Times are the sample times of the fans, in seconds.
 	Times []float64
+	// Worst are, per metric, the worst runs (see WorstRuns), worst first.
+	Worst [][]RunRef
 }
 
 // TimestepsPerSecond is simulated steps over all runs per wall-clock second.
@@ -80,40 +93,23 @@ func (r *Result) TimestepsPerSecond() float64 { return float64(r.Timesteps) / r.
 
 // Run executes the scenario file f.
 func Run(ctx context.Context, f *scenario.File, opt Options) (*Result, error) {
-	model, err := world.Compile(f)
+	res, err := newResult(f, opt)
 	if err != nil {
 		return nil, err
 	}
+	model := res.Model
 	if err := model.CheckFans(); err != nil {
 		return nil, err
 	}
-	sc := model.Scenario(0)
-	res := &Result{File: f, Model: model, Runs: sc.RunCount(), Seed: sc.Seed, Workers: opt.Workers, Out: opt.Out}
-	if opt.Runs > 0 {
-		res.Runs = opt.Runs
-	}
-	if opt.Seed != nil {
-		res.Seed = *opt.Seed
-	}
-	if res.Workers <= 0 {
-		res.Workers = runtime.GOMAXPROCS(0)
-	}
-	// Summaries answer quantiles exactly while they hold every run; the
-	// cap keeps all of them together within exactValues observations.
-	exactCap := min(metric.DefaultExactCap, exactValues/max(1, len(f.Cells)*len(model.Metrics)))
-	for c := range f.Cells {
-		cell := Cell{Point: f.Cells[c].Point, Arm: f.Cells[c].Arm, Params: f.Cells[c].Params, Times: model.SampleTimes(c)}
-		for range model.Metrics {
-			cell.Summaries = append(cell.Summaries, metric.NewSummaryCap(exactCap))
-			fan, err := metric.NewFan(len(cell.Times))
-			if err != nil {
-				return nil, err
-			}
-			cell.Fans = append(cell.Fans, fan)
+	total := res.Runs * len(res.Cells)
+	res.From, res.To = 0, total
+	if opt.Shards > 0 {
+		if opt.Shard < 0 || opt.Shard >= opt.Shards {
+			return nil, fmt.Errorf("shard %d/%d: want 0 ≤ i < N", opt.Shard, opt.Shards)
 		}
-		res.Cells = append(res.Cells, cell)
+		res.Shard, res.Shards = opt.Shard, opt.Shards
+		res.From, res.To = engine.Shard(total, opt.Shard, opt.Shards)
 	}
-
 	var w *results.Writer
 	if opt.Out != "" {
 		w, err = results.Create(opt.Out, layout(model, f), results.Options{Overwrite: opt.Overwrite})
@@ -122,7 +118,6 @@ func Run(ctx context.Context, f *scenario.File, opt Options) (*Result, error) {
 		}
 		defer w.Abort()
 	}
-	total := res.Runs * len(res.Cells)
 	done := 0
 	// Fans keep sketch counts only, which do not depend on the order of
 	// runs: each worker fills its own and they are merged at the end.
@@ -149,30 +144,26 @@ func Run(ctx context.Context, f *scenario.File, opt Options) (*Result, error) {
 		return nil
 	}
 	res.Started = time.Now()
-	err = engine.Run(ctx, model, engine.Config{Runs: res.Runs, Seed: res.Seed, Workers: res.Workers, Peek: peek}, func(o *engine.Outcome) error {
-		cell := &res.Cells[o.Cell]
-		for k, v := range o.Scalars {
-			cell.Summaries[k].Add(v)
-		}
-		res.Timesteps += int64(model.Steps(o.Cell))
-		if w != nil {
-			params := make([]float64, len(cell.Params))
-			for k, p := range cell.Params {
-				params[k] = p.Value
-			}
-			if err := w.WriteRun(results.Run{Cell: cell.Point, Arm: cell.Arm, Run: o.Run, Seed: o.Seed, Params: params,
-				Scalars: o.Scalars, Times: cell.Times, Series: o.Series}); err != nil {
-				return err
-			}
+	cfg := engine.Config{Runs: res.Runs, Seed: res.Seed, Workers: res.Workers, Peek: peek, From: res.From, To: res.To}
+	consume := func(o *engine.Outcome) error {
+		if err := res.add(w, o.Cell, o.Run, o.Seed, o.Scalars, o.Series); err != nil {
+			return err
 		}
 		done++
 		if opt.Progress != nil {
-			opt.Progress(done, total)
+			opt.Progress(done, res.To-res.From)
 		}
 		return nil
-	})
+	}
+	// An empty shard (more shards than jobs) runs nothing; engine.Config
+	// reads To = 0 as "to the end".
+	if res.From < res.To {
+		err = engine.Run(ctx, model, cfg, consume)
+	}
 	res.Elapsed = time.Since(res.Started)
 	if err != nil {
+		// An engine.RunError, which cascade run turns into a message
+		// with the command that replays the run.
 		return nil, err
 	}
 	for _, fans := range workerFans {
@@ -187,45 +178,127 @@ func Run(ctx context.Context, f *scenario.File, opt Options) (*Result, error) {
 	if w == nil {
 		return res, nil
 	}
-	summary, err := json.MarshalIndent(res.Report(), "", "  ")
-	if err != nil {
-		return nil, err
+	m := manifest(res, opt.Version, opt.Commit)
+	if res.Shards > 0 {
+		m.Shard = &results.ShardInfo{Index: res.Shard, Count: res.Shards, From: res.From, To: res.To, Jobs: total}
 	}
-	if err := w.WriteFile("summary.json", summary); err != nil {
-		return nil, err
-	}
-	fans, err := json.Marshal(res.FanReport())
-	if err != nil {
-		return nil, err
-	}
-	if err := w.WriteFile("fans.json", fans); err != nil {
-		return nil, err
-	}
-	if len(model.Scenario(0).Regions) > 0 {
-		var maps strings.Builder
-		if err := res.RegionMaps(&maps); err != nil {
-			return nil, err
-		}
-		if err := w.WriteFile("regions.md", []byte(maps.String())); err != nil {
-			return nil, err
-		}
-	}
-	if opt.Extra != nil {
-		extra, err := opt.Extra(res)
-		if err != nil {
-			return nil, err
-		}
-		for name, data := range extra {
-			if err := w.WriteFile(name, data); err != nil {
-				return nil, err
-			}
-		}
-	}
-	if err := w.Finish(manifest(res, opt)); err != nil {
+	if err := res.finish(w, m, opt.Extra); err != nil {
 		return nil, err
 	}
 	return res, nil
 }
+
+// newResult compiles f and prepares the empty aggregates of every cell.
+func newResult(f *scenario.File, opt Options) (*Result, error) {
+	model, err := world.Compile(f)
+	if err != nil {
+		return nil, err
+	}
+	sc := model.Scenario(0)
+	res := &Result{File: f, Model: model, Runs: sc.RunCount(), Seed: sc.Seed, Workers: opt.Workers, Out: opt.Out}
+	if opt.Runs > 0 {
+		res.Runs = opt.Runs
+	}
+	if opt.Seed != nil {
+		res.Seed, res.SeedSet = *opt.Seed, true
+	}
+	if res.Workers <= 0 {
+		res.Workers = runtime.GOMAXPROCS(0)
+	}
+	// Summaries answer quantiles exactly while they hold every run; the
+	// cap keeps all of them together within exactValues observations.
+	exactCap := min(metric.DefaultExactCap, exactValues/max(1, len(f.Cells)*len(model.Metrics)))
+	for c := range f.Cells {
+		cell := Cell{Point: f.Cells[c].Point, Arm: f.Cells[c].Arm, Params: f.Cells[c].Params, Times: model.SampleTimes(c),
+			Worst: make([][]RunRef, len(model.Metrics))}
+		for range model.Metrics {
+			cell.Summaries = append(cell.Summaries, metric.NewSummaryCap(exactCap))
+			fan, err := metric.NewFan(len(cell.Times))
+			if err != nil {
+				return nil, err
+			}
+			cell.Fans = append(cell.Fans, fan)
+		}
+		res.Cells = append(res.Cells, cell)
+	}
+	return res, nil
+}
+
+// add aggregates one run of engine cell c, in (cell, run) order, and
+// writes it to w when w is not nil.
+func (res *Result) add(w *results.Writer, c, run int, seed uint64, scalars []float64, series [][]float64) error {
+	cell := &res.Cells[c]
+	for k, v := range scalars {
+		cell.Summaries[k].Add(v)
+		cell.Worst[k] = worse(cell.Worst[k], RunRef{Cell: cell.Point, Arm: cell.Arm, Run: run, Value: metric.Float(v)}, res.Model.Metrics[k].Worse)
+	}
+	res.Timesteps += int64(res.Model.Steps(c))
+	if w == nil {
+		return nil
+	}
+	params := make([]float64, len(cell.Params))
+	for k, p := range cell.Params {
+		params[k] = p.Value
+	}
+	return w.WriteRun(results.Run{Cell: cell.Point, Arm: cell.Arm, Run: run, Seed: seed, Params: params,
+		Scalars: scalars, Times: cell.Times, Series: series})
+}
+
+// finish writes the summaries (unless the result is one shard's), the
+// scenario and the manifest, and renames the directory into place.
+func (res *Result) finish(w *results.Writer, m results.Manifest, extra func(*Result) (map[string][]byte, error)) error {
+	if err := w.WriteFile(ScenarioCopy, res.File.Source); err != nil {
+		return err
+	}
+	m.ScenarioCopy = ScenarioCopy
+	if res.Shards > 0 {
+		return w.Finish(m)
+	}
+	summary, err := json.MarshalIndent(res.Report(), "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := w.WriteFile("summary.json", summary); err != nil {
+		return err
+	}
+	fans, err := json.Marshal(res.FanReport())
+	if err != nil {
+		return err
+	}
+	if err := w.WriteFile("fans.json", fans); err != nil {
+		return err
+	}
+	if len(res.Model.Scenario(0).Regions) > 0 {
+		var maps strings.Builder
+		if err := res.RegionMaps(&maps); err != nil {
+			return err
+		}
+		if err := w.WriteFile("regions.md", []byte(maps.String())); err != nil {
+			return err
+		}
+	}
+	if extra != nil {
+		files, err := extra(res)
+		if err != nil {
+			return err
+		}
+		names := make([]string, 0, len(files))
+		for name := range files {
+			names = append(names, name)
+		}
+		sort.Strings(names)
+		for _, name := range names {
+			if err := w.WriteFile(name, files[name]); err != nil {
+				return err
+			}
+		}
+	}
+	return w.Finish(m)
+}
+
+// ScenarioCopy is the name of the copy of the scenario file, as read before
+// --set overrides, in a results directory.
+const ScenarioCopy = "scenario.yaml"
 
 func layout(m *world.Model, f *scenario.File) results.Layout {
 	var l results.Layout
@@ -241,17 +314,18 @@ func layout(m *world.Model, f *scenario.File) results.Layout {
 	return l
 }
 
-func manifest(r *Result, opt Options) results.Manifest {
+func manifest(r *Result, version, commit string) results.Manifest {
 	m := results.Manifest{
 		ScenarioName:        r.Model.Scenario(0).Name,
+		ScenarioDescription: r.Model.Scenario(0).Description,
 		ScenarioFile:        r.File.Path,
 		ScenarioSHA256:      r.File.Hash,
 		Seed:                r.Seed,
 		Runs:                r.Runs,
 		Workers:             r.Workers,
 		CommonRandomNumbers: r.File.CRN,
-		CascadeVersion:      opt.Version,
-		GitCommit:           opt.Commit,
+		CascadeVersion:      version,
+		GitCommit:           commit,
 		Started:             r.Started.UTC(),
 		Finished:            r.Started.Add(r.Elapsed).UTC(),
 		WallSeconds:         r.Elapsed.Seconds(),
@@ -261,6 +335,9 @@ func manifest(r *Result, opt Options) results.Manifest {
 	}
 	if bi, ok := debug.ReadBuildInfo(); ok {
 		m.GoVersion = bi.GoVersion
+	}
+	for _, o := range r.File.Overrides {
+		m.Overrides = append(m.Overrides, o.String())
 	}
 	return m
 }
@@ -273,6 +350,9 @@ type MetricReport struct {
 	// Threshold is the loss threshold the scenario gives, if any.
 	Threshold *float64 `json:"threshold,omitempty"`
 	metric.SummaryReport
+	// WorstRuns are the runs with the worst values, worst first, to replay
+	// with cascade trace.
+	WorstRuns []RunRef `json:"worst_runs"`
 }
 
 // CellReport is the aggregate of one arm at one sweep point, as written to
@@ -299,6 +379,7 @@ func (r *Result) Report() []CellReport {
 			cr.Metrics = append(cr.Metrics, MetricReport{
 				Name: d.FullName, Unit: d.Unit, Doc: d.Doc, Threshold: d.Threshold,
 				SummaryReport: cell.Summaries[k].Report(nil, nil, d.Worse),
+				WorstRuns:     append([]RunRef{}, cell.Worst[k]...),
 			})
 		}
 		out = append(out, cr)

@@ -123,6 +123,10 @@ type column struct {
 	val  func(m *MetricReport) float64
 }
 
+// worstHead heads the column of the worst run's index, which is printed
+// as #K rather than as a value.
+const worstHead = "worst"
+
 func (r *Result) statsColumns(runs int64) []column {
 	cols := []column{
 		{"mean", 9, func(m *MetricReport) float64 { return float64(m.Mean.Value) }},
@@ -159,6 +163,12 @@ func (r *Result) statsColumns(runs int64) []column {
 			break
 		}
 	}
+	cols = append(cols, column{worstHead, 3, func(m *MetricReport) float64 {
+		if len(m.WorstRuns) == 0 {
+			return math.NaN()
+		}
+		return float64(m.WorstRuns[0].Run)
+	}})
 	return cols
 }
 
@@ -268,13 +278,23 @@ func (r *Result) statsTable(b *strings.Builder, cells []int, constant []bool, wi
 		}
 	}
 	legend := "±95%: half-width of the mean's 95% CI · pN: N% of runs at or below · worstN%: mean of the worst N% of runs at the metric's bad end, the lower end if it has none (CVaR)"
+	for _, c := range cols {
+		if c.head == worstHead {
+			legend += " · worst: index of the worst run (summary.json lists the " + strconv.Itoa(WorstRuns) + " worst); replay it alone with " +
+				strings.Replace(r.Replay(cells[len(cells)-1], 0), "--run 0", "--run K", 1)
+		}
+	}
 	b.WriteString(wrap(legend, width))
 }
 
 func (r *Result) cellValues(m *MetricReport, cols []column) []string {
 	out := make([]string, len(cols))
 	for j, c := range cols {
-		out[j] = eng(c.val(m))
+		if v := c.val(m); c.head == worstHead && !math.IsNaN(v) {
+			out[j] = "#" + strconv.Itoa(int(v))
+		} else {
+			out[j] = eng(c.val(m))
+		}
 	}
 	return out
 }

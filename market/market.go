@@ -14,6 +14,7 @@ import (
 
 	"github.com/cascade-risk/cascade/cfmm"
 	"github.com/cascade-risk/cascade/metric"
+	"github.com/cascade-risk/cascade/trace"
 	"github.com/holiman/uint256"
 )
 
@@ -60,7 +61,11 @@ type Venue struct {
 	Trades  int
 
 	holdings []uint256.Int
+	trace    *trace.Recorder // nil unless the run is traced
 }
+
+// SetTrace implements trace.Emitter: a traced venue reports every trade.
+func (v *Venue) SetTrace(r *trace.Recorder, _ string) { v.trace = r }
 
 // NewVenue wraps a pool whose tokens are the given assets.
 func NewVenue(name string, pool cfmm.Pool, assets []int) *Venue {
@@ -93,6 +98,9 @@ func (v *Venue) Record(volume, fee float64) {
 	v.Trades++
 	v.Volume += volume
 	v.Fees += fee
+	if v.trace != nil {
+		v.trace.Emit(v.Name, trace.KindTrade, "swap", 0, fee, volume)
+	}
 }
 
 // Holdings returns the liquidity providers' holdings of each pool token in

@@ -5,6 +5,7 @@ import (
 
 	"github.com/cascade-risk/cascade/market"
 	"github.com/cascade-risk/cascade/metric"
+	"github.com/cascade-risk/cascade/trace"
 )
 
 // Feed is a published price that protocols read instead of the market's
@@ -118,7 +119,13 @@ type ChainlinkOracle struct {
 	price, lastStep float64
 	rounds          int
 	err             errorTrack
+	trace           *trace.Recorder // nil unless the run is traced
+	name            string
 }
+
+// SetTrace implements trace.Emitter: a traced oracle reports every round,
+// named by its trigger.
+func (o *ChainlinkOracle) SetTrace(r *trace.Recorder, name string) { o.trace, o.name = r, name }
 
 // Reset implements Protocol: the first round publishes the price at step 0.
 func (o *ChainlinkOracle) Reset(m *market.Market) {
@@ -133,8 +140,15 @@ func (o *ChainlinkOracle) Step(m *market.Market) error {
 	o.hist.push(o.Source.Observe(m))
 	seen := o.hist.at(o.Lag)
 	step := float64(m.Step)
-	if o.Deviation > 0 && math.Abs(seen/o.price-1) >= o.Deviation ||
-		o.Heartbeat > 0 && step-o.lastStep >= float64(o.Heartbeat) {
+	deviated := o.Deviation > 0 && math.Abs(seen/o.price-1) >= o.Deviation
+	if deviated || o.Heartbeat > 0 && step-o.lastStep >= float64(o.Heartbeat) {
+		if o.trace != nil {
+			why := "heartbeat"
+			if deviated {
+				why = "deviation"
+			}
+			o.trace.Emit(o.name, trace.KindRound, why, o.price, seen, float64(o.rounds+1))
+		}
 		o.price, o.lastStep = seen, step
 		o.rounds++
 	}

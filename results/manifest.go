@@ -25,6 +25,14 @@ type Manifest struct {
 	ScenarioName   string `json:"scenario_name"`   // name given in the scenario file
 	ScenarioFile   string `json:"scenario_file"`   // path of the scenario file as given on the command line
 	ScenarioSHA256 string `json:"scenario_sha256"` // hex SHA-256 of the scenario file's bytes
+	// ScenarioDescription is the scenario's description: field.
+	ScenarioDescription string `json:"scenario_description,omitempty"`
+	// ScenarioCopy names the copy of the scenario file (its bytes, before
+	// overrides) inside the directory, if one was written.
+	ScenarioCopy string `json:"scenario_copy,omitempty"`
+	// Overrides are the --set changes applied to the scenario, as
+	// path=value, in order.
+	Overrides []string `json:"overrides,omitempty"`
 
 	Seed    uint64 `json:"seed,string"` // master seed; each run's own seed is in runs.parquet
 	Runs    int    `json:"runs"`        // runs per (cell, arm) as configured
@@ -52,10 +60,47 @@ type Manifest struct {
 	// Arms lists the compare arms in order of first appearance; [""] when
 	// there is no comparison.
 	Arms []string `json:"arms"`
+	// Shard is set in a partial directory written by `cascade run --shard`.
+	Shard *ShardInfo `json:"shard,omitempty"`
+	// Shards lists the partial directories a `cascade merge` combined, in
+	// shard order.
+	Shards []ShardRecord `json:"shards,omitempty"`
+	// Trace is set in a directory written by `cascade trace`.
+	Trace *TraceInfo `json:"trace,omitempty"`
 	// Files describes the files of the directory other than manifest.json:
 	// runs.parquet, series.parquet if written, then extra files in the
 	// order they were written.
 	Files []FileInfo `json:"files"`
+}
+
+// ShardInfo says which slice of the work a partial directory holds: shard
+// Index of Count, the jobs From ≤ g < To of Jobs, a job being number
+// g = engine cell·runs + run in (cell, arm, run) order.
+type ShardInfo struct {
+	Index int `json:"index"`
+	Count int `json:"count"`
+	From  int `json:"from"`
+	To    int `json:"to"`
+	Jobs  int `json:"jobs"`
+}
+
+// ShardRecord is one partial directory a merge combined.
+type ShardRecord struct {
+	ShardInfo
+	Dir         string  `json:"dir"`
+	Workers     int     `json:"workers"`
+	WallSeconds float64 `json:"wall_seconds"`
+	// RunsSHA256 is the SHA-256 of the shard's runs.parquet.
+	RunsSHA256 string `json:"runs_sha256"`
+}
+
+// TraceInfo identifies the run a trace directory replays.
+type TraceInfo struct {
+	Cell    int    `json:"cell"`
+	Arm     string `json:"arm"`
+	Run     int    `json:"run"`
+	RunSeed uint64 `json:"run_seed,string"`
+	Command string `json:"command"`
 }
 
 // Cell is one sweep cell: its index and its parameter values.

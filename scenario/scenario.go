@@ -271,6 +271,9 @@ type File struct {
 	// CRN is true when every cell uses the same random streams (common
 	// random numbers, the default; sweep: {crn: false} turns it off).
 	CRN bool
+	// Overrides are the --set changes applied to Source, in order; the
+	// scenario run is Source with them applied.
+	Overrides []Override
 }
 
 // Load reads and decodes a scenario file. The error, if any, is a List with
@@ -288,6 +291,10 @@ func Load(path string, overrides ...Override) (*File, error) {
 type Override struct {
 	Path, Value string
 }
+
+// String renders the override as the --set argument that makes it,
+// path=value.
+func (o Override) String() string { return o.Path + "=" + o.Value }
 
 // LoadBytes decodes scenario source; path names it in errors. Overrides are
 // applied to the parsed tree first; each must name an existing single value.
@@ -319,7 +326,7 @@ func LoadBytes(path string, src []byte, overrides ...Override) (*File, error) {
 		return nil, bad
 	}
 	sum := sha256.Sum256(src)
-	f := &File{Path: path, Source: src, Hash: hex.EncodeToString(sum[:]), Root: root}
+	f := &File{Path: path, Source: src, Hash: hex.EncodeToString(sum[:]), Root: root, Overrides: append([]Override(nil), overrides...)}
 	errs := &Errs{File: path}
 	if root.Kind != Mapping {
 		errs.At(root, "", "expected a scenario mapping (name:, horizon:, step: ...), got %s", describe(root))

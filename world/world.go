@@ -421,6 +421,8 @@ type sim struct {
 	obs      []float64
 	// widths are the number of metrics of each venue, protocol and agent.
 	widths []int
+	// start, set only for a traced run, sees the state at step 0.
+	start func()
 }
 
 func (c *cell) newSim() (*sim, error) {
@@ -526,6 +528,9 @@ func (s *sim) Run(job engine.Job, out *engine.Outcome) error {
 	s.record(out, 0)
 	if err := s.checkFinite(0); err != nil {
 		return err
+	}
+	if s.start != nil {
+		s.start()
 	}
 	untilSample := c.stride
 	for step := 1; step <= c.steps; step++ {

@@ -50,7 +50,7 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(newRunCmd(), newDiscoverCmd(), newValidateCmd(), newBenchCmd(), newReportCmd(), newVersionCmd(), typesCmd())
+	root.AddCommand(newRunCmd(), newDiscoverCmd(), newValidateCmd(), newTraceCmd(), newMergeCmd(), newBenchCmd(), newReportCmd(), newVersionCmd(), typesCmd())
 	return root
 }
 

@@ -48,6 +48,7 @@ func newRunCmd() *cobra.Command {
 		noOut     bool
 		quiet     bool
 		cellsFlag bool
+		shard     string
 	)
 	cmd := &cobra.Command{
 		Use:   "run FILE",
@@ -68,10 +69,21 @@ func newRunCmd() *cobra.Command {
 			if cmd.Flags().Changed("seed") {
 				opt.Seed = &seed
 			}
+			if shard != "" {
+				if opt.Shard, opt.Shards, err = parseShard(shard); err != nil {
+					return err
+				}
+				if noOut || cmd.Flags().Changed("report") {
+					return usageError{fmt.Errorf("--shard writes a partial results directory for cascade merge; it takes neither --no-results nor --report (merge takes --report)")}
+				}
+			}
 			if !noOut {
 				opt.Out = out
 				if opt.Out == "" {
 					opt.Out = filepath.Join("out", f.Cells[0].Scenario.Name)
+					if opt.Shards > 0 {
+						opt.Out += fmt.Sprintf(".shard-%d-of-%d", opt.Shard, opt.Shards)
+					}
 					if err := os.MkdirAll("out", 0o755); err != nil {
 						return err
 					}
@@ -92,7 +104,10 @@ func newRunCmd() *cobra.Command {
 			if err != nil {
 				return replayable(err, args[0], f, opt.Seed, sf.set)
 			}
-			if err := res.WriteSummaryTable(cmd.OutOrStdout(), experiment.TableOptions{Width: termWidth(cmd.OutOrStdout()), Cells: cellsFlag}); err != nil {
+			if res.Shards > 0 {
+				fmt.Fprintf(cmd.OutOrStdout(), "shard %d/%d: jobs %d to %d of %d (cell, arm, run) written to %s; combine all %d with cascade merge\n",
+					res.Shard, res.Shards, res.From, res.To-1, res.Runs*len(res.Cells), res.Out, res.Shards)
+			} else if err := res.WriteSummaryTable(cmd.OutOrStdout(), experiment.TableOptions{Width: termWidth(cmd.OutOrStdout()), Cells: cellsFlag}); err != nil {
 				return err
 			}
 			if !quiet {
@@ -112,6 +127,7 @@ func newRunCmd() *cobra.Command {
 	cmd.Flags().BoolVar(&noOut, "no-results", false, "do not write a results directory")
 	cmd.Flags().BoolVarP(&quiet, "quiet", "q", false, "no progress or timing on stderr")
 	cmd.Flags().BoolVar(&cellsFlag, "cells", false, "print every statistic of every metric per sweep cell and arm, one block each, instead of the compact table")
+	cmd.Flags().StringVar(&shard, "shard", "", "run only shard i/N of the (cell, arm, run) jobs, 0 ≤ i < N, into a partial results directory for cascade merge")
 	addRunReportFlags(cmd)
 	return cmd
 }
