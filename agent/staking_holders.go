@@ -6,6 +6,7 @@ import (
 	"github.com/cascade-risk/cascade/market"
 	"github.com/cascade-risk/cascade/metric"
 	"github.com/cascade-risk/cascade/pos"
+	"github.com/cascade-risk/cascade/protocol"
 )
 
 // SynthHolders are the synthetic's demand side: holders who want it for a
@@ -43,7 +44,7 @@ type SynthHolders struct {
 	UseMin, UseMax float64
 	Margin         float64
 
-	s       *Staking
+	s       *protocol.Staking
 	shuffle posShuffle
 	order   []int
 	hs      []synthHolder
@@ -98,12 +99,12 @@ func (g *SynthHolders) Act(m *market.Market) {
 		h := &g.hs[k]
 		v := g.Value(h.use)
 		if n := c.Liquid(h.acct); n > 0 {
-			if got := s.BuySynthetic(m, h.acct, uint64(float64(n)/max(s.PoolPrice(), 1e-9)), v*(1-g.Margin)); got > 0 {
+			if got := buySynthetic(m, s, h.acct, uint64(float64(n)/max(s.PoolPrice(), 1e-9)), v*(1-g.Margin)); got > 0 {
 				g.trades++
 			}
 		}
 		if x := s.Synthetic(h.acct); x > 0 {
-			if sold, _ := s.SellSynthetic(m, h.acct, x, v*(1+g.Margin)); sold > 0 {
+			if sold, _ := sellSynthetic(m, s, h.acct, x, v*(1+g.Margin)); sold > 0 {
 				g.trades++
 			}
 		}

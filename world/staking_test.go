@@ -9,9 +9,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/cascade-risk/cascade/agent"
 	"github.com/cascade-risk/cascade/engine"
 	"github.com/cascade-risk/cascade/metric"
+	"github.com/cascade-risk/cascade/protocol"
 	"github.com/cascade-risk/cascade/scenario"
 )
 
@@ -20,11 +20,11 @@ import (
 // chain's accounting check must stop the run there.
 type posTamper struct {
 	protocol, at int
-	s            *agent.Staking
+	s            *protocol.Staking
 }
 
 func (a *posTamper) Reset(m *market.Market, _ *rand.Rand) {
-	a.s, _ = m.Protocols[a.protocol].(*agent.Staking)
+	a.s, _ = m.Protocols[a.protocol].(*protocol.Staking)
 }
 
 func (a *posTamper) Act(m *market.Market) {

@@ -12,6 +12,7 @@ import (
 	"github.com/cascade-risk/cascade/cfmm/uniswapv2"
 	"github.com/cascade-risk/cascade/lending/compound"
 	"github.com/cascade-risk/cascade/pos"
+	"github.com/cascade-risk/cascade/protocol"
 	"github.com/cascade-risk/cascade/scenario"
 	"github.com/cascade-risk/cascade/synth"
 	"github.com/cascade-risk/cascade/unit"
@@ -148,7 +149,7 @@ func (b *builder) stakingChain(c scenario.Entry[scenario.Component]) (func() mar
 		return false
 	}
 	step := b.cell.sc.Step.Std()
-	var cfg agent.StakingConfig
+	var cfg protocol.StakingConfig
 	nat, ok1 := b.asset(p.Native, c.Node.Get("native"), c.Path+".native")
 	syn, ok2 := b.asset(p.Synthetic, c.Node.Get("synthetic"), c.Path+".synthetic")
 	venue, ok3 := b.venue(p.Pool, c.Node.Get("pool"), c.Path+".pool")
@@ -581,7 +582,7 @@ func (b *builder) stakingChain(c scenario.Entry[scenario.Component]) (func() mar
 		}
 		cfg.Lending.Demand = d.Uint64()
 	}
-	return func() market.Protocol { return &agent.Staking{Config: cfg} }, true
+	return func() market.Protocol { return &protocol.Staking{Config: cfg} }, true
 }
 
 func orDefault(s, def string) string {
@@ -629,12 +630,12 @@ func (stakingDummy) Seize(pos.ValidatorID, pos.AccountID, uint64, pos.Dispositio
 func (stakingDummy) Bonded() uint64 { return 0 }
 
 // stakingOf resolves the staking mechanism an agent names at key chain.
-func (b *builder) stakingOf(c scenario.Entry[scenario.Component], name string) (int, *agent.Staking, bool) {
+func (b *builder) stakingOf(c scenario.Entry[scenario.Component], name string) (int, *protocol.Staking, bool) {
 	k, ok := b.protocol(name, c.Node.Get("chain"), c.Path+".chain")
 	if !ok {
 		return 0, nil, false
 	}
-	s, isStaking := b.cell.protocols[k].build().(*agent.Staking)
+	s, isStaking := b.cell.protocols[k].build().(*protocol.Staking)
 	if !isStaking {
 		b.errs.At(c.Node.Get("chain"), c.Path+".chain", "mechanism %q is not a staking chain", name)
 		return 0, nil, false

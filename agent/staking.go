@@ -1,0 +1,236 @@
+package agent
+
+import (
+	"cmp"
+	"math"
+	"math/rand/v2"
+	"slices"
+
+	"github.com/cascade-risk/cascade/cfmm/uniswapv2"
+	"github.com/cascade-risk/cascade/market"
+	"github.com/cascade-risk/cascade/pos"
+	"github.com/cascade-risk/cascade/protocol"
+	"github.com/cascade-risk/cascade/synth"
+	"github.com/holiman/uint256"
+)
+
+// This file holds what the staking behaviours share: trading the
+// synthetic on its pool at a price limit, repaying loans, drawing
+// endowments, choosing leverage and ordering a group's members.
+
+// rayFloat converts a ray (1e27 = 1) to float64 for decisions.
+func rayFloat(x *uint256.Int) float64 { return x.Float64() / 1e27 }
+
+// satAdd is a + b, saturating at the largest uint64.
+func satAdd(a, b uint64) uint64 {
+	if a+b < a {
+		return math.MaxUint64
+	}
+	return a + b
+}
+
+// sellSynthetic sells up to amount of acct's synthetic, no more than
+// keeps the pool's marginal price net of its fee at or above floor (native
+// per synthetic; 0: no floor), and returns the amounts sold and received.
+func sellSynthetic(m *market.Market, s *protocol.Staking, acct pos.AccountID, amount uint64, floor float64) (sold, got uint64) {
+	x := min(amount, s.Synthetic(acct))
+	if floor > 0 {
+		x = min(x, optimalIn(s, false, floor, 1))
+	}
+	if x == 0 {
+		return 0, 0
+	}
+	got, err := s.Swap(m, acct, false, x)
+	if err != nil {
+		return 0, 0
+	}
+	return x, got
+}
+
+// buySynthetic spends acct's native tokens on about want synthetic, no
+// more than keeps the pool's marginal price net of its fee at or below
+// ceiling (native per synthetic; +Inf: no ceiling), and returns the
+// synthetic received.
+func buySynthetic(m *market.Market, s *protocol.Staking, acct pos.AccountID, want uint64, ceiling float64) uint64 {
+	liquid := s.Chain().Liquid(acct)
+	if want == 0 || liquid == 0 {
+		return 0
+	}
+	// Native for want at the pool price, with room for the fee and the
+	// price impact.
+	x := uint64(min(float64(want)*s.PoolPrice()*(1+s.Pool().FeeRate())*1.05+1, float64(liquid)))
+	if !math.IsInf(ceiling, 1) {
+		x = min(x, optimalIn(s, true, 1, ceiling))
+	}
+	if x == 0 {
+		return 0
+	}
+	got, err := s.Swap(m, acct, true, x)
+	if err != nil {
+		return 0
+	}
+	return got
+}
+
+// optimalIn returns the input that maximises Quote(in)·valueOut −
+// in·valueIn when selling the native token (sellNative) or the synthetic,
+// each valued in native tokens: the closed form for a constant-product
+// pair, a numerical search otherwise; zero when no trade profits.
+func optimalIn(s *protocol.Staking, sellNative bool, valueIn, valueOut float64) uint64 {
+	pool := s.Pool()
+	if pool == nil {
+		return 0
+	}
+	i, j := s.Tokens()
+	if sellNative {
+		i, j = j, i
+	}
+	if pool.SpotPrice(i, j)*(1-pool.FeeRate())*valueOut <= valueIn {
+		return 0
+	}
+	var a uint256.Int
+	if pair, ok := pool.(*uniswapv2.Pair); ok {
+		r0, r1 := pair.Reserves()
+		r := [2]float64{r0.Float64(), r1.Float64()}
+		a = constantProductOptimum(r[i], r[j], valueIn, valueOut, pair.FeeRate())
+	} else {
+		h := make([]uint256.Int, 2)
+		a = numericOptimum(pool, i, j, valueIn, valueOut, h)
+	}
+	if !a.IsUint64() {
+		return math.MaxUint64
+	}
+	return a.Uint64()
+}
+
+// StakeDistribution draws an agent's endowment in raw units: Fixed when
+// Alpha is 0, otherwise Pareto with tail index Alpha and scale Min,
+// x = Min·U^(−1/Alpha) for U uniform on (0, 1], capped at Max (0: no cap).
+type StakeDistribution struct {
+	Fixed, Min, Max uint64
+	Alpha           float64
+}
+
+func (d StakeDistribution) draw(rng *rand.Rand) uint64 {
+	if d.Alpha <= 0 {
+		return d.Fixed
+	}
+	u := 1 - rng.Float64() // (0, 1]
+	x := float64(d.Min) * math.Pow(u, -1/d.Alpha)
+	if d.Max > 0 {
+		x = min(x, float64(d.Max))
+	}
+	return uint64(min(x, 1<<62))
+}
+
+// posStaking returns the Staking protocol at index p of the market, or nil.
+func posStaking(m *market.Market, p int) *protocol.Staking {
+	if p < 0 || p >= len(m.Protocols) {
+		return nil
+	}
+	s, _ := m.Protocols[p].(*protocol.Staking)
+	if s == nil || s.Chain() == nil {
+		return nil
+	}
+	return s
+}
+
+// chooseLeverage returns the leverage λ (stake/equity) that maximises a
+// borrower's expected yearly return per unit of equity,
+//
+//	E(λ) = λ·y − (λ − 1)·r − π·(λ·f + [λ > λs]·(λ·(1 − f) − (λ − 1)))
+//
+// among 1 (no loan), its appetite λa, and the safe leverage
+// λs = 0.95/(1 − (1 − f)/LR) capped at λa — the most it can owe and still
+// not default after one incident burning f of its stake (at par; no cap
+// when 1 − f ≥ LR). y is the gross staking yield, r the borrow rate, π its
+// yearly incident rate, LR the liquidation ratio; after a default it loses
+// what is left of its collateral, λ·(1 − f), and keeps the λ − 1 it
+// borrowed. Leverage never exceeds what the collateral ratio CR allows,
+// 1/(1 − 1/CR). Ties keep the lower leverage.
+func chooseLeverage(appetite, y, r, f, lr, cr, pi float64) float64 {
+	maxLev := appetite
+	if cr > 1 {
+		maxLev = min(maxLev, 1/(1-1/cr))
+	}
+	safe := maxLev
+	if 1-f < lr {
+		safe = min(maxLev, max(1, 0.95/(1-(1-f)/lr)))
+	}
+	ret := func(l float64) float64 {
+		e := l*y - (l-1)*r - pi*l*f
+		if 1-f < lr && (1-f)*l < lr*(l-1) {
+			e -= pi * (l*(1-f) - (l - 1))
+		}
+		return e
+	}
+	best := 1.0
+	for _, l := range []float64{safe, maxLev} {
+		if ret(l) > ret(best) {
+			best = l
+		}
+	}
+	return best
+}
+
+// posShuffle orders a group's members from a stream of its own, seeded
+// from the agent's stream at Reset, so that how many members there are to
+// order never shifts the draws that decide faults and moves (common random
+// numbers across policy arms).
+type posShuffle struct {
+	pcg rand.PCG
+	rng *rand.Rand
+}
+
+func (p *posShuffle) seed(from *rand.Rand) {
+	p.pcg.Seed(from.Uint64(), from.Uint64())
+	if p.rng == nil {
+		p.rng = rand.New(&p.pcg)
+	}
+}
+
+func (p *posShuffle) ints(xs []int) {
+	p.rng.Shuffle(len(xs), func(i, j int) { xs[i], xs[j] = xs[j], xs[i] })
+}
+
+// sellFloor is the lowest pool price borrowers sell synthetic at: their
+// break-even, or a stated floor if higher.
+func sellFloor(s *protocol.Staking, floor float64) float64 { return max(floor, s.BreakEven()) }
+
+// posRepay repays up to x of acct's open loans, smallest first so that
+// whole loans close and unlock their collateral: from its synthetic, then
+// by buying synthetic with its liquid tokens while the pool price stays
+// at or below ceiling. It returns what is still owed of x.
+func posRepay(m *market.Market, s *protocol.Staking, acct pos.AccountID, x uint64, ceiling float64) uint64 {
+	h := s.Synthetic(acct)
+	if h < x {
+		buySynthetic(m, s, acct, x-h, ceiling)
+		h = s.Synthetic(acct)
+	}
+	if h == 0 {
+		return x
+	}
+	type owed struct {
+		id   synth.LoanID
+		debt uint64
+	}
+	var list []owed
+	for _, id := range s.Loans(acct) {
+		if l, err := s.Book().Loan(id); err == nil && l.Status == synth.Open {
+			list = append(list, owed{id, l.Debt.Uint64()})
+		}
+	}
+	slices.SortStableFunc(list, func(a, b owed) int { return cmp.Compare(a.debt, b.debt) })
+	for _, l := range list {
+		if x == 0 || h == 0 {
+			break
+		}
+		paid, err := s.Repay(l.id, min(h, x, l.debt))
+		if err != nil || paid == 0 {
+			break
+		}
+		h -= paid
+		x -= min(x, paid)
+	}
+	return x
+}

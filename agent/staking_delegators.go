@@ -1,0 +1,293 @@
+package agent
+
+import (
+	"math"
+	"math/rand/v2"
+
+	"github.com/cascade-risk/cascade/market"
+	"github.com/cascade-risk/cascade/metric"
+	"github.com/cascade-risk/cascade/pos"
+	"github.com/cascade-risk/cascade/protocol"
+)
+
+// Delegator modes.
+const (
+	posHold uint8 = iota
+	posLend
+	posStake
+	posLever
+)
+
+// StakeDelegators are holders who chase yield between holding, the
+// external lending market, staking and — with Derivatives — staking while
+// borrowing the synthetic against their stake, selling it and lending the
+// proceeds.
+//
+// At Reset each draws its wealth from Wealth and a mode: staking with
+// probability Staked, lending with probability Lent, holding otherwise.
+// Each step, from the first epoch on, each reconsiders with probability
+// SwitchProb (inertia: the mean time between reconsiderations is
+// 1/SwitchProb steps) and moves to the mode with the highest yield if it
+// beats its current one by more than Threshold (a year fraction):
+//
+//	hold: 0   lend: r_lend   stake: y   lever: y + LTV/CR·(p·r_lend − r_borrow)
+//
+// where y is the staking yield estimate, p the synthetic's pool price in
+// native, CR the collateral ratio and r_borrow the synthetic's rate; lever
+// is offered only while new loans are not halted. Moving honours the
+// unbonding delay: leaving staking repays loans (withdrawing from lending
+// and buying synthetic as needed), unbonds, and waits for the release;
+// withdrawals are limited by the lending market's cash. Delegations go to
+// a validator drawn uniformly (or in proportion to stake, StakeWeighted)
+// and are moved when it dies. A levered delegator borrows LTV of its
+// limit, sells the synthetic while the pool price net of the fee stays at
+// or above Floor and lends the proceeds; repaying buys synthetic up to
+// 1/Floor, at any price once a loan is recalled or its validator dead.
+// Synthetic beyond what is owed is dumped.
+type StakeDelegators struct {
+	Protocol      int
+	Count         int
+	Wealth        StakeDistribution
+	Staked, Lent  float64
+	SwitchProb    float64
+	Threshold     float64
+	Derivatives   bool
+	LTV           float64
+	Floor         float64
+	StakeWeighted bool
+
+	s          *protocol.Staking
+	rng        *rand.Rand
+	shuffle    posShuffle
+	order      []int
+	wealth     []uint64 // scratch for Observe
+	ds         []posDelegator
+	switches   int
+	foreclosed int
+}
+
+type posDelegator struct {
+	acct    pos.AccountID
+	mode    uint8
+	v       pos.ValidatorID
+	hasV    bool
+	w       float64 // the draw that picks its validator
+	busy    bool
+	release uint64
+}
+
+// Reset implements Agent.
+func (g *StakeDelegators) Reset(m *market.Market, rng *rand.Rand) {
+	g.rng = rng
+	g.shuffle.seed(rng)
+	g.ds = g.ds[:0]
+	g.switches, g.foreclosed = 0, 0
+	g.s = posStaking(m, g.Protocol)
+	if g.s == nil {
+		return
+	}
+	for range g.Count {
+		x := max(g.Wealth.draw(rng), 1)
+		u, w := rng.Float64(), rng.Float64()
+		acct, err := g.s.Endow(x)
+		if err != nil {
+			g.s = nil
+			return
+		}
+		d := posDelegator{acct: acct, w: w, busy: true}
+		switch {
+		case u < g.Staked:
+			d.mode = posStake
+		case u < g.Staked+g.Lent:
+			d.mode = posLend
+		}
+		d.busy = !g.work(m, &d)
+		g.ds = append(g.ds, d)
+	}
+}
+
+// Metrics implements Agent.
+func (g *StakeDelegators) Metrics() []metric.Def {
+	lo, hi := metric.LowerIsWorse, metric.HigherIsWorse
+	return []metric.Def{
+		{Name: "staked_share", Unit: "fraction", Doc: "share of the delegators' gross wealth staked", Worse: lo},
+		{Name: "lent_share", Unit: "fraction", Doc: "share lent in the external lending market", Worse: hi},
+		{Name: "held_share", Unit: "fraction", Doc: "share held liquid or unbonding", Worse: hi},
+		{Name: "levered", Unit: "fraction", Doc: "share of delegators staking with a synthetic loan", Worse: hi},
+		{Name: "debt", Unit: "tokens", Doc: "synthetic the delegators owe", Worse: hi},
+		{Name: "switches", Unit: "count", Doc: "decisions to change mode", Worse: hi},
+		{Name: "foreclosed", Unit: "count", Doc: "delegators' loans foreclosed", Worse: hi},
+	}
+}
+
+// Observe implements Agent.
+func (g *StakeDelegators) Observe(m *market.Market, dst []float64) {
+	clear(dst[:7])
+	s := g.s
+	if s == nil || s.Chain() == nil {
+		return
+	}
+	var staked, lent, total, debt float64
+	levered := 0
+	g.wealth = s.Chain().Wealth(g.wealth[:0])
+	cw := g.wealth
+	for k := range g.ds {
+		d := &g.ds[k]
+		l := float64(s.Lent(d.acct))
+		var st float64
+		if d.hasV {
+			if del, ok := s.Chain().Delegation(d.v, d.acct); ok {
+				st = float64(del.Value)
+			}
+		}
+		staked += st
+		lent += l
+		total += float64(cw[d.acct]) + l
+		x, _ := s.Debt(d.acct)
+		debt += float64(x)
+		if d.mode == posLever && x > 0 {
+			levered++
+		}
+	}
+	if total > 0 {
+		dst[0], dst[1] = staked/total, lent/total
+		dst[2] = max(0, 1-dst[0]-dst[1])
+	}
+	if len(g.ds) > 0 {
+		dst[3] = float64(levered) / float64(len(g.ds))
+	}
+	dst[4] = debt / float64(s.Unit())
+	dst[5], dst[6] = float64(g.switches), float64(g.foreclosed)
+}
+
+// Act implements Agent.
+func (g *StakeDelegators) Act(m *market.Market) {
+	s := g.s
+	if s == nil || s.Chain() == nil || s.Err() != nil {
+		return
+	}
+	y := s.Yields()
+	cr := rayFloat(&s.Config.Book.CollateralRatio)
+	value := [4]float64{0, y.Lend, y.Stake, y.Stake + g.LTV/cr*(s.PoolPrice()*y.Lend-y.Borrow)}
+	best := posHold
+	for mode := posLend; mode <= posLever; mode++ {
+		if mode == posLever && (!g.Derivatives || s.Halted()) {
+			continue
+		}
+		if value[mode] > value[best] {
+			best = mode
+		}
+	}
+	epoch := s.NewEpoch()
+	g.order = g.order[:0]
+	for k := range g.ds {
+		d := &g.ds[k]
+		u, w := g.rng.Float64(), g.rng.Float64()
+		if y.Valid && u < g.SwitchProb && best != d.mode && value[best]-value[d.mode] > g.Threshold {
+			d.mode, d.w, d.busy = best, w, true
+			g.switches++
+		}
+		// At each epoch, look again at what may have changed: a dead
+		// validator, a levered position.
+		if epoch && !d.busy && (d.mode == posLever || d.hasV && !s.Alive(d.v)) {
+			d.busy = true
+		}
+		if d.busy {
+			g.order = append(g.order, k)
+		}
+	}
+	// Those with something to do act in a fresh random order.
+	g.shuffle.ints(g.order)
+	for _, k := range g.order {
+		d := &g.ds[k]
+		d.busy = !g.work(m, d)
+	}
+}
+
+// work moves a posDelegator toward its mode and reports whether it is there.
+func (g *StakeDelegators) work(m *market.Market, d *posDelegator) bool {
+	s := g.s
+	c := s.Chain()
+	dust := max(s.Unit()/100, 1)
+	needStake := d.mode >= posStake
+	needLend := d.mode == posLend || d.mode == posLever
+	g.foreclosed += s.Settle(d.acct)
+	debt, recalled := s.Debt(d.acct)
+	dead := d.hasV && !s.Alive(d.v)
+	if debt > 0 && (d.mode != posLever || dead || recalled) {
+		if h := s.Synthetic(d.acct); h < debt {
+			want := uint64(float64(debt-h) * max(s.PoolPrice(), 1) * 1.1)
+			if l := c.Liquid(d.acct); l < want {
+				_, _ = s.Withdraw(d.acct, want-l)
+			}
+		}
+		ceiling := 1 / sellFloor(s, g.Floor)
+		if recalled || dead {
+			ceiling = math.Inf(1)
+		}
+		if posRepay(m, s, d.acct, debt, ceiling) > 0 {
+			return false
+		}
+		debt = 0
+	}
+	if d.hasV && (!needStake || dead) {
+		if del, ok := c.Delegation(d.v, d.acct); ok && del.Shares > del.Locked {
+			if got, err := c.Unbond(d.v, d.acct, del.Shares-del.Locked); err == nil && got > 0 {
+				d.release = c.Epoch() + c.Config().UnbondingDelay
+			}
+		}
+		if del, ok := c.Delegation(d.v, d.acct); ok && del.Shares > 0 {
+			return false // locked or frozen: try again later
+		}
+		d.hasV = false
+	}
+	if !needLend && s.Lent(d.acct) > 0 {
+		_, _ = s.Withdraw(d.acct, math.MaxUint64)
+		if s.Lent(d.acct) > dust {
+			return false
+		}
+	}
+	if h := s.Synthetic(d.acct); h > debt {
+		sellSynthetic(m, s, d.acct, h-debt, 0)
+	}
+	liquid := c.Liquid(d.acct)
+	switch d.mode {
+	case posStake, posLever:
+		if liquid > dust {
+			if !d.hasV {
+				v, ok := s.ChooseValidator(d.w, g.StakeWeighted)
+				if !ok {
+					return false
+				}
+				d.v, d.hasV = v, true
+			}
+			if _, err := c.Delegate(d.v, d.acct, liquid); err != nil {
+				return false
+			}
+		}
+		if d.mode == posLever && debt == 0 && d.hasV && !s.Halted() {
+			if del, ok := c.Delegation(d.v, d.acct); ok && del.Shares > del.Locked {
+				free := del.Shares - del.Locked
+				amount := uint64(float64(s.MaxBorrow(d.v, free)) * g.LTV)
+				if amount >= dust {
+					_, _ = s.Borrow(d.acct, d.v, free, amount)
+				}
+			}
+		}
+	case posLend:
+		if liquid > dust {
+			_ = s.Deposit(d.acct, liquid)
+		}
+	}
+	if d.mode == posLever {
+		if h := s.Synthetic(d.acct); h > 0 {
+			if _, got := sellSynthetic(m, s, d.acct, h, sellFloor(s, g.Floor)); got > 0 {
+				_ = s.Deposit(d.acct, got)
+			}
+		}
+		if s.Synthetic(d.acct) > dust {
+			return false
+		}
+	}
+	return c.Epoch() >= d.release
+}
