@@ -130,6 +130,8 @@ func (v *Venue) Metrics() []metric.Def {
 		{Name: "fees", Unit: "numeraire", Doc: "swap fees earned by the pool", Worse: metric.LowerIsWorse},
 		{Name: "lvr", Unit: "numeraire", Doc: "loss-versus-rebalancing: arbitrage profit at external prices before fees and gas", Worse: metric.HigherIsWorse},
 		{Name: "lvr_rate", Unit: "fraction/step", Doc: "mean LVR per step as a fraction of pool value at the previous step's prices", Worse: metric.HigherIsWorse},
+		{Name: "price", Unit: "tok1/tok0", Doc: "the pool's marginal price of its first token in its second at the end, whole tokens, before fees", Worse: metric.Neutral},
+		{Name: "discount", Unit: "bps", Doc: "10,000 · (1 − pool price / external price) of the first token in the second at the end: positive when the pool sells the first token cheap", Worse: metric.Neutral},
 	}
 }
 
@@ -137,6 +139,24 @@ func (v *Venue) Metrics() []metric.Def {
 func (v *Venue) Observe(m *Market, dst []float64) {
 	dst[0], dst[1], dst[2] = v.Volume, v.Fees, v.LVR
 	dst[3] = v.LVRRate / float64(max(1, m.Step))
+	dst[4], dst[5] = v.Price(m), 1e4*v.Discount(m)
+}
+
+// Price returns the pool's marginal price of its token 0 in token 1,
+// whole tokens, before fees.
+func (v *Venue) Price(m *Market) float64 {
+	return v.Pool.SpotPrice(0, 1) * m.Unit[v.Assets[1]] / m.Unit[v.Assets[0]]
+}
+
+// Discount returns 1 − P/E, P the pool's marginal price of token 0 in
+// token 1 and E the external one: positive when the pool sells token 0
+// below its external value.
+func (v *Venue) Discount(m *Market) float64 {
+	p0, p1 := m.RawPrice(v.Assets[0]), m.RawPrice(v.Assets[1])
+	if !(p0 > 0) {
+		return 0
+	}
+	return 1 - v.Pool.SpotPrice(0, 1)*p1/p0
 }
 
 // Idler is implemented by agents that only observe (a passive LP): the

@@ -1,0 +1,153 @@
+package world
+
+import (
+	"math"
+	"slices"
+
+	"github.com/cascade-risk/cascade/agent"
+	"github.com/cascade-risk/cascade/market"
+	"github.com/cascade-risk/cascade/scenario"
+	"github.com/cascade-risk/cascade/unit"
+)
+
+func init() {
+	agentBuilders["patient_buyer"] = (*builder).patientBuyer
+	agentBuilders["scheduled_seller"] = (*builder).scheduledSeller
+}
+
+// scheduledSeller compiles agent.ScheduledSeller: pool, sell (the asset),
+// get (the token received; the pool's other token by default), total
+// (whole tokens), start (a time from the beginning, 0), over (a duration,
+// one step), floor (a fraction of the external price, none).
+func (b *builder) scheduledSeller(c scenario.Entry[scenario.Component]) (func() market.Agent, bool) {
+	var p struct {
+		Pool  string         `yaml:"pool,required"`
+		Sell  string         `yaml:"sell,required"`
+		Get   string         `yaml:"get"`
+		Total float64        `yaml:"total,required"`
+		Start unit.Duration  `yaml:"start"`
+		Over  unit.Duration  `yaml:"over"`
+		Floor *unit.Fraction `yaml:"floor"`
+	}
+	if !b.decode(c, &p) {
+		return nil, false
+	}
+	v, ok := b.venue(p.Pool, c.Node.Get("pool"), c.Path+".pool")
+	if !ok {
+		return nil, false
+	}
+	sell, get, ok := b.tokenPair(c, v, p.Sell, "sell", p.Get, "get")
+	if !ok {
+		return nil, false
+	}
+	if !(p.Total > 0) || math.IsInf(p.Total, 0) {
+		b.errs.At(c.Node.Get("total"), c.Path+".total", "expected a positive amount of tokens, got %g", p.Total)
+		return nil, false
+	}
+	step := b.cell.sc.Step.Std()
+	if p.Start < 0 || p.Over < 0 {
+		b.errs.At(c.Node, c.Path, "start and over must not be negative")
+		return nil, false
+	}
+	start := 1 + int(p.Start.Std()/step)
+	steps := max(1, int(math.Round(float64(p.Over.Std())/float64(step))))
+	floor := 0.0
+	if p.Floor != nil {
+		if floor = float64(*p.Floor); floor < 0 || floor >= 10 {
+			b.errs.At(c.Node.Get("floor"), c.Path+".floor", "expected a fraction of the external price from 0 to 10, got %g", floor)
+			return nil, false
+		}
+	}
+	return func() market.Agent {
+		return &agent.ScheduledSeller{Venue: v, Asset: sell, Get: get, Total: p.Total, Start: start, Steps: steps, Floor: floor}
+	}, true
+}
+
+// tokenPair resolves the pool tokens of an asset traded (key a) and of the
+// other side (key o; the pool's other token when empty).
+func (b *builder) tokenPair(c scenario.Entry[scenario.Component], v int, a, akey, o, okey string) (int, int, bool) {
+	i, ok := b.poolToken(v, a, c.Node.Get(akey), c.Path+"."+akey)
+	if !ok {
+		return 0, 0, false
+	}
+	j := -1
+	switch {
+	case o != "":
+		if j, ok = b.poolToken(v, o, c.Node.Get(okey), c.Path+"."+okey); !ok {
+			return 0, 0, false
+		}
+	case len(b.cell.venues[v].assets) == 2:
+		j = 1 - i
+	default:
+		b.errs.At(c.Node, c.Path, "missing required key %q: pool %s trades more than two tokens", okey, b.cell.venues[v].name)
+		return 0, 0, false
+	}
+	if i == j {
+		b.errs.At(c.Node.Get(okey), c.Path+"."+okey, "the same token on both sides")
+		return 0, 0, false
+	}
+	return i, j, true
+}
+
+// poolToken returns the position of the named asset in venue v's tokens.
+func (b *builder) poolToken(v int, asset string, n *scenario.Node, path string) (int, bool) {
+	a, ok := b.asset(asset, n, path)
+	if !ok {
+		return 0, false
+	}
+	k := slices.Index(b.cell.venues[v].assets, a)
+	if k < 0 {
+		b.errs.At(n, path, "pool %s does not trade %s", b.cell.venues[v].name, asset)
+		return 0, false
+	}
+	return k, true
+}
+
+// finiteAmount reports an error unless x is a finite amount ≥ 0.
+func (b *builder) finiteAmount(c scenario.Entry[scenario.Component], key string, x float64) bool {
+	if x < 0 || math.IsNaN(x) || math.IsInf(x, 0) {
+		b.errs.At(c.Node.Get(key), c.Path+"."+key, "expected a non-negative amount in the numeraire, got %g", x)
+		return false
+	}
+	return true
+}
+
+// patientBuyer compiles agent.PatientBuyer: pool, buy (the asset), pay
+// (the token paid; the pool's other token by default), valuation (a
+// fraction of the external price, 100%), capital, max_per_step, gas.
+func (b *builder) patientBuyer(c scenario.Entry[scenario.Component]) (func() market.Agent, bool) {
+	var p struct {
+		Pool       string         `yaml:"pool,required"`
+		Buy        string         `yaml:"buy,required"`
+		Pay        string         `yaml:"pay"`
+		Valuation  *unit.Fraction `yaml:"valuation"`
+		Capital    float64        `yaml:"capital,required"`
+		MaxPerStep float64        `yaml:"max_per_step"`
+		Gas        float64        `yaml:"gas"`
+	}
+	if !b.decode(c, &p) {
+		return nil, false
+	}
+	v, ok := b.venue(p.Pool, c.Node.Get("pool"), c.Path+".pool")
+	if !ok {
+		return nil, false
+	}
+	buy, pay, ok := b.tokenPair(c, v, p.Buy, "buy", p.Pay, "pay")
+	if !ok {
+		return nil, false
+	}
+	val := 1.0
+	if p.Valuation != nil {
+		val = float64(*p.Valuation)
+	}
+	if !(val > 0) || val > 10 {
+		b.errs.At(c.Node.Get("valuation"), c.Path+".valuation", "expected a fraction of the external price above 0 and at most 10, got %g", val)
+		return nil, false
+	}
+	if !b.finiteAmount(c, "capital", p.Capital) || !b.finiteAmount(c, "max_per_step", p.MaxPerStep) || !b.finiteAmount(c, "gas", p.Gas) {
+		return nil, false
+	}
+	return func() market.Agent {
+		return &agent.PatientBuyer{Venue: v, Asset: buy, Pay: pay, Valuation: val, Capital: p.Capital, MaxPerStep: p.MaxPerStep, Gas: p.Gas}
+	}, true
+}
