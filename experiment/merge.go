@@ -2,7 +2,6 @@ package experiment
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -41,7 +40,7 @@ type MergeOptions struct {
 // overrides, shard counts or builds.
 func Merge(ctx context.Context, dirs []string, opt MergeOptions) (*Result, error) {
 	if len(dirs) == 0 {
-		return nil, errors.New("merge: no shard directories given")
+		return nil, refuse("merge: no shard directories given")
 	}
 	shards := make([]results.Manifest, len(dirs))
 	for k, d := range dirs {
@@ -50,7 +49,7 @@ func Merge(ctx context.Context, dirs []string, opt MergeOptions) (*Result, error
 			return nil, fmt.Errorf("merge: %s: %w", d, err)
 		}
 		if m.Shard == nil {
-			return nil, fmt.Errorf("merge: %s is not a shard (written without --shard)", d)
+			return nil, refuse("merge: %s is not a shard (written without --shard)", d)
 		}
 		shards[k] = m
 	}
@@ -111,7 +110,7 @@ func Merge(ctx context.Context, dirs []string, opt MergeOptions) (*Result, error
 			}
 			c, ok := index[[2]string{fmt.Sprint(r.Cell), r.Arm}]
 			if !ok || c*res.Runs+r.Run != next || next >= m.Shard.To {
-				return fmt.Errorf("merge: %s: row of cell %d arm %q run %d is not job %d of its shard %d/%d", d, r.Cell, r.Arm, r.Run, next, m.Shard.Index, m.Shard.Count)
+				return refuse("merge: %s: row of cell %d arm %q run %d is not job %d of its shard %d/%d", d, r.Cell, r.Arm, r.Run, next, m.Shard.Index, m.Shard.Count)
 			}
 			for j, fan := range res.Cells[c].Fans {
 				if err := fan.Add(r.Series[j]); err != nil {
@@ -125,7 +124,7 @@ func Merge(ctx context.Context, dirs []string, opt MergeOptions) (*Result, error
 			return nil, err
 		}
 		if next != m.Shard.To {
-			return nil, fmt.Errorf("merge: %s holds jobs %d to %d of shard %d/%d, which should end at %d: the shard is incomplete", d, m.Shard.From, next, m.Shard.Index, m.Shard.Count, m.Shard.To)
+			return nil, refuse("merge: %s holds jobs %d to %d of shard %d/%d, which should end at %d: the shard is incomplete", d, m.Shard.From, next, m.Shard.Index, m.Shard.Count, m.Shard.To)
 		}
 		rf, _ := m.File(results.RunsFile)
 		records = append(records, results.ShardRecord{ShardInfo: *m.Shard, Dir: d, Workers: m.Workers, WallSeconds: m.WallSeconds, RunsSHA256: rf.SHA256})
@@ -140,6 +139,16 @@ func Merge(ctx context.Context, dirs []string, opt MergeOptions) (*Result, error
 	return res, nil
 }
 
+// MergeRefusal is a set of directories that do not make one run: shards
+// overlapping, missing, of different runs or builds, or not shards.
+type MergeRefusal struct{ Msg string }
+
+func (e *MergeRefusal) Error() string { return e.Msg }
+
+func refuse(format string, args ...any) error {
+	return &MergeRefusal{Msg: fmt.Sprintf(format, args...)}
+}
+
 // checkShards verifies that the shards belong together and cover the work
 // exactly once, and returns their indices in shard order.
 func checkShards(dirs []string, shards []results.Manifest, opt MergeOptions) ([]int, error) {
@@ -147,7 +156,7 @@ func checkShards(dirs []string, shards []results.Manifest, opt MergeOptions) ([]
 	for k, m := range shards[1:] {
 		d := dirs[k+1]
 		diff := func(what string, x, y any) error {
-			return fmt.Errorf("merge: %s and %s are shards of different runs: %s %v and %v", dirs[0], d, what, x, y)
+			return refuse("merge: %s and %s are shards of different runs: %s %v and %v", dirs[0], d, what, x, y)
 		}
 		switch {
 		case m.ScenarioSHA256 != a.ScenarioSHA256:
@@ -169,7 +178,7 @@ func checkShards(dirs []string, shards []results.Manifest, opt MergeOptions) ([]
 		}
 	}
 	if a.CascadeVersion != opt.Version || a.GitCommit != opt.Commit {
-		return nil, fmt.Errorf("merge: the shards were written by Cascade %s (%s), this is %s (%s): merge with the build that ran them",
+		return nil, refuse("merge: the shards were written by Cascade %s (%s), this is %s (%s): merge with the build that ran them",
 			a.CascadeVersion, a.GitCommit, opt.Version, opt.Commit)
 	}
 	n := a.Shard.Count
@@ -180,10 +189,10 @@ func checkShards(dirs []string, shards []results.Manifest, opt MergeOptions) ([]
 	for k, m := range shards {
 		i := m.Shard.Index
 		if i < 0 || i >= n {
-			return nil, fmt.Errorf("merge: %s: shard index %d of %d", dirs[k], i, n)
+			return nil, refuse("merge: %s: shard index %d of %d", dirs[k], i, n)
 		}
 		if where[i] >= 0 {
-			return nil, fmt.Errorf("merge: %s and %s are both shard %d/%d (overlapping shards)", dirs[where[i]], dirs[k], i, n)
+			return nil, refuse("merge: %s and %s are both shard %d/%d (overlapping shards)", dirs[where[i]], dirs[k], i, n)
 		}
 		where[i] = k
 	}
@@ -194,7 +203,7 @@ func checkShards(dirs []string, shards []results.Manifest, opt MergeOptions) ([]
 		}
 	}
 	if len(missing) > 0 {
-		return nil, fmt.Errorf("merge: missing shard(s) %s of %d: rerun them with --shard and merge all %d", strings.Join(missing, ", "), n, n)
+		return nil, refuse("merge: missing shard(s) %s of %d: rerun them with --shard and merge all %d", strings.Join(missing, ", "), n, n)
 	}
 	return where, nil
 }

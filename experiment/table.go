@@ -278,13 +278,34 @@ func (r *Result) statsTable(b *strings.Builder, cells []int, constant []bool, wi
 		}
 	}
 	legend := "±95%: half-width of the mean's 95% CI · pN: N% of runs at or below · worstN%: mean of the worst N% of runs at the metric's bad end, the lower end if it has none (CVaR)"
+	shown := false
 	for _, c := range cols {
-		if c.head == worstHead {
-			legend += " · worst: index of the worst run (summary.json lists the " + strconv.Itoa(WorstRuns) + " worst); replay it alone with " +
-				strings.Replace(r.Replay(cells[len(cells)-1], 0), "--run 0", "--run K", 1)
-		}
+		shown = shown || c.head == worstHead
+	}
+	if shown {
+		legend += " · worst: index of the worst run"
 	}
 	b.WriteString(wrap(legend, width))
+	if !shown {
+		// The column did not fit: the worst runs follow the table.
+		var worst []string
+		for k, m := range r.Model.Metrics {
+			for _, c := range cells {
+				if w := reps[c].Metrics[k].WorstRuns; !constant[k] && len(w) > 0 {
+					label := m.FullName
+					if len(cells) > 1 {
+						label += " " + r.Cells[c].shortLabel()
+					}
+					worst = append(worst, label+" #"+strconv.Itoa(w[0].Run))
+				}
+			}
+		}
+		if len(worst) > 0 {
+			b.WriteString(wrap("worst run: "+strings.Join(worst, ", "), width))
+		}
+	}
+	b.WriteString(wrap("summary.json lists the "+strconv.Itoa(WorstRuns)+" worst runs of each metric; replay one alone with "+
+		strings.Replace(r.Replay(cells[len(cells)-1], 0), "--run 0", "--run K", 1), width))
 }
 
 func (r *Result) cellValues(m *MetricReport, cols []column) []string {

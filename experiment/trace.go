@@ -67,13 +67,13 @@ func Trace(f *scenario.File, opt TraceOptions) (*TraceResult, error) {
 	}
 	switch {
 	case opt.Cell < 0 || opt.Cell >= points:
-		return nil, fmt.Errorf("--cell %d: the scenario has cells 0 to %d", opt.Cell, points-1)
+		return nil, selectionError("--cell %d: the scenario has cells 0 to %d", opt.Cell, points-1)
 	case ec < 0 && len(arms) == 1 && arms[0] == "":
-		return nil, fmt.Errorf("--arm %q: the scenario has no compare arms", opt.Arm)
+		return nil, selectionError("--arm %q: the scenario has no compare arms", opt.Arm)
 	case ec < 0:
-		return nil, fmt.Errorf("--arm %q: the scenario's arms are %s", opt.Arm, strings.Join(arms, ", "))
+		return nil, selectionError("--arm %q: the scenario's arms are %s", opt.Arm, strings.Join(arms, ", "))
 	case opt.Run < 0 || opt.Run > math.MaxInt32:
-		return nil, fmt.Errorf("--run %d: want a run index from 0", opt.Run)
+		return nil, selectionError("--run %d: want a run index from 0", opt.Run)
 	}
 	tr := &TraceResult{Result: res, Recorder: &trace.Recorder{}, EngineCell: ec}
 	tr.Job = engine.NewJob(res.Model, res.Seed, ec, opt.Run)
@@ -114,6 +114,16 @@ func Trace(f *scenario.File, opt TraceOptions) (*TraceResult, error) {
 		return nil, err
 	}
 	return tr, nil
+}
+
+// SelectionError is a --cell, --arm or --run that names no run of the
+// scenario.
+type SelectionError struct{ Msg string }
+
+func (e *SelectionError) Error() string { return e.Msg }
+
+func selectionError(format string, args ...any) error {
+	return &SelectionError{Msg: fmt.Sprintf(format, args...)}
 }
 
 // Trace files.

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/signal"
@@ -44,6 +45,10 @@ func newMergeCmd() *cobra.Command {
 			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 			defer stop()
 			res, err := experiment.Merge(ctx, args, experiment.MergeOptions{Out: out, Overwrite: true, Version: version, Commit: commit()})
+			var refusal *experiment.MergeRefusal
+			if errors.As(err, &refusal) {
+				return usageError{err}
+			}
 			if err != nil {
 				return err
 			}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -44,6 +45,10 @@ func newTraceCmd() *cobra.Command {
 				opt.Overwrite = true
 			}
 			tr, err := experiment.Trace(f, opt)
+			var bad *experiment.SelectionError
+			if errors.As(err, &bad) {
+				return usageError{err}
+			}
 			if err != nil {
 				return err
 			}
