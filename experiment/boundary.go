@@ -267,9 +267,13 @@ func (e *evaluator) boundarySearch(ctx context.Context) error {
 		res.Lines = append(res.Lines, lr)
 	}
 	res.Increasing = dec == 0
+	where := fmt.Sprintf("the %d sampled lines and %d grid values", nLines, r)
+	if len(others) == 0 {
+		where = fmt.Sprintf("the %d grid values", r)
+	}
 	res.Assumption = fmt.Sprintf("the probability of failing %q is monotone along %s on each line (it rises toward the unsafe end); "+
-		"each verdict is a Clopper–Pearson test at %.3g%% confidence with the error split over %d looks; the map holds at the %d sampled lines and %d grid values, not between them",
-		e.d.Safe, b.Along, 100*res.Confidence, test.Looks(), nLines, r)
+		"each verdict is a Clopper–Pearson test at %.3g%% confidence with the error split over %d looks; the map holds at %s, not between them",
+		e.d.Safe, b.Along, 100*res.Confidence, test.Looks(), where)
 	e.res.Boundary = res
 	switch {
 	case allUnsafe || inc > 0 && dec > 0:
@@ -327,9 +331,13 @@ func (e *evaluator) boundarySearch(ctx context.Context) error {
 		}
 	}
 	res.CertifySimulations = e.res.Simulations - res.Simulations
-	box.Statement = fmt.Sprintf("P(fail %s) ≤ %.3g at every grid value of the box on every sampled line, with %.3g%% confidence, "+
+	onLines := " on every sampled line"
+	if len(others) == 0 {
+		onLines = ""
+	}
+	box.Statement = fmt.Sprintf("P(fail %s) ≤ %.3g at every grid value of the box%s, with %.3g%% confidence, "+
 		"from %d fresh runs at the box edge of each line (attempt %d of at most %d) and the monotonicity assumption (the edge is each line's worst point in the box)",
-		e.d.Safe, box.Bound, 100*res.Confidence, box.RunsPerLine, box.Tries, certifyTries)
+		e.d.Safe, box.Bound, onLines, 100*res.Confidence, box.RunsPerLine, box.Tries, certifyTries)
 	res.Box = box
 	return nil
 }
