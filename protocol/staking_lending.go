@@ -1,0 +1,203 @@
+package protocol
+
+import (
+	"errors"
+	"fmt"
+	"math"
+
+	"github.com/cascade-risk/cascade/lending/compound"
+	"github.com/cascade-risk/cascade/pos"
+	"github.com/holiman/uint256"
+)
+
+// The external lending market of the native token that Staking runs
+// beside the chain (Compound's jump-rate model), and the yields agents
+// compare.
+
+// Deposit moves amount of acct's native tokens into the lending market.
+// Shares minted: amount·S/(cash + borrows), amount when S = 0 (rounded
+// down).
+func (s *Staking) Deposit(acct pos.AccountID, amount uint64) error {
+	if s.chain == nil {
+		return s.errOrInit()
+	}
+	if amount == 0 {
+		return nil
+	}
+	sh := amount
+	if s.totalShares != 0 {
+		claims := s.cash + s.borrows
+		if claims == 0 {
+			return errors.New("staking: lending market has shares but no claims")
+		}
+		sh = posMulDiv(amount, s.totalShares, claims)
+	}
+	if sh == 0 {
+		return nil
+	}
+	if err := s.chain.Transfer(acct, s.lendAcct, amount); err != nil {
+		return err
+	}
+	s.cash += amount
+	for int(acct) >= len(s.shares) {
+		s.shares = append(s.shares, 0)
+	}
+	s.shares[acct] += sh
+	s.totalShares += sh
+	return nil
+}
+
+// Withdraw returns up to amount of acct's lending claim (math.MaxUint64:
+// all of it), limited by the market's cash, and reports what was paid.
+// Shares burned: ⌈paid·S/(cash + borrows)⌉, at most the account's.
+func (s *Staking) Withdraw(acct pos.AccountID, amount uint64) (uint64, error) {
+	if s.chain == nil {
+		return 0, s.errOrInit()
+	}
+	if int(acct) >= len(s.shares) || s.shares[acct] == 0 {
+		return 0, nil
+	}
+	claims := s.cash + s.borrows
+	mine := s.shares[acct]
+	value := posMulDiv(mine, claims, s.totalShares)
+	pay := min(amount, value, s.cash)
+	if pay == 0 {
+		return 0, nil
+	}
+	burn := mine
+	if pay < value {
+		burn = min(mine, posMulDivCeil(pay, s.totalShares, claims))
+	}
+	if err := s.chain.Transfer(s.lendAcct, acct, pay); err != nil {
+		return 0, err
+	}
+	s.cash -= pay
+	s.shares[acct] -= burn
+	s.totalShares -= burn
+	return pay, nil
+}
+
+// Lent returns the value of acct's lending claim: shares·(cash + borrows)/S.
+func (s *Staking) Lent(acct pos.AccountID) uint64 {
+	if int(acct) >= len(s.shares) || s.totalShares == 0 {
+		return 0
+	}
+	return posMulDiv(s.shares[acct], s.cash+s.borrows, s.totalShares)
+}
+
+func posMulDiv(a, b, d uint64) uint64 {
+	var x uint256.Int
+	x.SetUint64(a)
+	x.MulDivOverflow(&x, uint256.NewInt(b), uint256.NewInt(d))
+	if !x.IsUint64() {
+		return math.MaxUint64
+	}
+	return x.Uint64()
+}
+
+func posMulDivCeil(a, b, d uint64) uint64 {
+	var x, r uint256.Int
+	x.SetUint64(a)
+	x.Mul(&x, uint256.NewInt(b))
+	x.DivMod(&x, uint256.NewInt(d), &r)
+	if !r.IsZero() {
+		x.AddUint64(&x, 1)
+	}
+	if !x.IsUint64() {
+		return math.MaxUint64
+	}
+	return x.Uint64()
+}
+
+// StakingYields are annual rates agents compare.
+type StakingYields struct {
+	// Stake is the staking yield estimate (issuance net of stake burned,
+	// per bonded token); Valid is false before the first epoch.
+	Stake float64
+	Valid bool
+	// Issuance is the gross staking yield estimate: rewards issued per
+	// bonded token, before anyone's losses. A borrower's own carry is
+	// measured against it and its own slashing risk, not against the
+	// losses of others (which Stake includes).
+	Issuance float64
+	// Lend and LendBorrow are the lending market's supply and borrow
+	// rates; Borrow is the synthetic's borrow rate.
+	Lend, LendBorrow, Borrow float64
+}
+
+// Yields returns the current yields.
+func (s *Staking) Yields() StakingYields {
+	y := StakingYields{Stake: s.yieldEst, Valid: s.yieldValid, Issuance: s.issueEst}
+	if s.book != nil {
+		r := s.book.Rate()
+		y.Borrow = posRayFloat(&r)
+	}
+	y.Lend, y.LendBorrow = s.lendingRates()
+	return y
+}
+
+// lendingRates returns the yearly supply and borrow rates of the lending
+// market, in floating point for agents' decisions (interest itself
+// accrues in integers): with u = borrows/(cash + borrows),
+//
+//	borrow = base + multiplier·min(u, kink) + jump·max(0, u − kink)
+//	supply = u·borrow
+//
+// per block, times BlocksPerYear. An empty market with demand quotes what
+// its first depositor would earn, at u = MaxUtilization.
+func (s *Staking) lendingRates() (supply, borrow float64) {
+	l := &s.Config.Lending
+	claims := float64(s.cash) + float64(s.borrows)
+	var u float64
+	switch {
+	case claims > 0:
+		u = float64(s.borrows) / claims
+	case l.Demand > 0:
+		u = float64(l.MaxUtilization) / compound.ExpScale
+	default:
+		return 0, 0
+	}
+	m := &l.Model
+	kink := m.Kink.Float64() / compound.ExpScale
+	b := m.BaseRatePerBlock.Float64() + m.MultiplierPerBlock.Float64()*min(u, kink) +
+		m.JumpMultiplierPerBlock.Float64()*max(0, u-kink)
+	b *= compound.BlocksPerYear / compound.ExpScale
+	return u * b, b
+}
+
+func (s *Staking) lendingStep() error {
+	l := &s.Config.Lending
+	if s.borrows != 0 {
+		var cash, borrows, zero, rate uint256.Int
+		cash.SetUint64(s.cash)
+		borrows.SetUint64(s.borrows)
+		r, err := l.Model.BorrowRate(&cash, &borrows, &zero)
+		if err != nil {
+			return fmt.Errorf("staking: lending rate: %w", err)
+		}
+		rate.Mul(&r, uint256.NewInt(l.BlocksPerStep))
+		rate.MulDivOverflow(&borrows, &rate, uint256.NewInt(compound.ExpScale))
+		if !rate.IsUint64() || s.borrows+rate.Uint64() < s.borrows {
+			return errors.New("staking: lending interest overflows")
+		}
+		s.borrows += rate.Uint64()
+	}
+	target := min(l.Demand, posMulDiv(s.cash+s.borrows, l.MaxUtilization, compound.ExpScale))
+	switch {
+	case s.borrows > target:
+		pay := min(s.borrows-target, s.chain.Liquid(s.public))
+		if err := s.chain.Transfer(s.public, s.lendAcct, pay); err != nil {
+			return err
+		}
+		s.cash += pay
+		s.borrows -= pay
+	case s.borrows < target:
+		out := min(target-s.borrows, s.cash)
+		if err := s.chain.Transfer(s.lendAcct, s.public, out); err != nil {
+			return err
+		}
+		s.cash -= out
+		s.borrows += out
+	}
+	return nil
+}

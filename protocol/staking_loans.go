@@ -1,0 +1,234 @@
+package protocol
+
+import (
+	"math"
+
+	"github.com/cascade-risk/cascade/cfmm"
+	"github.com/cascade-risk/cascade/pos"
+	"github.com/cascade-risk/cascade/synth"
+	"github.com/holiman/uint256"
+)
+
+// The Staking protocol's loan side: borrowing against stake at the mark
+// price, repaying, the per-holder cache of loans and debt, and the
+// quantities borrowers decide with.
+
+// StressSlash is the share of its stake one incident burns from an
+// operator holding share of the bonded stake: Cosmos's double-sign
+// fraction; on Ethereum the initial penalty 1/MinSlashingPenaltyQuotient
+// plus the correlation penalty min(1, multiplier·share) the incident
+// brings on itself.
+func (s *Staking) StressSlash(share float64) float64 {
+	cfg := s.Config.Chain
+	if s.Config.Offence != pos.EthSlashing {
+		return float64(cfg.Cosmos.SlashFractionDoubleSign) / float64(pos.One)
+	}
+	r := cfg.Eth
+	f := 0.0
+	if r.MinSlashingPenaltyQuotient > 0 {
+		f = 1 / float64(r.MinSlashingPenaltyQuotient)
+	}
+	return min(1, f+min(1, float64(r.ProportionalSlashingMultiplier)*share))
+}
+
+// BreakEven is the lowest pool price, native per synthetic, at which
+// selling borrowed synthetic to stake the proceeds pays for itself over a
+// year when it is bought back at par: p·(1 + issuance) = 1 + borrow rate.
+// Borrowers sell no lower; it moves with the rates on offer, so no
+// constant sets the pool price.
+func (s *Staking) BreakEven() float64 {
+	y := s.Yields()
+	return (1 + max(y.Borrow, 0)) / (1 + max(y.Issuance, 0))
+}
+
+// MarkPrice returns the collateral price the book uses, synthetic per
+// native (ray): 1/TWAP with MarkToPool, else par.
+func (s *Staking) MarkPrice() uint256.Int {
+	if !s.Config.MarkToPool || !(s.twap > 0) || math.IsInf(s.twap, 0) {
+		return synth.RayOne()
+	}
+	return posRay(1 / s.twap)
+}
+
+func posRay(f float64) uint256.Int { return cfmm.Amount(f * 1e27) }
+
+func posRayFloat(x *uint256.Int) float64 { return x.Float64() / 1e27 }
+
+// Borrow opens a loan: holder locks shares of its delegation to v and
+// receives amount of synthetic, at the current epoch and mark price.
+func (s *Staking) Borrow(holder pos.AccountID, v pos.ValidatorID, shares, amount uint64) (synth.LoanID, error) {
+	if s.book == nil {
+		return 0, s.errOrInit()
+	}
+	id, err := s.book.Borrow(s.chain.Epoch(), holder, v, shares, *uint256.NewInt(amount), s.MarkPrice())
+	if err != nil {
+		return 0, err
+	}
+	h := s.holder(holder)
+	h.loans = append(h.loans, id)
+	h.stale = true
+	return id, nil
+}
+
+// MaxBorrow returns the synthetic that shares of v allow at the mark
+// price: ⌊value·price/CollateralRatio⌋.
+func (s *Staking) MaxBorrow(v pos.ValidatorID, shares uint64) uint64 {
+	if s.chain == nil || shares == 0 {
+		return 0
+	}
+	value, err := s.chain.SharesValue(v, shares)
+	if err != nil {
+		return 0
+	}
+	price := s.MarkPrice()
+	cr := s.Config.Book.CollateralRatio
+	var x uint256.Int
+	x.SetUint64(value)
+	if _, over := x.MulDivOverflow(&x, &price, &cr); over || !x.IsUint64() {
+		return math.MaxUint64
+	}
+	return x.Uint64()
+}
+
+// Repay pays up to amount of a loan from its holder's synthetic and
+// returns what was paid.
+func (s *Staking) Repay(id synth.LoanID, amount uint64) (uint64, error) {
+	if s.book == nil {
+		return 0, s.errOrInit()
+	}
+	l, err := s.book.Loan(id)
+	if err != nil {
+		return 0, err
+	}
+	paid, err := s.book.Repay(s.chain.Epoch(), id, *uint256.NewInt(amount))
+	if err == nil {
+		s.holder(l.Holder).stale = true
+	}
+	return paid.Uint64(), err
+}
+
+// posHolder caches a borrower's loans and debt between book changes.
+type posHolder struct {
+	loans      []synth.LoanID // open at the last full refresh
+	art        uint256.Int    // their normalised debt
+	stale      bool           // the holder borrowed or repaid since
+	fullAt     uint64         // fullVer of the last full refresh
+	ver        uint64         // bookVer of debt
+	debt       uint64
+	recalled   bool
+	foreclosed int // foreclosures seen and not yet reported by Settle
+}
+
+func (s *Staking) holder(a pos.AccountID) *posHolder {
+	for int(a) >= len(s.holders) {
+		s.holders = append(s.holders, posHolder{})
+	}
+	return &s.holders[a]
+}
+
+// refresh brings a holder's cache up to date: a full pass over its loans
+// (dropping closed ones, counting foreclosures) after its own Borrow or
+// Repay or a Step that foreclosed or recalled loans; otherwise only the
+// debt, ⌈Σart·index/RAY⌉, when the index may have moved.
+func (s *Staking) refresh(h *posHolder) {
+	if h.stale || h.fullAt != s.fullVer {
+		h.stale, h.fullAt, h.ver, h.recalled = false, s.fullVer, 0, false
+		h.art.Clear()
+		k := 0
+		for _, id := range h.loans {
+			l, err := s.book.Loan(id)
+			switch {
+			case err == nil && l.Status == synth.Open:
+				h.loans[k] = id
+				k++
+				h.art.Add(&h.art, &l.Art)
+				h.recalled = h.recalled || l.Recalled
+			case err == nil && l.Status == synth.Foreclosed:
+				h.foreclosed++
+			}
+		}
+		h.loans = h.loans[:k]
+	}
+	if h.ver != s.bookVer {
+		h.ver, h.debt = s.bookVer, 0
+		if !h.art.IsZero() {
+			var d, r uint256.Int
+			idx := s.book.Index()
+			one := synth.RayOne()
+			if _, over := d.MulOverflow(&h.art, &idx); over {
+				h.debt = math.MaxUint64
+				return
+			}
+			d.DivMod(&d, &one, &r)
+			if !r.IsZero() {
+				d.AddUint64(&d, 1)
+			}
+			h.debt = math.MaxUint64
+			if d.IsUint64() {
+				h.debt = d.Uint64()
+			}
+		}
+	}
+}
+
+// Loans returns holder's open loans opened through Borrow.
+func (s *Staking) Loans(holder pos.AccountID) []synth.LoanID {
+	if s.book == nil || int(holder) >= len(s.holders) {
+		return nil
+	}
+	h := &s.holders[holder]
+	s.refresh(h)
+	return h.loans
+}
+
+// Settle returns how many of holder's loans were foreclosed since the last
+// call.
+func (s *Staking) Settle(holder pos.AccountID) (foreclosed int) {
+	if s.book == nil || int(holder) >= len(s.holders) {
+		return 0
+	}
+	h := &s.holders[holder]
+	s.refresh(h)
+	n := h.foreclosed
+	h.foreclosed = 0
+	return n
+}
+
+// Debt returns what holder owes on its open loans (synthetic, rounded up)
+// and whether any of them has been recalled.
+func (s *Staking) Debt(holder pos.AccountID) (debt uint64, recalled bool) {
+	if s.book == nil || int(holder) >= len(s.holders) {
+		return 0, false
+	}
+	h := &s.holders[holder]
+	s.refresh(h)
+	return h.debt, h.recalled
+}
+
+func posSatAdd(a, b uint64) uint64 {
+	if a+b < a {
+		return math.MaxUint64
+	}
+	return a + b
+}
+
+// Synthetic returns acct's synthetic balance.
+func (s *Staking) Synthetic(acct pos.AccountID) uint64 {
+	if s.book == nil {
+		return 0
+	}
+	b := s.book.Balance(acct)
+	if !b.IsUint64() {
+		return math.MaxUint64
+	}
+	return b.Uint64()
+}
+
+// Halted reports whether the policy refuses new loans.
+func (s *Staking) Halted() bool {
+	if s.book == nil {
+		return true
+	}
+	a := s.book.Action()
+	return a.Halt || a.Recall
+}
