@@ -274,6 +274,16 @@ type File struct {
 	// Overrides are the --set changes applied to Source, in order; the
 	// scenario run is Source with them applied.
 	Overrides []Override
+	// sweep is the decoded sweep, for CheckSweep.
+	sweep Sweep
+}
+
+// CheckSweep reports swept values that are not numbers, which results
+// cannot record. The package that decodes the components calls it once
+// they decoded without error, so that a value the parameter itself rejects
+// ("fee: lots") gets that parameter's message instead.
+func (f *File) CheckSweep(errs *Errs) {
+	f.sweep.checkNumeric(errs)
 }
 
 // Load reads and decodes a scenario file. The error, if any, is a List with
@@ -359,6 +369,7 @@ func LoadBytes(path string, src []byte, overrides ...Override) (*File, error) {
 	}
 	f.Cells = cells
 	f.CRN = base.Sweep.UsesCRN()
+	f.sweep = base.Sweep
 	return f, nil
 }
 

@@ -125,6 +125,21 @@ func (s *Sweep) decodeZip(n *Node, path string, errs *Errs) {
 	s.Axes = append(s.Axes, ax)
 }
 
+// checkNumeric reports swept values that are not numbers: results record
+// each cell's parameters as numbers. It runs after the cells decoded, so
+// a value the parameter itself rejects gets that parameter's message.
+func (s *Sweep) checkNumeric(errs *Errs) {
+	for _, ax := range s.Axes {
+		for _, p := range ax.Params {
+			for k, it := range p.Values {
+				if v := paramValue(it.Text); math.IsNaN(v) || math.IsInf(v, 0) {
+					errs.At(it, fmt.Sprintf("sweep.%s.%d", p.Path, k), "expected a number (with its unit) to sweep over, got %q; to compare choices that are not numbers, use compare: with one arm per choice", it.Text)
+				}
+			}
+		}
+	}
+}
+
 // SweepAxis is one swept parameter: an explicit list of values, or a range
 // {from, to, steps, scale} whose ends share a unit ("2%/day" to "8%/day").
 // Its name in the sweep block is the dotted path of the parameter
@@ -150,11 +165,6 @@ func (a *SweepAxis) DecodeNode(n *Node, path string, errs *Errs) {
 		for k, it := range n.Items {
 			if it.Kind != Scalar {
 				errs.At(it, fmt.Sprintf("%s.%d", path, k), "expected a single value, got %s", describe(it))
-				continue
-			}
-			// Results record each cell's parameters as numbers.
-			if v := paramValue(it.Text); math.IsNaN(v) || math.IsInf(v, 0) {
-				errs.At(it, fmt.Sprintf("%s.%d", path, k), "expected a number (with its unit) to sweep over, got %q; to compare choices that are not numbers, use compare: with one arm per choice", it.Text)
 				continue
 			}
 			a.Values = append(a.Values, it)

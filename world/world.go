@@ -92,6 +92,9 @@ func Compile(f *scenario.File) (*Model, error) {
 		c := compileCell(f, &f.Cells[k], errs)
 		m.cells = append(m.cells, c)
 	}
+	if len(errs.List) == 0 {
+		f.CheckSweep(errs)
+	}
 	if err := errs.List.Err(); err != nil {
 		return nil, err
 	}
