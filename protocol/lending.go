@@ -128,6 +128,11 @@ type LendingPool struct {
 	// InsolvencyThreshold is the bad debt, in the numeraire, above which a
 	// run counts as insolvent.
 	InsolvencyThreshold float64
+	// MinHealth is, by reserve, the lowest health factor a position
+	// collateralised by that reserve alone can reach by borrowing: the
+	// liquidation threshold over the LTV on Aave (+Inf when the LTV is
+	// zero), 1 on Compound, where one collateral factor sets both.
+	MinHealth []float64
 
 	mk      lending.Market
 	aave    *aave.Pool

@@ -329,6 +329,11 @@ func (b *builder) aavePool(c scenario.Entry[scenario.Component]) (func() market.
 			b.errs.At(e.Node, e.Path, "the pool rejects this reserve: %v", err)
 			return nil, false
 		}
+		minHealth := math.Inf(1)
+		if r.LTV > 0 {
+			minHealth = float64(r.LiquidationThreshold) / float64(r.LTV)
+		}
+		lp.MinHealth = append(lp.MinHealth, minHealth)
 		lp.Names = append(lp.Names, e.Name)
 		lp.Assets = append(lp.Assets, asset)
 		lp.Feeds = append(lp.Feeds, feed)
@@ -432,6 +437,7 @@ func (b *builder) compoundPool(c scenario.Entry[scenario.Component]) (func() mar
 			b.errs.At(e.Node, e.Path, "the comptroller rejects this market: %v", err)
 			return nil, false
 		}
+		lp.MinHealth = append(lp.MinHealth, 1)
 		lp.Names = append(lp.Names, e.Name)
 		lp.Assets = append(lp.Assets, asset)
 		lp.Feeds = append(lp.Feeds, feed)
@@ -597,6 +603,15 @@ func (b *builder) borrowers(c scenario.Entry[scenario.Component]) (func() market
 		return nil, false
 	case p.LoopVenue != "" && p.Loops == 0:
 		b.errs.At(c.Node.Get("loop_venue"), c.Path+".loop_venue", "loop_venue needs loops ≥ 1")
+		return nil, false
+	}
+	// Borrowers stop at 99.9% of the borrowing limit (agent.Borrowers), so
+	// the lowest target they reach is MinHealth/0.999; a lower one would
+	// silently become that.
+	if reach := pool.MinHealth[col] / 0.999; float64(p.Health.From) < reach {
+		b.errs.At(c.Node.Lookup("health.from"), c.Path+".health.from",
+			"target health %g is below %.4g, the lowest health a position of %s reaches by borrowing on %s (its liquidation threshold over its LTV, with the borrowers' 0.1%% margin)",
+			float64(p.Health.From), reach, p.Collateral, p.Market)
 		return nil, false
 	}
 	ca, da := pool.Assets[col], pool.Assets[debt]

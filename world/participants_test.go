@@ -3,7 +3,10 @@ package world
 import (
 	"fmt"
 	"math"
+	"strings"
 	"testing"
+
+	"github.com/cascade-risk/cascade/scenario"
 )
 
 // discountScenario: a fund unwinds 3,000 stETH into a 10k/10k StableSwap
@@ -67,6 +70,47 @@ func TestDiscountFallsWithBuyerCapital(t *testing.T) {
 		half := 1.96 * math.Sqrt(ss/(runs-1)/runs)
 		if mu-half <= 0 {
 			t.Errorf("capital %g → %g: discount falls by %.2f ± %.2f bps, want a fall whose interval excludes zero", capitals[k-1], capitals[k], mu, half)
+		}
+	}
+}
+
+// A target health the market's LTV cannot reach (82.5%/80%/0.999 = 1.032) is a
+// validation error at health.from, not a silent clamp.
+func TestBorrowerHealthBelowReach(t *testing.T) {
+	const src = `name: reach
+horizon: 1d
+step: 1h
+numeraire: USDC
+assets:
+  ETH: {decimals: 18}
+  USDC: {decimals: 6}
+processes:
+  eth: {type: gbm, asset: ETH, initial: 1700, volatility: 1%%/day}
+mechanisms:
+  lend:
+    type: aave
+    reserves:
+      ETH: {ltv: 80%%, liquidation_threshold: 82.5%%, liquidation_bonus: 5%%, rates: {optimal: 80%%, slope1: 3.8%%/yr, slope2: 80%%/yr}}
+      USDC: {ltv: 80%%, liquidation_threshold: 85%%, liquidation_bonus: 4.5%%, borrowing: true, deposits: 100_000_000, rates: {optimal: 90%%, slope1: 4%%/yr, slope2: 60%%/yr}}
+agents:
+  borrowers: {type: borrowers, market: lend, collateral: ETH, debt: USDC, count: 10, deposit: 100, health: {from: %g, to: 1.8}}
+`
+	for _, c := range []struct {
+		from float64
+		ok   bool
+	}{{1.02, false}, {1.031, false}, {1.033, true}, {1.2, true}} {
+		f, err := scenario.LoadBytes("reach.yaml", []byte(fmt.Sprintf(src, c.from)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = Compile(f)
+		switch {
+		case c.ok && err != nil:
+			t.Errorf("health from %g: %v", c.from, err)
+		case !c.ok && err == nil:
+			t.Errorf("health from %g compiled", c.from)
+		case !c.ok && !strings.Contains(err.Error(), "reach.yaml:17:115") || !c.ok && !strings.Contains(err.Error(), "health.from"):
+			t.Errorf("health from %g: error does not name the position: %v", c.from, err)
 		}
 	}
 }
