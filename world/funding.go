@@ -13,6 +13,9 @@ import (
 // (funding_rounds) and their participants: projects (grant_projects),
 // honest donors (grant_donors) and a sybil attacker (sybil_attacker).
 
+// The funding adapter is what the rounds' agents expect.
+var _ agent.FundingProgram = (*protocol.Funding)(nil)
+
 func init() {
 	protocolBuilders["funding_rounds"] = (*builder).fundingRounds
 	agentBuilders["grant_projects"] = (*builder).grantProjects

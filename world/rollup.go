@@ -15,6 +15,9 @@ import (
 // This file compiles an application rollup's unit economics (rollup) and
 // its users (rollup_users).
 
+// The rollup adapter is what rollup users expect.
+var _ agent.RollupChain = (*protocol.Rollup)(nil)
+
 func init() {
 	protocolBuilders["rollup"] = (*builder).rollupChain
 	agentBuilders["rollup_users"] = (*builder).rollupUsers

@@ -15,6 +15,9 @@ import (
 // participants: the provider's validators (security_validators) and the
 // consumer chains (consumer_chains).
 
+// The shared-security adapter is what validators and consumer chains expect.
+var _ agent.SecurityProvider = (*protocol.Security)(nil)
+
 func init() {
 	protocolBuilders["shared_security"] = (*builder).sharedSecurity
 	agentBuilders["security_validators"] = (*builder).securityValidators
