@@ -48,6 +48,9 @@ func TestDiscoverCommand(t *testing.T) {
 			t.Errorf("results: %v", err)
 		}
 	}
+	if status, _, stderr := run(t, "report", out); status != 2 || !strings.Contains(stderr, "holds cascade discover results: their report is") {
+		t.Errorf("report of a discover directory: status %d, %s", status, stderr)
+	}
 }
 
 func TestDiscoverCommandErrors(t *testing.T) {
