@@ -34,19 +34,25 @@ type Liquidator struct {
 	Pool             int // protocol index of the protocol.LendingPool
 	Collateral, Debt int // reserve indices
 	Venue            int // m.Venues index, or −1 to keep the collateral
-	Capital          float64
-	Gas              Gas
-	Latency          int
-	MinProfit        float64
+	// Route, with Venue −1, sells the collateral along the best route of
+	// up to three hops among all venues (Routes, BestRoute), quoted and
+	// executed hop by hop in the pools' integers.
+	Route     bool
+	Capital   float64
+	Gas       Gas
+	Latency   int
+	MinProfit float64
 
 	pool    *protocol.LendingPool
 	me      int
 	pending []pendingAccount
 	seen    []bool // by user id: in pending
 	vi, vj  int    // venue token indices of the collateral and debt
+	routes  []Route
 
 	profit, gas, volume                float64
 	liquidations, unprofitable, noCash int
+	routed                             int
 	blocked                            int
 }
 
@@ -65,10 +71,14 @@ func (l *Liquidator) Reset(m *market.Market, _ *rand.Rand) {
 	l.pool.Fund(l.me, l.Debt, &capital)
 	l.pending, l.seen = l.pending[:0], l.seen[:0]
 	l.profit, l.gas, l.volume = 0, 0, 0
-	l.liquidations, l.unprofitable, l.noCash, l.blocked = 0, 0, 0, 0
+	l.liquidations, l.unprofitable, l.noCash, l.blocked, l.routed = 0, 0, 0, 0, 0
 	if l.Venue >= 0 {
 		v := m.Venues[l.Venue]
 		l.vi, l.vj = venueIndex(v, l.pool.Assets[l.Collateral]), venueIndex(v, l.pool.Assets[l.Debt])
+	}
+	l.routes = nil
+	if l.Route && l.Venue < 0 {
+		l.routes = Routes(m, l.pool.Assets[l.Collateral], l.pool.Assets[l.Debt], 3)
 	}
 }
 
@@ -152,6 +162,13 @@ func (l *Liquidator) work(m *market.Market, u int) bool {
 // collateral now.
 func (l *Liquidator) proceeds(m *market.Market, amount float64) float64 {
 	cAsset := l.pool.Assets[l.Collateral]
+	if l.routes != nil {
+		a := cfmm.Amount(amount)
+		if _, out, ok := BestRoute(m, l.routes, &a); ok {
+			return out.Float64() * m.RawPrice(l.pool.Assets[l.Debt])
+		}
+		return 0
+	}
 	if l.Venue < 0 {
 		return amount * m.RawPrice(cAsset)
 	}
@@ -173,6 +190,9 @@ func (l *Liquidator) sell(m *market.Market, seized *uint256.Int, cAsset int) flo
 	if seized.IsZero() {
 		return 0
 	}
+	if l.routes != nil {
+		return l.sellRoute(m, seized, cAsset)
+	}
 	if l.Venue < 0 {
 		return seized.Float64() * m.RawPrice(cAsset)
 	}
@@ -191,7 +211,7 @@ func (l *Liquidator) sell(m *market.Market, seized *uint256.Int, cAsset int) flo
 
 // Metrics implements Agent.
 func (l *Liquidator) Metrics() []metric.Def {
-	return []metric.Def{
+	defs := []metric.Def{
 		{Name: "profit", Unit: "numeraire", Doc: "proceeds of seized collateral less debt repaid and gas, at external prices", Worse: metric.LowerIsWorse},
 		{Name: "gas", Unit: "numeraire", Doc: "gas paid", Worse: metric.HigherIsWorse},
 		{Name: "liquidations", Unit: "count", Doc: "liquidations executed", Worse: metric.LowerIsWorse},
@@ -200,10 +220,37 @@ func (l *Liquidator) Metrics() []metric.Def {
 		{Name: "no_capital", Unit: "count", Doc: "liquidations passed over for want of capital", Worse: metric.HigherIsWorse},
 		{Name: "blocked_steps", Unit: "count", Doc: "steps in which gas was above the bot's maximum", Worse: metric.HigherIsWorse},
 	}
+	if l.Route {
+		defs = append(defs, metric.Def{Name: "routed", Unit: "count", Doc: "sales of seized collateral along a route", Worse: metric.Neutral})
+	}
+	return defs
 }
 
 // Observe implements Agent.
 func (l *Liquidator) Observe(_ *market.Market, dst []float64) {
 	dst[0], dst[1], dst[2], dst[3] = l.profit, l.gas, float64(l.liquidations), l.volume
 	dst[4], dst[5], dst[6] = float64(l.unprofitable), float64(l.noCash), float64(l.blocked)
+	if l.Route {
+		dst[7] = float64(l.routed)
+	}
+}
+
+// sellRoute sells seized collateral along the best route. Without a route
+// that quotes, the collateral stays in the wallet, valued at its external
+// price; a hop that fails after the quote (it should not) leaves what that
+// hop held with the liquidator, valued at its external price.
+func (l *Liquidator) sellRoute(m *market.Market, seized *uint256.Int, cAsset int) float64 {
+	p := l.pool
+	r, _, ok := BestRoute(m, l.routes, seized)
+	if !ok || p.Remove(l.me, l.Collateral, seized) != nil {
+		return seized.Float64() * m.RawPrice(cAsset)
+	}
+	out, failed, err := r.Swap(m, seized)
+	if err != nil {
+		h := r[failed]
+		return out.Float64() * m.RawPrice(m.Venues[h.Venue].Assets[h.In])
+	}
+	p.Fund(l.me, l.Debt, &out)
+	l.routed++
+	return out.Float64() * m.RawPrice(p.Assets[l.Debt])
 }

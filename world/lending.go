@@ -636,8 +636,13 @@ func (b *builder) liquidator(c scenario.Entry[scenario.Component]) (func() marke
 		Gas        *gasParams     `yaml:"gas"`
 		Latency    *unit.Duration `yaml:"latency"`
 		MinProfit  float64        `yaml:"min_profit"`
+		Route      bool           `yaml:"route"`
 	}
 	if !b.decode(c, &p) {
+		return nil, false
+	}
+	if p.Route && p.Venue != "" {
+		b.errs.At(c.Node.Get("route"), c.Path+".route", "route sells across all pools; drop venue (or route)")
 		return nil, false
 	}
 	k, pool, ok := protocolOf[*protocol.LendingPool](b, p.Market, c.Node.Get("market"), c.Path+".market", "a lending pool (aave or compound)")
@@ -667,6 +672,6 @@ func (b *builder) liquidator(c scenario.Entry[scenario.Component]) (func() marke
 		return nil, false
 	}
 	return func() market.Agent {
-		return &agent.Liquidator{Pool: k, Collateral: col, Debt: debt, Venue: v, Capital: p.Capital, Gas: g, Latency: lat, MinProfit: p.MinProfit}
+		return &agent.Liquidator{Pool: k, Collateral: col, Debt: debt, Venue: v, Route: p.Route, Capital: p.Capital, Gas: g, Latency: lat, MinProfit: p.MinProfit}
 	}, true
 }

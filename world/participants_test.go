@@ -114,3 +114,44 @@ agents:
 		}
 	}
 }
+
+// Seized LST collateral against a USDC debt reaches USDC through the
+// LST/ETH and ETH/USDC pools: every liquidation's sale is routed across
+// both (no arbitrageur trades here, so their volume is the liquidator's).
+func TestLiquidatorRoutesTwoPools(t *testing.T) {
+	const src = `name: route
+horizon: 1d
+step: 1h
+numeraire: USDC
+assets:
+  LST: {decimals: 18}
+  ETH: {decimals: 18}
+  USDC: {decimals: 6}
+processes:
+  lst: {type: gbm, asset: LST, initial: 2000, drift: -40%/day, volatility: 0}
+  eth: {type: gbm, asset: ETH, initial: 2000, drift: -40%/day, volatility: 0}
+mechanisms:
+  lst_eth: {type: uniswap_v2, tokens: [LST, ETH], reserves: [5_000, 5_000], fee: 0.05%}
+  eth_usdc: {type: uniswap_v2, tokens: [ETH, USDC], reserves: [5_000, 10_000_000], fee: 0.3%}
+  lend:
+    type: aave
+    reserves:
+      LST: {ltv: 70%, liquidation_threshold: 80%, liquidation_bonus: 5%, rates: {optimal: 80%, slope1: 3.8%/yr, slope2: 80%/yr}}
+      USDC: {ltv: 80%, liquidation_threshold: 85%, liquidation_bonus: 4.5%, borrowing: true, deposits: 100_000_000, rates: {optimal: 90%, slope1: 4%/yr, slope2: 60%/yr}}
+agents:
+  borrowers: {type: borrowers, market: lend, collateral: LST, debt: USDC, count: 20, deposit: 10, health: {from: 1.2, to: 1.5}}
+  liquidator: {type: liquidator, market: lend, collateral: LST, debt: USDC, route: true, capital: 1_000_000}
+metrics: [liquidator.liquidations, liquidator.routed, liquidator.profit, lst_eth.volume, eth_usdc.volume]
+`
+	m := compile(t, src)
+	row := runAll(t, m, 1, 1, 1)[0]
+	get := func(name string) float64 { return row[metricIndex(t, m, name)] }
+	liq, routed := get("liquidator.liquidations"), get("liquidator.routed")
+	t.Logf("liquidations %v, routed %v, profit %.0f, volumes %.0f and %.0f", liq, routed, get("liquidator.profit"), get("lst_eth.volume"), get("eth_usdc.volume"))
+	if liq == 0 || routed != liq {
+		t.Errorf("%v liquidations, %v routed sales: want every sale routed", liq, routed)
+	}
+	if !(get("lst_eth.volume") > 0 && get("eth_usdc.volume") > 0) {
+		t.Error("a pool of the route saw no volume")
+	}
+}
