@@ -108,7 +108,7 @@ func TestMalformedScenarios(t *testing.T) {
 		{name: "sweep of an unknown key", line: 27, text: "sweep:\n  mechanisms.pool.fe: [0.3%, 1%]", want: `28:3: mechanisms.pool.fe: unknown key "fe"; did you mean "fee"?`},
 		{name: "sweep of a missing component", line: 27, text: "sweep:\n  mechanisms.pol.fee: [0.3%, 1%]", want: `28:3: sweep.mechanisms.pol.fee: no parameter "mechanisms.pol.fee" in this scenario; did you mean "mechanisms.pool.fee"?`},
 		{name: "sweep range with two units", line: 27, text: "sweep:\n  processes.eth.volatility: {from: 2%/day, to: 8%, steps: 3}", want: `28:48: sweep.processes.eth.volatility.to: expected the same unit as from ("%/day"), got "%"`},
-		{name: "bad value in a sweep cell", line: 27, text: "sweep:\n  mechanisms.pool.fee: [0.3%, lots]", want: `28:31: sweep.mechanisms.pool.fee.1: expected a number (with its unit) to sweep over, got "lots"`},
+		{name: "bad value in a sweep cell", line: 27, text: "sweep:\n  mechanisms.pool.fee: [0.3%, lots]", want: `28:31: mechanisms.pool.fee: expected a fraction such as 0.3%, 30bps or 0.003, got "lots"`},
 		{name: "component name reused", line: 21, text: "  pool:", want: `21:3: agents.pool: name "pool" is already used in mechanisms; component names must be unique`},
 		{name: "replay file missing", line: 10, to: 13, text: "    type: replay\n    asset: ETH\n    file: nowhere.csv\n    column: close", want: "12:11: processes.eth.file: open "},
 		{name: "correlation not positive definite", line: 7, to: 13, text: "  USDC: {decimals: 6}\n  BTC: {decimals: 8}\nprocesses:\n  pair:\n    type: correlated_gbm\n    assets: [ETH, BTC]\n    initial: [2000, 60000]\n    volatility: [4%/day, 3%/day]\n    correlation: [[1, 2], [2, 1]]", want: "15:18: processes.pair.correlation: "},
