@@ -9,12 +9,18 @@
 //
 // plus any extra files added with [Writer.WriteFile] (a summary, a report).
 //
-// The directory appears atomically. [Create] makes a temporary directory
+// The directory appears atomically. [Create] makes a staging directory
 // beside the destination; [Writer.Finish] completes every file, syncs it to
-// disk and renames the directory into place. If anything fails, or
-// [Writer.Abort] is called, the temporary directory is removed and the
-// destination is left as it was. A reader therefore sees either no directory
-// or a complete one, never a half-written one.
+// disk and moves the directory into place, replacing earlier results in one
+// atomic exchange. If anything fails, or [Writer.Abort] is called, the
+// staging directory is removed and the destination is left as it was. A
+// reader therefore sees the old directory (or none) or the complete new one,
+// never a half-written one, and a crash at any point leaves one of the two:
+// the next writer to the same destination finishes what a dead one left
+// (see [Recover]).
+//
+// Only what Cascade wrote is ever replaced: a directory holding anything
+// but a Cascade manifest, the files it lists and reports is refused.
 //
 // The Parquet files contain no timestamps and no host-dependent content: the
 // same layout and the same runs, written in the same order, give
@@ -49,7 +55,6 @@ import (
 	"errors"
 	"fmt"
 	"hash"
-	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
@@ -113,11 +118,15 @@ type Layout struct {
 
 // Options control [Create].
 type Options struct {
-	// Overwrite allows an existing destination to be replaced. Only a
-	// directory that holds a manifest.json (an earlier results directory) or
-	// an empty directory is ever replaced; anything else is refused, so that
-	// a mistyped destination cannot delete unrelated files.
+	// Overwrite allows an existing destination to be replaced. Only an
+	// earlier results directory (a Cascade manifest.json, the files it
+	// lists and reports, nothing else) or an empty directory is ever
+	// replaced; anything else is refused, so that a mistyped destination
+	// cannot delete unrelated files.
 	Overwrite bool
+	// Notice, if set, is told what Create did to clean up after writers to
+	// the same destination that died (see [Recover]), one line each.
+	Notice func(string)
 	// RowGroupRows is the largest number of rows in one Parquet row group
 	// (and so, roughly, the memory a writer holds per file). Zero chooses as
 	// many rows as fit in about 16 MiB of uncompressed values, at least 1024.
@@ -165,7 +174,9 @@ var reservedNames = []string{"cell", "arm", "run", "seed", "sample", "time_s"}
 // does nothing, so `defer w.Abort()` is always safe.
 type Writer struct {
 	dest    string
-	tmp     string
+	stage   *staging // nil once removed
+	tmp     string   // stage's new/, where the files are written
+	keep    bool     // a failed swap left the old results in stage: keep them for Recover
 	opt     Options
 	layout  Layout
 	started time.Time
@@ -191,9 +202,10 @@ var (
 )
 
 // Create starts writing a results directory that will appear at dest when
-// [Writer.Finish] succeeds. The parent directory of dest must exist. If dest
-// exists, Create fails unless opt.Overwrite is set and dest is a directory
-// that may be replaced (see [Options]).
+// [Writer.Finish] succeeds. Missing parent directories of dest are created.
+// If dest exists, Create fails unless opt.Overwrite is set and dest is a
+// directory that may be replaced (see [Options]). Create first cleans up
+// after dead writers to dest ([Recover]).
 func Create(dest string, layout Layout, opt Options) (*Writer, error) {
 	if dest == "" {
 		return nil, errors.New("results: empty destination path")
@@ -209,18 +221,30 @@ func Create(dest string, layout Layout, opt Options) (*Writer, error) {
 		return nil, err
 	}
 	parent := filepath.Dir(dest)
-	if fi, err := os.Stat(parent); err != nil {
-		return nil, fmt.Errorf("results: parent directory of %s: %w", dest, err)
-	} else if !fi.IsDir() {
-		return nil, fmt.Errorf("results: parent of %s is not a directory", dest)
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return nil, fmt.Errorf("results: making the parent directory of %s: %w", dest, err)
 	}
-	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(dest)+".tmp-")
+	notes, err := Recover(dest)
+	if opt.Notice != nil {
+		for _, n := range notes {
+			opt.Notice(n)
+		}
+	}
 	if err != nil {
-		return nil, fmt.Errorf("results: %w", err)
+		return nil, err
+	}
+	// Recovery may have restored dest.
+	if err := checkDest(dest, opt.Overwrite); err != nil {
+		return nil, err
+	}
+	st, err := newStaging(parent, filepath.Base(dest))
+	if err != nil {
+		return nil, err
 	}
 	w := &Writer{
 		dest:    dest,
-		tmp:     tmp,
+		stage:   st,
+		tmp:     st.newDir(),
 		opt:     opt,
 		layout:  layout.clone(),
 		started: time.Now().UTC(),
@@ -231,14 +255,11 @@ func Create(dest string, layout Layout, opt Options) (*Writer, error) {
 		w.fail(err)
 		return nil, err
 	}
+	hook(phaseStaged)
 	return w, nil
 }
 
 func (w *Writer) open() error {
-	// MkdirTemp makes the directory 0700; the results are ordinary files.
-	if err := os.Chmod(w.tmp, 0o755); err != nil {
-		return fmt.Errorf("results: %w", err)
-	}
 	rc := w.layout.runsColumns()
 	t, err := openTable(w.tmp, RunsFile, runsDescription, rc, w.groupRows(rc))
 	if err != nil {
@@ -524,51 +545,11 @@ func (w *Writer) finish(m *Manifest) error {
 	if err := syncDir(w.tmp); err != nil {
 		return err
 	}
-	return w.rename()
-}
-
-// rename moves the finished temporary directory to the destination. With
-// Overwrite, an existing destination is first renamed aside, so that at
-// every instant the destination is either the old directory or the new one.
-func (w *Writer) rename() error {
+	hook(phaseComplete)
 	if err := checkDest(w.dest, w.opt.Overwrite); err != nil {
 		return err
 	}
-	parent := filepath.Dir(w.dest)
-	_, err := os.Lstat(w.dest)
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		// rename(2) would also replace an empty directory that appeared
-		// since checkDest; the window is accepted, as the content is empty.
-		if err := os.Rename(w.tmp, w.dest); err != nil {
-			return fmt.Errorf("results: %w", err)
-		}
-		w.tmp = ""
-		if err := syncDir(parent); err != nil {
-			return fmt.Errorf("%w (the results are in place at %s)", err, w.dest)
-		}
-		return nil
-	case err != nil:
-		return fmt.Errorf("results: %w", err)
-	}
-	old := w.tmp + ".old"
-	if err := os.Rename(w.dest, old); err != nil {
-		return fmt.Errorf("results: moving aside %s: %w", w.dest, err)
-	}
-	if err := os.Rename(w.tmp, w.dest); err != nil {
-		if rerr := os.Rename(old, w.dest); rerr != nil {
-			return fmt.Errorf("results: %w (and restoring the old directory from %s: %v)", err, old, rerr)
-		}
-		return fmt.Errorf("results: %w", err)
-	}
-	w.tmp = ""
-	if err := syncDir(parent); err != nil {
-		return fmt.Errorf("%w (the results are in place at %s; the replaced directory is %s)", err, w.dest, old)
-	}
-	if err := os.RemoveAll(old); err != nil {
-		return fmt.Errorf("results: the results are in place at %s, but removing the replaced directory %s failed: %w", w.dest, old, err)
-	}
-	return nil
+	return w.swap()
 }
 
 // Abort discards everything written: the temporary directory is removed and
@@ -600,44 +581,13 @@ func (w *Writer) cleanup() error {
 			t.abandon()
 		}
 	}
-	if w.tmp == "" {
+	if w.keep {
+		// The old results are in the staging directory and nothing is at
+		// dest: unlock it, and the next writer (or Recover) restores them.
+		w.stage.lock.Close()
 		return nil
 	}
-	err := os.RemoveAll(w.tmp)
-	w.tmp = ""
-	if err != nil {
-		return fmt.Errorf("results: removing temporary directory: %w", err)
-	}
-	return nil
-}
-
-// checkDest reports whether dest may be created or, with overwrite,
-// replaced.
-func checkDest(dest string, overwrite bool) error {
-	fi, err := os.Lstat(dest)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("results: %w", err)
-	}
-	if !overwrite {
-		return fmt.Errorf("results: %s already exists (set Overwrite to replace it)", dest)
-	}
-	if !fi.IsDir() {
-		return fmt.Errorf("results: %s exists and is not a directory; refusing to replace it", dest)
-	}
-	entries, err := os.ReadDir(dest)
-	if err != nil {
-		return fmt.Errorf("results: %w", err)
-	}
-	if len(entries) == 0 {
-		return nil
-	}
-	if mi, err := os.Lstat(filepath.Join(dest, ManifestFile)); err != nil || !mi.Mode().IsRegular() {
-		return fmt.Errorf("results: %s is not a results directory (no %s); refusing to replace it", dest, ManifestFile)
-	}
-	return nil
+	return w.stage.remove()
 }
 
 func writeFileSync(path string, data []byte) error {

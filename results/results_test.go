@@ -413,10 +413,34 @@ func TestOverwrite(t *testing.T) {
 		{"other dir, overwrite", func(t *testing.T, dest string) {
 			mkdir(t, dest)
 			writeFile(t, filepath.Join(dest, "thesis.tex"), "precious")
-		}, true, "not a results directory"},
+		}, true, "not a Cascade results directory (no manifest.json)"},
 		{"manifest is a directory, overwrite", func(t *testing.T, dest string) {
 			mkdir(t, filepath.Join(dest, ManifestFile))
-		}, true, "not a results directory"},
+		}, true, "not a Cascade results directory (manifest.json is not a regular file)"},
+		{"someone else's manifest.json, overwrite", func(t *testing.T, dest string) {
+			mkdir(t, dest)
+			writeFile(t, filepath.Join(dest, ManifestFile), `{"name": "my web app", "files": []}`)
+			writeFile(t, filepath.Join(dest, "index.html"), "precious")
+		}, true, "manifest.json is not Cascade's: no format_version"},
+		{"results dir with a file added, overwrite", func(t *testing.T, dest string) {
+			writeOld(t, dest)
+			writeFile(t, filepath.Join(dest, "notes.txt"), "precious")
+		}, true, "holds notes.txt, which Cascade did not write"},
+		{"results dir with a directory added, overwrite", func(t *testing.T, dest string) {
+			writeOld(t, dest)
+			mkdir(t, filepath.Join(dest, "analysis"))
+		}, true, "holds analysis, which Cascade did not write"},
+		{"results dir with a file added to the report's charts, overwrite", func(t *testing.T, dest string) {
+			writeOld(t, dest)
+			writeFile(t, filepath.Join(dest, "report_files", "fan.svg"), "<svg/>")
+			writeFile(t, filepath.Join(dest, "report_files", "notes.txt"), "precious")
+		}, true, "holds report_files, which Cascade did not write"},
+		{"results dir with reports, overwrite", func(t *testing.T, dest string) {
+			writeOld(t, dest)
+			writeFile(t, filepath.Join(dest, "report.html"), "<html>")
+			writeFile(t, filepath.Join(dest, "report.md"), "# report")
+			writeFile(t, filepath.Join(dest, "report_files", "fan.svg"), "<svg/>")
+		}, true, ""},
 		{"regular file, overwrite", func(t *testing.T, dest string) { writeFile(t, dest, "precious") }, true, "not a directory"},
 		{"symlink, overwrite", func(t *testing.T, dest string) {
 			writeOld(t, dest+"-target")
@@ -498,6 +522,7 @@ func mkdir(t *testing.T, dir string) {
 
 func writeFile(t *testing.T, path, content string) {
 	t.Helper()
+	mkdir(t, filepath.Dir(path))
 	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
 		t.Fatal(err)
 	}
