@@ -2,8 +2,10 @@ package report
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -17,6 +19,17 @@ import (
 func (r *Report) WriteMarkdown(path string) error {
 	base := strings.TrimSuffix(filepath.Base(path), filepath.Ext(path)) + "_files"
 	dir := filepath.Join(filepath.Dir(path), base)
+	// The charts of an earlier report are replaced; a directory holding
+	// anything else is someone's, and is never deleted.
+	if old, err := os.ReadDir(dir); err == nil {
+		for _, e := range old {
+			if !e.Type().IsRegular() || filepath.Ext(e.Name()) != ".svg" {
+				return fmt.Errorf("report: %s holds %s, which is not a chart of an earlier report; refusing to replace it", dir, e.Name())
+			}
+		}
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("report: %s: %w", dir, err)
+	}
 	if err := os.RemoveAll(dir); err != nil {
 		return fmt.Errorf("report: %w", err)
 	}

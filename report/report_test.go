@@ -242,6 +242,31 @@ func TestMarkdown(t *testing.T) {
 	if !bytes.Contains(text, []byte("> - At eth.volatility = 3%/day: high_fee: ")) {
 		t.Errorf("no headline callout in:\n%.2000s", text)
 	}
+
+	// A second report replaces the charts of the first; a chart directory
+	// holding anything else, or a file in its place, is never deleted.
+	if err := r.WriteFile(path, Markdown); err != nil {
+		t.Fatalf("rewriting: %v", err)
+	}
+	notes := filepath.Join(filepath.Dir(path), "post_files", "notes.txt")
+	if err := os.WriteFile(notes, []byte("mine"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.WriteFile(path, Markdown); err == nil || !strings.Contains(err.Error(), "holds notes.txt") {
+		t.Errorf("chart directory with notes.txt: err = %v", err)
+	}
+	other := filepath.Join(filepath.Dir(path), "other.md")
+	if err := os.WriteFile(filepath.Join(filepath.Dir(path), "other_files"), []byte("mine"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.WriteFile(other, Markdown); err == nil {
+		t.Error("a file at other_files was replaced")
+	}
+	for _, p := range []string{notes, filepath.Join(filepath.Dir(path), "other_files")} {
+		if b, err := os.ReadFile(p); err != nil || string(b) != "mine" {
+			t.Errorf("%s: %q, %v", p, b, err)
+		}
+	}
 }
 
 // The report's paired comparison is Compare on the runs of runs.parquet,
