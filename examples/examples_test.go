@@ -14,7 +14,9 @@ import (
 	"github.com/cascade-risk/cascade/scenario"
 )
 
-// Every example validates and runs; each carries the data it needs.
+// Every example validates and runs; each carries the data it needs. Each
+// writes its results under directories that do not exist yet (--out with a
+// missing parent), which the writer creates.
 func TestExamplesRun(t *testing.T) {
 	files, err := filepath.Glob("*.yaml")
 	if err != nil || len(files) < 5 {
@@ -26,12 +28,16 @@ func TestExamplesRun(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			res, err := experiment.Run(context.Background(), f, experiment.Options{Runs: 3})
+			out := filepath.Join(t.TempDir(), "missing", "parent", f.Cells[0].Scenario.Name)
+			res, err := experiment.Run(context.Background(), f, experiment.Options{Runs: 3, Out: out, Overwrite: true})
 			if err != nil {
 				t.Fatal(err)
 			}
 			if res.Timesteps == 0 || len(res.Model.Metrics) == 0 {
 				t.Fatalf("ran %d steps, %d metrics", res.Timesteps, len(res.Model.Metrics))
+			}
+			if m, err := results.ReadManifest(out); err != nil || m.Runs != 3 {
+				t.Fatalf("results at %s: %+v, %v", out, m, err)
 			}
 		})
 	}

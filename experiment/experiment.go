@@ -37,6 +37,9 @@ type Options struct {
 	// Out is the results directory to write; "" writes none.
 	Out       string
 	Overwrite bool
+	// Notice, if set, is told how the results writer cleaned up after
+	// earlier writers to Out that died (see results.Recover).
+	Notice func(string)
 	// Progress, if set, is called from one goroutine after each run with
 	// the runs done and the total.
 	Progress func(done, total int)
@@ -112,7 +115,7 @@ func Run(ctx context.Context, f *scenario.File, opt Options) (*Result, error) {
 	}
 	var w *results.Writer
 	if opt.Out != "" {
-		w, err = results.Create(opt.Out, layout(model, f), results.Options{Overwrite: opt.Overwrite})
+		w, err = results.Create(opt.Out, layout(model, f), results.Options{Overwrite: opt.Overwrite, Notice: opt.Notice})
 		if err != nil {
 			return nil, err
 		}

@@ -11,6 +11,7 @@ import (
 	"runtime/debug"
 	"strings"
 
+	"github.com/cascade-risk/cascade/results"
 	"github.com/cascade-risk/cascade/scenario"
 	"github.com/spf13/cobra"
 )
@@ -75,12 +76,21 @@ func execute(args []string, stdout, stderr io.Writer) (status int) {
 	}
 	var list scenario.List
 	var ue usageError
+	var intr interrupted
 	switch {
+	case errors.As(err, &intr):
+		fmt.Fprintf(stderr, "cascade: %v\n", intr)
+		return intr.status()
 	case errors.As(err, &list):
 		for _, e := range list {
 			fmt.Fprintln(stderr, e.Error())
 		}
 		fmt.Fprintf(stderr, "cascade: %d problem(s) in the scenario\n", len(list))
+		return exitUsage
+	case errors.Is(err, results.ErrRefused):
+		// The output directory given (or out/<name>) holds someone else's
+		// files: bad input, like a malformed scenario.
+		fmt.Fprintf(stderr, "cascade: %v\n", err)
 		return exitUsage
 	case errors.As(err, &ue):
 		fmt.Fprintf(stderr, "cascade: %v\n", ue.error)

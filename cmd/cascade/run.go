@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
-	"os/signal"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -80,28 +78,39 @@ func newRunCmd() *cobra.Command {
 			if !noOut {
 				opt.Out = out
 				if opt.Out == "" {
-					opt.Out = filepath.Join("out", f.Cells[0].Scenario.Name)
+					// The name is one plain file name (scenario.CheckName),
+					// so this is a directory inside out/.
+					name := f.Cells[0].Scenario.Name
+					if err := scenario.CheckName(name); err != nil {
+						return usageError{err}
+					}
+					opt.Out = filepath.Join("out", name)
 					if opt.Shards > 0 {
 						opt.Out += fmt.Sprintf(".shard-%d-of-%d", opt.Shard, opt.Shards)
 					}
-					if err := os.MkdirAll("out", 0o755); err != nil {
-						return err
-					}
 				}
 				opt.Overwrite = true
+				opt.Notice = func(s string) { fmt.Fprintf(cmd.ErrOrStderr(), "cascade: %s\n", s) }
 			}
 			var bar *progress
 			if !quiet {
 				bar = newProgress(cmd.ErrOrStderr())
 				opt.Progress = bar.update
 			}
-			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+			ctx, stop := onSignal(context.Background())
 			defer stop()
 			res, err := experiment.Run(ctx, f, opt)
 			if bar != nil {
 				bar.finish()
 			}
 			if err != nil {
+				if intr, ok := context.Cause(ctx).(interrupted); ok {
+					intr.what = "no results written"
+					if opt.Out != "" {
+						intr.what = fmt.Sprintf("no results written (%s is as it was)", opt.Out)
+					}
+					return intr
+				}
 				return replayable(err, args[0], f, opt.Seed, sf.set)
 			}
 			if res.Shards > 0 {
@@ -123,7 +132,7 @@ func newRunCmd() *cobra.Command {
 	cmd.Flags().IntVar(&runs, "runs", 0, "runs per sweep cell (default: the scenario's runs, or 1000)")
 	cmd.Flags().Uint64Var(&seed, "seed", 0, "master seed (default: the scenario's seed)")
 	cmd.Flags().IntVar(&workers, "workers", 0, "worker goroutines (default: all cores); results do not depend on it")
-	cmd.Flags().StringVar(&out, "out", "", "results directory (default: out/<scenario name>); replaced if it holds earlier results")
+	cmd.Flags().StringVar(&out, "out", "", "results directory (default: out/<scenario name>); missing parents are created; replaced only if it holds earlier Cascade results and nothing else")
 	cmd.Flags().BoolVar(&noOut, "no-results", false, "do not write a results directory")
 	cmd.Flags().BoolVarP(&quiet, "quiet", "q", false, "no progress or timing on stderr")
 	cmd.Flags().BoolVar(&cellsFlag, "cells", false, "print every statistic of every metric per sweep cell and arm, one block each, instead of the compact table")
