@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/signal"
 	"path/filepath"
 
 	"github.com/cascade-risk/cascade/experiment"
@@ -58,14 +57,14 @@ func newDiscoverCmd() *cobra.Command {
 				bar = newProgress(cmd.ErrOrStderr())
 				opt.Progress = bar.update
 			}
-			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+			ctx, stop := onSignal(context.Background())
 			defer stop()
 			res, err := experiment.Discover(ctx, f, opt)
 			if bar != nil {
 				bar.finish()
 			}
 			if err != nil {
-				return err
+				return stopped(ctx, opt.Out, err)
 			}
 			res.Summary(cmd.OutOrStdout())
 			if !quiet {

@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
-	"os/signal"
 	"strconv"
 	"strings"
 
@@ -42,7 +40,7 @@ func newMergeCmd() *cobra.Command {
 			if out == "" {
 				return usageError{fmt.Errorf("merge needs --out DIR, the merged results directory")}
 			}
-			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+			ctx, stop := onSignal(context.Background())
 			defer stop()
 			res, err := experiment.Merge(ctx, args, experiment.MergeOptions{Out: out, Overwrite: true, Version: version, Commit: commit()})
 			var refusal *experiment.MergeRefusal
@@ -50,7 +48,7 @@ func newMergeCmd() *cobra.Command {
 				return usageError{err}
 			}
 			if err != nil {
-				return err
+				return stopped(ctx, out, err)
 			}
 			if err := res.WriteSummary(cmd.OutOrStdout()); err != nil {
 				return err

@@ -104,12 +104,8 @@ func newRunCmd() *cobra.Command {
 				bar.finish()
 			}
 			if err != nil {
-				if intr, ok := context.Cause(ctx).(interrupted); ok {
-					intr.what = "no results written"
-					if opt.Out != "" {
-						intr.what = fmt.Sprintf("no results written (%s is as it was)", opt.Out)
-					}
-					return intr
+				if ctx.Err() != nil {
+					return stopped(ctx, opt.Out, err)
 				}
 				return replayable(err, args[0], f, opt.Seed, sf.set)
 			}

@@ -71,3 +71,18 @@ func onSignal(parent context.Context) (ctx context.Context, stop func()) {
 		cancel(nil)
 	}
 }
+
+// stopped returns the interrupted error when ctx was cancelled by a signal,
+// saying that nothing was written to out (if a directory was to be written),
+// and err otherwise.
+func stopped(ctx context.Context, out string, err error) error {
+	intr, ok := context.Cause(ctx).(interrupted)
+	if !ok {
+		return err
+	}
+	intr.what = "no results written"
+	if out != "" {
+		intr.what = fmt.Sprintf("no results written (%s is as it was)", out)
+	}
+	return intr
+}
