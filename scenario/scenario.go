@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"reflect"
 	"strings"
+	"time"
 
 	"github.com/cascade-risk/cascade/unit"
 )
@@ -274,6 +275,10 @@ type File struct {
 	// Overrides are the --set changes applied to Source, in order; the
 	// scenario run is Source with them applied.
 	Overrides []Override
+	// Partial is true when LoadBytes also returned errors in top-level
+	// values: the cells stand in repaired values for them (see repair), and
+	// serve only to find the components' own errors in the same pass.
+	Partial bool
 	// sweep is the decoded sweep, for CheckSweep.
 	sweep Sweep
 }
@@ -344,16 +349,19 @@ func LoadBytes(path string, src []byte, overrides ...Override) (*File, error) {
 	}
 	var base Scenario
 	Decode(root, &base, "", errs)
-	if len(errs.List) > 0 {
-		return nil, errs.List.Err()
-	}
-	checkDiscover(root, &base, errs)
-	if len(errs.List) > 0 {
-		return nil, errs.List.Err()
+	topErrs := len(errs.List) > 0
+	if !topErrs {
+		checkDiscover(root, &base, errs)
+		if len(errs.List) > 0 {
+			return nil, errs.List.Err()
+		}
 	}
 	cells := expand(root, base.Sweep, base.Compare, errs)
 	for k := range cells {
 		Decode(cells[k].Root, &cells[k].Scenario, "", errs)
+		if topErrs {
+			cells[k].Scenario.repair()
+		}
 	}
 	if len(errs.List) == 0 && len(cells) > 0 {
 		if runs := cells[0].Scenario.RunCount(); runs > MaxRuns/len(cells) {
@@ -365,12 +373,35 @@ func LoadBytes(path string, src []byte, overrides ...Override) (*File, error) {
 		}
 	}
 	if err := errs.List.Err(); err != nil {
-		return nil, err
+		if !topErrs || len(cells) == 0 {
+			return nil, err
+		}
+		// The components may hold independent errors of their own: return
+		// the cells too, repaired, for the caller to check them.
+		f.Partial = true
 	}
 	f.Cells = cells
 	f.CRN = base.Sweep.UsesCRN()
 	f.sweep = base.Sweep
-	return f, nil
+	return f, errs.List.Err()
+}
+
+// repair gives the top-level values that failed to decode stand-ins, so
+// that the components can still be checked: a day's step and horizon and
+// one run.
+func (s *Scenario) repair() {
+	day := unit.Duration(24 * time.Hour)
+	if s.Step.Std() <= 0 {
+		s.Step = day
+	}
+	if s.Horizon.Std() <= 0 || s.Horizon.Std()%s.Step.Std() != 0 || s.Steps() > 1<<20 {
+		s.Horizon = s.Step
+	}
+	if s.SampleEvery != nil && (s.SampleEvery.Std() <= 0 || s.SampleEvery.Std()%s.Step.Std() != 0) {
+		s.SampleEvery = nil
+	}
+	one := 1
+	s.Runs = &one
 }
 
 // Describe renders a cell's arm and sweep parameters as

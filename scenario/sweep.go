@@ -380,6 +380,7 @@ func without(root *Node, keys ...string) *Node {
 // the grid in row-major order (the last axis varies fastest) and the arms
 // in file order within each point.
 func expand(root *Node, sweep Sweep, arms Map[Arm], errs *Errs) []Cell {
+	before := len(errs.List)
 	base := without(root, "sweep", "compare")
 	total := 1
 	swept := map[string]bool{}
@@ -421,8 +422,13 @@ func expand(root *Node, sweep Sweep, arms Map[Arm], errs *Errs) []Cell {
 			}
 		}
 	}
-	if len(errs.List) > 0 {
+	if len(errs.List) > before {
 		return nil
+	}
+	for _, ax := range sweep.Axes {
+		if ax.Len() == 0 {
+			return nil // its error was reported where it was decoded
+		}
 	}
 	cells := make([]Cell, 0, total*len(arms))
 	for c := range total {

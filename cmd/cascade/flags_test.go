@@ -40,3 +40,32 @@ func TestFlagsOutOfRange(t *testing.T) {
 		}
 	}
 }
+
+// TestFiveUnrelatedErrorsInOnePass: errors in top-level values, an asset,
+// a process, a mechanism and an agent all come out of one validate.
+func TestFiveUnrelatedErrorsInOnePass(t *testing.T) {
+	src := scenarioWith(2, 0, "horizon: 30x")
+	for _, r := range [][2]string{
+		{"USDC: {decimals: 6}", "USDC: {decimals: 60}"},
+		{"initial: 2000", "initial: -5"},
+		{"fee: 0.3%", "fee: 300%"},
+		{"type: passive_lp", "type: pasive_lp"},
+	} {
+		src = strings.Replace(src, r[0], r[1], 1)
+	}
+	path := filepath.Join(t.TempDir(), "five.yaml")
+	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, cmd := range []string{"validate", "run"} {
+		status, _, errs := run(t, cmd, path, "--no-results")
+		if cmd == "validate" {
+			status, _, errs = run(t, cmd, path)
+		}
+		for _, want := range []string{":2:10: horizon:", ":7:20: assets.USDC.decimals:", ":12:14: processes.eth.initial:", ":19:10: mechanisms.pool.fee:", ":25:11: agents.lp.type:", "5 problem(s)"} {
+			if status != 2 || !strings.Contains(errs, want) {
+				t.Errorf("%s: status %d, stderr lacks %q:\n%s", cmd, status, want, errs)
+			}
+		}
+	}
+}

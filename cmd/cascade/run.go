@@ -33,7 +33,33 @@ func (f *scenarioFlags) load(path string) (*scenario.File, error) {
 		}
 		ov = append(ov, scenario.Override{Path: p, Value: v})
 	}
-	return scenario.Load(path, ov...)
+	sf, err := scenario.Load(path, ov...)
+	var list scenario.List
+	if err != nil && sf != nil && sf.Partial && errors.As(err, &list) {
+		// Errors in top-level values do not hide the components' own.
+		return nil, append(list, componentErrors(sf)...).Err()
+	}
+	if err != nil {
+		return nil, err
+	}
+	return sf, nil
+}
+
+// componentErrors compiles a partially loaded file to find the problems of
+// its components. A panic on the stand-in values is not the user's
+// problem: then it reports nothing more.
+func componentErrors(f *scenario.File) (list scenario.List) {
+	defer func() {
+		if r := recover(); r != nil {
+			if os.Getenv("CASCADE_DEBUG") == "1" {
+				fmt.Fprintf(os.Stderr, "cascade: checking components on stand-in values: %v\n", r)
+			}
+			list = nil
+		}
+	}()
+	_, err := world.Compile(f)
+	errors.As(err, &list)
+	return list
 }
 
 func newRunCmd() *cobra.Command {
