@@ -12,7 +12,7 @@ import (
 
 // build assembles the report's sections from the data and comparisons.
 func (r *Report) build() {
-	r.sections = append(r.sections, r.summarySection())
+	r.sections = append(r.sections, r.answerSection(), r.summarySection())
 	if r.hasArms() {
 		r.sections = append(r.sections, r.comparisonSection())
 	}
@@ -23,6 +23,9 @@ func (r *Report) build() {
 	r.sections = append(r.sections, r.distributionSection())
 	if r.d.fans != nil {
 		r.sections = append(r.sections, r.fanSection())
+	}
+	if r.d.source != "" {
+		r.sections = append(r.sections, r.assumptionsSection())
 	}
 	r.sections = append(r.sections, r.methodSection())
 	n := 0
@@ -425,6 +428,9 @@ func (r *Report) comparisonSection() *section {
 			}
 			var unchanged []string
 			for k, mi := range r.metrics {
+				if !r.inQuestion(k) {
+					continue
+				}
 				cm := &r.comps[c][a][k]
 				if isUnchanged(cm) {
 					unchanged = append(unchanged, mi.name)
@@ -840,7 +846,13 @@ func (r *Report) distributionSection() *section {
 			constant = append(constant, mi.name+" = "+formatNumber(r.constantValue(k)))
 			continue
 		}
+		if !r.inQuestion(k) {
+			continue
+		}
 		s.blocks = append(s.blocks, r.histFigure(k), r.ecdfFigure(k))
+	}
+	if note := r.questionNote(); note != "" {
+		s.blocks = append(s.blocks, &paragraph{note})
 	}
 	if len(constant) > 0 {
 		s.blocks = append(s.blocks, &paragraph{"The same in every run: " + strings.Join(constant, ", ") + "."})
@@ -955,7 +967,7 @@ func (r *Report) fanSection() *section {
 		"the middle half (25–75%, dark band) and 90% of runs (5–95%, light band). Quantiles are taken across runs at each time; the " +
 		"bands are not paths of single runs." + r.facetNote()})
 	for k, mi := range r.metrics {
-		if mi.constant {
+		if mi.constant || !r.inQuestion(k) {
 			continue
 		}
 		if f := r.fanFigure(k); f != nil {
@@ -1002,7 +1014,11 @@ func (r *Report) fanFigure(k int) *figure {
 			if !ok || len(fc.Times) == 0 {
 				continue
 			}
-			stride := (len(fc.Times) + maxFanPoints - 1) / maxFanPoints
+			// Many groups share a budget of points, so that a large sweep's
+			// report stays a few MB: 150 points for up to 4 groups, down to
+			// 25 per series.
+			points := max(25, min(maxFanPoints, maxFanPoints*4/max(1, len(r.shownGroups()))))
+			stride := (len(fc.Times) + points - 1) / points
 			fs := fanSeries{facet: r.facetOf(g), series: seriesName(g.arm)}
 			for i := 0; i < len(fc.Times); i += stride {
 				// Keep the last point: the horizon is where the tail table is.

@@ -18,6 +18,9 @@ type heading struct{ text string }
 // paragraph is a paragraph of plain text.
 type paragraph struct{ text string }
 
+// codeBlock is verbatim text, such as the scenario file.
+type codeBlock struct{ text string }
+
 // callout is a highlighted list of key sentences.
 type callout struct {
 	title string

@@ -189,6 +189,8 @@ func (r *Report) WriteHTML(w io.Writer) error {
 				p("</ul></div>\n")
 			case *table:
 				writeHTMLTable(bw, b)
+			case *codeBlock:
+				p("<details><summary>Scenario file</summary><pre class=\"scenario\">%s</pre></details>\n", esc(b.text))
 			case *figure:
 				class := ""
 				if f.wide || len(f.facets) > 0 {

@@ -3,6 +3,7 @@ package report
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/cascade-risk/cascade/scenario"
 	"math"
 	"os"
 	"path/filepath"
@@ -62,6 +63,10 @@ type data struct {
 	fans     *fanFile // nil when the directory has no fans.json
 	// byKey indexes the summaries by cell, arm and metric.
 	byKey map[summaryKey]*metricSummary
+	// scenario is the scenario copied into the directory, nil if it is
+	// missing or no longer loads; source is its text.
+	scenario *scenario.Scenario
+	source   string
 }
 
 type summaryKey struct {
@@ -97,6 +102,12 @@ func load(dir string) (*data, error) {
 		d.fans = new(fanFile)
 		if err := json.Unmarshal(raw, d.fans); err != nil {
 			return nil, fmt.Errorf("report: %s: %w", filepath.Join(dir, fansFile), err)
+		}
+	}
+	if src, err := os.ReadFile(filepath.Join(dir, "scenario.yaml")); err == nil {
+		d.source = string(src)
+		if f, err := scenario.LoadBytes("scenario.yaml", src); err == nil && len(f.Cells) > 0 {
+			d.scenario = &f.Cells[0].Scenario
 		}
 	}
 	return d, d.check()

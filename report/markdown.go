@@ -80,6 +80,8 @@ func (r *Report) markdown(w io.Writer, figures string) error {
 				p("\n")
 			case *table:
 				writeMarkdownTable(bw, b)
+			case *codeBlock:
+				p("<details><summary>Scenario file</summary>\n\n```yaml\n%s\n```\n\n</details>\n\n", strings.TrimRight(b.text, "\n"))
 			case *figure:
 				p("**%s**\n\n![%s](%s/%s.svg)\n\n_%s_\n\n", mdEscape(b.title), mdEscape(b.title), figures, b.id, mdEscape(b.caption))
 			}

@@ -315,6 +315,14 @@ func (r *Report) chooseHeadline() error {
 		}
 		return fmt.Errorf("report: headline metric %q is not a metric shown", r.opt.Headline)
 	}
+	if sc := r.d.scenario; sc != nil && sc.Headline != "" {
+		for k, mi := range r.metrics {
+			if mi.name == sc.Headline {
+				r.headline = k
+				return nil
+			}
+		}
+	}
 	r.headline = 0
 	for k, mi := range r.metrics {
 		if mi.constant {

@@ -46,13 +46,13 @@ func TestReportSections(t *testing.T) {
 		want     map[figKind]int // at least this many of each kind
 		none     []figKind
 	}{
-		{"plain", base, []string{"summary", "tails", "distributions", "paths", "method"},
+		{"plain", base, []string{"answer", "summary", "tails", "distributions", "paths", "assumptions", "method"},
 			map[figKind]int{figHist: 4, figECDF: 4, figFan: 4}, []figKind{figForest, figHeat, figSweepLine}},
-		{"compare", compareOnly, []string{"summary", "comparison", "tails", "distributions", "paths", "method"},
+		{"compare", compareOnly, []string{"answer", "summary", "comparison", "tails", "distributions", "paths", "assumptions", "method"},
 			map[figKind]int{figForest: 1, figHist: 4, figECDF: 4, figFan: 4}, []figKind{figHeat, figSweepLine}},
-		{"compare and sweep", compareSweep, []string{"summary", "comparison", "tails", "sweep", "distributions", "paths", "method"},
+		{"compare and sweep", compareSweep, []string{"answer", "summary", "comparison", "tails", "sweep", "distributions", "paths", "assumptions", "method"},
 			map[figKind]int{figForest: 1, figSweepLine: 4, figHist: 4, figECDF: 4, figFan: 4}, []figKind{figHeat}},
-		{"grid", grid, []string{"summary", "tails", "sweep", "distributions", "paths", "method"},
+		{"grid", grid, []string{"answer", "summary", "tails", "sweep", "distributions", "paths", "assumptions", "method"},
 			map[figKind]int{figHeat: 8, figHist: 4, figECDF: 4, figFan: 4}, []figKind{figForest, figSweepLine}},
 	}
 	for _, tt := range tests {

@@ -38,6 +38,10 @@ const DefaultSamples = 100
 type Scenario struct {
 	Name        string        `yaml:"name,required"`
 	Description string        `yaml:"description"`
+	// Question is the question the study answers, which opens its report.
+	Question string `yaml:"question"`
+	// Headline names the metric the report's headline compares.
+	Headline string `yaml:"headline"`
 	Horizon     unit.Duration `yaml:"horizon,required"`
 	Step        unit.Duration `yaml:"step,required"`
 	// SampleEvery is the interval at which time series are recorded; it
