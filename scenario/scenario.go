@@ -36,14 +36,14 @@ const DefaultSamples = 100
 
 // Scenario is the decoded content of one sweep cell of a scenario file.
 type Scenario struct {
-	Name        string        `yaml:"name,required"`
-	Description string        `yaml:"description"`
+	Name        string `yaml:"name,required"`
+	Description string `yaml:"description"`
 	// Question is the question the study answers, which opens its report.
 	Question string `yaml:"question"`
 	// Headline names the metric the report's headline compares.
-	Headline string `yaml:"headline"`
-	Horizon     unit.Duration `yaml:"horizon,required"`
-	Step        unit.Duration `yaml:"step,required"`
+	Headline string        `yaml:"headline"`
+	Horizon  unit.Duration `yaml:"horizon,required"`
+	Step     unit.Duration `yaml:"step,required"`
 	// SampleEvery is the interval at which time series are recorded; it
 	// must be a whole number of steps.
 	SampleEvery *unit.Duration `yaml:"sample_every"`
