@@ -286,3 +286,35 @@ func TestStakingOracle(t *testing.T) {
 		}
 	}
 }
+
+// A whale whose loss passes its fork cost forks: slashed 30% on day 10,
+// with a fork cost of 10% of its genesis stake, it leaves the chain — its
+// stake unbonds, bonded stake falls by about its size — and forks counts
+// it. With a fork cost above its loss it stays.
+func TestStakingFork(t *testing.T) {
+	src := func(cost string) string {
+		s := strings.Replace(posScenario, "DESIGN", "external_hub", 1)
+		s = strings.Replace(s, "whale: {type: pos_validators, chain: chain, stake: 300_000, max_per_validator: 50_000, leverage: 3, risk_awareness: 0%, incident_rate: 1/yr}",
+			"whale: {type: pos_validators, chain: chain, stake: 300_000, max_per_validator: 50_000, fault_at: 10d, fork_cost: "+cost+"}", 1)
+		return strings.Replace(s, "fault_rate: 1/yr", "fault_rate: 0/yr", 1)
+	}
+	for _, c := range []struct {
+		cost  string
+		forks float64
+	}{{"10%", 1}, {"50%", 0}} {
+		m := compile(t, src(c.cost))
+		rows := runAll(t, m, 4, 2, 5)
+		for k, r := range rows {
+			if got := r[metricIndex(t, m, "whale.forks")]; got != c.forks {
+				t.Errorf("fork cost %s, run %d: %v forks, want %v", c.cost, k, got, c.forks)
+			}
+			stake := r[metricIndex(t, m, "whale.stake")]
+			if c.forks == 1 && stake > 1 {
+				t.Errorf("fork cost %s, run %d: the whale still stakes %v after forking", c.cost, k, stake)
+			}
+			if c.forks == 0 && stake < 200_000 {
+				t.Errorf("fork cost %s, run %d: the whale stakes only %v", c.cost, k, stake)
+			}
+		}
+	}
+}
