@@ -13,6 +13,67 @@ import (
 func init() {
 	agentBuilders["patient_buyer"] = (*builder).patientBuyer
 	agentBuilders["scheduled_seller"] = (*builder).scheduledSeller
+	agentBuilders["runners"] = (*builder).runners
+}
+
+// runners compiles agent.Runners: pool (whose price they watch), asset,
+// into (what they sell for, along the best route), peg (numeraire per
+// token, 1), count, holdings (whole tokens in all), threshold {from, to}
+// (fractions below the peg), rounds (per step, 1).
+func (b *builder) runners(c scenario.Entry[scenario.Component]) (func() market.Agent, bool) {
+	var p struct {
+		Pool      string   `yaml:"pool,required"`
+		Asset     string   `yaml:"asset,required"`
+		Into      string   `yaml:"into,required"`
+		Peg       *float64 `yaml:"peg"`
+		Count     int      `yaml:"count,required"`
+		Holdings  float64  `yaml:"holdings,required"`
+		Threshold span     `yaml:"threshold,required"`
+		Rounds    int      `yaml:"rounds"`
+	}
+	if !b.decode(c, &p) {
+		return nil, false
+	}
+	v, ok := b.venue(p.Pool, c.Node.Get("pool"), c.Path+".pool")
+	if !ok {
+		return nil, false
+	}
+	if _, ok := b.poolToken(v, p.Asset, c.Node.Get("asset"), c.Path+".asset"); !ok {
+		return nil, false
+	}
+	a, _ := b.asset(p.Asset, c.Node.Get("asset"), c.Path+".asset")
+	into, ok := b.asset(p.Into, c.Node.Get("into"), c.Path+".into")
+	if !ok {
+		return nil, false
+	}
+	peg := 1.0
+	if p.Peg != nil {
+		peg = *p.Peg
+	}
+	switch {
+	case into == a:
+		b.errs.At(c.Node.Get("into"), c.Path+".into", "runners sell %s for another asset", p.Asset)
+		return nil, false
+	case !(peg > 0) || math.IsInf(peg, 0):
+		b.errs.At(c.Node.Get("peg"), c.Path+".peg", "expected a positive peg in the numeraire, got %g", peg)
+		return nil, false
+	case p.Count < 1 || p.Count > 1_000_000:
+		b.errs.At(c.Node.Get("count"), c.Path+".count", "expected from 1 to 1000000 holders, got %d", p.Count)
+		return nil, false
+	case !(p.Holdings > 0) || math.IsInf(p.Holdings, 0):
+		b.errs.At(c.Node.Get("holdings"), c.Path+".holdings", "expected positive holdings in whole tokens, got %g", p.Holdings)
+		return nil, false
+	case p.Threshold.From < 0 || p.Threshold.To >= 1:
+		b.errs.At(c.Node.Get("threshold"), c.Path+".threshold", "expected thresholds from 0 to below 100%% under the peg")
+		return nil, false
+	case p.Rounds < 0 || p.Rounds > 100:
+		b.errs.At(c.Node.Get("rounds"), c.Path+".rounds", "expected from 1 to 100 rounds, got %d", p.Rounds)
+		return nil, false
+	}
+	return func() market.Agent {
+		return &agent.Runners{Venue: v, Asset: a, Into: into, Peg: peg, Count: p.Count, Lo: float64(p.Threshold.From), Hi: float64(p.Threshold.To),
+			Holdings: p.Holdings, Rounds: p.Rounds}
+	}, true
 }
 
 // scheduledSeller compiles agent.ScheduledSeller: pool, sell (the asset),

@@ -155,3 +155,36 @@ metrics: [liquidator.liquidations, liquidator.routed, liquidator.profit, lst_eth
 		t.Error("a pool of the route saw no volume")
 	}
 }
+
+// A run on DAI in a 3-coin StableSwap pool (A = 20): a fund dumps DAI for
+// USDT within an hour; holders of 5M DAI with thresholds from 0.2% to 3%
+// below the peg run into USDC in four rounds a step. A dump that crosses
+// no threshold moves nobody; one that crosses the lowest sets off the
+// rest, each seller's sale crossing the next thresholds: the whole
+// population runs and sells five times the dump.
+func TestRunnersOnAPeggedAsset(t *testing.T) {
+	const src = `name: run
+horizon: 6h
+step: 1h
+numeraire: USDC
+assets:
+  USDC: {decimals: 6}
+  DAI: {decimals: 18, price: 1}
+  USDT: {decimals: 6, price: 1}
+mechanisms:
+  curve: {type: stableswap, tokens: [USDC, DAI, USDT], balances: [10_000_000, 10_000_000, 10_000_000], amplification: 20, fee: 0.04%%}
+agents:
+  fund: {type: scheduled_seller, pool: curve, sell: DAI, get: USDT, total: %g, over: 1h}
+  holders: {type: runners, pool: curve, asset: DAI, into: USDC, count: 100, holdings: 5_000_000, threshold: {from: 0.2%%, to: 3%%}, rounds: 4}
+metrics: [holders.runners, holders.sold, curve.volume]
+`
+	for _, c := range []struct{ dump, runners, sold float64 }{{1, 0, 0}, {500_000, 0, 0}, {1_000_000, 100, 5_000_000}} {
+		m := compile(t, fmt.Sprintf(src, c.dump))
+		row := runAll(t, m, 1, 1, 3)[0]
+		n, sold := row[metricIndex(t, m, "holders.runners")], row[metricIndex(t, m, "holders.sold")]
+		t.Logf("dump %g DAI: %v runners sold %.0f DAI", c.dump, n, sold)
+		if n != c.runners || math.Abs(sold-c.sold) > 1e-6*c.sold {
+			t.Errorf("dump %g DAI: %v runners sold %v, want %v selling %v", c.dump, n, sold, c.runners, c.sold)
+		}
+	}
+}
