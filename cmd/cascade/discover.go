@@ -25,11 +25,8 @@ func newDiscoverCmd() *cobra.Command {
 		Short: "Explore a scenario's discover: block: sampling design, sensitivity, where the safe region fails, its boundary",
 		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if cmd.Flags().Changed("runs") && (runs < 1 || runs > 1<<24) {
-				return usageError{fmt.Errorf("--runs %d: expected from 1 to %d runs per point", runs, 1<<24)}
-			}
-			if cmd.Flags().Changed("workers") && (workers < 1 || workers > 1024) {
-				return usageError{fmt.Errorf("--workers %d: expected from 1 to 1024 workers (leave it out to use every core)", workers)}
+			if err := checkRunFlags(cmd, runs, workers); err != nil {
+				return err
 			}
 			f, err := sf.load(args[0])
 			if err != nil {
