@@ -178,7 +178,7 @@ func (e *evaluator) evalBatch(ctx context.Context, pts []scenario.DiscoverPoint,
 				l.Scalars = append(l.Scalars, results.Column{Name: m.FullName, Unit: m.Unit, Description: m.Doc})
 			}
 			l.Params = e.space.Names()
-			e.w, err = results.Create(e.opt.Out, l, results.Options{Overwrite: e.opt.Overwrite})
+			e.w, err = results.Create(e.opt.Out, l, results.Options{Overwrite: e.opt.Overwrite, Notice: e.opt.Notice})
 			if err != nil {
 				return nil, nil, nil, err
 			}

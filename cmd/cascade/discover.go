@@ -48,6 +48,7 @@ func newDiscoverCmd() *cobra.Command {
 					}
 				}
 				opt.Overwrite = true
+				opt.Notice = func(s string) { fmt.Fprintf(cmd.ErrOrStderr(), "cascade: %s\n", s) }
 			}
 			var bar *progress
 			if !quiet {
