@@ -193,8 +193,14 @@ func Run(ctx context.Context, f *scenario.File, opt Options) (*Result, error) {
 
 // newResult compiles f and prepares the empty aggregates of every cell.
 func newResult(f *scenario.File, opt Options) (*Result, error) {
+	if err := world.CheckFanBudget(f); err != nil {
+		return nil, err
+	}
 	model, err := world.Compile(f)
 	if err != nil {
+		return nil, err
+	}
+	if err := model.CheckFans(); err != nil {
 		return nil, err
 	}
 	sc := model.Scenario(0)

@@ -28,7 +28,7 @@ const (
 	MaxNodes = 200_000
 	// MaxCellNodes bounds the values of all sweep cells together; each cell
 	// holds its own copy of the tree.
-	MaxCellNodes = 2_000_000
+	MaxCellNodes = 200_000
 )
 
 // readFile reads at most MaxFileSize bytes of a regular file (or a named

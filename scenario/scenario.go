@@ -406,6 +406,13 @@ func (s *Scenario) repair() {
 	}
 	one := 1
 	s.Runs = &one
+	for k := range s.Assets {
+		a := &s.Assets[k].Value
+		a.Decimals = min(max(a.Decimals, 0), 36)
+		if a.Price != nil && a.Price.Sign() <= 0 {
+			a.Price = nil
+		}
+	}
 }
 
 // Describe renders a cell's arm and sweep parameters as

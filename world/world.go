@@ -109,23 +109,45 @@ func Compile(f *scenario.File) (*Model, error) {
 // points. A run of the whole file keeps them; a discovery, which evaluates
 // points in batches without bands, does not call it.
 func (m *Model) CheckFans() error {
-	f := m.File
-	errs := &scenario.Errs{File: f.Path}
 	points := 0
 	for _, c := range m.cells {
 		points += c.samples() * len(c.selected)
 	}
-	if points > MaxFanPoints {
-		at, key := f.Root.Get("sample_every"), "sample_every"
-		if at == nil {
-			at, key = f.Root.Get("sweep"), "sweep"
-		}
-		if at == nil {
-			at, key = f.Root, ""
-		}
-		errs.At(at, key, "%d cells recording %d samples of %d metrics each are %d points of percentile bands; at most %d are supported: sweep fewer cells, sample less often or record fewer metrics",
-			len(m.cells), m.cells[0].samples(), len(m.cells[0].selected), points, MaxFanPoints)
+	return fanError(m.File, points, m.cells[0])
+}
+
+// CheckFanBudget is CheckFans before compiling every cell: it compiles
+// the first and assumes the others record as much, so that a sweep too
+// large to record is rejected without the cost of compiling it. Errors in
+// the first cell are left to Compile.
+func CheckFanBudget(f *scenario.File) error {
+	if len(f.Cells) < 2 {
+		return nil
 	}
+	first := *f
+	first.Cells = f.Cells[:1]
+	m, err := Compile(&first)
+	if err != nil {
+		return nil
+	}
+	c := m.cells[0]
+	return fanError(f, len(f.Cells)*c.samples()*len(c.selected), c)
+}
+
+func fanError(f *scenario.File, points int, c *cell) error {
+	if points <= MaxFanPoints {
+		return nil
+	}
+	errs := &scenario.Errs{File: f.Path}
+	at, key := f.Root.Get("sample_every"), "sample_every"
+	if at == nil {
+		at, key = f.Root.Get("sweep"), "sweep"
+	}
+	if at == nil {
+		at, key = f.Root, ""
+	}
+	errs.At(at, key, "%d cells recording %d samples of %d metrics each are %d points of percentile bands; at most %d are supported: sweep fewer cells, sample less often or record fewer metrics",
+		len(f.Cells), c.samples(), len(c.selected), points, MaxFanPoints)
 	return errs.List.Err()
 }
 

@@ -175,6 +175,9 @@ func newValidateCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if err := world.CheckFanBudget(f); err != nil {
+				return err
+			}
 			m, err := world.Compile(f)
 			if err != nil {
 				return err
