@@ -77,7 +77,10 @@ func (r *Report) regionTable(name string, reg scenario.Region) *table {
 		header[0] = strings.Join(params, ", ")
 	}
 	for _, arm := range r.arms {
-		header = append(header, orAll(arm))
+		if arm == "" {
+			arm = "in region"
+		}
+		header = append(header, arm)
 	}
 	t := &table{
 		caption: fmt.Sprintf("Region %s: %s. yes/no when the 95%% interval of every statistic is on one side of its bound, uncertain when it straddles one.", name, strings.Join(conds, " and ")),
@@ -98,7 +101,11 @@ func (r *Report) regionTable(name string, reg scenario.Region) *table {
 	}
 	var parts []string
 	for a, arm := range r.arms {
-		parts = append(parts, fmt.Sprintf("%s %d of %d", orAll(arm), counts[a], len(r.cells)))
+		if arm == "" {
+			parts = append(parts, fmt.Sprintf("%d of %d", counts[a], len(r.cells)))
+			continue
+		}
+		parts = append(parts, fmt.Sprintf("%s %d of %d", arm, counts[a], len(r.cells)))
 	}
 	t.caption += " In the region: " + strings.Join(parts, ", ") + " cells."
 	return t

@@ -164,7 +164,10 @@ func (r *Report) summarySection() *section {
 		intro += fmt.Sprintf(". Headline metric: %s%s; %s.", mi.name, mi.unitText(), mi.badEnd())
 	}
 	s.blocks = append(s.blocks, &paragraph{intro})
-	s.blocks = append(s.blocks, &callout{title: "Headline", lines: r.headlineLines()})
+	if r.hasArms() && len(r.cells) > 1 {
+		// The answer section gives the lines of one cell or no arms.
+		s.blocks = append(s.blocks, &callout{title: "Headline, cell by cell", lines: r.headlineLines()})
+	}
 	if note := r.nonFiniteNote(); note != "" {
 		s.blocks = append(s.blocks, &paragraph{note})
 	}
@@ -297,7 +300,16 @@ func (r *Report) headlineLines() []string {
 func (r *Report) armSentence(cell int, arm string, mi *metricInfo, cm *Comparison) string {
 	s := arm + ": " + effectClause(mi.worse, "the mean of "+mi.name, cm.Mean, formatNumber)
 	if mi.binary {
-		s = arm + ": " + effectClause(mi.worse, "the share of runs with "+mi.rateWhat(), cm.Mean, formatSignedPercentAbs)
+		// "The share falls by 100 pp, better" reads right where "gains
+		// 100 pp in the share" suggests the share grew.
+		verdict := ""
+		if detectable(cm.Mean) && mi.worse != metric.Neutral {
+			verdict = "worse: "
+			if cm.Gain(cm.Mean.Value) > 0 {
+				verdict = "better: "
+			}
+		}
+		s = arm + ": " + verdict + effectClause(metric.Neutral, "the share of runs with "+mi.rateWhat(), cm.Mean, formatSignedPercentAbs)
 	}
 	if t, ok := cm.Tail(0.99); ok && mi.worse != metric.Neutral && !mi.binary {
 		s += "; " + effectClause(mi.worse, "the mean of the worst 1% of runs", t.CVaR, formatNumber)

@@ -81,7 +81,7 @@ func TestLendingCascadeInsolvencyRates(t *testing.T) {
 	t.Log(head)
 	for _, want := range []string{
 		"Share of runs with lend.insolvent = 1: 100.0% (95% CI [96.4%, 100.0%], 100 of 100 runs) under shallow, 0% (95% CI [0%, 3.6%], 0 of 100 runs) under deep",
-		"deep: gains 100.0 pp in the share of runs with lend.insolvent = 1 (95% CI [100.0 pp, 100.0 pp])",
+		"deep: better: the share of runs with lend.insolvent = 1 lower by 100.0 pp (95% CI [100.0 pp, 100.0 pp])",
 	} {
 		if !strings.Contains(head, want) {
 			t.Errorf("headline lacks %q", want)
