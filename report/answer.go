@@ -196,7 +196,18 @@ func (r *Report) assumptionsSection() *section {
 	if sc := r.d.scenario; sc != nil && sc.Description != "" {
 		s.blocks = append(s.blocks, &paragraph{sc.Description})
 	}
-	s.blocks = append(s.blocks, &paragraph{"The scenario as run, every parameter with its unit as written; keys it leaves out take the defaults listed by `cascade types`. " +
+	if ov := r.d.manifest.Overrides; len(ov) > 0 {
+		t := &table{caption: "Overrides given on the command line (--set), applied to the scenario file below in this order", header: []string{"path", "value"}, numeric: []bool{false, false}}
+		for _, o := range ov {
+			path, value, _ := strings.Cut(o, "=")
+			t.rows = append(t.rows, []tableCell{{text: path}, {text: value}})
+		}
+		s.blocks = append(s.blocks, t)
+	}
+	if n := len(r.d.manifest.Shards); n > 0 {
+		s.blocks = append(s.blocks, &paragraph{fmt.Sprintf("The runs were made in %d shards (cascade run --shard) and merged; the results are those of a single run.", n)})
+	}
+	s.blocks = append(s.blocks, &paragraph{"The scenario as run (with the overrides above, if any), every parameter with its unit as written; keys it leaves out take the defaults listed by `cascade types`. " +
 		"Policy arms and sweep cells change the values named in its compare: and sweep: blocks."})
 	s.blocks = append(s.blocks, &codeBlock{text: r.d.source})
 	return s

@@ -66,3 +66,37 @@ func TestShardMergeTraceCommands(t *testing.T) {
 		}
 	}
 }
+
+// The manifest and the report record the overrides, the scenario's
+// description and its text.
+func TestResultsSayHowTheyWereMade(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "out")
+	collar := filepath.Join("..", "..", "examples", "collar.yaml")
+	code, _, stderr := run(t, "run", collar, "--runs", "30", "--set", "horizon=20d", "--set", "agents.treasury.put_strike=80%", "--out", dir, "--quiet", "--report=md")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	manifest, _ := os.ReadFile(filepath.Join(dir, "manifest.json"))
+	for _, want := range []string{`"overrides": [`, `"horizon=20d"`, `"agents.treasury.put_strike=80%"`, `"scenario_description": "ETH treasury`, `"scenario_copy": "scenario.yaml"`} {
+		if !strings.Contains(string(manifest), want) {
+			t.Errorf("manifest lacks %s", want)
+		}
+	}
+	src, _ := os.ReadFile(collar)
+	copied, _ := os.ReadFile(filepath.Join(dir, "scenario.yaml"))
+	if !bytes.Equal(src, copied) {
+		t.Error("scenario.yaml is not a copy of the scenario file")
+	}
+	entries, _ := os.ReadDir(dir)
+	var report []byte
+	for _, e := range entries {
+		if strings.HasSuffix(e.Name(), ".md") {
+			report, _ = os.ReadFile(filepath.Join(dir, e.Name()))
+		}
+	}
+	for _, want := range []string{"Assumptions", "agents.treasury.put_strike", "80%", "ETH treasury, unhedged versus", "implied_volatility: 75%/yr"} {
+		if !strings.Contains(string(report), want) {
+			t.Errorf("report lacks %q", want)
+		}
+	}
+}
