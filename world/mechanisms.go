@@ -12,7 +12,7 @@ import (
 	"github.com/holiman/uint256"
 )
 
-var mechanismTypes = []string{"uniswap_v2", "uniswap_v3", "stableswap", "weighted"}
+var mechanismTypes = []string{"uniswap_v2", "uniswap_v3", "stableswap", "weighted", "psm"}
 
 // protocolBuilders decode the non-CFMM mechanism types; each returns a
 // constructor of fresh instances (one per worker, Reset every run). Domain
@@ -160,6 +160,11 @@ func (b *builder) mechanism(c scenario.Entry[scenario.Component]) (venueSpec, bo
 	case "weighted":
 		var ok bool
 		if pool, spec.assets, ok = b.weightedPool(c); !ok {
+			return spec, false
+		}
+	case "psm":
+		var ok bool
+		if pool, spec.assets, ok = b.psmPool(c); !ok {
 			return spec, false
 		}
 	default:

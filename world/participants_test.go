@@ -188,3 +188,43 @@ metrics: [holders.runners, holders.sold, curve.volume]
 		}
 	}
 }
+
+// DAI backed by USDC through a peg stability module: the first holders to
+// run find their best route in the PSM (DAI → USDC 1:1 less tout) rather
+// than the depressed pool, so their exits do not push the pool's price
+// through the next thresholds. With 3M USDC in the PSM, 5 of 100 holders
+// run, redeeming 250k DAI there, and the pool ends at 1.0044 DAI per USDC;
+// with an empty PSM all 100 run through the pool and it ends at 1.0844.
+func TestRunIntoPSM(t *testing.T) {
+	const src = `name: psm_run
+horizon: 6h
+step: 1h
+numeraire: USDC
+assets:
+  USDC: {decimals: 6}
+  DAI: {decimals: 18, price: 1}
+  USDT: {decimals: 6, price: 1}
+mechanisms:
+  curve: {type: stableswap, tokens: [USDC, DAI, USDT], balances: [10_000_000, 10_000_000, 10_000_000], amplification: 20, fee: 0.04%%}
+  psm: {type: psm, tokens: [USDC, DAI], tin: 0.1%%, tout: 0.1%%, ceiling: 50_000_000, gem: %g}
+agents:
+  fund: {type: scheduled_seller, pool: curve, sell: DAI, get: USDT, total: 1_000_000, over: 1h}
+  holders: {type: runners, pool: curve, asset: DAI, into: USDC, count: 100, holdings: 5_000_000, threshold: {from: 0.2%%, to: 3%%}, rounds: 4}
+metrics: [holders.runners, holders.sold, curve.price, psm.volume]
+`
+	run := func(gem float64) (runners, price, psmVol float64) {
+		m := compile(t, fmt.Sprintf(src, gem))
+		row := runAll(t, m, 1, 1, 3)[0]
+		return row[metricIndex(t, m, "holders.runners")], row[metricIndex(t, m, "curve.price")], row[metricIndex(t, m, "psm.volume")]
+	}
+	n0, p0, v0 := run(1)         // a PSM with nothing in it
+	n1, p1, v1 := run(3_000_000) // 3M USDC to redeem against
+	t.Logf("without USDC in the PSM: %v runners, DAI per USDC on the pool %.4f, PSM volume %.0f", n0, p0, v0)
+	t.Logf("with 3M USDC in the PSM: %v runners, DAI per USDC on the pool %.4f, PSM volume %.0f", n1, p1, v1)
+	if !(v1 > 0) || v0 > 1 {
+		t.Errorf("PSM volume %v with 3M USDC, %v without", v1, v0)
+	}
+	if !(n1 < n0 && p1 < p0) {
+		t.Errorf("with the PSM %v runners and %v DAI per USDC, without %v and %v: want fewer runners and a price nearer the peg", n1, p1, n0, p0)
+	}
+}
