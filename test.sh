@@ -44,6 +44,7 @@ go test -run '^$' -fuzz '^FuzzLoad$' -fuzztime "${CASCADE_FUZZTIME:-30s}" ./worl
 echo "== results interoperability (DuckDB, polars)"
 (cd results/testdata && npm ci --no-audit --no-fund --loglevel=error)
 CASCADE_INTEROP=1 go test -count=1 -run '^TestInterop$' ./results
+CASCADE_INTEROP=1 go test -count=1 -run '^TestInteropTrace$' ./experiment
 
 echo "== report in headless Chromium (charts render, no console errors, no requests)"
 if [ ! -x /usr/bin/chromium ] && [ "$(id -u)" = 0 ]; then
