@@ -17,29 +17,11 @@ import (
 // k-th values of two arms are a pair.
 func armRuns(t *testing.T, path string, runs int, overrides ...scenario.Override) map[string]map[string][]float64 {
 	t.Helper()
-	f, err := scenario.Load(path, overrides...)
+	src, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := world.Compile(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := map[string]map[string][]float64{}
-	err = engine.Run(context.Background(), m, engine.Config{Runs: runs, Seed: f.Cells[0].Scenario.Seed, Workers: 2}, func(o *engine.Outcome) error {
-		arm := f.Cells[o.Cell].Arm
-		if out[arm] == nil {
-			out[arm] = map[string][]float64{}
-		}
-		for k, d := range m.Metrics {
-			out[arm][d.FullName] = append(out[arm][d.FullName], o.Scalars[k])
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
+	return armRunsSource(t, path, src, runs, overrides...)
 }
 
 // meanCI returns the mean of xs and the half-width of its 95% confidence
