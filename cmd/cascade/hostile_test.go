@@ -65,8 +65,21 @@ func TestHostileCorpus(t *testing.T) {
 	}
 	type hcase struct {
 		name, path, args, kind string
+		// memory overrides CASCADE_MAX_MEMORY; status is the exit status
+		// wanted when not 2.
+		memory string
+		status int
 	}
-	cases := []hcase{{name: "oversize", path: big, args: "validate {}", kind: "flag"}}
+	quickstart, err := filepath.Abs(filepath.Join("..", "..", "examples", "quickstart.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []hcase{
+		{name: "oversize", path: big, args: "validate {}", kind: "flag"},
+		// Past the memory limit Cascade stops itself with status 3 and
+		// says so: never status 2, never a goroutine dump.
+		{name: "memory-limit", path: quickstart, args: "run {} --no-results -q --runs 100000", kind: "memory", memory: "16MiB", status: 3},
+	}
 	for _, f := range files {
 		if f, err = filepath.Abs(f); err != nil {
 			t.Fatal(err)
@@ -92,6 +105,13 @@ func TestHostileCorpus(t *testing.T) {
 			cmd := exec.Command(bin, args...)
 			cmd.Dir = tmp // results, if any were written, land in the temp dir
 			cmd.Env = append(os.Environ(), fmt.Sprintf("CASCADE_MAX_MEMORY=%d", hostileMaxRSS))
+			if c.memory != "" {
+				cmd.Env = append(cmd.Env, "CASCADE_MAX_MEMORY="+c.memory)
+			}
+			want := 2
+			if c.status != 0 {
+				want = c.status
+			}
 			var out bytes.Buffer
 			cmd.Stdout, cmd.Stderr = &out, &out
 			start := time.Now()
@@ -110,8 +130,8 @@ func TestHostileCorpus(t *testing.T) {
 				rss = ru.Maxrss << 10 // kilobytes on Linux
 			}
 			t.Logf("status %d, %v, peak RSS %.1f MiB", status, wall.Round(time.Millisecond), float64(rss)/(1<<20))
-			if status != 2 {
-				t.Errorf("exit status %d (%v), want 2; output:\n%s", status, err, text)
+			if status != want {
+				t.Errorf("exit status %d (%v), want %d; output:\n%s", status, err, want, text)
 			}
 			if wall > hostileMaxWall {
 				t.Errorf("took %v, more than %v", wall, hostileMaxWall)
@@ -134,6 +154,10 @@ func TestHostileCorpus(t *testing.T) {
 					if !strings.Contains(text, want) {
 						t.Errorf("the stop does not say %q:\n%s", want, text)
 					}
+				}
+			case "memory":
+				if !strings.HasPrefix(text, "cascade: out of memory: ") {
+					t.Errorf("no clear message:\n%s", text)
 				}
 			case "flag":
 				if !strings.HasPrefix(text, "cascade: ") && !strings.HasPrefix(text, "--") && !strings.HasPrefix(text, args[len(args)-1]+": ") && !strings.HasPrefix(text, c.path+": ") {
