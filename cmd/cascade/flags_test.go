@@ -69,3 +69,25 @@ func TestFiveUnrelatedErrorsInOnePass(t *testing.T) {
 		}
 	}
 }
+
+// TestOverflowPrintsTheReplayCommand: a run stopped by a value that
+// overflowed names scenario, seed, cell, arm, run and step, exits with
+// status 2 and prints the trace command with the user's --seed and --set.
+func TestOverflowPrintsTheReplayCommand(t *testing.T) {
+	src := strings.Replace(scenarioWith(0, 0, ""), "    initial: 2000", "    initial: 1e300\n    drift: 500%/day", 1) +
+		"compare:\n  calm: {}\n  wild: {processes.eth.volatility: 9%/day}\n"
+	path := filepath.Join(t.TempDir(), "of.yaml")
+	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	status, _, errs := run(t, "run", path, "--no-results", "-q", "--runs", "3", "--seed", "5", "--set", "mechanisms.pool.fee=1%")
+	for _, want := range []string{
+		`scenario "t" (` + path + `), seed 5, cell 0, arm "calm", run 0: step `,
+		"is +Inf; a value overflowed",
+		"replay this run alone with: cascade trace " + path + " --cell 0 --arm calm --run 0 --seed 5 --set mechanisms.pool.fee=1%",
+	} {
+		if status != 2 || !strings.Contains(errs, want) {
+			t.Errorf("status %d, stderr lacks %q:\n%s", status, want, errs)
+		}
+	}
+}
