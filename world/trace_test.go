@@ -3,6 +3,7 @@ package world
 import (
 	"context"
 	"math"
+	"strconv"
 	"testing"
 
 	"github.com/cascade-risk/cascade/engine"
@@ -124,5 +125,29 @@ func TestTraceAttributesTrades(t *testing.T) {
 	}
 	if last := rec.States[len(rec.States)-1][arb]; trades == 0 || float64(trades) != last {
 		t.Fatalf("%d trade events, arb.trades %v", trades, last)
+	}
+}
+
+// BenchmarkTraceQuickstartRun traces one run of the quickstart (365 steps):
+// run 0 and run 9,999 cost the same, as a run's streams derive from its
+// index without the runs before it.
+func BenchmarkTraceQuickstartRun(b *testing.B) {
+	f, err := scenario.Load("../examples/quickstart.yaml")
+	if err != nil {
+		b.Fatal(err)
+	}
+	m, err := Compile(f)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, run := range []int{0, 9999} {
+		b.Run("run="+strconv.Itoa(run), func(b *testing.B) {
+			for b.Loop() {
+				var rec trace.Recorder
+				if _, err := m.Trace(0, engine.NewJob(m, 1, 0, run), &rec); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
