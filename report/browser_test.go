@@ -1,6 +1,7 @@
 package report
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -8,7 +9,23 @@ import (
 	"time"
 
 	"github.com/cascade-risk/cascade/experiment"
+	"github.com/cascade-risk/cascade/scenario"
 )
+
+// writeExample runs examples/name.yaml (with runs runs a cell if runs > 0)
+// and returns its results directory.
+func writeExample(t *testing.T, name string, runs int) string {
+	t.Helper()
+	f, err := scenario.Load(filepath.Join("..", "examples", name+".yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "out")
+	if _, err := experiment.Run(context.Background(), f, experiment.Options{Out: dir, Runs: runs}); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
 
 // TestBrowser opens reports in headless Chromium (Debian's package, at
 // /usr/bin/chromium) and checks that every chart renders, with no console
@@ -51,6 +68,12 @@ func TestBrowser(t *testing.T) {
 		{"report-compare-sweep", func(t *testing.T) string { return writeResults(t, compareSweep, experiment.Options{}) }, Options{Headline: "lp.lp_hodl"}},
 		{"report-grid", func(t *testing.T) string { return writeResults(t, grid, experiment.Options{}) }, Options{Headline: "lp.lp_hodl"}},
 		{"report-edge", func(t *testing.T) string { return writeEdge(t, 60) }, Options{}},
+		// The four examples the issue names; pos_study with 3 runs a cell
+		// (its charts and size depend on cells and metrics, not runs).
+		{"collar", func(t *testing.T) string { return writeExample(t, "collar", 0) }, Options{}},
+		{"lending_cascade", func(t *testing.T) string { return writeExample(t, "lending_cascade", 0) }, Options{}},
+		{"fee_sweep", func(t *testing.T) string { return writeExample(t, "fee_sweep", 0) }, Options{}},
+		{"pos_study", func(t *testing.T) string { return writeExample(t, "pos_study", 3) }, Options{}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			r, err := New(tt.results(t), tt.opt)
@@ -60,6 +83,14 @@ func TestBrowser(t *testing.T) {
 			page := filepath.Join(out, tt.name+".html")
 			if err := r.WriteFile(page, HTML); err != nil {
 				t.Fatal(err)
+			}
+			if sc := r.d.scenario; sc != nil && len(sc.Regions) > 0 {
+				html, _ := os.ReadFile(page)
+				for _, reg := range sc.Regions {
+					if !strings.Contains(string(html), "Region "+reg.Name+":") {
+						t.Errorf("region %s is not mapped in the answer", reg.Name)
+					}
+				}
 			}
 			if page, err = filepath.Abs(page); err != nil {
 				t.Fatal(err)

@@ -659,7 +659,7 @@ func (r *Report) sweepSection() *section {
 		s.blocks = append(s.blocks, &paragraph{"Mean and CVaR 99% (the mean of the worst 1% of runs) of each metric against " +
 			params[0] + ", with 95% confidence bands."})
 		for k, mi := range r.metrics {
-			if !mi.constant {
+			if !mi.constant && r.inQuestion(k) {
 				s.blocks = append(s.blocks, r.sweepLineFigure(k))
 			}
 		}
@@ -668,7 +668,7 @@ func (r *Report) sweepSection() *section {
 			": the mean of each metric and its CVaR 99% (the mean of the worst 1% of runs). Colours run from the bad end (red) " +
 			"to the good end (green) of each metric."})
 		for k, mi := range r.metrics {
-			if !mi.constant {
+			if !mi.constant && r.inQuestion(k) {
 				s.blocks = append(s.blocks, r.heatFigure(k, "mean"), r.heatFigure(k, "CVaR 99%"))
 			}
 		}
