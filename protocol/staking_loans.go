@@ -54,17 +54,30 @@ func posRay(f float64) uint256.Int { return cfmm.Amount(f * 1e27) }
 
 func posRayFloat(x *uint256.Int) float64 { return x.Float64() / 1e27 }
 
-// Borrow opens a loan: holder locks shares of its delegation to v and
-// receives amount of synthetic, at the current epoch and mark price.
+// Borrow lends holder amount of synthetic against shares more of its
+// delegation to v, at the current epoch and mark price: a top-up of its
+// open loan on v if it has one that is not recalled (one loan per
+// position, synth.Book.TopUp), a new loan otherwise.
 func (s *Staking) Borrow(holder pos.AccountID, v pos.ValidatorID, shares, amount uint64) (synth.LoanID, error) {
 	if s.book == nil {
 		return 0, s.errOrInit()
+	}
+	h := s.holder(holder)
+	for _, id := range s.Loans(holder) {
+		l, err := s.book.Loan(id)
+		if err != nil || l.Status != synth.Open || l.Validator != v || l.Recalled {
+			continue
+		}
+		if err := s.book.TopUp(s.chain.Epoch(), id, shares, *uint256.NewInt(amount), s.MarkPrice()); err != nil {
+			return 0, err
+		}
+		h.stale = true
+		return id, nil
 	}
 	id, err := s.book.Borrow(s.chain.Epoch(), holder, v, shares, *uint256.NewInt(amount), s.MarkPrice())
 	if err != nil {
 		return 0, err
 	}
-	h := s.holder(holder)
 	h.loans = append(h.loans, id)
 	h.stale = true
 	return id, nil

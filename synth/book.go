@@ -343,6 +343,83 @@ func (b *Book) Borrow(epoch uint64, holder pos.AccountID, v pos.ValidatorID, sha
 	return id, nil
 }
 
+// TopUp adds to an open loan at epoch: its holder locks shares more of
+// the same delegation and receives amount more synthetic, as Borrow would
+// for a new loan, and the whole loan must then satisfy
+// art·index·CollateralRatio ≤ value·price·RAY, with art growing by
+// ⌈amount·RAY/index⌉ (the value of all its shares, rounded down). One loan
+// per position keeps a borrower's book, and the work of every check, from
+// growing with the number of times it adds to its debt. It fails like
+// Borrow (ErrHalted, ErrUndercollateral, ErrZero) and, for a recalled loan,
+// with ErrHalted; on failure nothing changes.
+func (b *Book) TopUp(epoch uint64, id LoanID, shares uint64, amount, price uint256.Int) error {
+	a, err := b.prepare(epoch)
+	if err != nil {
+		return err
+	}
+	l, err := b.openLoan(id)
+	if err != nil {
+		return err
+	}
+	if b.action.Halt || b.action.Recall || l.recalled {
+		return ErrHalted
+	}
+	if amount.IsZero() {
+		return fmt.Errorf("%w: top up %s", ErrZero, amount.Dec())
+	}
+	if l.shares+shares < l.shares {
+		return fmt.Errorf("%w: shares", ErrOverflow)
+	}
+	value, err := b.stake.SharesValue(l.val, l.shares+shares)
+	if err != nil {
+		return err
+	}
+	var amountRad, art, total, debt, coll, maxDebt uint256.Int
+	if _, over := amountRad.MulOverflow(&amount, &ray); over {
+		return fmt.Errorf("%w: amount %s", ErrOverflow, amount.Dec())
+	}
+	art = ceilDiv(amountRad, a.index)
+	total.Add(&l.art, &art)
+	if _, over := debt.MulOverflow(&total, &a.index); over {
+		return fmt.Errorf("%w: debt", ErrOverflow)
+	}
+	var added uint256.Int
+	added.Mul(&art, &a.index)
+	coll.SetUint64(value)
+	if _, over := coll.MulOverflow(&coll, &price); !over {
+		if _, over := maxDebt.MulDivOverflow(&coll, &ray, &b.p.CollateralRatio); !over && maxDebt.Lt(&debt) {
+			return fmt.Errorf("%w: debt %s rad, collateral %d tokens at price %s allows %s rad",
+				ErrUndercollateral, debt.Dec(), value, price.Dec(), maxDebt.Dec())
+		}
+	}
+	if !fits(&b.minted, &a.interest, &added) {
+		return fmt.Errorf("%w: totals", ErrOverflow)
+	}
+	if shares > 0 {
+		if err := b.stake.Lock(l.val, l.holder, shares); err != nil {
+			return err
+		}
+	}
+	b.commit(a)
+	var rounding uint256.Int
+	rounding.Sub(&added, &amountRad)
+	b.totalArt.Add(&b.totalArt, &art)
+	b.debt.Add(&b.debt, &added)
+	b.supply.Add(&b.supply, &added)
+	b.minted.Add(&b.minted, &added)
+	b.holdings.Add(&b.holdings, &rounding)
+	b.credit(l.holder, amount)
+	b.circulating.Add(&b.circulating, &amount)
+	b.stats.Borrowed.Add(&b.stats.Borrowed, &amount)
+	lent := &b.lent[b.epoch%uint64(len(b.lent))]
+	lent.Add(lent, &added)
+	b.lentSum.Add(&b.lentSum, &added)
+	l.art = total
+	l.shares += shares
+	b.updateRate()
+	return nil
+}
+
 // Repay pays up to amount of the loan's debt at epoch from the holder's
 // synthetic balance and returns what was paid. If amount covers the debt
 // ⌈art·index/RAY⌉, exactly that is paid, the loan is closed and its shares

@@ -1,7 +1,10 @@
 package synth
 
 import (
+	"errors"
 	"testing"
+
+	"github.com/holiman/uint256"
 
 	"github.com/cascade-risk/cascade/pos"
 )
@@ -172,6 +175,37 @@ func TestForecloseDefaults(t *testing.T) {
 	}
 	if info, _ := e.book.Loan(strong); info.Status != Open {
 		t.Fatalf("healthy loan %+v", info)
+	}
+	e.check(t)
+}
+
+// TopUp adds debt and collateral to one loan, checks the whole loan at the
+// collateral ratio, and keeps every identity.
+func TestTopUp(t *testing.T) {
+	e := newEnv(t, baseParams(), nil, 200e6)
+	id, err := e.book.Borrow(0, 0, 0, 100e6, u(20e6), RayOne())
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 100 more shares allow 50 in all at CR 4: 30 more is fine, 31 not.
+	if err := e.book.TopUp(0, id, 100e6, u(31e6), RayOne()); !errors.Is(err, ErrUndercollateral) {
+		t.Fatalf("top-up past the collateral ratio: %v", err)
+	}
+	if d, _ := e.chain.Delegation(0, 0); d.Locked != 100e6 {
+		t.Fatalf("a failed top-up locked shares: %d", d.Locked)
+	}
+	if err := e.book.TopUp(0, id, 100e6, u(30e6), RayOne()); err != nil {
+		t.Fatal(err)
+	}
+	info, _ := e.book.Loan(id)
+	if info.Shares != 200e6 || !info.Debt.Eq(uint256.NewInt(50e6)) {
+		t.Fatalf("loan after top-up %+v", info)
+	}
+	if bal := e.book.Balance(0); !bal.Eq(uint256.NewInt(50e6)) {
+		t.Fatalf("borrower holds %s", bal.Dec())
+	}
+	if st := e.book.Stats(); st.Opened != 1 {
+		t.Fatalf("opened %d loans", st.Opened)
 	}
 	e.check(t)
 }

@@ -133,7 +133,7 @@ func randomBookOp(c *pos.Chain, b *Book, rng *rand.Rand) (op string, bookOp bool
 		}
 		return ids[rng.IntN(len(ids))], true
 	}
-	switch rng.IntN(14) {
+	switch rng.IntN(15) {
 	case 0, 1, 2:
 		v := pos.ValidatorID(rng.IntN(c.NumValidators()))
 		ds := c.Delegations(nil, v)
@@ -178,6 +178,16 @@ func randomBookOp(c *pos.Chain, b *Book, rng *rand.Rand) (op string, bookOp bool
 	case 10, 11:
 		_, err := b.Step(epoch, Observation{PoolDiscount: Fraction(rng.Uint64N(30), 100), Price: price()})
 		return "step", true, err
+	case 13:
+		id, _ := openLoan()
+		info, _ := b.Loan(id)
+		var free uint64
+		if d, ok := c.Delegation(info.Validator, info.Holder); ok {
+			free = d.Shares - d.Locked
+		}
+		shares := rng.Uint64N(free + 2)
+		value, _ := c.SharesValue(info.Validator, shares)
+		return "topup", true, b.TopUp(epoch, id, shares, tokens(value*3/4+1), price())
 	case 12:
 		o := pos.Offence(rng.IntN(3))
 		_, err := c.Slash(o, pos.ValidatorID(rng.IntN(c.NumValidators())), epoch, pos.ValidatorID(rng.IntN(c.NumValidators())))
