@@ -849,12 +849,8 @@ func (b *builder) stakingValidators(c scenario.Entry[scenario.Component]) (func(
 	if g.Floor, ok = b.stakingFloor(c, p.Floor); !ok {
 		return nil, false
 	}
-	if p.Count != nil {
-		if *p.Count < 1 || *p.Count > 100000 {
-			b.errs.At(c.Node.Get("count"), c.Path+".count", "expected from 1 to 100000 operators, got %d", *p.Count)
-			return nil, false
-		}
-		g.Count = *p.Count
+	if !b.stakingCount(c, p.Count, 100000, "operators", &g.Count) {
+		return nil, false
 	}
 	if g.Stake, ok = b.stakingDistOf(c, "stake", &p.Stake, dec); !ok {
 		return nil, false
@@ -941,12 +937,8 @@ func (b *builder) stakingDelegators(c scenario.Entry[scenario.Component]) (func(
 	if g.Floor, ok = b.stakingFloor(c, p.Floor); !ok {
 		return nil, false
 	}
-	if p.Count != nil {
-		if *p.Count < 1 || *p.Count > 1000000 {
-			b.errs.At(c.Node.Get("count"), c.Path+".count", "expected from 1 to 1000000 delegators, got %d", *p.Count)
-			return nil, false
-		}
-		g.Count = *p.Count
+	if !b.stakingCount(c, p.Count, 1000000, "delegators", &g.Count) {
+		return nil, false
 	}
 	if g.Wealth, ok = b.stakingDistOf(c, "wealth", &p.Wealth, s.Config.Decimals); !ok {
 		return nil, false
@@ -1018,8 +1010,7 @@ func (b *builder) stakingArbitrageur(c scenario.Entry[scenario.Component]) (func
 			return nil, false
 		}
 	}
-	if a.Margin < 0 || a.Margin >= 1 {
-		b.errs.At(c.Node.Get("margin"), c.Path+".margin", "expected a margin from 0 to below 100%%, got %g", a.Margin)
+	if !b.stakingMargin(c, a.Margin) {
 		return nil, false
 	}
 	return func() market.Agent { x := a; return &x }, true
@@ -1041,12 +1032,8 @@ func (b *builder) synthHolders(c scenario.Entry[scenario.Component]) (func() mar
 		return nil, false
 	}
 	g := agent.SynthHolders{Protocol: k, Count: 1, Margin: float64(p.Margin)}
-	if p.Count != nil {
-		if *p.Count < 1 || *p.Count > 100000 {
-			b.errs.At(c.Node.Get("count"), c.Path+".count", "expected from 1 to 100000 holders, got %d", *p.Count)
-			return nil, false
-		}
-		g.Count = *p.Count
+	if !b.stakingCount(c, p.Count, 100000, "holders", &g.Count) {
+		return nil, false
 	}
 	if g.Capital, ok = b.stakingDistOf(c, "capital", &p.Capital, s.Config.Decimals); !ok {
 		return nil, false
@@ -1056,9 +1043,31 @@ func (b *builder) synthHolders(c scenario.Entry[scenario.Component]) (func() mar
 		b.errs.At(c.Node.Get("use_yield"), c.Path+".use_yield", "expected {from, to} yearly yields with from ≤ to, such as {from: 2%%/yr, to: 12%%/yr}")
 		return nil, false
 	}
-	if g.Margin < 0 || g.Margin >= 1 {
-		b.errs.At(c.Node.Get("margin"), c.Path+".margin", "expected a margin from 0 to below 100%%, got %g", g.Margin)
+	if !b.stakingMargin(c, g.Margin) {
 		return nil, false
 	}
 	return func() market.Agent { x := g; return &x }, true
+}
+
+// stakingCount decodes a group's count: from 1 to limit members (default
+// 1, already in dst).
+func (b *builder) stakingCount(c scenario.Entry[scenario.Component], n *int, limit int, what string, dst *int) bool {
+	if n == nil {
+		return true
+	}
+	if *n < 1 || *n > limit {
+		b.errs.At(c.Node.Get("count"), c.Path+".count", "expected from 1 to %d %s, got %d", limit, what, *n)
+		return false
+	}
+	*dst = *n
+	return true
+}
+
+// stakingMargin checks a trader's margin: from 0 to below 100%.
+func (b *builder) stakingMargin(c scenario.Entry[scenario.Component], m float64) bool {
+	if m < 0 || m >= 1 {
+		b.errs.At(c.Node.Get("margin"), c.Path+".margin", "expected a margin from 0 to below 100%%, got %g", m)
+		return false
+	}
+	return true
 }
