@@ -48,19 +48,14 @@ func newDiscoverCmd() *cobra.Command {
 					}
 				}
 				opt.Overwrite = true
-				opt.Notice = func(s string) { fmt.Fprintf(cmd.ErrOrStderr(), "cascade: %s\n", s) }
+				opt.Notice = notice(cmd.ErrOrStderr())
 			}
-			var bar *progress
-			if !quiet {
-				bar = newProgress(cmd.ErrOrStderr())
-				opt.Progress = bar.update
-			}
+			bar := startProgress(cmd.ErrOrStderr(), quiet)
+			opt.Progress = bar.updater()
 			ctx, stop := onSignal(context.Background())
 			defer stop()
 			res, err := experiment.Discover(ctx, f, opt)
-			if bar != nil {
-				bar.finish()
-			}
+			bar.finish()
 			if err != nil {
 				return stopped(ctx, opt.Out, err)
 			}

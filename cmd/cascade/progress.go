@@ -28,6 +28,30 @@ type progress struct {
 // plainEvery is the interval between plain progress lines.
 const plainEvery = 5 * time.Second
 
+// startProgress starts a progress display on w, or returns nil when quiet;
+// a nil progress has no updater and finishes as a no-op.
+func startProgress(w io.Writer, quiet bool) *progress {
+	if quiet {
+		return nil
+	}
+	return newProgress(w)
+}
+
+// updater returns the function that reports runs done, nil for a nil
+// progress (no reporting).
+func (p *progress) updater() func(done, total int) {
+	if p == nil {
+		return nil
+	}
+	return p.update
+}
+
+// notice returns the function through which a command reports what it
+// cleaned up or recovered, on stderr.
+func notice(w io.Writer) func(string) {
+	return func(s string) { fmt.Fprintf(w, "cascade: %s\n", s) }
+}
+
 func newProgress(w io.Writer) *progress {
 	p := &progress{w: w, start: time.Now()}
 	p.last = p.start
@@ -69,6 +93,9 @@ func (p *progress) line() {
 }
 
 func (p *progress) finish() {
+	if p == nil {
+		return
+	}
 	if p.bar != nil {
 		_ = p.bar.Finish()
 	}
