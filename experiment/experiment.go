@@ -438,6 +438,10 @@ func (r *Result) FanReport() FanReport {
 
 // Describe is a one-line account of the run for logs.
 func (r *Result) Describe() string {
-	return fmt.Sprintf("%d cell(s) × %d runs × %d steps in %.2fs: %.3g timesteps/s on %d workers",
-		len(r.Cells), r.Runs, r.Model.Steps(0), r.Elapsed.Seconds(), r.TimestepsPerSecond(), r.Workers)
+	cells := "1 cell"
+	if n := len(r.Cells); n != 1 {
+		cells = fmt.Sprintf("%d cells", n)
+	}
+	return fmt.Sprintf("%s × %d runs × %d steps in %.2fs: %.3g timesteps/s on %d workers",
+		cells, r.Runs, r.Model.Steps(0), r.Elapsed.Seconds(), r.TimestepsPerSecond(), r.Workers)
 }
