@@ -34,10 +34,14 @@ import (
 // ratio LR, and f the share of its stake one incident of its own would
 // burn (Staking.StressSlash), the target debt is
 //
-//	D* = S·min(1 − 1/λ, 0.95·(1 − f)/LR)
+//	D* = S·min(m, 1)·min(1 − 1/λ, 0.95·(1 − f)/LR)
 //
-// — the most it may owe and still not default after one incident, at par
-// — and zero when the carry does not pay for its own risk:
+// — the most it may owe and still not default after one incident, with
+// its stake valued as the book values it, at the mark m (synthetic per
+// native: 1 at par, 1/TWAP when collateral is marked to the pool), and
+// at par, where the mark returns when a discount closes (so a discount
+// never lets it owe more) — and zero when the carry does not pay for its
+// own risk:
 //
 //	p·y_issuance − r_borrow − π·f·p ≤ 0
 //
@@ -45,8 +49,11 @@ import (
 // staking yield, r_borrow the synthetic's rate and π its own yearly
 // incident probability (its fault, incident and client-bug rates); also
 // zero when a loan has been recalled or no validator is alive. Others'
-// slashings change its decision only through the rates and the pool
-// price. Below D*·(1 − Band) it borrows the difference, at most 98% of
+// slashings change its decision through the rates, the pool price and
+// the mark: a premium on the synthetic lowers every operator's D*, so
+// operators marked to the pool buy synthetic back as it gets dearer (the
+// margin spiral through which one borrower's forced buying reaches the
+// others). Below D*·(1 − Band) it borrows the difference, at most 98% of
 // what the unlocked shares of its validator with the most allow, as one
 // loan (unless new loans are halted), and aims to hold only the fraction
 // 1 − Sell of its debt in synthetic: the rest is sold on the pool while
@@ -354,7 +361,7 @@ func (g *StakeValidators) manage(m *market.Market, op *posOperator) {
 		lev := chooseLeverage(op.leverage, y.Issuance, y.Borrow, s.StressSlash(share),
 			rayFloat(&s.Config.Book.LiquidationRatio), rayFloat(&s.Config.Book.CollateralRatio),
 			g.RiskAwareness*g.incidentsPerYear(m, len(alive)))
-		target = uint64(float64(stake) * (1 - 1/lev))
+		target = uint64(float64(stake) * min(s.Mark(), 1) * (1 - 1/lev))
 	}
 	band := g.Band
 	floor := sellFloor(s, g.Floor)

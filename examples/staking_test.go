@@ -1,9 +1,11 @@
 package examples_test
 
 import (
+	"cmp"
 	"context"
 	"math"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
@@ -50,49 +52,59 @@ func diff(a, b []float64) []float64 {
 // TestStakingCascade runs examples/staking_cascade.yaml under its controls
 // and pins what survives them.
 //
-// The channel it looks for: the whale, slashed 15% on day 20 at 2.5×
-// leverage, is left above the liquidation ratio but over what its stake
-// allows at the collateral ratio and must buy its debt back at any price.
-// What it sold went to holders, so buying it back means buying from a pool
-// that those holders refill only at a premium. Collateral is marked at the
-// pool's average price, so a premium lowers every loan's collateral value
-// in synthetic; validators levered close to the collateral ratio can fall
-// below the liquidation ratio and be foreclosed.
+// The channel: the whale, slashed 25% on day 20 at 2.5× leverage, falls
+// below the liquidation ratio and is foreclosed at once. The protocol
+// liquidates (disposition: liquidate): it sells the seized stake on the
+// pool for the synthetic the whale owed — forced buying of the synthetic,
+// as when a short is closed. In a shallow pool that raises the synthetic's
+// price far above par within the step; collateral is marked at the pool's
+// average price (synthetic per native), so every other loan's collateral
+// value falls with it. Validators levered close to the collateral ratio
+// drop below the liquidation ratio, are foreclosed, and their seized stake
+// is sold in turn. In a deep pool the same buyback barely moves the price.
 //
-// What the controls show at these parameters: nobody follows, in either
-// arm, under either order of turns and with the step halved. The mark is a
-// time-weighted average whose step price averages the prices seen within
-// the step, and the holders sell back into the premium, so the whale's
-// buyback never lowers the mark enough. An earlier version of this model
-// sampled the pool only at the end of each step: the shallow arm then
-// showed 19.7 ± 7.9 follow-on foreclosures with agents in shuffled order
-// and none in listed order — an artefact of whose turn came last, which
-// this test keeps out. The ablations (collateral at par; no holders) show
-// no follow-on either. The mean follow-on foreclosures are logged with
-// their 95% CIs; an arm with a CI reaching one foreclosure fails.
+// Controls: the follow-on (the validators' foreclosed loans, the whale's
+// own excluded) must be above one loan with its 95% CI above zero in the
+// shallow arm and below one, CI included, in the deep arm, with agents
+// shuffled and listed and with the step halved; the two ablations — the
+// collateral marked at par, and the seized stake burned instead of sold —
+// must remove it, so it is the mark and the forced buying that carry it,
+// not the whale's default alone. The whale defaults in every run of both
+// arms, so the arms differ in what follows, not in the trigger.
 func TestStakingCascade(t *testing.T) {
-	const runs = 60
 	follow := "validators.foreclosed"
 	for _, c := range []struct {
-		name string
-		set  []scenario.Override
-		arms []string // arms with no follow-on foreclosures
+		name    string
+		set     []scenario.Override
+		cascade bool // whether the shallow arm cascades
+		runs    int  // 60 unless stated
 	}{
-		{"shuffled", nil, []string{"shallow", "deep"}},
-		{"listed", []scenario.Override{{Path: "ordering", Value: "listed"}}, []string{"shallow", "deep"}},
-		{"half step", []scenario.Override{{Path: "step", Value: "12h"}, {Path: "sample_every", Value: "12h"}}, []string{"shallow", "deep"}},
-		{"ablation: mark at par", []scenario.Override{{Path: "mechanisms.chain.mark", Value: "par"}}, []string{"shallow", "deep"}},
-		{"ablation: no holders", []scenario.Override{{Path: "agents.holders.count", Value: "1"}}, []string{"shallow", "deep"}},
+		{"shuffled", nil, true, 0},
+		{"more runs", nil, true, 240},
+		{"listed", []scenario.Override{{Path: "ordering", Value: "listed"}}, true, 0},
+		{"half step", []scenario.Override{{Path: "step", Value: "12h"}, {Path: "sample_every", Value: "12h"}}, true, 0},
+		{"ablation: mark at par", []scenario.Override{{Path: "mechanisms.chain.mark", Value: "par"}}, false, 0},
+		{"ablation: seized stake burned", []scenario.Override{{Path: "mechanisms.chain.loans.disposition", Value: "burn"}}, false, 0},
 	} {
 		t.Run(c.name, func(t *testing.T) {
+			runs := cmp.Or(c.runs, 60)
 			r := armRuns(t, "staking_cascade.yaml", runs, c.set...)
 			sm, sh := meanCI(r["shallow"][follow])
 			dm, dh := meanCI(r["deep"][follow])
 			t.Logf("follow-on foreclosures: shallow %.2f ± %.2f, deep %.2f ± %.2f", sm, sh, dm, dh)
-			for _, arm := range c.arms {
-				if m, h := meanCI(r[arm][follow]); m+h >= 1 {
-					t.Errorf("%s arm: %.2f ± %.2f follow-on foreclosures, want none", arm, m, h)
+			for _, arm := range []string{"shallow", "deep"} {
+				if lo := slices.Min(r[arm]["whale.foreclosed"]); lo < 1 {
+					t.Errorf("%s arm: a run where the whale did not default", arm)
 				}
+			}
+			if dm+dh >= 1 {
+				t.Errorf("deep arm: %.2f ± %.2f follow-on foreclosures, want none", dm, dh)
+			}
+			switch {
+			case c.cascade && (sm <= 1 || sm-sh <= 0):
+				t.Errorf("shallow arm: %.2f ± %.2f follow-on foreclosures, want more than one with a CI above zero", sm, sh)
+			case !c.cascade && sm+sh >= 1:
+				t.Errorf("shallow arm without the channel: %.2f ± %.2f follow-on foreclosures, want none", sm, sh)
 			}
 		})
 	}

@@ -352,6 +352,11 @@ const (
 	// ToTreasury moves the seized shares, still bonded, to the treasury
 	// account's delegation to the same validator.
 	ToTreasury
+	// Liquidate removes the seized tokens from the validator and credits
+	// them, liquid, to the treasury account at once: the protocol's power
+	// to enforce a foreclosure immediately, without the unbonding queue,
+	// so that it can sell the collateral for the debt.
+	Liquidate
 )
 
 // String returns the disposition's name.
@@ -363,13 +368,16 @@ func (d Disposition) String() string {
 		return "redistribute"
 	case ToTreasury:
 		return "treasury"
+	case Liquidate:
+		return "liquidate"
 	}
 	return fmt.Sprintf("Disposition(%d)", uint8(d))
 }
 
 // Seize takes shares of d's locked shares of validator v (a foreclosure)
 // and returns their token value shares·T/S (all of T for the last shares).
-// disp says what becomes of them; treasury is used by ToTreasury only.
+// disp says what becomes of them; treasury is used by ToTreasury and
+// Liquidate only.
 func (c *Chain) Seize(v ValidatorID, d AccountID, shares uint64, disp Disposition, treasury AccountID) (uint64, error) {
 	dl, err := c.delegation(v, d)
 	if err != nil {
@@ -383,7 +391,7 @@ func (c *Chain) Seize(v ValidatorID, d AccountID, shares uint64, disp Dispositio
 	}
 	switch disp {
 	case Burn, Redistribute:
-	case ToTreasury:
+	case ToTreasury, Liquidate:
 		if err := c.checkAccount(treasury); err != nil {
 			return 0, err
 		}
@@ -402,6 +410,11 @@ func (c *Chain) Seize(v ValidatorID, d AccountID, shares uint64, disp Dispositio
 		c.removeShares(v, d, shares)
 		c.ledger.Bonded -= value
 		c.redistribute(v, value)
+	case Liquidate:
+		c.removeShares(v, d, shares)
+		c.ledger.Bonded -= value
+		c.ledger.Liquid += value
+		c.liquid[treasury] += value
 	case ToTreasury:
 		if d != treasury {
 			c.removeSharesOnly(v, d, shares)

@@ -455,8 +455,11 @@ func TestSeizeDispositions(t *testing.T) {
 		// 501 over pools of 1000, 3000, 6000: 50 + 150 + 300, 1 burned.
 		{Redistribute, [3]uint64{1050, 3150, 6300}, 1, 10500},
 		{ToTreasury, [3]uint64{1501, 3000, 6000}, 0, 10501},
+		// The 501 leave the validator and become the treasury's, liquid.
+		{Liquidate, [3]uint64{1000, 3000, 6000}, 0, 10000},
 	} {
-		t.Run(map[Disposition]string{Burn: "burn", Redistribute: "redistribute", ToTreasury: "treasury"}[tc.disp], func(t *testing.T) {
+		t.Run(tc.disp.String(), func(t *testing.T) {
+			treasury0 := uint64(0)
 			c := newChain(t, plainConfig(), 1000, 3000, 6000, 501, 0)
 			vs := [3]ValidatorID{mustValidator(t, c, 0, 1000), mustValidator(t, c, 1, 3000), mustValidator(t, c, 2, 6000)}
 			must[uint64](t)(c.Delegate(vs[0], 3, 501))
@@ -469,8 +472,12 @@ func TestSeizeDispositions(t *testing.T) {
 			if _, err := c.Unbond(vs[0], 3, 1); !errors.Is(err, ErrLocked) {
 				t.Fatalf("unbonding locked shares: %v", err)
 			}
+			treasury0 = c.Liquid(4)
 			if got := must[uint64](t)(c.Seize(vs[0], 3, 501, tc.disp, 4)); got != 501 {
 				t.Fatalf("seized %d, want 501", got)
+			}
+			if got, want := c.Liquid(4)-treasury0, map[bool]uint64{true: 501}[tc.disp == Liquidate]; got != want {
+				t.Errorf("treasury received %d liquid, want %d", got, want)
 			}
 			for i, v := range vs {
 				if x, _ := c.Validator(v); x.Tokens != tc.wantTokens[i] {

@@ -116,7 +116,8 @@ type StakingLending struct {
 //     Downtime), then the book runs its Step at the new epoch with the
 //     TWAP's discount max(0, 1 − TWAP) and the collateral price
 //     (1/TWAP with MarkToPool, else par), and heals its deficit from its
-//     holdings. The staking yield estimate is an exponential average, of
+//     holdings (and, under the Liquidate disposition, from the seized
+//     collateral it sells; see sellSeized). The staking yield estimate is an exponential average, of
 //     half-life YieldHalfLife epochs, of
 //     (minted − stake burned in the epoch)/bonded·EpochsPerYear.
 //   - The synthetic's external price is set to p·(native price).
@@ -139,6 +140,7 @@ type Staking struct {
 	chain *pos.Chain
 	book  *synth.Book
 	venue *market.Venue
+	mkt   *market.Market // the run's market, for the protocol's own trades
 	err   error
 
 	nat, syn int // pool token indices
@@ -178,6 +180,9 @@ type Staking struct {
 
 	// identities the adapter tracks
 	issued, slashBurned, penaltyBurned, seized uint64
+	// soldSeized is the seized native the protocol sold on the pool under
+	// the Liquidate disposition, boughtBack the synthetic it bought.
+	soldSeized, boughtBack uint64
 
 	// per-run outcomes
 	started                               bool
@@ -226,7 +231,7 @@ func (s *Staking) Reset(m *market.Market) {
 	cfg := &s.Config
 	*s = Staking{Config: *cfg, prices: s.prices[:0], window: s.window[:0], shares: s.shares[:0],
 		accounts: s.accounts[:0], operators: s.operators[:0], holders: s.holders[:0], bookVer: 1, fullVer: 1,
-		scratch: s.scratch, scratchV: s.scratchV, open: s.open, largestLoans: s.largestLoans, largest: -1}
+		scratch: s.scratch, scratchV: s.scratchV, open: s.open, largestLoans: s.largestLoans, largest: -1, mkt: m}
 	if err := s.genesis(m); err != nil {
 		s.err = fmt.Errorf("%w: %w", ErrStakingGenesis, err)
 		s.chain, s.book = nil, nil
@@ -357,6 +362,10 @@ func (s *Staking) Book() *synth.Book { return s.book }
 // Public returns the float account; PoolAccount, LPAccount,
 // LendingAccount and Treasury the other infrastructure accounts.
 func (s *Staking) Public() pos.AccountID { return s.public }
+
+// Treasury returns the protocol's treasury account, which receives seized
+// collateral under the treasury and liquidate dispositions.
+func (s *Staking) Treasury() pos.AccountID { return s.treasury }
 
 // PoolAccount returns the account whose balances are the pool's.
 func (s *Staking) PoolAccount() pos.AccountID { return s.poolAcct }
@@ -515,6 +524,10 @@ func (s *Staking) checkNow() error {
 	if rep.ForeclosedDefault > 0 {
 		s.fullVer++
 		s.recordForeclosures(rep, before)
+		if err := s.sellSeized(); err != nil {
+			s.err = err
+			return err
+		}
 	}
 	return nil
 }
@@ -738,6 +751,7 @@ func (s *Staking) Step(m *market.Market) error {
 	if s.err != nil {
 		return s.err
 	}
+	s.mkt = m
 	if !s.started {
 		s.snapshot(m)
 	}
@@ -855,6 +869,9 @@ func (s *Staking) processEpoch() error {
 	// default or for a missed recall, and those in default.
 	s.recordForeclosures(srep, largest)
 	s.recalled += srep.Recalled
+	if err := s.sellSeized(); err != nil {
+		return err
+	}
 	s.epochs++
 	if srep.Action.Halt || srep.Action.Recall {
 		s.haltedEpochs++

@@ -50,6 +50,12 @@ func (s *Staking) MarkPrice() uint256.Int {
 	return posRay(1 / s.twap)
 }
 
+// Mark is MarkPrice as a float: synthetic per native, 1 at par.
+func (s *Staking) Mark() float64 {
+	m := s.MarkPrice()
+	return posRayFloat(&m)
+}
+
 func posRay(f float64) uint256.Int { return cfmm.Amount(f * 1e27) }
 
 func posRayFloat(x *uint256.Int) float64 { return x.Float64() / 1e27 }
@@ -244,4 +250,57 @@ func (s *Staking) Halted() bool {
 	}
 	a := s.book.Action()
 	return a.Halt || a.Recall
+}
+
+// sellSeized closes foreclosed borrowers' positions the way a lending
+// market liquidates: under the Liquidate disposition the seized
+// collateral is the treasury's, liquid, and the protocol sells it on the
+// pool for the synthetic its deficit lacks — the least native x with
+// Quote(x) ≥ ⌈(deficit − holdings)/RAY⌉, found by bisection on the pool's
+// exact quote, or all it has — and burns what it buys against the
+// deficit. This is forced buying of the synthetic: a foreclosure raises
+// its price for every other borrower, and with collateral marked to the
+// pool, lowers their collateral's value (the cascade channel of a short
+// squeeze). Native left once the deficit is covered stays in the
+// treasury. Under other dispositions it does nothing.
+func (s *Staking) sellSeized() error {
+	if s.Config.Book.Disposition != pos.Liquidate || s.book == nil || s.venue == nil || s.mkt == nil {
+		return nil
+	}
+	s.book.Heal()
+	t := s.book.Totals()
+	have := s.chain.Liquid(s.treasury)
+	if t.Deficit.IsZero() || have == 0 {
+		return nil
+	}
+	var need uint256.Int
+	ray := synth.RayOne()
+	need.Add(&t.Deficit, &ray)
+	need.SubUint64(&need, 1)
+	need.Div(&need, &ray)
+	want := need.Uint64()
+	in := have
+	if s.Quote(true, have) > want {
+		lo, hi := uint64(0), have // Quote(lo) < want ≤ Quote(hi)
+		for hi-lo > 1 {
+			mid := lo + (hi-lo)/2
+			if s.Quote(true, mid) >= want {
+				hi = mid
+			} else {
+				lo = mid
+			}
+		}
+		in = hi
+	}
+	out, err := s.Swap(s.mkt, s.treasury, true, in)
+	if err != nil || out == 0 {
+		return nil // the pool cannot take it now; the native stays for later
+	}
+	if err := s.book.BuyBack(s.treasury, *uint256.NewInt(out)); err != nil {
+		return err
+	}
+	s.book.Heal()
+	s.soldSeized += in
+	s.boughtBack += out
+	return nil
 }

@@ -210,6 +210,8 @@ func (s *Staking) Metrics() []metric.Def {
 		{Name: "max_premium", Unit: "fraction", Doc: "largest premium over the run (0 if it never traded above par)", Worse: hi},
 		{Name: "sold_share", Unit: "fraction", Doc: "share of borrowers' debt they no longer hold as synthetic (sold, or spent)", Worse: hi},
 		{Name: "cost_of_corruption_no_loans", Unit: "numeraire", Doc: "the consensus share of native price × bonded stake, as if no stake were borrowed against", Worse: lo},
+		{Name: "sold_seized", Unit: "tokens", Doc: "seized collateral the protocol sold on the pool for synthetic (disposition liquidate)", Worse: hi},
+		{Name: "bought_back", Unit: "tokens", Doc: "synthetic the protocol bought on the pool with seized collateral and burned against the deficit", Worse: hi},
 	}
 }
 
@@ -273,6 +275,7 @@ func (s *Staking) Observe(m *market.Market, dst []float64) {
 	dst[34] = max(s.maxPremium, spot-1)
 	dst[35] = s.soldShare()
 	dst[36] = price * float64(l.Bonded) / u * s.Config.CorruptionShare
+	dst[37], dst[38] = float64(s.soldSeized)/u, float64(s.boughtBack)/u
 	// The step in progress counts toward the cascade depth too.
 	if n := len(s.window); n > 0 {
 		dst[15] = float64(max(s.maxDepth, s.windowSum-s.window[s.windowAt%n]+s.foreclosedThisStep))

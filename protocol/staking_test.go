@@ -300,3 +300,65 @@ func ExampleStaking() {
 	// bonded: 4247 tokens, security budget: 27016 USD
 	// check: <nil>
 }
+
+// Under the liquidate disposition a foreclosure sells the seized stake on
+// the pool for the synthetic the deficit lacks and burns it: in a deep
+// pool just enough native to cover the debt (the rest stays in the
+// treasury) and the deficit closes; in a shallow one all of it, the
+// deficit stays partly open and the synthetic's price jumps — the forced
+// buying through which one foreclosure reaches the other borrowers.
+func TestStakingLiquidateBuysBack(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		reserve float64
+		covered bool
+	}{{"deep", 1e5, true}, {"shallow", 1000, false}} {
+		t.Run(tc.name, func(t *testing.T) {
+			m, s := stakingtest.Market(t, tc.reserve, nil)
+			s.Config.Book.Disposition = pos.Liquidate
+			s.Reset(m)
+			a, _ := s.Endow(stakingtest.Tokens(1000))
+			v, err := s.AddValidator(a, 0, stakingtest.Tokens(1000))
+			if err != nil {
+				t.Fatal(err)
+			}
+			d, _ := s.Chain().Delegation(v, a)
+			if _, err := s.Borrow(a, v, d.Shares, stakingtest.Tokens(650)); err != nil {
+				t.Fatal(err)
+			}
+			stakingtest.Run(t, m, s, 1)
+			price0 := s.PoolPrice()
+			// 20% of 1000 burned: collateral 800 < 1.25 × 650, foreclosed at once.
+			if _, err := s.Fault([]pos.ValidatorID{v}); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.Check(); err != nil {
+				t.Fatal(err)
+			}
+			_, _, seized := s.Outcomes()
+			if seized < stakingtest.Tokens(800) || seized > stakingtest.Tokens(801) { // 800 and a day's reward
+				t.Fatalf("seized %d", seized)
+			}
+			l := s.Chain().Ledger()
+			if l.BurnedForeclosure != 0 {
+				t.Errorf("foreclosure burned %d; liquidation sells, it does not burn", l.BurnedForeclosure)
+			}
+			left := s.Chain().Liquid(s.Treasury())
+			sold := seized - left
+			deficit := s.Book().Totals().Deficit
+			if tc.covered {
+				if !deficit.IsZero() || left == 0 {
+					t.Errorf("deep pool: deficit %s, treasury keeps %d native; want the debt covered and native left", deficit.Dec(), left)
+				}
+			} else if deficit.IsZero() || left != 0 {
+				t.Errorf("shallow pool: deficit %s, treasury keeps %d; want all sold and the deficit open", deficit.Dec(), left)
+			}
+			rise := s.PoolPrice()/price0 - 1
+			t.Logf("sold %d of %d seized native, price of the synthetic %+.1f%%", sold, seized, 100*rise)
+			if !tc.covered && rise < 1 {
+				t.Errorf("shallow pool: the buyback moved the price %+.1f%%, want it to more than double", 100*rise)
+			}
+			stakingtest.Run(t, m, s, 2)
+		})
+	}
+}

@@ -180,7 +180,7 @@ func New(stake Stake, p Params, policy Policy, epoch uint64) (*Book, error) {
 	if p.DefaultWindow == 0 || p.DefaultWindow > 1<<20 {
 		return bad("DefaultWindow %d outside [1, 2^20]", p.DefaultWindow)
 	}
-	if p.Disposition > pos.ToTreasury {
+	if p.Disposition > pos.Liquidate {
 		return bad("unknown disposition %d", p.Disposition)
 	}
 	if policy == nil {

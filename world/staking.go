@@ -393,8 +393,10 @@ func (b *builder) stakingChain(c scenario.Entry[scenario.Component]) (func() mar
 		bp.Disposition = pos.Redistribute
 	case "treasury":
 		bp.Disposition = pos.ToTreasury
+	case "liquidate":
+		bp.Disposition = pos.Liquidate
 	default:
-		return nil, bad("loans.disposition", "unknown disposition %q (expected burn, redistribute or treasury)", lo.Disposition)
+		return nil, bad("loans.disposition", "unknown disposition %q (expected burn, redistribute, treasury or liquidate)", lo.Disposition)
 	}
 	bp.DefaultWindow = epochs(lo.DefaultWindow, 30*24*time.Hour)
 	bp.DefaultWindow = max(bp.DefaultWindow, 1)
