@@ -47,6 +47,18 @@ type Pool interface {
 	Clone() Pool
 }
 
+// Estimator is a Pool that also prices trades in float64, for searches
+// (an arbitrageur's optimal size) that evaluate many candidate amounts and
+// then execute the one they choose once, in the pool's exact math.
+type Estimator interface {
+	Pool
+	// EstimateOut returns about what Quote(i, j, in).Out would pay for in
+	// raw units of token i, in raw units of token j, from the pool's
+	// current state; ok is false where Quote would fail (a bad index, a
+	// trade above the pool's limits). It leaves the pool unchanged.
+	EstimateOut(i, j int, in float64) (out float64, ok bool)
+}
+
 // Trade is the outcome of an exact-input swap.
 type Trade struct {
 	// In is the amount of the input token the pool received.

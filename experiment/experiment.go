@@ -85,8 +85,14 @@ type Cell struct {
 	// Summaries and Fans are indexed like Model.Metrics.
 	Summaries []*metric.Summary
 	Fans      []*metric.Fan
-	// Times are the sample times of the fans, in seconds.
+	// Times are the sample times of the runs' series, in seconds.
 	Times []float64
+	// FanTimes are the sample times of the fans, in seconds: at most
+	// FanPoints of Times, evenly strided, the first and the last always
+	// among them (see metric.FanPoints), so that their memory does not grow
+	// with the horizon. FanIndex are their indices in Times.
+	FanTimes []float64
+	FanIndex []int
 	// Worst are, per metric, the worst runs (see WorstRuns), worst first.
 	Worst [][]RunRef
 }
@@ -124,12 +130,17 @@ func Run(ctx context.Context, f *scenario.File, opt Options) (*Result, error) {
 	done := 0
 	// Fans keep sketch counts only, which do not depend on the order of
 	// runs: each worker fills its own and they are merged at the end.
+	// Worker 0 fills the result's own fans, which saves a copy of them.
 	workerFans := make([][][]*metric.Fan, res.Workers)
 	for w := range workerFans {
 		for c := range res.Cells {
+			if w == 0 {
+				workerFans[w] = append(workerFans[w], res.Cells[c].Fans)
+				continue
+			}
 			var fans []*metric.Fan
 			for range model.Metrics {
-				fan, err := metric.NewFan(len(res.Cells[c].Times))
+				fan, err := metric.NewFanOf(len(res.Cells[c].Times), res.Cells[c].FanIndex)
 				if err != nil {
 					return nil, err
 				}
@@ -169,7 +180,7 @@ func Run(ctx context.Context, f *scenario.File, opt Options) (*Result, error) {
 		// with the command that replays the run.
 		return nil, err
 	}
-	for _, fans := range workerFans {
+	for _, fans := range workerFans[1:] {
 		for c := range res.Cells {
 			for k, fan := range fans[c] {
 				if err := res.Cells[c].Fans[k].Merge(fan); err != nil {
@@ -220,9 +231,13 @@ func newResult(f *scenario.File, opt Options) (*Result, error) {
 	for c := range f.Cells {
 		cell := Cell{Point: f.Cells[c].Point, Arm: f.Cells[c].Arm, Params: f.Cells[c].Params, Times: model.SampleTimes(c),
 			Worst: make([][]RunRef, len(model.Metrics))}
+		cell.FanIndex = metric.FanPoints(len(cell.Times), FanPoints)
+		for _, i := range cell.FanIndex {
+			cell.FanTimes = append(cell.FanTimes, cell.Times[i])
+		}
 		for range model.Metrics {
 			cell.Summaries = append(cell.Summaries, metric.NewSummaryCap(exactCap))
-			fan, err := metric.NewFan(len(cell.Times))
+			fan, err := metric.NewFanOf(len(cell.Times), cell.FanIndex)
 			if err != nil {
 				return nil, err
 			}
@@ -399,6 +414,13 @@ func (r *Result) Report() []CellReport {
 // FanQuantiles are the quantiles fans.json gives at each sample time.
 var FanQuantiles = []float64{0.05, 0.25, 0.5, 0.75, 0.95}
 
+// FanPoints is the most sample times a fan keeps: as many as a report
+// draws per series at most (report's maxFanPoints), so that charts lose
+// nothing, while the fans' memory, a sketch per point and metric (and per
+// worker while
+// running), stays bounded.
+const FanPoints = 150
+
 // FanReport is fans.json: for every cell and metric, quantiles across runs
 // at each sample time, for fan charts.
 type FanReport struct {
@@ -419,7 +441,7 @@ type FanCellReport struct {
 func (r *Result) FanReport() FanReport {
 	out := FanReport{Quantiles: FanQuantiles}
 	for _, cell := range r.Cells {
-		fc := FanCellReport{Cell: cell.Point, Arm: cell.Arm, Times: cell.Times, Metrics: map[string][][]metric.Float{}}
+		fc := FanCellReport{Cell: cell.Point, Arm: cell.Arm, Times: cell.FanTimes, Metrics: map[string][][]metric.Float{}}
 		for k, d := range r.Model.Metrics {
 			perPoint := cell.Fans[k].Quantiles(FanQuantiles) // [point][q]
 			byQ := make([][]metric.Float, len(FanQuantiles))

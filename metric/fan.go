@@ -24,7 +24,11 @@ import (
 // Summary, which is exact up to DefaultExactCap runs, resolves them.
 type Fan struct {
 	points []Summary
-	runs   int64
+	// keep, when not nil, are the indices of the series values that the
+	// points summarise (see NewFanOf); n is the series length then.
+	keep []int
+	n    int
+	runs int64
 	// pending holds the last runs' values, not yet in the Summaries:
 	// pending[i*batch+r] is run r's value at point i, for r < held. Adding
 	// them point by point keeps one sketch in cache while it takes a whole
@@ -58,20 +62,64 @@ func NewFan(k int) (*Fan, error) {
 	return &Fan{points: points, pending: make([]float64, k*batch), batch: batch}, nil
 }
 
+// NewFanOf returns an empty Fan of the sample points keep (ascending
+// indices) of series of n values: Add takes the whole series and records
+// only those values. It bounds a fan's memory whatever the horizon.
+func NewFanOf(n int, keep []int) (*Fan, error) {
+	for i, k := range keep {
+		if k < 0 || k >= n || (i > 0 && k <= keep[i-1]) {
+			return nil, fmt.Errorf("metric: fan point %d is %d, want ascending indices below %d", i, k, n)
+		}
+	}
+	f, err := NewFan(len(keep))
+	if err != nil {
+		return nil, err
+	}
+	f.keep, f.n = keep, n
+	return f, nil
+}
+
+// FanPoints returns the indices kept by a fan of at most max points over
+// series of n values: every s-th value from the first, s = ⌈n/max⌉, with
+// the last value in place of the final stride's when it is not one of them,
+// so the horizon is always kept. With n ≤ max it keeps them all.
+func FanPoints(n, max int) []int {
+	s := (n + max - 1) / max
+	var out []int
+	for i := 0; i < n; i += s {
+		if i+s >= n {
+			i = n - 1
+		}
+		out = append(out, i)
+	}
+	return out
+}
+
 // Len returns the number of sample points K.
 func (f *Fan) Len() int { return len(f.points) }
 
 // Runs returns the number of runs added (directly or by Merge).
 func (f *Fan) Runs() int64 { return f.runs }
 
-// Add records one run: values[i] is the run's value at sample point i. It
-// returns an error, and records nothing, unless len(values) is K.
+// Add records one run: values[i] is the run's value at sample point i (at
+// series index i; for a fan made by NewFanOf, the values at its kept
+// indices). It returns an error, and records nothing, unless len(values) is
+// K (NewFanOf: n).
 func (f *Fan) Add(values []float64) error {
-	if len(values) != len(f.points) {
+	switch {
+	case f.keep != nil:
+		if len(values) != f.n {
+			return fmt.Errorf("metric: fan run has %d values, want %d", len(values), f.n)
+		}
+		for i, k := range f.keep {
+			f.pending[i*f.batch+f.held] = values[k]
+		}
+	case len(values) != len(f.points):
 		return fmt.Errorf("metric: fan run has %d values, want %d", len(values), len(f.points))
-	}
-	for i, x := range values {
-		f.pending[i*f.batch+f.held] = x
+	default:
+		for i, x := range values {
+			f.pending[i*f.batch+f.held] = x
+		}
 	}
 	f.held++
 	f.runs++
@@ -100,7 +148,7 @@ func (f *Fan) Merge(other *Fan) error {
 	if other == nil {
 		return errors.New("metric: merge with nil fan")
 	}
-	if len(other.points) != len(f.points) {
+	if len(other.points) != len(f.points) || other.n != f.n {
 		return fmt.Errorf("metric: merge fans of %d and %d sample points", len(f.points), len(other.points))
 	}
 	runs := other.runs

@@ -244,3 +244,45 @@ func BenchmarkFanAdd(b *testing.B) {
 		}
 	}
 }
+
+// FanPoints keeps at most max evenly strided indices, always the first and
+// the last; NewFanOf records only those values of each series.
+func TestFanPoints(t *testing.T) {
+	for _, c := range []struct {
+		n, max int
+		want   []int
+	}{
+		{1, 150, []int{0}},
+		{5, 150, []int{0, 1, 2, 3, 4}},
+		{10, 5, []int{0, 2, 4, 6, 9}},
+		{11, 5, []int{0, 3, 6, 10}},
+		{7, 3, []int{0, 3, 6}},
+	} {
+		got := FanPoints(c.n, c.max)
+		if !slices.Equal(got, c.want) {
+			t.Errorf("FanPoints(%d, %d) = %v, want %v", c.n, c.max, got, c.want)
+		}
+	}
+	for _, n := range []int{150, 151, 1441, 14401, 144001} {
+		got := FanPoints(n, 150)
+		if len(got) > 150 || got[0] != 0 || got[len(got)-1] != n-1 {
+			t.Errorf("FanPoints(%d, 150): %d points from %d to %d", n, len(got), got[0], got[len(got)-1])
+		}
+	}
+	f, err := NewFanOf(5, []int{0, 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Add([]float64{1, 2, 3, 4, 5}); err != nil {
+		t.Fatal(err)
+	}
+	if f.Add([]float64{1, 2}) == nil {
+		t.Error("a series of 2 values added to a fan of series of 5")
+	}
+	if f.Len() != 2 || f.Point(0).Max() != 1 || f.Point(1).Max() != 5 {
+		t.Errorf("fan of points 0 and 4 recorded %v, %v", f.Point(0).Max(), f.Point(1).Max())
+	}
+	if _, err := NewFanOf(5, []int{3, 3}); err == nil {
+		t.Error("NewFanOf accepted repeated indices")
+	}
+}

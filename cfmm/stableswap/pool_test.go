@@ -632,3 +632,41 @@ func sameState(a, b *Pool) bool {
 	x.dMemo = y.dMemo
 	return x == y
 }
+
+// EstimateOut, the float64 estimate searches use, stays within 1e-9 of the
+// exact Quote (plus 1e-14 of the output balance) from tiny trades to a
+// third of a balance, and refuses bad indices.
+func TestEstimateOut(t *testing.T) {
+	for _, c := range poolCases {
+		t.Run(c.name, func(t *testing.T) {
+			p := c.build(t)
+			for i := range p.n {
+				for j := range p.n {
+					if i == j {
+						if _, ok := p.EstimateOut(i, j, 1); ok {
+							t.Fatalf("%d→%d: ok", i, j)
+						}
+						continue
+					}
+					for _, frac := range []float64{1e-7, 1e-4, 1e-2, 0.1, 0.33} {
+						amt := cfmm.Amount(cfmm.Float(&p.balances[i]) * frac)
+						q, err := p.Quote(i, j, &amt)
+						if err != nil {
+							t.Fatal(err)
+						}
+						got, ok := p.EstimateOut(i, j, cfmm.Float(&amt))
+						want := cfmm.Float(&q.Out)
+						// float64 resolves dy = xp_j − y to about 1e-16 of
+						// xp_j, relatively more for tiny trades.
+						if !ok || math.Abs(got-want) > 1e-9*want+1e-14*cfmm.Float(&p.balances[j])+2 {
+							t.Errorf("%d→%d %g of balance: estimate %g, quote %g (ok %v)", i, j, frac, got, want, ok)
+						}
+					}
+				}
+			}
+			if _, ok := p.EstimateOut(0, p.n, 1); ok {
+				t.Error("index n: ok")
+			}
+		})
+	}
+}

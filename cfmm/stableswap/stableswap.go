@@ -139,6 +139,18 @@ type Pool struct {
 		xp    [MaxCoins]uint256.Int
 		d     uint256.Int
 	}
+	// fMemo holds, for SpotPrice and EstimateOut, the float64 normalized
+	// balances and invariant of the balances and A they last saw.
+	fMemo floatMemo
+}
+
+// floatMemo is a pool state in float64: see Pool.floats.
+type floatMemo struct {
+	valid bool
+	amp   uint64
+	bal   [MaxCoins]uint256.Int
+	xp    [MaxCoins]float64
+	d     float64
 }
 
 // invariant returns GetD(xp, amp), reusing the last result when the
@@ -156,7 +168,7 @@ func (p *Pool) invariant(xp *[MaxCoins]uint256.Int, amp uint64) (uint256.Int, er
 	return d, nil
 }
 
-var _ cfmm.Pool = (*Pool)(nil)
+var _ cfmm.Estimator = (*Pool)(nil)
 
 // New returns an empty pool (no balances, no LP tokens) configured by cfg.
 // The first AddLiquidity must deposit every coin.
@@ -515,21 +527,92 @@ func (p *Pool) SpotPrice(i, j int) float64 {
 	if i == j {
 		return 1
 	}
-	var a arith
-	xp := p.xp(&a, &p.balances)
-	d, err := GetD(xp[:p.n], p.APrecise())
-	if a.err != nil || err != nil || d.IsZero() {
+	f, ok := p.floats()
+	if !ok || f.d == 0 {
 		return math.NaN()
 	}
 	n := float64(p.n)
-	df := d.Float64()
+	df := f.d
 	dp := df
 	for k := range p.n {
-		dp = dp * df / (n * xp[k].Float64())
+		dp = dp * df / (n * f.xp[k])
 	}
-	ann := float64(p.APrecise()) * n / APrecision
-	price := (ann + dp/xp[i].Float64()) / (ann + dp/xp[j].Float64())
+	ann := float64(f.amp) * n / APrecision
+	price := (ann + dp/f.xp[i]) / (ann + dp/f.xp[j])
 	return price * p.rates[i].Float64() / p.rates[j].Float64()
+}
+
+// EstimateOut implements cfmm.Estimator: exchange's formula in float64,
+// from the exact invariant D of the current balances,
+//
+//	y:  y² + (b − D)·y = c  by Newton's iteration from y = D,
+//	dy = xp[j] − y − 1,  out = dy·(1 − fee)·1e18/rate_j
+//
+// (b and c as in GetY). Newton stops at a relative change of 1e-15.
+func (p *Pool) EstimateOut(i, j int, in float64) (float64, bool) {
+	if p.checkIndex(i) != nil || p.checkIndex(j) != nil || i == j || !(in >= 0) {
+		return 0, false
+	}
+	f, ok := p.floats()
+	if !ok || f.d == 0 {
+		return 0, false
+	}
+	n := float64(p.n)
+	df := f.d
+	ann := float64(f.amp) * n
+	x := f.xp[i] + in*p.rates[i].Float64()/Precision
+	c, s := df, 0.0
+	for k := range p.n {
+		xk := f.xp[k]
+		switch k {
+		case i:
+			xk = x
+		case j:
+			continue
+		}
+		s += xk
+		c = c * df / (xk * n)
+	}
+	c = c * df * APrecision / (ann * n)
+	b := s + df*APrecision/ann
+	y := df
+	for range maxIterations {
+		prev := y
+		y = (y*y + c) / (2*y + b - df)
+		if math.Abs(y-prev) <= 1e-15*y {
+			break
+		}
+	}
+	dy := f.xp[j] - y - 1
+	if dy <= 0 {
+		return 0, true
+	}
+	dy -= dy * float64(p.fee) / FeeDenominator
+	return dy * Precision / p.rates[j].Float64(), true
+}
+
+// floats returns the normalized balances and the exact invariant of the
+// current balances and A as float64, computed once per pool state.
+func (p *Pool) floats() (*floatMemo, bool) {
+	amp := p.APrecise()
+	f := &p.fMemo
+	if f.valid && f.amp == amp && f.bal == p.balances {
+		return f, true
+	}
+	var a arith
+	xp := p.xp(&a, &p.balances)
+	if a.err != nil {
+		return f, false
+	}
+	d, err := p.invariant(&xp, amp)
+	if err != nil {
+		return f, false
+	}
+	f.valid, f.amp, f.bal, f.d = true, amp, p.balances, d.Float64()
+	for k := range p.n {
+		f.xp[k] = xp[k].Float64()
+	}
+	return f, true
 }
 
 func (p *Pool) checkAmounts(amounts []uint256.Int) error {

@@ -20,6 +20,7 @@ package weighted
 import (
 	"errors"
 	"math"
+	"math/bits"
 
 	"github.com/holiman/uint256"
 
@@ -73,7 +74,7 @@ type Pool struct {
 	swapFee  uint256.Int
 }
 
-var _ cfmm.Pool = (*Pool)(nil)
+var _ cfmm.Estimator = (*Pool)(nil)
 
 // New returns a pool configured by cfg. It fails with the contract's error
 // (BAL#200/201 token count, BAL#302 weight below MinWeight, BAL#308 weights
@@ -376,6 +377,47 @@ func (p *Pool) Quote(i, j int, amountIn *uint256.Int) (cfmm.Trade, error) {
 // SwapGivenIn without a limit. The fee is in the input token.
 func (p *Pool) Swap(i, j int, amountIn *uint256.Int) (cfmm.Trade, error) {
 	return p.SwapGivenIn(i, j, amountIn, nil)
+}
+
+// EstimateOut implements cfmm.Estimator: calcOutGivenIn in float64 on the
+// input net of the swap fee (rounded up to a raw unit, as MulUp does),
+//
+//	out = B_j·(1 − (B_i/(B_i + a·(1 − fee)))^(w_i/w_j))
+//
+// evaluated as −B_j·expm1(−(w_i/w_j)·log1p(a·(1 − fee)/B_i)), which keeps
+// its precision for small trades, with the power rounded up as PowUp does
+// (by its relative error bound and one unit) unless w_i/w_j is 1, 2 or 4;
+// not ok above the 30% input limit.
+func (p *Pool) EstimateOut(i, j int, in float64) (float64, bool) {
+	if p.checkPair(i, j) != nil || !(in > 0) {
+		return 0, false
+	}
+	in = math.Floor(in) // the raw units cfmm.Amount(in) would trade
+	var fee float64
+	if in < 0x1p64 && p.swapFee.IsUint64() {
+		// MulUp(in, swapFee) exactly: ⌈in·swapFee/1e18⌉.
+		hi, lo := bits.Mul64(uint64(in), p.swapFee.Uint64())
+		q, r := bits.Div64(hi, lo, 1e18)
+		if r != 0 {
+			q++
+		}
+		fee = float64(q)
+	} else {
+		fee = math.Ceil(in * p.swapFee.Float64() / 1e18)
+	}
+	net := in - fee
+	bi, bj := p.balances[i].Float64(), p.balances[j].Float64()
+	if net > bi*0.3 || bi <= 0 {
+		return 0, false
+	}
+	w := p.weights[i].Float64() / p.weights[j].Float64()
+	c := -math.Expm1(-w * math.Log1p(net/bi)) // 1 − power
+	if w != 1 && w != 2 && w != 4 {
+		// powUp rounds the power up by its maximum relative error and a
+		// unit, which matters for small trades.
+		c -= (1-c)*MaxPowRelativeError/1e18 + 1e-18
+	}
+	return max(0, bj*c), true
 }
 
 // FeeRate returns the swap fee as a fraction of the input, swapFee/1e18.

@@ -37,10 +37,10 @@ type benchReport struct {
 
 func newBenchCmd() *cobra.Command {
 	var (
-		runs, steps, workers int
-		repeat               int
-		asJSON               bool
-		cpuProfile           string
+		runs, steps, workers   int
+		repeat                 int
+		asJSON                 bool
+		cpuProfile, memProfile string
 	)
 	cmd := &cobra.Command{
 		Use:   "bench [FILE]",
@@ -115,6 +115,11 @@ func newBenchCmd() *cobra.Command {
 				}
 			}
 			rep.PeakRSSBytes = peakRSS()
+			if memProfile != "" {
+				if err := writeHeapProfile(memProfile); err != nil {
+					return err
+				}
+			}
 			if asJSON {
 				enc := json.NewEncoder(cmd.OutOrStdout())
 				enc.SetIndent("", "  ")
@@ -136,6 +141,7 @@ func newBenchCmd() *cobra.Command {
 	cmd.Flags().IntVar(&repeat, "repeat", 1, "run the benchmark this many times and report the median")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print a JSON report with a timesteps_per_sec field")
 	cmd.Flags().StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile (go tool pprof) to this file")
+	cmd.Flags().StringVar(&memProfile, "memprofile", "", "write a heap profile (go tool pprof; -sample_index=alloc_space for allocations) to this file at the end")
 	return cmd
 }
 
@@ -146,4 +152,17 @@ func peakRSS() int64 {
 		return 0
 	}
 	return ru.Maxrss * 1024 // Linux reports kilobytes
+}
+
+// writeHeapProfile writes the heap profile to path.
+func writeHeapProfile(path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := pprof.Lookup("heap").WriteTo(f, 0); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
