@@ -62,6 +62,13 @@ type StakingConfig struct {
 	// CorruptionShare is the share of the security budget an attacker must
 	// control (1/3 or 2/3, by consensus).
 	CorruptionShare float64
+	// DepositRate (yearly, ray) is the rate the network, as lender, pays
+	// on bonded stake out of the interest its loans earn ("its own best
+	// bank"); 0: none. See payDeposits.
+	DepositRate uint256.Int
+	// DepositFromIssuance pays the deposit rate in full by issuance rather
+	// than out of the loans' interest.
+	DepositFromIssuance bool
 	// YieldHalfLife is the half-life, in epochs, of the staking yield
 	// estimate.
 	YieldHalfLife float64
@@ -183,6 +190,10 @@ type Staking struct {
 	// soldSeized is the seized native the protocol sold on the pool under
 	// the Liquidate disposition, boughtBack the synthetic it bought.
 	soldSeized, boughtBack uint64
+	// depositPaid is the deposit interest paid to stakers over the run;
+	// depositEpoch what was paid at the last epoch, which enters the next
+	// epoch's yield estimate.
+	depositPaid, depositEpoch uint64
 
 	// per-run outcomes
 	started                               bool
@@ -840,8 +851,9 @@ func (s *Staking) processEpoch() error {
 	s.burnSinceEpoch = 0
 	if bonded > 0 {
 		epy := float64(s.Config.Chain.EpochsPerYear)
-		y := (float64(rep.Minted) - float64(burned)) / float64(bonded) * epy
-		g := float64(rep.Minted) / float64(bonded) * epy
+		minted := float64(rep.Minted) + float64(s.depositEpoch)
+		y := (minted - float64(burned)) / float64(bonded) * epy
+		g := minted / float64(bonded) * epy
 		if !s.yieldValid {
 			s.yieldEst, s.issueEst, s.yieldValid = y, g, true
 		} else {
@@ -857,7 +869,13 @@ func (s *Staking) processEpoch() error {
 		obs.PoolDiscount = posRay(1 - s.twap)
 	}
 	s.open = b.OpenLoans(s.open[:0])
+	held := b.Totals().Holdings
 	srep, err := b.Step(c.Epoch(), obs)
+	// Step changes the holdings only by the interest it accrues.
+	var earned uint256.Int
+	if h := b.Totals().Holdings; held.Lt(&h) {
+		earned.Sub(&h, &held)
+	}
 	s.bookVer++
 	if err != nil || srep.ForeclosedDefault+srep.ForeclosedRecall+srep.Recalled > 0 {
 		s.fullVer++
@@ -870,6 +888,9 @@ func (s *Staking) processEpoch() error {
 	s.recordForeclosures(srep, largest)
 	s.recalled += srep.Recalled
 	if err := s.sellSeized(); err != nil {
+		return err
+	}
+	if err := s.payDeposits(&earned); err != nil {
 		return err
 	}
 	s.epochs++

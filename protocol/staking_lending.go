@@ -7,6 +7,7 @@ import (
 
 	"github.com/cascade-risk/cascade/lending/compound"
 	"github.com/cascade-risk/cascade/pos"
+	"github.com/cascade-risk/cascade/synth"
 	"github.com/holiman/uint256"
 )
 
@@ -199,5 +200,69 @@ func (s *Staking) lendingStep() error {
 		s.cash -= out
 		s.borrows += out
 	}
+	return nil
+}
+
+// payDeposits pays stakers the deposit rate out of interest, the rads of
+// synthetic the book's loans earned in the epoch: the network mints
+//
+//	pay = min(⌊interest/RAY⌋, ⌊bonded·DepositRate/(RAY·EpochsPerYear)⌋)
+//
+// (the second term alone with DepositFromIssuance: a promised rate, paid
+// by dilution whatever the loans earn)
+// native tokens as rewards to the validators that can earn (not jailed,
+// tombstoned or slashed), each ⌊pay·tokens/Σtokens⌋, shared with their
+// delegators as issuance is; the remainder is not minted. The synthetic
+// interest stays in the protocol's holdings, against deficits: the loans'
+// revenue backs what the network pays its depositors.
+func (s *Staking) payDeposits(interest *uint256.Int) error {
+	s.depositEpoch = 0
+	if s.Config.DepositRate.IsZero() || (interest.IsZero() && !s.Config.DepositFromIssuance) {
+		return nil
+	}
+	c := s.chain
+	ray := synth.RayOne()
+	var budget, limit uint256.Int
+	budget.Div(interest, &ray)
+	limit.SetUint64(c.Bonded())
+	if _, over := limit.MulDivOverflow(&limit, &s.Config.DepositRate, &ray); over {
+		return nil
+	}
+	limit.Div(&limit, uint256.NewInt(max(s.Config.Chain.EpochsPerYear, 1)))
+	if limit.Lt(&budget) || s.Config.DepositFromIssuance {
+		budget = limit
+	}
+	if budget.IsZero() || !budget.IsUint64() {
+		return nil
+	}
+	pay := budget.Uint64()
+	var total uint64
+	for v := range pos.ValidatorID(c.NumValidators()) {
+		if info, err := c.Validator(v); err == nil && info.Shares > 0 && !info.Jailed && !info.Tombstoned && !info.Slashed {
+			total += info.Tokens
+		}
+	}
+	if total == 0 {
+		return nil
+	}
+	minted0 := c.Ledger().Minted
+	for v := range pos.ValidatorID(c.NumValidators()) {
+		info, err := c.Validator(v)
+		if err != nil || info.Shares == 0 || info.Jailed || info.Tombstoned || info.Slashed {
+			continue
+		}
+		var x uint256.Int
+		x.SetUint64(pay)
+		x.MulDivOverflow(&x, uint256.NewInt(info.Tokens), uint256.NewInt(total))
+		if a := x.Uint64(); a > 0 {
+			if err := c.Reward(v, a); err != nil {
+				return err
+			}
+		}
+	}
+	paid := c.Ledger().Minted - minted0
+	s.issued += paid
+	s.depositPaid += paid
+	s.depositEpoch = paid
 	return nil
 }

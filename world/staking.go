@@ -100,6 +100,8 @@ type stakingEnshrined struct {
 	RecallDefaultRate *unit.Fraction `yaml:"recall_default_rate"`
 	RecallDiscount    *unit.Fraction `yaml:"recall_discount"`
 	RecallWindow      *unit.Duration `yaml:"recall_window"`
+	DepositRate       *unit.Rate     `yaml:"deposit_rate"`
+	DepositFrom       string         `yaml:"deposit_from"`
 }
 
 type stakingLendingKnobs struct {
@@ -473,6 +475,22 @@ func (b *builder) stakingChain(c scenario.Entry[scenario.Component]) (func() mar
 		pol.Premium = stakingRay(r)
 	}
 	pol.RecallWindow = epochs(en.RecallWindow, 30*24*time.Hour)
+	if en.DepositRate != nil {
+		r := en.DepositRate.Over(unit.Year)
+		if r < 0 || r > 100 {
+			return nil, bad("enshrined.deposit_rate", "expected a yearly rate from 0 to 10000%%/yr, got %g/yr", r)
+		}
+		if p.Design == "enshrined" {
+			cfg.DepositRate = stakingRay(r)
+		}
+	}
+	switch en.DepositFrom {
+	case "", "interest":
+	case "issuance":
+		cfg.DepositFromIssuance = true
+	default:
+		return nil, bad("enshrined.deposit_from", "unknown source %q (expected interest or issuance)", en.DepositFrom)
+	}
 	switch p.Design {
 	case "", "external_hub":
 		cfg.Policy = synth.ExternalHub{}
