@@ -561,10 +561,16 @@ type Delegation struct {
 
 // Delegation returns d's delegation to v, and false if there is none.
 func (c *Chain) Delegation(v ValidatorID, d AccountID) (Delegation, bool) {
-	dl, err := c.delegation(v, d)
-	if err != nil {
+	// A lookup, not c.delegation: agents probe for delegations that do not
+	// exist every step, and formatting that error dominated their cost.
+	if !c.ok || int(v) >= len(c.vals) {
 		return Delegation{}, false
 	}
+	i, ok := c.dels[key(v, d)]
+	if !ok {
+		return Delegation{}, false
+	}
+	dl := &c.vals[v].dels[i]
 	return Delegation{v, d, dl.shares, dl.locked, c.sharesValue(&c.vals[v], dl.shares)}, true
 }
 

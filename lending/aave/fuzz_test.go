@@ -50,7 +50,7 @@ func FuzzPool(f *testing.F) {
 				if !lending.IsRevert(err) && err != errUser {
 					t.Fatalf("op %d: unexpected error %v", op, err)
 				}
-				if op != 6 && !reflect.DeepEqual(p.reserves, before.reserves) {
+				if op != 6 && !reflect.DeepEqual(withoutMemos(p.reserves), withoutMemos(before.reserves)) {
 					t.Fatalf("op %d failed with %v but changed the reserves", op, err)
 				}
 			}
@@ -68,4 +68,14 @@ func FuzzPool(f *testing.F) {
 			_, _ = p.UserAccountData(now, user)
 		}
 	})
+}
+
+// withoutMemos returns a copy of rs without the memoized indexes, which a
+// failed operation may fill without changing the reserves.
+func withoutMemos(rs []reserve) []reserve {
+	out := append([]reserve(nil), rs...)
+	for i := range out {
+		out[i].income, out[i].debt = indexMemo{}, indexMemo{}
+	}
+	return out
 }

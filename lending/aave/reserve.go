@@ -126,6 +126,31 @@ type reserve struct {
 	unit  uint256.Int // 10^Decimals
 	price uint256.Int // base currency units per whole token
 	st    Reserve
+	// income and debt remember the last normalized income and debt
+	// computed, with what they were computed from: valuing every position
+	// of a book at one time then compounds the interest once.
+	income, debt indexMemo
+}
+
+// indexMemo is an index grown to time now from a rate and an index last
+// updated at last.
+type indexMemo struct {
+	valid      bool
+	now, last  uint64
+	rate, base uint256.Int
+	index      uint256.Int
+}
+
+func (m *indexMemo) get(z *uint256.Int, now, last uint64, rate, base *uint256.Int) bool {
+	if m.valid && m.now == now && m.last == last && m.rate == *rate && m.base == *base {
+		*z = m.index
+		return true
+	}
+	return false
+}
+
+func (m *indexMemo) set(z *uint256.Int, now, last uint64, rate, base *uint256.Int) {
+	m.valid, m.now, m.last, m.rate, m.base, m.index = true, now, last, *rate, *base, *z
 }
 
 func newReserve(cfg ReserveConfig) reserve {
@@ -143,10 +168,18 @@ func (r *reserve) normalizedIncome(z *uint256.Int, now uint64) error {
 		z.Set(&r.st.LiquidityIndex)
 		return nil
 	}
-	if err := linearInterest(z, &r.st.LiquidityRate, r.st.LastUpdate, now); err != nil {
+	st := &r.st
+	if r.income.get(z, now, st.LastUpdate, &st.LiquidityRate, &st.LiquidityIndex) {
+		return nil
+	}
+	if err := linearInterest(z, &st.LiquidityRate, st.LastUpdate, now); err != nil {
 		return err
 	}
-	return rayMul(z, z, &r.st.LiquidityIndex)
+	if err := rayMul(z, z, &st.LiquidityIndex); err != nil {
+		return err
+	}
+	r.income.set(z, now, st.LastUpdate, &st.LiquidityRate, &st.LiquidityIndex)
+	return nil
 }
 
 // normalizedDebt sets z to the variable borrow index at now without storing
@@ -156,10 +189,18 @@ func (r *reserve) normalizedDebt(z *uint256.Int, now uint64) error {
 		z.Set(&r.st.VariableBorrowIndex)
 		return nil
 	}
-	if err := compoundedInterest(z, &r.st.VariableBorrowRate, r.st.LastUpdate, now); err != nil {
+	st := &r.st
+	if r.debt.get(z, now, st.LastUpdate, &st.VariableBorrowRate, &st.VariableBorrowIndex) {
+		return nil
+	}
+	if err := compoundedInterest(z, &st.VariableBorrowRate, st.LastUpdate, now); err != nil {
 		return err
 	}
-	return rayMul(z, z, &r.st.VariableBorrowIndex)
+	if err := rayMul(z, z, &st.VariableBorrowIndex); err != nil {
+		return err
+	}
+	r.debt.set(z, now, st.LastUpdate, &st.VariableBorrowRate, &st.VariableBorrowIndex)
+	return nil
 }
 
 // updateState accrues interest up to now (ReserveLogic.updateState): the
