@@ -39,6 +39,11 @@ type Arbitrageur struct {
 	// Balance sheet and external market (zero values: unlimited capital,
 	// an infinitely deep external price). See Limits.
 	Limits ArbLimits
+	// Unpriced marks, by asset index, the assets it has no external
+	// market for (nil: every asset has one). It never trades them: a
+	// stablecoin whose price is the outcome of its pools and redemption
+	// paths is not pinned to an input.
+	Unpriced []bool
 
 	profit, gross, gas float64
 	trades             int
@@ -85,6 +90,9 @@ func (a *Arbitrageur) Act(m *market.Market) {
 	}
 	for _, vi := range a.Venues {
 		v := m.Venues[vi]
+		if a.Unpriced != nil && v.Pool.NumTokens() == 2 && (a.Unpriced[v.Assets[0]] || a.Unpriced[v.Assets[1]]) {
+			continue
+		}
 		switch pool := v.Pool.(type) {
 		case *uniswapv2.Pair:
 			a.tradePair(m, v, pool)
@@ -99,6 +107,11 @@ func (a *Arbitrageur) Act(m *market.Market) {
 			}
 		}
 	}
+}
+
+// unpriced reports whether pool token i or j of v has no external market.
+func (a *Arbitrageur) unpriced(v *market.Venue, i, j int) bool {
+	return a.Unpriced != nil && (a.Unpriced[v.Assets[i]] || a.Unpriced[v.Assets[j]])
 }
 
 // settle books an executed trade that paid in (numeraire value of the
@@ -243,7 +256,7 @@ func (a *Arbitrageur) tradeOnce(m *market.Market, v *market.Venue) bool {
 	n := v.Pool.NumTokens()
 	for i := 0; i < n; i++ {
 		for j := 0; j < n; j++ {
-			if i == j {
+			if i == j || a.unpriced(v, i, j) {
 				continue
 			}
 			pi, pj := m.RawPrice(v.Assets[i]), m.RawPrice(v.Assets[j])

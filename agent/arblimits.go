@@ -108,6 +108,9 @@ func (a *Arbitrageur) actLimited(m *market.Market) {
 	a.left = a.Limits.budget(m)
 	d, carry := a.Limits.depth(m), a.Limits.carryRate(m)
 	for _, vi := range a.Venues {
+		if v := m.Venues[vi]; a.Unpriced != nil && v.Pool.NumTokens() == 2 && (a.Unpriced[v.Assets[0]] || a.Unpriced[v.Assets[1]]) {
+			continue
+		}
 		for range max(1, a.MaxTradesPerStep) {
 			if a.left <= 0 || !a.tradeLimited(m, m.Venues[vi], d, carry) {
 				break
@@ -128,7 +131,7 @@ func (a *Arbitrageur) tradeLimited(m *market.Market, v *market.Venue, d, carry f
 	bi, bj, bestNet := -1, -1, 0.0
 	for i := range n {
 		for j := range n {
-			if i == j {
+			if i == j || a.unpriced(v, i, j) {
 				continue
 			}
 			pi, pj := m.RawPrice(v.Assets[i]), m.RawPrice(v.Assets[j])

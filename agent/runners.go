@@ -14,13 +14,17 @@ import (
 // from [Lo, Hi]: a holder runs once the asset's market price, read on
 // Venue (its marginal price against the venue's other token, valued at
 // that token's external price), falls more than its threshold below Peg
-// (numeraire per token). Heterogeneous thresholds make a run: the first to
+// (numeraire per token) — or, with News, when the external price of asset
+// Watch does (news about what backs the asset: its collateral questioned).
+// Heterogeneous thresholds make a run: the first to
 // leave push the price down, which crosses the next thresholds.
 //
 // A runner sells what it holds for asset Into along the best route among
-// the scenario's pools (Routes, BestRoute), a 1/Rounds share of its
-// holding in each of Rounds rounds per step with the price re-read in
-// between, so later rounds see the earlier sales. Nothing here is specific
+// the scenario's pools (Routes, BestRoute): from the step it starts
+// running, a 1/Steps share of its initial holding a step (all of it in one
+// step by default), that step's share sold a 1/Rounds part in each of
+// Rounds rounds with the price re-read in between, so later rounds see
+// the earlier sales and other agents act between steps. Nothing here is specific
 // to one protocol; an algorithmic stablecoin's redemption path is the
 // stablecoin_holders agent.
 type Runners struct {
@@ -33,8 +37,16 @@ type Runners struct {
 	// Holdings is the holders' total, whole tokens.
 	Holdings float64
 	Rounds   int
+	// Steps spreads a holder's exit over this many steps (0 or 1: one).
+	Steps int
+	// News makes the holders watch the external price of asset Watch
+	// instead of the asset's own price on Venue.
+	News  bool
+	Watch int
 
 	hold      []uint256.Int
+	quota     []uint256.Int // what each holder has left to sell this step
+	each      uint256.Int   // one holder's share a step
 	threshold []float64
 	running   []bool
 	routes    []Route
@@ -45,10 +57,15 @@ type Runners struct {
 
 // Reset implements Agent.
 func (r *Runners) Reset(m *market.Market, rng *rand.Rand) {
-	r.hold, r.threshold, r.running = r.hold[:0], r.threshold[:0], r.running[:0]
+	r.hold, r.threshold, r.running, r.quota = r.hold[:0], r.threshold[:0], r.running[:0], r.quota[:0]
 	each := cfmm.Amount(r.Holdings / float64(r.Count) / m.Unit[r.Asset])
+	r.each.Div(&each, uint256.NewInt(uint64(max(r.Steps, 1))))
+	if r.each.IsZero() {
+		r.each = each
+	}
 	for range r.Count {
 		r.hold = append(r.hold, each)
+		r.quota = append(r.quota, uint256.Int{})
 		r.threshold = append(r.threshold, r.Lo+(r.Hi-r.Lo)*rng.Float64())
 		r.running = append(r.running, false)
 	}
@@ -56,8 +73,12 @@ func (r *Runners) Reset(m *market.Market, rng *rand.Rand) {
 	r.runners, r.sold, r.got, r.failed = 0, 0, 0, 0
 }
 
-// price returns the asset's market price on Venue, numeraire per token.
+// price returns the price the holders watch, numeraire per token: the
+// asset's market price on Venue, or Watch's external price.
 func (r *Runners) price(m *market.Market) float64 {
+	if r.News {
+		return m.Prices[r.Watch]
+	}
 	v := m.Venues[r.Venue]
 	i := venueIndex(v, r.Asset)
 	j := 1 - i
@@ -73,22 +94,26 @@ func (r *Runners) price(m *market.Market) float64 {
 // Act implements Agent.
 func (r *Runners) Act(m *market.Market) {
 	rounds := max(r.Rounds, 1)
+	for k := range r.hold {
+		r.setQuota(k)
+	}
 	for round := range rounds {
 		p := r.price(m)
 		for k := range r.hold {
 			if !r.running[k] && 1-p/r.Peg > r.threshold[k] {
 				r.running[k] = true
 				r.runners++
+				r.setQuota(k)
 			}
 		}
 		for k := range r.hold {
-			if !r.running[k] || r.hold[k].IsZero() {
+			if !r.running[k] || r.quota[k].IsZero() {
 				continue
 			}
 			var amt uint256.Int
-			amt.Div(&r.hold[k], uint256.NewInt(uint64(rounds-round)))
+			amt.Div(&r.quota[k], uint256.NewInt(uint64(rounds-round)))
 			if amt.IsZero() {
-				amt = r.hold[k]
+				amt = r.quota[k]
 			}
 			best, _, ok := BestRoute(m, r.routes, &amt)
 			if !ok {
@@ -101,6 +126,7 @@ func (r *Runners) Act(m *market.Market) {
 				continue
 			}
 			r.hold[k].Sub(&r.hold[k], &amt)
+			r.quota[k].Sub(&r.quota[k], &amt)
 			r.sold += amt.Float64() * m.Unit[r.Asset]
 			if err == nil {
 				r.got += out.Float64() * m.RawPrice(r.Into)
@@ -108,6 +134,18 @@ func (r *Runners) Act(m *market.Market) {
 				h := best[failed]
 				r.got += out.Float64() * m.RawPrice(m.Venues[h.Venue].Assets[h.In])
 			}
+		}
+	}
+}
+
+// setQuota gives running holder k this step's share to sell: its
+// per-step share, or what it has left if less.
+func (r *Runners) setQuota(k int) {
+	r.quota[k] = uint256.Int{}
+	if r.running[k] {
+		r.quota[k] = r.each
+		if r.hold[k].Lt(&r.each) {
+			r.quota[k] = r.hold[k]
 		}
 	}
 }

@@ -59,6 +59,9 @@ type Venue struct {
 	// is the mean loss per step as a fraction of pool value.
 	LVRRate float64
 	Trades  int
+	// Tokens names the pool's tokens, for the balance metrics; nil
+	// records none.
+	Tokens []string
 
 	holdings []uint256.Int
 	trace    *trace.Recorder // nil unless the run is traced
@@ -125,7 +128,7 @@ func (v *Venue) Value(m *Market, prices []float64) float64 {
 
 // Metrics describes what a venue records.
 func (v *Venue) Metrics() []metric.Def {
-	return []metric.Def{
+	defs := []metric.Def{
 		{Name: "volume", Unit: "numeraire", Doc: "traded volume, input side, at the prices of each step", Worse: metric.Neutral},
 		{Name: "fees", Unit: "numeraire", Doc: "swap fees earned by the pool", Worse: metric.LowerIsWorse},
 		{Name: "lvr", Unit: "numeraire", Doc: "loss-versus-rebalancing: arbitrage profit at external prices before fees and gas", Worse: metric.HigherIsWorse},
@@ -133,6 +136,10 @@ func (v *Venue) Metrics() []metric.Def {
 		{Name: "price", Unit: "tok1/tok0", Doc: "the pool's marginal price of its first token in its second at the end, whole tokens, before fees", Worse: metric.Neutral},
 		{Name: "discount", Unit: "bps", Doc: "10,000 · (1 − pool price / external price) of the first token in the second at the end: positive when the pool sells the first token cheap", Worse: metric.Neutral},
 	}
+	for _, t := range v.Tokens {
+		defs = append(defs, metric.Def{Name: "balance_" + t, Unit: "tokens", Doc: "whole tokens of " + t + " the pool holds for its liquidity providers (a PSM: the gem it holds)", Worse: metric.Neutral})
+	}
+	return defs
 }
 
 // Observe writes the venue's metrics.
@@ -140,6 +147,12 @@ func (v *Venue) Observe(m *Market, dst []float64) {
 	dst[0], dst[1], dst[2] = v.Volume, v.Fees, v.LVR
 	dst[3] = v.LVRRate / float64(max(1, m.Step))
 	dst[4], dst[5] = v.Price(m), 1e4*v.Discount(m)
+	if len(v.Tokens) > 0 {
+		h := v.Holdings()
+		for k := range v.Tokens {
+			dst[6+k] = cfmm.Float(&h[k]) * m.Unit[v.Assets[k]]
+		}
+	}
 }
 
 // Price returns the pool's marginal price of its token 0 in token 1,

@@ -56,3 +56,31 @@ func (t *PegTracker) write(m *market.Market, dst []float64) {
 	day := m.StepSeconds / 86400
 	dst[0], dst[1], dst[2], dst[3] = t.price, t.maxDev, float64(t.below)*day, float64(t.off)*day
 }
+
+// PegMonitor watches one pegged asset's market price, where no mechanism of
+// its own does (a Maker system and a Terra market keep their own
+// trackers): a stablecoin whose price is set by its pools and redemption
+// paths. It observes at the start of every step, before agents act — the
+// price the previous step left — so time below the peg counts whole
+// steps.
+type PegMonitor struct {
+	PegTracker
+}
+
+// Reset implements market.Protocol.
+func (p *PegMonitor) Reset(m *market.Market) { p.reset(m) }
+
+// Step implements market.Protocol: it observes the price.
+func (p *PegMonitor) Step(m *market.Market) error {
+	p.observe(m)
+	return nil
+}
+
+// Check implements market.Protocol; a monitor has no accounts.
+func (p *PegMonitor) Check() error { return nil }
+
+// Metrics implements market.Protocol.
+func (p *PegMonitor) Metrics() []metric.Def { return pegMetrics() }
+
+// Observe implements market.Protocol.
+func (p *PegMonitor) Observe(m *market.Market, dst []float64) { p.write(m, dst) }

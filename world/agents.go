@@ -43,6 +43,8 @@ func (b *builder) agent(c scenario.Entry[scenario.Component]) (agentSpec, bool) 
 			CostOfCapital *unit.Rate     `yaml:"cost_of_capital"`
 			Depth         float64        `yaml:"depth"`
 			DepthPeriod   *unit.Duration `yaml:"depth_period"`
+			// Assets it has an external market for (all by default).
+			Assets []string `yaml:"assets"`
 		}
 		if !b.decode(c, &p) {
 			return spec, false
@@ -96,8 +98,22 @@ func (b *builder) agent(c scenario.Entry[scenario.Component]) (agentSpec, bool) 
 				return spec, false
 			}
 		}
+		var unpriced []bool
+		if p.Assets != nil {
+			unpriced = make([]bool, len(b.cell.assets))
+			for k := range unpriced {
+				unpriced[k] = true
+			}
+			for k, name := range p.Assets {
+				a, ok := b.asset(name, c.Node.Lookup(fmt.Sprintf("assets.%d", k)), fmt.Sprintf("%s.assets.%d", c.Path, k))
+				if !ok {
+					return spec, false
+				}
+				unpriced[a] = false
+			}
+		}
 		spec.build = func() market.Agent {
-			return &agent.Arbitrageur{Venues: venues, Gas: p.Gas, MaxTradesPerStep: p.MaxTrades, Limits: lim}
+			return &agent.Arbitrageur{Venues: venues, Gas: p.Gas, MaxTradesPerStep: p.MaxTrades, Limits: lim, Unpriced: unpriced}
 		}
 	case "noise_trader":
 		var p struct {

@@ -1,11 +1,13 @@
 package world
 
 import (
+	"fmt"
 	"math"
 	"slices"
 
 	"github.com/cascade-risk/cascade/agent"
 	"github.com/cascade-risk/cascade/market"
+	"github.com/cascade-risk/cascade/protocol"
 	"github.com/cascade-risk/cascade/scenario"
 	"github.com/cascade-risk/cascade/unit"
 )
@@ -14,22 +16,80 @@ func init() {
 	agentBuilders["patient_buyer"] = (*builder).patientBuyer
 	agentBuilders["scheduled_seller"] = (*builder).scheduledSeller
 	agentBuilders["runners"] = (*builder).runners
+	agentBuilders["route_arbitrageur"] = (*builder).routeArbitrageur
+	protocolBuilders["peg"] = (*builder).pegMonitor
+}
+
+// routeArbitrageur compiles agent.RouteArbitrageur: assets (those it has
+// external markets for, at least two), max_hops (3), gas, capital (the
+// most one trade puts in, numeraire; unbounded by default),
+// max_trades_per_step (10).
+func (b *builder) routeArbitrageur(c scenario.Entry[scenario.Component]) (func() market.Agent, bool) {
+	var p struct {
+		Assets    []string `yaml:"assets,required"`
+		MaxHops   int      `yaml:"max_hops"`
+		Gas       float64  `yaml:"gas"`
+		Capital   float64  `yaml:"capital"`
+		MaxTrades int      `yaml:"max_trades_per_step"`
+	}
+	if !b.decode(c, &p) {
+		return nil, false
+	}
+	var assets []int
+	for k, name := range p.Assets {
+		a, ok := b.asset(name, c.Node.Lookup(fmt.Sprintf("assets.%d", k)), fmt.Sprintf("%s.assets.%d", c.Path, k))
+		if !ok {
+			return nil, false
+		}
+		if slices.Contains(assets, a) {
+			b.errs.At(c.Node.Lookup(fmt.Sprintf("assets.%d", k)), fmt.Sprintf("%s.assets.%d", c.Path, k), "asset %s is listed twice", name)
+			return nil, false
+		}
+		assets = append(assets, a)
+	}
+	hops, trades := 3, 10
+	if p.MaxHops != 0 {
+		hops = p.MaxHops
+	}
+	if p.MaxTrades != 0 {
+		trades = p.MaxTrades
+	}
+	switch {
+	case len(assets) < 2:
+		b.errs.At(c.Node.Get("assets"), c.Path+".assets", "expected at least two assets with external markets, got %d", len(assets))
+		return nil, false
+	case hops < 2 || hops > 4:
+		b.errs.At(c.Node.Get("max_hops"), c.Path+".max_hops", "expected routes of 2 to 4 hops, got %d", hops)
+		return nil, false
+	case trades < 1 || trades > 1000:
+		b.errs.At(c.Node.Get("max_trades_per_step"), c.Path+".max_trades_per_step", "expected from 1 to 1000 trades per step, got %d", trades)
+		return nil, false
+	case !b.finiteAmount(c, "gas", p.Gas) || !b.finiteAmount(c, "capital", p.Capital):
+		return nil, false
+	}
+	return func() market.Agent {
+		return &agent.RouteArbitrageur{Assets: assets, MaxHops: hops, Gas: p.Gas, Capital: p.Capital, MaxTradesPerStep: trades}
+	}, true
 }
 
 // runners compiles agent.Runners: pool (whose price they watch), asset,
 // into (what they sell for, along the best route), peg (numeraire per
 // token, 1), count, holdings (whole tokens in all), threshold {from, to}
-// (fractions below the peg), rounds (per step, 1).
+// (fractions below the peg), rounds (per step, 1), watch (an asset whose
+// external price they watch instead of the pool's: news), over (the time a
+// holder's exit is spread over; one step).
 func (b *builder) runners(c scenario.Entry[scenario.Component]) (func() market.Agent, bool) {
 	var p struct {
-		Pool      string   `yaml:"pool,required"`
-		Asset     string   `yaml:"asset,required"`
-		Into      string   `yaml:"into,required"`
-		Peg       *float64 `yaml:"peg"`
-		Count     int      `yaml:"count,required"`
-		Holdings  float64  `yaml:"holdings,required"`
-		Threshold span     `yaml:"threshold,required"`
-		Rounds    int      `yaml:"rounds"`
+		Pool      string         `yaml:"pool,required"`
+		Asset     string         `yaml:"asset,required"`
+		Into      string         `yaml:"into,required"`
+		Peg       *float64       `yaml:"peg"`
+		Count     int            `yaml:"count,required"`
+		Holdings  float64        `yaml:"holdings,required"`
+		Threshold span           `yaml:"threshold,required"`
+		Rounds    int            `yaml:"rounds"`
+		Watch     string         `yaml:"watch"`
+		Over      *unit.Duration `yaml:"over"`
 	}
 	if !b.decode(c, &p) {
 		return nil, false
@@ -45,6 +105,20 @@ func (b *builder) runners(c scenario.Entry[scenario.Component]) (func() market.A
 	into, ok := b.asset(p.Into, c.Node.Get("into"), c.Path+".into")
 	if !ok {
 		return nil, false
+	}
+	steps := 1
+	if p.Over != nil {
+		if *p.Over <= 0 || p.Over.Std()%b.cell.sc.Step.Std() != 0 {
+			b.errs.At(c.Node.Get("over"), c.Path+".over", "expected a positive whole number of %s steps, got %s", b.cell.sc.Step, *p.Over)
+			return nil, false
+		}
+		steps = int(p.Over.Std() / b.cell.sc.Step.Std())
+	}
+	news, watch := p.Watch != "", 0
+	if news {
+		if watch, ok = b.asset(p.Watch, c.Node.Get("watch"), c.Path+".watch"); !ok {
+			return nil, false
+		}
 	}
 	peg := 1.0
 	if p.Peg != nil {
@@ -72,7 +146,7 @@ func (b *builder) runners(c scenario.Entry[scenario.Component]) (func() market.A
 	}
 	return func() market.Agent {
 		return &agent.Runners{Venue: v, Asset: a, Into: into, Peg: peg, Count: p.Count, Lo: float64(p.Threshold.From), Hi: float64(p.Threshold.To),
-			Holdings: p.Holdings, Rounds: p.Rounds}
+			Holdings: p.Holdings, Rounds: p.Rounds, Steps: steps, News: news, Watch: watch}
 	}, true
 }
 
@@ -211,4 +285,43 @@ func (b *builder) patientBuyer(c scenario.Entry[scenario.Component]) (func() mar
 	return func() market.Agent {
 		return &agent.PatientBuyer{Venue: v, Asset: buy, Pay: pay, Valuation: val, Capital: p.Capital, MaxPerStep: p.MaxPerStep, Gas: p.Gas}
 	}, true
+}
+
+// pegMonitor compiles protocol.PegMonitor: asset, pool (where its market
+// price is read; its external price without one), quote (the pool token
+// it is priced in; the pool's first other token by default), band (1%).
+func (b *builder) pegMonitor(c scenario.Entry[scenario.Component]) (func() market.Protocol, bool) {
+	var p struct {
+		Asset     string `yaml:"asset,required"`
+		Quote     string `yaml:"quote"`
+		pegParams `yaml:",inline"`
+	}
+	if !b.decode(c, &p) {
+		return nil, false
+	}
+	a, ok := b.asset(p.Asset, c.Node.Get("asset"), c.Path+".asset")
+	if !ok {
+		return nil, false
+	}
+	pp := p.pegParams
+	t, ok := b.pegAt(c, &pp, a, "")
+	if !ok {
+		return nil, false
+	}
+	if p.Quote != "" {
+		if p.Venue == "" {
+			b.errs.At(c.Node.Get("quote"), c.Path+".quote", "quote needs venue: the pool the price is read on")
+			return nil, false
+		}
+		q, ok := b.poolToken(t.Source.Venue, p.Quote, c.Node.Get("quote"), c.Path+".quote")
+		if !ok {
+			return nil, false
+		}
+		if b.cell.venues[t.Source.Venue].assets[q] == a {
+			b.errs.At(c.Node.Get("quote"), c.Path+".quote", "%s cannot be priced in itself", p.Asset)
+			return nil, false
+		}
+		t.Source.Quote = q
+	}
+	return func() market.Protocol { return &protocol.PegMonitor{PegTracker: t} }, true
 }

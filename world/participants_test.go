@@ -228,3 +228,97 @@ metrics: [holders.runners, holders.sold, curve.price, psm.volume]
 		t.Errorf("with the PSM %v runners and %v DAI per USDC, without %v and %v: want fewer runners and a price nearer the peg", n1, p1, n0, p0)
 	}
 }
+
+// USDC at 90 cents outside while DAI, which has no market of its own,
+// trades at par in its pool: the route arbitrageur buys USDC, mints DAI
+// 1:1 in the PSM and sells it on the pool. With room under the ceiling it
+// stops where the route no longer pays, DAI's pool price at USDC's within
+// the pool's fee; with 1M of room it mints up to the ceiling and DAI stays
+// above USDC. The
+// arbitrageur given markets for USDT and USDP only leaves DAI alone, and
+// the peg monitor sees DAI's fall.
+func TestRouteArbitrageThroughPSM(t *testing.T) {
+	const src = `name: psm_arb
+horizon: 3h
+step: 1h
+numeraire: USDT
+assets:
+  USDT: {decimals: 6}
+  USDC: {decimals: 6, price: 0.9}
+  USDP: {decimals: 18, price: 1}
+  DAI: {decimals: 18, price: 1}
+mechanisms:
+  curve: {type: stableswap, tokens: [USDT, DAI, USDP], balances: [10_000_000, 10_000_000, 10_000_000], amplification: 100, fee: 0.04%%}
+  psm: {type: psm, tokens: [USDC, DAI], tin: 0, tout: 0, ceiling: %g, gem: 5_000_000}
+  dai_peg: {type: peg, asset: DAI, venue: curve, quote: USDT, band: 1%%}
+agents:
+  arb: {type: arbitrageur, pools: [curve], assets: [USDT, USDP], gas: 1}
+  route: {type: route_arbitrageur, assets: [USDC, USDT, USDP], gas: 1}
+metrics: [psm.balance_USDC, dai_peg.peg, dai_peg.max_peg_deviation, route.trades, route.profit, arb.trades]
+`
+	for _, c := range []struct {
+		ceiling float64
+		capped  bool
+	}{{100_000_000, false}, {6_000_000, true}} {
+		m := compile(t, fmt.Sprintf(src, c.ceiling))
+		row := runAll(t, m, 1, 1, 1)[0]
+		gem, dai := row[metricIndex(t, m, "psm.balance_USDC")], row[metricIndex(t, m, "dai_peg.peg")]
+		t.Logf("ceiling %g: PSM holds %.0f USDC, DAI at %.4f, %v route trades, profit %.0f, %v plain trades, max deviation %.4f", c.ceiling, gem, dai,
+			row[metricIndex(t, m, "route.trades")], row[metricIndex(t, m, "route.profit")], row[metricIndex(t, m, "arb.trades")], row[metricIndex(t, m, "dai_peg.max_peg_deviation")])
+		if !(row[metricIndex(t, m, "route.profit")] > 0) {
+			t.Errorf("ceiling %g: no route profit", c.ceiling)
+		}
+		if c.capped {
+			// The search stops within 1e-7 of the amount, relative: a
+			// tenth of a USDC on the 1M of room.
+			if 6_000_000-gem > 1 || gem > 6_000_000 || dai < 0.9/(1-0.0004) {
+				t.Errorf("ceiling 6M: PSM holds %v, DAI at %v: want the ceiling reached and DAI above USDC", gem, dai)
+			}
+			continue
+		}
+		if gem <= 5_000_000 || gem >= c.ceiling || math.Abs(dai-0.9) > 0.9*0.0005 {
+			t.Errorf("ceiling %g: PSM holds %v, DAI at %v: want DAI at USDC's 0.9 within the fee", c.ceiling, gem, dai)
+		}
+		if d := row[metricIndex(t, m, "dai_peg.max_peg_deviation")]; math.Abs(d-(1-dai)) > 1e-3 {
+			t.Errorf("max deviation %v, DAI ends at %v", d, dai)
+		}
+	}
+}
+
+// Runners who watch the news — USDC's external price at 90 cents, not
+// DAI's own, which is at par — run if their threshold is below 10%; with
+// over: 4h each sells a quarter of its holding a step. Thresholds uniform
+// in 5%–15%: about half of 1,000 holders run; after two steps they have
+// sold exactly half of what they hold.
+func TestRunnersOnNewsOverSteps(t *testing.T) {
+	const src = `name: news
+horizon: 2h
+step: 1h
+numeraire: USDT
+assets:
+  USDT: {decimals: 6}
+  USDC: {decimals: 6, price: 0.9}
+  DAI: {decimals: 18, price: 1}
+mechanisms:
+  curve: {type: stableswap, tokens: [USDT, DAI], balances: [100_000_000, 100_000_000], amplification: 100, fee: 0.04%%}
+agents:
+  news: {type: runners, pool: curve, asset: DAI, into: USDT, watch: USDC, count: 1000, holdings: 1_000_000, threshold: {from: 5%%, to: 15%%}, over: %s}
+metrics: [news.runners, news.sold]
+`
+	for _, c := range []struct {
+		over string
+		part float64
+	}{{"4h", 0.5}, {"1h", 1}} {
+		m := compile(t, fmt.Sprintf(src, c.over))
+		row := runAll(t, m, 1, 1, 7)[0]
+		n, sold := row[metricIndex(t, m, "news.runners")], row[metricIndex(t, m, "news.sold")]
+		t.Logf("over %s: %v runners sold %.2f DAI", c.over, n, sold)
+		// Binomial(1000, 1/2): 4 standard deviations is ±63.
+		if math.Abs(n-500) > 63 {
+			t.Errorf("over %s: %v runners, want about 500", c.over, n)
+		}
+		if want := n * 1000 * c.part; math.Abs(sold-want) > 1e-9*want {
+			t.Errorf("over %s: sold %v, want %v", c.over, sold, want)
+		}
+	}
+}

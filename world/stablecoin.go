@@ -37,25 +37,30 @@ type pegParams struct {
 
 // peg compiles an optional peg block for stablecoin asset a.
 func (b *builder) peg(c scenario.Entry[scenario.Component], p *pegParams, a int) (protocol.PegTracker, bool) {
+	return b.pegAt(c, p, a, "peg.")
+}
+
+// pegAt compiles peg parameters whose keys sit under prefix.
+func (b *builder) pegAt(c scenario.Entry[scenario.Component], p *pegParams, a int, prefix string) (protocol.PegTracker, bool) {
 	t := protocol.PegTracker{Source: protocol.PriceSource{Asset: a, Venue: -1}, Band: 0.01}
 	if p == nil {
 		return t, true
 	}
 	if p.Band != 0 {
 		if p.Band < 0 || p.Band >= 1 {
-			b.errs.At(c.Node.Lookup("peg.band"), c.Path+".peg.band", "expected a band from 0 to below 100%%, got %g", float64(p.Band))
+			b.errs.At(c.Node.Lookup(prefix+"band"), c.Path+"."+prefix+"band", "expected a band from 0 to below 100%%, got %g", float64(p.Band))
 			return t, false
 		}
 		t.Band = float64(p.Band)
 	}
 	if p.Venue != "" {
-		v, ok := b.venue(p.Venue, c.Node.Lookup("peg.venue"), c.Path+".peg.venue")
+		v, ok := b.venue(p.Venue, c.Node.Lookup(prefix+"venue"), c.Path+"."+prefix+"venue")
 		if !ok {
 			return t, false
 		}
 		t.Source.Venue = v
 		if !t.Source.Bind(b.cell.venues[v].assets) {
-			b.errs.At(c.Node.Lookup("peg.venue"), c.Path+".peg.venue", "pool %s does not trade %s against another token", p.Venue, b.cell.assets[a])
+			b.errs.At(c.Node.Lookup(prefix+"venue"), c.Path+"."+prefix+"venue", "pool %s does not trade %s against another token", p.Venue, b.cell.assets[a])
 			return t, false
 		}
 	}

@@ -298,6 +298,15 @@ const (
 	MaxFanPoints = 1 << 19
 )
 
+// tokenNames returns the names of the given assets.
+func (c *cell) tokenNames(assets []int) []string {
+	out := make([]string, len(assets))
+	for k, a := range assets {
+		out[k] = c.assets[a]
+	}
+	return out
+}
+
 // metricList names every observable of the cell, in observation order:
 // asset prices, then venues, then agents.
 func (c *cell) metricList() []Metric {
@@ -312,7 +321,7 @@ func (c *cell) metricList() []Metric {
 		out = append(out, Metric{Def: metric.Def{Name: "value", Unit: "signal", Doc: "exogenous signal " + s, Worse: metric.HigherIsWorse}, FullName: s + ".value"})
 	}
 	for _, v := range c.venues {
-		for _, d := range (&market.Venue{}).Metrics() {
+		for _, d := range (&market.Venue{Tokens: c.tokenNames(v.assets)}).Metrics() {
 			out = append(out, Metric{Def: d, FullName: v.name + "." + d.Name})
 		}
 	}
@@ -472,6 +481,7 @@ func (c *cell) newSim() (*sim, error) {
 	}
 	for _, v := range c.venues {
 		vv := market.NewVenue(v.name, v.pool.Clone(), v.assets)
+		vv.Tokens = c.tokenNames(v.assets)
 		s.venues = append(s.venues, vv)
 	}
 	s.market.Venues = s.venues
