@@ -32,6 +32,10 @@ type Metric struct {
 	FullName string
 	// Threshold is the loss threshold the scenario gives, if any.
 	Threshold *float64
+	// Optional metrics (a pool's balances) are recorded only when the
+	// scenario names them exactly, not by default nor by a component.*
+	// pattern, so that adding one leaves existing outputs unchanged.
+	Optional bool
 }
 
 // Model is a compiled scenario file, one cell per sweep cell. It implements
@@ -322,7 +326,7 @@ func (c *cell) metricList() []Metric {
 	}
 	for _, v := range c.venues {
 		for _, d := range (&market.Venue{Tokens: c.tokenNames(v.assets)}).Metrics() {
-			out = append(out, Metric{Def: d, FullName: v.name + "." + d.Name})
+			out = append(out, Metric{Def: d, FullName: v.name + "." + d.Name, Optional: strings.HasPrefix(d.Name, "balance_")})
 		}
 	}
 	for _, p := range c.protocols {
@@ -343,9 +347,11 @@ func (c *cell) metricList() []Metric {
 func (b *builder) selectMetrics(all []Metric, componentsFailed bool) []int {
 	s := b.cell.sc
 	if len(s.Metrics) == 0 {
-		idx := make([]int, len(all))
-		for k := range idx {
-			idx[k] = k
+		var idx []int
+		for k := range all {
+			if !all[k].Optional {
+				idx = append(idx, k)
+			}
 		}
 		return idx
 	}
@@ -359,7 +365,7 @@ func (b *builder) selectMetrics(all []Metric, componentsFailed bool) []int {
 		want := spec.Metric
 		matched := false
 		for i, n := range names {
-			if n == want || strings.HasSuffix(want, ".*") && strings.HasPrefix(n, strings.TrimSuffix(want, "*")) {
+			if n == want || !all[i].Optional && strings.HasSuffix(want, ".*") && strings.HasPrefix(n, strings.TrimSuffix(want, "*")) {
 				matched = true
 				if spec.Worse != "" {
 					_ = all[i].Worse.UnmarshalText([]byte(spec.Worse))
