@@ -28,27 +28,41 @@ type benchReport struct {
 	// Repeats holds each repetition's timesteps per second, in order, when
 	// there were several; TimestepsPerSec and Seconds are then the
 	// median's.
-	Repeats      []float64 `json:"repeats,omitempty"`
-	Workers      int       `json:"workers"`
-	PeakRSSBytes int64     `json:"peak_rss_bytes"`
-	Version      string    `json:"version"`
-	Commit       string    `json:"commit"`
+	Repeats []float64 `json:"repeats,omitempty"`
+	// Agents counts the scenario's agents, a population (count: N) as N;
+	// AgentStepsPerSec is TimestepsPerSec times it.
+	Agents           int     `json:"agents"`
+	AgentStepsPerSec float64 `json:"agent_steps_per_sec"`
+	Workers          int     `json:"workers"`
+	PeakRSSBytes     int64   `json:"peak_rss_bytes"`
+	Version          string  `json:"version"`
+	Commit           string  `json:"commit"`
 }
 
 func newBenchCmd() *cobra.Command {
 	var (
 		runs, steps, workers   int
 		repeat                 int
-		asJSON                 bool
+		asJSON, all            bool
 		cpuProfile, memProfile string
 	)
 	cmd := &cobra.Command{
-		Use:   "bench [FILE]",
-		Short: "Measure throughput (timesteps per second) and peak memory on a scenario (default: the built-in quickstart)",
+		Use:   "bench [FILE | --all [DIR]]",
+		Short: "Measure throughput (timesteps per second) and peak memory on a scenario (default: the built-in quickstart), or on every example with --all",
 		Args:  cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := checkRunFlags(cmd, runs, workers); err != nil {
 				return err
+			}
+			if all {
+				if !cmd.Flags().Changed("runs") {
+					runs = benchAllRuns
+				}
+				dir := "examples"
+				if len(args) == 1 {
+					dir = args[0]
+				}
+				return benchAll(cmd, dir, runs, steps, workers, repeat, asJSON)
 			}
 			if steps < 1 {
 				return usageError{fmt.Errorf("--steps %d: want at least 1", steps)}
@@ -102,6 +116,8 @@ func newBenchCmd() *cobra.Command {
 					Seconds: time.Since(start).Seconds(), Workers: res.Workers, Version: version, Commit: commit(),
 				}
 				r.TimestepsPerSec = float64(r.Timesteps) / r.Seconds
+				r.Agents = agentCount(f)
+				r.AgentStepsPerSec = r.TimestepsPerSec * float64(r.Agents)
 				each = append(each, r)
 			}
 			// A shared machine only ever slows a repetition down; the
@@ -140,6 +156,7 @@ func newBenchCmd() *cobra.Command {
 	cmd.Flags().IntVar(&workers, "workers", 0, "worker goroutines (default: all cores)")
 	cmd.Flags().IntVar(&repeat, "repeat", 1, "run the benchmark this many times and report the median")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print a JSON report with a timesteps_per_sec field")
+	cmd.Flags().BoolVar(&all, "all", false, fmt.Sprintf("benchmark every *.yaml in DIR (default examples), each in its own process, and print a table (--runs defaults to %d)", benchAllRuns))
 	cmd.Flags().StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile (go tool pprof) to this file")
 	cmd.Flags().StringVar(&memProfile, "memprofile", "", "write a heap profile (go tool pprof; -sample_index=alloc_space for allocations) to this file at the end")
 	return cmd

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -233,5 +234,41 @@ func TestBenchRepeat(t *testing.T) {
 	}
 	if status, _, errs := run(t, "bench", "--repeat", "0"); status != 2 || !strings.Contains(errs, "--repeat 0") {
 		t.Errorf("--repeat 0: status %d, %q", status, errs)
+	}
+}
+
+// bench --all benchmarks every scenario of a directory, each in its own
+// process, and tabulates them; a file that fails gets a row saying why.
+func TestBenchAll(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "a.yaml"), []byte(scenarioWith(0, 0, "")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "b.yaml"), []byte(scenarioWith(10, 10, "    type: nonsense")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	old := benchChild
+	defer func() { benchChild = old }()
+	benchChild = func(args []string) (*exec.Cmd, error) {
+		c := exec.Command(os.Args[0], "-test.run=^TestRunProcess$")
+		c.Env = append(os.Environ(), "CASCADE_TEST_ARGS="+strings.Join(args, "\n"))
+		return c, nil
+	}
+	status, out, errs := run(t, "bench", "--all", dir, "--runs", "2", "--steps", "20")
+	if status != 0 {
+		t.Fatalf("status %d: %s", status, errs)
+	}
+	for _, want := range []string{"| a | 2 × 20 |", "| b | failed: ", "agent-steps/s", "MiB |"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("table lacks %q:\n%s", want, out)
+		}
+	}
+	status, out, _ = run(t, "bench", "--all", dir, "--runs", "2", "--steps", "20", "--json")
+	var rows []benchRow
+	if err := json.Unmarshal([]byte(out), &rows); status != 0 || err != nil || len(rows) != 2 || rows[0].Bench == nil || rows[0].Bench.Agents != 2 || rows[1].Error == "" {
+		t.Fatalf("status %d, %v: %s", status, err, out)
+	}
+	if status, _, errs := run(t, "bench", "--all", t.TempDir()); status != 2 || !strings.Contains(errs, "no *.yaml") {
+		t.Errorf("empty directory: status %d, %s", status, errs)
 	}
 }
