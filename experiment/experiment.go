@@ -227,7 +227,7 @@ func newResult(f *scenario.File, opt Options) (*Result, error) {
 	}
 	// Summaries answer quantiles exactly while they hold every run; the
 	// cap keeps all of them together within exactValues observations.
-	exactCap := min(metric.DefaultExactCap, exactValues/max(1, len(f.Cells)*len(model.Metrics)))
+	exactCap := exactCapOf(len(f.Cells), len(model.Metrics))
 	for c := range f.Cells {
 		cell := Cell{Point: f.Cells[c].Point, Arm: f.Cells[c].Arm, Params: f.Cells[c].Params, Times: model.SampleTimes(c),
 			Worst: make([][]RunRef, len(model.Metrics))}
