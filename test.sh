@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every check CI runs, from a fresh machine: formatting, go vet, the
 # tests (exact protocol vectors, statistical checks, determinism, the
-# malformed-scenario table), a bounded fuzz of the scenario loader, the
+# malformed-scenario table), the Beam pipeline module's tests (beam/, on
+# Prism in-process), a bounded fuzz of the scenario loader, the
 # Parquet interoperability check with DuckDB and polars (installed from npm),
 # and the report opened in headless Chromium (Debian's chromium package,
 # installed when missing and running as root; screenshots go to
@@ -36,6 +37,11 @@ else
   tar --exclude=./.git -cf - . | tar -xf - -C "$clone/cascade"
 fi
 (cd "$clone/cascade" && go test -count=1 ./...)
+
+echo "== Beam pipeline (beam/, its own Go module: the Apache Beam Go SDK, run on Prism in-process)"
+# A separate module, so the main one stays light; Go's build cache makes
+# the SDK's build (about 4 minutes of CPU on a cold cache) a one-time cost.
+(cd "$clone/cascade/beam" && go vet ./... && go test -count=1 ./...)
 rm -rf "$clone"
 
 echo "== fuzz the scenario loader (bounded)"
