@@ -27,12 +27,21 @@ func (r *Report) answerSection() *section {
 	}
 	if sc != nil {
 		for _, reg := range sc.Regions {
-			if t := r.regionTable(reg.Name, reg.Value); t != nil {
-				s.blocks = append(s.blocks, t)
+			if r.mapsRegions() {
+				s.blocks = append(s.blocks, r.regionFigure(reg.Name, reg.Value))
+			} else {
+				s.blocks = append(s.blocks, r.regionTable(reg.Name, reg.Value))
 			}
 		}
 	}
 	return s
+}
+
+// mapsRegions reports whether regions are drawn as maps (a sweep of one or
+// two parameters) rather than tables.
+func (r *Report) mapsRegions() bool {
+	n := len(r.d.manifest.Params)
+	return len(r.cells) > 1 && (n == 1 || n == 2)
 }
 
 // regionVerdict is whether a cell is in a region: yes when every
@@ -40,25 +49,7 @@ func (r *Report) answerSection() *section {
 // some condition fails with its interval wholly on the wrong side, and
 // uncertain otherwise.
 func (r *Report) regionVerdict(cell int, arm string, reg scenario.Region) string {
-	verdict := "yes"
-	for _, c := range reg {
-		ms, ok := r.d.summaryOf(cell, arm, c.Metric)
-		if !ok {
-			return "–"
-		}
-		e := ms.Mean
-		if q, ok := scenario.Stats[c.Stat]; ok && q > 0 {
-			e = quantileOf(ms, q)
-		}
-		lo, hi := c.Holds(e.Lo), c.Holds(e.Hi)
-		switch {
-		case !c.Holds(e.Value) && !lo && !hi:
-			return "no"
-		case !(lo && hi && c.Holds(e.Value)):
-			verdict = "uncertain"
-		}
-	}
-	return verdict
+	return r.cellVerdict(cell, arm, reg).state()
 }
 
 // regionTable maps one region over the sweep cells (rows) and the arms

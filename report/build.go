@@ -621,7 +621,16 @@ func (r *Report) tailSection() *section {
 	if len(r.d.manifest.Params) == 0 {
 		first = "arm"
 	}
-	for _, mi := range r.metrics {
+	var constant, left []string
+	for k, mi := range r.metrics {
+		if mi.constant {
+			constant = append(constant, mi.name+" = "+formatNumber(r.constantValue(k)))
+			continue
+		}
+		if !r.inQuestion(k) {
+			left = append(left, mi.name)
+			continue
+		}
 		t := &table{
 			caption: mi.name + ": " + mi.doc + mi.unitText() + "; " + mi.badEnd(),
 			header:  append([]string{first}, header...),
@@ -635,6 +644,14 @@ func (r *Report) tailSection() *section {
 			t.rows = append(t.rows, append([]tableCell{{text: g.label()}}, row(ms)...))
 		}
 		s.blocks = append(s.blocks, t)
+	}
+	if len(constant) > 0 {
+		s.blocks = append(s.blocks, &paragraph{"The same in every run: " + strings.Join(constant, ", ") + "."})
+	}
+	if len(left) > 0 {
+		s.blocks = append(s.blocks, &paragraph{fmt.Sprintf("With %d cells and %d arms, the tables above are those of the metrics the question names. "+
+			"The statistics of the other %d metrics (%s) are in summary.json, and `cascade run --cells` prints them.",
+			len(r.cells), len(r.arms), len(left), strings.Join(left, ", "))})
 	}
 	return s
 }
@@ -664,12 +681,16 @@ func (r *Report) sweepSection() *section {
 			}
 		}
 	case 2:
-		s.blocks = append(s.blocks, &paragraph{"Region maps over " + params[0] + " × " + params[1] +
-			": the mean of each metric and its CVaR 99% (the mean of the worst 1% of runs). Colours run from the bad end (red) " +
-			"to the good end (green) of each metric."})
+		s.blocks = append(s.blocks, &paragraph{"Maps over " + params[0] + " × " + params[1] +
+			": the mean of each metric, its CVaR 99% (the mean of the worst 1% of runs), and any quantile a region names. " +
+			"Where the scenario states a threshold for a metric (a region's bound, or its threshold: key) the colours diverge around it, " +
+			"blue on the good side and red on the bad; a region's boundary is drawn, and cells whose 95% interval straddles the bound are hatched."})
 		for k, mi := range r.metrics {
 			if !mi.constant && r.inQuestion(k) {
 				s.blocks = append(s.blocks, r.heatFigure(k, "mean"), r.heatFigure(k, "CVaR 99%"))
+				for _, st := range r.regionStats(k) {
+					s.blocks = append(s.blocks, r.heatFigure(k, st))
+				}
 			}
 		}
 	default:
@@ -742,69 +763,6 @@ func (r *Report) sweepLineFigure(k int) *figure {
 			cvar.y, cvar.lo, cvar.hi = append(cvar.y, t99.CVaR.Value), append(cvar.lo, t99.CVaR.Lo), append(cvar.hi, t99.CVaR.Hi)
 		}
 		f.sweep.lines = append(f.sweep.lines, mean, cvar)
-	}
-	return f
-}
-
-func (r *Report) heatFigure(k int, stat string) *figure {
-	mi := &r.metrics[k]
-	params := r.d.manifest.Params
-	uniq := func(p int) ([]string, map[int]int) {
-		var labels []string
-		pos := map[int]int{}
-		var last float64
-		for i, cell := range r.sortedCells(p) {
-			v := r.d.paramValue(cell, p)
-			if i == 0 || v != last {
-				labels = append(labels, r.d.paramLabel(cell, p))
-			}
-			last = v
-			pos[cell] = len(labels) - 1
-		}
-		return labels, pos
-	}
-	xl, xpos := uniq(0)
-	yl, ypos := uniq(1)
-	what := "mean"
-	if stat != "mean" {
-		what = "CVaR 99% (mean of the worst 1% of runs)"
-	}
-	f := &figure{
-		id:      "heat-" + map[bool]string{true: "mean", false: "cvar99"}[stat == "mean"] + "-" + slug(mi.name),
-		kind:    figHeat,
-		title:   mi.name + ": " + what,
-		caption: mi.described() + ". Each square is one sweep cell.",
-		xTitle:  params[0],
-		yTitle:  params[1],
-		heat:    &heatFig{x: xl, y: yl, stat: stat, worse: mi.worse},
-	}
-	if r.hasArms() {
-		f.facets = slices.Clone(r.arms)
-	}
-	for _, arm := range r.arms {
-		p := heatPanel{facet: arm, z: make([][]float64, len(yl))}
-		if !r.hasArms() {
-			p.facet = ""
-		}
-		for iy := range p.z {
-			p.z[iy] = make([]float64, len(xl))
-			for ix := range p.z[iy] {
-				p.z[iy][ix] = math.NaN()
-			}
-		}
-		for _, cell := range r.cells {
-			ms, ok := r.d.summaryOf(cell, arm, mi.name)
-			if !ok {
-				continue
-			}
-			v := ms.Mean.Value
-			if stat != "mean" {
-				t99, _ := tailOf(ms, 0.99)
-				v = t99.CVaR.Value
-			}
-			p.z[ypos[cell]][xpos[cell]] = v
-		}
-		f.heat.panels = append(f.heat.panels, p)
 	}
 	return f
 }

@@ -2,13 +2,18 @@
 // analyst can publish: one offline HTML page, or Markdown with SVG charts
 // for governance-forum posts.
 //
-// A report has, in order: a summary with headline sentences; for scenarios
+// A report has, in order: the answer (the scenario's question, the arms'
+// comparison on the headline metric, and each region mapped over the
+// sweep with its boundary and the cells whose verdict is uncertain at 95%
+// hatched); a summary with headline sentences; for scenarios
 // with a compare block, the policy comparison (paired differences between
 // each arm and the baseline, the first arm, in the mean, in VaR and CVaR at
 // 95% and 99%, and in the probability of a loss beyond a threshold, each
 // with a bootstrap confidence interval); the tail table with the
 // confidence intervals of summary.json; sweep charts (a line chart for one
-// parameter, heat maps of the mean and of CVaR 99% for two, a table for
+// parameter, maps of the mean and of CVaR 99% for two, on numeric axes,
+// their colours diverging around the metric's threshold where the scenario
+// states one, a table for
 // more); histograms and empirical distribution functions of every metric
 // at the horizon, arms overlaid; and fan charts of the metrics over time.
 //

@@ -128,19 +128,31 @@ type sweepLine struct {
 	y, lo, hi    []float64
 }
 
-// heatFig is a two-parameter sweep map of one statistic.
+// heatFig is a sweep map of one statistic over one or two parameters, or,
+// with region, of a region's verdicts.
 type heatFig struct {
-	x, y   []string
-	stat   string
-	worse  metric.Direction
+	x, y  gridAxis
+	stat  string
+	worse metric.Direction
+	unit  string // the metric's unit as " (USD)", or ""
+	// thr is the threshold the colours diverge around; nil for a
+	// sequential scale.
+	thr *heatThreshold
+	// region maps verdicts: z is 1 in the region, 0 outside.
+	region bool
 	panels []heatPanel
 }
 
-// heatPanel is one map: z[iy][ix] is the statistic at x[ix], y[iy]; NaN
-// where the grid has no cell.
+// heatPanel is one map: z[iy][ix] is the statistic at x.values[ix],
+// y.values[iy] with its 95% interval lo, hi; NaN where the grid has no
+// cell. in holds the verdicts of the condition or region the map draws,
+// bounds and hatch the lines that draw them.
 type heatPanel struct {
-	facet string
-	z     [][]float64
+	facet     string
+	z, lo, hi [][]float64
+	in        [][]verdict
+	bounds    []segment
+	hatch     []segment
 }
 
 // forestFig shows gains with intervals, one row per statistic, one point

@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/cascade-risk/cascade/metric"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/plotter"
@@ -59,6 +58,9 @@ func svgFigure(f *figure) (out []byte, err error) {
 			out, err = nil, fmt.Errorf("report: drawing %s: %v", f.id, p)
 		}
 	}()
+	if f.kind == figHeat {
+		return svgHeat(f)
+	}
 	panels := f.facets
 	if len(panels) == 0 {
 		panels = []string{""}
@@ -77,19 +79,11 @@ func svgFigure(f *figure) (out []byte, err error) {
 		plots = append(plots, p)
 	}
 	var c *vgsvg.Canvas
-	if len(plots) == 1 && f.kind == figHeat {
-		// Square cells: the grid's proportions, plus room for labels.
-		cell := 0.8 * vg.Inch
-		c = vgsvg.New(vg.Length(len(f.heat.x))*cell+1.4*vg.Inch, vg.Length(len(f.heat.y))*cell+0.9*vg.Inch)
-		plots[0].Draw(draw.New(c))
-	} else if len(plots) == 1 {
+	if len(plots) == 1 {
 		c = vgsvg.New(svgWidth, svgHeight)
 		plots[0].Draw(draw.New(c))
 	} else {
 		cols := min(len(plots), svgCols)
-		if f.kind == figHeat {
-			cols = len(plots)
-		}
 		rows := (len(plots) + cols - 1) / cols
 		title := 0.35 * vg.Inch
 		c = vgsvg.New(vg.Length(cols)*svgPanelWidth, vg.Length(rows)*svgPanelHeight+title)
@@ -317,10 +311,6 @@ func svgPanel(f *figure, facet string) (*plot.Plot, error) {
 		p.NominalX(f.sweep.x...)
 		p.X.Label.Text = f.xTitle
 		legendStats(p, f)
-	case figHeat:
-		if err := heatPanelPlot(p, f, facet); err != nil {
-			return nil, err
-		}
 	case figForest:
 		forestPlot(a, f, facet)
 	}
@@ -349,88 +339,6 @@ func legendStats(p *plot.Plot, f *figure) {
 			p.Legend.Add(name, l)
 		}
 	}
-}
-
-// heatColor maps t in [0, 1] (0 the bad end) to the red–yellow–green scale
-// of the HTML report, its darkest ends left out.
-func heatColor(t float64) color.NRGBA {
-	stops := []color.NRGBA{{215, 48, 39, 255}, {252, 141, 89, 255}, {254, 224, 139, 255}, {217, 239, 139, 255}, {145, 207, 96, 255}, {26, 152, 80, 255}}
-	t = math.Min(math.Max(t, 0), 1) * float64(len(stops)-1)
-	i := min(int(t), len(stops)-2)
-	u := t - float64(i)
-	mix := func(a, b uint8) uint8 { return uint8(math.Round(float64(a) + u*(float64(b)-float64(a)))) }
-	return color.NRGBA{mix(stops[i].R, stops[i+1].R), mix(stops[i].G, stops[i+1].G), mix(stops[i].B, stops[i+1].B), 255}
-}
-
-func heatPanelPlot(p *plot.Plot, f *figure, facet string) error {
-	h := f.heat
-	lo, hi := math.Inf(1), math.Inf(-1)
-	for _, pn := range h.panels {
-		for _, row := range pn.z {
-			for _, z := range row {
-				if isFinite(z) {
-					lo, hi = math.Min(lo, z), math.Max(hi, z)
-				}
-			}
-		}
-	}
-	var labels plotter.XYLabels
-	for _, pn := range h.panels {
-		if pn.facet != facet {
-			continue
-		}
-		for iy, row := range pn.z {
-			for ix, z := range row {
-				if !isFinite(z) {
-					continue
-				}
-				t := 0.5
-				if hi > lo {
-					t = (z - lo) / (hi - lo)
-				}
-				if h.worse == metric.HigherIsWorse { // high values red
-					t = 1 - t
-				}
-				x, y := float64(ix), float64(iy)
-				sq, err := plotter.NewPolygon(plotter.XYs{{X: x - 0.5, Y: y - 0.5}, {X: x + 0.5, Y: y - 0.5}, {X: x + 0.5, Y: y + 0.5}, {X: x - 0.5, Y: y + 0.5}})
-				if err != nil {
-					return err
-				}
-				sq.Color = heatColor(t)
-				sq.LineStyle.Color, sq.LineStyle.Width = color.White, vg.Points(1)
-				p.Add(sq)
-				labels.XYs = append(labels.XYs, plotter.XY{X: x, Y: y})
-				labels.Labels = append(labels.Labels, formatNumber(z))
-			}
-		}
-	}
-	if len(labels.XYs) > 0 {
-		l, err := plotter.NewLabels(labels)
-		if err != nil {
-			return err
-		}
-		for i := range l.TextStyle {
-			l.TextStyle[i].Font = font.From(svgFont, 8)
-			l.TextStyle[i].XAlign, l.TextStyle[i].YAlign = draw.XCenter, draw.YCenter
-		}
-		p.Add(l)
-	}
-	p.HideAxes() // the squares need no axis lines; labels are set below
-	p.X.Min, p.X.Max = -0.5, float64(len(h.x))-0.5
-	p.Y.Min, p.Y.Max = -0.5, float64(len(h.y))-0.5
-	p.X.Tick.Marker = labelTicks(h.x)
-	p.Y.Tick.Marker = labelTicks(h.y)
-	p.X.Padding, p.Y.Padding = 0, 0
-	return nil
-}
-
-// labelTicks puts labels[i] at position i.
-func labelTicks(labels []string) plot.ConstantTicks {
-	var t plot.ConstantTicks
-	for i, l := range labels {
-		t = append(t, plot.Tick{Value: float64(i), Label: l})
-	}
-	return t
 }
 
 func forestPlot(a *adder, f *figure, facet string) {

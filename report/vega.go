@@ -2,9 +2,11 @@ package report
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/cascade-risk/cascade/metric"
 )
@@ -76,21 +78,12 @@ func colorEncoding(f *figure) obj {
 	return enc
 }
 
-// axisFormat returns a d3 number format for an axis whose values reach
-// magnitude max: SI prefixes (2M, 350k) for large numbers, the default
-// otherwise.
-func axisFormat(max float64) string {
-	if max >= 1e6 {
-		return "~s"
-	}
-	return ""
-}
-
-// quantAxis is a quantitative position encoding.
+// quantAxis is a quantitative position encoding; values of 10,000 and more
+// are labelled in engineering notation (see engExpr).
 func quantAxis(field, title string, maxAbs float64, zero bool) obj {
 	e := obj{"field": field, "type": "quantitative", "title": title, "scale": obj{"zero": zero}}
-	if fm := axisFormat(maxAbs); fm != "" {
-		e["axis"] = obj{"format": fm}
+	if ex := engExpr(maxAbs); ex != "" {
+		e["axis"] = obj{"labelExpr": ex}
 	}
 	return e
 }
@@ -301,54 +294,234 @@ func sweepSpec(f *figure) obj {
 			"y": obj{"field": "y", "type": "quantitative"},
 			"strokeDash": obj{"field": "st", "type": "nominal", "title": nil, "sort": []string{"mean", "CVaR 99%"},
 				"scale":  obj{"domain": []string{"mean", "CVaR 99%"}, "range": [][]int{{1, 0}, {5, 3}}},
-				"legend": obj{"symbolType": "stroke", "symbolStrokeWidth": 2}},
+				"legend": obj{"symbolType": "stroke", "symbolStrokeWidth": 2, "direction": "vertical", "labelLimit": 320}},
 		}},
 	}
 	return wrap(f, rows, nil, enc, layers)
 }
 
+// Colours of region maps: in the region, outside it. Neutral, as a region
+// may be the safe one or the dangerous one.
+const (
+	regionIn  = "#6baed6"
+	regionOut = "#e3e3e3"
+)
+
+// Names of the lines of sweep maps, in their legends.
+const (
+	boundaryName = "boundary (at the estimates)"
+	hatchName    = "uncertain (hatched): a 95% interval straddles the bound"
+)
+
+// gridEncoding is the position encoding of a sweep map's axis: numeric, on
+// a linear or log scale, ticks at the swept values labelled as the
+// scenario wrote them.
+func gridEncoding(a *gridAxis, field string) obj {
+	scale := obj{"type": "linear", "domain": []num{num(a.edges[0]), num(a.edges[len(a.edges)-1])}, "nice": false, "zero": false}
+	if a.log {
+		scale["type"] = "log"
+		delete(scale, "zero") // a log scale has no zero
+	}
+	e := obj{"field": field, "type": "quantitative", "title": a.title, "scale": scale}
+	if a.title == "" { // one-parameter sweep: a single row
+		e["axis"], e["title"] = nil, nil
+		return e
+	}
+	e["axis"] = obj{"values": nums(a.values), "labelExpr": lookupExpr(a.values, a.labels), "grid": false, "labelAngle": 0, "labelOverlap": false}
+	return e
+}
+
+// lookupExpr is a Vega expression labelling the tick at values[i] with
+// labels[i].
+func lookupExpr(values []float64, labels []string) string {
+	var b strings.Builder
+	for i, v := range values {
+		fmt.Fprintf(&b, "abs(datum.value - %s) <= %s ? %s : ", strconv.FormatFloat(v, 'g', -1, 64),
+			strconv.FormatFloat(math.Max(1e-12, math.Abs(v)*1e-6), 'g', -1, 64), jsString(labels[i]))
+	}
+	b.WriteString("''")
+	return b.String()
+}
+
+// jsString quotes s as a Vega expression string literal.
+func jsString(s string) string {
+	return "'" + strings.NewReplacer(`\`, `\\`, "'", `\'`).Replace(s) + "'"
+}
+
 func heatSpec(f *figure) obj {
 	h := f.heat
 	var rows []obj
+	var big float64
+	ciText := func(lo, hi float64) string {
+		if math.IsNaN(lo) && math.IsNaN(hi) {
+			return ""
+		}
+		return "[" + formatNumber(lo) + ", " + formatNumber(hi) + "]"
+	}
 	for _, p := range h.panels {
 		for iy, zs := range p.z {
 			for ix, z := range zs {
 				if math.IsNaN(z) {
 					continue
 				}
-				rows = append(rows, obj{"f": p.facet, "x": h.x[ix], "y": h.y[iy], "v": num(z), "l": formatNumber(z)})
+				cell := h.x.labels[ix]
+				if h.y.title != "" {
+					cell += ", " + h.y.labels[iy]
+				}
+				row := obj{"k": "c", "f": p.facet, "x0": num(h.x.edges[ix]), "x1": num(h.x.edges[ix+1]),
+					"y0": num(h.y.edges[iy]), "y1": num(h.y.edges[iy+1]), "xc": num(h.x.centers[ix]), "yc": num(h.y.centers[iy]), "c": cell}
+				if h.region {
+					row["l"] = p.in[iy][ix].mark()
+					row["v"] = map[bool]string{true: "in the region", false: "outside"}[p.in[iy][ix].in]
+				} else {
+					big = math.Max(big, math.Abs(z))
+					row["v"], row["l"], row["ci"] = num(z), formatNumber(z), ciText(p.lo[iy][ix], p.hi[iy][ix])
+					if h.thr != nil && h.thr.cond != nil {
+						row["s"] = p.in[iy][ix].state()
+					}
+				}
+				rows = append(rows, row)
 			}
 		}
+		for _, s := range p.bounds {
+			rows = append(rows, obj{"k": "b", "f": p.facet, "x0": num(s.x0), "y0": num(s.y0), "x1": num(s.x1), "y1": num(s.y1)})
+		}
+		for _, s := range p.hatch {
+			rows = append(rows, obj{"k": "h", "f": p.facet, "x0": num(s.x0), "y0": num(s.y0), "x1": num(s.x1), "y1": num(s.y1)})
+		}
 	}
-	// Red at the bad end, green at the good end; the darkest ends of the
-	// scheme are left out so that the labels stay legible.
-	scale := obj{"scheme": obj{"name": "redyellowgreen", "extent": []float64{0.12, 0.88}}}
-	if h.worse == metric.HigherIsWorse {
-		scale["reverse"] = true
+	var color obj
+	dark := "" // a test for cells dark enough for white labels
+	tooltip := []obj{{"field": "c", "title": strings.Join(nonEmpty(shortParam(h.x.title), shortParam(h.y.title)), ", ")}}
+	switch {
+	case h.region:
+		color = obj{"field": "v", "type": "nominal", "title": nil,
+			"scale":  obj{"domain": []string{"in the region", "outside"}, "range": []string{regionIn, regionOut}},
+			"legend": obj{"symbolType": "square"}}
+		tooltip = append(tooltip, obj{"field": "l", "title": "in the region"})
+	default:
+		scale := obj{}
+		title := h.stat + h.unit
+		if t := h.thr; t != nil {
+			lo, hi := math.Inf(1), math.Inf(-1)
+			for _, p := range h.panels {
+				for _, zs := range p.z {
+					for _, z := range zs {
+						if isFinite(z) {
+							lo, hi = math.Min(lo, z), math.Max(hi, z)
+						}
+					}
+				}
+			}
+			d := math.Max(math.Abs(hi-t.value), math.Abs(t.value-lo))
+			if !(d > 0) || math.IsInf(d, 0) {
+				d = math.Max(math.Abs(t.value)/10, 1e-9)
+			}
+			// A domain symmetric about the threshold: equal distances from
+			// it get equally strong colours on either side.
+			scale = obj{"domain": []num{num(t.value - d), num(t.value + d)}, "scheme": obj{"name": "redblue", "extent": []float64{0.06, 0.94}},
+				"reverse": !t.goodAbove}
+			title += ", centred on " + formatNumber(t.value)
+			dark = fmt.Sprintf("abs(datum.v - %g) > %g", t.value, 0.62*d)
+		} else {
+			scale = obj{"scheme": obj{"name": "orangered", "extent": []float64{0.05, 0.8}}, "reverse": h.worse == metric.LowerIsWorse, "zero": false}
+			if h.worse == metric.Neutral {
+				scale = obj{"scheme": obj{"name": "blues", "extent": []float64{0.05, 0.8}}, "zero": false}
+			}
+		}
+		legend := obj{"direction": "horizontal", "gradientLength": 220, "title": title, "titleLimit": 360}
+		if ex := engExpr(big); ex != "" {
+			legend["labelExpr"] = ex
+		}
+		color = obj{"field": "v", "type": "quantitative", "title": title, "scale": scale, "legend": legend}
+		tooltip = append(tooltip, obj{"field": "l", "title": h.stat}, obj{"field": "ci", "title": "95% CI"})
+		if h.thr != nil && h.thr.cond != nil {
+			tooltip = append(tooltip, obj{"field": "s", "title": h.thr.cond.String()})
+		}
 	}
-	yOrder := slices.Clone(h.y)
-	slices.Reverse(yOrder) // the largest value at the top
-	enc := obj{
-		"x": obj{"field": "x", "type": "ordinal", "sort": h.x, "title": f.xTitle, "axis": obj{"labelAngle": 0}},
-		"y": obj{"field": "y", "type": "ordinal", "sort": yOrder, "title": f.yTitle},
+	x0, xc := gridEncoding(&h.x, "x0"), gridEncoding(&h.x, "xc")
+	y0, yc := gridEncoding(&h.y, "y0"), gridEncoding(&h.y, "yc")
+	var lines []string
+	for _, p := range h.panels {
+		if len(p.bounds) > 0 && !slices.Contains(lines, boundaryName) {
+			lines = append(lines, boundaryName)
+		}
+		if len(p.hatch) > 0 && !slices.Contains(lines, hatchName) {
+			lines = append(lines, hatchName)
+		}
 	}
+	slices.Sort(lines) // boundary first
+	stroke := func(name string) obj {
+		var colors []string
+		for _, l := range lines {
+			colors = append(colors, map[string]string{boundaryName: "#111111", hatchName: "#444444"}[l])
+		}
+		return obj{"datum": name, "title": nil,
+			"scale":  obj{"domain": lines, "range": colors},
+			"legend": obj{"symbolType": "stroke", "symbolStrokeWidth": 2, "direction": "vertical", "labelLimit": 320}}
+	}
+	filter := func(k string) []obj { return []obj{{"filter": obj{"field": "k", "equal": k}}} }
 	layers := []obj{
-		{"mark": obj{"type": "rect", "stroke": "#ffffff", "strokeWidth": 1}, "encoding": obj{
-			"color": obj{"field": "v", "type": "quantitative", "title": h.stat, "scale": scale,
-				"legend": heatLegend(h)},
-		}},
-		{"mark": obj{"type": "text", "fontSize": 11, "fontWeight": 600, "color": "#111"}, "encoding": obj{"text": obj{"field": "l"}}},
+		{"transform": filter("c"), "mark": obj{"type": "rect", "stroke": "#ffffff", "strokeWidth": 1},
+			"encoding": obj{"x": x0, "x2": obj{"field": "x1"}, "y": y0, "y2": obj{"field": "y1"}, "color": color, "tooltip": tooltip}},
 	}
-	spec := wrap(f, rows, nil, enc, layers)
-	// Squares: the grid's own proportions, not the default chart shape.
-	cell := 64
+	if slices.Contains(lines, hatchName) {
+		layers = append(layers, obj{"transform": filter("h"), "mark": obj{"type": "rule", "strokeWidth": 1, "opacity": 0.55},
+			"encoding": obj{"x": x0, "x2": obj{"field": "x1"}, "y": y0, "y2": obj{"field": "y1"}, "stroke": stroke(hatchName)}})
+	}
+	if slices.Contains(lines, boundaryName) {
+		layers = append(layers, obj{"transform": filter("b"), "mark": obj{"type": "rule", "strokeWidth": 3.5, "strokeCap": "round"},
+			"encoding": obj{"x": x0, "x2": obj{"field": "x1"}, "y": y0, "y2": obj{"field": "y1"}, "stroke": stroke(boundaryName)}})
+	}
+	text := obj{"x": xc, "y": yc, "text": obj{"field": "l"}, "tooltip": tooltip}
+	if dark != "" {
+		text["color"] = obj{"condition": obj{"test": dark, "value": "#ffffff"}, "value": "#111111"}
+	}
+	layers = append(layers, obj{"transform": filter("c"), "mark": obj{"type": "text", "fontSize": 11, "fontWeight": 600, "color": "#111"},
+		"encoding": text})
+	spec := wrap(f, rows, nil, obj{}, layers)
+	// About 64 pixels a cell, laid out by the axes' own proportions.
+	w, hh := h.x.pixels(64, 48), h.y.pixels(56, 34)
+	if h.y.title == "" {
+		hh = 48
+	}
 	if inner, ok := spec["spec"].(obj); ok {
-		inner["width"], inner["height"] = cell*len(h.x), cell*len(h.y)
+		inner["width"], inner["height"] = w, hh
 		spec["columns"] = len(f.facets)
 	} else {
-		spec["width"], spec["height"] = cell*len(h.x), cell*len(h.y)
+		spec["width"], spec["height"] = w, hh
 	}
 	return spec
+}
+
+// nonEmpty returns the non-empty strings among ss.
+func nonEmpty(ss ...string) []string {
+	var out []string
+	for _, s := range ss {
+		if s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// engExpr is a Vega label expression writing values in engineering
+// notation with one prefix for the whole axis, chosen by its largest
+// magnitude big: "0", "500k", "1.5M", never "0M". It is "" below 10,000,
+// where plain numbers read best.
+func engExpr(big float64) string {
+	div, suffix := 0.0, ""
+	switch {
+	case big >= 1e9:
+		div, suffix = 1e9, "B"
+	case big >= 1e6:
+		div, suffix = 1e6, "M"
+	case big >= 1e4:
+		div, suffix = 1e3, "k"
+	default:
+		return ""
+	}
+	return fmt.Sprintf("datum.value == 0 ? '0' : format(datum.value / %g, '~r') + '%s'", div, suffix)
 }
 
 func forestSpec(f *figure) obj {
@@ -383,18 +556,4 @@ func forestSpec(f *figure) obj {
 		spec["height"] = h
 	}
 	return spec
-}
-
-// heatLegend is the colour legend of a heat map, with SI prefixes for large
-// values.
-func heatLegend(h *heatFig) obj {
-	l := obj{"direction": "horizontal", "gradientLength": 200}
-	var big float64
-	for _, p := range h.panels {
-		big = math.Max(big, maxAbs(p.z...))
-	}
-	if fm := axisFormat(big); fm != "" {
-		l["format"] = fm
-	}
-	return l
 }
