@@ -4,8 +4,11 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"time"
 
 	"github.com/cascade-risk/cascade/agent"
+	"github.com/cascade-risk/cascade/cfmm/stableswap"
+	"github.com/cascade-risk/cascade/cfmm/uniswapv2"
 	"github.com/cascade-risk/cascade/market"
 	"github.com/cascade-risk/cascade/protocol"
 	"github.com/cascade-risk/cascade/scenario"
@@ -18,6 +21,7 @@ func init() {
 	agentBuilders["runners"] = (*builder).runners
 	agentBuilders["route_arbitrageur"] = (*builder).routeArbitrageur
 	protocolBuilders["peg"] = (*builder).pegMonitor
+	agentBuilders["liquidity_providers"] = (*builder).liquidityProviders
 }
 
 // routeArbitrageur compiles agent.RouteArbitrageur: assets (those it has
@@ -324,4 +328,102 @@ func (b *builder) pegMonitor(c scenario.Entry[scenario.Component]) (func() marke
 		t.Source.Quote = q
 	}
 	return func() market.Protocol { return &protocol.PegMonitor{PegTracker: t} }, true
+}
+
+// lpRules are the liquidity providers' rules in a scenario: spans of
+// thresholds; volatility per √day and yield per year as fractions.
+type lpRules struct {
+	Loss       *span `yaml:"loss"`
+	Volatility *span `yaml:"volatility"`
+	Discount   *span `yaml:"discount"`
+	Yield      *span `yaml:"yield"`
+}
+
+// liquidityProviders compiles agent.LiquidityProviders: pool (stableswap
+// or uniswap_v2), count (1), share of the pool's LP tokens, rules {loss,
+// volatility, discount, yield: {from, to}}, elsewhere (a yield per year),
+// half_life (of the volatility and fee-yield estimates, 1d), withdraw
+// (balanced, or a token of a StableSwap pool to take all in), return
+// (deposit again once no rule holds, false).
+func (b *builder) liquidityProviders(c scenario.Entry[scenario.Component]) (func() market.Agent, bool) {
+	var p struct {
+		Pool      string         `yaml:"pool,required"`
+		Count     int            `yaml:"count"`
+		Share     unit.Fraction  `yaml:"share,required"`
+		Rules     lpRules        `yaml:"rules,required"`
+		Elsewhere unit.Rate      `yaml:"elsewhere"`
+		HalfLife  *unit.Duration `yaml:"half_life"`
+		Withdraw  string         `yaml:"withdraw"`
+		Return    bool           `yaml:"return"`
+	}
+	if !b.decode(c, &p) {
+		return nil, false
+	}
+	v, ok := b.venue(p.Pool, c.Node.Get("pool"), c.Path+".pool")
+	if !ok {
+		return nil, false
+	}
+	vs := b.cell.venues[v]
+	_, stable := vs.pool.(*stableswap.Pool)
+	if _, pair := vs.pool.(*uniswapv2.Pair); !stable && !pair {
+		b.errs.At(c.Node.Get("pool"), c.Path+".pool", "liquidity providers need a stableswap or uniswap_v2 pool; %s is neither", p.Pool)
+		return nil, false
+	}
+	count := max(p.Count, 1)
+	step := b.cell.sc.Step.Std()
+	halfLife := float64(24 * time.Hour / step)
+	if p.HalfLife != nil {
+		if *p.HalfLife <= 0 {
+			b.errs.At(c.Node.Get("half_life"), c.Path+".half_life", "expected a positive duration such as 1d")
+			return nil, false
+		}
+		halfLife = float64(p.HalfLife.Std()) / float64(step)
+	}
+	switch {
+	case p.Count < 0 || p.Count > 100_000:
+		b.errs.At(c.Node.Get("count"), c.Path+".count", "expected from 1 to 100000 providers, got %d", p.Count)
+		return nil, false
+	case !(p.Share > 0 && p.Share <= 1):
+		b.errs.At(c.Node.Get("share"), c.Path+".share", "expected a share of the pool's LP tokens above 0 and at most 100%%, got %g", float64(p.Share))
+		return nil, false
+	}
+	var rules agent.LPRules
+	for _, r := range []struct {
+		key string
+		s   *span
+		dst *[2]float64
+	}{{"loss", p.Rules.Loss, &rules.Loss}, {"volatility", p.Rules.Volatility, &rules.Volatility}, {"discount", p.Rules.Discount, &rules.Discount}, {"yield", p.Rules.Yield, &rules.Yield}} {
+		if r.s == nil {
+			continue
+		}
+		if r.s.From < 0 || r.s.To > 10 {
+			b.errs.At(c.Node.Lookup("rules."+r.key), c.Path+".rules."+r.key, "expected thresholds from 0 to 1000%%")
+			return nil, false
+		}
+		*r.dst = [2]float64{float64(r.s.From), float64(r.s.To)}
+		if *r.dst == [2]float64{} {
+			// A span of exactly zero is a rule that fires at any excess.
+			r.dst[1] = math.SmallestNonzeroFloat64
+		}
+	}
+	if rules == (agent.LPRules{}) {
+		b.errs.At(c.Node.Get("rules"), c.Path+".rules", "expected at least one rule: loss, volatility, discount or yield")
+		return nil, false
+	}
+	coin := -1
+	if p.Withdraw != "" && p.Withdraw != "balanced" {
+		if !stable {
+			b.errs.At(c.Node.Get("withdraw"), c.Path+".withdraw", "a single-coin withdrawal needs a stableswap pool; use balanced")
+			return nil, false
+		}
+		if coin, ok = b.poolToken(v, p.Withdraw, c.Node.Get("withdraw"), c.Path+".withdraw"); !ok {
+			return nil, false
+		}
+	}
+	elsewhere := p.Elsewhere.Over(unit.Year)
+	perYear := float64(unit.Year) / float64(step)
+	return func() market.Agent {
+		return &agent.LiquidityProviders{Venue: v, Count: count, Share: float64(p.Share), Rules: rules, Elsewhere: elsewhere,
+			VolHalfLife: halfLife, Coin: coin, Return: p.Return, StepsPerYear: perYear}
+	}, true
 }

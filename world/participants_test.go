@@ -322,3 +322,112 @@ metrics: [news.runners, news.sold]
 		}
 	}
 }
+
+// A fund unwinds 3,000 stETH into a 10k/10k StableSwap pool over a day.
+// Liquidity providers holding half the pool leave once the discount
+// passes their threshold (0.2%–1%): all 20 of them leave, the pool is
+// half as deep, and the discount ends deeper than with providers who
+// stay. Taking ETH alone when they leave (as in June 2022) leaves the
+// pool more lopsided still. Providers who return once the discount is
+// back under their threshold, with buyers closing it, come back.
+func TestLiquidityProvidersLeave(t *testing.T) {
+	const src = `name: lps
+horizon: 1d
+step: 1h
+numeraire: ETH
+assets:
+  ETH: {decimals: 18}
+  stETH: {decimals: 18, price: 1}
+mechanisms:
+  pool: {type: stableswap, tokens: [stETH, ETH], balances: [10_000, 10_000], amplification: 50, fee: 0.04%%}
+agents:
+  fund: {type: scheduled_seller, pool: pool, sell: stETH, total: 3_000, over: 12h}
+  lps: {type: liquidity_providers, pool: pool, count: 20, share: 50%%, rules: {discount: {from: %s, to: %s}}, withdraw: %s}
+metrics: [pool.discount, pool.balance_ETH, lps.in_pool, lps.withdrawals, lps.share, lps.vs_hodl]
+`
+	run := func(from, to, withdraw string) map[string]float64 {
+		m := compile(t, fmt.Sprintf(src, from, to, withdraw))
+		row := runAll(t, m, 1, 1, 5)[0]
+		out := map[string]float64{}
+		for _, n := range []string{"pool.discount", "pool.balance_ETH", "lps.in_pool", "lps.withdrawals", "lps.share", "lps.vs_hodl"} {
+			out[n] = row[metricIndex(t, m, n)]
+		}
+		t.Logf("thresholds %s–%s, withdraw %s: %v", from, to, withdraw, out)
+		return out
+	}
+	stay := run("90%", "90%", "balanced")
+	leave := run("0.2%", "1%", "balanced")
+	eth := run("0.2%", "1%", "ETH")
+	if stay["lps.in_pool"] != 20 || stay["lps.withdrawals"] != 0 || math.Abs(stay["lps.share"]-0.5) > 1e-9 {
+		t.Errorf("providers with a 90%% threshold: %v", stay)
+	}
+	if leave["lps.in_pool"] != 0 || leave["lps.withdrawals"] != 20 || leave["lps.share"] != 0 {
+		t.Errorf("providers who leave: %v", leave)
+	}
+	if !(leave["pool.discount"] > stay["pool.discount"] && eth["pool.discount"] > leave["pool.discount"]) {
+		t.Errorf("end discounts: stay %v, leave balanced %v, leave in ETH %v: want each deeper", stay["pool.discount"], leave["pool.discount"], eth["pool.discount"])
+	}
+	if !(eth["pool.balance_ETH"] < leave["pool.balance_ETH"]) {
+		t.Errorf("ETH left in the pool: %v after single-coin exits, %v after balanced ones", eth["pool.balance_ETH"], leave["pool.balance_ETH"])
+	}
+}
+
+// Providers who leave at a 0.2%–1% discount and return: once buyers
+// valuing stETH at par close the discount after the dump, every one of
+// them comes back.
+func TestLiquidityProvidersReturn(t *testing.T) {
+	const src = `name: lps
+horizon: 2d
+step: 1h
+numeraire: ETH
+assets:
+  ETH: {decimals: 18}
+  stETH: {decimals: 18, price: 1}
+mechanisms:
+  pool: {type: stableswap, tokens: [stETH, ETH], balances: [10_000, 10_000], amplification: 50, fee: 0.04%}
+agents:
+  fund: {type: scheduled_seller, pool: pool, sell: stETH, total: 3_000, over: 6h}
+  buyers: {type: patient_buyer, pool: pool, buy: stETH, valuation: 100%, capital: 10_000, max_per_step: 100}
+  lps: {type: liquidity_providers, pool: pool, count: 20, share: 50%, rules: {discount: {from: 0.2%, to: 1%}}, return: true}
+metrics: [pool.discount, lps.in_pool, lps.withdrawals, lps.returns, lps.share]
+`
+	m := compile(t, src)
+	row := runAll(t, m, 1, 1, 5)[0]
+	get := func(n string) float64 { return row[metricIndex(t, m, n)] }
+	t.Logf("discount %.1f bps, %v in the pool, %v withdrawals, %v returns, share %.3f", get("pool.discount"), get("lps.in_pool"), get("lps.withdrawals"), get("lps.returns"), get("lps.share"))
+	if get("lps.withdrawals") == 0 || get("lps.returns") != get("lps.withdrawals") || get("lps.in_pool") != 20 {
+		t.Errorf("want every provider that left back in the pool")
+	}
+}
+
+// The yield rule: with 10%/yr elsewhere and a pool that earns no fees
+// (nobody trades), every provider whose threshold is below 10% leaves in
+// the first step; with nothing elsewhere, nobody does.
+func TestLiquidityProvidersYieldElsewhere(t *testing.T) {
+	const src = `name: lps
+horizon: 2h
+step: 1h
+numeraire: ETH
+assets:
+  ETH: {decimals: 18}
+  stETH: {decimals: 18, price: 1}
+mechanisms:
+  pool: {type: uniswap_v2, tokens: [stETH, ETH], reserves: [10_000, 10_000], fee: 0.3%%}
+agents:
+  lps: {type: liquidity_providers, pool: pool, count: 100, share: 100%%, rules: {yield: {from: 5%%, to: 15%%}}, elsewhere: %s}
+metrics: [lps.in_pool, lps.withdrawals]
+`
+	for _, c := range []struct {
+		elsewhere string
+		out       bool
+	}{{"0/yr", false}, {"10%/yr", true}} {
+		m := compile(t, fmt.Sprintf(src, c.elsewhere))
+		row := runAll(t, m, 1, 1, 3)[0]
+		in, w := row[metricIndex(t, m, "lps.in_pool")], row[metricIndex(t, m, "lps.withdrawals")]
+		t.Logf("elsewhere %s: %v in the pool, %v withdrawals", c.elsewhere, in, w)
+		// Binomial(100, 1/2) leave: 4 standard deviations is ±20.
+		if in+w != 100 || (w > 0) != c.out || c.out && math.Abs(w-50) > 20 {
+			t.Errorf("elsewhere %s: %v in, %v out", c.elsewhere, in, w)
+		}
+	}
+}
