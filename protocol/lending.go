@@ -26,6 +26,10 @@ var maxU256 = *new(uint256.Int).SetAllOne()
 type ledger struct {
 	wallets [][]uint256.Int // by user, then by asset slot
 	in, out []uint256.Int   // by asset slot
+	// total is Σ wallets by asset slot, kept as the wallets change (they
+	// change only through the methods below), so that check costs no
+	// pass over the users.
+	total   []uint256.Int
 	nAssets int
 }
 
@@ -34,6 +38,7 @@ func (l *ledger) reset(assets int) {
 	l.wallets = l.wallets[:0]
 	l.in = make([]uint256.Int, assets)
 	l.out = make([]uint256.Int, assets)
+	l.total = make([]uint256.Int, assets)
 }
 
 // add registers a user and returns its id, the users numbered from 0.
@@ -46,7 +51,7 @@ func (l *ledger) balance(u, a int) uint256.Int { return l.wallets[u][a] }
 
 // fund brings tokens into user u's wallet from outside the model.
 func (l *ledger) fund(u, a int, amt *uint256.Int) {
-	l.wallets[u][a].Add(&l.wallets[u][a], amt)
+	l.credit(u, a, amt)
 	l.in[a].Add(&l.in[a], amt)
 }
 
@@ -66,19 +71,20 @@ func (l *ledger) debit(u, a int, amt *uint256.Int) error {
 		return errShort
 	}
 	w.Sub(w, amt)
+	l.total[a].Sub(&l.total[a], amt)
 	return nil
 }
 
-func (l *ledger) credit(u, a int, amt *uint256.Int) { l.wallets[u][a].Add(&l.wallets[u][a], amt) }
+func (l *ledger) credit(u, a int, amt *uint256.Int) {
+	l.wallets[u][a].Add(&l.wallets[u][a], amt)
+	l.total[a].Add(&l.total[a], amt)
+}
 
 // check verifies the conservation identity for asset a, given what the
 // protocol holds.
 func (l *ledger) check(a int, held *uint256.Int, name string) error {
 	var total, net uint256.Int
-	total.Set(held)
-	for u := range l.wallets {
-		total.Add(&total, &l.wallets[u][a])
-	}
+	total.Add(held, &l.total[a])
 	net.Sub(&l.in[a], &l.out[a])
 	if !total.Eq(&net) {
 		return fmt.Errorf("%s: wallets + protocol hold %s raw units, but %s came in net", name, total.Dec(), net.Dec())
@@ -143,6 +149,11 @@ type LendingPool struct {
 	prices  []float64 // numeraire per whole token, as set in the protocol
 	now     uint64
 	health  []healthMemo // by user
+	// epoch counts Reset and Step calls: prices and the clock change only
+	// there, so a position valued in an epoch keeps its value until an
+	// operation on it (touch) or the next epoch. views are those values.
+	epoch uint64
+	views []viewMemo // by user
 
 	liquidations int
 	liqVolume    float64
@@ -168,6 +179,8 @@ func (p *LendingPool) Reset(m *market.Market) {
 	p.isDebt = append(p.isDebt[:0], false)
 	p.prices = make([]float64, len(p.Assets))
 	p.health = append(p.health[:0], healthMemo{})
+	p.views = append(p.views[:0], viewMemo{})
+	p.epoch++
 	p.liquidations, p.liqVolume = 0, 0
 	p.now = p.clock(m)
 	p.setPrices(m)
@@ -223,6 +236,7 @@ func (p *LendingPool) baseToNumeraire() float64 {
 // Step implements Protocol: prices from the feeds, and interest accrued to
 // the step's clock.
 func (p *LendingPool) Step(m *market.Market) error {
+	p.epoch++
 	p.now = p.clock(m)
 	if err := p.setPrices(m); err != nil {
 		return err
@@ -247,12 +261,8 @@ func (p *LendingPool) Check() error {
 		if p.aave != nil {
 			res := p.aave.Reserve(r)
 			cash = res.Cash
-			supply.Set(&res.TreasuryScaled)
-			for u := range p.book.wallets {
-				pos := p.aave.Position(r, u)
-				supply.Add(&supply, &pos.ScaledSupply)
-				debt.Add(&debt, &pos.ScaledDebt)
-			}
+			supply, debt = p.aave.ScaledSums(r)
+			supply.Add(&supply, &res.TreasuryScaled)
 			if !supply.Eq(&res.ScaledSupply) || !debt.Eq(&res.ScaledVariableDebt) {
 				return fmt.Errorf("%s: scaled supply %s and debt %s, users hold %s and owe %s", p.Names[r],
 					res.ScaledSupply.Dec(), res.ScaledVariableDebt.Dec(), supply.Dec(), debt.Dec())
@@ -282,6 +292,7 @@ func (p *LendingPool) Now() uint64 { return p.now }
 func (p *LendingPool) Register() int {
 	p.isDebt = append(p.isDebt, false)
 	p.health = append(p.health, healthMemo{})
+	p.views = append(p.views, viewMemo{})
 	return p.book.add()
 }
 
@@ -294,8 +305,18 @@ type healthMemo struct {
 	prices []float64
 }
 
-// touch forgets u's memo after an operation changed its position.
-func (p *LendingPool) touch(u int) { p.health[u].valid = false }
+// viewMemo is a position's AccountView as valued in an epoch (see
+// LendingPool.epoch); epoch 0 is never current.
+type viewMemo struct {
+	epoch uint64
+	view  AccountView
+}
+
+// touch forgets u's memos after an operation changed its position.
+func (p *LendingPool) touch(u int) {
+	p.health[u].valid = false
+	p.views[u].epoch = 0
+}
 
 // MaybeLiquidatable reports whether u's position may be liquidatable now.
 // It is exact when it says yes; it says no without valuing the position
@@ -464,8 +485,25 @@ func (a *AccountView) Health() float64 {
 	return a.Weighted / a.Debt
 }
 
-// Account values u's position.
+// Account values u's position. On Aave a position is valued once per step
+// unless an operation changes it: its value depends only on the position,
+// the prices and the clock, which change only in Step (interest accrued by
+// another operation at the same clock leaves the normalized indexes as
+// they were).
 func (p *LendingPool) Account(u int) AccountView {
+	// On Compound another user's operation can move the exchange rate by
+	// a rounding unit, so only Aave positions are remembered.
+	if p.aave != nil && u >= 0 && u < len(p.views) {
+		m := &p.views[u]
+		if m.epoch != p.epoch {
+			m.view, m.epoch = p.account(u), p.epoch
+		}
+		return m.view
+	}
+	return p.account(u)
+}
+
+func (p *LendingPool) account(u int) AccountView {
 	var v AccountView
 	k := p.baseToNumeraire()
 	if p.aave != nil {

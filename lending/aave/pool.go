@@ -163,6 +163,22 @@ func (p *Pool) Position(i, user int) Position {
 	return Position{ps.supply, ps.debt, ps.collateral, ps.borrowing}
 }
 
+// ScaledSums returns the scaled supply and scaled variable debt of reserve
+// i summed over every user (the treasury's accrued share excluded), which
+// must equal the reserve's totals less TreasuryScaled and its
+// ScaledVariableDebt; zeros for an unlisted reserve.
+func (p *Pool) ScaledSums(i int) (supply, debt uint256.Int) {
+	if !p.listed(i) {
+		return supply, debt
+	}
+	for k := range p.accounts {
+		ps := &p.accounts[k].pos[i]
+		supply.Add(&supply, &ps.supply)
+		debt.Add(&debt, &ps.debt)
+	}
+	return supply, debt
+}
+
 // SupplyBalance returns user's aToken balance in reserve i at now,
 // rayMul(scaled, normalized income) (AToken.balanceOf).
 func (p *Pool) SupplyBalance(now uint64, i, user int) (uint256.Int, error) {
