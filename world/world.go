@@ -243,6 +243,15 @@ func compileCell(f *scenario.File, sc *scenario.Cell, errs *scenario.Errs) *cell
 		}
 		c.procs = append(c.procs, spec)
 	}
+	// A liquid-staking token's price is set by its mechanism: the share
+	// rate times the underlying's.
+	for _, mc := range s.Mechanisms {
+		if mc.Value.Type == "liquid_staking" {
+			if a, found := b.assetIndex[textOf(mc.Node.Get("token"))]; found {
+				driven[a] = true
+			}
+		}
+	}
 	for a, name := range c.assets {
 		if !driven[a] && c.price0[a] == 0 {
 			errs.At(s.Assets[a].Node, s.Assets[a].Path, "asset %s has no price: give it price: or drive it with a process", name)
