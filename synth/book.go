@@ -144,7 +144,7 @@ type Book struct {
 	minted      uint256.Int // rad
 	burned      uint256.Int // rad
 	circulating uint256.Int // tokens
-	balances    map[pos.AccountID]uint256.Int
+	balances    []uint256.Int // by account; missing accounts hold nothing
 
 	window    []uint256.Int // rad foreclosed per epoch, slot epoch mod len
 	windowSum uint256.Int
@@ -189,7 +189,6 @@ func New(stake Stake, p Params, policy Policy, epoch uint64) (*Book, error) {
 	p.Curve = append(RateCurve(nil), p.Curve...)
 	b := &Book{
 		stake: stake, policy: policy, p: p, ok: true, epoch: epoch, index: ray,
-		balances:  make(map[pos.AccountID]uint256.Int),
 		window:    make([]uint256.Int, p.DefaultWindow),
 		lent:      make([]uint256.Int, p.DefaultWindow),
 		startDebt: make([]uint256.Int, p.DefaultWindow),
@@ -455,7 +454,7 @@ func (b *Book) Repay(epoch uint64, id LoanID, amount uint256.Int) (uint256.Int, 
 		pay = amount
 		removed.Mul(&artDrop, &a.index)
 	}
-	bal := b.balances[l.holder]
+	bal := b.Balance(l.holder)
 	if bal.Lt(&pay) {
 		return uint256.Int{}, fmt.Errorf("%w: account %d holds %s, repay %s", ErrInsufficient, l.holder, bal.Dec(), pay.Dec())
 	}
@@ -817,7 +816,7 @@ func (b *Book) Transfer(from, to pos.AccountID, amount uint256.Int) error {
 	if !b.ok {
 		return ErrNotInitialized
 	}
-	bal := b.balances[from]
+	bal := b.Balance(from)
 	if bal.Lt(&amount) {
 		return fmt.Errorf("%w: account %d holds %s, transfer %s", ErrInsufficient, from, bal.Dec(), amount.Dec())
 	}
@@ -838,7 +837,7 @@ func (b *Book) BuyBack(from pos.AccountID, amount uint256.Int) error {
 	if !b.ok {
 		return ErrNotInitialized
 	}
-	bal := b.balances[from]
+	bal := b.Balance(from)
 	if bal.Lt(&amount) {
 		return fmt.Errorf("%w: account %d holds %s, buy back %s", ErrInsufficient, from, bal.Dec(), amount.Dec())
 	}
@@ -887,15 +886,17 @@ func (b *Book) Heal() uint256.Int {
 // credit adds amount to an account's balance, which cannot overflow when
 // the tokens come from another account or from a checked total.
 func (b *Book) credit(a pos.AccountID, amount uint256.Int) {
-	bal := b.balances[a]
+	bal := b.Balance(a)
 	bal.Add(&bal, &amount)
 	b.setBalance(a, bal)
 }
 
 func (b *Book) setBalance(a pos.AccountID, v uint256.Int) {
-	if v.IsZero() {
-		delete(b.balances, a)
-		return
+	if int(a) >= len(b.balances) {
+		if v.IsZero() {
+			return
+		}
+		b.balances = append(b.balances, make([]uint256.Int, int(a)+1-len(b.balances))...)
 	}
 	b.balances[a] = v
 }

@@ -249,7 +249,7 @@ func TestCheckDetectsPerturbation(t *testing.T) {
 		{"art", func(b *Book) { b.loans[0].art.AddUint64(&b.loans[0].art, 1) }},
 		{"art", func(b *Book) { b.loans[1].art.AddUint64(&b.loans[1].art, 1) }}, // a repaid loan
 		{"debt", func(b *Book) { b.debt.AddUint64(&b.debt, 1) }},
-		{"circulating", func(b *Book) { b.balances[7] = u(1) }},
+		{"circulating", func(b *Book) { b.setBalance(7, u(1)) }},
 		{"holders", func(b *Book) { b.holdings.AddUint64(&b.holdings, 1) }},
 		{"backing", func(b *Book) { b.deficit.AddUint64(&b.deficit, 1) }},
 		{"issuance", func(b *Book) { b.burned.AddUint64(&b.burned, 1) }},

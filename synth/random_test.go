@@ -2,7 +2,6 @@ package synth
 
 import (
 	"fmt"
-	"maps"
 	"math/rand/v2"
 	"reflect"
 	"slices"
@@ -16,7 +15,7 @@ func snapshotBook(b *Book) Book {
 	s := *b
 	s.loans = slices.Clone(b.loans)
 	s.open = slices.Clone(b.open)
-	s.balances = maps.Clone(b.balances)
+	s.balances = slices.Clone(b.balances)
 	s.window = slices.Clone(b.window)
 	s.lent = slices.Clone(b.lent)
 	s.startDebt = slices.Clone(b.startDebt)

@@ -26,7 +26,12 @@ func (b *Book) Params() Params { return b.p }
 func (b *Book) Stats() Stats { return b.stats }
 
 // Balance returns an account's synthetic balance (tokens).
-func (b *Book) Balance(a pos.AccountID) uint256.Int { return b.balances[a] }
+func (b *Book) Balance(a pos.AccountID) uint256.Int {
+	if int(a) < len(b.balances) {
+		return b.balances[a]
+	}
+	return uint256.Int{}
+}
 
 // NumLoans returns the number of loans ever opened.
 func (b *Book) NumLoans() int { return len(b.loans) }
@@ -124,8 +129,8 @@ func (b *Book) Check() error {
 		return fail("debt", "totalArt %s · index %s = %s ≠ debt %s", b.totalArt.Dec(), b.index.Dec(), d.Dec(), b.debt.Dec())
 	}
 	var circ uint256.Int
-	for a, v := range b.balances {
-		if _, over := circ.AddOverflow(&circ, &v); over {
+	for a := range b.balances {
+		if _, over := circ.AddOverflow(&circ, &b.balances[a]); over {
 			return fail("circulating", "Σ balances overflows (account %d)", a)
 		}
 	}
