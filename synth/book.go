@@ -137,13 +137,13 @@ type Book struct {
 	open  []LoanID
 
 	totalArt    uint256.Int
-	debt        uint256.Int // rad
-	deficit     uint256.Int // rad
-	holdings    uint256.Int // rad
-	supply      uint256.Int // rad
-	minted      uint256.Int // rad
-	burned      uint256.Int // rad
-	circulating uint256.Int // tokens
+	debt        uint256.Int   // rad
+	deficit     uint256.Int   // rad
+	holdings    uint256.Int   // rad
+	supply      uint256.Int   // rad
+	minted      uint256.Int   // rad
+	burned      uint256.Int   // rad
+	circulating uint256.Int   // tokens
 	balances    []uint256.Int // by account; missing accounts hold nothing
 
 	window    []uint256.Int // rad foreclosed per epoch, slot epoch mod len
