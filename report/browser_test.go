@@ -84,11 +84,15 @@ func TestBrowser(t *testing.T) {
 			if err := r.WriteFile(page, HTML); err != nil {
 				t.Fatal(err)
 			}
+			checkFigures(t, r)
 			if sc := r.d.scenario; sc != nil && len(sc.Regions) > 0 {
 				html, _ := os.ReadFile(page)
 				for _, reg := range sc.Regions {
 					if !strings.Contains(string(html), "Region "+reg.Name+":") {
 						t.Errorf("region %s is not mapped in the answer", reg.Name)
+					}
+					if r.mapsRegions() && !strings.Contains(string(html), `-region-`+slug(reg.Name)+`"`) {
+						t.Errorf("region %s has no map", reg.Name)
 					}
 				}
 			}
@@ -109,6 +113,14 @@ func TestBrowser(t *testing.T) {
 			}
 			if want := r.Charts(); res.rendered != want || res.svgs != want {
 				t.Errorf("%d charts rendered and %d chart SVGs in the page, want %d", res.rendered, res.svgs, want)
+			}
+			for _, e := range res.exports {
+				if !strings.HasPrefix(e, "data:image/png;base64,") && !strings.HasPrefix(e, "blob:") && !strings.HasPrefix(e, "data:image/svg") {
+					t.Errorf("chart export gave %.60q", e)
+				}
+			}
+			if len(res.exports) != 2 {
+				t.Errorf("%d chart exports, want a PNG and an SVG", len(res.exports))
 			}
 			for _, u := range res.requests {
 				if !strings.HasPrefix(u, "file://") || !strings.HasSuffix(u, filepath.Base(page)) {

@@ -729,44 +729,6 @@ func (r *Report) sweepSection() *section {
 	return s
 }
 
-func (r *Report) sweepLineFigure(k int) *figure {
-	mi := &r.metrics[k]
-	param := r.d.manifest.Params[0]
-	cells := r.sortedCells(0)
-	f := &figure{
-		id:      "sweep-" + slug(mi.name),
-		kind:    figSweepLine,
-		title:   mi.name + " against " + shortParam(param),
-		caption: mi.described() + ". Mean (solid) and CVaR 99% (dashed) with 95% confidence bands.",
-		xTitle:  param,
-		yTitle:  mi.axisTitle(),
-		series:  r.seriesNames(),
-		sweep:   &sweepFig{},
-	}
-	for _, cell := range cells {
-		f.sweep.x = append(f.sweep.x, r.d.paramLabel(cell, 0))
-	}
-	for _, arm := range r.arms {
-		mean := sweepLine{series: seriesName(arm), stat: "mean"}
-		cvar := sweepLine{series: seriesName(arm), stat: "CVaR 99%"}
-		for _, cell := range cells {
-			ms, ok := r.d.summaryOf(cell, arm, mi.name)
-			if !ok {
-				nan := math.NaN()
-				for _, l := range []*sweepLine{&mean, &cvar} {
-					l.y, l.lo, l.hi = append(l.y, nan), append(l.lo, nan), append(l.hi, nan)
-				}
-				continue
-			}
-			t99, _ := tailOf(ms, 0.99)
-			mean.y, mean.lo, mean.hi = append(mean.y, ms.Mean.Value), append(mean.lo, ms.Mean.Lo), append(mean.hi, ms.Mean.Hi)
-			cvar.y, cvar.lo, cvar.hi = append(cvar.y, t99.CVaR.Value), append(cvar.lo, t99.CVaR.Lo), append(cvar.hi, t99.CVaR.Hi)
-		}
-		f.sweep.lines = append(f.sweep.lines, mean, cvar)
-	}
-	return f
-}
-
 // seriesName names an arm's series; "" (no comparison) becomes "all runs".
 func seriesName(arm string) string {
 	if arm == "" {
@@ -842,56 +804,6 @@ func (r *Report) constantValue(k int) float64 {
 	return math.NaN()
 }
 
-func (r *Report) histFigure(k int) *figure {
-	mi := &r.metrics[k]
-	f := &figure{
-		id:     "hist-" + slug(mi.name),
-		kind:   figHist,
-		title:  "Distribution of " + mi.name,
-		xTitle: mi.axisTitle(),
-		yTitle: "share of runs (%)",
-		series: r.seriesNames(),
-		hist:   &histFig{},
-	}
-	r.facet(f)
-	f.independentX = len(f.facets) > 0
-	var widths []string
-	for _, cell := range r.cells[:min(len(r.cells), maxFacets)] {
-		lo, hi := math.Inf(1), math.Inf(-1)
-		for _, arm := range r.arms {
-			for _, v := range r.groupOf(cell, arm).values[k] {
-				if isFinite(v) {
-					lo, hi = math.Min(lo, v), math.Max(hi, v)
-				}
-			}
-		}
-		if lo > hi { // no finite outcome in this cell
-			lo, hi = 0, 1
-		}
-		edges := niceBins(lo, hi, histBins)
-		if w := formatShort(edges[1] - edges[0]); !slices.Contains(widths, w) {
-			widths = append(widths, w)
-		}
-		for _, arm := range r.arms {
-			g := r.groupOf(cell, arm)
-			hs := histSeries{facet: r.facetOf(g), series: seriesName(arm), edges: edges, pct: histogram(g.values[k], edges), var99: math.NaN()}
-			if ms, ok := r.d.summaryOf(g.cell, g.arm, mi.name); ok {
-				if t, ok := tailOf(ms, 0.99); ok {
-					hs.var99 = t.VaR.Value
-				}
-			}
-			f.hist.bars = append(f.hist.bars, hs)
-		}
-	}
-	width := "bins of width " + widths[0]
-	if len(widths) > 1 {
-		width = "about 40 bins per panel"
-	}
-	f.caption = fmt.Sprintf("%s. Share of runs per bin (%s). Dashed lines: VaR 99%%, the outcome the worst 1%% of runs reach.",
-		mi.described(), width) + r.facetNote()
-	return f
-}
-
 // facet makes f a small-multiple figure with one panel per sweep cell, if
 // the report has several cells.
 func (r *Report) facet(f *figure) {
@@ -904,31 +816,6 @@ func (r *Report) facet(f *figure) {
 		names = append(names, shortParam(p))
 	}
 	f.facetTitle = strings.Join(names, ", ")
-}
-
-func (r *Report) ecdfFigure(k int) *figure {
-	mi := &r.metrics[k]
-	end := "left"
-	if mi.worse == metric.HigherIsWorse {
-		end = "right"
-	}
-	f := &figure{
-		id:      "ecdf-" + slug(mi.name),
-		kind:    figECDF,
-		title:   "Cumulative distribution of " + mi.name,
-		caption: mi.described() + ". Share of runs with an outcome at or below each value; the tail is at the " + end + "." + r.facetNote(),
-		xTitle:  mi.axisTitle(),
-		yTitle:  "share of runs at or below",
-		series:  r.seriesNames(),
-	}
-	r.facet(f)
-	f.independentX = len(f.facets) > 0
-	for _, g := range r.shownGroups() {
-		if x, p := ecdf(g.values[k], ecdfPoints); len(x) > 0 {
-			f.ecdf = append(f.ecdf, ecdfSeries{facet: r.facetOf(g), series: seriesName(g.arm), x: x, f: p})
-		}
-	}
-	return f
 }
 
 func (r *Report) fanSection() *section {
@@ -945,70 +832,6 @@ func (r *Report) fanSection() *section {
 		}
 	}
 	return s
-}
-
-func (r *Report) fanFigure(k int) *figure {
-	mi := &r.metrics[k]
-	qi := map[float64]int{}
-	for i, q := range r.d.fans.Quantiles {
-		qi[q] = i
-	}
-	for _, q := range []float64{0.05, 0.25, 0.5, 0.75, 0.95} {
-		if _, ok := qi[q]; !ok {
-			return nil
-		}
-	}
-	var span float64
-	for _, fc := range r.d.fans.Cells {
-		if n := len(fc.Times); n > 0 {
-			span = math.Max(span, fc.Times[n-1])
-		}
-	}
-	unit, unitName := timeUnit(span)
-	f := &figure{
-		id:      "fan-" + slug(mi.name),
-		kind:    figFan,
-		title:   mi.name + " over time",
-		caption: mi.described() + ". Median, 25–75% and 5–95% of runs at each sample time." + r.facetNote(),
-		xTitle:  "time (" + unitName + ")",
-		yTitle:  mi.axisTitle(),
-		series:  r.seriesNames(),
-	}
-	r.facet(f)
-	for _, g := range r.shownGroups() {
-		for _, fc := range r.d.fans.Cells {
-			if fc.Cell != g.cell || fc.Arm != g.arm {
-				continue
-			}
-			qs, ok := fc.Metrics[mi.name]
-			if !ok || len(fc.Times) == 0 {
-				continue
-			}
-			// Many groups share a budget of points, so that a large sweep's
-			// report stays a few MB: 150 points for up to 4 groups, down to
-			// 25 per series.
-			points := max(25, min(maxFanPoints, maxFanPoints*4/max(1, len(r.shownGroups()))))
-			stride := (len(fc.Times) + points - 1) / points
-			fs := fanSeries{facet: r.facetOf(g), series: seriesName(g.arm)}
-			for i := 0; i < len(fc.Times); i += stride {
-				// Keep the last point: the horizon is where the tail table is.
-				if i+stride >= len(fc.Times) {
-					i = len(fc.Times) - 1
-				}
-				fs.t = append(fs.t, fc.Times[i]/unit)
-				fs.p5 = append(fs.p5, float64(qs[qi[0.05]][i]))
-				fs.p25 = append(fs.p25, float64(qs[qi[0.25]][i]))
-				fs.p50 = append(fs.p50, float64(qs[qi[0.5]][i]))
-				fs.p75 = append(fs.p75, float64(qs[qi[0.75]][i]))
-				fs.p95 = append(fs.p95, float64(qs[qi[0.95]][i]))
-			}
-			f.fan = append(f.fan, fs)
-		}
-	}
-	if len(f.fan) == 0 {
-		return nil
-	}
-	return f
 }
 
 func (r *Report) methodSection() *section {

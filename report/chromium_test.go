@@ -28,6 +28,7 @@ type pageResult struct {
 	problems  []string
 	requests  []string // every URL the page requested, the page itself included
 	png       []byte   // full-page screenshot
+	exports   []string // the first chart exported as PNG and as SVG: their URLs
 	shotErr   string   // why there is none
 }
 
@@ -146,6 +147,14 @@ func (b *browser) open(path string, timeout time.Duration) (*pageResult, error) 
 		return res, err
 	}
 	res.rendered, res.svgs, res.renderErr, res.embedMs, res.loadMs = s.Rendered, s.SVGs, s.Err, s.EmbedMs, s.RenderedAt
+	// The export buttons' function, on the first chart.
+	for _, typ := range []string{"png", "svg"} {
+		u, err := chromedp.Run(ctx, chromedp.Evaluate[string](`window.__export(document.querySelector(".vis").id, "`+typ+`")`, chromedp.EvalAwaitPromise))
+		if err != nil {
+			return res, fmt.Errorf("exporting a chart as %s: %w", typ, err)
+		}
+		res.exports = append(res.exports, u)
+	}
 	// A page taller than Chromium's texture limit has no full-page
 	// screenshot; the checks above do not need one.
 	if png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100)); err == nil {

@@ -116,9 +116,9 @@ type ecdfSeries struct {
 }
 
 // sweepFig is a one-parameter sweep: statistics with intervals against the
-// parameter's values, in order.
+// parameter's values, in order, on a numeric axis.
 type sweepFig struct {
-	x     []string
+	axis  gridAxis
 	lines []sweepLine
 }
 

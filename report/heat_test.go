@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"math"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -175,4 +176,88 @@ func containsFigure(s *section, f *figure) bool {
 		}
 	}
 	return false
+}
+
+// checkFigures fails unless every figure of r draws something in every
+// panel, and its legend lists exactly the series it draws: no series drawn
+// without a legend entry, no legend entry with nothing drawn.
+func checkFigures(t *testing.T, r *Report) {
+	t.Helper()
+	for _, f := range r.figures() {
+		drawn := map[string]bool{}
+		panels := map[string]bool{}
+		add := func(facet, series string, n int) {
+			if n > 0 {
+				drawn[series], panels[facet] = true, true
+			}
+		}
+		switch f.kind {
+		case figFan:
+			for _, s := range f.fan {
+				add(s.facet, s.series, len(s.t))
+			}
+		case figHist:
+			for _, b := range f.hist.bars {
+				x, _ := histSteps(b.edges, b.pct)
+				add(b.facet, b.series, len(x))
+			}
+		case figECDF:
+			for _, s := range f.ecdf {
+				add(s.facet, s.series, len(s.x))
+			}
+		case figSweepLine:
+			for _, l := range f.sweep.lines {
+				add("", l.series, len(l.y))
+			}
+		case figForest:
+			for _, p := range f.forest.points {
+				add(p.facet, p.series, 1)
+			}
+		case figHeat:
+			for _, p := range f.heat.panels {
+				for _, zs := range p.z {
+					for _, z := range zs {
+						if !math.IsNaN(z) {
+							panels[p.facet] = true
+						}
+					}
+				}
+			}
+			continue
+		}
+		for s := range drawn {
+			if !slices.Contains(f.series, s) {
+				t.Errorf("%s draws series %q, which its legend does not list (%q)", f.id, s, f.series)
+			}
+		}
+		for _, s := range f.series {
+			if !drawn[s] {
+				t.Errorf("%s lists %q in its legend but draws nothing for it", f.id, s)
+			}
+		}
+		if f.kind == figSweepLine {
+			continue
+		}
+		want := f.facets
+		if len(want) == 0 {
+			want = []string{""}
+		}
+		for _, facet := range want {
+			if !panels[facet] {
+				t.Errorf("%s: panel %q is empty", f.id, facet)
+			}
+		}
+	}
+}
+
+// Reports of a policy comparison over a sweep and of a grid draw no empty
+// panel, and their legends list exactly what the charts draw.
+func TestFiguresMatchLegends(t *testing.T) {
+	for _, src := range []string{compareSweep, grid} {
+		r, err := New(writeResults(t, src, experiment.Options{Runs: 40}), Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkFigures(t, r)
+	}
 }

@@ -38,7 +38,9 @@ func inlineJS(src string) string {
 	return strings.TrimRight(b.String(), "\n") + "\n"
 }
 
-// renderJS embeds every chart and, when all have rendered, records their
+// renderJS embeds every chart, with tooltips and buttons that download it
+// as PNG or SVG (window.__export(id, type) resolves to the download's URL),
+// and, when all have rendered, records their
 // number in window.__rendered, for tests and tools that wait for the page,
 // with the time since navigation started in window.__renderedAt and the
 // time the charts took in window.__renderMs (milliseconds). A failure is reported on the
@@ -47,9 +49,44 @@ const renderJS = `(function () {
   "use strict";
   var t0 = performance.now();
   var data = JSON.parse(document.getElementById("cascade-charts").textContent);
+  var views = {};
+  // exportChart resolves to a URL of the chart as a PNG (twice the screen
+  // resolution) or an SVG file.
+  function exportChart(id, type) {
+    return views[id].toImageURL(type, type === "png" ? 2 : 1);
+  }
+  window.__export = exportChart;
+  function addButtons(id) {
+    var title = document.getElementById(id).parentNode.querySelector(".title");
+    var bar = document.createElement("span");
+    bar.className = "export";
+    ["png", "svg"].forEach(function (type) {
+      var b = document.createElement("button");
+      b.type = "button";
+      b.textContent = type.toUpperCase();
+      b.title = "Download this chart as " + type.toUpperCase();
+      b.addEventListener("click", function () {
+        exportChart(id, type).then(function (url) {
+          var a = document.createElement("a");
+          a.href = url;
+          a.download = id + "." + type;
+          document.body.appendChild(a);
+          a.click();
+          a.remove();
+        }, function (err) { console.error("cascade report: export failed: " + err); });
+      });
+      bar.appendChild(b);
+    });
+    title.appendChild(bar);
+  }
   var jobs = data.charts.map(function (c) {
     return vegaEmbed(document.getElementById(c.id), c.spec, {
-      actions: false, renderer: "svg", ast: true, defaultStyle: false, config: data.config
+      actions: false, renderer: "svg", ast: true, defaultStyle: false, config: data.config,
+      tooltip: { theme: "light" }
+    }).then(function (res) {
+      views[c.id] = res.view;
+      addButtons(c.id);
+      return res;
     });
   });
   Promise.all(jobs).then(function (results) {
@@ -105,8 +142,13 @@ figure .vis { min-height: 60px; overflow-x: auto; }
 figure .caption { color: var(--muted); font-size: 12.5px; margin: 4px 0 0; }
 figure.wide { grid-column: 1 / -1; }
 code { font-size: 12px; }
+figure .export { float: right; display: inline-flex; gap: 4px; }
+figure .export button { font: 11px system-ui, sans-serif; color: var(--accent); background: #fff; border: 1px solid #c8d3df;
+  border-radius: 3px; padding: 1px 6px; cursor: pointer; }
+figure .export button:hover { background: #eef5fb; }
+#vg-tooltip-element { font: 12px system-ui, sans-serif; }
 footer { color: var(--muted); font-size: 12px; padding: 18px 0 30px; }
-@media print { nav.toc { display: none; } header.top { background: #fff; color: var(--ink); } header.top p { color: var(--muted); }
+@media print { nav.toc, figure .export { display: none; } header.top { background: #fff; color: var(--ink); } header.top p { color: var(--muted); }
   figure, table { break-inside: avoid; } }
 `
 

@@ -269,12 +269,22 @@ func svgPanel(f *figure, facet string) (*plot.Plot, error) {
 			if b.facet != facet {
 				continue
 			}
-			h := &plotter.Histogram{FillColor: seriesColor(f, b.series, alpha), Width: b.edges[1] - b.edges[0]}
-			h.LineStyle.Width = 0
-			for i, v := range b.pct {
-				h.Bins = append(h.Bins, plotter.HistogramBin{Min: b.edges[i], Max: b.edges[i+1], Weight: v})
+			if len(f.series) > 1 {
+				// Overlaid arms are outlines, as in the HTML report.
+				x, y := histSteps(b.edges, b.pct)
+				l, err := line(xy(x, y), seriesColor(f, b.series, 255), vg.Points(1.4), false)
+				if l != nil {
+					l.StepStyle = plotter.PostStep
+				}
+				a.add(l, err)
+			} else {
+				h := &plotter.Histogram{FillColor: seriesColor(f, b.series, alpha), Width: b.edges[1] - b.edges[0]}
+				h.LineStyle.Width = 0
+				for i, v := range b.pct {
+					h.Bins = append(h.Bins, plotter.HistogramBin{Min: b.edges[i], Max: b.edges[i+1], Weight: v})
+				}
+				p.Add(h)
 			}
-			p.Add(h)
 			if isFinite(b.var99) && ymax > 0 {
 				a.add(line(plotter.XYs{{X: b.var99, Y: 0}, {X: b.var99, Y: ymax}}, seriesColor(f, b.series, 255), vg.Points(1), true))
 			}
@@ -293,9 +303,10 @@ func svgPanel(f *figure, facet string) (*plot.Plot, error) {
 		p.Y.Min, p.Y.Max = 0, 1
 		p.Legend.Left = true // an ECDF rises to the right
 	case figSweepLine:
-		xs := make([]float64, len(f.sweep.x))
-		for i := range xs {
-			xs[i] = float64(i)
+		ax := &f.sweep.axis
+		xs := ax.values
+		if ax.log {
+			p.X.Scale = plot.LogScale{}
 		}
 		for _, l := range f.sweep.lines {
 			dashed := l.stat != "mean"
@@ -308,7 +319,8 @@ func svgPanel(f *figure, facet string) (*plot.Plot, error) {
 			a.add(band(xs, l.lo, l.hi, bc))
 			a.add(line(xy(xs, l.y), c, vg.Points(1.6), dashed))
 		}
-		p.NominalX(f.sweep.x...)
+		p.X.Tick.Marker = valueTicks(ax.values, ax.labels)
+		p.X.Min, p.X.Max = ax.edges[0], ax.edges[len(ax.edges)-1]
 		p.X.Label.Text = f.xTitle
 		legendStats(p, f)
 	case figForest:

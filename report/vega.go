@@ -70,9 +70,9 @@ type obj = map[string]any
 func colorEncoding(f *figure) obj {
 	enc := obj{
 		"field": "s", "type": "nominal", "title": nil,
-		"scale": obj{"domain": f.series, "range": palette[:min(len(f.series), len(palette))]},
+		"scale": obj{"domain": f.series, "range": palette[:min(len(f.series), len(palette))]}, "legend": obj{"labelLimit": 420},
 	}
-	if len(f.series) == 1 {
+	if len(f.series) == 1 && f.series[0] == seriesName("") {
 		enc["legend"] = nil
 	}
 	return enc
@@ -167,6 +167,28 @@ func maxAbs(xs ...[]float64) float64 {
 	return m
 }
 
+// tip is a tooltip field; numbers are formatted with four significant
+// digits and thousands separators.
+func tip(field, title string, quant bool) obj {
+	t := obj{"field": field, "title": title}
+	if quant {
+		t["type"], t["format"] = "quantitative", ",.4~r"
+	}
+	return t
+}
+
+// withStroke makes a colour encoding's legend show lines, for charts that
+// draw lines.
+func withStroke(color obj) obj {
+	if color["legend"] == nil {
+		if _, set := color["legend"]; set {
+			return color
+		}
+	}
+	color["legend"] = obj{"symbolType": "stroke", "symbolStrokeWidth": 3, "symbolOpacity": 1, "labelLimit": 420}
+	return color
+}
+
 func fanSpec(f *figure) obj {
 	var rows []obj
 	var big float64
@@ -179,30 +201,65 @@ func fanSpec(f *figure) obj {
 	y["stack"] = nil
 	yOnly := func(field string) obj { return obj{"field": field, "type": "quantitative", "stack": nil} }
 	color := colorEncoding(f)
-	if len(f.series) > 1 {
-		// The legend shows the median's line, not the pale band.
-		color["legend"] = obj{"symbolType": "stroke", "symbolStrokeWidth": 3, "symbolOpacity": 1}
-	}
 	enc := obj{"x": obj{"field": "t", "type": "quantitative", "title": f.xTitle, "scale": obj{"nice": false}}, "color": color}
+	tooltip := []obj{tip("s", "series", false), tip("t", f.xTitle, true), tip("p5", "5%", true), tip("p25", "25%", true),
+		tip("p50", "median", true), tip("p75", "75%", true), tip("p95", "95%", true)}
+	hover := obj{"mark": obj{"type": "point", "opacity": 0, "size": 60}, "encoding": obj{"y": yOnly("p50"), "tooltip": tooltip}}
 	var layers []obj
 	if len(f.series) == 1 {
 		layers = []obj{
 			{"mark": obj{"type": "area", "opacity": 0.16}, "encoding": obj{"y": y, "y2": obj{"field": "p95"}}},
 			{"mark": obj{"type": "area", "opacity": 0.32}, "encoding": obj{"y": yOnly("p25"), "y2": obj{"field": "p75"}}},
 			{"mark": obj{"type": "line", "strokeWidth": 2}, "encoding": obj{"y": yOnly("p50")}},
+			hover,
 		}
-	} else {
-		// Overlaid arms: filled outer bands would mix into mud, so the
-		// 5–95% band is drawn as dashed edges and only the middle half is
-		// filled, lightly.
-		layers = []obj{
-			{"mark": obj{"type": "area", "opacity": 0.18}, "encoding": obj{"y": yOnly("p25"), "y2": obj{"field": "p75"}}},
-			{"mark": obj{"type": "line", "strokeWidth": 1, "strokeDash": []int{4, 3}}, "encoding": obj{"y": y}},
-			{"mark": obj{"type": "line", "strokeWidth": 1, "strokeDash": []int{4, 3}}, "encoding": obj{"y": yOnly("p95")}},
-			{"mark": obj{"type": "line", "strokeWidth": 2.2}, "encoding": obj{"y": yOnly("p50")}},
+		return wrap(f, rows, []string{"t", "p5", "p25", "p50", "p75", "p95"}, enc, layers)
+	}
+	// Overlaid arms: filled bands would blend into colours no legend
+	// explains, so every quantile is a line, its style in a second legend.
+	enc["color"] = withStroke(color)
+	styles := []string{"median", "25–75%", "5–95%"}
+	dash := func(style string) obj {
+		return obj{"datum": style, "title": nil, "scale": obj{"domain": styles, "range": [][]float64{{1, 0}, {6, 2}, {1, 2.5}}},
+			"legend": obj{"symbolType": "stroke", "symbolStrokeWidth": 2, "symbolStrokeColor": "#444"}}
+	}
+	line := func(field, style string, width float64) obj {
+		e := yOnly(field)
+		if field == "p5" {
+			e = y
 		}
+		return obj{"mark": obj{"type": "line", "strokeWidth": width}, "encoding": obj{"y": e, "strokeDash": dash(style)}}
+	}
+	layers = []obj{
+		line("p5", "5–95%", 1.2), line("p95", "5–95%", 1.2),
+		line("p25", "25–75%", 1.1), line("p75", "25–75%", 1.1),
+		line("p50", "median", 2.4), hover,
 	}
 	return wrap(f, rows, []string{"t", "p5", "p25", "p50", "p75", "p95"}, enc, layers)
+}
+
+// histSteps are a histogram series as the corners of its outline, from
+// the first non-empty bin to the last: bin i is [x[j], x[j+1]) at height
+// p[j], the first and last points at 0 close the outline.
+func histSteps(edges, pct []float64) (x, p []float64) {
+	first, last := -1, -1
+	for i, v := range pct {
+		if v != 0 {
+			if first < 0 {
+				first = i
+			}
+			last = i
+		}
+	}
+	if first < 0 {
+		return nil, nil
+	}
+	x, p = append(x, edges[first]), append(p, 0)
+	for i := first; i <= last; i++ {
+		x, p = append(x, edges[i]), append(p, pct[i])
+	}
+	x, p = append(x, edges[last+1], edges[last+1]), append(p, pct[last], 0)
+	return x, p
 }
 
 func histSpec(f *figure) obj {
@@ -213,43 +270,52 @@ func histSpec(f *figure) obj {
 	for _, b := range h.bars {
 		big = math.Max(big, maxAbs(b.edges))
 		lo, hi = math.Min(lo, b.edges[0]), math.Max(hi, b.edges[len(b.edges)-1])
-		var x0, x1, pct []float64
-		for i, p := range b.pct {
-			if p != 0 { // empty bins draw nothing
-				x0, x1, pct = append(x0, b.edges[i]), append(x1, b.edges[i+1]), append(pct, p)
-			}
-		}
-		rows = append(rows, obj{"k": "b", "f": b.facet, "s": b.series, "x0": nums(x0), "x1": nums(x1), "pct": nums(pct)})
+		x, p := histSteps(b.edges, b.pct)
+		rows = append(rows, obj{"k": "b", "f": b.facet, "s": b.series, "x": nums(x), "p": nums(p)})
 		if isFinite(b.var99) {
-			rows = append(rows, obj{"k": "v", "f": b.facet, "s": b.series, "x0": []num{num(b.var99)}, "x1": []num{num(b.var99)}, "pct": []num{0}})
+			rows = append(rows, obj{"k": "v", "f": b.facet, "s": b.series, "x": []num{num(b.var99)}, "p": []num{0}})
 		}
 	}
-	opacity := 0.8
-	if len(f.series) > 1 {
-		opacity = 0.5
-	}
-	x := quantAxis("x0", f.xTitle, big, false)
+	x := quantAxis("x", f.xTitle, big, false)
 	if !f.independentX {
 		// The bins span the data exactly; a nice domain would add space.
 		x["scale"] = obj{"zero": false, "domain": []num{num(lo), num(hi)}, "nice": false}
 	}
-	enc := obj{"x": x, "color": colorEncoding(f)}
+	color := colorEncoding(f)
+	enc := obj{"x": x, "color": color}
+	yEnc := obj{"field": "p", "type": "quantitative", "title": f.yTitle, "stack": nil}
+	bins := []obj{
+		{"filter": obj{"field": "k", "equal": "b"}},
+		{"window": []obj{{"op": "lead", "field": "x", "as": "x1"}}, "groupby": []string{"f", "s"}, "sort": []obj{{"field": "i"}}},
+	}
+	var shape obj
+	if len(f.series) == 1 {
+		shape = obj{"transform": bins[:1], "mark": obj{"type": "area", "interpolate": "step-after", "opacity": 0.75}, "encoding": obj{"y": yEnc}}
+	} else {
+		// Overlaid arms are outlines: translucent fills would blend into
+		// colours the legend does not show.
+		enc["color"] = withStroke(color)
+		shape = obj{"transform": bins[:1], "mark": obj{"type": "line", "interpolate": "step-after", "strokeWidth": 1.8}, "encoding": obj{"y": yEnc}}
+	}
 	layers := []obj{
+		shape,
 		{
-			"transform": []obj{{"filter": obj{"field": "k", "equal": "b"}}},
-			"mark":      obj{"type": "rect", "opacity": opacity},
-			"encoding": obj{
-				"x2": obj{"field": "x1"},
-				"y":  obj{"field": "pct", "type": "quantitative", "title": f.yTitle, "stack": nil},
-				"y2": obj{"datum": 0},
-			},
+			// Transparent bins carry the tooltips.
+			"transform": append(bins, obj{"filter": "datum.p > 0 && datum.x1 > datum.x"}),
+			"mark":      obj{"type": "rect", "opacity": 0},
+			"encoding": obj{"x2": obj{"field": "x1"}, "y": yEnc, "y2": obj{"datum": 0},
+				"tooltip": []obj{tip("s", "series", false), tip("x", "from", true), tip("x1", "to", true), tip("p", "share of runs (%)", true)}},
 		},
 		{
 			"transform": []obj{{"filter": obj{"field": "k", "equal": "v"}}},
 			"mark":      obj{"type": "rule", "strokeDash": []int{5, 3}, "strokeWidth": 1.5},
+			"encoding":  obj{"tooltip": []obj{tip("s", "series", false), tip("x", "VaR 99%", true)}},
 		},
 	}
-	return wrap(f, rows, []string{"x0", "x1", "pct"}, enc, layers)
+	spec := wrap(f, rows, []string{"x", "p"}, enc, layers)
+	// Number the points within each series, for the window's order.
+	spec["transform"] = []obj{{"flatten": []string{"x", "p"}}, {"window": []obj{{"op": "row_number", "as": "i"}}, "groupby": []string{"k", "f", "s"}}}
+	return spec
 }
 
 func ecdfSpec(f *figure) obj {
@@ -262,24 +328,34 @@ func ecdfSpec(f *figure) obj {
 	enc := obj{
 		"x":     quantAxis("x", f.xTitle, big, false),
 		"y":     obj{"field": "p", "type": "quantitative", "title": f.yTitle, "scale": obj{"domain": []int{0, 1}}, "axis": obj{"format": "%"}},
-		"color": colorEncoding(f),
+		"color": withStroke(colorEncoding(f)),
 	}
-	layers := []obj{{"mark": obj{"type": "line", "interpolate": "step-after", "strokeWidth": 1.8}}}
+	layers := []obj{
+		{"mark": obj{"type": "line", "interpolate": "step-after", "strokeWidth": 1.8}},
+		{"mark": obj{"type": "point", "opacity": 0, "size": 50}, "encoding": obj{"tooltip": []obj{
+			tip("s", "series", false), tip("x", "value", true), {"field": "p", "type": "quantitative", "title": "share at or below", "format": ".1%"}}}},
+	}
 	return wrap(f, rows, []string{"x", "p"}, enc, layers)
 }
 
 func sweepSpec(f *figure) obj {
 	sw := f.sweep
+	a := &sw.axis
 	var rows []obj
 	var big float64
 	for _, l := range sw.lines {
 		big = math.Max(big, maxAbs(l.lo, l.hi, l.y))
-		for i, x := range sw.x {
-			rows = append(rows, obj{"x": x, "s": l.series, "st": l.stat, "y": num(l.y[i]), "lo": num(l.lo[i]), "hi": num(l.hi[i])})
+		for i, x := range a.values {
+			rows = append(rows, obj{"x": num(x), "xl": a.labels[i], "s": l.series, "st": l.stat, "y": num(l.y[i]), "lo": num(l.lo[i]), "hi": num(l.hi[i])})
 		}
 	}
+	scale := obj{"type": "linear", "zero": false, "nice": false, "padding": 16}
+	if a.log {
+		scale = obj{"type": "log", "nice": false, "padding": 16}
+	}
 	enc := obj{
-		"x":      obj{"field": "x", "type": "ordinal", "sort": sw.x, "title": f.xTitle, "axis": obj{"labelAngle": 0}},
+		"x": obj{"field": "x", "type": "quantitative", "title": f.xTitle, "scale": scale,
+			"axis": obj{"values": nums(a.values), "labelExpr": lookupExpr(a.values, a.labels), "labelAngle": 0, "labelOverlap": true, "grid": false}},
 		"color":  colorEncoding(f),
 		"detail": obj{"field": "st"},
 	}
@@ -295,6 +371,8 @@ func sweepSpec(f *figure) obj {
 			"strokeDash": obj{"field": "st", "type": "nominal", "title": nil, "sort": []string{"mean", "CVaR 99%"},
 				"scale":  obj{"domain": []string{"mean", "CVaR 99%"}, "range": [][]int{{1, 0}, {5, 3}}},
 				"legend": obj{"symbolType": "stroke", "symbolStrokeWidth": 2, "direction": "vertical", "labelLimit": 320}},
+			"tooltip": []obj{tip("s", "series", false), tip("xl", shortParam(f.xTitle), false), tip("st", "statistic", false),
+				tip("y", "value", true), tip("lo", "95% CI from", true), tip("hi", "to", true)},
 		}},
 	}
 	return wrap(f, rows, nil, enc, layers)
@@ -536,7 +614,8 @@ func forestSpec(f *figure) obj {
 	x := quantAxis("v", f.xTitle, big, true)
 	// Each layer has its own encoding: the zero line must span the plot,
 	// so it takes neither the row nor the colour of the others.
-	point := obj{"y": y, "x": x, "color": colorEncoding(f)}
+	point := obj{"y": y, "x": x, "color": colorEncoding(f),
+		"tooltip": []obj{tip("s", "arm", false), tip("r", "statistic", false), tip("v", "gain", true), tip("lo", "95% CI from", true), tip("hi", "to", true)}}
 	bar := obj{"y": y, "x": obj{"field": "lo", "type": "quantitative"}, "x2": obj{"field": "hi"}, "color": colorEncoding(f)}
 	if len(f.series) > 1 {
 		offset := obj{"field": "s", "type": "nominal", "sort": f.series}
