@@ -6,6 +6,7 @@ import (
 	"github.com/cascade-risk/cascade/cfmm"
 	"github.com/cascade-risk/cascade/market"
 	"github.com/cascade-risk/cascade/metric"
+	"github.com/cascade-risk/cascade/protocol"
 	"github.com/holiman/uint256"
 )
 
@@ -22,7 +23,11 @@ import (
 // which is the trade that lifts the pool's marginal price, net of the fee,
 // to Valuation times the asset's external price p_Asset — capped by
 // MaxPerStep and by the capital it has left, and only if π exceeds Gas.
-// It holds what it buys.
+// It holds what it buys — or, with Redeem set to a liquid-staking
+// protocol whose token it buys, queues it for withdrawal at once and gets
+// its capital back, in the underlying at its price, when the queue pays:
+// the arbitrage that closes a liquid-staking token's discount once
+// withdrawals exist, as fast as the churn lets it.
 type PatientBuyer struct {
 	Venue int
 	// Asset and Pay are the pool token indices of the asset bought and of
@@ -38,6 +43,15 @@ type PatientBuyer struct {
 	MaxPerStep float64
 	// Gas is the numeraire cost of one purchase.
 	Gas float64
+	// Redeems makes the buyer redeem through m.Protocols[Redeem], a
+	// *protocol.LiquidStaking whose token it buys; ID names the buyer in
+	// its queue.
+	Redeems    bool
+	Redeem, ID int
+
+	lst      *protocol.LiquidStaking
+	redeemed float64
+	queued   int
 
 	left, spent, bought, value float64
 	trades                     int
@@ -45,8 +59,12 @@ type PatientBuyer struct {
 }
 
 // Reset implements Agent.
-func (b *PatientBuyer) Reset(*market.Market, *rand.Rand) {
+func (b *PatientBuyer) Reset(m *market.Market, _ *rand.Rand) {
 	b.left, b.spent, b.bought, b.value, b.trades = b.Capital, 0, 0, 0, 0
+	b.lst, b.redeemed, b.queued = nil, 0, 0
+	if b.Redeems {
+		b.lst, _ = m.Protocols[b.Redeem].(*protocol.LiquidStaking)
+	}
 }
 
 // Metrics implements Agent.
@@ -57,16 +75,26 @@ func (b *PatientBuyer) Metrics() []metric.Def {
 		{Name: "capital_left", Unit: "numeraire", Doc: "capital not yet spent", Worse: metric.Neutral},
 		{Name: "gain", Unit: "numeraire", Doc: "external value of what was bought, at the prices of each purchase, less what it cost", Worse: metric.LowerIsWorse},
 		{Name: "trades", Unit: "count", Doc: "purchases", Worse: metric.Neutral},
+		{Name: "redeemed", Unit: "numeraire", Doc: "what the withdrawal queue has paid back, at the underlying's price when paid", Worse: metric.Neutral},
+		{Name: "queued", Unit: "count", Doc: "purchases queued for withdrawal", Worse: metric.Neutral},
 	}
 }
 
 // Observe implements Agent.
 func (b *PatientBuyer) Observe(_ *market.Market, dst []float64) {
 	dst[0], dst[1], dst[2], dst[3], dst[4] = b.spent, b.bought, b.left, b.value-b.spent, float64(b.trades)
+	dst[5], dst[6] = b.redeemed, float64(b.queued)
 }
 
 // Act implements Agent.
 func (b *PatientBuyer) Act(m *market.Market) {
+	if b.lst != nil {
+		if got := b.lst.Claim(b.ID); !got.IsZero() {
+			v := cfmm.Float(&got) * m.RawPrice(b.lst.Underlying)
+			b.left += v
+			b.redeemed += v
+		}
+	}
 	budget := b.left
 	if b.MaxPerStep > 0 {
 		budget = min(budget, b.MaxPerStep)
@@ -104,4 +132,7 @@ func (b *PatientBuyer) Act(m *market.Market) {
 	b.bought += cfmm.Float(&t.Out) * m.Unit[v.Assets[b.Asset]]
 	b.value += cfmm.Float(&t.Out) * pa
 	b.trades++
+	if b.lst != nil && b.lst.RequestWithdrawal(b.ID, &t.Out) == nil {
+		b.queued++
+	}
 }

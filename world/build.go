@@ -21,6 +21,8 @@ type builder struct {
 	// broken names components that failed to build; references to them
 	// are not reported again.
 	broken map[string]bool
+	// staked marks assets whose price a liquid_staking mechanism sets.
+	staked map[int]bool
 	// record, when set, captures the parameter type of the first decode
 	// and fails it (see Types).
 	record *recorder

@@ -275,6 +275,9 @@ func (b *builder) reserveCommon(e scenario.Entry[scenario.Component], name strin
 
 // driven reports whether a process drives asset a's price.
 func (b *builder) driven(a int) bool {
+	if b.staked[a] {
+		return true
+	}
 	for _, p := range b.cell.procs {
 		for _, o := range p.outputs {
 			if o == a {

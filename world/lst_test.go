@@ -61,3 +61,46 @@ metrics: [staking.rate, staking.min_rate, staking.slashed, wstETH.price, liquida
 		}
 	}
 }
+
+// A fund dumps 5,000 stETH into a 10k/10k pool over 12 hours; buyers with
+// 1,000 ETH value stETH at 99.5% of its redemption value. Without
+// withdrawals (2022) they spend their capital and hold; the discount ends
+// where the dump left it. With withdrawals paid at 500 ETH a day of
+// churn, every purchase is queued, the capital comes back as the queue
+// pays, the buyers buy again, and the discount ends smaller. With the
+// churn unlimited, smaller still.
+func TestRedeemingBuyersCloseTheDiscount(t *testing.T) {
+	const src = `name: redeem
+horizon: 3d
+step: 1h
+numeraire: ETH
+assets:
+  ETH: {decimals: 18}
+  stETH: {decimals: 18}
+mechanisms:
+  lido: {type: liquid_staking, token: stETH, underlying: ETH, supply: 1_000_000%s}
+  pool: {type: stableswap, tokens: [stETH, ETH], balances: [10_000, 10_000], amplification: 50, fee: 0.04%%}
+agents:
+  fund: {type: scheduled_seller, pool: pool, sell: stETH, total: 5_000, over: 12h}
+  buyers: {type: patient_buyer, pool: pool, buy: stETH, valuation: 99.5%%, capital: 1_000, redeem: lido}
+metrics: [pool.discount, buyers.spent, buyers.redeemed, buyers.queued, lido.withdrawn, lido.queued]
+`
+	var prev float64
+	for k, w := range []string{"", ", withdrawals: true, churn: 500/day", ", withdrawals: true"} {
+		m := compile(t, fmt.Sprintf(src, w))
+		row := runAll(t, m, 1, 1, 2)[0]
+		get := func(n string) float64 { return row[metricIndex(t, m, n)] }
+		d := get("pool.discount")
+		t.Logf("%q: discount %.1f bps, spent %.0f, redeemed %.0f, %v queued, queue paid %.0f, still queued %.0f", w, d, get("buyers.spent"), get("buyers.redeemed"), get("buyers.queued"), get("lido.withdrawn"), get("lido.queued"))
+		if k == 0 && (get("buyers.queued") != 0 || get("buyers.redeemed") != 0) {
+			t.Errorf("without withdrawals the buyers queued %v", get("buyers.queued"))
+		}
+		if k > 0 && !(get("buyers.redeemed") > 0 && d < prev) {
+			t.Errorf("%q: redeemed %v, discount %v after %v: want redemptions and a smaller discount", w, get("buyers.redeemed"), d, prev)
+		}
+		if math.Abs(get("buyers.redeemed")-get("lido.withdrawn")) > 1e-6*get("lido.withdrawn") {
+			t.Errorf("buyers got %v back, the queue paid %v", get("buyers.redeemed"), get("lido.withdrawn"))
+		}
+		prev = d
+	}
+}

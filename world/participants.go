@@ -253,7 +253,9 @@ func (b *builder) finiteAmount(c scenario.Entry[scenario.Component], key string,
 
 // patientBuyer compiles agent.PatientBuyer: pool, buy (the asset), pay
 // (the token paid; the pool's other token by default), valuation (a
-// fraction of the external price, 100%), capital, max_per_step, gas.
+// fraction of the external price, 100%), capital, max_per_step, gas,
+// redeem (a liquid_staking mechanism whose token it buys and queues for
+// withdrawal, its capital coming back when the queue pays).
 func (b *builder) patientBuyer(c scenario.Entry[scenario.Component]) (func() market.Agent, bool) {
 	var p struct {
 		Pool       string         `yaml:"pool,required"`
@@ -263,6 +265,7 @@ func (b *builder) patientBuyer(c scenario.Entry[scenario.Component]) (func() mar
 		Capital    float64        `yaml:"capital,required"`
 		MaxPerStep float64        `yaml:"max_per_step"`
 		Gas        float64        `yaml:"gas"`
+		Redeem     string         `yaml:"redeem"`
 	}
 	if !b.decode(c, &p) {
 		return nil, false
@@ -270,6 +273,21 @@ func (b *builder) patientBuyer(c scenario.Entry[scenario.Component]) (func() mar
 	v, ok := b.venue(p.Pool, c.Node.Get("pool"), c.Path+".pool")
 	if !ok {
 		return nil, false
+	}
+	redeem := -1
+	if p.Redeem != "" {
+		if redeem, ok = b.protocol(p.Redeem, c.Node.Get("redeem"), c.Path+".redeem"); !ok {
+			return nil, false
+		}
+		l, isLST := b.cell.protocols[redeem].build().(*protocol.LiquidStaking)
+		if !isLST {
+			b.errs.At(c.Node.Get("redeem"), c.Path+".redeem", "%s is not a liquid_staking mechanism; a buyer redeems through one", p.Redeem)
+			return nil, false
+		}
+		if p.Buy != b.cell.assets[l.Asset] {
+			b.errs.At(c.Node.Get("redeem"), c.Path+".redeem", "%s redeems %s, not %s", p.Redeem, b.cell.assets[l.Asset], p.Buy)
+			return nil, false
+		}
 	}
 	buy, pay, ok := b.tokenPair(c, v, p.Buy, "buy", p.Pay, "pay")
 	if !ok {
@@ -286,8 +304,10 @@ func (b *builder) patientBuyer(c scenario.Entry[scenario.Component]) (func() mar
 	if !b.finiteAmount(c, "capital", p.Capital) || !b.finiteAmount(c, "max_per_step", p.MaxPerStep) || !b.finiteAmount(c, "gas", p.Gas) {
 		return nil, false
 	}
+	id := len(b.cell.agents)
 	return func() market.Agent {
-		return &agent.PatientBuyer{Venue: v, Asset: buy, Pay: pay, Valuation: val, Capital: p.Capital, MaxPerStep: p.MaxPerStep, Gas: p.Gas}
+		return &agent.PatientBuyer{Venue: v, Asset: buy, Pay: pay, Valuation: val, Capital: p.Capital, MaxPerStep: p.MaxPerStep, Gas: p.Gas,
+			Redeems: redeem >= 0, Redeem: redeem, ID: id}
 	}, true
 }
 

@@ -249,6 +249,10 @@ func compileCell(f *scenario.File, sc *scenario.Cell, errs *scenario.Errs) *cell
 		if mc.Value.Type == "liquid_staking" {
 			if a, found := b.assetIndex[textOf(mc.Node.Get("token"))]; found {
 				driven[a] = true
+				if b.staked == nil {
+					b.staked = map[int]bool{}
+				}
+				b.staked[a] = true
 			}
 		}
 	}
