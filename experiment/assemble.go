@@ -139,9 +139,9 @@ func (a *Assembly) SetMetric(c, k int, t *Tally, fan *metric.Fan) error {
 	if a.set[c][k] {
 		return fmt.Errorf("experiment: assemble: metric %s of cell %d given twice", r.Model.Metrics[k].FullName, c)
 	}
-	if n, want := fan.Runs(), int64(r.Runs); n != want || fan.Len() != len(r.Cells[c].Times) {
-		return fmt.Errorf("experiment: assemble: fan of metric %s, cell %d holds %d runs of %d points, want %d of %d",
-			r.Model.Metrics[k].FullName, c, n, fan.Len(), want, len(r.Cells[c].Times))
+	if n, want := fan.Runs(), int64(r.Runs); n != want || fan.Len() != len(r.Cells[c].FanIndex) {
+		return fmt.Errorf("experiment: assemble: fan of metric %s, cell %d holds %d runs of %d points, want %d of %d (Cell.FanIndex)",
+			r.Model.Metrics[k].FullName, c, n, fan.Len(), want, len(r.Cells[c].FanIndex))
 	}
 	a.set[c][k] = true
 	r.Cells[c].Summaries[k], r.Cells[c].Fans[k], r.Cells[c].Worst[k] = t.Summary, fan, t.Worst

@@ -143,12 +143,14 @@ func (f *Fan) flush() {
 
 // Merge adds the runs recorded by other to f, point by point (see
 // Summary.Merge). It returns an error, and changes nothing, if the two fans
-// have different numbers of sample points.
+// have different numbers of sample points, or both were made by NewFanOf
+// for series of different lengths. (A decoded fan forgets its kept
+// indices; it merges with any fan of as many points.)
 func (f *Fan) Merge(other *Fan) error {
 	if other == nil {
 		return errors.New("metric: merge with nil fan")
 	}
-	if len(other.points) != len(f.points) || other.n != f.n {
+	if len(other.points) != len(f.points) || (f.keep != nil && other.keep != nil && other.n != f.n) {
 		return fmt.Errorf("metric: merge fans of %d and %d sample points", len(f.points), len(other.points))
 	}
 	runs := other.runs
