@@ -314,6 +314,7 @@ func TestStakingWhaleSlashingEqualizes(t *testing.T) {
 //   - slashing the largest operator makes stake more equal: at 200%
 //     collateral and 30% slashing, the Gini change is higher when the
 //     whale is never slashed than on the hub (the ablation arm);
+//
 //   - harsh slashing stops rational borrowers from levering: the hub's
 //     cascade depth is higher at 125%/2% than at 200%/30% (cells share
 //     their random numbers, so the runs pair);
