@@ -44,34 +44,76 @@ type Borrowers struct {
 	LoopVenue int // m.Venues index, or −1 to stake at external prices
 	Band      float64
 	Venue     int // where deleveraging sells collateral; −1: never deleverage
+	// OpenedAt, if positive, is the collateral's price (numeraire per whole
+	// token) when the Count starting positions were opened: they borrow to
+	// their targets at that price, under the protocol's checks, and start
+	// the run at the health today's price gives them — a scenario can
+	// start mid-crisis.
+	OpenedAt float64
+	// Arrivals is the expected number of new positions a step (a Poisson
+	// process), each opened at the step's prices with its own target.
+	Arrivals float64
 
 	pool                  *protocol.LendingPool
 	users                 []int
 	target                []float64
 	opened, levered, sold float64
-	failed                int
+	failed, arrived       int
+	rng                   *rand.Rand
+	dep                   uint256.Int
 }
 
-// Reset implements Agent: opens every position at step 0.
+// Reset implements Agent: opens the starting positions, at step 0 or at
+// OpenedAt.
 func (b *Borrowers) Reset(m *market.Market, rng *rand.Rand) {
 	b.pool = m.Protocols[b.Pool].(*protocol.LendingPool)
 	b.users, b.target = b.users[:0], b.target[:0]
-	b.opened, b.levered, b.sold, b.failed = 0, 0, 0, 0
+	b.opened, b.levered, b.sold, b.failed, b.arrived = 0, 0, 0, 0, 0
+	b.rng = rng
 	p := b.pool
-	dep := cfmm.Amount(b.Deposit * math.Pow(10, float64(p.Decimals[b.Collateral])))
-	for range b.Count {
-		h := b.HealthLo + (b.HealthHi-b.HealthLo)*rng.Float64()
-		u := p.Register()
-		b.users = append(b.users, u)
-		b.target = append(b.target, h)
-		p.Fund(u, b.Collateral, &dep)
-		if p.Supply(u, b.Collateral, &dep) != nil {
-			b.failed++
-			continue
+	b.dep = cfmm.Amount(b.Deposit * math.Pow(10, float64(p.Decimals[b.Collateral])))
+	open := func() {
+		for range b.Count {
+			b.open(m)
 		}
-		b.lever(m, u, h)
-		b.opened += p.Account(u).Debt
 	}
+	if b.OpenedAt > 0 {
+		if p.OpenAt(b.Collateral, b.OpenedAt, open) != nil {
+			b.failed++
+		}
+		return
+	}
+	open()
+}
+
+// open registers one position, deposits and borrows to a target drawn
+// from [HealthLo, HealthHi].
+func (b *Borrowers) open(m *market.Market) {
+	p := b.pool
+	h := b.HealthLo + (b.HealthHi-b.HealthLo)*b.rng.Float64()
+	u := p.Register()
+	b.users = append(b.users, u)
+	b.target = append(b.target, h)
+	p.Fund(u, b.Collateral, &b.dep)
+	if p.Supply(u, b.Collateral, &b.dep) != nil {
+		b.failed++
+		return
+	}
+	b.lever(m, u, h)
+	b.opened += p.Account(u).Debt
+}
+
+// poisson draws a Poisson count of mean lambda (small: inversion).
+func poisson(rng *rand.Rand, lambda float64) int {
+	if lambda <= 0 {
+		return 0
+	}
+	n, p, l := 0, rng.Float64(), math.Exp(-lambda)
+	for p > l {
+		n++
+		p *= rng.Float64()
+	}
+	return n
 }
 
 // lever borrows toward health h. Without looping the loan is spent; with
@@ -142,8 +184,15 @@ func venueIndex(v *market.Venue, a int) int {
 	return -1
 }
 
-// Act implements Agent: with a band, positions return to their targets.
+// Act implements Agent: new positions arrive; with a band, positions
+// return to their targets.
 func (b *Borrowers) Act(m *market.Market) {
+	if b.Arrivals > 0 {
+		for range poisson(b.rng, b.Arrivals) {
+			b.open(m)
+			b.arrived++
+		}
+	}
 	if b.Band <= 0 {
 		return
 	}
@@ -213,6 +262,7 @@ func (b *Borrowers) Metrics() []metric.Def {
 		{Name: "deleveraged", Unit: "numeraire", Doc: "collateral sold to deleverage, at external prices", Worse: metric.HigherIsWorse},
 		{Name: "liquidatable", Unit: "count", Doc: "positions that can be liquidated now", Worse: metric.HigherIsWorse},
 		{Name: "underwater", Unit: "count", Doc: "positions whose debt exceeds their collateral", Worse: metric.HigherIsWorse},
+		{Name: "arrived", Unit: "count", Doc: "positions opened after the start", Worse: metric.Neutral},
 	}
 }
 
@@ -229,4 +279,5 @@ func (b *Borrowers) Observe(_ *market.Market, dst []float64) {
 		}
 	}
 	dst[0], dst[1], dst[2], dst[3], dst[4] = b.opened, b.levered, b.sold, float64(liq), float64(under)
+	dst[5] = float64(b.arrived)
 }

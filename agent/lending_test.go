@@ -126,7 +126,7 @@ func TestLendingPoolLiquidations(t *testing.T) {
 			b := &Borrowers{Pool: 0, Collateral: 0, Debt: 1, Count: 30, Deposit: 10, HealthLo: 1.05, HealthHi: 1.5, LoopVenue: -1, Venue: -1}
 			l := &Liquidator{Pool: 0, Collateral: 0, Debt: 1, Venue: 0, Capital: 1e6, Gas: Gas{Signal: -1, Asset: -1}}
 			w := newWorld(t, m, []market.Protocol{pool}, b, l)
-			bb := observe(b, m, 5)
+			bb := observe(b, m, len(b.Metrics()))
 			if bb[0] <= 0 {
 				t.Fatalf("no debt opened: %v", bb)
 			}

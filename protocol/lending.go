@@ -224,6 +224,25 @@ func (p *LendingPool) oraclePrice(r int, price float64) uint256.Int {
 	return cfmm.Amount(math.Round(price * 1e8))
 }
 
+// OpenAt runs open — positions being opened — with reserve r priced at
+// price (numeraire per whole token) instead of its feed's price, then
+// restores the feed's: positions with history, opened when the reserve
+// traded at price, under the protocol's own checks at that price. At the
+// feed's price they may already be near or past liquidation.
+func (p *LendingPool) OpenAt(r int, price float64, open func()) error {
+	old := p.prices[r]
+	raw, oldRaw := p.oraclePrice(r, price), p.oraclePrice(r, old)
+	if err := p.mk.SetPrice(r, &raw); err != nil {
+		return err
+	}
+	p.prices[r] = price
+	p.epoch++ // memoised health and views are stale
+	open()
+	p.prices[r] = old
+	p.epoch++
+	return p.mk.SetPrice(r, &oldRaw)
+}
+
 // baseToNumeraire is the numeraire value of one unit of the protocol's
 // account values (Aave base currency, Compound USD·1e18).
 func (p *LendingPool) baseToNumeraire() float64 {

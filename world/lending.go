@@ -572,9 +572,18 @@ func (b *builder) borrowers(c scenario.Entry[scenario.Component]) (func() market
 		LoopVenue  string        `yaml:"loop_venue"`
 		Band       unit.Fraction `yaml:"band"`
 		Venue      string        `yaml:"venue"`
+		OpenedAt   float64       `yaml:"opened_at"`
+		Arrivals   *unit.Rate    `yaml:"arrivals"`
 	}
 	if !b.decode(c, &p) {
 		return nil, false
+	}
+	arrivals := 0.0
+	if p.Arrivals != nil {
+		if arrivals = p.Arrivals.Over(b.cell.sc.Step.Std()); !(arrivals > 0) || arrivals > 100 {
+			b.errs.At(c.Node.Get("arrivals"), c.Path+".arrivals", "expected an arrival rate above 0 and at most 100 positions a step, such as 20/day; got %g a step", arrivals)
+			return nil, false
+		}
 	}
 	k, pool, ok := protocolOf[*protocol.LendingPool](b, p.Market, c.Node.Get("market"), c.Path+".market", "a lending pool (aave or compound)")
 	if !ok {
@@ -589,8 +598,14 @@ func (b *builder) borrowers(c scenario.Entry[scenario.Component]) (func() market
 	case col == debt:
 		b.errs.At(c.Node.Get("debt"), c.Path+".debt", "the debt must be another reserve than the collateral")
 		return nil, false
-	case p.Count < 1 || p.Count > 1_000_000:
-		b.errs.At(c.Node.Get("count"), c.Path+".count", "expected from 1 to 1000000 positions, got %d", p.Count)
+	case p.Count < 0 || p.Count > 1_000_000 || p.Count == 0 && arrivals == 0:
+		b.errs.At(c.Node.Get("count"), c.Path+".count", "expected from 1 to 1000000 positions (0 with arrivals), got %d", p.Count)
+		return nil, false
+	case p.OpenedAt < 0 || math.IsNaN(p.OpenedAt) || math.IsInf(p.OpenedAt, 0):
+		b.errs.At(c.Node.Get("opened_at"), c.Path+".opened_at", "expected the collateral's price when the positions were opened, a positive number in the numeraire, got %g", p.OpenedAt)
+		return nil, false
+	case p.OpenedAt > 0 && p.Loops > 0:
+		b.errs.At(c.Node.Get("opened_at"), c.Path+".opened_at", "opened_at cannot be combined with loops: a loop converts its loan at today's prices")
 		return nil, false
 	case !(p.Deposit > 0):
 		b.errs.At(c.Node.Get("deposit"), c.Path+".deposit", "expected a positive deposit in whole tokens, got %g", p.Deposit)
@@ -625,7 +640,8 @@ func (b *builder) borrowers(c scenario.Entry[scenario.Component]) (func() market
 	}
 	return func() market.Agent {
 		return &agent.Borrowers{Pool: k, Collateral: col, Debt: debt, Count: p.Count, Deposit: p.Deposit,
-			HealthLo: float64(p.Health.From), HealthHi: float64(p.Health.To), Loops: p.Loops, LoopVenue: lv, Band: float64(p.Band), Venue: v}
+			HealthLo: float64(p.Health.From), HealthHi: float64(p.Health.To), Loops: p.Loops, LoopVenue: lv, Band: float64(p.Band), Venue: v,
+			OpenedAt: p.OpenedAt, Arrivals: arrivals}
 	}, true
 }
 
