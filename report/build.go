@@ -607,7 +607,12 @@ func (r *Report) tailSection() *section {
 			header:  append([]string{"metric", "unit", "bad end"}, header...),
 			numeric: append([]bool{false, false, false}, numeric...),
 		}
-		for _, mi := range r.metrics {
+		var constant []string
+		for k, mi := range r.metrics {
+			if mi.constant {
+				constant = append(constant, mi.name+" = "+formatNumber(r.constantValue(k)))
+				continue
+			}
 			ms, ok := r.d.summaryOf(g.cell, g.arm, mi.name)
 			if !ok {
 				continue
@@ -615,6 +620,9 @@ func (r *Report) tailSection() *section {
 			t.rows = append(t.rows, append([]tableCell{{text: mi.name}, {text: mi.unit}, {text: strings.TrimSuffix(mi.badEnd(), " is worse")}}, row(ms)...))
 		}
 		s.blocks = append(s.blocks, t)
+		if len(constant) > 0 {
+			s.blocks = append(s.blocks, &paragraph{"The same in every run: " + strings.Join(constant, ", ") + "."})
+		}
 		return s
 	}
 	first := "sweep cell"
@@ -696,6 +704,9 @@ func (r *Report) sweepSection() *section {
 	default:
 		s.blocks = append(s.blocks, &paragraph{fmt.Sprintf("A sweep over %d parameters: mean and CVaR 99%% of each metric per cell.", len(params))})
 		for _, mi := range r.metrics {
+			if mi.constant {
+				continue // listed as the same in every run with the distributions
+			}
 			t := &table{caption: mi.name + mi.unitText() + "; " + mi.badEnd()}
 			for _, p := range params {
 				t.header = append(t.header, shortParam(p))

@@ -71,43 +71,50 @@ func svgFigure(f *figure) (out []byte, err error) {
 		if err != nil {
 			return nil, err
 		}
-		if len(f.facets) > 0 {
-			p.Title.Text = facet
-		} else {
-			p.Title.Text = f.title
-		}
+		p.Title.Text = facet
 		plots = append(plots, p)
 	}
-	var c *vgsvg.Canvas
-	if len(plots) == 1 {
-		c = vgsvg.New(svgWidth, svgHeight)
-		plots[0].Draw(draw.New(c))
-	} else {
-		cols := min(len(plots), svgCols)
-		rows := (len(plots) + cols - 1) / cols
-		title := 0.35 * vg.Inch
-		c = vgsvg.New(vg.Length(cols)*svgPanelWidth, vg.Length(rows)*svgPanelHeight+title)
-		dc := draw.New(c)
-		// The figure's title above the panels.
-		ts := draw.TextStyle{Color: color.Black, Font: font.From(svgFont, 12), Handler: plot.DefaultTextHandler, XAlign: draw.XCenter}
-		dc.FillText(ts, vg.Point{X: dc.Max.X / 2, Y: dc.Max.Y - title*0.7}, f.title)
-		dc.Max.Y -= title
-		grid := make([][]*plot.Plot, rows)
-		for i := range grid {
-			grid[i] = make([]*plot.Plot, cols)
-		}
-		for i, p := range plots {
-			grid[i/cols][i%cols] = p
-		}
-		tiles := draw.Tiles{Rows: rows, Cols: cols, PadX: 0.1 * vg.Inch, PadY: 0.1 * vg.Inch, PadTop: 0.05 * vg.Inch, PadRight: 0.1 * vg.Inch}
-		canvases := plot.Align(grid, tiles, dc)
-		for i := range grid {
-			for j, p := range grid[i] {
-				if p != nil {
-					p.Draw(canvases[i][j])
-				}
+	// The title above the panels, the legend below them: never over data.
+	head := wrapTitle(f.title, 80)
+	title := vg.Length(0.12+0.2*float64(strings.Count(head, "\n")+1)) * vg.Inch
+	entries := svgLegendEntries(f)
+	legendH := vg.Length(0)
+	if len(entries) > 0 {
+		legendH = 0.4 * vg.Inch
+	}
+	cols := min(len(plots), svgCols)
+	rows := (len(plots) + cols - 1) / cols
+	w, h := svgWidth, svgHeight
+	if len(plots) > 1 {
+		w, h = vg.Length(cols)*svgPanelWidth, vg.Length(rows)*svgPanelHeight
+	}
+	c := vgsvg.New(w, h+title+legendH)
+	dc := draw.New(c)
+	ts := draw.TextStyle{Color: color.Black, Font: font.From(svgFont, 12), Handler: plot.DefaultTextHandler, XAlign: draw.XCenter, YAlign: draw.YTop}
+	dc.FillText(ts, vg.Point{X: dc.Max.X / 2, Y: dc.Max.Y - 0.06*vg.Inch}, head)
+	body := dc
+	body.Max.Y -= title
+	body.Min.Y += legendH
+	grid := make([][]*plot.Plot, rows)
+	for i := range grid {
+		grid[i] = make([]*plot.Plot, cols)
+	}
+	for i, p := range plots {
+		grid[i/cols][i%cols] = p
+	}
+	tiles := draw.Tiles{Rows: rows, Cols: cols, PadX: 0.12 * vg.Inch, PadY: 0.12 * vg.Inch, PadTop: 0.02 * vg.Inch, PadRight: 0.12 * vg.Inch}
+	canvases := plot.Align(grid, tiles, body)
+	for i := range grid {
+		for j, p := range grid[i] {
+			if p != nil {
+				p.Draw(canvases[i][j])
 			}
 		}
+	}
+	if len(entries) > 0 {
+		lg := dc
+		lg.Max.Y = legendH
+		drawLegend(lg, entries)
 	}
 	var buf bytes.Buffer
 	if _, err := c.WriteTo(&buf); err != nil {
@@ -125,10 +132,11 @@ func newPlot(f *figure) *plot.Plot {
 	for _, ts := range []*draw.TextStyle{&p.Title.TextStyle, &p.X.Label.TextStyle, &p.Y.Label.TextStyle, &p.X.Tick.Label, &p.Y.Tick.Label, &p.Legend.TextStyle} {
 		ts.Font.Typeface, ts.Font.Variant = svgFont.Typeface, svgFont.Variant
 	}
-	p.Title.TextStyle.Font.Size = 11
-	p.X.Label.TextStyle.Font.Size, p.Y.Label.TextStyle.Font.Size = 9, 9
-	p.X.Tick.Label.Font.Size, p.Y.Tick.Label.Font.Size, p.Legend.TextStyle.Font.Size = 8, 8, 8
-	p.Legend.Top = true
+	// Sizes in points that stay legible when a forum scales the figure to
+	// its column, about 700 pixels.
+	p.Title.TextStyle.Font.Size = 10.5
+	p.X.Label.TextStyle.Font.Size, p.Y.Label.TextStyle.Font.Size = 10, 10
+	p.X.Tick.Label.Font.Size, p.Y.Tick.Label.Font.Size, p.Legend.TextStyle.Font.Size = 9, 9, 9
 	p.X.Tick.Marker, p.Y.Tick.Marker = shortTicks{}, shortTicks{}
 	if f.kind != figHeat { // a heat map's squares are its grid
 		grid := plotter.NewGrid()
@@ -217,18 +225,6 @@ func (a *adder) add(pl plot.Plotter, err error) {
 	a.p.Add(pl)
 }
 
-// legend adds one legend entry per series when there are several.
-func legend(p *plot.Plot, f *figure) {
-	if len(f.series) < 2 {
-		return
-	}
-	for _, s := range f.series {
-		sw, _ := plotter.NewPolygon(plotter.XYs{{X: 0, Y: 0}, {X: 1, Y: 0}, {X: 1, Y: 1}})
-		sw.Color = seriesColor(f, s, 200)
-		sw.LineStyle.Width = 0
-		p.Legend.Add(s, sw)
-	}
-}
 
 // svgPanel draws the panel facet of f.
 func svgPanel(f *figure, facet string) (*plot.Plot, error) {
@@ -236,16 +232,25 @@ func svgPanel(f *figure, facet string) (*plot.Plot, error) {
 	a := &adder{p: p}
 	switch f.kind {
 	case figFan:
-		p.Legend.Left = true // paths fan out from one point at the left
 		multi := len(f.series) > 1
 		for _, s := range f.fan {
 			if s.facet != facet {
 				continue
 			}
 			if multi {
-				a.add(band(s.t, s.p25, s.p75, seriesColor(f, s.series, 50)))
-				a.add(line(xy(s.t, s.p5), seriesColor(f, s.series, 255), vg.Points(0.8), true))
-				a.add(line(xy(s.t, s.p95), seriesColor(f, s.series, 255), vg.Points(0.8), true))
+				// Lines only, as in the HTML report: bands would blend.
+				c := seriesColor(f, s.series, 255)
+				for _, q := range []struct {
+					y      []float64
+					dashes []vg.Length
+				}{{s.p5, []vg.Length{vg.Points(1), vg.Points(2)}}, {s.p95, []vg.Length{vg.Points(1), vg.Points(2)}},
+					{s.p25, []vg.Length{vg.Points(4), vg.Points(1.5)}}, {s.p75, []vg.Length{vg.Points(4), vg.Points(1.5)}}} {
+					l, err := line(xy(s.t, q.y), c, vg.Points(0.9), false)
+					if l != nil {
+						l.Dashes = q.dashes
+					}
+					a.add(l, err)
+				}
 			} else {
 				a.add(band(s.t, s.p5, s.p95, seriesColor(f, s.series, 45)))
 				a.add(band(s.t, s.p25, s.p75, seriesColor(f, s.series, 90)))
@@ -301,7 +306,6 @@ func svgPanel(f *figure, facet string) (*plot.Plot, error) {
 			a.add(l, err)
 		}
 		p.Y.Min, p.Y.Max = 0, 1
-		p.Legend.Left = true // an ECDF rises to the right
 	case figSweepLine:
 		ax := &f.sweep.axis
 		xs := ax.values
@@ -322,36 +326,15 @@ func svgPanel(f *figure, facet string) (*plot.Plot, error) {
 		p.X.Tick.Marker = valueTicks(ax.values, ax.labels)
 		p.X.Min, p.X.Max = ax.edges[0], ax.edges[len(ax.edges)-1]
 		p.X.Label.Text = f.xTitle
-		legendStats(p, f)
 	case figForest:
 		forestPlot(a, f, facet)
 	}
 	if a.err != nil {
 		return nil, a.err
 	}
-	if f.kind != figSweepLine && f.kind != figHeat {
-		legend(p, f)
-	}
 	return p, nil
 }
 
-// legendStats explains the line styles of a sweep chart.
-func legendStats(p *plot.Plot, f *figure) {
-	for _, s := range f.series {
-		for _, stat := range []string{"mean", "CVaR 99%"} {
-			c := seriesColor(f, s, 255)
-			if len(f.series) == 1 && stat != "mean" {
-				c = rgb(palette[1], 255)
-			}
-			l, _ := line(plotter.XYs{{X: 0, Y: 0}, {X: 1, Y: 0}}, c, vg.Points(1.6), stat != "mean")
-			name := stat
-			if len(f.series) > 1 {
-				name = s + " " + stat
-			}
-			p.Legend.Add(name, l)
-		}
-	}
-}
 
 func forestPlot(a *adder, f *figure, facet string) {
 	fo := f.forest
@@ -413,15 +396,29 @@ func forestPlot(a *adder, f *figure, facet string) {
 // spacing needs, so that labels neither overlap nor repeat.
 type shortTicks struct{}
 
-// Ticks implements plot.Ticker.
+// Ticks implements plot.Ticker: about six labelled ticks at multiples of
+// 1, 2, 2.5 or 5 times a power of ten.
 func (shortTicks) Ticks(lo, hi float64) []plot.Tick {
-	ts := plot.DefaultTicks{}.Ticks(lo, hi)
+	var ts []plot.Tick
+	if !(hi > lo) {
+		ts = []plot.Tick{{Value: lo, Label: "x"}}
+	} else {
+		raw := (hi - lo) / 6
+		pow := math.Pow(10, math.Floor(math.Log10(raw)))
+		step := 10 * pow
+		for _, m := range []float64{1, 2, 2.5, 5} {
+			if m*pow >= raw {
+				step = m * pow
+				break
+			}
+		}
+		for k := math.Ceil(lo/step - 1e-9); k*step <= hi+step*1e-9; k++ {
+			ts = append(ts, plot.Tick{Value: k * step, Label: "x"})
+		}
+	}
 	step := math.Inf(1)
 	prev := math.NaN()
 	for _, t := range ts {
-		if t.Label == "" {
-			continue
-		}
 		if !math.IsNaN(prev) {
 			step = math.Min(step, t.Value-prev)
 		}
@@ -438,7 +435,9 @@ func (shortTicks) Ticks(lo, hi float64) []plot.Tick {
 	}
 	dec := 0
 	if !math.IsInf(step, 1) && step > 0 {
-		dec = max(0, int(math.Ceil(-math.Log10(step/div)-1e-9)))
+		// As many decimals as the step needs: 0.25 needs two.
+		for u := step / div; dec < 12 && math.Abs(u*math.Pow(10, float64(dec))-math.Round(u*math.Pow(10, float64(dec)))) > 1e-6; dec++ {
+		}
 	}
 	for i := range ts {
 		if ts[i].Label != "" {
@@ -447,7 +446,67 @@ func (shortTicks) Ticks(lo, hi float64) []plot.Tick {
 				v = 0 // no "-0"
 			}
 			ts[i].Label = strconv.FormatFloat(v, 'f', dec, 64) + suffix
+			if v == 0 {
+				ts[i].Label = "0" // never "0M"
+			}
 		}
 	}
 	return ts
+}
+
+// legendEntry is one entry of an SVG figure's legend: a colour and how it
+// is drawn.
+type legendEntry struct {
+	label  string
+	color  color.Color
+	line   bool // a line rather than a square
+	dashes []vg.Length
+	width  vg.Length
+}
+
+// svgLegendEntries are the legend of f: its series, and the line styles
+// of sweep charts and of overlaid fans.
+func svgLegendEntries(f *figure) []legendEntry {
+	var out []legendEntry
+	lines := f.kind == figECDF || f.kind == figSweepLine || f.kind == figFan || (f.kind == figHist && len(f.series) > 1)
+	if len(f.series) > 1 || (len(f.series) == 1 && f.series[0] != seriesName("")) {
+		for _, s := range f.series {
+			out = append(out, legendEntry{label: s, color: seriesColor(f, s, 255), line: lines, width: vg.Points(2)})
+		}
+	}
+	gray := color.Gray{Y: 70}
+	switch {
+	case f.kind == figSweepLine && len(f.series) == 1:
+		out = append(out, legendEntry{label: "mean", color: rgb(palette[0], 255), line: true, width: vg.Points(1.6)},
+			legendEntry{label: "CVaR 99%", color: rgb(palette[1], 255), line: true, width: vg.Points(1.6), dashes: []vg.Length{vg.Points(3), vg.Points(2)}})
+	case f.kind == figSweepLine:
+		out = append(out, legendEntry{label: "mean", color: gray, line: true, width: vg.Points(1.6)},
+			legendEntry{label: "CVaR 99%", color: gray, line: true, width: vg.Points(1.6), dashes: []vg.Length{vg.Points(3), vg.Points(2)}})
+	case f.kind == figFan && len(f.series) > 1:
+		out = append(out, legendEntry{label: "median", color: gray, line: true, width: vg.Points(1.6)},
+			legendEntry{label: "25–75%", color: gray, line: true, width: vg.Points(0.9), dashes: []vg.Length{vg.Points(4), vg.Points(1.5)}},
+			legendEntry{label: "5–95%", color: gray, line: true, width: vg.Points(0.9), dashes: []vg.Length{vg.Points(1), vg.Points(2)}})
+	}
+	return out
+}
+
+// drawLegend draws entries in a row (wrapping) in c.
+func drawLegend(c draw.Canvas, entries []legendEntry) {
+	ts := draw.TextStyle{Color: color.Black, Font: font.From(svgFont, 9), Handler: plot.DefaultTextHandler, YAlign: draw.YCenter}
+	x, y := c.Min.X+0.3*vg.Inch, c.Min.Y+c.Max.Y*0.55
+	sym := 0.22 * vg.Inch
+	for _, e := range entries {
+		w := sym + 4 + ts.Width(e.label) + 0.22*vg.Inch
+		if x+w > c.Max.X && x > c.Min.X+0.3*vg.Inch {
+			x, y = c.Min.X+0.3*vg.Inch, y-0.18*vg.Inch
+		}
+		if e.line {
+			c.StrokeLine2(draw.LineStyle{Color: e.color, Width: e.width, Dashes: e.dashes}, x, y, x+sym, y)
+		} else {
+			b := 0.12 * vg.Inch
+			c.FillPolygon(e.color, []vg.Point{{X: x, Y: y - b/2}, {X: x + b, Y: y - b/2}, {X: x + b, Y: y + b/2}, {X: x, Y: y + b/2}})
+		}
+		c.FillText(ts, vg.Point{X: x + sym + 4, Y: y}, e.label)
+		x += w
+	}
 }
