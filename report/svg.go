@@ -225,7 +225,6 @@ func (a *adder) add(pl plot.Plotter, err error) {
 	a.p.Add(pl)
 }
 
-
 // svgPanel draws the panel facet of f.
 func svgPanel(f *figure, facet string) (*plot.Plot, error) {
 	p := newPlot(f)
@@ -334,7 +333,6 @@ func svgPanel(f *figure, facet string) (*plot.Plot, error) {
 	}
 	return p, nil
 }
-
 
 func forestPlot(a *adder, f *figure, facet string) {
 	fo := f.forest
