@@ -250,38 +250,56 @@ func TestStakingYieldCompetition(t *testing.T) {
 }
 
 // TestStakingDepositRate: the network as "its own best bank". Outside
-// lending demand (1.5M tokens, where lending pays about a point more than
-// staking) pulls stake away; the enshrined lender pays stakers a deposit
-// rate of 2%/yr, by issuance (a promised rate) or only out of its loans'
-// interest (about 1%/yr on bonded stake here). The test pins the payments
-// — none without a rate, the issuance-funded rate paying more than the
-// interest allows — and logs the paired differences of the staking ratio
-// (same random numbers run by run) with their 95% CIs. What they show, at
-// 100 runs: no detectable difference either way (+0.005 ± 0.006 by
-// issuance, +0.003 ± 0.005 out of interest). The public's demand for
-// loans is fixed, so stake that stays bonded raises lending's rate until
-// the same stake is lent: against inelastic outside demand, a deposit
-// rate does not keep stake. The claim that it keeps the staking
-// ratio higher is not borne out by this model.
+// lending demand (1.5M tokens) pulls stake away; the enshrined lender pays
+// stakers a deposit rate of 2%/yr, by issuance (a promised rate) or only
+// out of its loans' interest. With the lender's halt and rate triggers
+// off, so that the deposit is the only difference, the deposit rate paid
+// by issuance keeps more stake bonded than none — the paired difference
+// of the staking ratio (same random numbers run by run) has its 95% CI
+// above zero — and so does the rate paid out of interest, less. With the
+// triggers as the study sets them (halt at a 3% pool discount or a 2%
+// default rate, +10%/yr at a 2% discount) the difference is logged: the
+// deposit raises the staking yield, so borrowers' break-even price and
+// the pool falls, the discount trips the triggers more often, levered
+// stake shrinks, and the staking ratio gains nothing detectable.
 func TestStakingDepositRate(t *testing.T) {
-	const runs = 100
-	at := func(deposit, from string) map[string][]float64 {
-		return armRuns(t, "pos_small.yaml", runs, scenario.Override{Path: "horizon", Value: "180d"},
-			scenario.Override{Path: "mechanisms.chain.lending.demand", Value: "1_500_000"},
-			scenario.Override{Path: "agents.validators.mobility", Value: "50%"},
-			scenario.Override{Path: "mechanisms.chain.design", Value: "enshrined"},
-			scenario.Override{Path: "mechanisms.chain.enshrined.deposit_rate", Value: deposit},
-			scenario.Override{Path: "mechanisms.chain.enshrined.deposit_from", Value: from})[""]
+	const runs = 60
+	at := func(deposit, from string, triggers bool) map[string][]float64 {
+		set := []scenario.Override{{Path: "horizon", Value: "180d"},
+			{Path: "mechanisms.chain.lending.demand", Value: "1_500_000"},
+			{Path: "agents.validators.mobility", Value: "50%"},
+			{Path: "mechanisms.chain.design", Value: "enshrined"},
+			{Path: "mechanisms.chain.enshrined.deposit_rate", Value: deposit},
+			{Path: "mechanisms.chain.enshrined.deposit_from", Value: from}}
+		if !triggers {
+			for _, k := range []string{"halt_default_rate", "halt_discount", "raise_discount"} {
+				set = append(set, scenario.Override{Path: "mechanisms.chain.enshrined." + k, Value: "0"})
+			}
+		}
+		return armRuns(t, "pos_small.yaml", runs, set...)[""]
 	}
-	without, issued, earned := at("0%/yr", "interest"), at("2%/yr", "issuance"), at("2%/yr", "interest")
 	const ratio = "chain.staking_ratio"
-	dm, dh := meanCI(diff(issued[ratio], without[ratio]))
-	em, eh := meanCI(diff(earned[ratio], without[ratio]))
-	pm, _ := meanCI(issued["chain.deposit_paid"])
-	qm, _ := meanCI(earned["chain.deposit_paid"])
-	t.Logf("staking ratio minus no deposit: by issuance %+.4f ± %.4f (paid %.0f tokens), out of interest %+.4f ± %.4f (paid %.0f)", dm, dh, pm, em, eh, qm)
-	if slices.Max(without["chain.deposit_paid"]) != 0 || !(qm > 0) || !(pm > qm) {
-		t.Errorf("deposits paid: %.0f by issuance, %.0f out of interest, %.0f with no rate", pm, qm, slices.Max(without["chain.deposit_paid"]))
+	none := at("0%/yr", "interest", false)
+	for _, c := range []struct {
+		from string
+		arm  map[string][]float64
+	}{{"issuance", at("2%/yr", "issuance", false)}, {"interest", at("2%/yr", "interest", false)}} {
+		m, h := meanCI(diff(c.arm[ratio], none[ratio]))
+		p, _ := meanCI(c.arm["chain.deposit_paid"])
+		t.Logf("deposit by %s, triggers off: staking ratio %+.4f ± %.4f (paid %.0f tokens)", c.from, m, h, p)
+		if !(m-h > 0) || !(p > 0) {
+			t.Errorf("deposit by %s: staking ratio %+.4f ± %.4f, paid %.0f; want a rise with its CI above 0", c.from, m, h, p)
+		}
+	}
+	if slices.Max(none["chain.deposit_paid"]) != 0 {
+		t.Error("deposits paid with no rate")
+	}
+	with, without := at("2%/yr", "issuance", true), at("0%/yr", "interest", true)
+	m, h := meanCI(diff(with[ratio], without[ratio]))
+	l, lh := meanCI(diff(with["validators.leverage"], without["validators.leverage"]))
+	t.Logf("deposit by issuance, triggers as set: staking ratio %+.4f ± %.4f, validators' leverage %+.4f ± %.4f", m, h, l, lh)
+	if !(l+lh < 0) || m-h > 0 {
+		t.Errorf("with the triggers as set the deposit changed leverage by %+.4f ± %.4f and the staking ratio by %+.4f ± %.4f; the comment says leverage falls and the ratio gains nothing detectable", l, lh, m, h)
 	}
 }
 
