@@ -8,6 +8,7 @@ import (
 	"os"
 	"runtime/pprof"
 	"slices"
+	"strings"
 	"syscall"
 	"time"
 
@@ -45,6 +46,7 @@ func newBenchCmd() *cobra.Command {
 		repeat                 int
 		asJSON, all            bool
 		cpuProfile, memProfile string
+		sets                   []string
 	)
 	cmd := &cobra.Command{
 		Use:   "bench [FILE | --all [DIR]]",
@@ -62,6 +64,9 @@ func newBenchCmd() *cobra.Command {
 				if len(args) == 1 {
 					dir = args[0]
 				}
+				if len(sets) > 0 {
+					return usageError{fmt.Errorf("--set applies to one scenario, not to --all")}
+				}
 				return benchAll(cmd, dir, runs, steps, workers, repeat, asJSON)
 			}
 			if steps < 1 {
@@ -70,15 +75,23 @@ func newBenchCmd() *cobra.Command {
 			if repeat < 1 || repeat > 1000 {
 				return usageError{fmt.Errorf("--repeat %d: want from 1 to 1000", repeat)}
 			}
-			ov := []scenario.Override{{Path: "horizon", Value: ""}}
+			var set []scenario.Override
+			for _, s := range sets {
+				p, v, ok := strings.Cut(s, "=")
+				if !ok || p == "" {
+					return usageError{fmt.Errorf("--set %q: expected path=value", s)}
+				}
+				set = append(set, scenario.Override{Path: p, Value: v})
+			}
+			ov := append([]scenario.Override{{Path: "horizon", Value: ""}}, set...)
 			name, src := "quickstart.yaml", examples.Quickstart
 			var f *scenario.File
 			var err error
 			if len(args) == 1 {
 				name = args[0]
-				f, err = scenario.Load(name)
+				f, err = scenario.Load(name, set...)
 			} else {
-				f, err = scenario.LoadBytes(name, src)
+				f, err = scenario.LoadBytes(name, src, set...)
 			}
 			if err != nil {
 				return err
@@ -155,6 +168,7 @@ func newBenchCmd() *cobra.Command {
 	cmd.Flags().IntVar(&steps, "steps", 10000, "steps per run (the horizon becomes steps × the scenario's step)")
 	cmd.Flags().IntVar(&workers, "workers", 0, "worker goroutines (default: all cores)")
 	cmd.Flags().IntVar(&repeat, "repeat", 1, "run the benchmark this many times and report the median")
+	cmd.Flags().StringArrayVar(&sets, "set", nil, "override a scenario value, as path=value (repeatable), e.g. --set agents.borrowers.count=2000")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print a JSON report with a timesteps_per_sec field")
 	cmd.Flags().BoolVar(&all, "all", false, fmt.Sprintf("benchmark every *.yaml in DIR (default examples), each in its own process, and print a table (--runs defaults to %d)", benchAllRuns))
 	cmd.Flags().StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile (go tool pprof) to this file")

@@ -272,3 +272,20 @@ func TestBenchAll(t *testing.T) {
 		t.Errorf("empty directory: status %d, %s", status, errs)
 	}
 }
+
+// bench --set overrides a value of the scenario benchmarked, as run's does.
+func TestBenchSet(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "s.yaml")
+	if err := os.WriteFile(path, []byte(scenarioWith(0, 0, "")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if status, _, errs := run(t, "bench", path, "--runs", "2", "--steps", "10", "--set", "processes.eth.volatility=6%/day"); status != 0 {
+		t.Fatalf("status %d: %s", status, errs)
+	}
+	if status, _, errs := run(t, "bench", path, "--runs", "2", "--steps", "10", "--set", "processes.eth.volatility=-1"); status != 2 || !strings.Contains(errs, "volatility") {
+		t.Errorf("bad override: status %d, %s", status, errs)
+	}
+	if status, _, errs := run(t, "bench", path, "--set", "x"); status != 2 || !strings.Contains(errs, "path=value") {
+		t.Errorf("--set x: status %d, %s", status, errs)
+	}
+}
