@@ -82,6 +82,9 @@ type Series struct {
 	Names []string
 	// Values holds one slice per column, each len(Times) long.
 	Values [][]float64
+	// Lines are the file lines the rows came from (Load sets them; nil
+	// for series built otherwise).
+	Lines []int
 }
 
 // Len returns the number of rows.
@@ -354,12 +357,67 @@ func parse(r io.Reader, file string, opt Options) (*Series, error) {
 			s.Values[j] = append(s.Values[j], v)
 		}
 		s.Times = append(s.Times, t)
+		s.Lines = append(s.Lines, line)
 		prevLine = line
 	}
 	if len(s.Times) < minRows {
 		return nil, fail(max(lastLine, headerLine), "", "too few rows: %d data rows, need at least %d", len(s.Times), minRows)
 	}
 	return s, nil
+}
+
+// Outlier is an isolated jump in a series: row Index, whose value moved
+// from its predecessor by more than the stated jump and came back by its
+// successor.
+type Outlier struct {
+	Index int // row index
+	Line  int // file line, 0 if unknown
+	// Prev, Value and Next are the values before, at and after the row.
+	Prev, Value, Next float64
+}
+
+// Outliers returns the isolated outliers of column j beyond jump, a
+// fraction: rows whose value is more than jump away from both neighbours
+// in log terms, |ln(v/prev)| > ln(1+jump) and |ln(next/v)| > ln(1+jump),
+// in opposite directions, while the neighbours are within jump of each
+// other — a spike (or a hole) of one row that a replay would trade on,
+// rather than a move the record keeps. Values must be positive.
+func Outliers(s *Series, j int, jump float64) []Outlier {
+	v := s.Values[j]
+	lim := math.Log1p(jump)
+	var out []Outlier
+	for i := 1; i+1 < len(v); i++ {
+		in, back, across := math.Log(v[i]/v[i-1]), math.Log(v[i+1]/v[i]), math.Log(v[i+1]/v[i-1])
+		if math.Abs(in) > lim && math.Abs(back) > lim && (in > 0) != (back > 0) && math.Abs(across) <= lim {
+			o := Outlier{Index: i, Prev: v[i-1], Value: v[i], Next: v[i+1]}
+			if i < len(s.Lines) {
+				o.Line = s.Lines[i]
+			}
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+// Drop returns s without the given rows (indices ascending), sharing
+// nothing with s.
+func Drop(s *Series, rows []int) *Series {
+	out := &Series{Names: slices.Clone(s.Names), Values: make([][]float64, len(s.Values))}
+	k := 0
+	for i := range s.Times {
+		if k < len(rows) && rows[k] == i {
+			k++
+			continue
+		}
+		out.Times = append(out.Times, s.Times[i])
+		if i < len(s.Lines) {
+			out.Lines = append(out.Lines, s.Lines[i])
+		}
+		for j := range s.Values {
+			out.Values[j] = append(out.Values[j], s.Values[j][i])
+		}
+	}
+	return out
 }
 
 // Resample returns the series observed at the n instants start + k*step,

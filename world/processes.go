@@ -3,6 +3,7 @@ package world
 import (
 	"fmt"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/cascade-risk/cascade/history"
@@ -24,7 +25,21 @@ type historyParams struct {
 	TimeColumn string `yaml:"time_column"`
 	TimeFormat string `yaml:"time_format"`
 	Column     string `yaml:"column,required"`
+	// MaxJump is the largest move of one row that comes back at the next
+	// (an isolated outlier) accepted without a decision; 50% for prices,
+	// unchecked for signals unless stated; 0 turns the check off.
+	MaxJump *unit.Fraction `yaml:"max_jump"`
+	// Outliers decides what to do with isolated outliers beyond MaxJump:
+	// drop the rows or keep them; without a decision they are an error.
+	Outliers string `yaml:"outliers"`
 }
+
+// defaultMaxJump is the isolated one-row move of a replayed price that
+// needs a decision: a tick that doubles or halves a price and comes back.
+const defaultMaxJump = 0.5
+
+// maxOutliersListed bounds the outliers an error lists.
+const maxOutliersListed = 10
 
 var processTypes = []string{"gbm", "correlated_gbm", "jump_diffusion", "student_t", "replay", "bootstrap"}
 
@@ -216,6 +231,9 @@ func (b *builder) process(k int, c scenario.Entry[scenario.Component]) (procSpec
 					p.File, b.cell.sc.Step, steps+1, MaxGridPoints)
 				return spec, false
 			}
+			if series, ok = b.screen(c, p.historyParams, series, p.Asset != "", start, start.Add(time.Duration(steps)*step)); !ok {
+				return spec, false
+			}
 			rs, err := history.Resample(series, start, step, steps+1)
 			if err != nil {
 				return fail(err)
@@ -244,6 +262,10 @@ func (b *builder) process(k int, c scenario.Entry[scenario.Component]) (procSpec
 				p.File, span.Round(time.Second), b.cell.sc.Step, span/step+1, MaxGridPoints)
 			return spec, false
 		}
+		if series, ok = b.screen(c, p.historyParams, series, p.Asset != "", series.Times[0], series.Times[len(series.Times)-1]); !ok {
+			return spec, false
+		}
+		span = series.Times[len(series.Times)-1].Sub(series.Times[0])
 		n := int(span / step)
 		rs, err := history.Resample(series, series.Times[0], step, n+1)
 		if err != nil {
@@ -297,4 +319,66 @@ func (b *builder) loadHistory(c scenario.Entry[scenario.Component], p historyPar
 		return nil, false
 	}
 	return s, true
+}
+
+// screen checks the rows of s a process reads — those timed within [from,
+// to], and the row before from, which carries into it — for isolated
+// outliers beyond the stated jump (see historyParams), and drops them,
+// keeps them, or reports each with its file line when the scenario has
+// not said which.
+func (b *builder) screen(c scenario.Entry[scenario.Component], p historyParams, s *history.Series, prices bool, from, to time.Time) (*history.Series, bool) {
+	jump := 0.0
+	if prices {
+		jump = defaultMaxJump
+	}
+	if p.MaxJump != nil {
+		if jump = float64(*p.MaxJump); jump < 0 || jump > 1000 {
+			b.errs.At(c.Node.Get("max_jump"), c.Path+".max_jump", "expected a jump from 0 (no check) to 100000%%, got %g", jump)
+			return nil, false
+		}
+	}
+	switch p.Outliers {
+	case "", "drop", "keep":
+	default:
+		b.errs.At(c.Node.Get("outliers"), c.Path+".outliers", "expected drop or keep, got %q", p.Outliers)
+		return nil, false
+	}
+	if jump == 0 {
+		return s, true
+	}
+	if !prices {
+		for _, v := range s.Values[0] {
+			if !(v > 0) {
+				b.errs.At(c.Node.Get("max_jump"), c.Path+".max_jump", "max_jump needs positive values; %s has %g", p.Column, v)
+				return nil, false
+			}
+		}
+	}
+	var out []history.Outlier
+	for _, o := range history.Outliers(s, 0, jump) {
+		if t := s.Times[o.Index]; !t.After(to) && (!t.Before(from) || o.Index+1 < len(s.Times) && s.Times[o.Index+1].After(from)) {
+			out = append(out, o)
+		}
+	}
+	switch {
+	case len(out) == 0 || p.Outliers == "keep":
+		return s, true
+	case p.Outliers == "drop":
+		rows := make([]int, len(out))
+		for k, o := range out {
+			rows[k] = o.Index
+		}
+		return history.Drop(s, rows), true
+	}
+	var list []string
+	for _, o := range out[:min(len(out), maxOutliersListed)] {
+		list = append(list, fmt.Sprintf("%s:%d: %s %.6g between %.6g and %.6g", p.File, o.Line, p.Column, o.Value, o.Prev, o.Next))
+	}
+	more := ""
+	if len(out) > maxOutliersListed {
+		more = fmt.Sprintf("; and %d more", len(out)-maxOutliersListed)
+	}
+	b.errs.At(c.Node.Get("file"), c.Path+".file", "%d isolated outlier(s) beyond a %g%% jump that come back the next row (%s%s); set outliers: drop to remove those rows or outliers: keep to replay them as recorded, or max_jump: to state another jump",
+		len(out), 100*jump, strings.Join(list, "; "), more)
+	return nil, false
 }
