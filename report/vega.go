@@ -88,6 +88,17 @@ func quantAxis(field, title string, maxAbs float64, zero bool) obj {
 	return e
 }
 
+// fewTicks limits an axis to about four ticks, for narrow panels.
+func fewTicks(e obj) obj {
+	axis, _ := e["axis"].(obj)
+	if axis == nil {
+		axis = obj{}
+	}
+	axis["tickCount"] = 4
+	e["axis"] = axis
+	return e
+}
+
 // wrap places a layered chart in a single view or in facets by the field
 // "f", and sets its data. With flatten, each row holds one series as
 // parallel arrays in those fields, which a flatten transform turns into
@@ -175,6 +186,17 @@ func tip(field, title string, quant bool) obj {
 		t["type"], t["format"] = "quantitative", ",.4~r"
 	}
 	return t
+}
+
+// seriesWidth is a stroke width encoding for overlaid series: the first
+// widest, so that a series drawn over an identical one leaves it showing
+// as a rim, and the legend shows each series' width.
+func seriesWidth(f *figure) obj {
+	widths := []float64{}
+	for i := range f.series {
+		widths = append(widths, math.Max(1.1, 3.4-0.8*float64(i)))
+	}
+	return obj{"field": "s", "type": "nominal", "title": nil, "scale": obj{"domain": f.series, "range": widths}, "legend": nil}
 }
 
 // withStroke makes a colour encoding's legend show lines, for charts that
@@ -277,6 +299,9 @@ func histSpec(f *figure) obj {
 		}
 	}
 	x := quantAxis("x", f.xTitle, big, false)
+	if len(f.facets) > 0 {
+		x = fewTicks(x)
+	}
 	if !f.independentX {
 		// The bins span the data exactly; a nice domain would add space.
 		x["scale"] = obj{"zero": false, "domain": []num{num(lo), num(hi)}, "nice": false}
@@ -295,7 +320,7 @@ func histSpec(f *figure) obj {
 		// Overlaid arms are outlines: translucent fills would blend into
 		// colours the legend does not show.
 		enc["color"] = withStroke(color)
-		shape = obj{"transform": bins[:1], "mark": obj{"type": "line", "interpolate": "step-after", "strokeWidth": 1.8}, "encoding": obj{"y": yEnc}}
+		shape = obj{"transform": bins[:1], "mark": obj{"type": "line", "interpolate": "step-after"}, "encoding": obj{"y": yEnc, "strokeWidth": seriesWidth(f)}}
 	}
 	layers := []obj{
 		shape,
@@ -325,13 +350,23 @@ func ecdfSpec(f *figure) obj {
 		big = math.Max(big, maxAbs(s.x))
 		rows = append(rows, obj{"f": s.facet, "s": s.series, "x": nums(s.x), "p": nums(s.f)})
 	}
+	ecdfX := quantAxis("x", f.xTitle, big, false)
+	// A few pixels' room, so that steps at the ends are not on the frame.
+	ecdfX["scale"].(obj)["padding"] = 6
+	if len(f.facets) > 0 {
+		ecdfX = fewTicks(ecdfX)
+	}
 	enc := obj{
-		"x":     quantAxis("x", f.xTitle, big, false),
+		"x":     ecdfX,
 		"y":     obj{"field": "p", "type": "quantitative", "title": f.yTitle, "scale": obj{"domain": []int{0, 1}}, "axis": obj{"format": "%"}},
 		"color": withStroke(colorEncoding(f)),
 	}
+	line := obj{"mark": obj{"type": "line", "interpolate": "step-after", "strokeWidth": 1.8}}
+	if len(f.series) > 1 {
+		line = obj{"mark": obj{"type": "line", "interpolate": "step-after"}, "encoding": obj{"strokeWidth": seriesWidth(f)}}
+	}
 	layers := []obj{
-		{"mark": obj{"type": "line", "interpolate": "step-after", "strokeWidth": 1.8}},
+		line,
 		{"mark": obj{"type": "point", "opacity": 0, "size": 50}, "encoding": obj{"tooltip": []obj{
 			tip("s", "series", false), tip("x", "value", true), {"field": "p", "type": "quantitative", "title": "share at or below", "format": ".1%"}}}},
 	}
@@ -565,7 +600,7 @@ func heatSpec(f *figure) obj {
 	}
 	if inner, ok := spec["spec"].(obj); ok {
 		inner["width"], inner["height"] = w, hh
-		spec["columns"] = len(f.facets)
+		spec["columns"] = max(1, min(len(f.facets), 1040/(w+110)))
 	} else {
 		spec["width"], spec["height"] = w, hh
 	}
