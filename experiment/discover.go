@@ -380,8 +380,13 @@ func Discover(ctx context.Context, f *scenario.File, opt Options) (*DiscoverResu
 		if err := e.w.WriteFile("discover.md", sum.b); err != nil {
 			return nil, err
 		}
+		// The scenario as read, for the report's question and assumptions.
+		if err := e.w.WriteFile(ScenarioCopy, f.Source); err != nil {
+			return nil, err
+		}
 		m := results.Manifest{
-			ScenarioName: sc.Name, ScenarioFile: f.Path, ScenarioSHA256: f.Hash, Seed: res.Seed, Runs: res.RunsPerPoint,
+			ScenarioName: sc.Name, ScenarioFile: f.Path, ScenarioSHA256: f.Hash, ScenarioCopy: ScenarioCopy,
+			ScenarioDescription: sc.Description, Seed: res.Seed, Runs: res.RunsPerPoint,
 			Workers: res.Workers, CommonRandomNumbers: true, CascadeVersion: opt.Version, GitCommit: opt.Commit,
 			Started: res.Started.UTC(), Finished: res.Started.Add(res.Elapsed).UTC(), WallSeconds: res.Elapsed.Seconds(),
 			Timesteps: e.timeStep, StepSeconds: sc.Step.Seconds(), StepsPerRun: int64(sc.Steps()),

@@ -18,8 +18,12 @@ type heading struct{ text string }
 // paragraph is a paragraph of plain text.
 type paragraph struct{ text string }
 
-// codeBlock is verbatim text, such as the scenario file.
-type codeBlock struct{ text string }
+// codeBlock is verbatim text, such as the scenario file, shown folded
+// under summary ("Scenario file" when empty), or unfolded when open.
+type codeBlock struct {
+	text, summary string
+	open          bool
+}
 
 // callout is a highlighted list of key sentences.
 type callout struct {
@@ -54,6 +58,7 @@ const (
 	figSweepLine
 	figHeat
 	figForest
+	figPoints
 )
 
 // figure is one chart: its titles and the aggregated data it draws. No
@@ -81,6 +86,7 @@ type figure struct {
 	sweep  *sweepFig
 	heat   *heatFig
 	forest *forestFig
+	points *pointsFig
 }
 
 // fanSeries is one fan: quantiles across runs at each time.

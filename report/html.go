@@ -232,7 +232,14 @@ func (r *Report) WriteHTML(w io.Writer) error {
 			case *table:
 				writeHTMLTable(bw, b)
 			case *codeBlock:
-				p("<details><summary>Scenario file</summary><pre class=\"scenario\">%s</pre></details>\n", esc(b.text))
+				summary, open := b.summary, ""
+				if summary == "" {
+					summary = "Scenario file"
+				}
+				if b.open {
+					open = " open"
+				}
+				p("<details%s><summary>%s</summary><pre class=\"scenario\">%s</pre></details>\n", open, esc(summary), esc(b.text))
 			case *figure:
 				class := ""
 				if f.wide || len(f.facets) > 0 {
@@ -267,7 +274,11 @@ const (
 // subtitle is the line under the title.
 func (r *Report) subtitle() string {
 	m := &r.d.manifest
-	return fmt.Sprintf("%s runs · seed %d · Cascade %s · run %s", formatCount(int64(len(r.d.runs))), m.Seed, orUnknown(m.CascadeVersion),
+	n := int64(len(r.d.runs))
+	if r.disc != nil {
+		n = int64(r.disc.Simulations)
+	}
+	return fmt.Sprintf("%s runs · seed %d · Cascade %s · run %s", formatCount(n), m.Seed, orUnknown(m.CascadeVersion),
 		m.Started.UTC().Format("2006-01-02 15:04 UTC"))
 }
 

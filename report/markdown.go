@@ -81,6 +81,10 @@ func (r *Report) markdown(w io.Writer, figures string) error {
 			case *table:
 				writeMarkdownTable(bw, b)
 			case *codeBlock:
+				if b.summary != "" {
+					p("%s:\n\n```sh\n%s\n```\n\n", mdEscape(b.summary), strings.TrimRight(b.text, "\n"))
+					continue
+				}
 				p("<details><summary>Scenario file</summary>\n\n```yaml\n%s\n```\n\n</details>\n\n", strings.TrimRight(b.text, "\n"))
 			case *figure:
 				p("**%s**\n\n![%s](%s/%s.svg)\n\n_%s_\n\n", mdEscape(b.title), mdEscape(b.title), figures, b.id, mdEscape(b.caption))

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/cascade-risk/cascade/experiment"
 	"github.com/cascade-risk/cascade/metric"
 )
 
@@ -49,6 +50,9 @@ type Report struct {
 	// one per metric; nil without a comparison.
 	comps    [][][]Comparison
 	sections []*section
+	// disc is the discover results a discovery report shows; nil for the
+	// report of a cascade run directory.
+	disc *experiment.DiscoverReport
 }
 
 // metricInfo is one metric shown in the report.
@@ -88,7 +92,15 @@ func (g *group) label() string {
 }
 
 // New reads the results directory dir and computes the report.
+//
+// A directory written by cascade discover gets a discovery report: the
+// boxes where the safe region fails, drawn on maps of the evaluated
+// points, the sensitivity rankings, the boundary and the worst runs with
+// their replay commands.
 func New(dir string, opt Options) (*Report, error) {
+	if isDiscover(dir) {
+		return newDiscover(dir)
+	}
 	d, err := load(dir)
 	if err != nil {
 		return nil, err
@@ -338,6 +350,9 @@ func (r *Report) chooseHeadline() error {
 
 // title is the report's title.
 func (r *Report) title() string {
+	if r.disc != nil {
+		return "Discovery report: " + r.d.manifest.ScenarioName
+	}
 	return "Stress test report: " + r.d.manifest.ScenarioName
 }
 

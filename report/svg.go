@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -327,6 +328,8 @@ func svgPanel(f *figure, facet string) (*plot.Plot, error) {
 		p.X.Label.Text = f.xTitle
 	case figForest:
 		forestPlot(a, f, facet)
+	case figPoints:
+		pointsPlot(a, f)
 	}
 	if a.err != nil {
 		return nil, a.err
@@ -473,6 +476,26 @@ func svgLegendEntries(f *figure) []legendEntry {
 		}
 	}
 	gray := color.Gray{Y: 70}
+	if f.kind == figPoints {
+		safe, fails := "safe", "fails"
+		if len(f.points.points) > 0 && strings.Contains(f.points.points[0].outcome, "shown") {
+			safe, fails = "shown safe", "not shown safe"
+		}
+		out = append(out, legendEntry{label: safe, color: rgb("#4393c3", 255)}, legendEntry{label: fails, color: rgb("#d6604d", 255)})
+		var seen []string
+		for i, b := range f.points.boxes {
+			if !slices.Contains(seen, b.name) {
+				seen = append(seen, b.name)
+				out = append(out, legendEntry{label: b.name, color: boxColor(i), line: true, width: vg.Points(2)})
+			}
+		}
+		if len(f.points.worst) > 0 {
+			out = append(out, legendEntry{label: "ringed: worst runs", color: color.Black, line: true, width: vg.Points(0.1)})
+		}
+		if len(f.points.crossings) > 0 {
+			out = append(out, legendEntry{label: "boundary estimate", color: color.Black, line: true, width: vg.Points(2)})
+		}
+	}
 	switch {
 	case f.kind == figSweepLine && len(f.series) == 1:
 		out = append(out, legendEntry{label: "mean", color: rgb(palette[0], 255), line: true, width: vg.Points(1.6)},
@@ -506,5 +529,82 @@ func drawLegend(c draw.Canvas, entries []legendEntry) {
 		}
 		c.FillText(ts, vg.Point{X: x + sym + 4, Y: y}, e.label)
 		x += w
+	}
+}
+
+// boxColor is the colour of the i-th box of a points map.
+func boxColor(i int) color.NRGBA {
+	return rgb([]string{"#7a0177", "#238b45", "#2171b5", "#cc4c02", "#525252", "#e7298a"}[i%6], 255)
+}
+
+// pointsPlot draws a map of discover points: boxes, points, boundary
+// estimates and worst runs.
+func pointsPlot(a *adder, f *figure) {
+	pf := f.points
+	p := a.p
+	if pf.x.log {
+		p.X.Scale = plot.LogScale{}
+	}
+	if pf.y.log {
+		p.Y.Scale = plot.LogScale{}
+	}
+	names := []string{}
+	for _, b := range pf.boxes {
+		if !slices.Contains(names, b.name) {
+			names = append(names, b.name)
+		}
+		x0, x1, y0, y1 := pf.x.clip(b.x0), pf.x.clip(b.x1), pf.y.clip(b.y0), pf.y.clip(b.y1)
+		if pf.y.name == "" {
+			y0, y1 = -1, 1
+		}
+		a.add(line(plotter.XYs{{X: x0, Y: y0}, {X: x1, Y: y0}, {X: x1, Y: y1}, {X: x0, Y: y1}, {X: x0, Y: y0}}, boxColor(slices.Index(names, b.name)), vg.Points(1.8), false))
+	}
+	for _, outcome := range []string{"safe", "fails", "shown safe", "not shown safe"} {
+		var pts plotter.XYs
+		for _, q := range pf.points {
+			if q.outcome == outcome {
+				pts = append(pts, plotter.XY{X: q.x, Y: q.y})
+			}
+		}
+		if len(pts) == 0 {
+			continue
+		}
+		sc, err := plotter.NewScatter(pts)
+		if err == nil {
+			sc.GlyphStyle.Color = rgb(map[string]string{"safe": "#4393c3", "fails": "#d6604d", "shown safe": "#4393c3", "not shown safe": "#d6604d"}[outcome], 220)
+			sc.GlyphStyle.Radius, sc.GlyphStyle.Shape = vg.Points(2.6), draw.CircleGlyph{}
+		}
+		a.add(sc, err)
+	}
+	for _, c := range pf.crossings {
+		if c.alongX {
+			a.add(line(plotter.XYs{{X: c.x - c.half, Y: c.y}, {X: c.x + c.half, Y: c.y}}, color.Black, vg.Points(1.6), false))
+		} else {
+			a.add(line(plotter.XYs{{X: c.x, Y: c.y - c.half}, {X: c.x, Y: c.y + c.half}}, color.Black, vg.Points(1.6), false))
+		}
+	}
+	var worst plotter.XYs
+	for _, w := range pf.worst {
+		worst = append(worst, plotter.XY{X: w.x, Y: w.y})
+	}
+	if len(worst) > 0 {
+		sc, err := plotter.NewScatter(worst)
+		if err == nil {
+			sc.GlyphStyle.Color, sc.GlyphStyle.Radius, sc.GlyphStyle.Shape = color.Black, vg.Points(4.5), draw.RingGlyph{}
+		}
+		a.add(sc, err)
+	}
+	p.X.Min, p.X.Max = pf.x.lo, pf.x.hi
+	if pf.y.name == "" {
+		p.Y.Min, p.Y.Max = -1.2, 1.2
+		p.Y.Tick.Marker = plot.ConstantTicks{}
+	} else {
+		p.Y.Min, p.Y.Max = pf.y.lo, pf.y.hi
+	}
+	if pf.x.unit != "" {
+		p.X.Label.Text += " (" + pf.x.unit + ")"
+	}
+	if pf.y.unit != "" {
+		p.Y.Label.Text += " (" + pf.y.unit + ")"
 	}
 }

@@ -162,6 +162,8 @@ func vegaSpec(f *figure) ([]byte, error) {
 		spec = heatSpec(f)
 	case figForest:
 		spec = forestSpec(f)
+	case figPoints:
+		spec = pointsSpec(f)
 	}
 	return json.Marshal(spec)
 }
@@ -669,5 +671,94 @@ func forestSpec(f *figure) obj {
 	} else {
 		spec["height"] = h
 	}
+	return spec
+}
+
+// discAxisEncoding is a position encoding over a discover parameter's
+// range, with its unit in the title.
+func discAxisEncoding(a discRange, field string) obj {
+	scale := obj{"type": "linear", "domain": []num{num(a.lo), num(a.hi)}, "nice": false, "zero": false}
+	if a.log {
+		scale = obj{"type": "log", "domain": []num{num(a.lo), num(a.hi)}, "nice": false}
+	}
+	title := a.name
+	if a.unit != "" {
+		title += " (" + a.unit + ")"
+	}
+	return obj{"field": field, "type": "quantitative", "title": title, "scale": scale}
+}
+
+func pointsSpec(f *figure) obj {
+	pf := f.points
+	oneD := pf.y.name == ""
+	var rows []obj
+	for _, p := range pf.points {
+		rows = append(rows, obj{"k": "p", "x": num(p.x), "y": num(p.y), "o": p.outcome, "l": p.label})
+	}
+	var boxNames []string
+	for _, b := range pf.boxes {
+		rows = append(rows, obj{"k": "b", "x": num(pf.x.clip(b.x0)), "x2": num(pf.x.clip(b.x1)), "y": num(pf.y.clip(b.y0)), "y2": num(pf.y.clip(b.y1)), "n": b.name, "l": b.text})
+		if !slices.Contains(boxNames, b.name) {
+			boxNames = append(boxNames, b.name)
+		}
+	}
+	for _, w := range pf.worst {
+		rows = append(rows, obj{"k": "w", "x": num(w.x), "y": num(w.y), "l": w.label, "n": "worst runs"})
+	}
+	for _, c := range pf.crossings {
+		row := obj{"k": "c", "x": num(c.x), "y": num(c.y), "x2": num(c.x), "y2": num(c.y), "n": "boundary estimate", "l": "boundary estimate"}
+		if c.alongX {
+			row["x"], row["x2"] = num(c.x-c.half), num(c.x+c.half)
+			row["xc"] = num(c.x)
+		} else {
+			row["y"], row["y2"] = num(c.y-c.half), num(c.y+c.half)
+			row["xc"] = num(c.x)
+		}
+		row["yc"] = num(c.y)
+		rows = append(rows, row)
+	}
+	outcomes := []string{"safe", "fails"}
+	if len(pf.points) > 0 && strings.Contains(pf.points[0].outcome, "shown") {
+		outcomes = []string{"shown safe", "not shown safe"}
+	}
+	x := discAxisEncoding(pf.x, "x")
+	y := discAxisEncoding(pf.y, "y")
+	if oneD {
+		y = obj{"field": "y", "type": "quantitative", "axis": nil, "title": nil, "scale": obj{"domain": []int{-1, 1}}}
+	}
+	filter := func(k string) []obj { return []obj{{"filter": obj{"field": "k", "equal": k}}} }
+	boxColors := []string{"#7a0177", "#238b45", "#2171b5", "#cc4c02", "#525252", "#e7298a"}
+	layers := []obj{}
+	if len(boxNames) > 0 {
+		layers = append(layers, obj{"transform": filter("b"), "mark": obj{"type": "rect", "filled": false, "strokeWidth": 2.2},
+			"encoding": obj{"x": x, "x2": obj{"field": "x2"}, "y": y, "y2": obj{"field": "y2"},
+				"stroke": obj{"field": "n", "type": "nominal", "title": "boxes", "scale": obj{"domain": boxNames, "range": boxColors[:min(len(boxNames), len(boxColors))]},
+					"legend": obj{"symbolType": "stroke", "labelLimit": 320}},
+				"tooltip": []obj{tip("n", "box", false), tip("l", "ranges", false)}}})
+	}
+	layers = append(layers, obj{"transform": filter("p"), "mark": obj{"type": "circle", "size": 46, "opacity": 0.85},
+		"encoding": obj{"x": x, "y": y,
+			"color": obj{"field": "o", "type": "nominal", "title": "point", "scale": obj{"domain": outcomes, "range": []string{"#4393c3", "#d6604d"}},
+				"legend": obj{"labelLimit": 300}},
+			"tooltip": []obj{tip("l", "point", false), tip("o", "safe region", false)}}})
+	if len(pf.crossings) > 0 {
+		layers = append(layers,
+			obj{"transform": filter("c"), "mark": obj{"type": "rule", "strokeWidth": 2, "color": "#111"}, "encoding": obj{"x": x, "x2": obj{"field": "x2"}, "y": y, "y2": obj{"field": "y2"}}},
+			obj{"transform": filter("c"), "mark": obj{"type": "point", "shape": "diamond", "filled": true, "size": 70, "color": "#111"},
+				"encoding": obj{"x": obj{"field": "xc", "type": "quantitative"}, "y": obj{"field": "yc", "type": "quantitative"},
+					"shape":   obj{"datum": "boundary estimate (± half-width)", "title": nil, "scale": obj{"range": []string{"diamond"}}, "legend": obj{"labelLimit": 300}},
+					"tooltip": []obj{tip("l", "", false), tip("xc", shortParam(pf.x.name), true), tip("yc", shortParam(pf.y.name), true)}}})
+	}
+	if len(pf.worst) > 0 {
+		layers = append(layers, obj{"transform": filter("w"), "mark": obj{"type": "point", "shape": "circle", "filled": false, "size": 170, "color": "#000", "strokeWidth": 1.8},
+			"encoding": obj{"x": x, "y": y, "opacity": obj{"datum": "worst runs (counterexamples)", "title": nil, "scale": obj{"range": []float64{1}},
+				"legend": obj{"labelLimit": 300, "symbolType": "circle", "symbolFillColor": "transparent", "symbolStrokeColor": "#000"}},
+				"tooltip": []obj{tip("l", "", false)}}})
+	}
+	spec := obj{"layer": layers, "data": obj{"values": rows}, "width": chartWidth, "height": chartHeight + 60}
+	if oneD {
+		spec["height"] = 80
+	}
+	spec["resolve"] = obj{"legend": obj{"shape": "independent", "opacity": "independent"}}
 	return spec
 }

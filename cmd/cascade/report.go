@@ -3,8 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -107,11 +105,6 @@ func reportAfterRun(cmd *cobra.Command, dir string) error {
 // writeReport reports on the results directory dir in format, to out or
 // the default place, and says where on w.
 func writeReport(w io.Writer, dir, out string, format report.Format, opt report.Options) error {
-	if _, err := os.Stat(filepath.Join(dir, "discover.json")); err == nil {
-		if _, err := os.Stat(filepath.Join(dir, "summary.json")); err != nil {
-			return usageError{fmt.Errorf("%s holds cascade discover results: their report is %s (the HTML report covers cascade run directories)", dir, filepath.Join(dir, "discover.md"))}
-		}
-	}
 	r, err := report.New(dir, opt)
 	if err != nil {
 		return err

@@ -1,0 +1,147 @@
+package report
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/cascade-risk/cascade/experiment"
+	"github.com/cascade-risk/cascade/scenario"
+)
+
+// discoverDir runs cascade discover on src and returns its directory.
+func discoverDir(t *testing.T, path string, src []byte) string {
+	t.Helper()
+	f, err := scenario.LoadBytes(path, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "out")
+	if _, err := experiment.Discover(context.Background(), f, experiment.Options{Out: out, Workers: 2}); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// The report of a discover directory opens with where the design breaks:
+// the share of failing points with its interval, PRIM's box as readable
+// ranges with coverage and density and their intervals, drawn on the
+// points' maps, and the worst runs with (point, arm, run, seed) and the
+// cascade trace command that replays each.
+func TestDiscoveryReport(t *testing.T) {
+	const src = `name: ishigami
+question: Where does the Ishigami function stay below 8?
+horizon: 1d
+step: 1d
+runs: 1
+numeraire: USD
+assets: {USD: {decimals: 6}}
+agents:
+  f: {type: test_function, function: ishigami}
+regions:
+  low: [{metric: f.value, below: 8}]
+discover:
+  design: lhs
+  samples: 200
+  parameters:
+    agents.f.x1: {from: -3.14159, to: 3.14159}
+    agents.f.x2: {from: -3.14159, to: 3.14159}
+    agents.f.x3: {from: -3.14159, to: 3.14159}
+  safe: low
+`
+	r, err := New(discoverDir(t, "ishigami.yaml", []byte(src)), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.disc == nil {
+		t.Fatal("not a discovery report")
+	}
+	var boxes, maps int
+	for _, f := range r.figures() {
+		if f.kind == figPoints {
+			maps++
+			boxes += len(f.points.boxes)
+			if len(f.points.worst) == 0 {
+				t.Errorf("%s marks no worst run", f.id)
+			}
+		}
+	}
+	if maps != 3 || boxes == 0 {
+		t.Errorf("%d maps with %d boxes, want 3 maps (three parameters) with boxes", maps, boxes)
+	}
+	page := filepath.Join(t.TempDir(), "r.html")
+	if err := r.WriteFile(page, HTML); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(page)
+	tags := regexp.MustCompile(`<[^>]+>`)
+	text := tags.ReplaceAllString(string(b), " ")
+	html := string(b)
+	html = html[strings.Index(html, `<section id="answer"`):]
+	answer := tags.ReplaceAllString(html[:strings.Index(html, "</section>")], " ")
+	for _, want := range []string{
+		"Question: Where does the Ishigami function stay below 8?",
+		"low (mean(f.value) &lt; 8) fails at",
+		"PRIM box where it fails: f.x",
+		"(coverage 0.",
+		"(density ",
+		"Worst run: point ",
+	} {
+		if !strings.Contains(answer, want) {
+			t.Errorf("answer lacks %q:\n%s", want, answer)
+		}
+	}
+	for _, want := range []string{"Counterexamples", "cascade trace ishigami.yaml --set agents.f.x1=", "Wilson"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("report lacks %q", want)
+		}
+	}
+	// Parameter ranges are readable: no 17-digit numbers outside the
+	// replay commands, which must be exact.
+	long := regexp.MustCompile(`\d\.\d{8,}`)
+	if m := long.FindString(answer); m != "" {
+		t.Errorf("unreadable number %s in the answer", m)
+	}
+	if err := r.WriteMarkdown(filepath.Join(t.TempDir(), "r.md")); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// The adaptive boundary search's report states each line's crossing, the
+// search's cost against a grid and the certified box, and draws the
+// crossings and the box on the map.
+func TestDiscoveryReportBoundary(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join("..", "examples", "loan_boundary.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := New(discoverDir(t, "loan_boundary.yaml", src), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Join(r.Headline(), "\n")
+	for _, want := range []string{"Boundary of solvent along agents.loan.slash", "a grid of the same resolution would cost", "Certified safe: agents.loan.slash from 0% to "} {
+		if !strings.Contains(lines, want) {
+			t.Errorf("answer lacks %q:\n%s", want, lines)
+		}
+	}
+	// Each line's crossing, readable (the search's own test checks it
+	// against the closed form).
+	for _, l := range r.disc.Boundary.Lines {
+		if l.Outcome == "crossing" && !strings.Contains(lines, paramText(l.Estimate, "%")+" ± ") {
+			t.Errorf("answer lacks the crossing %s of line %s", paramText(l.Estimate, "%"), l.Others[0])
+		}
+	}
+	var crossings int
+	for _, f := range r.figures() {
+		if f.kind == figPoints {
+			crossings += len(f.points.crossings)
+		}
+	}
+	if crossings == 0 {
+		t.Error("the map draws no boundary estimate")
+	}
+}
