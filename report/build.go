@@ -16,7 +16,9 @@ func (r *Report) build() {
 	if r.hasArms() {
 		r.sections = append(r.sections, r.comparisonSection())
 	}
-	r.sections = append(r.sections, r.tailSection())
+	tails := r.tailSection()
+	tails.blocks = append(tails.blocks, r.thresholdTable()...)
+	r.sections = append(r.sections, tails)
 	if len(r.d.manifest.Params) > 0 && len(r.cells) > 1 {
 		r.sections = append(r.sections, r.sweepSection())
 	}

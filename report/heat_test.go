@@ -163,6 +163,30 @@ regions:
 	if p5.heat.thr == nil || p5.heat.thr.value != 0.97 || p5.heat.thr.cond == nil {
 		t.Errorf("p5 map threshold %+v, want 0.97", p5.heat.thr)
 	}
+	// The threshold table counts, per cell, the runs on the failing side of
+	// each region bound, with exact intervals.
+	var tt *table
+	for _, b := range r.sections[r.sectionIndex("tails")].blocks {
+		if t, ok := b.(*table); ok && strings.HasPrefix(t.caption, "Share of runs beyond each threshold") {
+			tt = t
+		}
+	}
+	if tt == nil {
+		t.Fatal("no threshold table")
+	}
+	if want := []string{"sweep cell", "lp.lp_hodl < 1", "lp.lp_hodl < 0.97"}; !slices.Equal(tt.header, want) {
+		t.Errorf("threshold table header %q, want %q", tt.header, want)
+	}
+	g := r.groups[0]
+	var below int
+	for _, v := range g.values[r.headline] {
+		if v < 1 {
+			below++
+		}
+	}
+	if got, want := tt.rows[0][1].text, formatPercent(float64(below)/float64(len(g.values[r.headline]))); got != want || tt.rows[0][1].sub == "" {
+		t.Errorf("share below 1 in %s: %s %s, want %s with an interval", g.label(), got, tt.rows[0][1].sub, want)
+	}
 	// The Markdown version draws the same maps.
 	if err := r.WriteMarkdown(filepath.Join(t.TempDir(), "r.md")); err != nil {
 		t.Fatal(err)
@@ -260,4 +284,14 @@ func TestFiguresMatchLegends(t *testing.T) {
 		}
 		checkFigures(t, r)
 	}
+}
+
+// sectionIndex returns the index of the section with id, or -1.
+func (r *Report) sectionIndex(id string) int {
+	for i, s := range r.sections {
+		if s.id == id {
+			return i
+		}
+	}
+	return -1
 }
