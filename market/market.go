@@ -10,6 +10,7 @@
 package market
 
 import (
+	"math"
 	"math/rand/v2"
 
 	"github.com/cascade-risk/cascade/cfmm"
@@ -62,6 +63,10 @@ type Venue struct {
 	// Tokens names the pool's tokens, for the balance metrics; nil
 	// records none.
 	Tokens []string
+	// Depth makes Observe compute the depth metrics, a search over swaps
+	// on copies of the pool; the world sets it only when a scenario names
+	// one, so that other runs do not pay for it.
+	Depth bool
 
 	holdings []uint256.Int
 	trace    *trace.Recorder // nil unless the run is traced
@@ -136,6 +141,11 @@ func (v *Venue) Metrics() []metric.Def {
 		{Name: "price", Unit: "tok1/tok0", Doc: "the pool's marginal price of its first token in its second at the end, whole tokens, before fees", Worse: metric.Neutral},
 		{Name: "discount", Unit: "bps", Doc: "10,000 · (1 − pool price / external price) of the first token in the second at the end: positive when the pool sells the first token cheap", Worse: metric.Neutral},
 	}
+	if v.Tokens != nil {
+		defs = append(defs,
+			metric.Def{Name: "depth_down_2pct", Unit: "numeraire", Doc: "value of the first token that can be sold before the pool's price of it in the second falls 2% (or the pool refuses more)", Worse: metric.LowerIsWorse},
+			metric.Def{Name: "depth_up_2pct", Unit: "numeraire", Doc: "value of the second token that can be sold for the first before the pool's price of the first rises 2% (or the pool refuses more)", Worse: metric.LowerIsWorse})
+	}
 	for _, t := range v.Tokens {
 		defs = append(defs, metric.Def{Name: "balance_" + t, Unit: "tokens", Doc: "whole tokens of " + t + " the pool holds for its liquidity providers (a PSM: the gem it holds)", Worse: metric.Neutral})
 	}
@@ -148,11 +158,64 @@ func (v *Venue) Observe(m *Market, dst []float64) {
 	dst[3] = v.LVRRate / float64(max(1, m.Step))
 	dst[4], dst[5] = v.Price(m), 1e4*v.Discount(m)
 	if len(v.Tokens) > 0 {
+		dst[6], dst[7] = 0, 0
+		if v.Depth {
+			dst[6] = v.depth(m, 0, 1, DepthMove)
+			dst[7] = v.depth(m, 1, 0, DepthMove/(1+DepthMove))
+		}
 		h := v.Holdings()
 		for k := range v.Tokens {
-			dst[6+k] = cfmm.Float(&h[k]) * m.Unit[v.Assets[k]]
+			dst[8+k] = cfmm.Float(&h[k]) * m.Unit[v.Assets[k]]
 		}
 	}
+}
+
+// DepthMove is the price move the depth metrics measure to.
+const DepthMove = 0.02
+
+// depth returns the numeraire value of the most token i a single swap
+// can sell for token j before the pool's marginal price of i in j falls
+// by move (move/(1+move) for the mirror, a rise of the other price by
+// DepthMove), or
+// before the pool refuses more: bisection on ln(amount) over copies of
+// the pool, 64 halvings of [ln(top) − 30, ln(top)], top a hundred times
+// the pool's holdings in token i.
+func (v *Venue) depth(m *Market, i, j int, move float64) float64 {
+	p0 := v.Pool.SpotPrice(i, j)
+	h := v.Holdings()
+	hi := 100 * (cfmm.Float(&h[i]) + cfmm.Float(&h[j])/p0)
+	if !(p0 > 0) || !(hi >= 1) {
+		return 0
+	}
+	ok := func(a float64) bool {
+		amt := cfmm.Amount(a)
+		if amt.IsZero() {
+			return true
+		}
+		c := v.Pool.Clone()
+		if _, err := c.Swap(i, j, &amt); err != nil {
+			return false
+		}
+		return c.SpotPrice(i, j) >= p0*(1-move)
+	}
+	// The search starts at 1e-13 of its top: amounts so small that their
+	// output rounds to nothing make a swap fail, not the price move.
+	lo, up := math.Log(hi)-30, math.Log(hi)
+	if ok(hi) {
+		return hi * m.RawPrice(v.Assets[i])
+	}
+	if !ok(math.Exp(lo)) {
+		return 0
+	}
+	for range 64 {
+		mid := (lo + up) / 2
+		if ok(math.Exp(mid)) {
+			lo = mid
+		} else {
+			up = mid
+		}
+	}
+	return math.Floor(math.Exp(lo)) * m.RawPrice(v.Assets[i])
 }
 
 // Price returns the pool's marginal price of its token 0 in token 1,

@@ -2,6 +2,8 @@ package world
 
 import (
 	"fmt"
+	"github.com/cascade-risk/cascade/agent"
+	"github.com/cascade-risk/cascade/market"
 	"math"
 	"math/big"
 
@@ -264,3 +266,65 @@ func (b *builder) weightedPool(c scenario.Entry[scenario.Component]) (cfmm.Pool,
 	}
 	return pool, assets, true
 }
+
+// rangePosition compiles agent.RangePosition: pool (uniswap_v3), lower and
+// upper (whole token1 per token0) or full_range, amounts (what the
+// provider is willing to deposit at the pool's initial price).
+func (b *builder) rangePosition(c scenario.Entry[scenario.Component]) (func() market.Agent, bool) {
+	var p struct {
+		Pool       string `yaml:"pool,required"`
+		v3Position `yaml:",inline"`
+	}
+	if !b.decode(c, &p) {
+		return nil, false
+	}
+	v, ok := b.venue(p.Pool, c.Node.Get("pool"), c.Path+".pool")
+	if !ok {
+		return nil, false
+	}
+	pool, isV3 := b.cell.venues[v].pool.(*uniswapv3.Pool)
+	if !isV3 {
+		b.errs.At(c.Node.Get("pool"), c.Path+".pool", "a range position needs a uniswap_v3 pool; %s is not one", p.Pool)
+		return nil, false
+	}
+	assets := b.cell.venues[v].assets
+	spacing := pool.TickSpacing()
+	scale := math.Pow(10, float64(b.cell.decimals[assets[1]]-b.cell.decimals[assets[0]]))
+	lower, upper := uniswapv3.MinUsableTick(spacing), uniswapv3.MaxUsableTick(spacing)
+	switch {
+	case p.FullRange && (p.Lower != nil || p.Upper != nil):
+		b.errs.At(c.Node, c.Path, "give either full_range or lower and upper, not both")
+		return nil, false
+	case !p.FullRange:
+		if p.Lower == nil || p.Upper == nil || !(*p.Lower > 0) || !(*p.Upper > *p.Lower) {
+			b.errs.At(c.Node, c.Path, "expected full_range: true, or positive prices lower < upper")
+			return nil, false
+		}
+		lower, upper = tickForPrice(*p.Lower*scale, spacing), tickForPrice(*p.Upper*scale, spacing)
+		if lower >= upper {
+			upper = lower + spacing
+		}
+	}
+	amounts, ok := b.amounts(c, "amounts", p.Amounts, assets)
+	if !ok {
+		return nil, false
+	}
+	sqrtP, _ := pool.Slot0()
+	liq := liquidityFor(&sqrtP, lower, upper, &amounts[0], &amounts[1])
+	if liq.IsZero() {
+		b.errs.At(c.Node.Get("amounts"), c.Path+".amounts", "these amounts buy no liquidity in range [%d, %d) at the initial price", lower, upper)
+		return nil, false
+	}
+	// Its own owner name, apart from the pool's background positions
+	// (lp0, lp1, ...).
+	owner := "agent:" + c.Name
+	if _, _, err := pool.Clone().(*uniswapv3.Pool).Mint(owner, lower, upper, &liq); err != nil {
+		b.errs.At(c.Node, c.Path, "the pool rejects this position: %v", err)
+		return nil, false
+	}
+	return func() market.Agent {
+		return &agent.RangePosition{Venue: v, Owner: owner, Lower: lower, Upper: upper, Liquidity: liq}
+	}, true
+}
+
+func init() { agentBuilders["lp_position"] = (*builder).rangePosition }

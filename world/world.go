@@ -339,7 +339,7 @@ func (c *cell) metricList() []Metric {
 	}
 	for _, v := range c.venues {
 		for _, d := range (&market.Venue{Tokens: c.tokenNames(v.assets)}).Metrics() {
-			out = append(out, Metric{Def: d, FullName: v.name + "." + d.Name, Optional: strings.HasPrefix(d.Name, "balance_")})
+			out = append(out, Metric{Def: d, FullName: v.name + "." + d.Name, Optional: strings.HasPrefix(d.Name, "balance_") || strings.HasPrefix(d.Name, "depth_")})
 		}
 	}
 	for _, p := range c.protocols {
@@ -501,6 +501,11 @@ func (c *cell) newSim() (*sim, error) {
 	for _, v := range c.venues {
 		vv := market.NewVenue(v.name, v.pool.Clone(), v.assets)
 		vv.Tokens = c.tokenNames(v.assets)
+		for _, i := range c.selected {
+			if n := c.all[i].FullName; strings.HasPrefix(n, v.name+".depth_") {
+				vv.Depth = true
+			}
+		}
 		s.venues = append(s.venues, vv)
 	}
 	s.market.Venues = s.venues

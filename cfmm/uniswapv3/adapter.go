@@ -116,6 +116,31 @@ func (p *Pool) LPHoldings(dst []uint256.Int) {
 	}
 }
 
+// PositionHoldings returns what one position holds: the tokens its
+// liquidity represents at the current price, rounded down, plus what it is
+// owed (amount0, amount1), and separately the fees it has earned since its
+// last update (fee0, fee1), as in LPHoldings. An unknown position holds
+// nothing.
+func (p *Pool) PositionHoldings(owner string, tickLower, tickUpper int32) (amount0, amount1, fee0, fee1 uint256.Int) {
+	key := positionKey{owner: owner, tickLower: tickLower, tickUpper: tickUpper}
+	e, ok := p.positions[key]
+	if !ok {
+		return
+	}
+	amount0, amount1 = e.TokensOwed0, e.TokensOwed1
+	if e.Liquidity.IsZero() {
+		return
+	}
+	a0, a1 := p.positionAmounts(&e, tickLower, tickUpper)
+	amount0.Add(&amount0, &a0)
+	amount1.Add(&amount1, &a1)
+	lower, upper := p.ticks[tickLower], p.ticks[tickUpper]
+	in0, in1 := feeGrowthInside(&lower, &upper, tickLower, tickUpper, p.tick, &p.feeGrowthGlobal0X128, &p.feeGrowthGlobal1X128)
+	fee0 = feesEarned(&e.Liquidity, &in0, &e.FeeGrowthInside0LastX128)
+	fee1 = feesEarned(&e.Liquidity, &in1, &e.FeeGrowthInside1LastX128)
+	return
+}
+
 // positionAmounts returns the tokens a position's liquidity represents at
 // the current price, rounded down.
 func (p *Pool) positionAmounts(e *positionEntry, tickLower, tickUpper int32) (amount0, amount1 uint256.Int) {
