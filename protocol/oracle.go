@@ -114,6 +114,9 @@ type ChainlinkOracle struct {
 	Heartbeat int
 	// Lag is the delay, in steps, between an observation and its use.
 	Lag int
+	// Deferred moves the observation from the step's start to a Sample
+	// call inside the agents' turns.
+	Deferred bool
 
 	hist            lagged
 	price, lastStep float64
@@ -135,8 +138,17 @@ func (o *ChainlinkOracle) Reset(m *market.Market) {
 	o.err = errorTrack{}
 }
 
-// Step implements Protocol.
+// Step implements Protocol: the oracle observes now, at the step's start,
+// unless it is Deferred.
 func (o *ChainlinkOracle) Step(m *market.Market) error {
+	if !o.Deferred {
+		o.Sample(m)
+	}
+	return nil
+}
+
+// Sample implements Sampler: one observation, and a round if it is due.
+func (o *ChainlinkOracle) Sample(m *market.Market) {
 	o.hist.push(o.Source.Observe(m))
 	seen := o.hist.at(o.Lag)
 	step := float64(m.Step)
@@ -153,7 +165,14 @@ func (o *ChainlinkOracle) Step(m *market.Market) error {
 		o.rounds++
 	}
 	o.err.add(o.price, m.Prices[o.Source.Asset])
-	return nil
+}
+
+// Sampler is an oracle whose observation the world can defer from the
+// start of the step to a point inside the agents' turns (after a named
+// agent acts): Step then does nothing and the world calls Sample once a
+// step.
+type Sampler interface {
+	Sample(m *market.Market)
 }
 
 // errorTrack accumulates how far a published price is from the external
@@ -205,6 +224,9 @@ type TWAPOracle struct {
 	Window int
 	// Lag is the delay, in steps.
 	Lag int
+	// Deferred moves the observation from the step's start to a Sample
+	// call inside the agents' turns.
+	Deferred bool
 
 	hist           lagged
 	price, lastPub float64
@@ -220,8 +242,17 @@ func (o *TWAPOracle) Reset(m *market.Market) {
 	o.err = errorTrack{}
 }
 
-// Step implements Protocol.
+// Step implements Protocol: the oracle observes now, at the step's start,
+// unless it is Deferred.
 func (o *TWAPOracle) Step(m *market.Market) error {
+	if !o.Deferred {
+		o.Sample(m)
+	}
+	return nil
+}
+
+// Sample implements Sampler.
+func (o *TWAPOracle) Sample(m *market.Market) {
 	o.hist.push(o.Source.Observe(m))
 	w := max(o.Window, 1)
 	var sum float64
@@ -234,7 +265,6 @@ func (o *TWAPOracle) Step(m *market.Market) error {
 		o.lastPub = o.price
 	}
 	o.err.add(o.price, m.Prices[o.Source.Asset])
-	return nil
 }
 
 // Price implements Feed.

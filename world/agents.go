@@ -3,11 +3,14 @@ package world
 import (
 	"fmt"
 	"math"
+	"slices"
 	"time"
 
 	"github.com/cascade-risk/cascade/agent"
 	"github.com/cascade-risk/cascade/market"
+	"github.com/cascade-risk/cascade/protocol"
 	"github.com/cascade-risk/cascade/scenario"
+	"github.com/cascade-risk/cascade/trace"
 	"github.com/cascade-risk/cascade/unit"
 )
 
@@ -269,4 +272,45 @@ func (b *builder) agent(c scenario.Entry[scenario.Component]) (agentSpec, bool) 
 		}
 	}
 	return spec, true
+}
+
+// resolveObservers finds the agents deferred oracles observe after.
+func (b *builder) resolveObservers() {
+	c := b.cell
+	var names []string
+	for _, a := range c.agents {
+		names = append(names, a.name)
+	}
+	for k := range c.observers {
+		o := &c.observers[k]
+		o.index = slices.Index(names, o.agent)
+		if o.index < 0 {
+			b.errs.At(o.node, o.path, "unknown agent %q%s", o.agent, hintFor(o.agent, names))
+			continue
+		}
+		if _, idle := c.agents[o.index].build().(market.Idler); idle {
+			b.errs.At(o.node, o.path, "agent %s never acts, so nothing comes after its turn", o.agent)
+		}
+	}
+}
+
+// observedAgent is an agent after whose turn oracles observe.
+type observedAgent struct {
+	market.Agent
+	samplers []protocol.Sampler
+}
+
+// Act implements market.Agent: the agent's turn, then the observations.
+func (o *observedAgent) Act(m *market.Market) {
+	o.Agent.Act(m)
+	for _, s := range o.samplers {
+		s.Sample(m)
+	}
+}
+
+// SetTrace implements trace.Emitter for the agent inside.
+func (o *observedAgent) SetTrace(r *trace.Recorder, name string) {
+	if e, ok := o.Agent.(trace.Emitter); ok {
+		e.SetTrace(r, name)
+	}
 }

@@ -103,6 +103,20 @@ type oracleParams struct {
 	Heartbeat *unit.Duration `yaml:"heartbeat"`
 	Window    *unit.Duration `yaml:"window"`
 	Lag       *unit.Duration `yaml:"lag"`
+	// ObserveAfter names the agent after whose turn the oracle observes,
+	// instead of at the step's start.
+	ObserveAfter string `yaml:"observe_after"`
+}
+
+// deferOracle records that the protocol about to be added observes after
+// the named agent's turn; the name is resolved once agents are compiled.
+func (b *builder) deferOracle(c scenario.Entry[scenario.Component], p *oracleParams) bool {
+	if p.ObserveAfter == "" {
+		return false
+	}
+	b.cell.observers = append(b.cell.observers, observerSpec{protocol: len(b.cell.protocols), agent: p.ObserveAfter,
+		node: c.Node.Get("observe_after"), path: c.Path + ".observe_after"})
+	return true
 }
 
 // source resolves an oracle's asset and optional venue.
@@ -158,8 +172,9 @@ func (b *builder) chainlinkOracle(c scenario.Entry[scenario.Component]) (func() 
 		b.errs.At(c.Node, c.Path, "a chainlink_oracle needs deviation (such as 0.5%%), heartbeat (such as 1h), or both")
 		return nil, false
 	}
+	deferred := b.deferOracle(c, &p)
 	return func() market.Protocol {
-		return &protocol.ChainlinkOracle{Source: src, Deviation: float64(p.Deviation), Heartbeat: hb, Lag: lag}
+		return &protocol.ChainlinkOracle{Source: src, Deviation: float64(p.Deviation), Heartbeat: hb, Lag: lag, Deferred: deferred}
 	}, true
 }
 
@@ -193,7 +208,8 @@ func (b *builder) twapOracle(c scenario.Entry[scenario.Component]) (func() marke
 		b.errs.At(c.Node.Get("window"), c.Path+".window", "the window must be at least one step")
 		return nil, false
 	}
-	return func() market.Protocol { return &protocol.TWAPOracle{Source: src, Window: w, Lag: lag} }, true
+	deferred := b.deferOracle(c, &p)
+	return func() market.Protocol { return &protocol.TWAPOracle{Source: src, Window: w, Lag: lag, Deferred: deferred} }, true
 }
 
 // --- pools -------------------------------------------------------------------

@@ -14,6 +14,7 @@ package world
 import (
 	"fmt"
 	"github.com/cascade-risk/cascade/market"
+	"github.com/cascade-risk/cascade/protocol"
 	"math/rand/v2"
 	"path/filepath"
 	"strings"
@@ -60,6 +61,16 @@ type venueSpec struct {
 	assets []int
 }
 
+// observerSpec is an oracle (protocol index) that observes after an
+// agent's turn (its name, resolved to an index into agents).
+type observerSpec struct {
+	protocol int
+	agent    string
+	index    int
+	node     *scenario.Node
+	path     string
+}
+
 type agentSpec struct {
 	name  string
 	build func() market.Agent
@@ -80,6 +91,8 @@ type cell struct {
 	venues    []venueSpec
 	protocols []protocolSpec
 	agents    []agentSpec
+	// observers are oracles that observe after an agent's turn.
+	observers []observerSpec
 	steps     int
 	stride    int
 	// selected are indices into the full observation vector.
@@ -281,6 +294,7 @@ func compileCell(f *scenario.File, sc *scenario.Cell, errs *scenario.Errs) *cell
 			c.agents = append(c.agents, a)
 		}
 	}
+	b.resolveObservers()
 	c.all = c.metricList()
 	// Values "in the numeraire" are reported in the numeraire's own name.
 	for k := range c.all {
@@ -512,8 +526,17 @@ func (c *cell) newSim() (*sim, error) {
 	for _, p := range c.protocols {
 		s.market.Protocols = append(s.market.Protocols, p.build())
 	}
-	for _, a := range c.agents {
+	for k, a := range c.agents {
 		ag := a.build()
+		var samplers []protocol.Sampler
+		for _, o := range c.observers {
+			if o.index == k {
+				samplers = append(samplers, s.market.Protocols[o.protocol].(protocol.Sampler))
+			}
+		}
+		if samplers != nil {
+			ag = &observedAgent{Agent: ag, samplers: samplers}
+		}
 		s.agents = append(s.agents, ag)
 		if _, idle := ag.(market.Idler); !idle {
 			s.actors = append(s.actors, ag)
