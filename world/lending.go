@@ -209,7 +209,9 @@ func (b *builder) twapOracle(c scenario.Entry[scenario.Component]) (func() marke
 		return nil, false
 	}
 	deferred := b.deferOracle(c, &p)
-	return func() market.Protocol { return &protocol.TWAPOracle{Source: src, Window: w, Lag: lag, Deferred: deferred} }, true
+	return func() market.Protocol {
+		return &protocol.TWAPOracle{Source: src, Window: w, Lag: lag, Deferred: deferred}
+	}, true
 }
 
 // --- pools -------------------------------------------------------------------
