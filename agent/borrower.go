@@ -44,6 +44,10 @@ type Borrowers struct {
 	LoopVenue int // m.Venues index, or −1 to stake at external prices
 	Band      float64
 	Venue     int // where deleveraging sells collateral; −1: never deleverage
+	// Route, with Venue −1, makes deleveraging sell collateral for the
+	// debt along the best route of up to three hops among all venues
+	// (Routes, BestRoute), each hop exact.
+	Route bool
 	// OpenedAt, if positive, is the collateral's price (numeraire per whole
 	// token) when the Count starting positions were opened: they borrow to
 	// their targets at that price, under the protocol's checks, and start
@@ -61,6 +65,7 @@ type Borrowers struct {
 	failed, arrived       int
 	rng                   *rand.Rand
 	dep                   uint256.Int
+	routes                []Route
 }
 
 // Reset implements Agent: opens the starting positions, at step 0 or at
@@ -72,6 +77,10 @@ func (b *Borrowers) Reset(m *market.Market, rng *rand.Rand) {
 	b.rng = rng
 	p := b.pool
 	b.dep = cfmm.Amount(b.Deposit * math.Pow(10, float64(p.Decimals[b.Collateral])))
+	b.routes = nil
+	if b.Route && b.Venue < 0 {
+		b.routes = Routes(m, p.Assets[b.Collateral], p.Assets[b.Debt], 3)
+	}
 	open := func() {
 		for range b.Count {
 			b.open(m)
@@ -206,7 +215,7 @@ func (b *Borrowers) Act(m *market.Market) {
 		switch hf := v.Health(); {
 		case hf > h*(1+b.Band):
 			b.lever(m, u, h)
-		case hf < h*(1-b.Band) && b.Venue >= 0:
+		case hf < h*(1-b.Band) && (b.Venue >= 0 || b.routes != nil):
 			b.deleverage(m, u, h, &v)
 		}
 	}
@@ -235,23 +244,44 @@ func (b *Borrowers) deleverage(m *market.Market, u int, h float64, v *protocol.A
 	if err != nil || p.Remove(u, b.Collateral, &got) != nil {
 		return
 	}
-	ven := m.Venues[b.Venue]
-	t, err := ven.Swap(m, venueIndex(ven, p.Assets[b.Collateral]), venueIndex(ven, p.Assets[b.Debt]), &got)
-	if err != nil {
+	out, ok := b.sell(m, &got)
+	if !ok {
 		// The sale failed: the collateral goes back.
 		p.Fund(u, b.Collateral, &got)
 		_ = p.Supply(u, b.Collateral, &got)
 		return
 	}
-	p.Fund(u, b.Debt, &t.Out)
+	p.Fund(u, b.Debt, &out)
 	b.sold += got.Float64() * m.RawPrice(p.Assets[b.Collateral])
-	if _, err := p.Repay(u, b.Debt, &t.Out); err != nil {
+	if _, err := p.Repay(u, b.Debt, &out); err != nil {
 		return
 	}
 	// What the repayment did not use is spent.
 	if left := p.Balance(u, b.Debt); !left.IsZero() {
 		_ = p.Remove(u, b.Debt, &left)
 	}
+}
+
+// sell sells collateral for the debt token on Venue or along the best
+// route; a route that fails part-way is undone by nothing (the pools keep
+// the hops made) and reported as failed, with what it held lost.
+func (b *Borrowers) sell(m *market.Market, amt *uint256.Int) (uint256.Int, bool) {
+	p := b.pool
+	if b.Venue >= 0 {
+		ven := m.Venues[b.Venue]
+		t, err := ven.Swap(m, venueIndex(ven, p.Assets[b.Collateral]), venueIndex(ven, p.Assets[b.Debt]), amt)
+		return t.Out, err == nil
+	}
+	r, _, ok := BestRoute(m, b.routes, amt)
+	if !ok {
+		return uint256.Int{}, false
+	}
+	out, _, err := r.Swap(m, amt)
+	if err != nil {
+		b.failed++
+		return uint256.Int{}, true
+	}
+	return out, true
 }
 
 // Metrics implements Agent.

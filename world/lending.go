@@ -591,6 +591,7 @@ func (b *builder) borrowers(c scenario.Entry[scenario.Component]) (func() market
 		Band       unit.Fraction `yaml:"band"`
 		Venue      string        `yaml:"venue"`
 		OpenedAt   float64       `yaml:"opened_at"`
+		Route      bool          `yaml:"route"`
 		Arrivals   *unit.Rate    `yaml:"arrivals"`
 	}
 	if !b.decode(c, &p) {
@@ -656,10 +657,14 @@ func (b *builder) borrowers(c scenario.Entry[scenario.Component]) (func() market
 	if !ok1 || !ok2 {
 		return nil, false
 	}
+	if p.Route && p.Venue != "" {
+		b.errs.At(c.Node.Get("route"), c.Path+".route", "give venue (one pool) or route: true (the best route among all pools), not both")
+		return nil, false
+	}
 	return func() market.Agent {
 		return &agent.Borrowers{Pool: k, Collateral: col, Debt: debt, Count: p.Count, Deposit: p.Deposit,
 			HealthLo: float64(p.Health.From), HealthHi: float64(p.Health.To), Loops: p.Loops, LoopVenue: lv, Band: float64(p.Band), Venue: v,
-			OpenedAt: p.OpenedAt, Arrivals: arrivals}
+			OpenedAt: p.OpenedAt, Arrivals: arrivals, Route: p.Route}
 	}, true
 }
 

@@ -431,3 +431,51 @@ metrics: [lps.in_pool, lps.withdrawals]
 		}
 	}
 }
+
+// Borrowers of USDC against LST who keep their targets (band 5%) as LST
+// falls deleverage by selling LST for USDC along LST→ETH→USDC, the only
+// route: both pools see the sales, nobody is liquidated (there is no
+// liquidator, and the deleveraging keeps every position above health 1),
+// and without a route (no venue either) the same borrowers cannot
+// deleverage and end liquidatable.
+func TestDeleveragingBorrowersRoute(t *testing.T) {
+	const src = `name: delever
+horizon: 1d
+step: 1h
+numeraire: USDC
+assets:
+  LST: {decimals: 18}
+  ETH: {decimals: 18}
+  USDC: {decimals: 6}
+processes:
+  lst: {type: gbm, asset: LST, initial: 2000, drift: -30%%/day, volatility: 0}
+  eth: {type: gbm, asset: ETH, initial: 2000, drift: -30%%/day, volatility: 0}
+mechanisms:
+  lst_eth: {type: uniswap_v2, tokens: [LST, ETH], reserves: [50_000, 50_000], fee: 0.05%%}
+  eth_usdc: {type: uniswap_v2, tokens: [ETH, USDC], reserves: [50_000, 100_000_000], fee: 0.3%%}
+  lend:
+    type: aave
+    reserves:
+      LST: {ltv: 70%%, liquidation_threshold: 80%%, liquidation_bonus: 5%%, rates: {optimal: 80%%, slope1: 3.8%%/yr, slope2: 80%%/yr}}
+      USDC: {ltv: 80%%, liquidation_threshold: 85%%, liquidation_bonus: 4.5%%, borrowing: true, deposits: 100_000_000, rates: {optimal: 90%%, slope1: 4%%/yr, slope2: 60%%/yr}}
+agents:
+  arb: {type: arbitrageur, pools: [lst_eth, eth_usdc], gas: 1}
+  borrowers: {type: borrowers, market: lend, collateral: LST, debt: USDC, count: 20, deposit: 10, health: {from: 1.3, to: 1.5}, band: 5%%%s}
+metrics: [borrowers.deleveraged, borrowers.liquidatable, lst_eth.volume, eth_usdc.volume]
+`
+	for _, c := range []struct {
+		extra string
+		route bool
+	}{{", route: true", true}, {"", false}} {
+		m := compile(t, fmt.Sprintf(src, c.extra))
+		row := runAll(t, m, 1, 1, 1)[0]
+		get := func(name string) float64 { return row[metricIndex(t, m, name)] }
+		t.Logf("%q: deleveraged %.0f, %v liquidatable, volumes %.0f and %.0f", c.extra, get("borrowers.deleveraged"), get("borrowers.liquidatable"), get("lst_eth.volume"), get("eth_usdc.volume"))
+		if c.route && (!(get("borrowers.deleveraged") > 0) || get("borrowers.liquidatable") != 0) {
+			t.Errorf("with a route: deleveraged %v, %v liquidatable", get("borrowers.deleveraged"), get("borrowers.liquidatable"))
+		}
+		if !c.route && (get("borrowers.deleveraged") != 0 || get("borrowers.liquidatable") == 0) {
+			t.Errorf("without a route: deleveraged %v, %v liquidatable", get("borrowers.deleveraged"), get("borrowers.liquidatable"))
+		}
+	}
+}
