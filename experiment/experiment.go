@@ -414,12 +414,8 @@ func (r *Result) Report() []CellReport {
 // FanQuantiles are the quantiles fans.json gives at each sample time.
 var FanQuantiles = []float64{0.05, 0.25, 0.5, 0.75, 0.95}
 
-// FanPoints is the most sample times a fan keeps: as many as a report
-// draws per series at most (report's maxFanPoints), so that charts lose
-// nothing, while the fans' memory, a sketch per point and metric (and per
-// worker while
-// running), stays bounded.
-const FanPoints = 150
+// FanPoints is the most sample times a fan keeps (metric.MaxFanPoints).
+const FanPoints = metric.MaxFanPoints
 
 // FanReport is fans.json: for every cell and metric, quantiles across runs
 // at each sample time, for fan charts.

@@ -79,6 +79,12 @@ func NewFanOf(n int, keep []int) (*Fan, error) {
 	return f, nil
 }
 
+// MaxFanPoints is the most sample times a run's fans keep (see FanPoints):
+// as many as a report draws per series at most, so that charts lose
+// nothing, while the fans' memory, a sketch per point and metric (and per
+// worker while running), does not grow with the horizon.
+const MaxFanPoints = 150
+
 // FanPoints returns the indices kept by a fan of at most max points over
 // series of n values: every s-th value from the first, s = ⌈n/max⌉, with
 // the last value in place of the final stride's when it is not one of them,

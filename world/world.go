@@ -123,12 +123,13 @@ func Compile(f *scenario.File) (*Model, error) {
 
 // CheckFans returns a positioned error if the percentile bands over time
 // (metric.Fan) of every cell together would exceed MaxFanPoints sample
-// points. A run of the whole file keeps them; a discovery, which evaluates
+// points (each fan keeping at most metric.MaxFanPoints of a cell's
+// samples). A run of the whole file keeps them; a discovery, which evaluates
 // points in batches without bands, does not call it.
 func (m *Model) CheckFans() error {
 	points := 0
 	for _, c := range m.cells {
-		points += c.samples() * len(c.selected)
+		points += c.fanSamples() * len(c.selected)
 	}
 	return fanError(m.File, points, m.cells[0])
 }
@@ -148,7 +149,7 @@ func CheckFanBudget(f *scenario.File) error {
 		return nil
 	}
 	c := m.cells[0]
-	return fanError(f, len(f.Cells)*c.samples()*len(c.selected), c)
+	return fanError(f, len(f.Cells)*c.fanSamples()*len(c.selected), c)
 }
 
 func fanError(f *scenario.File, points int, c *cell) error {
@@ -156,15 +157,15 @@ func fanError(f *scenario.File, points int, c *cell) error {
 		return nil
 	}
 	errs := &scenario.Errs{File: f.Path}
-	at, key := f.Root.Get("sample_every"), "sample_every"
+	at, key := f.Root.Get("sweep"), "sweep"
 	if at == nil {
-		at, key = f.Root.Get("sweep"), "sweep"
+		at, key = f.Root.Get("sample_every"), "sample_every"
 	}
 	if at == nil {
 		at, key = f.Root, ""
 	}
-	errs.At(at, key, "%d cells recording %d samples of %d metrics each are %d points of percentile bands; at most %d are supported: sweep fewer cells, sample less often or record fewer metrics",
-		len(f.Cells), c.samples(), len(c.selected), points, MaxFanPoints)
+	errs.At(at, key, "%d cells recording %d fan samples of %d metrics each are %d points of percentile bands; at most %d are supported: sweep fewer cells or record fewer metrics",
+		len(f.Cells), c.fanSamples(), len(c.selected), points, MaxFanPoints)
 	return errs.List.Err()
 }
 
@@ -205,6 +206,9 @@ func (m *Model) SampleTimes(c int) []float64 {
 func (m *Model) Steps(c int) int { return m.cells[c].steps }
 
 func (c *cell) samples() int { return c.steps/c.stride + 1 }
+
+// fanSamples is how many of the samples a fan keeps (metric.FanPoints).
+func (c *cell) fanSamples() int { return min(c.samples(), metric.MaxFanPoints) }
 
 // NewSim implements engine.Model.
 func (m *Model) NewSim(c int) (engine.Sim, error) { return m.cells[c].newSim() }
