@@ -43,6 +43,8 @@ var vegaConfig = map[string]any{
 		"orient": "bottom", "labelFontSize": 11, "titleFontSize": 11, "titleFontWeight": 600,
 		"symbolType": "square", "direction": "horizontal",
 	},
+	// About six ticks: engineering labels such as "150k" need the room.
+	"axisQuantitative": map[string]any{"tickCount": 6},
 	"header": map[string]any{"labelFontSize": 11, "labelFontWeight": 600, "labelColor": "#333", "labelLimit": facetWidth + 40},
 	"view":   map[string]any{"stroke": "#dddddd"},
 	"text":   map[string]any{"fontSize": 11},
@@ -198,7 +200,7 @@ func seriesWidth(f *figure) obj {
 	for i := range f.series {
 		widths = append(widths, math.Max(1.1, 3.4-0.8*float64(i)))
 	}
-	return obj{"field": "s", "type": "nominal", "title": nil, "scale": obj{"domain": f.series, "range": widths}, "legend": nil}
+	return obj{"field": "s", "type": "ordinal", "sort": f.series, "title": nil, "scale": obj{"domain": f.series, "range": widths}}
 }
 
 // withStroke makes a colour encoding's legend show lines, for charts that
