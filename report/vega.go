@@ -45,10 +45,10 @@ var vegaConfig = map[string]any{
 	},
 	// About six ticks: engineering labels such as "150k" need the room.
 	"axisQuantitative": map[string]any{"tickCount": 6},
-	"header": map[string]any{"labelFontSize": 11, "labelFontWeight": 600, "labelColor": "#333", "labelLimit": facetWidth + 40},
-	"view":   map[string]any{"stroke": "#dddddd"},
-	"text":   map[string]any{"fontSize": 11},
-	"line":   map[string]any{"strokeWidth": 2},
+	"header":           map[string]any{"labelFontSize": 11, "labelFontWeight": 600, "labelColor": "#333", "labelLimit": facetWidth + 40},
+	"view":             map[string]any{"stroke": "#dddddd"},
+	"text":             map[string]any{"fontSize": 11},
+	"line":             map[string]any{"strokeWidth": 2},
 }
 
 // num is a float64 that marshals with six significant digits, or as null
