@@ -40,9 +40,10 @@ const (
 // withdrawals are limited by the lending market's cash. Delegations go to
 // a validator drawn uniformly (or in proportion to stake, StakeWeighted)
 // and are moved when it dies. A levered delegator borrows LTV of its
-// limit, sells the synthetic while the pool price net of the fee stays at
+// limit (valued at the mark, or at par when the mark is higher), sells the synthetic while the pool price net of the fee stays at
 // or above Floor and lends the proceeds; repaying buys synthetic up to
-// 1/Floor, at any price once a loan is recalled or its validator dead.
+// 1/Floor, at any price once a loan is due (recalled or maturing) or its
+// validator dead.
 // Synthetic beyond what is owed is dumped.
 type StakeDelegators struct {
 	Protocol      int
@@ -268,7 +269,10 @@ func (g *StakeDelegators) work(m *market.Market, d *posDelegator) bool {
 		if d.mode == posLever && debt == 0 && d.hasV && !s.Halted() {
 			if del, ok := c.Delegation(d.v, d.acct); ok && del.Shares > del.Locked {
 				free := del.Shares - del.Locked
-				amount := uint64(float64(s.MaxBorrow(d.v, free)) * g.LTV)
+				// The limit at the mark, but never above its value at par:
+				// a discount does not let it owe more (as operators size
+				// their debt).
+				amount := uint64(float64(s.MaxBorrow(d.v, free)) * g.LTV * min(1, 1/s.Mark()))
 				if amount >= dust {
 					_, _ = s.Borrow(d.acct, d.v, free, amount)
 				}

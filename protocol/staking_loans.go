@@ -135,7 +135,8 @@ type posHolder struct {
 	ver        uint64         // bookVer of debt
 	debt       uint64
 	recalled   bool
-	foreclosed int // foreclosures seen and not yet reported by Settle
+	matures    uint64 // earliest maturity of its open loans; 0: none
+	foreclosed int    // foreclosures seen and not yet reported by Settle
 }
 
 func (s *Staking) holder(a pos.AccountID) *posHolder {
@@ -151,7 +152,7 @@ func (s *Staking) holder(a pos.AccountID) *posHolder {
 // debt, ⌈Σart·index/RAY⌉, when the index may have moved.
 func (s *Staking) refresh(h *posHolder) {
 	if h.stale || h.fullAt != s.fullVer {
-		h.stale, h.fullAt, h.ver, h.recalled = false, s.fullVer, 0, false
+		h.stale, h.fullAt, h.ver, h.recalled, h.matures = false, s.fullVer, 0, false, 0
 		h.art.Clear()
 		k := 0
 		for _, id := range h.loans {
@@ -162,6 +163,9 @@ func (s *Staking) refresh(h *posHolder) {
 				k++
 				h.art.Add(&h.art, &l.Art)
 				h.recalled = h.recalled || l.Recalled
+				if l.Matures != 0 && (h.matures == 0 || l.Matures < h.matures) {
+					h.matures = l.Matures
+				}
 			case err == nil && l.Status == synth.Foreclosed:
 				h.foreclosed++
 			}
@@ -214,14 +218,22 @@ func (s *Staking) Settle(holder pos.AccountID) (foreclosed int) {
 }
 
 // Debt returns what holder owes on its open loans (synthetic, rounded up)
-// and whether any of them has been recalled.
-func (s *Staking) Debt(holder pos.AccountID) (debt uint64, recalled bool) {
+// and whether any of them is due: recalled, or maturing (synth.Params.Term)
+// within the chain's unbonding delay and two epochs — the time a borrower
+// needs to unbond stake and buy the synthetic back — so behaviours repay
+// it at any price, as they do a recalled loan, and borrow afresh later.
+func (s *Staking) Debt(holder pos.AccountID) (debt uint64, due bool) {
 	if s.book == nil || int(holder) >= len(s.holders) {
 		return 0, false
 	}
 	h := &s.holders[holder]
 	s.refresh(h)
-	return h.debt, h.recalled
+	due = h.recalled
+	if h.matures != 0 {
+		e := s.chain.Epoch()
+		due = due || h.matures <= e+s.chain.Config().UnbondingDelay+2
+	}
+	return h.debt, due
 }
 
 func posSatAdd(a, b uint64) uint64 {

@@ -40,6 +40,12 @@ type Params struct {
 	// DefaultWindow is the number of epochs (≥ 1) over which the default
 	// rate is measured.
 	DefaultWindow uint64
+	// Term is a loan's maturity in epochs: a loan opened at epoch e falls
+	// due at e + Term (a top-up does not extend it) and is foreclosed at
+	// the first Step on or after that unless repaid, like a recalled loan
+	// whose deadline has passed. Zero: loans never mature. Protocol-owned
+	// liquidity never matures.
+	Term uint64
 	// Dust is the smallest debt a loan may keep, in synthetic tokens: a
 	// repayment that leaves no more than Dust owed closes the loan, and the
 	// remainder is written off to the deficit. Zero closes only on full
@@ -89,6 +95,12 @@ var (
 	errCollateralUnknown = errors.New("synth: collateral lookup failed")
 )
 
+// due reports whether the loan must be foreclosed at epoch for a passed
+// deadline: its recall's, or its maturity.
+func (l *loan) due(epoch uint64) bool {
+	return (l.recalled && epoch >= l.deadline) || (l.matures != 0 && epoch >= l.matures)
+}
+
 type loan struct {
 	holder   pos.AccountID
 	val      pos.ValidatorID
@@ -97,6 +109,7 @@ type loan struct {
 	opened   uint64
 	deadline uint64
 	recalled bool
+	matures  uint64 // epoch the loan falls due; 0: never
 	// owned marks protocol-owned liquidity: never recalled.
 	owned  bool
 	status Status
@@ -336,7 +349,14 @@ func (b *Book) Borrow(epoch uint64, holder pos.AccountID, v pos.ValidatorID, sha
 	lent.Add(lent, &debt)
 	b.lentSum.Add(&b.lentSum, &debt)
 	id := LoanID(len(b.loans))
-	b.loans = append(b.loans, loan{holder: holder, val: v, shares: shares, art: art, opened: epoch, at: len(b.open)})
+	var matures uint64
+	if b.p.Term > 0 {
+		matures = epoch + b.p.Term
+		if matures < epoch {
+			matures = math.MaxUint64
+		}
+	}
+	b.loans = append(b.loans, loan{holder: holder, val: v, shares: shares, art: art, opened: epoch, matures: matures, at: len(b.open)})
 	b.open = append(b.open, id)
 	b.updateRate()
 	return id, nil
@@ -515,7 +535,8 @@ func (b *Book) Repay(epoch uint64, id LoanID, amount uint256.Int) (uint256.Int, 
 
 // MarkProtocolOwned marks an open loan as protocol-owned liquidity (the
 // synthetic side of the protocol's own pool position): a recall does not
-// give it a deadline. It still defaults like any loan.
+// give it a deadline, and it never matures. It still defaults like any
+// loan.
 func (b *Book) MarkProtocolOwned(id LoanID) error {
 	if !b.ok {
 		return ErrNotInitialized
@@ -524,7 +545,7 @@ func (b *Book) MarkProtocolOwned(id LoanID) error {
 	if err != nil {
 		return err
 	}
-	l.owned = true
+	l.owned, l.matures = true, 0
 	return nil
 }
 
@@ -661,8 +682,8 @@ type StepReport struct {
 	Signals Signals
 	Action  Action
 	// Recalled counts loans given a deadline now; ForeclosedRecall and
-	// ForeclosedDefault count foreclosures for a passed deadline and for
-	// default.
+	// ForeclosedDefault count foreclosures for a passed deadline (a
+	// recall's or the loan's maturity) and for default.
 	Recalled, ForeclosedRecall, ForeclosedDefault int
 	// DebtDeleted (rad) and Seized (native tokens) total this Step's
 	// foreclosures.
@@ -671,8 +692,9 @@ type StepReport struct {
 }
 
 // Step runs the protocol at epoch: accrue interest, observe the signals,
-// apply the policy's Action, foreclose recalled loans whose deadline has
-// come (epoch ≥ deadline) and loans in default at obs.Price. If a
+// apply the policy's Action, foreclose loans due — recalled loans whose
+// deadline has come (epoch ≥ deadline) and matured loans (epoch ≥
+// opened + Term) — and loans in default at obs.Price. If a
 // seizure fails, Step returns the error after the foreclosures already
 // done, each of which is complete.
 func (b *Book) Step(epoch uint64, obs Observation) (rep StepReport, err error) {
@@ -711,7 +733,7 @@ func (b *Book) Step(epoch uint64, obs Observation) (rep StepReport, err error) {
 	for i := len(b.open) - 1; i >= 0; i-- {
 		id := b.open[i]
 		l := &b.loans[id]
-		due := l.recalled && epoch >= l.deadline
+		due := l.due(epoch)
 		if !due {
 			d, err := b.inDefaultFast(l, obs.Price, &th)
 			if err != nil {

@@ -209,3 +209,56 @@ func TestTopUp(t *testing.T) {
 	}
 	e.check(t)
 }
+
+// With a Term, a loan falls due Term epochs after it opens and is
+// foreclosed at the first Step on or after that unless repaid; a top-up
+// does not extend it, a repaid loan is not touched, and protocol-owned
+// liquidity never matures.
+func TestLoanMaturity(t *testing.T) {
+	p := baseParams()
+	p.Term = 10
+	e := newEnv(t, p, nil, 100e6, 100e6, 100e6)
+	due, err := e.book.Borrow(0, 0, 0, 50e6, u(10e6), RayOne())
+	if err != nil {
+		t.Fatal(err)
+	}
+	repaid, err := e.book.Borrow(0, 1, 1, 50e6, u(10e6), RayOne())
+	if err != nil {
+		t.Fatal(err)
+	}
+	owned, err := e.book.Borrow(0, 2, 2, 50e6, u(10e6), RayOne())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.book.MarkProtocolOwned(owned); err != nil {
+		t.Fatal(err)
+	}
+	if info, _ := e.book.Loan(due); info.Matures != 10 {
+		t.Fatalf("matures at %d, want 10", info.Matures)
+	}
+	if info, _ := e.book.Loan(owned); info.Matures != 0 {
+		t.Fatalf("protocol-owned loan matures at %d", info.Matures)
+	}
+	if err := e.book.TopUp(5, due, 10e6, u(1e6), RayOne()); err != nil {
+		t.Fatal(err)
+	}
+	if info, _ := e.book.Loan(due); info.Matures != 10 {
+		t.Fatalf("a top-up moved the maturity to %d", info.Matures)
+	}
+	if _, err := e.book.Repay(5, repaid, u(20e6)); err != nil {
+		t.Fatal(err)
+	}
+	if rep, err := e.book.Step(9, Observation{Price: RayOne()}); err != nil || rep.ForeclosedRecall != 0 {
+		t.Fatalf("before maturity: %+v %v", rep, err)
+	}
+	rep, err := e.book.Step(10, Observation{Price: RayOne()})
+	if err != nil || rep.ForeclosedRecall != 1 || rep.ForeclosedDefault != 0 {
+		t.Fatalf("at maturity: %+v %v, want the unpaid loan foreclosed for its deadline", rep, err)
+	}
+	for id, want := range map[LoanID]Status{due: Foreclosed, repaid: Repaid, owned: Open} {
+		if info, _ := e.book.Loan(id); info.Status != want {
+			t.Errorf("loan %d: status %d, want %d", id, info.Status, want)
+		}
+	}
+	e.check(t)
+}

@@ -64,7 +64,9 @@ type LoanInfo struct {
 	Opened    uint64
 	Recalled  bool
 	Deadline  uint64
-	Status    Status
+	// Matures is the epoch the loan falls due (Params.Term); 0: never.
+	Matures uint64
+	Status  Status
 	// ProtocolOwned marks protocol-owned liquidity, which recalls skip.
 	ProtocolOwned bool
 }
@@ -80,7 +82,7 @@ func (b *Book) Loan(id LoanID) (LoanInfo, error) {
 	l := &b.loans[id]
 	var d uint256.Int
 	d.Mul(&l.art, &b.index)
-	return LoanInfo{l.holder, l.val, l.shares, l.art, ceilDiv(d, ray), l.opened, l.recalled, l.deadline, l.status, l.owned}, nil
+	return LoanInfo{l.holder, l.val, l.shares, l.art, ceilDiv(d, ray), l.opened, l.recalled, l.deadline, l.matures, l.status, l.owned}, nil
 }
 
 // Check verifies the book's identities exactly and returns an error

@@ -82,6 +82,7 @@ type stakingLoans struct {
 	Curve            []stakingPoint `yaml:"curve"`
 	Disposition      string         `yaml:"disposition"`
 	DefaultWindow    *unit.Duration `yaml:"default_window"`
+	Term             *unit.Duration `yaml:"term"`
 	Dust             *unit.Decimal  `yaml:"dust"`
 	DefaultCheck     string         `yaml:"default_check"`
 }
@@ -401,6 +402,17 @@ func (b *builder) stakingChain(c scenario.Entry[scenario.Component]) (func() mar
 		return nil, bad("loans.disposition", "unknown disposition %q (expected burn, redistribute, treasury or liquidate)", lo.Disposition)
 	}
 	bp.DefaultWindow = epochs(lo.DefaultWindow, 30*24*time.Hour)
+	if lo.Term != nil {
+		if lo.Term.Std() < 0 {
+			return nil, bad("loans.term", "expected a non-negative duration, got %s", lo.Term.Std())
+		}
+		bp.Term = epochs(lo.Term, 0)
+		// A borrower repays a loan maturing within the unbonding delay and
+		// two epochs (Staking.Debt); a shorter term would be due on opening.
+		if bp.Term != 0 && bp.Term <= chain.UnbondingDelay+2 {
+			return nil, bad("loans.term", "a term of %s is due as soon as it opens: it must exceed the unbonding delay and two epochs (%d epochs)", lo.Term.Std(), chain.UnbondingDelay+2)
+		}
+	}
 	bp.DefaultWindow = max(bp.DefaultWindow, 1)
 	// Dust: a repayment that leaves at most this much owed closes the loan
 	// (default: a hundredth of a token).

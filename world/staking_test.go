@@ -213,6 +213,7 @@ func TestStakingValidation(t *testing.T) {
 		{"    staked: 60%\n", "    staked: 90%\n", "agents.delegators: staked (0.9) and lent (0.2) must be non-negative fractions adding up to at most 100%"},
 		{"arb: {type: pos_arbitrageur, chain: chain,", "arb: {type: pos_arbitrageur, chain: pool,", `agents.arb.chain: unknown mechanism "pool"`},
 		{"    client_bug: {rate: 2/yr, share: 30%}\n", "    client_bug: {rate: 2/yr, share: 130%}\n", "agents.validators.client_bug.share: expected the share of operators a bug strikes"},
+		{"loans: {collateral_ratio: 125%, rate: 3%/yr}", "loans: {collateral_ratio: 125%, term: 15d}", "mechanisms.chain.loans.term: a term of 360h0m0s is due as soon as it opens: it must exceed the unbonding delay and two epochs (16 epochs)"},
 	} {
 		if !strings.Contains(base, tc.old) {
 			t.Fatalf("scenario lacks %q", tc.old)
@@ -316,5 +317,32 @@ func TestStakingFork(t *testing.T) {
 				t.Errorf("fork cost %s, run %d: the whale stakes only %v", c.cost, k, stake)
 			}
 		}
+	}
+}
+
+// With a loan term, loans fall due and borrowers roll them: a term of 30
+// days on the small chain (14-day unbonding) sees loans repaid before
+// they mature and borrowed afresh (debt still outstanding at the horizon,
+// three terms later), and some borrowers who cannot unwind in time
+// foreclosed for the missed maturity.
+func TestStakingLoanTerm(t *testing.T) {
+	src := strings.Replace(posScenario, "DESIGN", "external_hub", 1)
+	with := strings.Replace(src, "loans: {collateral_ratio: 125%, rate: 3%/yr}", "loans: {collateral_ratio: 125%, rate: 3%/yr, term: 30d}", 1)
+	mean := func(src, name string) float64 {
+		m := compile(t, src)
+		rows := runAll(t, m, 8, 2, 3)
+		var x float64
+		for _, r := range rows {
+			x += r[metricIndex(t, m, name)]
+		}
+		return x / float64(len(rows))
+	}
+	if got := mean(src, "chain.recall_foreclosures"); got != 0 {
+		t.Errorf("no term: %v loans foreclosed for a passed deadline", got)
+	}
+	missed, debt := mean(with, "chain.recall_foreclosures"), mean(with, "chain.debt")
+	t.Logf("30-day term: %.1f loans foreclosed at maturity a run, %.0f tokens owed at the horizon", missed, debt)
+	if !(missed > 0) || !(debt > 0) {
+		t.Errorf("30-day term: %v missed maturities, %v owed at the horizon; want loans maturing and borrowed again", missed, debt)
 	}
 }
