@@ -6,8 +6,8 @@
 // The pipeline is
 //
 //	work items (engine cell, run range) → Reshuffle → simulate →
-//	   ├─ per (cell, arm, metric) partials → CombinePerKey → aggregates ─┐ (side input)
-//	   └─ row blocks → one key → GroupByKey ─────────────────────────────┴→ write the results directory
+//	   ├─ per (cell, arm, metric) partials → CombinePerKey → aggregates ─┐ side inputs of
+//	   └─ row blocks, keyed by work item ────────────────────────────────┴→ one writer
 //
 // Simulating a work item is the engine call of `cascade run --shard`
 // (experiment.Result.RunJobs): a run's seed depends on its cell and index
@@ -17,8 +17,8 @@
 // observations are added to the metric's Summary in run order at the end,
 // because the Summary's moments (Welford's update) are bit-identical only in
 // that order — the same reason `cascade merge` replays the shards' rows in
-// (cell, arm, run) order. A single writer receives the row blocks, sorts
-// them into job order and writes runs.parquet, series.parquet, the
+// (cell, arm, run) order. A single writer looks the row blocks up by work
+// item, in job order, and writes runs.parquet, series.parquet, the
 // summaries from the aggregates, the scenario copy and the manifest.
 package pipeline
 
@@ -27,7 +27,6 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -102,9 +101,9 @@ func (j Job) load() (*experiment.Result, error) {
 }
 
 // WorkItem is runs [FirstRun, EndRun) of engine cell Cell (one arm of one
-// sweep point).
+// sweep point); Index is its place among the items, in job order.
 type WorkItem struct {
-	Cell, FirstRun, EndRun int
+	Index, Cell, FirstRun, EndRun int
 }
 
 // Partial is the aggregate of one metric of one engine cell over some of
@@ -142,11 +141,11 @@ func init() {
 	for _, t := range []any{WorkItem{}, Partial{}, Aggregate{}, Block{}, Job{}} {
 		beam.RegisterType(reflect.TypeOf(t))
 	}
-	register.DoFn4x1[context.Context, WorkItem, func(int, Partial), func(Block), error](&simulateFn{})
+	register.DoFn4x1[context.Context, WorkItem, func(int, Partial), func(int, Block), error](&simulateFn{})
 	register.Emitter2[int, Partial]()
-	register.Emitter1[Block]()
+	register.Emitter2[int, Block]()
 	register.Combiner2[Partial, Aggregate](&tallyFn{})
-	register.DoFn5x1[context.Context, int, func(*Block) bool, func(*Aggregate) bool, func(string), error](&writeFn{})
+	register.DoFn5x1[context.Context, []byte, func(*Aggregate) bool, func(int) func(*Block) bool, func(string), error](&writeFn{})
 	register.Iter1[Block]()
 	register.Iter1[Aggregate]()
 	register.Emitter1[string]()
@@ -174,11 +173,8 @@ func Build(s beam.Scope, f *scenario.File, opt Options) (beam.PCollection, error
 	if err != nil {
 		return beam.PCollection{}, err
 	}
-	if job.Workers == 0 {
-		job.Workers = runtime.GOMAXPROCS(0)
-	}
-	// Workers fix the scenario's run count, so that a worker reading the
-	// same bytes cannot disagree about it.
+	// The job carries the run count resolved here, so that every worker
+	// uses the same one.
 	job.Runs = res.Runs
 	per := opt.RunsPerItem
 	if per == 0 {
@@ -187,16 +183,18 @@ func Build(s beam.Scope, f *scenario.File, opt Options) (beam.PCollection, error
 	var items []WorkItem
 	for c := range res.Cells {
 		for r := 0; r < res.Runs; r += per {
-			items = append(items, WorkItem{Cell: c, FirstRun: r, EndRun: min(r+per, res.Runs)})
+			items = append(items, WorkItem{Index: len(items), Cell: c, FirstRun: r, EndRun: min(r+per, res.Runs)})
 		}
 	}
 	s = s.Scope("cascade")
 	work := beam.Reshuffle(s, beam.CreateList(s, items))
 	partials, blocks := beam.ParDo2(s, &simulateFn{Job: job}, work)
 	aggregates := beam.DropKey(s, beam.CombinePerKey(s, &tallyFn{Job: job}, partials))
-	grouped := beam.GroupByKey(s, beam.AddFixedKey(s, blocks))
-	out := beam.ParDo(s, &writeFn{Job: job, Out: opt.Out, Started: time.Now().UnixNano(), Version: opt.Version, Commit: opt.Commit},
-		grouped, beam.SideInput{Input: aggregates})
+	// The writer reads the row blocks as a multimap side input, by item
+	// index, in job order: a runner serves them from its own storage one
+	// at a time rather than handing the writer all of them at once.
+	out := beam.ParDo(s, &writeFn{Job: job, Items: len(items), Out: opt.Out, Started: time.Now().UnixNano(), Version: opt.Version, Commit: opt.Commit},
+		beam.Impulse(s), beam.SideInput{Input: aggregates}, beam.SideInput{Input: blocks})
 	return out, nil
 }
 
@@ -213,14 +211,14 @@ func (l *lazy) get(j Job) (*experiment.Result, error) {
 }
 
 // simulateFn runs a work item and emits its partial aggregates, keyed by
-// cell·metrics + metric, and its rows.
+// cell·metrics + metric, and its rows, keyed by the item's index.
 type simulateFn struct {
 	Job Job
 	l   lazy
 }
 
 // ProcessElement simulates item.
-func (fn *simulateFn) ProcessElement(ctx context.Context, item WorkItem, partials func(int, Partial), blocks func(Block)) error {
+func (fn *simulateFn) ProcessElement(ctx context.Context, item WorkItem, partials func(int, Partial), blocks func(int, Block)) error {
 	res, err := fn.l.get(fn.Job)
 	if err != nil {
 		return err
@@ -264,7 +262,7 @@ func (fn *simulateFn) ProcessElement(ctx context.Context, item WorkItem, partial
 		}
 		partials(c*metrics+k, parts[k])
 	}
-	blocks(block)
+	blocks(item.Index, block)
 	return nil
 }
 
@@ -399,16 +397,18 @@ func (fn *tallyFn) ExtractOutput(a Partial) (Aggregate, error) {
 	return out, nil
 }
 
-// writeFn writes the results directory from every row block and aggregate.
+// writeFn writes the results directory from every row block and aggregate;
+// its main input is a single impulse.
 type writeFn struct {
 	Job             Job
+	Items           int // work items, whose blocks are keyed 0 to Items−1
 	Out             string
 	Started         int64 // Unix nanoseconds at launch
 	Version, Commit string
 }
 
 // ProcessElement writes the directory and emits its path.
-func (fn *writeFn) ProcessElement(ctx context.Context, _ int, blocks func(*Block) bool, aggregates func(*Aggregate) bool, emit func(string)) error {
+func (fn *writeFn) ProcessElement(ctx context.Context, _ []byte, aggregates func(*Aggregate) bool, blocks func(int) func(*Block) bool, emit func(string)) error {
 	res, err := fn.Job.load()
 	if err != nil {
 		return err
@@ -444,20 +444,22 @@ func (fn *writeFn) ProcessElement(ctx context.Context, _ int, blocks func(*Block
 		}
 		agg = Aggregate{}
 	}
-	// The blocks arrive in any order; rows are written in job order.
-	var all []Block
-	var b Block
-	for blocks(&b) {
-		all = append(all, b)
-		b = Block{}
-	}
-	slices.SortFunc(all, func(x, y Block) int {
-		return (x.Cell*res.Runs + x.FirstRun) - (y.Cell*res.Runs + y.FirstRun)
-	})
+	// Items are in job order, so their blocks are the rows in order.
 	metrics := len(res.Model.Metrics)
-	for _, b := range all {
+	for i := range fn.Items {
 		if err := ctx.Err(); err != nil {
 			return err
+		}
+		var b, extra Block
+		next := blocks(i)
+		if !next(&b) {
+			return fmt.Errorf("cascade: work item %d produced no rows", i)
+		}
+		if next(&extra) {
+			return fmt.Errorf("cascade: work item %d produced rows twice", i)
+		}
+		if b.Cell < 0 || b.Cell >= len(res.Cells) {
+			return fmt.Errorf("cascade: row block of work item %d is of cell %d, outside the scenario", i, b.Cell)
 		}
 		samples := len(res.Cells[b.Cell].Times)
 		if len(b.Scalars) != len(b.Seeds)*metrics || len(b.Series) != len(b.Seeds)*metrics*samples {
