@@ -40,8 +40,9 @@ fi
 
 echo "== Beam pipeline (beam/, its own Go module: the Apache Beam Go SDK, run on Prism in-process)"
 # A separate module, so the main one stays light; Go's build cache makes
-# the SDK's build (about 4 minutes of CPU on a cold cache) a one-time cost.
-(cd "$clone/cascade/beam" && go vet ./... && go test -count=1 ./...)
+# the SDK's build a one-time cost. -mod=mod lets a dependency added to the
+# main module since beam/go.sum was last tidied resolve here too (in the copy).
+(cd "$clone/cascade/beam" && go vet -mod=mod ./... && go test -mod=mod -count=1 ./...)
 rm -rf "$clone"
 
 echo "== fuzz the scenario loader (bounded)"
