@@ -18,6 +18,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -55,6 +56,7 @@ var (
 	perItem = flag.Int("runs-per-item", pipeline.DefaultRunsPerItem, "most runs of one sweep cell in one work item")
 	workers = flag.Int("item-workers", 0, "engine goroutines per work item (default: all cores of the worker); results do not depend on it")
 	quiet   = flag.Bool("quiet", false, "no timing on stderr")
+	verbose = flag.Bool("verbose", false, "log the runner's and the job's progress (Beam's INFO messages) on stderr")
 	set     sets
 )
 
@@ -80,6 +82,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 	// beam.Init turns this process into a Beam worker when a runner
 	// started it as one; then it never returns.
 	beam.Init()
+	// Prism and the job client log through slog; their INFO messages
+	// (job submitted, running, done) are noise unless asked for.
+	if !*verbose {
+		slog.SetLogLoggerLevel(slog.LevelWarn)
+	}
 	if len(args) != 1 {
 		fmt.Fprintf(stderr, "cascade-beam: takes one scenario file, got %d argument(s) (usage: cascade-beam [flags] FILE)\n", len(args))
 		return 2
