@@ -221,6 +221,11 @@ func (r *Report) ecdfFigure(k int) *figure {
 			hi = math.Max(hi, x[len(x)-1])
 			series = append(series, ecdfSeries{facet: r.facetOf(g), series: names[a], x: x, f: p})
 		}
+		if lo := panelMin(series); hi <= lo {
+			// Every run of the panel has one value: give the level line
+			// some length.
+			hi = lo + math.Max(1, math.Abs(lo)/10)
+		}
 		for i := range series {
 			// Every curve runs on at 1 to the panel's largest outcome: a
 			// point mass is a vertical step and a level line, not a dot.
@@ -305,4 +310,15 @@ func (r *Report) fanFigure(k int) *figure {
 		return nil
 	}
 	return f
+}
+
+// panelMin is the smallest value of the series.
+func panelMin(series []ecdfSeries) float64 {
+	lo := math.Inf(1)
+	for _, s := range series {
+		if len(s.x) > 0 {
+			lo = math.Min(lo, s.x[0])
+		}
+	}
+	return lo
 }

@@ -295,3 +295,42 @@ func (r *Report) sectionIndex(id string) int {
 	}
 	return -1
 }
+
+// A point mass is drawn: on lending_cascade every shallow-DEX run is
+// insolvent and no deep-DEX run is, and each arm's ECDF rises from 0 to 1
+// at its value and runs on as a level line, not an invisible single point.
+func TestPointMassECDF(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs lending_cascade")
+	}
+	r, err := New(writeExample(t, "lending_cascade", 20), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range r.figures() {
+		if !strings.HasSuffix(f.id, "ecdf-lend.insolvent") {
+			continue
+		}
+		want := map[string]float64{"shallow": 1, "deep": 0}
+		for _, s := range f.ecdf {
+			v, ok := want[s.series]
+			if !ok {
+				t.Fatalf("unexpected series %q", s.series)
+			}
+			delete(want, s.series)
+			if len(s.x) < 2 || s.x[0] != v || s.f[0] != 0 || s.x[1] != v || s.f[1] != 1 {
+				t.Errorf("%s: ECDF %v %v does not step from 0 to 1 at %g", s.series, s.x, s.f, v)
+			}
+		}
+		for _, s := range f.ecdf {
+			if s.series == "deep" && (s.x[len(s.x)-1] <= 0 || s.f[len(s.f)-1] != 1) {
+				t.Errorf("deep: ECDF %v %v has no level line after its step", s.x, s.f)
+			}
+		}
+		if len(want) > 0 {
+			t.Errorf("series missing: %v", want)
+		}
+		return
+	}
+	t.Fatal("no ECDF of lend.insolvent")
+}
