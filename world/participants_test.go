@@ -479,3 +479,45 @@ metrics: [borrowers.deleveraged, borrowers.liquidatable, lst_eth.volume, eth_usd
 		}
 	}
 }
+
+// The volatility and loss rules. ETH moves 10% a day (a GBM) and an
+// arbitrageur keeps a constant-product pool at its price: providers whose
+// volatility threshold is 1%–2% per √day all leave, those at 50%–60% stay;
+// with ETH falling 50% over the run (no volatility) the position loses
+// 2√r/(1+r) − 1 = 5.7% against holding, so providers whose loss threshold
+// is 1%–5% all leave and those at 10%–20% stay.
+func TestLiquidityProvidersVolatilityAndLoss(t *testing.T) {
+	const src = `name: lps
+horizon: 3d
+step: 1h
+numeraire: USDC
+assets:
+  ETH: {decimals: 18}
+  USDC: {decimals: 6}
+processes:
+  eth: {type: gbm, asset: ETH, initial: 2000, drift: %s, volatility: %s}
+mechanisms:
+  pool: {type: uniswap_v2, tokens: [ETH, USDC], reserves: [1_000, 2_000_000], fee: 0.05%%}
+agents:
+  arb: {type: arbitrageur, pools: [pool]}
+  lps: {type: liquidity_providers, pool: pool, count: 20, share: 50%%, rules: {%s: {from: %s, to: %s}}, half_life: 12h}
+metrics: [lps.in_pool, lps.volatility]
+`
+	for _, c := range []struct {
+		drift, vol, rule, from, to string
+		in                         float64
+	}{
+		{"0/day", "10%/day", "volatility", "1%", "2%", 0},
+		{"0/day", "10%/day", "volatility", "50%", "60%", 20},
+		{"-23.1%/day", "0/day", "loss", "1%", "5%", 0},
+		{"-23.1%/day", "0/day", "loss", "10%", "20%", 20},
+	} {
+		m := compile(t, fmt.Sprintf(src, c.drift, c.vol, c.rule, c.from, c.to))
+		row := runAll(t, m, 1, 1, 6)[0]
+		in, vol := row[metricIndex(t, m, "lps.in_pool")], row[metricIndex(t, m, "lps.volatility")]
+		t.Logf("%s %s–%s (drift %s, volatility %s): %v in the pool, estimated volatility %.3f/√day", c.rule, c.from, c.to, c.drift, c.vol, in, vol)
+		if in != c.in {
+			t.Errorf("%s %s–%s: %v providers in the pool, want %v", c.rule, c.from, c.to, in, c.in)
+		}
+	}
+}
