@@ -165,6 +165,7 @@ func svgMapPanel(f *figure, pn *heatPanel, sc mapScale) (*plot.Plot, error) {
 		p.Y.Scale = plot.LogScale{}
 	}
 	var labels plotter.XYLabels
+	var dark []bool // white text on dark cells
 	for iy, zs := range pn.z {
 		for ix, z := range zs {
 			if math.IsNaN(z) {
@@ -186,6 +187,8 @@ func svgMapPanel(f *figure, pn *heatPanel, sc mapScale) (*plot.Plot, error) {
 			}
 			sq.LineStyle.Color, sq.LineStyle.Width = color.White, vg.Points(1)
 			p.Add(sq)
+			c, _ := sq.Color.(color.NRGBA) // every branch above sets an NRGBA
+			dark = append(dark, 0.299*float64(c.R)+0.587*float64(c.G)+0.114*float64(c.B) < 110)
 			labels.XYs = append(labels.XYs, plotter.XY{X: h.x.centers[ix], Y: h.y.centers[iy]})
 			labels.Labels = append(labels.Labels, label)
 		}
@@ -212,6 +215,9 @@ func svgMapPanel(f *figure, pn *heatPanel, sc mapScale) (*plot.Plot, error) {
 			return nil, err
 		}
 		for i := range l.TextStyle {
+			if dark[i] {
+				l.TextStyle[i].Color = color.White
+			}
 			l.TextStyle[i].Font = font.From(svgFont, 9)
 			l.TextStyle[i].XAlign, l.TextStyle[i].YAlign = draw.XCenter, draw.YCenter
 		}
