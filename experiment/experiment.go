@@ -74,6 +74,9 @@ type Result struct {
 	SeedSet bool
 	// Shard and Shards are those of Options; From and To the jobs run.
 	Shard, Shards, From, To int
+	// fanSeries: the runs' series hold only the fans' samples (no
+	// results directory is written).
+	fanSeries bool
 }
 
 // Cell is the aggregate of one arm at one sweep point.
@@ -119,6 +122,20 @@ func Run(ctx context.Context, f *scenario.File, opt Options) (*Result, error) {
 		res.Shard, res.Shards = opt.Shard, opt.Shards
 		res.From, res.To = engine.Shard(total, opt.Shard, opt.Shards)
 	}
+	if opt.Out == "" {
+		// No runs are written: the runs record only the fans' samples.
+		res.fanSeries = true
+		for c := range res.Cells {
+			if err := model.RecordOnly(c, res.Cells[c].FanIndex); err != nil {
+				return nil, err
+			}
+			for k := range res.Cells[c].Fans {
+				if res.Cells[c].Fans[k], err = res.newFan(c); err != nil {
+					return nil, err
+				}
+			}
+		}
+	}
 	var w *results.Writer
 	if opt.Out != "" {
 		w, err = results.Create(opt.Out, layout(model, f), results.Options{Overwrite: opt.Overwrite, Notice: opt.Notice})
@@ -140,7 +157,7 @@ func Run(ctx context.Context, f *scenario.File, opt Options) (*Result, error) {
 			}
 			var fans []*metric.Fan
 			for range model.Metrics {
-				fan, err := metric.NewFanOf(len(res.Cells[c].Times), res.Cells[c].FanIndex)
+				fan, err := res.newFan(c)
 				if err != nil {
 					return nil, err
 				}
@@ -246,6 +263,16 @@ func newResult(f *scenario.File, opt Options) (*Result, error) {
 		res.Cells = append(res.Cells, cell)
 	}
 	return res, nil
+}
+
+// newFan returns an empty fan for cell c: of the fan's samples of whole
+// series, or of series that hold only them (fanSeries).
+func (res *Result) newFan(c int) (*metric.Fan, error) {
+	cell := &res.Cells[c]
+	if res.fanSeries {
+		return metric.NewFan(len(cell.FanIndex))
+	}
+	return metric.NewFanOf(len(cell.Times), cell.FanIndex)
 }
 
 // add aggregates one run of engine cell c, in (cell, run) order, and

@@ -95,6 +95,11 @@ type cell struct {
 	observers []observerSpec
 	steps     int
 	stride    int
+	// slots, when not nil, map each sample to its index in a run's series,
+	// −1 for a sample not recorded (see Model.RecordOnly); kept counts the
+	// recorded ones.
+	slots []int
+	kept  int
 	// selected are indices into the full observation vector.
 	selected []int
 	all      []Metric
@@ -186,7 +191,33 @@ func (m *Model) StreamCell(c int) int {
 // Shape implements engine.Model.
 func (m *Model) Shape(c int) engine.Shape {
 	cl := m.cells[c]
-	return engine.Shape{Scalars: len(cl.selected), Series: len(cl.selected), Samples: cl.samples()}
+	samples := cl.samples()
+	if cl.slots != nil {
+		samples = cl.kept
+	}
+	return engine.Shape{Scalars: len(cl.selected), Series: len(cl.selected), Samples: samples}
+}
+
+// RecordOnly makes cell c's runs record only the samples keep (ascending
+// indices among SampleTimes) in their series, so that runs whose series
+// serve only percentile bands of at most metric.MaxFanPoints points hold
+// no series as long as the horizon. Every sample is still observed and
+// checked for non-finite values.
+func (m *Model) RecordOnly(c int, keep []int) error {
+	cl := m.cells[c]
+	n := cl.samples()
+	slots := make([]int, n)
+	for i := range slots {
+		slots[i] = -1
+	}
+	for j, k := range keep {
+		if k < 0 || k >= n || (j > 0 && k <= keep[j-1]) {
+			return fmt.Errorf("world: sample %d to record is %d, want ascending indices below %d", j, k, n)
+		}
+		slots[k] = j
+	}
+	cl.slots, cl.kept = slots, len(keep)
+	return nil
 }
 
 // Scenario returns the decoded scenario of a cell.
@@ -761,6 +792,11 @@ func (s *sim) checkFinite(step int) error {
 
 func (s *sim) record(out *engine.Outcome, sample int) {
 	s.observe()
+	if slots := s.c.slots; slots != nil {
+		if sample = slots[sample]; sample < 0 {
+			return
+		}
+	}
 	for k, i := range s.c.selected {
 		out.Series[k][sample] = s.obs[i]
 	}
