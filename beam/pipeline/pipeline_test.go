@@ -14,6 +14,7 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/runners/prism"
 
 	"github.com/cascade-risk/cascade/experiment"
+	"github.com/cascade-risk/cascade/metric"
 	"github.com/cascade-risk/cascade/scenario"
 )
 
@@ -148,4 +149,65 @@ func TestPipelineNamesTheFailedRun(t *testing.T) {
 	if _, err := os.Stat(out); !os.IsNotExist(err) {
 		t.Errorf("a failed pipeline left %s", out)
 	}
+}
+
+// TestTallyRefusesMissingAndRepeatedRuns: the combine's output checks that
+// every run of the cell arrived exactly once, whatever the order of the
+// partials.
+func TestTallyRefusesMissingAndRepeatedRuns(t *testing.T) {
+	f := load(t, "quickstart.yaml", scenario.Override{Path: "horizon", Value: "5d"})
+	job := Job{Path: f.Path, Source: f.Source, Runs: 4}
+	res, err := job.load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	part := func(runs ...int64) Partial {
+		p := Partial{Cell: 0, Metric: 0}
+		fan, _ := metricFan(t, len(res.Cells[0].Times), len(runs))
+		p.Fan = fan
+		for _, r := range runs {
+			p.Runs = append(p.Runs, r)
+			p.Values = append(p.Values, float64(r))
+		}
+		return p
+	}
+	fn := &tallyFn{Job: job}
+	for _, tc := range []struct {
+		name  string
+		parts []Partial
+		want  string
+	}{
+		{"complete, out of order", []Partial{part(3, 1), part(0, 2)}, ""},
+		{"missing", []Partial{part(0, 1), part(3)}, "run 3 where run 2 was expected"},
+		{"repeated", []Partial{part(0, 1, 2), part(2, 3)}, "run 2 where run 3 was expected"},
+		{"short", []Partial{part(0, 1, 2)}, "has 3 of 4 runs"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			acc := tc.parts[0]
+			for _, p := range tc.parts[1:] {
+				if acc, err = fn.MergeAccumulators(acc, p); err != nil {
+					t.Fatal(err)
+				}
+			}
+			_, err := fn.ExtractOutput(acc)
+			if tc.want == "" && err != nil || tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)) {
+				t.Fatalf("got %v, want %q", err, tc.want)
+			}
+		})
+	}
+}
+
+// metricFan encodes a fan of k points holding runs runs.
+func metricFan(t *testing.T, k, runs int) ([]byte, error) {
+	t.Helper()
+	f, err := metric.NewFan(k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range runs {
+		if err := f.Add(make([]float64, k)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return f.MarshalBinary()
 }
