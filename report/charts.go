@@ -145,7 +145,7 @@ func (r *Report) histFigure(k int) *figure {
 		hist:   &histFig{},
 	}
 	r.facet(f)
-	f.independentX = len(f.facets) > 0
+	f.independentX = len(f.facets) > 0 && !r.comparableSpans(k, arms)
 	maxBins := maxHistBins
 	if len(f.facets) > 0 {
 		maxBins = maxFacetBins
@@ -205,7 +205,7 @@ func (r *Report) ecdfFigure(k int) *figure {
 		f.caption = strings.Replace(f.caption, "; the tail is at the left", "", 1)
 	}
 	r.facet(f)
-	f.independentX = len(f.facets) > 0
+	f.independentX = len(f.facets) > 0 && !r.comparableSpans(k, arms)
 	for _, cell := range r.cells[:min(len(r.cells), maxFacets)] {
 		var series []ecdfSeries
 		hi := math.Inf(-1)
@@ -321,4 +321,29 @@ func panelMin(series []ecdfSeries) float64 {
 		}
 	}
 	return lo
+}
+
+// comparableSpans reports whether small multiples of metric k can share
+// one x axis: every panel's outcomes spread, by no more than a factor of
+// 10 more in one panel than in another. A shared axis lets panels be
+// compared at a glance; panels whose ranges differ by orders of magnitude
+// keep their own, or most would be a spike.
+func (r *Report) comparableSpans(k int, arms []string) bool {
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, cell := range r.cells[:min(len(r.cells), maxFacets)] {
+		plo, phi := math.Inf(1), math.Inf(-1)
+		for _, arm := range arms {
+			for _, v := range r.groupOf(cell, arm).values[k] {
+				if isFinite(v) {
+					plo, phi = math.Min(plo, v), math.Max(phi, v)
+				}
+			}
+		}
+		span := phi - plo
+		if !(span > 0) {
+			return false
+		}
+		lo, hi = math.Min(lo, span), math.Max(hi, span)
+	}
+	return hi <= 10*lo
 }
