@@ -18,7 +18,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -26,6 +25,7 @@ import (
 	"time"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
+	blog "github.com/apache/beam/sdks/v2/go/pkg/beam/log"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/x/beamx"
 
 	"github.com/cascade-risk/cascade/beam/pipeline"
@@ -79,14 +79,15 @@ func main() {
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
+	// Prism and the job client log through slog, set up by beam.Init at
+	// Beam's log level; their INFO messages (job submitted, running,
+	// done) are noise unless asked for.
+	if !*verbose {
+		blog.LogLevel = "warn"
+	}
 	// beam.Init turns this process into a Beam worker when a runner
 	// started it as one; then it never returns.
 	beam.Init()
-	// Prism and the job client log through slog; their INFO messages
-	// (job submitted, running, done) are noise unless asked for.
-	if !*verbose {
-		slog.SetLogLoggerLevel(slog.LevelWarn)
-	}
 	if len(args) != 1 {
 		fmt.Fprintf(stderr, "cascade-beam: takes one scenario file, got %d argument(s) (usage: cascade-beam [flags] FILE)\n", len(args))
 		return 2
@@ -134,7 +135,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	start := time.Now()
 	if err := beamx.Run(context.Background(), p); err != nil {
-		fmt.Fprintf(stderr, "cascade-beam: the pipeline failed: %v\n", err)
+		// The runner wraps a failed run's message in its execution plan;
+		// the message itself comes last.
+		msg := err.Error()
+		if i := strings.LastIndex(msg, "cascade: scenario "); i >= 0 && !*verbose {
+			msg = strings.TrimSpace(msg[i:])
+		}
+		fmt.Fprintf(stderr, "cascade-beam: the pipeline failed: %s\n", msg)
 		return 1
 	}
 	if !*quiet {
