@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -61,7 +62,20 @@ func benchAll(cmd *cobra.Command, dir string, runs, steps, workers, repeat int, 
 		}
 		child.Stdout, child.Stderr = &out, &errs
 		row := benchRow{File: file}
-		if err := child.Run(); err != nil {
+		err = child.Run()
+		if own := ownSteps(file); err != nil && own > 0 && own < steps {
+			// A replay cannot run past its data: bench it over its own
+			// horizon.
+			args[6] = strconv.Itoa(own)
+			out.Reset()
+			errs.Reset()
+			if child, err = benchChild(args); err != nil {
+				return err
+			}
+			child.Stdout, child.Stderr = &out, &errs
+			err = child.Run()
+		}
+		if err != nil {
 			msg := strings.TrimSpace(errs.String())
 			if msg == "" {
 				msg = err.Error()
@@ -108,6 +122,9 @@ func (r benchRow) workers(flag int) int {
 	if r.Bench != nil {
 		return r.Bench.Workers
 	}
+	if flag <= 0 {
+		return runtime.GOMAXPROCS(0)
+	}
 	return flag
 }
 
@@ -149,6 +166,15 @@ func benchMachine() string {
 		}
 	}
 	return fmt.Sprintf("%d × %s", n, model)
+}
+
+// ownSteps returns the steps of file's own horizon, 0 if it does not load.
+func ownSteps(file string) int {
+	f, err := scenario.Load(file)
+	if err != nil {
+		return 0
+	}
+	return f.Cells[0].Scenario.Steps()
 }
 
 // agentCount counts the agents of f's first cell, a population with a
