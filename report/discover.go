@@ -308,6 +308,18 @@ func (r *Report) discoverSection() *section {
 		s.blocks = append(s.blocks, t)
 	}
 	for _, so := range dr.Sobol {
+		if so.Result != nil {
+			f := rankedFigure("sobol-"+slug(so.Metric+armNote(so.Arm)), "Sobol indices of "+so.Metric+armNote(so.Arm),
+				"First-order (S) and total (S_T) indices, ranked by total index, with 95% bootstrap intervals: the share of the variance of "+
+					so.Metric+" each parameter explains alone, and with its interactions.", "index", []string{"first order S", "total S_T"})
+			for _, ix := range so.Result.Ranked() {
+				f.forest.rows = append(f.forest.rows, ix.Name)
+				f.forest.points = append(f.forest.points,
+					forestPoint{row: ix.Name, series: "first order S", v: ix.First, lo: ix.FirstLo, hi: ix.FirstHi},
+					forestPoint{row: ix.Name, series: "total S_T", v: ix.Total, lo: ix.TotalLo, hi: ix.TotalHi})
+			}
+			s.blocks = append(s.blocks, f)
+		}
 		t := &table{caption: fmt.Sprintf("Sobol indices of %s%s, ranked by total index, 95%% bootstrap intervals", so.Metric, armNote(so.Arm)),
 			header: []string{"parameter", "first order S", "total S_T"}, numeric: []bool{false, true, true}}
 		if so.Result == nil {
@@ -321,6 +333,16 @@ func (r *Report) discoverSection() *section {
 		s.blocks = append(s.blocks, t)
 	}
 	for _, m := range dr.Morris {
+		if m.Result != nil {
+			f := rankedFigure("morris-"+slug(m.Metric+armNote(m.Arm)), "Morris elementary effects of "+m.Metric+armNote(m.Arm),
+				"The mean absolute elementary effect μ* of each parameter on "+m.Metric+", ranked, with 95% bootstrap intervals: "+
+					"a screening of which parameters matter.", "μ*", []string{"μ*"})
+			for _, e := range m.Result.Ranked() {
+				f.forest.rows = append(f.forest.rows, e.Name)
+				f.forest.points = append(f.forest.points, forestPoint{row: e.Name, series: "μ*", v: e.MuStar, lo: e.MuStarLo, hi: e.MuStarHi})
+			}
+			s.blocks = append(s.blocks, f)
+		}
 		t := &table{caption: fmt.Sprintf("Morris elementary effects of %s%s, ranked by μ*, 95%% bootstrap intervals on μ*", m.Metric, armNote(m.Arm)),
 			header: []string{"parameter", "μ*", "μ", "σ"}, numeric: []bool{false, true, true, true}}
 		if m.Result == nil {
@@ -582,4 +604,11 @@ func (a discRange) clip(v float64) float64 {
 		return a.lo
 	}
 	return math.Min(math.Max(v, a.lo), a.hi)
+}
+
+// rankedFigure is a sensitivity ranking drawn as a forest: one row per
+// parameter, in rank order, one point with its interval per series.
+func rankedFigure(id, title, caption, xTitle string, series []string) *figure {
+	return &figure{id: id, kind: figForest, title: title, caption: caption, xTitle: xTitle, series: series, wide: true,
+		forest: &forestFig{rowLabel: "parameter", seriesLabel: "index", valueLabel: xTitle}}
 }

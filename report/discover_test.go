@@ -2,6 +2,7 @@ package report
 
 import (
 	"context"
+	"math"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -143,5 +144,91 @@ func TestDiscoveryReportBoundary(t *testing.T) {
 	}
 	if crossings == 0 {
 		t.Error("the map draws no boundary estimate")
+	}
+}
+
+// sensitivitySources are discover scenarios with Sobol indices and Morris
+// effects, for the ranked sensitivity charts.
+var sensitivitySources = map[string]string{
+	"sobol": `name: ishigami
+horizon: 1d
+step: 1d
+runs: 1
+numeraire: USD
+assets: {USD: {decimals: 6}}
+agents:
+  f: {type: test_function, function: ishigami}
+discover:
+  design: saltelli
+  samples: 256
+  parameters:
+    agents.f.x1: {from: -3.14159, to: 3.14159}
+    agents.f.x2: {from: -3.14159, to: 3.14159}
+    agents.f.x3: {from: -3.14159, to: 3.14159}
+`,
+	"morris": `name: gfunction
+horizon: 1d
+step: 1d
+runs: 1
+numeraire: USD
+assets: {USD: {decimals: 6}}
+agents:
+  g: {type: test_function, function: g_function}
+discover:
+  design: morris
+  samples: 40
+  levels: 4
+  parameters:
+    agents.g.x1: {from: 0, to: 1}
+    agents.g.x2: {from: 0, to: 1}
+    agents.g.x3: {from: 0, to: 1}
+`,
+}
+
+// Sensitivity rankings are drawn, not only tabled: a forest with one row
+// per parameter in rank order and each index with its interval.
+func TestDiscoveryReportRanksSensitivity(t *testing.T) {
+	for name, src := range sensitivitySources {
+		t.Run(name, func(t *testing.T) {
+			r, err := New(discoverDir(t, name+".yaml", []byte(src)), Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var ranked *figure
+			for _, f := range r.figures() {
+				if f.kind == figForest && strings.Contains(f.id, "-"+name+"-") {
+					ranked = f
+				}
+			}
+			if ranked == nil {
+				t.Fatalf("no %s ranking chart", name)
+			}
+			if len(ranked.forest.rows) != 3 {
+				t.Fatalf("rows %v, want the three parameters", ranked.forest.rows)
+			}
+			// Rank order: the last series (total index, or μ*) falls down the rows.
+			last := ranked.series[len(ranked.series)-1]
+			prev := math.Inf(1)
+			for _, row := range ranked.forest.rows {
+				for _, p := range ranked.forest.points {
+					if p.row == row && p.series == last {
+						if p.v > prev || !(p.lo <= p.v && p.v <= p.hi) {
+							t.Errorf("%s %s: %g [%g, %g] after %g", row, last, p.v, p.lo, p.hi, prev)
+						}
+						prev = p.v
+					}
+				}
+			}
+			checkFigures(t, r)
+			// The Markdown version draws it as an SVG too.
+			md := filepath.Join(t.TempDir(), "r.md")
+			if err := r.WriteFile(md, Markdown); err != nil {
+				t.Fatal(err)
+			}
+			svgs, _ := filepath.Glob(filepath.Join(filepath.Dir(md), "r_files", "*-"+name+"-*.svg"))
+			if len(svgs) != 1 {
+				t.Errorf("Markdown report: %d SVGs of the %s ranking, want 1", len(svgs), name)
+			}
+		})
 	}
 }

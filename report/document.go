@@ -162,10 +162,13 @@ type heatPanel struct {
 }
 
 // forestFig shows gains with intervals, one row per statistic, one point
-// per series (arm) and panel (cell).
+// per series (arm) and panel (cell). The labels name rows, series and
+// values in tooltips; empty, they are "statistic", "arm" and "gain".
 type forestFig struct {
 	rows   []string
 	points []forestPoint
+
+	rowLabel, seriesLabel, valueLabel string
 }
 
 // forestPoint is one gain with its interval.

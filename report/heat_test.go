@@ -237,6 +237,11 @@ func checkFigures(t *testing.T, r *Report) {
 			for _, p := range f.forest.points {
 				add(p.facet, p.series, 1)
 			}
+		case figPoints:
+			if len(f.points.points) == 0 {
+				t.Errorf("%s: no points drawn", f.id)
+			}
+			continue
 		case figHeat:
 			for _, p := range f.heat.panels {
 				for _, zs := range p.z {

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -654,7 +655,8 @@ func forestSpec(f *figure) obj {
 	// Each layer has its own encoding: the zero line must span the plot,
 	// so it takes neither the row nor the colour of the others.
 	point := obj{"y": y, "x": x, "color": colorEncoding(f),
-		"tooltip": []obj{tip("s", "arm", false), tip("r", "statistic", false), tip("v", "gain", true), tip("lo", "95% CI from", true), tip("hi", "to", true)}}
+		"tooltip": []obj{tip("s", cmp.Or(fo.seriesLabel, "arm"), false), tip("r", cmp.Or(fo.rowLabel, "statistic"), false),
+			tip("v", cmp.Or(fo.valueLabel, "gain"), true), tip("lo", "95% CI from", true), tip("hi", "to", true)}}
 	bar := obj{"y": y, "x": obj{"field": "lo", "type": "quantitative"}, "x2": obj{"field": "hi"}, "color": colorEncoding(f)}
 	if len(f.series) > 1 {
 		offset := obj{"field": "s", "type": "nominal", "sort": f.series}
