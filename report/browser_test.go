@@ -76,7 +76,9 @@ func TestBrowser(t *testing.T) {
 		{"pos_study", func(t *testing.T) string { return writeExample(t, "pos_study", 3) }, Options{}},
 		// Discovery reports: point maps and the ranked sensitivity charts.
 		{"discover-sobol", func(t *testing.T) string { return discoverDir(t, "ishigami.yaml", []byte(sensitivitySources["sobol"])) }, Options{}},
-		{"discover-morris", func(t *testing.T) string { return discoverDir(t, "gfunction.yaml", []byte(sensitivitySources["morris"])) }, Options{}},
+		{"discover-morris", func(t *testing.T) string {
+			return discoverDir(t, "gfunction.yaml", []byte(sensitivitySources["morris"]))
+		}, Options{}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			r, err := New(tt.results(t), tt.opt)
