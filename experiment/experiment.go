@@ -245,10 +245,11 @@ func newResult(f *scenario.File, opt Options) (*Result, error) {
 	// Summaries answer quantiles exactly while they hold every run; the
 	// cap keeps all of them together within exactValues observations.
 	exactCap := exactCapOf(len(f.Cells), len(model.Metrics))
+	points := fanPointsPer(len(f.Cells), len(model.Metrics))
 	for c := range f.Cells {
 		cell := Cell{Point: f.Cells[c].Point, Arm: f.Cells[c].Arm, Params: f.Cells[c].Params, Times: model.SampleTimes(c),
 			Worst: make([][]RunRef, len(model.Metrics))}
-		cell.FanIndex = metric.FanPoints(len(cell.Times), FanPoints)
+		cell.FanIndex = metric.FanPoints(len(cell.Times), points)
 		for _, i := range cell.FanIndex {
 			cell.FanTimes = append(cell.FanTimes, cell.Times[i])
 		}
@@ -443,6 +444,21 @@ var FanQuantiles = []float64{0.05, 0.25, 0.5, 0.75, 0.95}
 
 // FanPoints is the most sample times a fan keeps (metric.MaxFanPoints).
 const FanPoints = metric.MaxFanPoints
+
+// fanBudget is the sample points of all fans of a file together beyond
+// which each fan keeps fewer than FanPoints: a sketch each, on every worker.
+const fanBudget = 1 << 16
+
+// minFanPoints is the fewest sample times a fan keeps: what a report draws
+// per series when it shows many cells at once.
+const minFanPoints = 25
+
+// fanPointsPer returns the sample times each fan keeps in a file of the
+// given cells and metrics: FanPoints, fewer for a large sweep so that all
+// fans together stay near fanBudget points, never fewer than minFanPoints.
+func fanPointsPer(cells, metrics int) int {
+	return max(minFanPoints, min(FanPoints, fanBudget/max(1, cells*metrics)))
+}
 
 // FanReport is fans.json: for every cell and metric, quantiles across runs
 // at each sample time, for fan charts.

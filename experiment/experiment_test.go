@@ -122,3 +122,15 @@ func TestFailureLeavesNoResults(t *testing.T) {
 		t.Fatalf("left behind: %v", entries)
 	}
 }
+
+// Fans keep FanPoints sample times, fewer in a large sweep, never fewer
+// than minFanPoints.
+func TestFanPointsPer(t *testing.T) {
+	for _, c := range []struct{ cells, metrics, want int }{
+		{1, 12, FanPoints}, {2, 24, FanPoints}, {64, 60, minFanPoints}, {16, 40, 102}, {0, 0, FanPoints},
+	} {
+		if got := fanPointsPer(c.cells, c.metrics); got != c.want {
+			t.Errorf("fanPointsPer(%d, %d) = %d, want %d", c.cells, c.metrics, got, c.want)
+		}
+	}
+}
