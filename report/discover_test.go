@@ -2,6 +2,7 @@ package report
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -148,41 +149,21 @@ func TestDiscoveryReportBoundary(t *testing.T) {
 }
 
 // sensitivitySources are discover scenarios with Sobol indices and Morris
-// effects, for the ranked sensitivity charts.
+// effects, for the ranked sensitivity charts: one run a point of a test
+// function of three parameters.
 var sensitivitySources = map[string]string{
-	"sobol": `name: ishigami
-horizon: 1d
-step: 1d
-runs: 1
-numeraire: USD
-assets: {USD: {decimals: 6}}
-agents:
-  f: {type: test_function, function: ishigami}
-discover:
-  design: saltelli
-  samples: 256
-  parameters:
-    agents.f.x1: {from: -3.14159, to: 3.14159}
-    agents.f.x2: {from: -3.14159, to: 3.14159}
-    agents.f.x3: {from: -3.14159, to: 3.14159}
-`,
-	"morris": `name: gfunction
-horizon: 1d
-step: 1d
-runs: 1
-numeraire: USD
-assets: {USD: {decimals: 6}}
-agents:
-  g: {type: test_function, function: g_function}
-discover:
-  design: morris
-  samples: 40
-  levels: 4
-  parameters:
-    agents.g.x1: {from: 0, to: 1}
-    agents.g.x2: {from: 0, to: 1}
-    agents.g.x3: {from: 0, to: 1}
-`,
+	"sobol":  sensitivitySource("ishigami", "f", "ishigami", "saltelli", 256, -3.14159, 3.14159),
+	"morris": sensitivitySource("gfunction", "g", "g_function", "morris", 40, 0, 1) + "  levels: 4\n",
+}
+
+func sensitivitySource(name, agent, function, design string, samples int, lo, hi float64) string {
+	s := fmt.Sprintf("name: %s\nhorizon: 1d\nstep: 1d\nruns: 1\nnumeraire: USD\nassets: {USD: {decimals: 6}}\n"+
+		"agents:\n  %s: {type: test_function, function: %s}\ndiscover:\n  design: %s\n  samples: %d\n  parameters:\n",
+		name, agent, function, design, samples)
+	for k := 1; k <= 3; k++ {
+		s += fmt.Sprintf("    agents.%s.x%d: {from: %g, to: %g}\n", agent, k, lo, hi)
+	}
+	return s
 }
 
 // Sensitivity rankings are drawn, not only tabled: a forest with one row
