@@ -1,14 +1,8 @@
 package examples_test
 
 import (
-	"context"
 	"math"
-	"path/filepath"
 	"testing"
-
-	"github.com/cascade-risk/cascade/experiment"
-	"github.com/cascade-risk/cascade/results"
-	"github.com/cascade-risk/cascade/scenario"
 )
 
 // examples/lst_discount.yaml: the stETH/ETH discount at the end falls with
@@ -19,22 +13,7 @@ import (
 // (1M, 3M), a withdrawal queue they redeem through lowers the discount,
 // paired by run.
 func TestLSTDiscountMonotone(t *testing.T) {
-	f, err := scenario.Load("lst_discount.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := filepath.Join(t.TempDir(), "out")
-	if _, err := experiment.Run(context.Background(), f, experiment.Options{Out: dir}); err != nil {
-		t.Fatal(err)
-	}
-	layout, runs, err := results.ReadRuns(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	col := map[string]int{}
-	for k, c := range layout.Scalars {
-		col[c.Name] = k
-	}
+	col, runs := runResults(t, "lst_discount.yaml")
 	disc := map[int]map[int]float64{}  // cell → run → discount (bps), no withdrawals
 	queue := map[int]map[int]float64{} // the same with the withdrawal queue
 	for _, r := range runs {

@@ -11,9 +11,9 @@ import (
 	"github.com/cascade-risk/cascade/scenario"
 )
 
-// pairedArms runs a scenario file and returns, for each metric named, the
-// per-run values of two compare arms, paired by run index.
-func pairedArms(t *testing.T, file, a, b string, metrics ...string) map[string][2][]float64 {
+// runResults runs a scenario file into a results directory and reads its
+// runs back, with each scalar metric's column by name.
+func runResults(t *testing.T, file string) (map[string]int, []results.Run) {
 	t.Helper()
 	f, err := scenario.Load(file)
 	if err != nil {
@@ -31,6 +31,14 @@ func pairedArms(t *testing.T, file, a, b string, metrics ...string) map[string][
 	for k, c := range layout.Scalars {
 		col[c.Name] = k
 	}
+	return col, runs
+}
+
+// pairedArms runs a scenario file and returns, for each metric named, the
+// per-run values of two compare arms, paired by run index.
+func pairedArms(t *testing.T, file, a, b string, metrics ...string) map[string][2][]float64 {
+	t.Helper()
+	col, runs := runResults(t, file)
 	out := map[string][2][]float64{}
 	for _, name := range metrics {
 		k, ok := col[name]
