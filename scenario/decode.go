@@ -184,6 +184,12 @@ type fieldInfo struct {
 	name     string
 	index    []int
 	required bool
+	// doc, unit and def come from the field's `doc:"…"`, `unit:"…"` and
+	// `default:"…"` tags: a one-line description, the unit of a plain
+	// number, and the value written when the key is absent (decoded as if
+	// it had been written in the file).
+	doc, unit, def string
+	hasDef         bool
 }
 
 // fieldsOf lists the keys of a struct type; an embedded struct tagged
@@ -207,7 +213,9 @@ func fieldsOf(t reflect.Type) []fieldInfo {
 		if !f.IsExported() {
 			continue
 		}
-		out = append(out, fieldInfo{name: name, index: []int{k}, required: opts == "required"})
+		def, hasDef := f.Tag.Lookup("default")
+		out = append(out, fieldInfo{name: name, index: []int{k}, required: opts == "required",
+			doc: f.Tag.Get("doc"), unit: f.Tag.Get("unit"), def: def, hasDef: hasDef})
 	}
 	return out
 }
@@ -256,6 +264,11 @@ keys:
 	for _, f := range fields {
 		if f.required && !seen[f.name] {
 			errs.At(n, path, "missing required key %q", f.name)
+		}
+		if f.hasDef && !seen[f.name] {
+			// The default is decoded like a value written in the file, so
+			// an absent key and one stating the default are the same.
+			decodeValue(&Node{Kind: Scalar, Text: f.def, Line: n.Line, Col: n.Col}, v.FieldByIndex(f.index), join(path, f.name), errs, nil)
 		}
 	}
 	if len(errs.List) == before && v.CanAddr() && v.Addr().Type().Implements(checkerType) {

@@ -2,6 +2,7 @@ package scenario
 
 import (
 	"reflect"
+	"strconv"
 	"strings"
 
 	"github.com/cascade-risk/cascade/unit"
@@ -14,6 +15,18 @@ type Key struct {
 	// Kind says what the value is, with its unit: "rate such as 5%/day",
 	// "list of token amount", "mapping".
 	Kind string
+	// Doc is the key's one-line description (its field's doc tag).
+	Doc string
+	// Unit is what a plain number is counted in ("numeraire", "tokens of
+	// the collateral"); empty where the value carries its own unit (rates,
+	// durations, fractions) or is not a quantity.
+	Unit string
+	// Default is the value Decode uses when the key is absent, written as
+	// in a scenario file; HasDefault says whether there is one (a key
+	// without one is required, or its absence means something its Doc
+	// states).
+	Default    string
+	HasDefault bool
 	// Keys are the keys of a nested mapping, if the value is one (or a
 	// list or map of them).
 	Keys []Key
@@ -47,7 +60,8 @@ func KeysOfType(t reflect.Type) []Key {
 	var out []Key
 	for _, f := range fieldsOf(t) {
 		ft := t.FieldByIndex(f.index).Type
-		out = append(out, Key{Name: f.name, Required: f.required, Kind: KindOf(ft), Keys: KeysOfType(elemOf(ft))})
+		out = append(out, Key{Name: f.name, Required: f.required, Kind: KindOf(ft), Doc: f.doc, Unit: f.unit,
+			Default: f.def, HasDefault: f.hasDef, Keys: KeysOfType(elemOf(ft))})
 	}
 	return out
 }
@@ -153,7 +167,12 @@ func SchemaOf(t reflect.Type) map[string]any {
 		props := map[string]any{}
 		var req []any
 		for _, f := range fieldsOf(t) {
-			props[f.name] = SchemaOf(t.FieldByIndex(f.index).Type)
+			ft := t.FieldByIndex(f.index).Type
+			ps := SchemaOf(ft)
+			if f.doc != "" {
+				ps = withDoc(ps, f, ft)
+			}
+			props[f.name] = ps
 			if f.required {
 				req = append(req, f.name)
 			}
@@ -165,4 +184,45 @@ func SchemaOf(t reflect.Type) map[string]any {
 		return s
 	}
 	return map[string]any{}
+}
+
+// withDoc returns a copy of the schema of field f with its description
+// (doc, unit and the value's form) and default.
+func withDoc(s map[string]any, f fieldInfo, t reflect.Type) map[string]any {
+	out := make(map[string]any, len(s)+2)
+	for k, v := range s {
+		out[k] = v
+	}
+	d := f.doc
+	if f.unit != "" {
+		d += " [" + f.unit + "]"
+	}
+	d += " (" + KindOf(t) + ")"
+	out["description"] = d
+	if f.hasDef {
+		out["default"] = jsonDefault(f.def, t)
+	}
+	return out
+}
+
+// jsonDefault writes a default tag as a JSON value of the field's type:
+// numbers and booleans as such, everything else (rates, durations,
+// fractions, amounts) as the text a scenario would hold.
+func jsonDefault(text string, t reflect.Type) any {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if _, ok := scalarKinds[t]; !ok {
+		switch t.Kind() {
+		case reflect.Bool:
+			if b, err := strconv.ParseBool(text); err == nil {
+				return b
+			}
+		case reflect.Float64, reflect.Float32, reflect.Int, reflect.Int32, reflect.Int64, reflect.Uint, reflect.Uint32, reflect.Uint64:
+			if f, err := unit.Number(text); err == nil {
+				return f
+			}
+		}
+	}
+	return text
 }

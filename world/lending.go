@@ -27,10 +27,6 @@ func init() {
 	agentBuilders["liquidator"] = (*builder).liquidator
 }
 
-// defaultStart is the protocol clock's start when a scenario gives none:
-// 2020-01-01T00:00:00Z.
-const defaultStart = 1577836800
-
 // stepsOf converts an optional duration at key to a whole number of steps
 // (0 when absent).
 func (b *builder) stepsOf(c scenario.Entry[scenario.Component], key string, d *unit.Duration) (int, bool) {
@@ -45,11 +41,9 @@ func (b *builder) stepsOf(c scenario.Entry[scenario.Component], key string, d *u
 	return int(d.Std() / step), true
 }
 
-// startTime parses an optional RFC 3339 start into Unix seconds.
+// startTime parses an RFC 3339 start (the start keys' default is
+// 2020-01-01T00:00:00Z) into Unix seconds.
 func (b *builder) startTime(c scenario.Entry[scenario.Component], s string) (uint64, bool) {
-	if s == "" {
-		return defaultStart, true
-	}
 	t, err := time.Parse(time.RFC3339, s)
 	if err != nil || t.Unix() < 0 {
 		b.errs.At(c.Node.Get("start"), c.Path+".start", "expected an RFC 3339 time such as 2020-03-12T00:00:00Z, got %q", s)
@@ -97,15 +91,15 @@ func protocolOf[T market.Protocol](b *builder, name string, n *scenario.Node, pa
 // --- oracles -----------------------------------------------------------------
 
 type oracleParams struct {
-	Asset     string         `yaml:"asset,required"`
-	Venue     string         `yaml:"venue"`
-	Deviation unit.Fraction  `yaml:"deviation"`
-	Heartbeat *unit.Duration `yaml:"heartbeat"`
-	Window    *unit.Duration `yaml:"window"`
-	Lag       *unit.Duration `yaml:"lag"`
+	Asset     string         `yaml:"asset,required" doc:"the asset whose price the oracle reports"`
+	Venue     string         `yaml:"venue" doc:"the pool whose price it reads (twap_oracle: required); chainlink_oracle without it reads the external price"`
+	Deviation unit.Fraction  `yaml:"deviation" doc:"chainlink_oracle: a new round when the price moves this far from the last answer; 0 means heartbeat only" default:"0"`
+	Heartbeat *unit.Duration `yaml:"heartbeat" doc:"chainlink_oracle: a new round at least this often, a whole number of steps; without it, deviation only"`
+	Window    *unit.Duration `yaml:"window" doc:"twap_oracle (required): the averaging window, a whole number of steps of at least one"`
+	Lag       *unit.Duration `yaml:"lag" doc:"the delay before a round is seen, a whole number of steps; without it, seen the same step"`
 	// ObserveAfter names the agent after whose turn the oracle observes,
 	// instead of at the step's start.
-	ObserveAfter string `yaml:"observe_after"`
+	ObserveAfter string `yaml:"observe_after" doc:"an agent after whose turn the oracle observes, instead of at the start of the step"`
 }
 
 // deferOracle records that the protocol about to be added observes after
@@ -234,22 +228,22 @@ func mantissa(f float64) uint256.Int {
 func bps(f unit.Fraction) uint64 { return uint64(math.Round(float64(f) * 1e4)) }
 
 type aaveRates struct {
-	Optimal unit.Fraction `yaml:"optimal,required"`
-	Base    unit.Rate     `yaml:"base"`
-	Slope1  unit.Rate     `yaml:"slope1,required"`
-	Slope2  unit.Rate     `yaml:"slope2,required"`
+	Optimal unit.Fraction `yaml:"optimal,required" doc:"the optimal utilisation, the kink of the rate curve"`
+	Base    unit.Rate     `yaml:"base" doc:"variable borrow rate at zero utilisation" default:"0%/yr"`
+	Slope1  unit.Rate     `yaml:"slope1,required" doc:"rate added from zero to optimal utilisation"`
+	Slope2  unit.Rate     `yaml:"slope2,required" doc:"rate added from optimal to full utilisation"`
 }
 
 type aaveReserve struct {
-	LTV                  unit.Fraction `yaml:"ltv"`
-	LiquidationThreshold unit.Fraction `yaml:"liquidation_threshold"`
-	LiquidationBonus     unit.Fraction `yaml:"liquidation_bonus"`
-	ReserveFactor        unit.Fraction `yaml:"reserve_factor"`
-	ProtocolFee          unit.Fraction `yaml:"protocol_fee"`
-	Borrowing            bool          `yaml:"borrowing"`
-	Deposits             *unit.Decimal `yaml:"deposits"`
-	Oracle               string        `yaml:"oracle"`
-	Rates                aaveRates     `yaml:"rates,required"`
+	LTV                  unit.Fraction `yaml:"ltv" doc:"loan-to-value: the share of the collateral's value that may be borrowed; 0 means it cannot be borrowed against" default:"0"`
+	LiquidationThreshold unit.Fraction `yaml:"liquidation_threshold" doc:"share of the value counted in the health factor; 0 means the reserve is not collateral" default:"0"`
+	LiquidationBonus     unit.Fraction `yaml:"liquidation_bonus" doc:"the liquidator's bonus on collateral seized, 5% pays 1.05 of the debt repaid (only with liquidation_threshold above 0)" default:"0"`
+	ReserveFactor        unit.Fraction `yaml:"reserve_factor" doc:"share of borrowers' interest kept by the treasury" default:"0"`
+	ProtocolFee          unit.Fraction `yaml:"protocol_fee" doc:"share of the liquidation bonus taken by the treasury" default:"0"`
+	Borrowing            bool          `yaml:"borrowing" doc:"borrowing enabled; utilisation and rate metrics are reported only then" default:"false"`
+	Deposits             *unit.Decimal `yaml:"deposits" doc:"lenders' starting supply in whole tokens; without it, none" unit:"tokens"`
+	Oracle               string        `yaml:"oracle" doc:"a chainlink_oracle or twap_oracle the pool prices the asset by; without it, the external price"`
+	Rates                aaveRates     `yaml:"rates,required" doc:"the variable-rate strategy: optimal, base, slope1, slope2 (annual rates)"`
 }
 
 // Check reports fractions outside 0–100%.
@@ -308,9 +302,9 @@ func (b *builder) driven(a int) bool {
 
 func (b *builder) aavePool(c scenario.Entry[scenario.Component]) (func() market.Protocol, bool) {
 	var p struct {
-		Reserves            scenario.Map[aaveReserve] `yaml:"reserves,required"`
-		Start               string                    `yaml:"start"`
-		InsolvencyThreshold float64                   `yaml:"insolvency_threshold"`
+		Reserves            scenario.Map[aaveReserve] `yaml:"reserves,required" doc:"the reserves by asset name (at least two: a collateral and a borrowed asset)"`
+		Start               string                    `yaml:"start" doc:"protocol clock at step 0, an RFC 3339 time (the clock then advances by elapsed seconds)" default:"2020-01-01T00:00:00Z"`
+		InsolvencyThreshold float64                   `yaml:"insolvency_threshold" doc:"bad debt above which a run counts as insolvent (lend.insolvent); the default 0 counts any bad debt, even dust such as 154.84 USDC, so state a materiality threshold" unit:"numeraire" default:"0"`
 	}
 	if !b.decode(c, &p) {
 		return nil, false
@@ -372,19 +366,19 @@ func lendingBuild(lp protocol.LendingPool) func() market.Protocol {
 }
 
 type compoundRates struct {
-	Base       unit.Rate     `yaml:"base"`
-	Multiplier unit.Rate     `yaml:"multiplier,required"`
-	Jump       unit.Rate     `yaml:"jump,required"`
-	Kink       unit.Fraction `yaml:"kink,required"`
+	Base       unit.Rate     `yaml:"base" doc:"borrow rate at zero utilisation" default:"0%/yr"`
+	Multiplier unit.Rate     `yaml:"multiplier,required" doc:"rate added per unit of utilisation up to the kink"`
+	Jump       unit.Rate     `yaml:"jump,required" doc:"rate added per unit of utilisation above the kink"`
+	Kink       unit.Fraction `yaml:"kink,required" doc:"utilisation at which the jump multiplier starts"`
 }
 
 type compoundMarket struct {
-	CollateralFactor unit.Fraction `yaml:"collateral_factor"`
-	ReserveFactor    unit.Fraction `yaml:"reserve_factor"`
-	Borrowing        bool          `yaml:"borrowing"`
-	Deposits         *unit.Decimal `yaml:"deposits"`
-	Oracle           string        `yaml:"oracle"`
-	Rates            compoundRates `yaml:"rates,required"`
+	CollateralFactor unit.Fraction `yaml:"collateral_factor" doc:"share of the collateral's value that may be borrowed and counts for liquidation (0 to 90%); 0 means not collateral" default:"0"`
+	ReserveFactor    unit.Fraction `yaml:"reserve_factor" doc:"share of borrowers' interest kept as reserves" default:"0"`
+	Borrowing        bool          `yaml:"borrowing" doc:"borrowing enabled (not paused); utilisation and rate metrics are reported only then" default:"false"`
+	Deposits         *unit.Decimal `yaml:"deposits" doc:"lenders' starting supply in whole tokens; without it, none" unit:"tokens"`
+	Oracle           string        `yaml:"oracle" doc:"a chainlink_oracle or twap_oracle the comptroller prices the asset by; without it, the external price"`
+	Rates            compoundRates `yaml:"rates,required" doc:"the jump-rate model: base, multiplier, jump (annual rates) and kink"`
 }
 
 // Check reports fractions the contracts reject.
@@ -402,11 +396,11 @@ func (r *compoundMarket) Check(c *scenario.Check) {
 
 func (b *builder) compoundPool(c scenario.Entry[scenario.Component]) (func() market.Protocol, bool) {
 	var p struct {
-		Markets             scenario.Map[compoundMarket] `yaml:"markets,required"`
-		CloseFactor         unit.Fraction                `yaml:"close_factor,required"`
-		Incentive           unit.Fraction                `yaml:"liquidation_incentive,required"`
-		Start               string                       `yaml:"start"`
-		InsolvencyThreshold float64                      `yaml:"insolvency_threshold"`
+		Markets             scenario.Map[compoundMarket] `yaml:"markets,required" doc:"the markets by asset name (at least two: a collateral and a borrowed asset)"`
+		CloseFactor         unit.Fraction                `yaml:"close_factor,required" doc:"the most of a borrower's debt one liquidation may repay"`
+		Incentive           unit.Fraction                `yaml:"liquidation_incentive,required" doc:"the liquidator's bonus, 8% pays 1.08 of the debt repaid in collateral"`
+		Start               string                       `yaml:"start" doc:"protocol clock at step 0, an RFC 3339 time (then 15-second blocks)" default:"2020-01-01T00:00:00Z"`
+		InsolvencyThreshold float64                      `yaml:"insolvency_threshold" doc:"bad debt above which a run counts as insolvent (lend.insolvent); the default 0 counts any bad debt, even dust such as 154.84 USDC, so state a materiality threshold" unit:"numeraire" default:"0"`
 	}
 	if !b.decode(c, &p) {
 		return nil, false
@@ -474,8 +468,8 @@ func (b *builder) compoundPool(c scenario.Entry[scenario.Component]) (func() mar
 
 // span is a range of values a population is spread over.
 type span struct {
-	From unit.Fraction `yaml:"from,required"`
-	To   unit.Fraction `yaml:"to,required"`
+	From unit.Fraction `yaml:"from,required" doc:"low end of the range, drawn uniformly per member and run"`
+	To   unit.Fraction `yaml:"to,required" doc:"high end of the range (at least from)"`
 }
 
 // Check requires from ≤ to.
@@ -488,10 +482,10 @@ func (s *span) Check(c *scenario.Check) {
 // gasParams prices an agent's transactions: price is a signal name (a gas
 // process) or a fixed number of gwei.
 type gasParams struct {
-	Price    string  `yaml:"price,required"`
-	Units    float64 `yaml:"units,required"`
-	Asset    string  `yaml:"asset"`
-	MaxPrice float64 `yaml:"max_price"`
+	Price    string  `yaml:"price,required" doc:"gas price: a fixed number of gwei, or the name of a signal (a gas price process)" unit:"gwei"`
+	Units    float64 `yaml:"units,required" doc:"gas used per transaction" unit:"gas"`
+	Asset    string  `yaml:"asset" doc:"the token gas is paid in (such as ETH); the price is in gwei of it"`
+	MaxPrice float64 `yaml:"max_price" doc:"the highest gas price the agent pays; above it its transactions are not mined; 0 means no limit" unit:"gwei" default:"0"`
 }
 
 // gas compiles an optional gas block at key.
@@ -580,19 +574,19 @@ func (b *builder) pairVenue(c scenario.Entry[scenario.Component], key, name stri
 
 func (b *builder) borrowers(c scenario.Entry[scenario.Component]) (func() market.Agent, bool) {
 	var p struct {
-		Market     string        `yaml:"market,required"`
-		Collateral string        `yaml:"collateral,required"`
-		Debt       string        `yaml:"debt,required"`
-		Count      int           `yaml:"count,required"`
-		Deposit    float64       `yaml:"deposit,required"`
-		Health     span          `yaml:"health,required"`
-		Loops      int           `yaml:"loops"`
-		LoopVenue  string        `yaml:"loop_venue"`
-		Band       unit.Fraction `yaml:"band"`
-		Venue      string        `yaml:"venue"`
-		OpenedAt   float64       `yaml:"opened_at"`
-		Route      bool          `yaml:"route"`
-		Arrivals   *unit.Rate    `yaml:"arrivals"`
+		Market     string        `yaml:"market,required" doc:"the lending pool (aave or compound) the positions are in"`
+		Collateral string        `yaml:"collateral,required" doc:"the reserve each position deposits"`
+		Debt       string        `yaml:"debt,required" doc:"the reserve each position borrows"`
+		Count      int           `yaml:"count,required" doc:"positions at the start (0 with arrivals)" unit:"positions"`
+		Deposit    float64       `yaml:"deposit,required" doc:"collateral each position deposits, in whole tokens" unit:"tokens of the collateral"`
+		Health     span          `yaml:"health,required" doc:"target health factors, a range above 1 drawn uniformly per position and run (from, to)"`
+		Loops      int           `yaml:"loops" doc:"borrow-and-redeposit rounds; 0 spends the single loan" unit:"rounds" default:"0"`
+		LoopVenue  string        `yaml:"loop_venue" doc:"pool where a loop swaps the loan for collateral; without it, loops stake at the ratio of the external prices"`
+		Band       unit.Fraction `yaml:"band" doc:"with band above 0, positions return to their target when health leaves target times 1 plus or minus band" default:"0"`
+		Venue      string        `yaml:"venue" doc:"pool where deleveraging sells collateral; without it (and without route), positions never deleverage"`
+		OpenedAt   float64       `yaml:"opened_at" doc:"if above 0, the collateral's price when the starting positions were opened, so a run can start mid-crisis; 0 opens them at step 0" unit:"numeraire per token" default:"0"`
+		Route      bool          `yaml:"route" doc:"deleverage along the best route of up to three hops among all pools, instead of venue" default:"false"`
+		Arrivals   *unit.Rate    `yaml:"arrivals" doc:"expected new positions a step (Poisson), each opened at that step's prices; without it, none"`
 	}
 	if !b.decode(c, &p) {
 		return nil, false
@@ -670,15 +664,15 @@ func (b *builder) borrowers(c scenario.Entry[scenario.Component]) (func() market
 
 func (b *builder) liquidator(c scenario.Entry[scenario.Component]) (func() market.Agent, bool) {
 	var p struct {
-		Market     string         `yaml:"market,required"`
-		Collateral string         `yaml:"collateral,required"`
-		Debt       string         `yaml:"debt,required"`
-		Venue      string         `yaml:"venue"`
-		Capital    float64        `yaml:"capital,required"`
-		Gas        *gasParams     `yaml:"gas"`
-		Latency    *unit.Duration `yaml:"latency"`
-		MinProfit  float64        `yaml:"min_profit"`
-		Route      bool           `yaml:"route"`
+		Market     string         `yaml:"market,required" doc:"the lending pool (aave or compound) it watches"`
+		Collateral string         `yaml:"collateral,required" doc:"the collateral reserve it seizes"`
+		Debt       string         `yaml:"debt,required" doc:"the debt reserve it repays"`
+		Venue      string         `yaml:"venue" doc:"pool where it sells seized collateral; without it (and without route), it keeps the collateral"`
+		Capital    float64        `yaml:"capital,required" doc:"wallet of debt tokens it repays from, refilled only by its sales" unit:"tokens of the debt"`
+		Gas        *gasParams     `yaml:"gas" doc:"gas per liquidation: price (gwei or a signal), units, asset, max_price; without it, free"`
+		Latency    *unit.Duration `yaml:"latency" doc:"delay between seeing a liquidatable position and acting, a whole number of steps; without it, none"`
+		MinProfit  float64        `yaml:"min_profit" doc:"the least profit over debt repaid plus gas for which it liquidates" unit:"numeraire" default:"0"`
+		Route      bool           `yaml:"route" doc:"sell along the best route of up to three hops among all pools, instead of venue" default:"false"`
 	}
 	if !b.decode(c, &p) {
 		return nil, false

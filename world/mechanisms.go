@@ -116,10 +116,10 @@ func (b *builder) mechanism(c scenario.Entry[scenario.Component]) (venueSpec, bo
 	switch c.Value.Type {
 	case "uniswap_v2":
 		p := struct {
-			Tokens      []string       `yaml:"tokens,required"`
-			Reserves    []unit.Decimal `yaml:"reserves,required"`
-			Fee         *unit.Fraction `yaml:"fee"`
-			ProtocolFee bool           `yaml:"protocol_fee"`
+			Tokens      []string       `yaml:"tokens,required" doc:"the pair's two assets, token0 then token1"`
+			Reserves    []unit.Decimal `yaml:"reserves,required" doc:"starting reserves, one per token, in whole tokens" unit:"tokens"`
+			Fee         unit.Fraction  `yaml:"fee" doc:"swap fee on the input amount, in whole basis points" default:"0.3%"`
+			ProtocolFee bool           `yaml:"protocol_fee" doc:"mint the protocol's 1/6 of fees to a fee address (feeOn)" default:"false"`
 		}{}
 		if !b.decode(c, &p) {
 			return spec, false
@@ -128,10 +128,7 @@ func (b *builder) mechanism(c scenario.Entry[scenario.Component]) (venueSpec, bo
 		if !ok {
 			return spec, false
 		}
-		fee := 0.003
-		if p.Fee != nil {
-			fee = float64(*p.Fee)
-		}
+		fee := float64(p.Fee)
 		bps := fee * uniswapv2.FeeDenominator
 		if bps < 0 || bps >= uniswapv2.FeeDenominator || math.Abs(bps-math.Round(bps)) > 1e-9 {
 			b.errs.At(c.Node.Get("fee"), c.Path+".fee", "expected a fee from 0 to below 100%% in whole basis points, got %g", fee)

@@ -22,10 +22,10 @@ import (
 // liquidity those amounts allow at the initial price, and deposits exactly
 // what the pool's mint asks for.
 type v3Position struct {
-	Lower     *float64       `yaml:"lower"`
-	Upper     *float64       `yaml:"upper"`
-	FullRange bool           `yaml:"full_range"`
-	Amounts   []unit.Decimal `yaml:"amounts,required"`
+	Lower     *float64       `yaml:"lower" doc:"lower end of the price range, whole token1 per token0 (give lower and upper, or full_range)" unit:"token1 per token0"`
+	Upper     *float64       `yaml:"upper" doc:"upper end of the price range, whole token1 per token0" unit:"token1 per token0"`
+	FullRange bool           `yaml:"full_range" doc:"the widest range the tick spacing allows instead of lower and upper" default:"false"`
+	Amounts   []unit.Decimal `yaml:"amounts,required" doc:"the most of each token to deposit at the initial price; the position takes the largest liquidity they allow" unit:"tokens"`
 }
 
 // defaultTickSpacing is Uniswap v3's spacing for its enabled fee tiers.
@@ -44,11 +44,11 @@ func sqrtPriceX96(raw float64) (uint256.Int, bool) {
 
 func (b *builder) uniswapV3(c scenario.Entry[scenario.Component]) (cfmm.Pool, []int, bool) {
 	var p struct {
-		Tokens      []string      `yaml:"tokens,required"`
-		Fee         unit.Fraction `yaml:"fee,required"`
-		TickSpacing int           `yaml:"tick_spacing"`
-		Price       float64       `yaml:"price,required"`
-		Positions   []v3Position  `yaml:"positions,required"`
+		Tokens      []string      `yaml:"tokens,required" doc:"the pool's two assets, token0 then token1"`
+		Fee         unit.Fraction `yaml:"fee,required" doc:"fee tier in whole pips (0.0001%), such as 0.05%, 0.3% or 1%"`
+		TickSpacing int           `yaml:"tick_spacing" doc:"tick spacing; without it, Uniswap's for the fee tier (1, 10, 60 or 200 for 0.01%, 0.05%, 0.3%, 1%)"`
+		Price       float64       `yaml:"price,required" doc:"starting price, whole token1 per token0" unit:"token1 per token0"`
+		Positions   []v3Position  `yaml:"positions,required" doc:"background liquidity positions (lower, upper or full_range, amounts)"`
 	}
 	if !b.decode(c, &p) {
 		return nil, nil, false
@@ -156,11 +156,11 @@ func liquidityFor(sqrtP *uint256.Int, lower, upper int32, amount0, amount1 *uint
 
 func (b *builder) stableSwap(c scenario.Entry[scenario.Component]) (cfmm.Pool, []int, bool) {
 	var p struct {
-		Tokens        []string       `yaml:"tokens,required"`
-		Balances      []unit.Decimal `yaml:"balances,required"`
-		Amplification int            `yaml:"amplification,required"`
-		Fee           unit.Fraction  `yaml:"fee"`
-		AdminFee      unit.Fraction  `yaml:"admin_fee"`
+		Tokens        []string       `yaml:"tokens,required" doc:"the pool's coins, at most 18 decimals each"`
+		Balances      []unit.Decimal `yaml:"balances,required" doc:"starting balances, one per coin, in whole tokens" unit:"tokens"`
+		Amplification int            `yaml:"amplification,required" doc:"amplification coefficient A (higher is flatter near balance)"`
+		Fee           unit.Fraction  `yaml:"fee" doc:"swap fee on the output, in steps of 1e-8%" default:"0"`
+		AdminFee      unit.Fraction  `yaml:"admin_fee" doc:"share of the swap fee kept for the admin, out of the pool" default:"0"`
 	}
 	if !b.decode(c, &p) {
 		return nil, nil, false
@@ -211,10 +211,10 @@ func (b *builder) stableSwap(c scenario.Entry[scenario.Component]) (cfmm.Pool, [
 
 func (b *builder) weightedPool(c scenario.Entry[scenario.Component]) (cfmm.Pool, []int, bool) {
 	var p struct {
-		Tokens   []string        `yaml:"tokens,required"`
-		Balances []unit.Decimal  `yaml:"balances,required"`
-		Weights  []unit.Fraction `yaml:"weights,required"`
-		Fee      unit.Fraction   `yaml:"fee,required"`
+		Tokens   []string        `yaml:"tokens,required" doc:"the pool's tokens, at most 18 decimals each"`
+		Balances []unit.Decimal  `yaml:"balances,required" doc:"starting balances, one per token, in whole tokens" unit:"tokens"`
+		Weights  []unit.Fraction `yaml:"weights,required" doc:"normalised weights, one per token, summing to 100%"`
+		Fee      unit.Fraction   `yaml:"fee,required" doc:"swap fee on the input amount"`
 	}
 	if !b.decode(c, &p) {
 		return nil, nil, false
@@ -272,7 +272,7 @@ func (b *builder) weightedPool(c scenario.Entry[scenario.Component]) (cfmm.Pool,
 // provider is willing to deposit at the pool's initial price).
 func (b *builder) rangePosition(c scenario.Entry[scenario.Component]) (func() market.Agent, bool) {
 	var p struct {
-		Pool       string `yaml:"pool,required"`
+		Pool       string `yaml:"pool,required" doc:"the uniswap_v3 pool in which the agent holds its position"`
 		v3Position `yaml:",inline"`
 	}
 	if !b.decode(c, &p) {

@@ -13,25 +13,25 @@ import (
 )
 
 type priceParams struct {
-	Asset      string     `yaml:"asset"`
-	Signal     string     `yaml:"signal"`
-	Initial    *float64   `yaml:"initial"`
-	Drift      unit.Rate  `yaml:"drift"`
-	Volatility *unit.Rate `yaml:"volatility"`
+	Asset      string     `yaml:"asset" doc:"the asset whose price the process drives (give asset or signal)"`
+	Signal     string     `yaml:"signal" doc:"a series other than a price it drives instead, such as gas_price; agents read it by name"`
+	Initial    *float64   `yaml:"initial" doc:"starting value; without it, the asset's price: (a signal needs it)" unit:"numeraire per token"`
+	Drift      unit.Rate  `yaml:"drift" doc:"drift mu of the log-price (a GBM's expected return is drift)" default:"0%/yr"`
+	Volatility *unit.Rate `yaml:"volatility,required" doc:"standard deviation of log-returns, scaled with the square root of time, such as 80%/yr"`
 }
 
 type historyParams struct {
-	File       string `yaml:"file,required"`
-	TimeColumn string `yaml:"time_column"`
-	TimeFormat string `yaml:"time_format"`
-	Column     string `yaml:"column,required"`
+	File       string `yaml:"file,required" doc:"CSV file with a time column and value columns, relative to the scenario's directory"`
+	TimeColumn string `yaml:"time_column" doc:"header of the time column" default:"ts_utc"`
+	TimeFormat string `yaml:"time_format" doc:"rfc3339, unix, unixms or a Go time layout such as 2006-01-02 15:04 (UTC unless zoned)" default:"rfc3339"`
+	Column     string `yaml:"column,required" doc:"header of the value column to play"`
 	// MaxJump is the largest move of one row that comes back at the next
 	// (an isolated outlier) accepted without a decision; 50% for prices,
 	// unchecked for signals unless stated; 0 turns the check off.
-	MaxJump *unit.Fraction `yaml:"max_jump"`
+	MaxJump *unit.Fraction `yaml:"max_jump" doc:"a one-row move that comes back the next row beyond this is an isolated outlier needing outliers:; without it 50% for prices, no check for signals; 0 turns the check off"`
 	// Outliers decides what to do with isolated outliers beyond MaxJump:
 	// drop the rows or keep them; without a decision they are an error.
-	Outliers string `yaml:"outliers"`
+	Outliers string `yaml:"outliers" doc:"drop or keep isolated outliers beyond max_jump; without it they are an error listing each"`
 }
 
 // defaultMaxJump is the isolated one-row move of a replayed price that
@@ -71,10 +71,6 @@ func (b *builder) process(k int, c scenario.Entry[scenario.Component]) (procSpec
 		if !ok {
 			return 0, 0, 0, 0, false
 		}
-		if p.Volatility == nil {
-			b.errs.At(c.Node, c.Path, "missing required key \"volatility\"")
-			return 0, 0, 0, 0, false
-		}
 		s0, ok := initialOf(a, p.Initial, "initial")
 		if !ok {
 			return 0, 0, 0, 0, false
@@ -107,9 +103,9 @@ func (b *builder) process(k int, c scenario.Entry[scenario.Component]) (procSpec
 	case "jump_diffusion":
 		var p struct {
 			priceParams `yaml:",inline"`
-			JumpRate    unit.Rate `yaml:"jump_rate,required"`
-			JumpMean    float64   `yaml:"jump_mean"`
-			JumpStdev   float64   `yaml:"jump_stdev"`
+			JumpRate    unit.Rate `yaml:"jump_rate,required" doc:"Poisson rate of jumps, such as 2/yr"`
+			JumpMean    float64   `yaml:"jump_mean" doc:"mean of a jump's log-size (negative for crashes)" default:"0"`
+			JumpStdev   float64   `yaml:"jump_stdev" doc:"standard deviation of a jump's log-size" default:"0"`
 		}
 		if !b.decode(c, &p) {
 			return spec, false
@@ -127,7 +123,7 @@ func (b *builder) process(k int, c scenario.Entry[scenario.Component]) (procSpec
 	case "student_t":
 		var p struct {
 			priceParams `yaml:",inline"`
-			DOF         float64 `yaml:"dof,required"`
+			DOF         float64 `yaml:"dof,required" doc:"degrees of freedom of Student's t (lower is fatter-tailed; above 2 for a finite variance)"`
 		}
 		if !b.decode(c, &p) {
 			return spec, false
@@ -143,11 +139,11 @@ func (b *builder) process(k int, c scenario.Entry[scenario.Component]) (procSpec
 		spec.build = func() (process.Process, error) { return process.NewStudentT(s0, mu, sigma, p.DOF, 1) }
 	case "correlated_gbm":
 		var p struct {
-			Assets      []string    `yaml:"assets,required"`
-			Initial     []float64   `yaml:"initial"`
-			Drift       []unit.Rate `yaml:"drift"`
-			Volatility  []unit.Rate `yaml:"volatility,required"`
-			Correlation [][]float64 `yaml:"correlation,required"`
+			Assets      []string    `yaml:"assets,required" doc:"the assets whose prices it drives"`
+			Initial     []float64   `yaml:"initial" doc:"starting prices, one per asset; without it, each asset's price:" unit:"numeraire per token"`
+			Drift       []unit.Rate `yaml:"drift" doc:"drift mu of each log-price, one per asset; without it, 0"`
+			Volatility  []unit.Rate `yaml:"volatility,required" doc:"standard deviation of each asset's log-returns, one per asset"`
+			Correlation [][]float64 `yaml:"correlation,required" doc:"correlation matrix of the log-returns, one row per asset (symmetric, positive definite)"`
 		}
 		if !b.decode(c, &p) {
 			return spec, false
@@ -191,13 +187,13 @@ func (b *builder) process(k int, c scenario.Entry[scenario.Component]) (procSpec
 	case "replay", "bootstrap":
 		var p struct {
 			historyParams `yaml:",inline"`
-			Asset         string         `yaml:"asset"`
-			Signal        string         `yaml:"signal"`
-			Start         string         `yaml:"start"`
-			Rescale       bool           `yaml:"rescale"`
-			Initial       *float64       `yaml:"initial"`
-			Block         *unit.Duration `yaml:"block"`
-			Stationary    bool           `yaml:"stationary"`
+			Asset         string         `yaml:"asset" doc:"the asset whose price it drives (give asset or signal)"`
+			Signal        string         `yaml:"signal" doc:"a series other than a price it drives instead, such as gas_price"`
+			Start         string         `yaml:"start" doc:"replay: RFC 3339 time to start from, such as 2020-03-12T00:00:00Z; without it, the first row"`
+			Rescale       bool           `yaml:"rescale" doc:"replay: multiply the series so that it starts at initial (or the asset's price:)" default:"false"`
+			Initial       *float64       `yaml:"initial" doc:"starting value; for replay only with rescale, for bootstrap without it the asset's price:" unit:"numeraire per token"`
+			Block         *unit.Duration `yaml:"block" doc:"bootstrap: length of the resampled blocks of returns, a whole number of steps; without it, one step"`
+			Stationary    bool           `yaml:"stationary" doc:"bootstrap: random block lengths of mean block (Politis-Romano) rather than fixed ones" default:"false"`
 		}
 		if !b.decode(c, &p) {
 			return spec, false
@@ -309,11 +305,7 @@ func (b *builder) loadHistory(c scenario.Entry[scenario.Component], p historyPar
 	if !filepath.IsAbs(path) {
 		path = filepath.Join(b.dir, path)
 	}
-	tc := p.TimeColumn
-	if tc == "" {
-		tc = "ts_utc"
-	}
-	s, err := history.Load(path, history.Options{TimeColumn: tc, TimeFormat: p.TimeFormat, Columns: []string{p.Column}, Prices: prices})
+	s, err := history.Load(path, history.Options{TimeColumn: p.TimeColumn, TimeFormat: p.TimeFormat, Columns: []string{p.Column}, Prices: prices})
 	if err != nil {
 		b.errs.At(c.Node.Get("file"), c.Path+".file", "%v", err)
 		return nil, false

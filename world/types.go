@@ -136,37 +136,87 @@ func recordingBuilder(rec *recorder) *builder {
 		assetIndex: map[string]int{}, venueIndex: map[string]int{}, broken: map[string]bool{}, record: rec}
 }
 
-// WriteTypes writes every type as text: a heading per type with its
-// description, then one line per key with "required" or "optional" and
-// what the value is (nested mappings indented).
+// WriteTypes writes every type as text for an 80-column terminal: a
+// legend of the value forms, then a heading per type with its description
+// and, per key, what the value is (with its unit), whether it is required
+// or its default, and its one-line description (nested mappings indented).
 func WriteTypes(types []TypeInfo) string {
 	var b strings.Builder
+	b.WriteString("Values: rate 5%/day, 0.02/yr or 30/day; fraction 0.3%, 30bps or 0.003;\n" +
+		"duration 10min, 1h or 30d; amount an exact decimal such as 2_000_000.5.\n" +
+		"[unit] is what a plain number counts. Keys without a default are optional\n" +
+		"unless marked required; their description says what leaving them out means.\n")
 	section := ""
 	for _, t := range types {
 		if t.Section != section {
 			section = t.Section
-			fmt.Fprintf(&b, "\n%s\n", strings.ToUpper(map[string]string{"process": "processes", "mechanism": "mechanisms", "agent": "agents"}[section]))
+			fmt.Fprintf(&b, "\n%s\n", strings.ToUpper(sectionKey[section]))
 		}
-		fmt.Fprintf(&b, "\n  %s", t.Name)
-		if t.Doc != "" {
-			fmt.Fprintf(&b, " — %s", t.Doc)
-		}
-		b.WriteString("\n")
+		fmt.Fprintf(&b, "\n  %s\n", t.Name)
+		wrap(&b, t.Doc, "    ")
 		writeKeys(&b, t.Keys, "    ")
 	}
 	return b.String()
 }
 
+// sectionKey is the scenario key of each section.
+var sectionKey = map[string]string{"process": "processes", "mechanism": "mechanisms", "agent": "agents"}
+
+// shortKinds abbreviate scenario.KindOf's value forms, which the legend
+// of WriteTypes explains.
+var shortKinds = strings.NewReplacer(
+	"rate such as 5%/day, 0.02/yr, 30/day", "rate",
+	"fraction such as 0.3%, 30bps or 0.003", "fraction",
+	"duration such as 10min, 1h, 30d", "duration",
+	"token amount, an exact decimal such as 2_000_000.5", "amount",
+	"name or text", "text",
+	"see the documentation of stakingDist", "distribution",
+	"see the documentation of stakingRange", "range",
+	"mapping of names to mapping", "mapping of names to mappings",
+)
+
 func writeKeys(b *strings.Builder, keys []scenario.Key, indent string) {
 	for _, k := range keys {
-		req := "optional"
-		if k.Required {
-			req = "required"
+		kind := shortKinds.Replace(k.Kind)
+		if k.Unit != "" {
+			kind += " [" + k.Unit + "]"
 		}
-		fmt.Fprintf(b, "%s%-22s %s, %s\n", indent, k.Name, req, k.Kind)
+		switch {
+		case k.Required:
+			kind += ", required"
+		case k.HasDefault:
+			kind += ", default " + k.Default
+		}
+		line := fmt.Sprintf("%s%-20s %s", indent, k.Name, kind)
+		if len(line) > typesWidth {
+			line = fmt.Sprintf("%s%s\n%s%-20s %s", indent, k.Name, indent, "", kind)
+		}
+		b.WriteString(line + "\n")
+		wrap(b, k.Doc, indent+"  ")
 		if len(k.Keys) > 0 {
 			writeKeys(b, k.Keys, indent+"  ")
 		}
+	}
+}
+
+// typesWidth is the terminal width WriteTypes fits.
+const typesWidth = 80
+
+// wrap writes text in lines of at most typesWidth columns after indent.
+func wrap(b *strings.Builder, text, indent string) {
+	line := indent
+	for _, w := range strings.Fields(text) {
+		if len(line) > len(indent) && len(line)+1+len(w) > typesWidth {
+			b.WriteString(line + "\n")
+			line = indent
+		}
+		if len(line) > len(indent) {
+			line += " "
+		}
+		line += w
+	}
+	if len(line) > len(indent) {
+		b.WriteString(line + "\n")
 	}
 }
 
@@ -215,7 +265,7 @@ func Schema(types []TypeInfo) ([]byte, error) {
 		}
 		props[section+"es"] = nil
 		delete(props, section+"es")
-		key := map[string]string{"process": "processes", "mechanism": "mechanisms", "agent": "agents"}[section]
+		key := sectionKey[section]
 		props[key] = map[string]any{"type": []any{"object", "null"}, "additionalProperties": entry}
 	}
 	root["$schema"] = "https://json-schema.org/draft/2020-12/schema"
