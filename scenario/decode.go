@@ -275,3 +275,18 @@ keys:
 		v.Addr().Interface().(Checker).Check(&Check{node: n, path: path, errs: errs})
 	}
 }
+
+// SetDefaults sets the fields of the struct v points to that carry a
+// `default:"…"` tag to their defaults, as Decode does for absent keys: for
+// a block of keys that is optional as a whole, so that its absence means
+// the same as an empty block. It reports a default that does not decode.
+func SetDefaults(v any) error {
+	rv := reflect.ValueOf(v).Elem()
+	errs := &Errs{}
+	for _, f := range fieldsOf(rv.Type()) {
+		if f.hasDef {
+			decodeValue(&Node{Kind: Scalar, Text: f.def}, rv.FieldByIndex(f.index), f.name, errs, nil)
+		}
+	}
+	return errs.List.Err()
+}

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"time"
 
 	"github.com/cascade-risk/cascade/agent"
 	"github.com/cascade-risk/cascade/cfmm/stableswap"
@@ -30,11 +29,11 @@ func init() {
 // max_trades_per_step (10).
 func (b *builder) routeArbitrageur(c scenario.Entry[scenario.Component]) (func() market.Agent, bool) {
 	var p struct {
-		Assets    []string `yaml:"assets,required"`
-		MaxHops   int      `yaml:"max_hops"`
-		Gas       float64  `yaml:"gas"`
-		Capital   float64  `yaml:"capital"`
-		MaxTrades int      `yaml:"max_trades_per_step"`
+		Assets    []string `yaml:"assets,required" doc:"the assets it has external markets for (at least two); it trades routes among the pools between them"`
+		MaxHops   int      `yaml:"max_hops" doc:"the longest route it searches, 2 to 4 hops" unit:"hops" default:"3"`
+		Gas       float64  `yaml:"gas" doc:"cost of one route, all its hops" unit:"numeraire" default:"0"`
+		Capital   float64  `yaml:"capital" doc:"the most one trade puts in; 0 means no bound" unit:"numeraire" default:"0"`
+		MaxTrades int      `yaml:"max_trades_per_step" doc:"the most routes it trades in one step" unit:"trades" default:"10"`
 	}
 	if !b.decode(c, &p) {
 		return nil, false
@@ -51,13 +50,7 @@ func (b *builder) routeArbitrageur(c scenario.Entry[scenario.Component]) (func()
 		}
 		assets = append(assets, a)
 	}
-	hops, trades := 3, 10
-	if p.MaxHops != 0 {
-		hops = p.MaxHops
-	}
-	if p.MaxTrades != 0 {
-		trades = p.MaxTrades
-	}
+	hops, trades := p.MaxHops, p.MaxTrades
 	switch {
 	case len(assets) < 2:
 		b.errs.At(c.Node.Get("assets"), c.Path+".assets", "expected at least two assets with external markets, got %d", len(assets))
@@ -84,16 +77,16 @@ func (b *builder) routeArbitrageur(c scenario.Entry[scenario.Component]) (func()
 // holder's exit is spread over; one step).
 func (b *builder) runners(c scenario.Entry[scenario.Component]) (func() market.Agent, bool) {
 	var p struct {
-		Pool      string         `yaml:"pool,required"`
-		Asset     string         `yaml:"asset,required"`
-		Into      string         `yaml:"into,required"`
-		Peg       *float64       `yaml:"peg"`
-		Count     int            `yaml:"count,required"`
-		Holdings  float64        `yaml:"holdings,required"`
-		Threshold span           `yaml:"threshold,required"`
-		Rounds    int            `yaml:"rounds"`
-		Watch     string         `yaml:"watch"`
-		Over      *unit.Duration `yaml:"over"`
+		Pool      string         `yaml:"pool,required" doc:"the pool on which they watch the asset's price"`
+		Asset     string         `yaml:"asset,required" doc:"the asset they hold"`
+		Into      string         `yaml:"into,required" doc:"the asset they sell it for, along the best route among all pools"`
+		Peg       float64        `yaml:"peg" doc:"the price they expect" unit:"numeraire per token" default:"1"`
+		Count     int            `yaml:"count,required" doc:"holders" unit:"holders"`
+		Holdings  float64        `yaml:"holdings,required" doc:"tokens held among them in equal shares" unit:"tokens"`
+		Threshold span           `yaml:"threshold,required" doc:"each holder's threshold below the peg at which it runs, a range (from, to)"`
+		Rounds    int            `yaml:"rounds" doc:"rounds each step's sales are cut into, the price re-read in between" unit:"rounds" default:"1"`
+		Watch     string         `yaml:"watch" doc:"an asset whose external price they watch instead of the pool's (news about what backs it)"`
+		Over      *unit.Duration `yaml:"over" doc:"the time a holder's exit is spread over, a whole number of steps; without it, one step"`
 	}
 	if !b.decode(c, &p) {
 		return nil, false
@@ -124,10 +117,7 @@ func (b *builder) runners(c scenario.Entry[scenario.Component]) (func() market.A
 			return nil, false
 		}
 	}
-	peg := 1.0
-	if p.Peg != nil {
-		peg = *p.Peg
-	}
+	peg := p.Peg
 	switch {
 	case into == a:
 		b.errs.At(c.Node.Get("into"), c.Path+".into", "runners sell %s for another asset", p.Asset)
@@ -160,13 +150,13 @@ func (b *builder) runners(c scenario.Entry[scenario.Component]) (func() market.A
 // one step), floor (a fraction of the external price, none).
 func (b *builder) scheduledSeller(c scenario.Entry[scenario.Component]) (func() market.Agent, bool) {
 	var p struct {
-		Pool  string         `yaml:"pool,required"`
-		Sell  string         `yaml:"sell,required"`
-		Get   string         `yaml:"get"`
-		Total float64        `yaml:"total,required"`
-		Start unit.Duration  `yaml:"start"`
-		Over  unit.Duration  `yaml:"over"`
-		Floor *unit.Fraction `yaml:"floor"`
+		Pool  string         `yaml:"pool,required" doc:"the pool it sells on"`
+		Sell  string         `yaml:"sell,required" doc:"the asset it sells"`
+		Get   string         `yaml:"get" doc:"the token it receives; without it, the pool's other token (required for pools of more than two)"`
+		Total float64        `yaml:"total,required" doc:"tokens it sells in all" unit:"tokens"`
+		Start unit.Duration  `yaml:"start" doc:"time from the beginning at which selling starts; without it, the first step"`
+		Over  unit.Duration  `yaml:"over" doc:"the time the sale is spread over in equal parts; without it, one step"`
+		Floor *unit.Fraction `yaml:"floor" doc:"it sells only while the pool pays at least this share of the external price; without it, at any price"`
 	}
 	if !b.decode(c, &p) {
 		return nil, false
@@ -258,14 +248,14 @@ func (b *builder) finiteAmount(c scenario.Entry[scenario.Component], key string,
 // withdrawal, its capital coming back when the queue pays).
 func (b *builder) patientBuyer(c scenario.Entry[scenario.Component]) (func() market.Agent, bool) {
 	var p struct {
-		Pool       string         `yaml:"pool,required"`
-		Buy        string         `yaml:"buy,required"`
-		Pay        string         `yaml:"pay"`
-		Valuation  *unit.Fraction `yaml:"valuation"`
-		Capital    float64        `yaml:"capital,required"`
-		MaxPerStep float64        `yaml:"max_per_step"`
-		Gas        float64        `yaml:"gas"`
-		Redeem     string         `yaml:"redeem"`
+		Pool       string        `yaml:"pool,required" doc:"the pool it buys on"`
+		Buy        string        `yaml:"buy,required" doc:"the asset it buys"`
+		Pay        string        `yaml:"pay" doc:"the token it pays with; without it, the pool's other token (required for pools of more than two)"`
+		Valuation  unit.Fraction `yaml:"valuation" doc:"what it thinks the asset is worth, as a share of its external price; it buys below that" default:"100%"`
+		Capital    float64       `yaml:"capital,required" doc:"what it can spend in all" unit:"numeraire"`
+		MaxPerStep float64       `yaml:"max_per_step" doc:"the most it spends in one step; 0 means no bound" unit:"numeraire" default:"0"`
+		Gas        float64       `yaml:"gas" doc:"cost of one purchase" unit:"numeraire" default:"0"`
+		Redeem     string        `yaml:"redeem" doc:"a liquid_staking mechanism whose token it buys and queues for withdrawal, its capital returning when the queue pays"`
 	}
 	if !b.decode(c, &p) {
 		return nil, false
@@ -293,10 +283,7 @@ func (b *builder) patientBuyer(c scenario.Entry[scenario.Component]) (func() mar
 	if !ok {
 		return nil, false
 	}
-	val := 1.0
-	if p.Valuation != nil {
-		val = float64(*p.Valuation)
-	}
+	val := float64(p.Valuation)
 	if !(val > 0) || val > 10 {
 		b.errs.At(c.Node.Get("valuation"), c.Path+".valuation", "expected a fraction of the external price above 0 and at most 10, got %g", val)
 		return nil, false
@@ -316,8 +303,8 @@ func (b *builder) patientBuyer(c scenario.Entry[scenario.Component]) (func() mar
 // it is priced in; the pool's first other token by default), band (1%).
 func (b *builder) pegMonitor(c scenario.Entry[scenario.Component]) (func() market.Protocol, bool) {
 	var p struct {
-		Asset     string `yaml:"asset,required"`
-		Quote     string `yaml:"quote"`
+		Asset     string `yaml:"asset,required" doc:"the pegged asset whose market price is recorded"`
+		Quote     string `yaml:"quote" doc:"the pool token the price is read in; without it, the pool's first other token (needs venue)"`
 		pegParams `yaml:",inline"`
 	}
 	if !b.decode(c, &p) {
@@ -353,10 +340,10 @@ func (b *builder) pegMonitor(c scenario.Entry[scenario.Component]) (func() marke
 // lpRules are the liquidity providers' rules in a scenario: spans of
 // thresholds; volatility per √day and yield per year as fractions.
 type lpRules struct {
-	Loss       *span `yaml:"loss"`
-	Volatility *span `yaml:"volatility"`
-	Discount   *span `yaml:"discount"`
-	Yield      *span `yaml:"yield"`
+	Loss       *span `yaml:"loss" doc:"leave when the position is worth this much less than holding its deposit (lp/hodl - 1 below minus the threshold), a range"`
+	Volatility *span `yaml:"volatility" doc:"leave when the pool price's realised volatility per square-root day exceeds the threshold, a range"`
+	Discount   *span `yaml:"discount" doc:"leave when the pool sells its first token this much below its external value, a range"`
+	Yield      *span `yaml:"yield" doc:"leave when the rate elsewhere exceeds the pool's fee yield by this much, a range"`
 }
 
 // liquidityProviders compiles agent.LiquidityProviders: pool (stableswap
@@ -367,14 +354,14 @@ type lpRules struct {
 // (deposit again once no rule holds, false).
 func (b *builder) liquidityProviders(c scenario.Entry[scenario.Component]) (func() market.Agent, bool) {
 	var p struct {
-		Pool      string         `yaml:"pool,required"`
-		Count     int            `yaml:"count"`
-		Share     unit.Fraction  `yaml:"share,required"`
-		Rules     lpRules        `yaml:"rules,required"`
-		Elsewhere unit.Rate      `yaml:"elsewhere"`
-		HalfLife  *unit.Duration `yaml:"half_life"`
-		Withdraw  string         `yaml:"withdraw"`
-		Return    bool           `yaml:"return"`
+		Pool      string        `yaml:"pool,required" doc:"the stableswap or uniswap_v2 pool they provide to"`
+		Count     int           `yaml:"count" doc:"providers, sharing the stake equally, each with its own thresholds" unit:"providers" default:"1"`
+		Share     unit.Fraction `yaml:"share,required" doc:"share of the pool's LP tokens they hold at the start"`
+		Rules     lpRules       `yaml:"rules,required" doc:"when each provider leaves: loss, volatility, discount, yield (at least one), each a range drawn per provider"`
+		Elsewhere unit.Rate     `yaml:"elsewhere" doc:"the yield available outside the pool, compared by the yield rule" default:"0%/yr"`
+		HalfLife  unit.Duration `yaml:"half_life" doc:"half-life of the volatility and fee-yield estimates" default:"1d"`
+		Withdraw  string        `yaml:"withdraw" doc:"balanced, or a token of a stableswap pool to take the whole withdrawal in" default:"balanced"`
+		Return    bool          `yaml:"return" doc:"deposit again once no rule holds" default:"false"`
 	}
 	if !b.decode(c, &p) {
 		return nil, false
@@ -391,14 +378,7 @@ func (b *builder) liquidityProviders(c scenario.Entry[scenario.Component]) (func
 	}
 	count := max(p.Count, 1)
 	step := b.cell.sc.Step.Std()
-	halfLife := float64(24 * time.Hour / step)
-	if p.HalfLife != nil {
-		if *p.HalfLife <= 0 {
-			b.errs.At(c.Node.Get("half_life"), c.Path+".half_life", "expected a positive duration such as 1d")
-			return nil, false
-		}
-		halfLife = float64(p.HalfLife.Std()) / float64(step)
-	}
+	halfLife := float64(p.HalfLife.Std()) / float64(step)
 	switch {
 	case p.Count < 0 || p.Count > 100_000:
 		b.errs.At(c.Node.Get("count"), c.Path+".count", "expected from 1 to 100000 providers, got %d", p.Count)

@@ -31,8 +31,8 @@ func init() {
 // pegParams says where a stablecoin's market price is observed: its
 // external price (by default) or its price on a pool.
 type pegParams struct {
-	Venue string        `yaml:"venue"`
-	Band  unit.Fraction `yaml:"band"`
+	Venue string        `yaml:"venue" doc:"the pool whose price is the stablecoin's market price; without it, the external price"`
+	Band  unit.Fraction `yaml:"band" doc:"a price more than this away from 1 counts as off peg" default:"1%"`
 }
 
 // peg compiles an optional peg block for stablecoin asset a.
@@ -42,16 +42,16 @@ func (b *builder) peg(c scenario.Entry[scenario.Component], p *pegParams, a int)
 
 // pegAt compiles peg parameters whose keys sit under prefix.
 func (b *builder) pegAt(c scenario.Entry[scenario.Component], p *pegParams, a int, prefix string) (protocol.PegTracker, bool) {
-	t := protocol.PegTracker{Source: protocol.PriceSource{Asset: a, Venue: -1}, Band: 0.01}
 	if p == nil {
-		return t, true
-	}
-	if p.Band != 0 {
-		if p.Band < 0 || p.Band >= 1 {
-			b.errs.At(c.Node.Lookup(prefix+"band"), c.Path+"."+prefix+"band", "expected a band from 0 to below 100%%, got %g", float64(p.Band))
-			return t, false
+		p = &pegParams{}
+		if err := scenario.SetDefaults(p); err != nil {
+			panic(err)
 		}
-		t.Band = float64(p.Band)
+	}
+	t := protocol.PegTracker{Source: protocol.PriceSource{Asset: a, Venue: -1}, Band: float64(p.Band)}
+	if p.Band < 0 || p.Band >= 1 {
+		b.errs.At(c.Node.Lookup(prefix+"band"), c.Path+"."+prefix+"band", "expected a band from 0 to below 100%%, got %g", float64(p.Band))
+		return t, false
 	}
 	if p.Venue != "" {
 		v, ok := b.venue(p.Venue, c.Node.Lookup(prefix+"venue"), c.Path+"."+prefix+"venue")
@@ -79,31 +79,31 @@ func (b *builder) needDecimals(c scenario.Entry[scenario.Component], key string,
 // --- maker -------------------------------------------------------------------
 
 type makerCurve struct {
-	Type string         `yaml:"type,required"`
-	Tau  *unit.Duration `yaml:"tau"`
-	Step *unit.Duration `yaml:"step"`
-	Cut  unit.Fraction  `yaml:"cut"`
+	Type string         `yaml:"type,required" doc:"the auction's price curve: linear, stairstep or exponential"`
+	Tau  *unit.Duration `yaml:"tau" doc:"linear: time for the price to fall to zero"`
+	Step *unit.Duration `yaml:"step" doc:"stairstep: time between price drops"`
+	Cut  unit.Fraction  `yaml:"cut" doc:"stairstep: price factor per drop (such as 99%); exponential: factor per second (such as 99.9%)" default:"0"`
 }
 
 type makerAuction struct {
-	Buf   unit.Fraction `yaml:"buf,required"`
-	Tail  unit.Duration `yaml:"tail,required"`
-	Cusp  unit.Fraction `yaml:"cusp"`
-	Chip  unit.Fraction `yaml:"chip"`
-	Tip   float64       `yaml:"tip"`
-	Curve makerCurve    `yaml:"curve,required"`
+	Buf   unit.Fraction `yaml:"buf,required" doc:"starting price over the oracle price, such as 120%"`
+	Tail  unit.Duration `yaml:"tail,required" doc:"auction age after which it must be reset (redo)"`
+	Cusp  unit.Fraction `yaml:"cusp" doc:"price drop, as a share of the starting price, after which it must be reset; 0 means never" default:"0"`
+	Chip  unit.Fraction `yaml:"chip" doc:"keeper reward on bark and redo, as a share of the debt to cover" default:"0"`
+	Tip   float64       `yaml:"tip" doc:"flat keeper reward on bark and redo" unit:"stablecoins" default:"0"`
+	Curve makerCurve    `yaml:"curve,required" doc:"the price curve: type and its parameters (tau; step and cut; or cut)"`
 }
 
 type makerIlk struct {
-	Collateral       string        `yaml:"collateral,required"`
-	Oracle           string        `yaml:"oracle"`
-	LiquidationRatio unit.Fraction `yaml:"liquidation_ratio,required"`
-	StabilityFee     unit.Rate     `yaml:"stability_fee"`
-	Penalty          unit.Fraction `yaml:"penalty"`
-	Line             float64       `yaml:"line"`
-	Dust             float64       `yaml:"dust"`
-	Hole             float64       `yaml:"hole"`
-	Auction          makerAuction  `yaml:"auction,required"`
+	Collateral       string        `yaml:"collateral,required" doc:"the collateral asset (18 decimals)"`
+	Oracle           string        `yaml:"oracle" doc:"a chainlink_oracle or twap_oracle the system prices the collateral by; without it, the external price"`
+	LiquidationRatio unit.Fraction `yaml:"liquidation_ratio,required" doc:"collateral value over debt below which a vault is unsafe, such as 150%"`
+	StabilityFee     unit.Rate     `yaml:"stability_fee" doc:"annual fee on the debt, compounded per second" default:"0%/yr"`
+	Penalty          unit.Fraction `yaml:"penalty" doc:"liquidation penalty added to the debt to cover, such as 13%" default:"0"`
+	Line             float64       `yaml:"line" doc:"debt ceiling of this collateral type; 0 means no limit" unit:"stablecoins" default:"0"`
+	Dust             float64       `yaml:"dust" doc:"least debt of a vault; a partial liquidation does not leave less" unit:"stablecoins" default:"0"`
+	Hole             float64       `yaml:"hole" doc:"most debt in this type's auctions at once; 0 means no limit" unit:"stablecoins" default:"0"`
+	Auction          makerAuction  `yaml:"auction,required" doc:"the Clipper's parameters: buf, tail, cusp, chip, tip, curve"`
 }
 
 // Check reports values the contracts would reject or that make no sense.
@@ -178,13 +178,13 @@ func (b *builder) curve(c scenario.Entry[scenario.Component], path string, n *sc
 
 func (b *builder) makerSystem(c scenario.Entry[scenario.Component]) (func() market.Protocol, bool) {
 	var p struct {
-		Stablecoin          string                 `yaml:"stablecoin,required"`
-		Start               string                 `yaml:"start"`
-		Line                float64                `yaml:"line"`
-		Hole                float64                `yaml:"hole"`
-		Ilks                scenario.Map[makerIlk] `yaml:"ilks,required"`
-		Peg                 *pegParams             `yaml:"peg"`
-		InsolvencyThreshold float64                `yaml:"insolvency_threshold"`
+		Stablecoin          string                 `yaml:"stablecoin,required" doc:"the system's stablecoin (18 decimals)"`
+		Start               string                 `yaml:"start" doc:"protocol clock at step 0, an RFC 3339 time (then elapsed seconds)" default:"2020-01-01T00:00:00Z"`
+		Line                float64                `yaml:"line" doc:"global debt ceiling; 0 means no limit" unit:"stablecoins" default:"0"`
+		Hole                float64                `yaml:"hole" doc:"most debt in all auctions at once; 0 means no limit" unit:"stablecoins" default:"0"`
+		Ilks                scenario.Map[makerIlk] `yaml:"ilks,required" doc:"the collateral types by name"`
+		Peg                 *pegParams             `yaml:"peg" doc:"where the stablecoin's market price is read (venue, band); without it, the external price and a 1% band"`
+		InsolvencyThreshold float64                `yaml:"insolvency_threshold" doc:"bad debt above which a run counts as insolvent; the default 0 counts any bad debt, even dust" unit:"stablecoins" default:"0"`
 	}
 	if !b.decode(c, &p) {
 		return nil, false
@@ -289,11 +289,11 @@ func (b *builder) makerIlkOf(c scenario.Entry[scenario.Component], system, ilk s
 
 func (b *builder) vaultOwners(c scenario.Entry[scenario.Component]) (func() market.Agent, bool) {
 	var p struct {
-		Maker      string  `yaml:"maker,required"`
-		Ilk        string  `yaml:"ilk,required"`
-		Count      int     `yaml:"count,required"`
-		Collateral float64 `yaml:"collateral,required"`
-		Ratio      span    `yaml:"ratio,required"`
+		Maker      string  `yaml:"maker,required" doc:"the maker mechanism of the vaults"`
+		Ilk        string  `yaml:"ilk,required" doc:"the collateral type of the vaults"`
+		Count      int     `yaml:"count,required" doc:"vaults" unit:"vaults"`
+		Collateral float64 `yaml:"collateral,required" doc:"collateral per vault, in whole tokens" unit:"tokens"`
+		Ratio      span    `yaml:"ratio,required" doc:"target collateral ratios, a range above 100% drawn uniformly per vault and run (from, to)"`
 	}
 	if !b.decode(c, &p) {
 		return nil, false
@@ -321,13 +321,13 @@ func (b *builder) vaultOwners(c scenario.Entry[scenario.Component]) (func() mark
 
 func (b *builder) keeper(c scenario.Entry[scenario.Component]) (func() market.Agent, bool) {
 	var p struct {
-		Maker   string         `yaml:"maker,required"`
-		Ilk     string         `yaml:"ilk,required"`
-		Venue   string         `yaml:"venue"`
-		Capital float64        `yaml:"capital,required"`
-		Gas     *gasParams     `yaml:"gas"`
-		Latency *unit.Duration `yaml:"latency"`
-		Margin  unit.Fraction  `yaml:"margin"`
+		Maker   string         `yaml:"maker,required" doc:"the maker mechanism it keeps"`
+		Ilk     string         `yaml:"ilk,required" doc:"the collateral type whose auctions it barks and takes"`
+		Venue   string         `yaml:"venue" doc:"pool where it sells collateral bought; without it, it keeps the collateral"`
+		Capital float64        `yaml:"capital,required" doc:"stablecoins it buys with, refilled by its sales" unit:"stablecoins"`
+		Gas     *gasParams     `yaml:"gas" doc:"gas per transaction: price (gwei or a signal), units, asset, max_price; without it, free"`
+		Latency *unit.Duration `yaml:"latency" doc:"delay between seeing an unsafe vault and barking it, a whole number of steps; without it, none"`
+		Margin  unit.Fraction  `yaml:"margin" doc:"it takes only where the venue pays this much more than the auction price (plus gas)" default:"0"`
 	}
 	if !b.decode(c, &p) {
 		return nil, false
@@ -362,18 +362,18 @@ func (b *builder) keeper(c scenario.Entry[scenario.Component]) (func() market.Ag
 
 func (b *builder) terraMarket(c scenario.Entry[scenario.Component]) (func() market.Protocol, bool) {
 	var p struct {
-		Luna         string         `yaml:"luna,required"`
-		Stablecoin   string         `yaml:"stablecoin,required"`
-		Denom        string         `yaml:"denom"`
-		Oracle       string         `yaml:"oracle"`
-		BasePool     float64        `yaml:"base_pool,required"`
-		Recovery     int            `yaml:"recovery,required"`
-		MinSpread    unit.Fraction  `yaml:"min_spread,required"`
-		BlockTime    *unit.Duration `yaml:"block_time"`
-		SDR          float64        `yaml:"sdr"`
-		LunaSupply   unit.Decimal   `yaml:"luna_supply,required"`
-		StableSupply unit.Decimal   `yaml:"stablecoin_supply,required"`
-		Peg          *pegParams     `yaml:"peg"`
+		Luna         string        `yaml:"luna,required" doc:"the staking token minted and burnt against the stablecoin (6 decimals)"`
+		Stablecoin   string        `yaml:"stablecoin,required" doc:"the algorithmic stablecoin (6 decimals)"`
+		Denom        string        `yaml:"denom" doc:"the stablecoin's denomination in the module" default:"uusd"`
+		Oracle       string        `yaml:"oracle" doc:"a chainlink_oracle or twap_oracle giving LUNA's price; without it, the external price"`
+		BasePool     float64       `yaml:"base_pool,required" doc:"the virtual pools' depth, BasePool" unit:"SDR"`
+		Recovery     int           `yaml:"recovery,required" doc:"blocks for the virtual pools to recover to base (PoolRecoveryPeriod)" unit:"blocks"`
+		MinSpread    unit.Fraction `yaml:"min_spread,required" doc:"the minimum spread on swaps (MinStabilitySpread)"`
+		BlockTime    unit.Duration `yaml:"block_time" doc:"time between blocks; a step holds step / block_time blocks" default:"6s"`
+		SDR          float64       `yaml:"sdr" doc:"price of one SDR in the numeraire" unit:"numeraire per SDR" default:"1"`
+		LunaSupply   unit.Decimal  `yaml:"luna_supply,required" doc:"LUNA supply at the start, whole tokens" unit:"tokens"`
+		StableSupply unit.Decimal  `yaml:"stablecoin_supply,required" doc:"stablecoin supply at the start, whole tokens" unit:"tokens"`
+		Peg          *pegParams    `yaml:"peg" doc:"where the stablecoin's market price is read (venue, band); without it, the external price and a 1% band"`
 	}
 	if !b.decode(c, &p) {
 		return nil, false
@@ -391,18 +391,7 @@ func (b *builder) terraMarket(c scenario.Entry[scenario.Component]) (func() mark
 	if !ok {
 		return nil, false
 	}
-	denom := p.Denom
-	if denom == "" {
-		denom = "uusd"
-	}
-	sdr := p.SDR
-	if sdr == 0 {
-		sdr = 1
-	}
-	block := 6.0
-	if p.BlockTime != nil {
-		block = p.BlockTime.Seconds()
-	}
+	denom, sdr, block := p.Denom, p.SDR, p.BlockTime.Seconds()
 	blocks := int(math.Round(b.cell.sc.Step.Seconds() / block))
 	switch {
 	case denom == terra.MicroLunaDenom || denom == terra.MicroSDRDenom || denom == "":
@@ -463,10 +452,10 @@ func (b *builder) terraMarket(c scenario.Entry[scenario.Component]) (func() mark
 
 func (b *builder) yieldSource(c scenario.Entry[scenario.Component]) (func() market.Protocol, bool) {
 	var p struct {
-		Rate unit.Rate      `yaml:"rate,required"`
-		To   *unit.Rate     `yaml:"to"`
-		From *unit.Duration `yaml:"from"`
-		Over *unit.Duration `yaml:"over"`
+		Rate unit.Rate      `yaml:"rate,required" doc:"the deposit rate at the start"`
+		To   *unit.Rate     `yaml:"to" doc:"the rate it falls to linearly; without it, the rate stays"`
+		From *unit.Duration `yaml:"from" doc:"when the fall starts, a whole number of steps; without it, at the start"`
+		Over *unit.Duration `yaml:"over" doc:"how long the fall takes (required with to), a whole number of steps"`
 	}
 	if !b.decode(c, &p) {
 		return nil, false
@@ -497,22 +486,22 @@ func (b *builder) yieldSource(c scenario.Entry[scenario.Component]) (func() mark
 
 // rateSpan is a range of annual rates a population is spread over.
 type rateSpan struct {
-	From unit.Rate `yaml:"from,required"`
-	To   unit.Rate `yaml:"to,required"`
+	From unit.Rate `yaml:"from,required" doc:"low end of the range, drawn uniformly per member and run"`
+	To   unit.Rate `yaml:"to,required" doc:"high end of the range (at least from)"`
 }
 
 func (b *builder) stableHolders(c scenario.Entry[scenario.Component]) (func() market.Agent, bool) {
 	var p struct {
-		Market   string    `yaml:"market,required"`
-		Yield    string    `yaml:"yield"`
-		Venue    string    `yaml:"venue"`
-		Count    int       `yaml:"count,required"`
-		Holdings float64   `yaml:"holdings,required"`
-		Depeg    span      `yaml:"depeg,required"`
-		Required *rateSpan `yaml:"required_yield"`
-		Rounds   int       `yaml:"rounds"`
-		Deposit  string    `yaml:"deposit"`
-		Sell     string    `yaml:"sell_venue"`
+		Market   string    `yaml:"market,required" doc:"the terra_market whose stablecoin they hold"`
+		Yield    string    `yaml:"yield" doc:"a yield_source or deposit protocol whose rate they compare with required_yield"`
+		Venue    string    `yaml:"venue" doc:"LUNA pool where runners sell the LUNA they redeem; without it, they keep it"`
+		Count    int       `yaml:"count,required" doc:"holders" unit:"holders"`
+		Holdings float64   `yaml:"holdings,required" doc:"coins held among them in equal shares, whole tokens" unit:"tokens"`
+		Depeg    span      `yaml:"depeg,required" doc:"each holder's depeg threshold below 1 at which it runs, a range (from, to)"`
+		Required *rateSpan `yaml:"required_yield" doc:"each holder's required annual yield, a range (from, to); below it, it runs; needs yield or deposit"`
+		Rounds   int       `yaml:"rounds" doc:"rounds each step's redemptions are cut into, the module's pools replenishing in between" unit:"rounds" default:"1"`
+		Deposit  string    `yaml:"deposit" doc:"a deposit protocol the holders' coins start in, earning its rate"`
+		Sell     string    `yaml:"sell_venue" doc:"stablecoin pool where runners sell when that beats redeeming"`
 	}
 	if !b.decode(c, &p) {
 		return nil, false
