@@ -37,17 +37,17 @@ func (b *builder) agent(c scenario.Entry[scenario.Component]) (agentSpec, bool) 
 	switch c.Value.Type {
 	case "arbitrageur":
 		var p struct {
-			Pools     []string `yaml:"pools"`
-			Gas       float64  `yaml:"gas"`
-			MaxTrades int      `yaml:"max_trades_per_step"`
+			Pools     []string `yaml:"pools" doc:"the pools it trades back to the external prices; without it, every pool"`
+			Gas       float64  `yaml:"gas" doc:"cost of one trade" unit:"numeraire" default:"0"`
+			MaxTrades int      `yaml:"max_trades_per_step" doc:"the most trades on one pool in one step (multi-token pools may need several)" unit:"trades" default:"1"`
 			// Balance sheet and external market (agent.ArbLimits).
-			Capital       float64        `yaml:"capital"`
-			Turnover      *unit.Rate     `yaml:"turnover"`
-			CostOfCapital *unit.Rate     `yaml:"cost_of_capital"`
-			Depth         float64        `yaml:"depth"`
-			DepthPeriod   *unit.Duration `yaml:"depth_period"`
+			Capital       float64       `yaml:"capital" doc:"capital it can deploy; 0 means unlimited, as are the limits below" unit:"numeraire" default:"0"`
+			Turnover      unit.Rate     `yaml:"turnover" doc:"how often capital can be recycled, such as 2/day; 0 makes all of it available every step" default:"0/day"`
+			CostOfCapital unit.Rate     `yaml:"cost_of_capital" doc:"annual rate charged on capital tied up" default:"0%/yr"`
+			Depth         float64       `yaml:"depth" doc:"the external market's depth per 1% move per depth_period; 0 means infinitely deep" unit:"numeraire" default:"0"`
+			DepthPeriod   unit.Duration `yaml:"depth_period" doc:"the period over which depth is replenished" default:"1h"`
 			// Assets it has an external market for (all by default).
-			Assets []string `yaml:"assets"`
+			Assets []string `yaml:"assets" doc:"the assets it has an external market for; without it, all"`
 		}
 		if !b.decode(c, &p) {
 			return spec, false
@@ -83,24 +83,15 @@ func (b *builder) agent(c scenario.Entry[scenario.Component]) (agentSpec, bool) 
 				return spec, false
 			}
 		}
-		if p.Turnover != nil {
-			if lim.Turnover = p.Turnover.Over(24 * time.Hour); lim.Turnover < 0 {
-				b.errs.At(c.Node.Get("turnover"), c.Path+".turnover", "expected a non-negative rate such as 2/day, got %g/day", lim.Turnover)
-				return spec, false
-			}
+		if lim.Turnover = p.Turnover.Over(24 * time.Hour); lim.Turnover < 0 {
+			b.errs.At(c.Node.Get("turnover"), c.Path+".turnover", "expected a non-negative rate such as 2/day, got %g/day", lim.Turnover)
+			return spec, false
 		}
-		if p.CostOfCapital != nil {
-			if lim.CostOfCapital = p.CostOfCapital.Over(365 * 24 * time.Hour); lim.CostOfCapital < 0 {
-				b.errs.At(c.Node.Get("cost_of_capital"), c.Path+".cost_of_capital", "expected a non-negative rate such as 8%%/yr, got %g/yr", lim.CostOfCapital)
-				return spec, false
-			}
+		if lim.CostOfCapital = p.CostOfCapital.Over(365 * 24 * time.Hour); lim.CostOfCapital < 0 {
+			b.errs.At(c.Node.Get("cost_of_capital"), c.Path+".cost_of_capital", "expected a non-negative rate such as 8%%/yr, got %g/yr", lim.CostOfCapital)
+			return spec, false
 		}
-		if p.DepthPeriod != nil {
-			if lim.DepthSeconds = p.DepthPeriod.Seconds(); lim.DepthSeconds <= 0 {
-				b.errs.At(c.Node.Get("depth_period"), c.Path+".depth_period", "expected a positive duration such as 1h")
-				return spec, false
-			}
-		}
+		lim.DepthSeconds = p.DepthPeriod.Seconds()
 		var unpriced []bool
 		if p.Assets != nil {
 			unpriced = make([]bool, len(b.cell.assets))
@@ -120,10 +111,10 @@ func (b *builder) agent(c scenario.Entry[scenario.Component]) (agentSpec, bool) 
 		}
 	case "noise_trader":
 		var p struct {
-			Pool       string    `yaml:"pool,required"`
-			Rate       unit.Rate `yaml:"rate,required"`
-			Size       float64   `yaml:"size,required"`
-			Dispersion *float64  `yaml:"dispersion"`
+			Pool       string    `yaml:"pool,required" doc:"the pool it trades on"`
+			Rate       unit.Rate `yaml:"rate,required" doc:"expected trades (Poisson), such as 50/day"`
+			Size       float64   `yaml:"size,required" doc:"median trade size, lognormal" unit:"numeraire"`
+			Dispersion float64   `yaml:"dispersion" doc:"standard deviation of the log of the size" default:"1"`
 		}
 		if !b.decode(c, &p) {
 			return spec, false
@@ -132,10 +123,7 @@ func (b *builder) agent(c scenario.Entry[scenario.Component]) (agentSpec, bool) 
 		if !ok {
 			return spec, false
 		}
-		disp := 1.0
-		if p.Dispersion != nil {
-			disp = *p.Dispersion
-		}
+		disp := p.Dispersion
 		rate := p.Rate.Over(step)
 		switch {
 		case rate < 0 || rate > 1e4:
@@ -153,7 +141,7 @@ func (b *builder) agent(c scenario.Entry[scenario.Component]) (agentSpec, bool) 
 		}
 	case "passive_lp":
 		var p struct {
-			Pool string `yaml:"pool,required"`
+			Pool string `yaml:"pool,required" doc:"the pool whose liquidity it holds"`
 		}
 		if !b.decode(c, &p) {
 			return spec, false
@@ -165,15 +153,15 @@ func (b *builder) agent(c scenario.Entry[scenario.Component]) (agentSpec, bool) 
 		spec.build = func() market.Agent { return &agent.PassiveLP{Venue: v} }
 	case "treasury":
 		var p struct {
-			Asset      string         `yaml:"asset,required"`
-			Quantity   float64        `yaml:"quantity"`
-			Pool       string         `yaml:"pool"`
-			Hedge      string         `yaml:"hedge"`
-			PutStrike  unit.Fraction  `yaml:"put_strike"`
-			CallStrike string         `yaml:"call_strike"`
-			ImpliedVol *unit.Rate     `yaml:"implied_volatility"`
-			Rate       unit.Rate      `yaml:"rate"`
-			Roll       *unit.Duration `yaml:"roll"`
+			Asset      string         `yaml:"asset,required" doc:"the asset it holds"`
+			Quantity   float64        `yaml:"quantity" doc:"whole tokens held (or give pool)" unit:"tokens" default:"0"`
+			Pool       string         `yaml:"pool" doc:"a pool whose liquidity position it holds instead of a quantity"`
+			Hedge      string         `yaml:"hedge" doc:"none, or collar: a long put and a short call on the holding, Black-Scholes priced" default:"none"`
+			PutStrike  unit.Fraction  `yaml:"put_strike" doc:"collar: put strike as a share of the spot at each opening, such as 90%"`
+			CallStrike string         `yaml:"call_strike" doc:"collar: zero_cost (the strike whose premium equals the put's) or a share of the spot" default:"zero_cost"`
+			ImpliedVol *unit.Rate     `yaml:"implied_volatility" doc:"collar (required): the implied volatility pricing the options, such as 80%/yr"`
+			Rate       unit.Rate      `yaml:"rate" doc:"interest rate financing the premium, continuously compounded" default:"0%/yr"`
+			Roll       *unit.Duration `yaml:"roll" doc:"collar: period after which the collar is settled and a new one opened, a whole number of steps; without it, one collar over the horizon"`
 		}
 		if !b.decode(c, &p) {
 			return spec, false
@@ -204,7 +192,7 @@ func (b *builder) agent(c scenario.Entry[scenario.Component]) (agentSpec, bool) 
 			t.Venue = v
 		}
 		switch p.Hedge {
-		case "", "none":
+		case "none":
 		case "collar":
 			t.Hedge = true
 			if p.ImpliedVol == nil {
@@ -227,7 +215,7 @@ func (b *builder) agent(c scenario.Entry[scenario.Component]) (agentSpec, bool) 
 			case p.PutStrike <= 0 || p.PutStrike > 2:
 				b.errs.At(c.Node.Get("put_strike"), c.Path+".put_strike", "expected a put strike as a fraction of the spot above 0 and at most 200%%, such as 90%%")
 				return spec, false
-			case p.CallStrike == "" || p.CallStrike == "zero_cost":
+			case p.CallStrike == "zero_cost":
 				t.ZeroCost = true
 			default:
 				f, err := unit.ParseFraction(p.CallStrike)
