@@ -200,8 +200,8 @@ var maxInt256 = new(uint256.Int).Rsh(new(uint256.Int).SetAllOne(), 1)
 // marginal price net of the fee meets the external price: selling token 0
 // while P·(1−f) > E pushes the pool price down to E/(1−f), selling token 1
 // while P/(1−f) < E pushes it up to E·(1−f), where P is the pool price and E
-// the external price of token 0 in token 1 (raw units). The swap is quoted
-// first and executed only if it beats gas.
+// the external price of token 0 in token 1 (raw units). The swap executes
+// only if it beats gas.
 func (a *Arbitrageur) tradeConcentrated(m *market.Market, v *market.Venue, pool *uniswapv3.Pool) {
 	p0, p1 := m.RawPrice(v.Assets[0]), m.RawPrice(v.Assets[1])
 	P, E := pool.SpotPrice(0, 1), p0/p1
@@ -226,23 +226,29 @@ func (a *Arbitrageur) tradeConcentrated(m *market.Market, v *market.Venue, pool 
 	if limit.Gt(&hi) {
 		limit = hi
 	}
-	q, err := pool.QuoteWithLimit(zeroForOne, maxInt256, &limit)
-	if err != nil {
-		return
-	}
+	// The swap is computed once and committed only if it beats gas, the
+	// pool's value before it taken while the pool is still unchanged.
 	i, j := 1, 0
-	in, out := q.Amount1, q.Amount0
 	if zeroForOne {
-		i, j, in, out = 0, 1, q.Amount0, q.Amount1
+		i, j = 0, 1
 	}
-	out.Neg(&out)
 	pi, pj := m.RawPrice(v.Assets[i]), m.RawPrice(v.Assets[j])
-	inV, outV := cfmm.Float(&in)*pi, cfmm.Float(&out)*pj
-	if outV-inV <= a.Gas {
-		return
-	}
-	valueBefore := v.Value(m, m.PrevPrices)
-	if _, err := pool.SwapWithLimit(zeroForOne, maxInt256, &limit); err != nil {
+	var in, out uint256.Int
+	var inV, outV, valueBefore float64
+	q, ok, err := pool.SwapWithLimitIf(zeroForOne, maxInt256, &limit, func(q uniswapv3.SwapResult) bool {
+		in, out = q.Amount1, q.Amount0
+		if zeroForOne {
+			in, out = q.Amount0, q.Amount1
+		}
+		out.Neg(&out)
+		inV, outV = cfmm.Float(&in)*pi, cfmm.Float(&out)*pj
+		if outV-inV <= a.Gas {
+			return false
+		}
+		valueBefore = v.Value(m, m.PrevPrices)
+		return true
+	})
+	if err != nil || !ok {
 		return
 	}
 	t := cfmm.Trade{In: in, Out: out, Fee: q.Fee, FeeToken: i}

@@ -69,7 +69,7 @@ func (p *Pool) trade(i, j int, amountIn *uint256.Int, commit bool) (cfmm.Trade, 
 		return cfmm.Trade{}, errSafeCast
 	}
 	var r SwapResult
-	if err := p.swap(zeroForOne, amountIn, &limit, commit, &r); err != nil {
+	if _, err := p.swap(zeroForOne, amountIn, &limit, commit, nil, &r); err != nil {
 		return cfmm.Trade{}, err
 	}
 	t := cfmm.Trade{Fee: r.Fee, FeeToken: i}

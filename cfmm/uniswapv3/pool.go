@@ -43,6 +43,9 @@ type Pool struct {
 	// crossed is scratch space for a committing swap: the ticks it crosses,
 	// applied only once the whole swap has succeeded.
 	crossed []crossing
+	// nextSqrt memoizes SqrtRatioAtTick of the last next tick of a swap
+	// moving up ([0]) and down ([1]).
+	nextSqrt [2]tickSqrt
 }
 
 // NewUninitialized returns a pool as the factory deploys it, before

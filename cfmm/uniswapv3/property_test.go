@@ -240,3 +240,44 @@ func TestRoundTripNoProfit(t *testing.T) {
 		t.Errorf("only %d of 1000 round trips completed", checked)
 	}
 }
+
+// TestSwapWithLimitIf checks that a rejected conditional swap leaves the
+// pool unchanged and reports the quote, and an accepted one is the swap.
+func TestSwapWithLimitIf(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	p := randomPool(t, rng)
+	for step := range 200 {
+		zeroForOne := rng.IntN(2) == 0
+		amount := randAmount(rng, 1, 1e21)
+		limit := minSqrtRatioPlusOne
+		if !zeroForOne {
+			limit = maxSqrtRatioMinusOne
+		}
+		q, qerr := p.QuoteWithLimit(zeroForOne, amount, &limit)
+		snapshot := p.Clone().(*Pool)
+		called := false
+		accept := step%2 == 0
+		r, ok, err := p.SwapWithLimitIf(zeroForOne, amount, &limit, func(r SwapResult) bool {
+			called = true
+			if r != q || !sameState(p, snapshot) {
+				t.Fatalf("accept saw %+v on a changed pool; quote %+v", r, q)
+			}
+			return accept
+		})
+		if r != q || reason(err) != reason(qerr) || called != (qerr == nil) || ok != (accept && qerr == nil) {
+			t.Fatalf("got %+v, %v, %v (called %v); quote %+v, %v", r, ok, err, called, q, qerr)
+		}
+		if !ok && !sameState(p, snapshot) {
+			t.Fatal("a swap not committed changed the pool")
+		}
+		if ok {
+			want := snapshot
+			if _, err := want.SwapWithLimit(zeroForOne, amount, &limit); err != nil {
+				t.Fatal(err)
+			}
+			if !sameState(p, want) {
+				t.Fatal("an accepted swap differs from SwapWithLimit")
+			}
+		}
+	}
+}

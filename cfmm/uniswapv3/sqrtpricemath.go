@@ -152,6 +152,12 @@ func NextSqrtPriceFromOutput(sqrtPX96, liquidity, amountOut *uint256.Int, zeroFo
 //
 // rounded up when roundUp (at each of the two divisions) and down
 // otherwise. It reverts ("SqrtPriceMath") if the lower price is zero.
+//
+// Neither division can revert (the first quotient is below L·2^96 since
+// B−A < B), and for positive integers ceil(ceil(x/B)/A) = ceil(x/(A·B)) and
+// floor(floor(x/B)/A) = floor(x/(A·B)); so when A·B fits in 256 bits, as it
+// does for prices below 2^128, one division by A·B gives the contract's
+// result.
 func Amount0Delta(sqrtRatioAX96, sqrtRatioBX96, liquidity *uint256.Int, roundUp bool) (uint256.Int, error) {
 	a, b := sqrtRatioAX96, sqrtRatioBX96
 	if a.Gt(b) {
@@ -162,6 +168,15 @@ func Amount0Delta(sqrtRatioAX96, sqrtRatioBX96, liquidity *uint256.Int, roundUp 
 	numerator2.Sub(b, a)
 	if a.IsZero() {
 		return uint256.Int{}, errSqrtPriceMath
+	}
+	var ab uint256.Int
+	if _, overflow := ab.MulOverflow(a, b); !overflow {
+		var z uint256.Int
+		inexact, _ := mulDiv(&z, &numerator1, &numerator2, &ab)
+		if roundUp && inexact {
+			z.AddUint64(&z, 1)
+		}
+		return z, nil
 	}
 	if roundUp {
 		t, err := MulDivRoundingUp(&numerator1, &numerator2, b)

@@ -2,6 +2,7 @@ package uniswapv3
 
 import (
 	"encoding/json"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/holiman/uint256"
@@ -111,5 +112,64 @@ func TestAmountDeltaSigned(t *testing.T) {
 	tooBig := uint256.Int{0, 1 << 63, 0, 0} // 2^127 is not an int128
 	if _, err := Amount0DeltaSigned(&a, &b, &tooBig); reason(err) != "SafeCast" {
 		t.Errorf("liquidity 2^127: err %v, want SafeCast", err)
+	}
+}
+
+// amount0DeltaContract is getAmount0Delta as the contract computes it: two
+// divisions, each rounded.
+func amount0DeltaContract(a, b, liquidity *uint256.Int, roundUp bool) (uint256.Int, error) {
+	if a.Gt(b) {
+		a, b = b, a
+	}
+	var numerator1, numerator2 uint256.Int
+	numerator1.Lsh(liquidity, 96)
+	numerator2.Sub(b, a)
+	if a.IsZero() {
+		return uint256.Int{}, errSqrtPriceMath
+	}
+	if roundUp {
+		t, err := MulDivRoundingUp(&numerator1, &numerator2, b)
+		if err != nil {
+			return uint256.Int{}, err
+		}
+		return DivRoundingUp(&t, a), nil
+	}
+	t, err := MulDiv(&numerator1, &numerator2, b)
+	if err != nil {
+		return uint256.Int{}, err
+	}
+	t.Div(&t, a)
+	return t, nil
+}
+
+// TestAmount0DeltaOneDivision checks Amount0Delta's single division
+// against the contract's two at random uint160 prices and uint128
+// liquidities of every magnitude.
+func TestAmount0DeltaOneDivision(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	bitsOf := func(n int) uint256.Int {
+		var z uint256.Int
+		z.SetUint64(rng.Uint64())
+		z[1], z[2] = rng.Uint64(), rng.Uint64()
+		z.Rsh(&z, uint(192-n))
+		return z
+	}
+	for range 200000 {
+		a, b := bitsOf(1+rng.IntN(160)), bitsOf(1+rng.IntN(160))
+		if rng.IntN(4) == 0 { // nearby prices
+			b = a
+			var d uint256.Int
+			d.SetUint64(rng.Uint64() >> uint(rng.IntN(64)))
+			b.Add(&b, &d)
+			truncate160(&b)
+		}
+		l := bitsOf(rng.IntN(129))
+		for _, up := range []bool{false, true} {
+			want, werr := amount0DeltaContract(&a, &b, &l, up)
+			got, err := Amount0Delta(&a, &b, &l, up)
+			if got != want || (err == nil) != (werr == nil) {
+				t.Fatalf("Amount0Delta(%s, %s, %s, %v) = %s, %v; want %s, %v", a.Dec(), b.Dec(), l.Dec(), up, got.Dec(), err, want.Dec(), werr)
+			}
+		}
 	}
 }

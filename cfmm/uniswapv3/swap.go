@@ -48,35 +48,49 @@ type crossing struct {
 // (uninitialized), "SPL" (bad limit), and the math reverts of the steps.
 func (p *Pool) SwapWithLimit(zeroForOne bool, amountSpecified, sqrtPriceLimitX96 *uint256.Int) (SwapResult, error) {
 	var r SwapResult
-	err := p.swap(zeroForOne, amountSpecified, sqrtPriceLimitX96, true, &r)
+	_, err := p.swap(zeroForOne, amountSpecified, sqrtPriceLimitX96, true, nil, &r)
 	return r, err
+}
+
+// SwapWithLimitIf is SwapWithLimit that lets the caller decide, from the
+// result, whether the swap happens: it computes the swap, calls accept
+// with the result while the pool is still unchanged (accept may read the
+// pool, but not change it), and commits only if accept returns true. It
+// returns the result and whether it was committed; it costs one swap where
+// QuoteWithLimit followed by SwapWithLimit costs two. A revert is returned
+// without calling accept.
+func (p *Pool) SwapWithLimitIf(zeroForOne bool, amountSpecified, sqrtPriceLimitX96 *uint256.Int, accept func(SwapResult) bool) (SwapResult, bool, error) {
+	var r SwapResult
+	ok, err := p.swap(zeroForOne, amountSpecified, sqrtPriceLimitX96, true, accept, &r)
+	return r, ok, err
 }
 
 // QuoteWithLimit returns what SwapWithLimit would return, leaving the pool
 // unchanged.
 func (p *Pool) QuoteWithLimit(zeroForOne bool, amountSpecified, sqrtPriceLimitX96 *uint256.Int) (SwapResult, error) {
 	var r SwapResult
-	err := p.swap(zeroForOne, amountSpecified, sqrtPriceLimitX96, false, &r)
+	_, err := p.swap(zeroForOne, amountSpecified, sqrtPriceLimitX96, false, nil, &r)
 	return r, err
 }
 
 // swap runs the swap loop. Without commit it only reads the pool; with
-// commit it writes the result once the loop has finished without a revert.
-// The two modes compute identical results: a swap never revisits a tick, so
-// deferring the tick writes changes nothing the loop reads.
-func (p *Pool) swap(zeroForOne bool, amountSpecified, limit *uint256.Int, commit bool, r *SwapResult) error {
+// commit it writes the result once the loop has finished without a revert,
+// unless accept is non-nil and rejects the result, and reports whether it
+// wrote. The two modes compute identical results: a swap never revisits a
+// tick, so deferring the tick writes changes nothing the loop reads.
+func (p *Pool) swap(zeroForOne bool, amountSpecified, limit *uint256.Int, commit bool, accept func(SwapResult) bool, r *SwapResult) (bool, error) {
 	if amountSpecified.IsZero() {
-		return errAS
+		return false, errAS
 	}
 	if !p.initialized() {
-		return errLOK
+		return false, errLOK
 	}
 	if zeroForOne {
 		if !limit.Lt(&p.sqrtPriceX96) || !limit.Gt(&minSqrtRatio) {
-			return errSPL
+			return false, errSPL
 		}
 	} else if !limit.Gt(&p.sqrtPriceX96) || !limit.Lt(&maxSqrtRatio) {
-		return errSPL
+		return false, errSPL
 	}
 
 	feeProtocol := uint64(p.feeProtocol % 16)
@@ -102,9 +116,9 @@ func (p *Pool) swap(zeroForOne bool, amountSpecified, limit *uint256.Int, commit
 		} else if tickNext > MaxTick {
 			tickNext = MaxTick
 		}
-		sqrtNext, err := SqrtRatioAtTick(tickNext)
+		sqrtNext, err := p.sqrtRatioAt(tickNext, zeroForOne, commit)
 		if err != nil {
-			return err
+			return false, err
 		}
 		target := &sqrtNext
 		if (zeroForOne && sqrtNext.Lt(limit)) || (!zeroForOne && sqrtNext.Gt(limit)) {
@@ -112,24 +126,24 @@ func (p *Pool) swap(zeroForOne bool, amountSpecified, limit *uint256.Int, commit
 		}
 		step, err := ComputeSwapStep(&price, target, &liquidity, &remaining, p.fee)
 		if err != nil {
-			return err
+			return false, err
 		}
 		price = step.SqrtRatioNextX96
 
 		var inWithFee uint256.Int
 		inWithFee.Add(&step.AmountIn, &step.FeeAmount) // unchecked in the contract
 		if !isInt256(&inWithFee) || !isInt256(&step.AmountOut) {
-			return errSafeCast
+			return false, errSafeCast
 		}
 		if exactInput {
 			remaining.Sub(&remaining, &inWithFee)
 			if !subSigned(&calculated, &calculated, &step.AmountOut) {
-				return errLowGasSafeMath
+				return false, errLowGasSafeMath
 			}
 		} else {
 			remaining.Add(&remaining, &step.AmountOut)
 			if !addSigned(&calculated, &calculated, &inWithFee) {
-				return errLowGasSafeMath
+				return false, errLowGasSafeMath
 			}
 		}
 		feeTotal.Add(&feeTotal, &step.FeeAmount)
@@ -146,7 +160,7 @@ func (p *Pool) swap(zeroForOne bool, amountSpecified, limit *uint256.Int, commit
 		if !liquidity.IsZero() {
 			growth, err := MulDiv(&fee, &q128, &liquidity)
 			if err != nil {
-				return err
+				return false, err
 			}
 			feeGrowth.Add(&feeGrowth, &growth) // wraps, as in the contract
 		}
@@ -162,7 +176,7 @@ func (p *Pool) swap(zeroForOne bool, amountSpecified, limit *uint256.Int, commit
 					net.Neg(&net)
 				}
 				if liquidity, err = AddDelta(&liquidity, &net); err != nil {
-					return err
+					return false, err
 				}
 			}
 			if zeroForOne {
@@ -174,7 +188,7 @@ func (p *Pool) swap(zeroForOne bool, amountSpecified, limit *uint256.Int, commit
 			// Recompute unless the price has not moved, which would leave a
 			// tick just crossed downwards where the crossing put it.
 			if tick, err = TickAtSqrtRatio(&price); err != nil {
-				return err
+				return false, err
 			}
 		}
 	}
@@ -189,15 +203,15 @@ func (p *Pool) swap(zeroForOne bool, amountSpecified, limit *uint256.Int, commit
 	// The pool pays out before it is paid; a transfer beyond its balance fails.
 	if zeroForOne {
 		if payoutExceeds(&r.Amount1, &p.balance1) {
-			return errTF
+			return false, errTF
 		}
 	} else if payoutExceeds(&r.Amount0, &p.balance0) {
-		return errTF
+		return false, errTF
 	}
 	r.SqrtPriceX96, r.Tick, r.Liquidity = price, tick, liquidity
 	r.Fee, r.ProtocolFee = feeTotal, protocolFee
-	if !commit {
-		return nil
+	if !commit || (accept != nil && !accept(*r)) {
+		return false, nil
 	}
 
 	for i := range p.crossed {
@@ -226,7 +240,7 @@ func (p *Pool) swap(zeroForOne bool, amountSpecified, limit *uint256.Int, commit
 	// Adding the two's-complement deltas moves each balance up or down.
 	p.balance0.Add(&p.balance0, &r.Amount0)
 	p.balance1.Add(&p.balance1, &r.Amount1)
-	return nil
+	return true, nil
 }
 
 // payoutExceeds reports whether the signed amount is a payout larger than
@@ -238,4 +252,30 @@ func payoutExceeds(amount, balance *uint256.Int) bool {
 	var out uint256.Int
 	out.Neg(amount)
 	return out.Gt(balance)
+}
+
+// tickSqrt memoizes SqrtRatioAtTick for one tick.
+type tickSqrt struct {
+	tick  int32
+	valid bool
+	sqrt  uint256.Int
+}
+
+// sqrtRatioAt returns SqrtRatioAtTick(tick) for the next tick of a swap in
+// the direction zeroForOne, from the pool's memo of the last one in that
+// direction, which successive swaps within a range share. Only a
+// committing swap updates the memo, so that quotes stay read-only.
+func (p *Pool) sqrtRatioAt(tick int32, zeroForOne, store bool) (uint256.Int, error) {
+	c := &p.nextSqrt[0]
+	if zeroForOne {
+		c = &p.nextSqrt[1]
+	}
+	if c.valid && c.tick == tick {
+		return c.sqrt, nil
+	}
+	s, err := SqrtRatioAtTick(tick)
+	if err == nil && store {
+		*c = tickSqrt{tick: tick, valid: true, sqrt: s}
+	}
+	return s, err
 }

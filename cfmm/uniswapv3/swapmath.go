@@ -1,6 +1,10 @@
 package uniswapv3
 
-import "github.com/holiman/uint256"
+import (
+	"github.com/holiman/uint256"
+
+	"github.com/cascade-risk/cascade/cfmm"
+)
 
 // feeDenominator is the fee unit: fees are in pips, millionths of the amount.
 const feeDenominator = 1_000_000
@@ -43,20 +47,25 @@ func ComputeSwapStep(sqrtRatioCurrentX96, sqrtRatioTargetX96, liquidity, amountR
 	exactIn := amountRemaining.Sign() >= 0
 	var remainingOut uint256.Int // −amountRemaining when exact output
 
+	// haveIn: s.AmountIn holds the input needed to reach the target.
+	haveIn := false
 	if exactIn {
 		var lessFee uint256.Int
 		if lessFee, err = MulDiv(amountRemaining, &feeComplement, &denominator); err != nil {
 			return SwapStep{}, err
 		}
-		if zeroForOne {
-			s.AmountIn, err = Amount0Delta(target, cur, liquidity, true)
-		} else {
-			s.AmountIn, err = Amount1Delta(cur, target, liquidity, true)
+		if !inputFallsShort(cur, target, liquidity, &lessFee, zeroForOne) {
+			if zeroForOne {
+				s.AmountIn, err = Amount0Delta(target, cur, liquidity, true)
+			} else {
+				s.AmountIn, err = Amount1Delta(cur, target, liquidity, true)
+			}
+			if err != nil {
+				return SwapStep{}, err
+			}
+			haveIn = true
 		}
-		if err != nil {
-			return SwapStep{}, err
-		}
-		if !lessFee.Lt(&s.AmountIn) {
+		if haveIn && !lessFee.Lt(&s.AmountIn) {
 			s.SqrtRatioNextX96 = *target
 		} else if s.SqrtRatioNextX96, err = NextSqrtPriceFromInput(cur, liquidity, &lessFee, zeroForOne); err != nil {
 			return SwapStep{}, err
@@ -80,8 +89,10 @@ func ComputeSwapStep(sqrtRatioCurrentX96, sqrtRatioTargetX96, liquidity, amountR
 
 	reached := *target == s.SqrtRatioNextX96
 	next := &s.SqrtRatioNextX96
+	// Without haveIn the input to the target was never computed; if the
+	// price still lands on the target, the input to next is that input.
 	if zeroForOne {
-		if !reached || !exactIn {
+		if !reached || !exactIn || !haveIn {
 			if s.AmountIn, err = Amount0Delta(next, cur, liquidity, true); err != nil {
 				return SwapStep{}, err
 			}
@@ -92,7 +103,7 @@ func ComputeSwapStep(sqrtRatioCurrentX96, sqrtRatioTargetX96, liquidity, amountR
 			}
 		}
 	} else {
-		if !reached || !exactIn {
+		if !reached || !exactIn || !haveIn {
 			if s.AmountIn, err = Amount1Delta(cur, next, liquidity, true); err != nil {
 				return SwapStep{}, err
 			}
@@ -115,4 +126,29 @@ func ComputeSwapStep(sqrtRatioCurrentX96, sqrtRatioTargetX96, liquidity, amountR
 		return SwapStep{}, err
 	}
 	return s, nil
+}
+
+// inputFallsShort reports whether lessFee, an exact input net of fee, is
+// certainly less than the input that moves the price from cur to target at
+// liquidity L, judged in floating point: L·2^96·(cur−target)/(cur·target)
+// of token0 (zeroForOne) or L·(target−cur)/2^96 of token1, each within
+// 2e-15 relatively of the real value, which the contract's rounded-up input
+// is at least. Requiring a margin of 1e-9 makes a false "short" impossible;
+// a false "not short" only costs the exact computation. The step then
+// needs no input to the target: the price stops short of it. Prices must
+// be within TickMath's range, as they are in a pool, or the answer is false.
+func inputFallsShort(cur, target, liquidity, lessFee *uint256.Int, zeroForOne bool) bool {
+	if cur.Lt(&minSqrtRatio) || target.Lt(&minSqrtRatio) || !cur.Lt(&maxSqrtRatio) || !target.Lt(&maxSqrtRatio) {
+		return false
+	}
+	var diff uint256.Int
+	var need float64
+	if zeroForOne {
+		diff.Sub(cur, target)
+		need = cfmm.Float(liquidity) * cfmm.Float(&diff) / cfmm.Float(cur) / cfmm.Float(target) * 0x1p96
+	} else {
+		diff.Sub(target, cur)
+		need = cfmm.Float(liquidity) * cfmm.Float(&diff) * 0x1p-96
+	}
+	return cfmm.Float(lessFee) < need*(1-1e-9)
 }

@@ -1,7 +1,10 @@
 package uniswapv3
 
 import (
+	"math/rand/v2"
 	"testing"
+
+	"github.com/holiman/uint256"
 )
 
 func TestComputeSwapStepVectors(t *testing.T) {
@@ -58,6 +61,135 @@ func TestComputeSwapStepVectors(t *testing.T) {
 			if spent.Gt(&rem) {
 				t.Errorf("%s: spent %s of %s", c.Test, spent.Dec(), rem.Dec())
 			}
+		}
+	}
+}
+
+// computeSwapStepContract is SwapMath.computeSwapStep line by line, as
+// ComputeSwapStep was before its shortcuts, for comparison.
+func computeSwapStepContract(sqrtRatioCurrentX96, sqrtRatioTargetX96, liquidity, amountRemaining *uint256.Int, feePips uint32) (SwapStep, error) {
+	var s SwapStep
+	var err error
+	feePips &= 1<<24 - 1
+	fee := uint256.Int{uint64(feePips), 0, 0, 0}
+	// 1e6 − feePips is uint24 arithmetic in the contract and wraps there.
+	feeComplement := uint256.Int{uint64((feeDenominator - feePips) & (1<<24 - 1)), 0, 0, 0}
+	denominator := uint256.Int{feeDenominator, 0, 0, 0}
+
+	cur, target := sqrtRatioCurrentX96, sqrtRatioTargetX96
+	zeroForOne := !cur.Lt(target)
+	exactIn := amountRemaining.Sign() >= 0
+	var remainingOut uint256.Int // −amountRemaining when exact output
+
+	if exactIn {
+		var lessFee uint256.Int
+		if lessFee, err = MulDiv(amountRemaining, &feeComplement, &denominator); err != nil {
+			return SwapStep{}, err
+		}
+		if zeroForOne {
+			s.AmountIn, err = amount0DeltaContract(target, cur, liquidity, true)
+		} else {
+			s.AmountIn, err = Amount1Delta(cur, target, liquidity, true)
+		}
+		if err != nil {
+			return SwapStep{}, err
+		}
+		if !lessFee.Lt(&s.AmountIn) {
+			s.SqrtRatioNextX96 = *target
+		} else if s.SqrtRatioNextX96, err = NextSqrtPriceFromInput(cur, liquidity, &lessFee, zeroForOne); err != nil {
+			return SwapStep{}, err
+		}
+	} else {
+		remainingOut.Neg(amountRemaining)
+		if zeroForOne {
+			s.AmountOut, err = Amount1Delta(target, cur, liquidity, false)
+		} else {
+			s.AmountOut, err = amount0DeltaContract(cur, target, liquidity, false)
+		}
+		if err != nil {
+			return SwapStep{}, err
+		}
+		if !remainingOut.Lt(&s.AmountOut) {
+			s.SqrtRatioNextX96 = *target
+		} else if s.SqrtRatioNextX96, err = NextSqrtPriceFromOutput(cur, liquidity, &remainingOut, zeroForOne); err != nil {
+			return SwapStep{}, err
+		}
+	}
+
+	reached := *target == s.SqrtRatioNextX96
+	next := &s.SqrtRatioNextX96
+	if zeroForOne {
+		if !reached || !exactIn {
+			if s.AmountIn, err = amount0DeltaContract(next, cur, liquidity, true); err != nil {
+				return SwapStep{}, err
+			}
+		}
+		if !reached || exactIn {
+			if s.AmountOut, err = Amount1Delta(next, cur, liquidity, false); err != nil {
+				return SwapStep{}, err
+			}
+		}
+	} else {
+		if !reached || !exactIn {
+			if s.AmountIn, err = Amount1Delta(cur, next, liquidity, true); err != nil {
+				return SwapStep{}, err
+			}
+		}
+		if !reached || exactIn {
+			if s.AmountOut, err = amount0DeltaContract(cur, next, liquidity, false); err != nil {
+				return SwapStep{}, err
+			}
+		}
+	}
+
+	// The rounded-down output may still exceed what was asked for.
+	if !exactIn && s.AmountOut.Gt(&remainingOut) {
+		s.AmountOut = remainingOut
+	}
+
+	if exactIn && !reached {
+		s.FeeAmount.Sub(amountRemaining, &s.AmountIn)
+	} else if s.FeeAmount, err = MulDivRoundingUp(&s.AmountIn, &fee, &feeComplement); err != nil {
+		return SwapStep{}, err
+	}
+	return s, nil
+}
+
+// TestComputeSwapStepShortcuts compares ComputeSwapStep with the contract's
+// sequence on random steps: prices within TickMath's range (often close
+// together), liquidities and amounts of every magnitude, both directions,
+// exact input and output.
+func TestComputeSwapStepShortcuts(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	bitsOf := func(n int) uint256.Int {
+		var z uint256.Int
+		z[0], z[1], z[2], z[3] = rng.Uint64(), rng.Uint64(), rng.Uint64(), rng.Uint64()
+		z.Rsh(&z, uint(256-n))
+		return z
+	}
+	for range 300000 {
+		cur, _ := SqrtRatioAtTick(MinTick + rng.Int32N(MaxTick-MinTick))
+		var target uint256.Int
+		if rng.IntN(2) == 0 {
+			target, _ = SqrtRatioAtTick(MinTick + rng.Int32N(MaxTick-MinTick))
+		} else {
+			d := bitsOf(rng.IntN(cur.BitLen()))
+			if rng.IntN(2) == 0 {
+				target.Add(&cur, &d)
+			} else {
+				target.Sub(&cur, &d)
+			}
+		}
+		l := bitsOf(rng.IntN(129))
+		rem := bitsOf(rng.IntN(256))
+		if rng.IntN(4) == 0 {
+			rem.Neg(&rem)
+		}
+		fee := uint32(rng.IntN(3)) * 3000
+		got, err := ComputeSwapStep(&cur, &target, &l, &rem, fee)
+		want, werr := computeSwapStepContract(&cur, &target, &l, &rem, fee)
+		if got != want || reason(err) != reason(werr) {
+			t.Fatalf("ComputeSwapStep(%s, %s, %s, %s, %d) = %+v, %v; want %+v, %v", cur.Dec(), target.Dec(), l.Dec(), rem.Dec(), fee, got, err, want, werr)
 		}
 	}
 }

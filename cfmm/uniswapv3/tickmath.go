@@ -1,6 +1,7 @@
 package uniswapv3
 
 import (
+	"math"
 	"math/bits"
 
 	"github.com/holiman/uint256"
@@ -133,14 +134,45 @@ var (
 )
 
 // TickAtSqrtRatio returns the greatest tick t with SqrtRatioAtTick(t) <=
-// sqrtPriceX96 (TickMath.getTickAtSqrtRatio). It computes log2 of the price
-// to 14 fractional bits, converts it to a range of at most two candidate
-// ticks and settles between them exactly. It reverts "R" unless
+// sqrtPriceX96 (TickMath.getTickAtSqrtRatio). It reverts "R" unless
 // MinSqrtRatio() <= sqrtPriceX96 < MaxSqrtRatio().
+//
+// The tick is first estimated in floating point, t̂ = 2·log2(P/2^96) /
+// log2(1.0001), within 1e-9 of the exact real value (P's conversion, the
+// logarithm and two products each err by a few units in the last place).
+// SqrtRatioAtTick(t) itself lies within 5e-6 ticks of the real sqrt
+// 1.0001^(t/2)·2^96 (its Q64.96 rounding is at most 2^-32 relative, at
+// MinTick). So when t̂ is more than 1e-4 from an integer, floor(t̂) is the
+// contract's tick; otherwise the contract's method settles it.
 func TickAtSqrtRatio(sqrtPriceX96 *uint256.Int) (int32, error) {
 	if sqrtPriceX96.Lt(&minSqrtRatio) || !sqrtPriceX96.Lt(&maxSqrtRatio) {
 		return 0, errR
 	}
+	if t, ok := tickEstimate(sqrtPriceX96); ok {
+		return t, nil
+	}
+	return tickAtSqrtRatioExact(sqrtPriceX96)
+}
+
+// ticksPerLog2 is 2/log2(1.0001): ticks per doubling of the sqrt price.
+var ticksPerLog2 = 2 / math.Log2(1.0001)
+
+// tickEstimate returns floor(t̂) for a price within TickMath's range, and
+// whether t̂ is far enough from an integer (1e-4) for that to be exact.
+func tickEstimate(p *uint256.Int) (int32, bool) {
+	frac, exp := math.Frexp(p.Float64()) // P = frac·2^exp, frac in [0.5, 1)
+	t := (float64(exp-96) + math.Log(frac)*(1/math.Ln2)) * ticksPerLog2
+	f := math.Floor(t)
+	if d := t - f; d < 1e-4 || d > 1-1e-4 {
+		return 0, false
+	}
+	return int32(f), true
+}
+
+// tickAtSqrtRatioExact is TickMath.getTickAtSqrtRatio step by step for a
+// price within its range: log2 of the price to 14 fractional bits,
+// converted to a range of at most two candidate ticks, settled exactly.
+func tickAtSqrtRatioExact(sqrtPriceX96 *uint256.Int) (int32, error) {
 	var ratio, r uint256.Int
 	ratio.Lsh(sqrtPriceX96, 32)
 	msb := uint(ratio.BitLen() - 1)

@@ -2,6 +2,7 @@ package uniswapv3
 
 import (
 	"math"
+	"math/rand/v2"
 	"strconv"
 	"testing"
 
@@ -95,5 +96,50 @@ func TestTickMathInverse(t *testing.T) {
 				t.Errorf("TickAtSqrtRatio(SqrtRatioAtTick(%d)-1) = %d, %v", tick, got, err)
 			}
 		}
+	}
+}
+
+// TestTickEstimateExact checks the floating-point tick against the
+// contract's method at random prices over the whole range and at prices
+// within a few units of tick boundaries, where the estimate must defer.
+func TestTickEstimateExact(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	check := func(p *uint256.Int) {
+		if p.Lt(&minSqrtRatio) || !p.Lt(&maxSqrtRatio) {
+			return
+		}
+		want, err := tickAtSqrtRatioExact(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, ok := tickEstimate(p); ok && got != want {
+			t.Fatalf("tickEstimate(%s) = %d, want %d", p.Dec(), got, want)
+		}
+		if got, _ := TickAtSqrtRatio(p); got != want {
+			t.Fatalf("TickAtSqrtRatio(%s) = %d, want %d", p.Dec(), got, want)
+		}
+	}
+	deferred := 0
+	for range 200000 {
+		tick := MinTick + rng.Int32N(MaxTick-MinTick)
+		s, _ := SqrtRatioAtTick(tick)
+		var d uint256.Int
+		d.SetUint64(rng.Uint64N(4))
+		for _, p := range []uint256.Int{*new(uint256.Int).Add(&s, &d), *new(uint256.Int).Sub(&s, &d)} {
+			check(&p)
+			if _, ok := tickEstimate(&p); !ok {
+				deferred++
+			}
+		}
+		// A random point within the tick.
+		next, _ := SqrtRatioAtTick(min(tick+1, MaxTick))
+		var w uint256.Int
+		w.Sub(&next, &s)
+		w.Rsh(&w, uint(rng.IntN(64)))
+		w.Add(&w, &s)
+		check(&w)
+	}
+	if deferred == 0 {
+		t.Fatal("no price near a boundary deferred to the exact method")
 	}
 }

@@ -91,5 +91,7 @@ func reason(err error) string {
 func sameState(a, b *Pool) bool {
 	x, y := *a, *b
 	x.crossed, y.crossed = nil, nil
+	// The memo of tick prices is not state.
+	x.nextSqrt, y.nextSqrt = [2]tickSqrt{}, [2]tickSqrt{}
 	return reflect.DeepEqual(x, y)
 }
