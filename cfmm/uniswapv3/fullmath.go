@@ -67,40 +67,48 @@ func MulDivRoundingUp(a, b, denominator *uint256.Int) (uint256.Int, error) {
 }
 
 // mulDiv sets z = floor(a·b/d) and reports whether the division left a
-// remainder. Products that fit in 256 bits, the common case, take a
-// 256-bit division that yields the remainder directly.
+// remainder, or reverts ("FullMath") with z zero when d is zero or the
+// quotient does not fit in 256 bits. The product is formed over the
+// operands' significant words only, and Q96 and Q128, the usual
+// fixed-point denominators, divide by shifting.
 func mulDiv(z, a, b, d *uint256.Int) (inexact bool, err error) {
-	if d.IsZero() {
+	dn := limbs(d)
+	if dn == 0 {
 		z.Clear()
 		return false, errFullMath
 	}
-	var p uint256.Int
-	if _, overflow := p.MulOverflow(a, b); !overflow {
-		// Q96 and Q128, the usual fixed-point denominators, divide by shifting.
-		switch *d {
-		case q96:
-			inexact = p[0] != 0 || p[1]&(1<<32-1) != 0
-			z.Rsh(&p, 96)
-			return inexact, nil
-		case q128:
-			inexact = p[0] != 0 || p[1] != 0
-			z.Rsh(&p, 128)
-			return inexact, nil
+	an, bn := limbs(a), limbs(b)
+	if an == 0 || bn == 0 {
+		z.Clear()
+		return false, nil
+	}
+	var p [8]uint64
+	pn := mulWords(&p, a, b, an, bn)
+	switch *d {
+	case q96:
+		if p[5]>>32|p[6]|p[7] != 0 {
+			z.Clear()
+			return false, errFullMath
 		}
-		var r uint256.Int
-		z.DivMod(&p, d, &r)
-		return !r.IsZero(), nil
+		inexact = p[0] != 0 || p[1]&(1<<32-1) != 0
+		*z = uint256.Int{p[1]>>32 | p[2]<<32, p[2]>>32 | p[3]<<32, p[3]>>32 | p[4]<<32, p[4]>>32 | p[5]<<32}
+		return inexact, nil
+	case q128:
+		if p[6]|p[7] != 0 {
+			z.Clear()
+			return false, errFullMath
+		}
+		*z = uint256.Int{p[2], p[3], p[4], p[5]}
+		return p[0]|p[1] != 0, nil
 	}
-	if _, overflow := z.MulDivOverflow(a, b, d); overflow {
+	var q [8]uint64
+	inexact = divWords(&q, &p, pn, d, dn)
+	if q[4]|q[5]|q[6]|q[7] != 0 {
 		z.Clear()
 		return false, errFullMath
 	}
-	// With a·b = q·d + r and 0 <= r < d < 2^256, r is non-zero exactly
-	// when the low 256 bits of a·b (already in p) and of q·d differ; a
-	// truncated multiplication is cheaper than a second 512-bit division.
-	var qd uint256.Int
-	qd.Mul(z, d)
-	return p != qd, nil
+	*z = uint256.Int{q[0], q[1], q[2], q[3]}
+	return inexact, nil
 }
 
 // DivRoundingUp returns ceil(x/y), or 0 when y is 0, as UnsafeMath.divRoundingUp

@@ -154,3 +154,59 @@ func TestAddDelta(t *testing.T) {
 		}
 	}
 }
+
+// TestMulDivEdgeWords checks MulDiv and MulDivRoundingUp against math/big on
+// operands built from words that stress a long division's quotient
+// estimates (all ones, the top bit alone, one, zero), on the Q96 and Q128
+// denominators, and on operands of every width.
+func TestMulDivEdgeWords(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	limit := new(big.Int).Lsh(big.NewInt(1), 256)
+	special := []uint64{0, 1, 2, 1 << 63, 1<<63 - 1, 1<<63 + 1, ^uint64(0), ^uint64(0) - 1, 1 << 32, 1<<32 - 1}
+	word := func() uint64 {
+		if rng.IntN(3) == 0 {
+			return rng.Uint64()
+		}
+		return special[rng.IntN(len(special))]
+	}
+	operand := func() uint256.Int {
+		var z uint256.Int
+		for i := range rng.IntN(5) {
+			z[i] = word()
+		}
+		return z
+	}
+	for n := range 400000 {
+		a, b, d := operand(), operand(), operand()
+		switch n % 7 {
+		case 0:
+			d = q96
+		case 1:
+			d = q128
+		}
+		if d.IsZero() {
+			continue
+		}
+		prod := new(big.Int).Mul(a.ToBig(), b.ToBig())
+		q, r := new(big.Int).QuoRem(prod, d.ToBig(), new(big.Int))
+		down, errDown := MulDiv(&a, &b, &d)
+		if q.Cmp(limit) >= 0 {
+			if errDown == nil {
+				t.Fatalf("MulDiv(%s, %s, %s) = %s, want revert", a.Hex(), b.Hex(), d.Hex(), down.Hex())
+			}
+		} else if errDown != nil || down.ToBig().Cmp(q) != 0 {
+			t.Fatalf("MulDiv(%s, %s, %s) = %s, %v; want %x", a.Hex(), b.Hex(), d.Hex(), down.Hex(), errDown, q)
+		}
+		up, errUp := MulDivRoundingUp(&a, &b, &d)
+		if r.Sign() != 0 {
+			q.Add(q, big.NewInt(1))
+		}
+		if q.Cmp(limit) >= 0 {
+			if errUp == nil {
+				t.Fatalf("MulDivRoundingUp(%s, %s, %s) = %s, want revert", a.Hex(), b.Hex(), d.Hex(), up.Hex())
+			}
+		} else if errUp != nil || up.ToBig().Cmp(q) != 0 {
+			t.Fatalf("MulDivRoundingUp(%s, %s, %s) = %s, %v; want %x", a.Hex(), b.Hex(), d.Hex(), up.Hex(), errUp, q)
+		}
+	}
+}

@@ -169,6 +169,9 @@ func Amount0Delta(sqrtRatioAX96, sqrtRatioBX96, liquidity *uint256.Int, roundUp 
 	if a.IsZero() {
 		return uint256.Int{}, errSqrtPriceMath
 	}
+	if a[2]|a[3]|b[2]|b[3]|liquidity[2]|liquidity[3] == 0 {
+		return amount0Words(a, b, &numerator2, liquidity, roundUp), nil
+	}
 	var ab uint256.Int
 	if _, overflow := ab.MulOverflow(a, b); !overflow {
 		var z uint256.Int
@@ -206,10 +209,41 @@ func Amount1Delta(sqrtRatioAX96, sqrtRatioBX96, liquidity *uint256.Int, roundUp 
 	}
 	var diff uint256.Int
 	diff.Sub(b, a)
+	if diff[2]|diff[3]|liquidity[2]|liquidity[3] == 0 {
+		// L·(B−A) fits in four words; dividing by 2^96 drops one and a half.
+		w3, w2, w1, w0 := mul128(liquidity[1], liquidity[0], diff[1], diff[0])
+		z := uint256.Int{w1>>32 | w2<<32, w2>>32 | w3<<32, w3 >> 32, 0}
+		if roundUp && (w0 != 0 || w1&(1<<32-1) != 0) {
+			z.AddUint64(&z, 1)
+		}
+		return z, nil
+	}
 	if roundUp {
 		return MulDivRoundingUp(liquidity, &diff, &q96)
 	}
 	return MulDiv(liquidity, &diff, &q96)
+}
+
+// amount0Words is Amount0Delta for prices A < B and liquidity L below
+// 2^128, with diff = B−A: one division of L·diff·2^96 (at most six words)
+// by A·B (at most four), rounded as asked.
+func amount0Words(a, b, diff, liquidity *uint256.Int, roundUp bool) uint256.Int {
+	var n [8]uint64
+	w3, w2, w1, w0 := mul128(liquidity[1], liquidity[0], diff[1], diff[0])
+	n[1], n[2], n[3], n[4], n[5] = w0<<32, w1<<32|w0>>32, w2<<32|w1>>32, w3<<32|w2>>32, w3>>32
+	un := 6
+	for un > 0 && n[un-1] == 0 {
+		un--
+	}
+	d3, d2, d1, d0 := mul128(a[1], a[0], b[1], b[0])
+	den := uint256.Int{d0, d1, d2, d3}
+	var q [8]uint64
+	inexact := divWords(&q, &n, un, &den, limbs(&den))
+	z := uint256.Int{q[0], q[1], q[2], q[3]} // below L·2^96/B < 2^224
+	if roundUp && inexact {
+		z.AddUint64(&z, 1)
+	}
+	return z
 }
 
 // Amount0DeltaSigned returns the signed token0 owed to the pool for a

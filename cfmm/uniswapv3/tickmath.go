@@ -5,6 +5,8 @@ import (
 	"math/bits"
 
 	"github.com/holiman/uint256"
+
+	"github.com/cascade-risk/cascade/cfmm"
 )
 
 // Tick bounds: the ticks whose prices 1.0001^tick stay within what a Q64.96
@@ -137,9 +139,10 @@ var (
 // sqrtPriceX96 (TickMath.getTickAtSqrtRatio). It reverts "R" unless
 // MinSqrtRatio() <= sqrtPriceX96 < MaxSqrtRatio().
 //
-// The tick is first estimated in floating point, t̂ = 2·log2(P/2^96) /
-// log2(1.0001), within 1e-9 of the exact real value (P's conversion, the
-// logarithm and two products each err by a few units in the last place).
+// The tick is first estimated in floating point, t̂ = 2·(ln P − 96·ln 2) /
+// ln 1.0001, within 1e-9 of the exact real value (P's conversion and the
+// logarithm, at most 111, err by a few units in the last place, 2e-14,
+// which the factor 2/ln 1.0001 ≈ 20,000 scales to 4e-10).
 // SqrtRatioAtTick(t) itself lies within 5e-6 ticks of the real sqrt
 // 1.0001^(t/2)·2^96 (its Q64.96 rounding is at most 2^-32 relative, at
 // MinTick). So when t̂ is more than 1e-4 from an integer, floor(t̂) is the
@@ -154,14 +157,13 @@ func TickAtSqrtRatio(sqrtPriceX96 *uint256.Int) (int32, error) {
 	return tickAtSqrtRatioExact(sqrtPriceX96)
 }
 
-// ticksPerLog2 is 2/log2(1.0001): ticks per doubling of the sqrt price.
-var ticksPerLog2 = 2 / math.Log2(1.0001)
+// ticksPerLn is 2/ln(1.0001): ticks per unit of ln of the sqrt price.
+var ticksPerLn = 2 / math.Log(1.0001)
 
 // tickEstimate returns floor(t̂) for a price within TickMath's range, and
 // whether t̂ is far enough from an integer (1e-4) for that to be exact.
 func tickEstimate(p *uint256.Int) (int32, bool) {
-	frac, exp := math.Frexp(p.Float64()) // P = frac·2^exp, frac in [0.5, 1)
-	t := (float64(exp-96) + math.Log(frac)*(1/math.Ln2)) * ticksPerLog2
+	t := (math.Log(cfmm.Float(p)) - 96*math.Ln2) * ticksPerLn
 	f := math.Floor(t)
 	if d := t - f; d < 1e-4 || d > 1-1e-4 {
 		return 0, false
