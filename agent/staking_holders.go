@@ -81,13 +81,32 @@ func (g *SynthHolders) Reset(m *market.Market, rng *rand.Rand) {
 // Value is holder use yield u's valuation of one synthetic in native
 // tokens (see SynthHolders).
 func (g *SynthHolders) Value(u float64) float64 {
+	loss, y := g.valuation()
+	return holderValue(u, loss, y)
+}
+
+// valuation returns what every holder's valuation shares: the expected
+// loss ℓ and the gross staking yield y. No holder's trade changes them
+// (a swap moves synthetic between accounts, not the book's debt or
+// circulation, and the yield moves only at an epoch).
+func (g *SynthHolders) valuation() (loss, y float64) {
 	s := g.s
-	y := s.Yields()
-	loss := (1 - s.Backing()) + s.DefaultRate()
-	return max(0, 1+u-loss) / (1 + max(y.Issuance, 0))
+	return (1 - s.Backing()) + s.DefaultRate(), s.Yields().Issuance
+}
+
+// holderValue is (1 + u − ℓ)/(1 + y), floored at zero, with y floored at
+// zero.
+func holderValue(u, loss, y float64) float64 {
+	return max(0, 1+u-loss) / (1 + max(y, 0))
 }
 
 // Act implements Agent.
+//
+// A holder trades only when the pool's marginal price net of its fee
+// crosses its own limit, the test buySynthetic and sellSynthetic apply
+// first; the group evaluates it on the pool's prices, read once and again
+// after each trade, and calls them only for holders whose limit is
+// crossed, so a calm step costs a comparison per holder.
 func (g *SynthHolders) Act(m *market.Market) {
 	s := g.s
 	if s == nil || s.Err() != nil || s.Chain() == nil {
@@ -95,17 +114,35 @@ func (g *SynthHolders) Act(m *market.Market) {
 	}
 	g.shuffle.ints(g.order)
 	c := s.Chain()
+	loss, y := g.valuation()
+	var buyAt, sellAt float64
+	prices := func() {
+		pool := s.Pool()
+		syn, nat := s.Tokens()
+		fee := 1 - pool.FeeRate()
+		buyAt, sellAt = pool.SpotPrice(nat, syn)*fee, pool.SpotPrice(syn, nat)*fee
+	}
+	prices()
 	for _, k := range g.order {
 		h := &g.hs[k]
-		v := g.Value(h.use)
-		if n := c.Liquid(h.acct); n > 0 {
-			if got := buySynthetic(m, s, h.acct, uint64(float64(n)/max(s.PoolPrice(), 1e-9)), v*(1-g.Margin)); got > 0 {
-				g.trades++
+		v := holderValue(h.use, loss, y)
+		// optimalIn's test for buying synthetic worth ceiling each (a NaN
+		// passes it, as there).
+		if ceiling := v * (1 - g.Margin); !(buyAt*ceiling <= 1) {
+			if n := c.Liquid(h.acct); n > 0 {
+				if got := buySynthetic(m, s, h.acct, uint64(float64(n)/max(s.PoolPrice(), 1e-9)), ceiling); got > 0 {
+					g.trades++
+					prices()
+				}
 			}
 		}
-		if x := s.Synthetic(h.acct); x > 0 {
-			if sold, _ := sellSynthetic(m, s, h.acct, x, v*(1+g.Margin)); sold > 0 {
-				g.trades++
+		// A zero floor sells at any price; otherwise optimalIn's test.
+		if floor := v * (1 + g.Margin); floor <= 0 || !(sellAt <= floor) {
+			if x := s.Synthetic(h.acct); x > 0 {
+				if sold, _ := sellSynthetic(m, s, h.acct, x, floor); sold > 0 {
+					g.trades++
+					prices()
+				}
 			}
 		}
 	}
