@@ -50,10 +50,11 @@ type Chain struct {
 
 	liquid []uint64
 	vals   []validator
-	// dels maps (validator, account) to the index of the delegation in
-	// vals[v].dels.
-	dels  map[uint64]int
-	queue []unbonding
+	// byAcct[a] indexes account a's delegations: for each, its validator
+	// and its index in vals[v].dels. An account delegates to few
+	// validators, so a scan of its list finds one faster than a hash.
+	byAcct [][]delRef
+	queue  []unbonding
 
 	// slashings is the Ethereum slashings vector, slashSum its sum.
 	slashings []uint64
@@ -91,6 +92,11 @@ type delegation struct {
 	locked uint64
 }
 
+type delRef struct {
+	val ValidatorID
+	idx uint32
+}
+
 type unbonding struct {
 	val     ValidatorID
 	acct    AccountID
@@ -106,7 +112,7 @@ func New(cfg Config, balances []uint64) (*Chain, error) {
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
-	c := &Chain{cfg: cfg, ok: true, dels: make(map[uint64]int)}
+	c := &Chain{cfg: cfg, ok: true}
 	for _, b := range balances {
 		s, ok := add(c.ledger.Initial, b)
 		if !ok {
@@ -239,7 +245,7 @@ func (c *Chain) Delegate(v ValidatorID, d AccountID, amount uint64) (uint64, err
 	}
 	val := &c.vals[v]
 	if val.jailed || val.slashed {
-		return 0, fmt.Errorf("%w: validator %d is jailed or slashed", ErrInactive, v)
+		return 0, &refused{ErrInactive, v, 0}
 	}
 	shares := amount
 	if val.shares != 0 {
@@ -252,7 +258,7 @@ func (c *Chain) Delegate(v ValidatorID, d AccountID, amount uint64) (uint64, err
 		}
 	}
 	if shares == 0 {
-		return 0, fmt.Errorf("%w: %d tokens buy no share of validator %d", ErrZero, amount, v)
+		return 0, &refused{ErrZero, v, amount}
 	}
 	if _, ok := add(val.shares, shares); !ok {
 		return 0, fmt.Errorf("%w: shares of validator %d", ErrOverflow, v)
@@ -265,6 +271,24 @@ func (c *Chain) Delegate(v ValidatorID, d AccountID, amount uint64) (uint64, err
 	c.delegationFor(v, d).shares += shares
 	return shares, nil
 }
+
+// refused is a delegation Delegate refuses, formatted only when read:
+// agents offer delegations that fail every epoch (to a jailed validator,
+// dust), and formatting the message cost more than the checks.
+type refused struct {
+	kind   error // ErrInactive or ErrZero
+	v      ValidatorID
+	amount uint64
+}
+
+func (e *refused) Error() string {
+	if e.kind == ErrInactive {
+		return fmt.Sprintf("%v: validator %d is jailed or slashed", ErrInactive, e.v)
+	}
+	return fmt.Sprintf("%v: %d tokens buy no share of validator %d", e.kind, e.amount, e.v)
+}
+
+func (e *refused) Unwrap() error { return e.kind }
 
 // Unbond starts unbonding shares of d's delegation to v and returns the
 // tokens moved to the unbonding queue: shares·T/S rounded down (all of T
@@ -488,8 +512,8 @@ func (c *Chain) removeShares(v ValidatorID, d AccountID, shares uint64) uint64 {
 // the delegation once it has no shares.
 func (c *Chain) removeSharesOnly(v ValidatorID, d AccountID, shares uint64) {
 	val := &c.vals[v]
-	k := key(v, d)
-	i := c.dels[k]
+	r, _ := c.find(v, d)
+	i := int(c.byAcct[d][r].idx)
 	dl := &val.dels[i]
 	dl.shares -= shares
 	val.shares -= shares
@@ -497,24 +521,49 @@ func (c *Chain) removeSharesOnly(v ValidatorID, d AccountID, shares uint64) {
 		last := len(val.dels) - 1
 		if i != last {
 			val.dels[i] = val.dels[last]
-			c.dels[key(v, val.dels[i].acct)] = i
+			moved := val.dels[i].acct
+			k, _ := c.find(v, moved)
+			c.byAcct[moved][k].idx = uint32(i)
 		}
 		val.dels = val.dels[:last]
-		delete(c.dels, k)
+		refs := c.byAcct[d]
+		c.byAcct[d] = slices.Delete(refs, r, r+1)
 	}
 }
 
-func key(v ValidatorID, d AccountID) uint64 { return uint64(v)<<32 | uint64(d) }
+// find returns the position of (v, d) in d's index.
+func (c *Chain) find(v ValidatorID, d AccountID) (int, bool) {
+	if int(d) >= len(c.byAcct) {
+		return 0, false
+	}
+	for k, r := range c.byAcct[d] {
+		if r.val == v {
+			return k, true
+		}
+	}
+	return 0, false
+}
+
+// index returns the index of (v, d)'s delegation in vals[v].dels.
+func (c *Chain) index(v ValidatorID, d AccountID) (int, bool) {
+	k, ok := c.find(v, d)
+	if !ok {
+		return 0, false
+	}
+	return int(c.byAcct[d][k].idx), true
+}
 
 // delegationFor returns (v, d)'s delegation, creating an empty one.
 func (c *Chain) delegationFor(v ValidatorID, d AccountID) *delegation {
-	k := key(v, d)
 	val := &c.vals[v]
-	if i, ok := c.dels[k]; ok {
+	if i, ok := c.index(v, d); ok {
 		return &val.dels[i]
 	}
 	val.dels = append(val.dels, delegation{acct: d})
-	c.dels[k] = len(val.dels) - 1
+	for int(d) >= len(c.byAcct) {
+		c.byAcct = append(c.byAcct, nil)
+	}
+	c.byAcct[d] = append(c.byAcct[d], delRef{v, uint32(len(val.dels) - 1)})
 	return &val.dels[len(val.dels)-1]
 }
 
@@ -522,7 +571,7 @@ func (c *Chain) delegation(v ValidatorID, d AccountID) (*delegation, error) {
 	if err := c.checkValidator(v); err != nil {
 		return nil, err
 	}
-	i, ok := c.dels[key(v, d)]
+	i, ok := c.index(v, d)
 	if !ok {
 		return nil, fmt.Errorf("%w: no delegation of account %d to validator %d", ErrUnknown, d, v)
 	}
@@ -566,7 +615,7 @@ func (c *Chain) Delegation(v ValidatorID, d AccountID) (Delegation, bool) {
 	if !c.ok || int(v) >= len(c.vals) {
 		return Delegation{}, false
 	}
-	i, ok := c.dels[key(v, d)]
+	i, ok := c.index(v, d)
 	if !ok {
 		return Delegation{}, false
 	}
@@ -624,6 +673,17 @@ func (c *Chain) Validator(v ValidatorID) (ValidatorInfo, error) {
 		Slashed: x.slashed, Withdrawable: x.withdrawable, Minted: x.minted, Burned: x.burned,
 		Delegations: len(x.dels),
 	}, nil
+}
+
+// Alive reports whether validator v exists, has shares and is neither
+// tombstoned nor Ethereum-slashed: whether it can earn and, unless jailed,
+// take delegations. A cheap test for every step.
+func (c *Chain) Alive(v ValidatorID) bool {
+	if int(v) >= len(c.vals) {
+		return false
+	}
+	x := &c.vals[v]
+	return x.shares != 0 && !x.tombstoned && !x.slashed
 }
 
 // Unbonding is a read-only view of an unbonding entry.

@@ -2,7 +2,6 @@ package pos
 
 import (
 	"errors"
-	"maps"
 	"math/rand/v2"
 	"reflect"
 	"slices"
@@ -18,7 +17,10 @@ func snapshot(c *Chain) Chain {
 	for i := range s.vals {
 		s.vals[i].dels = slices.Clone(c.vals[i].dels)
 	}
-	s.dels = maps.Clone(c.dels)
+	s.byAcct = slices.Clone(c.byAcct)
+	for i := range s.byAcct {
+		s.byAcct[i] = slices.Clone(c.byAcct[i])
+	}
 	s.queue = slices.Clone(c.queue)
 	s.slashings = slices.Clone(c.slashings)
 	s.mark, s.reward = nil, nil
@@ -249,7 +251,8 @@ func TestCheckDetectsPerturbation(t *testing.T) {
 			c.vals = append(c.vals, validator{tokens: 1})
 			c.vals[0].tokens--
 		}},
-		{"index", func(c *Chain) { delete(c.dels, key(0, 2)) }},
+		{"index", func(c *Chain) { c.byAcct[2] = c.byAcct[2][1:] }},
+		{"index", func(c *Chain) { c.byAcct[2][0].idx++ }},
 		{"queue", func(c *Chain) { c.queue[0].initial = c.queue[0].balance - 1 }},
 		{"queue", func(c *Chain) { c.queue[0].release, c.queue[1].release = c.queue[1].release+1, c.queue[0].release }},
 		{"slashings", func(c *Chain) { c.slashings[3]++ }},

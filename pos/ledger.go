@@ -92,7 +92,7 @@ func (c *Chain) Check() error {
 			if d.locked > d.shares {
 				return fail("locked", "delegation (%d, %d) locks %d of %d shares", i, d.acct, d.locked, d.shares)
 			}
-			if k, ok := c.dels[key(ValidatorID(i), d.acct)]; !ok || k != j {
+			if k, ok := c.index(ValidatorID(i), d.acct); !ok || k != j {
 				return fail("index", "delegation (%d, %d) missing from the index", i, d.acct)
 			}
 		}
@@ -116,8 +116,12 @@ func (c *Chain) Check() error {
 	for i := range c.vals {
 		n += len(c.vals[i].dels)
 	}
-	if n != len(c.dels) {
-		return fail("index", "%d delegations but %d index entries", n, len(c.dels))
+	refs := 0
+	for _, r := range c.byAcct {
+		refs += len(r)
+	}
+	if n != refs {
+		return fail("index", "%d delegations but %d index entries", n, refs)
 	}
 	var q sum128
 	for i, e := range c.queue {

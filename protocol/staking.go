@@ -218,6 +218,16 @@ type Staking struct {
 	largest                              int // index into operators, −1 if none
 	largestStake0, largestLost           uint64
 
+	// caches of values derived from state that moves at most once a step
+	lendF    lendFloats
+	rateKey  uint256.Int
+	rateF    float64
+	rateOK   bool
+	markTwap float64
+	markRay  uint256.Int
+	markF    float64
+	markOK   bool
+
 	scratch      []uint64
 	scratchV     []pos.ValidatorID
 	open         []synth.LoanID
@@ -439,11 +449,7 @@ func (s *Staking) AddValidator(op pos.AccountID, commission, stake uint64) (pos.
 // Alive reports whether validator v can still take delegations and earn:
 // not tombstoned, not Ethereum-slashed.
 func (s *Staking) Alive(v pos.ValidatorID) bool {
-	if s.chain == nil {
-		return false
-	}
-	info, err := s.chain.Validator(v)
-	return err == nil && !info.Tombstoned && !info.Slashed && info.Shares != 0
+	return s.chain != nil && s.chain.Alive(v)
 }
 
 // ChooseValidator picks an alive validator other than the infrastructure

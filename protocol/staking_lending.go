@@ -130,8 +130,12 @@ type StakingYields struct {
 func (s *Staking) Yields() StakingYields {
 	y := StakingYields{Stake: s.yieldEst, Valid: s.yieldValid, Issuance: s.issueEst}
 	if s.book != nil {
-		r := s.book.Rate()
-		y.Borrow = posRayFloat(&r)
+		// The rate moves only when the book's state does: converted once
+		// per rate.
+		if r := s.book.Rate(); r != s.rateKey || !s.rateOK {
+			s.rateKey, s.rateF, s.rateOK = r, posRayFloat(&r), true
+		}
+		y.Borrow = s.rateF
 	}
 	y.Lend, y.LendBorrow = s.lendingRates()
 	return y
@@ -158,12 +162,27 @@ func (s *Staking) lendingRates() (supply, borrow float64) {
 	default:
 		return 0, 0
 	}
-	m := &l.Model
-	kink := m.Kink.Float64() / compound.ExpScale
-	b := m.BaseRatePerBlock.Float64() + m.MultiplierPerBlock.Float64()*min(u, kink) +
-		m.JumpMultiplierPerBlock.Float64()*max(0, u-kink)
+	mc := s.lendModel()
+	kink := mc.kink
+	b := mc.base + mc.mult*min(u, kink) + mc.jump*max(0, u-kink)
 	b *= compound.BlocksPerYear / compound.ExpScale
 	return u * b, b
+}
+
+// lendFloats are the lending model's parameters as floats, converted once
+// a run rather than at every quote.
+type lendFloats struct {
+	ok                     bool
+	kink, base, mult, jump float64
+}
+
+func (s *Staking) lendModel() *lendFloats {
+	if !s.lendF.ok {
+		m := &s.Config.Lending.Model
+		s.lendF = lendFloats{true, m.Kink.Float64() / compound.ExpScale, m.BaseRatePerBlock.Float64(),
+			m.MultiplierPerBlock.Float64(), m.JumpMultiplierPerBlock.Float64()}
+	}
+	return &s.lendF
 }
 
 func (s *Staking) lendingStep() error {

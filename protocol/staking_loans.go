@@ -47,14 +47,31 @@ func (s *Staking) MarkPrice() uint256.Int {
 	if !s.Config.MarkToPool || !(s.twap > 0) || math.IsInf(s.twap, 0) {
 		return synth.RayOne()
 	}
-	return posRay(1 / s.twap)
+	s.markAt()
+	return s.markRay
+}
+
+// markAt brings the cached mark, posRay(1/twap) and its float, up to the
+// current TWAP (which moves once a step).
+func (s *Staking) markAt() {
+	if !s.markOK || s.markTwap != s.twap {
+		s.markTwap, s.markRay, s.markOK = s.twap, posRay(1/s.twap), true
+		s.markF = posRayFloat(&s.markRay)
+	}
 }
 
 // Mark is MarkPrice as a float: synthetic per native, 1 at par.
 func (s *Staking) Mark() float64 {
-	m := s.MarkPrice()
-	return posRayFloat(&m)
+	if !s.Config.MarkToPool || !(s.twap > 0) || math.IsInf(s.twap, 0) {
+		return rayOneFloat
+	}
+	s.markAt()
+	return s.markF
 }
+
+// rayOneFloat is posRayFloat(RAY): the float conversion of RAY divided by
+// the float 1e27, not quite 1.
+var rayOneFloat = func() float64 { r := synth.RayOne(); return posRayFloat(&r) }()
 
 func posRay(f float64) uint256.Int { return cfmm.Amount(f * 1e27) }
 

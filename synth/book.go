@@ -321,8 +321,7 @@ func (b *Book) Borrow(epoch uint64, holder pos.AccountID, v pos.ValidatorID, sha
 	coll.SetUint64(value)
 	if _, over := coll.MulOverflow(&coll, &price); !over {
 		if _, over := maxDebt.MulDivOverflow(&coll, &ray, &b.p.CollateralRatio); !over && maxDebt.Lt(&debt) {
-			return 0, fmt.Errorf("%w: debt %s rad, collateral %d tokens at price %s allows %s rad",
-				ErrUndercollateral, debt.Dec(), value, price.Dec(), maxDebt.Dec())
+			return 0, &undercollateral{debt, price, maxDebt, value}
 		}
 	}
 	// minted bounds every other total (supply, debt, holdings, and
@@ -361,6 +360,21 @@ func (b *Book) Borrow(epoch uint64, holder pos.AccountID, v pos.ValidatorID, sha
 	b.updateRate()
 	return id, nil
 }
+
+// undercollateral is ErrUndercollateral with its figures, formatted only
+// when read: borrowers probe limits that fail every epoch, and formatting
+// the message cost more than the check.
+type undercollateral struct {
+	debt, price, maxDebt uint256.Int
+	value                uint64
+}
+
+func (e *undercollateral) Error() string {
+	return fmt.Sprintf("%v: debt %s rad, collateral %d tokens at price %s allows %s rad",
+		ErrUndercollateral, e.debt.Dec(), e.value, e.price.Dec(), e.maxDebt.Dec())
+}
+
+func (e *undercollateral) Unwrap() error { return ErrUndercollateral }
 
 // TopUp adds to an open loan at epoch: its holder locks shares more of
 // the same delegation and receives amount more synthetic, as Borrow would
@@ -407,8 +421,7 @@ func (b *Book) TopUp(epoch uint64, id LoanID, shares uint64, amount, price uint2
 	coll.SetUint64(value)
 	if _, over := coll.MulOverflow(&coll, &price); !over {
 		if _, over := maxDebt.MulDivOverflow(&coll, &ray, &b.p.CollateralRatio); !over && maxDebt.Lt(&debt) {
-			return fmt.Errorf("%w: debt %s rad, collateral %d tokens at price %s allows %s rad",
-				ErrUndercollateral, debt.Dec(), value, price.Dec(), maxDebt.Dec())
+			return &undercollateral{debt, price, maxDebt, value}
 		}
 	}
 	if !fits(&b.minted, &a.interest, &added) {
