@@ -27,6 +27,19 @@ func Gini(x []uint64) float64 {
 	}
 	s := slices.Clone(x)
 	slices.Sort(s)
+	return GiniSorted(s)
+}
+
+// GiniSorted is Gini of x already sorted ascending, which it does not
+// copy.
+func GiniSorted(s []uint64) float64 {
+	n := len(s)
+	if n == 0 {
+		return 0
+	}
+	if n >= 1<<31 {
+		return math.NaN()
+	}
 	// (2i − n − 1) is negative for the lower half: accumulate the two
 	// signs separately, each < 2^31·2^64·2^31 < 2^128.
 	var pos, neg, total sum128
@@ -64,6 +77,51 @@ func StakingRatio(l Ledger) float64 {
 		return 0
 	}
 	return float64(l.Bonded) / float64(s)
+}
+
+// SortAgain sorts x ascending and applies the same moves to perm (of the
+// same length): an insertion sort, linear in len(x) plus the number of
+// pairs out of order, for amounts listed in the order that sorted them
+// last time and moved little since. Past 16·len(x) moves it sorts both
+// with slices.SortFunc instead.
+func SortAgain(x []uint64, perm []int32) {
+	budget := 16 * len(x)
+	for i := 1; i < len(x); i++ {
+		v, p := x[i], perm[i]
+		j := i
+		for j > 0 && x[j-1] > v {
+			x[j], perm[j] = x[j-1], perm[j-1]
+			j--
+		}
+		x[j], perm[j] = v, p
+		if budget -= i - j; budget < 0 {
+			sortPairs(x, perm)
+			return
+		}
+	}
+}
+
+func sortPairs(x []uint64, perm []int32) {
+	type pair struct {
+		v uint64
+		p int32
+	}
+	ps := make([]pair, len(x))
+	for i := range x {
+		ps[i] = pair{x[i], perm[i]}
+	}
+	slices.SortFunc(ps, func(a, b pair) int {
+		switch {
+		case a.v < b.v:
+			return -1
+		case a.v > b.v:
+			return 1
+		}
+		return 0
+	})
+	for i := range ps {
+		x[i], perm[i] = ps[i].v, ps[i].p
+	}
 }
 
 // LargestShare returns max(x)/Σx, the share of the largest holder (0 for

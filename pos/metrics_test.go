@@ -3,6 +3,7 @@ package pos
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -71,5 +72,57 @@ func TestLargestShareAndStakingRatio(t *testing.T) {
 	}
 	if got := StakingRatio(Ledger{}); got != 0 {
 		t.Errorf("StakingRatio of empty = %v", got)
+	}
+}
+
+// SortAgain sorts the amounts and carries the permutation along, whether
+// they are nearly sorted (insertion) or far from it (the fallback), and
+// GiniSorted of the result is Gini of the original.
+func TestSortAgain(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, tc := range []struct {
+		name  string
+		n     int
+		moves int // random transpositions of a sorted list; -1: reversed
+	}{
+		{"empty", 0, 0},
+		{"one", 1, 0},
+		{"sorted", 100, 0},
+		{"nearly sorted", 500, 10},
+		{"shuffled", 500, 1000},
+		{"reversed", 300, -1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			x := make([]uint64, tc.n)
+			for i := range x {
+				x[i] = rng.Uint64N(1000)
+			}
+			slices.Sort(x)
+			if tc.moves < 0 {
+				slices.Reverse(x)
+			}
+			for range max(tc.moves, 0) {
+				i, j := rng.IntN(tc.n), rng.IntN(tc.n)
+				x[i], x[j] = x[j], x[i]
+			}
+			orig := slices.Clone(x)
+			perm := make([]int32, tc.n)
+			for i := range perm {
+				perm[i] = int32(i)
+			}
+			want := Gini(orig)
+			SortAgain(x, perm)
+			if !slices.IsSorted(x) {
+				t.Fatal("not sorted")
+			}
+			for i, p := range perm {
+				if orig[p] != x[i] {
+					t.Fatalf("perm[%d] = %d: amount %d, sorted %d", i, p, orig[p], x[i])
+				}
+			}
+			if got := GiniSorted(x); got != want && !(math.IsNaN(got) && math.IsNaN(want)) {
+				t.Fatalf("GiniSorted %v, Gini %v", got, want)
+			}
+		})
 	}
 }

@@ -229,6 +229,8 @@ type Staking struct {
 	markOK   bool
 
 	scratch      []uint64
+	chainWealth  []uint64
+	wealthOrder  []int32 // participants by wealth at the last observation
 	scratchV     []pos.ValidatorID
 	open         []synth.LoanID
 	largestLoans []posLoanValue
@@ -252,7 +254,7 @@ func (s *Staking) Reset(m *market.Market) {
 	cfg := &s.Config
 	*s = Staking{Config: *cfg, prices: s.prices[:0], window: s.window[:0], shares: s.shares[:0],
 		accounts: s.accounts[:0], operators: s.operators[:0], holders: s.holders[:0], bookVer: 1, fullVer: 1,
-		scratch: s.scratch, scratchV: s.scratchV, open: s.open, largestLoans: s.largestLoans, largest: -1, mkt: m}
+		scratch: s.scratch, chainWealth: s.chainWealth, wealthOrder: s.wealthOrder[:0], scratchV: s.scratchV, open: s.open, largestLoans: s.largestLoans, largest: -1, mkt: m}
 	if err := s.genesis(m); err != nil {
 		s.err = fmt.Errorf("%w: %w", ErrStakingGenesis, err)
 		s.chain, s.book = nil, nil
