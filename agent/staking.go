@@ -3,6 +3,7 @@ package agent
 import (
 	"cmp"
 	"math"
+	"math/bits"
 	"math/rand/v2"
 	"slices"
 
@@ -189,9 +190,36 @@ func (p *posShuffle) seed(from *rand.Rand) {
 	}
 }
 
+// ints shuffles xs as p.rng.Shuffle would (the same Fisher–Yates draws,
+// each by Lemire's multiply-and-reject of math/rand/v2's uint64n), with
+// the generator called directly rather than through rand.Rand's source
+// interface and a swap closure.
 func (p *posShuffle) ints(xs []int) {
-	p.rng.Shuffle(len(xs), func(i, j int) { xs[i], xs[j] = xs[j], xs[i] })
+	if is32bit {
+		p.rng.Shuffle(len(xs), func(i, j int) { xs[i], xs[j] = xs[j], xs[i] })
+		return
+	}
+	for i := len(xs) - 1; i > 0; i-- {
+		n := uint64(i + 1)
+		var j uint64
+		if n&(n-1) == 0 {
+			j = p.pcg.Uint64() & (n - 1)
+		} else {
+			hi, lo := bits.Mul64(p.pcg.Uint64(), n)
+			if lo < n {
+				thresh := -n % n
+				for lo < thresh {
+					hi, lo = bits.Mul64(p.pcg.Uint64(), n)
+				}
+			}
+			j = hi
+		}
+		xs[i], xs[j] = xs[j], xs[i]
+	}
 }
+
+// is32bit: math/rand/v2 draws differently on 32-bit platforms.
+const is32bit = ^uint(0)>>32 == 0
 
 // sellFloor is the lowest pool price borrowers sell synthetic at: their
 // break-even, or a stated floor if higher.

@@ -2,6 +2,7 @@ package protocol
 
 import (
 	"math"
+	"math/bits"
 
 	"github.com/cascade-risk/cascade/cfmm"
 	"github.com/cascade-risk/cascade/pos"
@@ -192,23 +193,43 @@ func (s *Staking) refresh(h *posHolder) {
 	if h.ver != s.bookVer {
 		h.ver, h.debt = s.bookVer, 0
 		if !h.art.IsZero() {
-			var d, r uint256.Int
+			var d uint256.Int
 			idx := s.book.Index()
-			one := synth.RayOne()
 			if _, over := d.MulOverflow(&h.art, &idx); over {
 				h.debt = math.MaxUint64
 				return
 			}
-			d.DivMod(&d, &one, &r)
-			if !r.IsZero() {
-				d.AddUint64(&d, 1)
-			}
-			h.debt = math.MaxUint64
-			if d.IsUint64() {
-				h.debt = d.Uint64()
-			}
+			h.debt = ceilRay(&d)
 		}
 	}
+}
+
+// five27 is 5^27: RAY = 10^27 = 2^27·5^27, and 5^27 < 2^63.
+const five27 = 7450580596923828125
+
+// ceilRay returns ⌈x/RAY⌉, or the largest uint64 if that does not fit:
+// x = 2^27·q1 + r1 and q1 = 5^27·q + r2, so ⌊x/RAY⌋ = q and the remainder
+// 2^27·r2 + r1 is zero exactly when both are; dividing by a word is a
+// few hardware divisions where a division by RAY's two words is Knuth's.
+func ceilRay(x *uint256.Int) uint64 {
+	r1 := x[0] & (1<<27 - 1)
+	var q1 uint256.Int
+	q1.Rsh(x, 27)
+	var q [4]uint64
+	var r2 uint64
+	for i := 3; i >= 0; i-- {
+		q[i], r2 = bits.Div64(r2, q1[i], five27)
+	}
+	if q[3]|q[2]|q[1] != 0 {
+		return math.MaxUint64
+	}
+	if r1 != 0 || r2 != 0 {
+		if q[0] == math.MaxUint64 {
+			return math.MaxUint64
+		}
+		return q[0] + 1
+	}
+	return q[0]
 }
 
 // Loans returns holder's open loans opened through Borrow.

@@ -1,0 +1,42 @@
+package protocol
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/cascade-risk/cascade/synth"
+	"github.com/holiman/uint256"
+)
+
+// ceilRay is ⌈x/RAY⌉ by uint256's division, saturating at 2^64 − 1.
+func TestCeilRay(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	one := synth.RayOne()
+	for k := range 20000 {
+		var x uint256.Int
+		switch k % 4 {
+		case 0: // debt-sized: a multiple of RAY, plus or minus a little
+			x.Mul(uint256.NewInt(rng.Uint64N(1<<40)), &one)
+			x.AddUint64(&x, rng.Uint64N(3))
+		case 1:
+			x = uint256.Int{rng.Uint64(), rng.Uint64()}
+		case 2:
+			x = uint256.Int{rng.Uint64(), rng.Uint64(), rng.Uint64N(1 << 26)}
+		default:
+			x = uint256.Int{rng.Uint64(), rng.Uint64(), rng.Uint64(), rng.Uint64()}
+		}
+		var q, r uint256.Int
+		q.DivMod(&x, &one, &r)
+		if !r.IsZero() {
+			q.AddUint64(&q, 1)
+		}
+		want := uint64(math.MaxUint64)
+		if q.IsUint64() {
+			want = q.Uint64()
+		}
+		if got := ceilRay(&x); got != want {
+			t.Fatalf("ceilRay(%s) = %d, want %d", x.Dec(), got, want)
+		}
+	}
+}
