@@ -39,6 +39,16 @@
 // lost for those values only: the largest magnitudes, where tails live, keep
 // it.
 //
+// A sketch's memory follows the bins it occupies, not the span between its
+// lowest and highest: 8 bytes per occupied bin while they are fewer than two
+// thirds of the span, 8 bytes per bin of the span (at most MaxBins per sign)
+// once they are more. A sketch of n observations therefore costs at most
+// about 8·min(n, MaxBins) bytes per sign, however far the values spread: the
+// sketches of a Fan of 1,000 runs cost the same whether the paths span two
+// orders of magnitude or thirty. The bins and counts are exactly those of
+// sketches-go's collapsing dense store of MaxBins bins, so answers do not
+// depend on the form.
+//
 // # Quantile convention
 //
 // Of n observations sorted ascending and indexed from 0, the q-quantile is the

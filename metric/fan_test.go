@@ -286,3 +286,29 @@ func TestFanPoints(t *testing.T) {
 		t.Error("NewFanOf accepted repeated indices")
 	}
 }
+
+// BenchmarkFanAddSpread adds runs of a geometric random walk whose values
+// spread over many orders of magnitude (the quickstart's price at a long
+// horizon) to a fan of 150 points, 1,000 runs to a fan: each sketch holds
+// about as many bins as runs.
+func BenchmarkFanAddSpread(b *testing.B) {
+	const k, runs = 150, 1000
+	rng := rand.New(rand.NewPCG(901, 1))
+	paths := make([][]float64, runs)
+	for r := range paths {
+		paths[r] = make([]float64, k)
+		x := 0.0
+		for i := range paths[r] {
+			x += 0.5 * rng.NormFloat64()
+			paths[r][i] = 2000 * math.Exp(x)
+		}
+	}
+	b.ResetTimer()
+	for n := 0; b.Loop(); n++ {
+		f, _ := NewFan(k)
+		for _, p := range paths {
+			_ = f.Add(p)
+		}
+		_ = f.Quantiles([]float64{0.5})
+	}
+}

@@ -6,7 +6,6 @@ import (
 
 	"github.com/DataDog/sketches-go/ddsketch"
 	"github.com/DataDog/sketches-go/ddsketch/mapping"
-	"github.com/DataDog/sketches-go/ddsketch/store"
 )
 
 // RelativeAccuracy is the relative accuracy of the quantile sketch: every
@@ -46,8 +45,7 @@ var maxIndexable = binMapping.MaxIndexableValue()
 
 func newSketch() *ddsketch.DDSketch {
 	return ddsketch.NewDDSketch(binMapping,
-		store.NewCollapsingLowestDenseStore(MaxBins),
-		store.NewCollapsingLowestDenseStore(MaxBins))
+		newBinStore(MaxBins), newBinStore(MaxBins))
 }
 
 // Summary accumulates scalar observations, one per Monte Carlo run, in
