@@ -60,6 +60,7 @@ type Borrowers struct {
 
 	pool                  *protocol.LendingPool
 	users                 []int
+	mine                  []bool // by user id: one of users
 	target                []float64
 	opened, levered, sold float64
 	failed, arrived       int
@@ -73,6 +74,7 @@ type Borrowers struct {
 func (b *Borrowers) Reset(m *market.Market, rng *rand.Rand) {
 	b.pool = m.Protocols[b.Pool].(*protocol.LendingPool)
 	b.users, b.target = b.users[:0], b.target[:0]
+	clear(b.mine)
 	b.opened, b.levered, b.sold, b.failed, b.arrived = 0, 0, 0, 0, 0
 	b.rng = rng
 	p := b.pool
@@ -102,6 +104,10 @@ func (b *Borrowers) open(m *market.Market) {
 	h := b.HealthLo + (b.HealthHi-b.HealthLo)*b.rng.Float64()
 	u := p.Register()
 	b.users = append(b.users, u)
+	for len(b.mine) <= u {
+		b.mine = append(b.mine, false)
+	}
+	b.mine[u] = true
 	b.target = append(b.target, h)
 	p.Fund(u, b.Collateral, &b.dep)
 	if p.Supply(u, b.Collateral, &b.dep) != nil {
@@ -299,12 +305,14 @@ func (b *Borrowers) Metrics() []metric.Def {
 // Observe implements Agent.
 func (b *Borrowers) Observe(_ *market.Market, dst []float64) {
 	var liq, under int
-	for _, u := range b.users {
-		v := b.pool.Account(u)
-		if v.Liquidatable {
+	for _, r := range b.pool.Risky() {
+		if r.User >= len(b.mine) || !b.mine[r.User] {
+			continue
+		}
+		if r.View.Liquidatable {
 			liq++
 		}
-		if v.Debt > v.Collateral {
+		if r.View.Debt > r.View.Collateral {
 			under++
 		}
 	}

@@ -47,6 +47,7 @@ type Liquidator struct {
 	me      int
 	pending []pendingAccount
 	seen    []bool // by user id: in pending
+	found   []int  // liquidatable positions of the step
 	vi, vj  int    // venue token indices of the collateral and debt
 	routes  []Route
 
@@ -89,16 +90,30 @@ func (l *Liquidator) Act(m *market.Market) {
 		return
 	}
 	p := l.pool
-	for _, u := range p.Debtors() {
-		for len(l.seen) <= u {
-			l.seen = append(l.seen, false)
+	if p.Indexed() {
+		// Without latency a position holding none of the collateral is
+		// dropped by work at once, so it is not looked at.
+		seize := -1
+		if l.Latency == 0 {
+			seize = l.Collateral
 		}
-		if l.seen[u] || u == l.me {
-			continue
+		l.found = p.Candidates(l.found[:0], seize)
+		for _, u := range l.found {
+			if u < len(l.seen) && l.seen[u] || u == l.me {
+				continue
+			}
+			if p.Account(u).Liquidatable {
+				l.watch(m, u)
+			}
 		}
-		if p.MaybeLiquidatable(u) {
-			l.seen[u] = true
-			l.pending = append(l.pending, pendingAccount{u, m.Step + l.Latency})
+	} else {
+		for _, u := range p.Debtors() {
+			if u < len(l.seen) && l.seen[u] || u == l.me {
+				continue
+			}
+			if p.MaybeLiquidatable(u) {
+				l.watch(m, u)
+			}
 		}
 	}
 	kept := l.pending[:0]
@@ -110,6 +125,19 @@ func (l *Liquidator) Act(m *market.Market) {
 		l.seen[pa.user] = false
 	}
 	l.pending = kept
+}
+
+// watch puts a liquidatable position u on the pending list, unless it is
+// there already or is the liquidator's own.
+func (l *Liquidator) watch(m *market.Market, u int) {
+	for len(l.seen) <= u {
+		l.seen = append(l.seen, false)
+	}
+	if l.seen[u] || u == l.me {
+		return
+	}
+	l.seen[u] = true
+	l.pending = append(l.pending, pendingAccount{u, m.Step + l.Latency})
 }
 
 // work liquidates user u while it pays; it reports whether u should stay

@@ -154,6 +154,10 @@ type LendingPool struct {
 	// operation on it (touch) or the next epoch. views are those values.
 	epoch uint64
 	views []viewMemo // by user
+	// rank is each user's place in debtors, −1 for a user that never
+	// borrowed; idx orders Aave positions by closeness to liquidation.
+	rank []int
+	idx  riskIndex
 
 	liquidations int
 	liqVolume    float64
@@ -180,6 +184,9 @@ func (p *LendingPool) Reset(m *market.Market) {
 	p.prices = make([]float64, len(p.Assets))
 	p.health = append(p.health[:0], healthMemo{})
 	p.views = append(p.views[:0], viewMemo{})
+	p.rank = append(p.rank[:0], -1)
+	p.idx.reset(len(p.Assets))
+	p.idx.add(len(p.Assets))
 	p.epoch++
 	p.liquidations, p.liqVolume = 0, 0
 	p.now = p.clock(m)
@@ -280,7 +287,10 @@ func (p *LendingPool) Check() error {
 		if p.aave != nil {
 			res := p.aave.Reserve(r)
 			cash = res.Cash
-			supply, debt = p.aave.ScaledSums(r)
+			// The users' sums are kept as operations change their
+			// balances (riskIndex.touch); TestLendingSums checks them
+			// against aave.Pool.ScaledSums.
+			supply, debt = p.idx.supply[r], p.idx.debt[r]
 			supply.Add(&supply, &res.TreasuryScaled)
 			if !supply.Eq(&res.ScaledSupply) || !debt.Eq(&res.ScaledVariableDebt) {
 				return fmt.Errorf("%s: scaled supply %s and debt %s, users hold %s and owe %s", p.Names[r],
@@ -312,6 +322,8 @@ func (p *LendingPool) Register() int {
 	p.isDebt = append(p.isDebt, false)
 	p.health = append(p.health, healthMemo{})
 	p.views = append(p.views, viewMemo{})
+	p.rank = append(p.rank, -1)
+	p.idx.add(len(p.Assets))
 	return p.book.add()
 }
 
@@ -335,6 +347,9 @@ type viewMemo struct {
 func (p *LendingPool) touch(u int) {
 	p.health[u].valid = false
 	p.views[u].epoch = 0
+	if p.aave != nil {
+		p.idx.touch(p.aave, u)
+	}
 }
 
 // MaybeLiquidatable reports whether u's position may be liquidatable now.
@@ -424,6 +439,7 @@ func (p *LendingPool) Borrow(u, r int, amt *uint256.Int) error {
 	p.touch(u)
 	if !p.isDebt[u] {
 		p.isDebt[u] = true
+		p.rank[u] = len(p.debtors)
 		p.debtors = append(p.debtors, u)
 	}
 	return nil
@@ -635,8 +651,25 @@ func (p *LendingPool) Liquidate(m *market.Market, liquidator, borrower, d, c int
 }
 
 // BadDebt returns the debt not covered by collateral, summed over the
-// positions: Σ max(0, debt − collateral value), at the protocol's prices.
+// positions: Σ max(0, debt − collateral value), at the protocol's prices,
+// in the order the positions first borrowed; and the total debt. On Aave
+// the total is each reserve's whole debt valued at once
+// (aave.Pool.TotalDebtBase), on Compound the sum of the positions' debts.
 func (p *LendingPool) BadDebt() (bad, debt float64) {
+	if p.aave != nil {
+		for _, r := range p.Risky() {
+			if v := &r.View; v.Debt > v.Collateral {
+				bad += v.Debt - v.Collateral
+			}
+		}
+		k := p.baseToNumeraire()
+		for r := range p.Assets {
+			if d, err := p.aave.TotalDebtBase(p.now, r); err == nil {
+				debt += d.Float64() * k
+			}
+		}
+		return bad, debt
+	}
 	for _, u := range p.debtors {
 		v := p.Account(u)
 		debt += v.Debt
@@ -703,4 +736,65 @@ func (p *LendingPool) rates(r int) (util, rate float64) {
 		rate = br.Float64() * compound.BlocksPerYear / 1e18
 	}
 	return util, rate
+}
+
+// Risky returns the positions that are liquidatable or whose debt exceeds
+// their collateral, each valued exactly, in the order they first borrowed.
+// On Aave it values only positions near their thresholds (see riskIndex)
+// and is remembered until prices, the clock or a position change; on
+// Compound it values every debtor. The slice is shared.
+func (p *LendingPool) Risky() []RiskyPosition {
+	x := &p.idx
+	if p.aave == nil {
+		x.risky = x.risky[:0]
+		for _, u := range p.debtors {
+			if v := p.Account(u); v.Liquidatable || v.Debt > v.Collateral {
+				x.risky = append(x.risky, RiskyPosition{u, v})
+			}
+		}
+		return x.risky
+	}
+	if x.scanEpoch == p.epoch && x.scanVersion == x.version {
+		return x.risky
+	}
+	x.sync(p)
+	x.cand = x.candidates(p, x.cand[:0], -1)
+	p.byDebtorOrder(x.cand)
+	x.risky = x.risky[:0]
+	for _, u := range x.cand {
+		if v := p.Account(u); v.Liquidatable || v.Debt > v.Collateral {
+			x.risky = append(x.risky, RiskyPosition{u, v})
+		}
+	}
+	x.scanEpoch, x.scanVersion = p.epoch, x.version
+	return x.risky
+}
+
+// Indexed reports whether Liquidatable and Risky screen positions through
+// an index (Aave) rather than valuing every debtor (Compound).
+func (p *LendingPool) Indexed() bool { return p.aave != nil }
+
+// Candidates appends to dst, in the order they first borrowed, the users
+// whose positions may be liquidatable now: a position left out is not
+// (exactly); one listed may not be, so the caller values it (Account).
+// With seize ≥ 0, positions holding no supply of reserve seize, which no
+// liquidation seizing it can touch, are left out too. On Compound these
+// are all the debtors.
+func (p *LendingPool) Candidates(dst []int, seize int) []int {
+	if p.aave == nil {
+		for _, u := range p.debtors {
+			if seize >= 0 {
+				if c := p.Collateral(u, seize); c.IsZero() {
+					continue
+				}
+			}
+			dst = append(dst, u)
+		}
+		return dst
+	}
+	start := len(dst)
+	p.idx.sync(p)
+	dst = p.idx.candidates(p, dst, seize)
+	p.byDebtorOrder(dst[start:])
+	return dst
 }

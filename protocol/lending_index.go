@@ -1,0 +1,222 @@
+package protocol
+
+import (
+	"cmp"
+	"slices"
+
+	"github.com/cascade-risk/cascade/lending/aave"
+	"github.com/holiman/uint256"
+)
+
+// riskMargin is the relative margin within which a position near its
+// threshold is valued exactly (see aave.PairThreshold).
+const riskMargin = 1e-6
+
+// minDebtSlack is how far prices may move against a pair group's floor
+// (see pairGroup.floor) before its index stops being trusted.
+const minDebtSlack = 100
+
+// riskIndex keeps an Aave pool's positions ordered by how close they are
+// to liquidation, so that finding the liquidatable and underwater
+// positions touches only those near their thresholds.
+//
+// A position with one collateral reserve c and one debt reserve d (a
+// pair, aave.PairShape) is liquidatable about when its key κ = scaled
+// debt / scaled supply exceeds the market's aave.PairThreshold for (c, d),
+// which moves with prices and interest but is the same for every pair
+// position: interest moves every balance of a reserve together through
+// its index, and scaled balances change only through operations on the
+// position. So each pair group is sorted by κ once, re-sorted only for
+// the positions an operation changed (LendingPool.touch), and a scan reads
+// only the keys above the threshold less a margin that covers the
+// protocol's rounding; those are then valued exactly. Positions of any
+// other shape with debt, and pair positions too small for the margin
+// (scaled debt below the group's floor), are valued exactly at every
+// scan. A group whose floor no longer covers the rounding at the current
+// prices is scanned whole.
+type riskIndex struct {
+	groups []pairGroup
+	// By user id: the group a pair position is filed in (−1: none), its
+	// key, and whether it is in others.
+	group []int
+	key   []float64
+	other []bool
+	// others are the positions valued at every scan; those whose flag
+	// went false are dropped at the next sync.
+	others []int
+	// dirty are users touched since the last sync.
+	dirty   []int
+	isDirty []bool
+
+	// sums are Σ users' scaled supply and debt by reserve, kept as
+	// touches change them (snap holds each user's as last seen), for
+	// LendingPool.Check.
+	supply, debt []uint256.Int
+	snap         [][]aave.Position
+
+	// The last full scan, valid while epoch and version match.
+	scanEpoch, version, scanVersion uint64
+	risky                           []RiskyPosition
+	cand                            []int
+}
+
+// pairGroup is the pair positions of one (collateral, debt) reserve pair
+// with scaled debt at least floor, sorted by descending key then user.
+type pairGroup struct {
+	c, d    int
+	floor   float64
+	entries []riskEntry
+}
+
+type riskEntry struct {
+	key  float64
+	user int
+}
+
+// RiskyPosition is a position that is liquidatable or whose debt exceeds
+// its collateral, with its valuation.
+type RiskyPosition struct {
+	User int
+	View AccountView
+}
+
+func (x *riskIndex) reset(assets int) {
+	x.groups = x.groups[:0]
+	x.group, x.key, x.other = x.group[:0], x.key[:0], x.other[:0]
+	x.others, x.dirty, x.isDirty = x.others[:0], x.dirty[:0], x.isDirty[:0]
+	x.supply = make([]uint256.Int, assets)
+	x.debt = make([]uint256.Int, assets)
+	x.snap = x.snap[:0]
+	x.version++
+	x.risky = x.risky[:0]
+}
+
+func (x *riskIndex) add(assets int) {
+	x.group = append(x.group, -1)
+	x.key = append(x.key, 0)
+	x.other = append(x.other, false)
+	x.isDirty = append(x.isDirty, false)
+	x.snap = append(x.snap, make([]aave.Position, assets))
+}
+
+// touch records that u's position may have changed: its scaled balances
+// update the sums now, its place in the index at the next sync.
+func (x *riskIndex) touch(pool *aave.Pool, u int) {
+	x.version++
+	s := x.snap[u]
+	for r := range s {
+		pos := pool.Position(r, u)
+		x.supply[r].Sub(&x.supply[r], &s[r].ScaledSupply)
+		x.supply[r].Add(&x.supply[r], &pos.ScaledSupply)
+		x.debt[r].Sub(&x.debt[r], &s[r].ScaledDebt)
+		x.debt[r].Add(&x.debt[r], &pos.ScaledDebt)
+		s[r] = pos
+	}
+	if !x.isDirty[u] {
+		x.isDirty[u] = true
+		x.dirty = append(x.dirty, u)
+	}
+}
+
+func cmpEntry(a, b riskEntry) int {
+	if c := cmp.Compare(b.key, a.key); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.user, b.user)
+}
+
+// sync files the touched positions anew.
+func (x *riskIndex) sync(p *LendingPool) {
+	if len(x.dirty) == 0 {
+		return
+	}
+	dropped := false
+	for _, u := range x.dirty {
+		x.isDirty[u] = false
+		if g := x.group[u]; g >= 0 {
+			e := &x.groups[g].entries
+			if k, ok := slices.BinarySearchFunc(*e, riskEntry{x.key[u], u}, cmpEntry); ok {
+				*e = slices.Delete(*e, k, k+1)
+			}
+			x.group[u] = -1
+		}
+		was, other := x.other[u], false
+		switch shape, pr := p.aave.PairOf(u); shape {
+		case aave.NoDebt:
+		case aave.PairShape:
+			g := x.groupOf(p, pr.C, pr.D)
+			if pr.Debt.Float64() < x.groups[g].floor {
+				other = true
+				break
+			}
+			key := pr.Debt.Float64() / pr.Supply.Float64()
+			e := &x.groups[g].entries
+			k, _ := slices.BinarySearchFunc(*e, riskEntry{key, u}, cmpEntry)
+			*e = slices.Insert(*e, k, riskEntry{key, u})
+			x.group[u], x.key[u] = g, key
+		default:
+			other = true
+		}
+		x.other[u] = other
+		if other && !was {
+			x.others = append(x.others, u)
+		}
+		dropped = dropped || (was && !other)
+	}
+	x.dirty = x.dirty[:0]
+	if dropped {
+		x.others = slices.DeleteFunc(x.others, func(u int) bool { return !x.other[u] })
+	}
+}
+
+// groupOf returns the index of the (c, d) group, creating it with a floor
+// minDebtSlack times the least scaled debt the margin covers at the
+// current prices.
+func (x *riskIndex) groupOf(p *LendingPool, c, d int) int {
+	for g := range x.groups {
+		if x.groups[g].c == c && x.groups[g].d == d {
+			return g
+		}
+	}
+	t := p.aave.Threshold(p.now, c, d, riskMargin)
+	x.groups = append(x.groups, pairGroup{c: c, d: d, floor: t.MinDebt * minDebtSlack})
+	return len(x.groups) - 1
+}
+
+// candidates appends the users that may be liquidatable or underwater
+// now, unordered: each group's keys above its threshold less the margin
+// (all of them when the threshold cannot be trusted), and the others.
+// With seize ≥ 0, positions with no supply in reserve seize are left out.
+func (x *riskIndex) candidates(p *LendingPool, dst []int, seize int) []int {
+	for g := range x.groups {
+		gr := &x.groups[g]
+		t := p.aave.Threshold(p.now, gr.c, gr.d, riskMargin)
+		cut := min(t.Liquidation, t.Collateral) / (1 + t.Margin)
+		whole := !t.Valid || t.MinDebt > gr.floor
+		for _, e := range gr.entries {
+			if !whole && e.key < cut {
+				break
+			}
+			if seize < 0 || seize == gr.c || p.hasSupply(e.user, seize) {
+				dst = append(dst, e.user)
+			}
+		}
+	}
+	for _, u := range x.others {
+		if seize < 0 || p.hasSupply(u, seize) {
+			dst = append(dst, u)
+		}
+	}
+	return dst
+}
+
+// hasSupply reports whether u holds a non-zero scaled supply of reserve r.
+func (p *LendingPool) hasSupply(u, r int) bool {
+	pos := p.aave.Position(r, u)
+	return !pos.ScaledSupply.IsZero()
+}
+
+// byDebtorOrder sorts users into the order they first borrowed.
+func (p *LendingPool) byDebtorOrder(users []int) {
+	slices.SortFunc(users, func(a, b int) int { return cmp.Compare(p.rank[a], p.rank[b]) })
+}
