@@ -341,6 +341,9 @@ type healthMemo struct {
 type viewMemo struct {
 	epoch uint64
 	view  AccountView
+	// closeAll: the health factor is at most aave.CloseFactorHFThreshold
+	// (the whole debt may be repaid); bad: valuing the position failed.
+	closeAll, bad bool
 }
 
 // touch forgets u's memos after an operation changed its position.
@@ -529,29 +532,40 @@ func (p *LendingPool) Account(u int) AccountView {
 	// On Compound another user's operation can move the exchange rate by
 	// a rounding unit, so only Aave positions are remembered.
 	if p.aave != nil && u >= 0 && u < len(p.views) {
-		m := &p.views[u]
-		if m.epoch != p.epoch {
-			m.view, m.epoch = p.account(u), p.epoch
-		}
-		return m.view
+		return p.memo(u).view
 	}
-	return p.account(u)
+	v, _, _ := p.account(u)
+	return v
 }
 
-func (p *LendingPool) account(u int) AccountView {
-	var v AccountView
+// memo returns u's valuation in the current epoch (Aave).
+func (p *LendingPool) memo(u int) *viewMemo {
+	m := &p.views[u]
+	if m.epoch != p.epoch {
+		var ok bool
+		m.view, m.closeAll, ok = p.account(u)
+		m.bad = !ok
+		m.epoch = p.epoch
+	}
+	return m
+}
+
+// account values u's position; on Aave it also reports whether the
+// health factor is at most aave.CloseFactorHFThreshold, and ok is false
+// (with zero values) when valuing fails.
+func (p *LendingPool) account(u int) (v AccountView, closeAll, ok bool) {
 	k := p.baseToNumeraire()
 	if p.aave != nil {
 		d, err := p.aave.UserAccountData(p.now, u)
 		if err != nil {
-			return v
+			return v, false, false
 		}
 		v.Collateral = d.TotalCollateralBase.Float64() * k
 		v.Weighted = v.Collateral * float64(d.LiquidationThreshold) / aave.PercentageFactor
 		v.Debt = d.TotalDebtBase.Float64() * k
 		v.Available = d.AvailableBorrowsBase.Float64() * k
 		v.Liquidatable = d.HealthFactor.Lt(uint256.NewInt(aave.HealthFactorLiquidationThreshold))
-		return v
+		return v, !d.HealthFactor.Gt(uint256.NewInt(aave.CloseFactorHFThreshold)), true
 	}
 	for r := range p.Assets {
 		pos := p.comp.Position(r, u)
@@ -571,7 +585,7 @@ func (p *LendingPool) account(u int) AccountView {
 		v.Liquidatable = !short.IsZero()
 		v.Available = liq.Float64() * k
 	}
-	return v
+	return v, false, true
 }
 
 // MaxRepay returns the most of u's debt in reserve r one liquidation may
@@ -580,11 +594,11 @@ func (p *LendingPool) account(u int) AccountView {
 func (p *LendingPool) MaxRepay(u, r int) uint256.Int {
 	debt := p.Debt(u, r)
 	if p.aave != nil {
-		hf, err := p.aave.HealthFactor(p.now, u)
-		if err != nil {
+		m := p.memo(u)
+		if m.bad {
 			return uint256.Int{}
 		}
-		if !hf.Gt(uint256.NewInt(aave.CloseFactorHFThreshold)) {
+		if m.closeAll {
 			return debt
 		}
 		half, _ := aave.PercentMul(&debt, uint256.NewInt(aave.DefaultLiquidationCloseFactor))
