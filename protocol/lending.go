@@ -288,8 +288,8 @@ func (p *LendingPool) Check() error {
 			res := p.aave.Reserve(r)
 			cash = res.Cash
 			// The users' sums are kept as operations change their
-			// balances (riskIndex.touch); TestLendingSums checks them
-			// against aave.Pool.ScaledSums.
+			// balances (riskIndex.touch), so a balance changed without
+			// its total, or the reverse, fails here.
 			supply, debt = p.idx.supply[r], p.idx.debt[r]
 			supply.Add(&supply, &res.TreasuryScaled)
 			if !supply.Eq(&res.ScaledSupply) || !debt.Eq(&res.ScaledVariableDebt) {
