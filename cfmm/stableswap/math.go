@@ -2,6 +2,7 @@ package stableswap
 
 import (
 	"errors"
+	"math"
 
 	"github.com/holiman/uint256"
 
@@ -228,9 +229,22 @@ func GetYD(i int, xp []uint256.Int, d *uint256.Int, amp uint64) (uint256.Int, er
 // solveY runs the shared y iteration: coin j is solved for, coin i (if
 // i >= 0) takes the value x and every other coin its xp value.
 func solveY(i, j int, x *uint256.Int, xp []uint256.Int, d *uint256.Int, amp uint64) (uint256.Int, error) {
+	b, c, err := yCoefficients(i, j, x, xp, d, amp)
+	if err != nil {
+		return uint256.Int{}, err
+	}
+	if y, ok := quadraticFloor(&b, &c, d); ok {
+		return y, nil
+	}
+	return iterateY(&b, &c, d)
+}
+
+// yCoefficients returns b and c of the y equation y² + (b − D)·y = c (see
+// GetY), computed in the contract's order with its floored divisions.
+func yCoefficients(i, j int, x *uint256.Int, xp []uint256.Int, d *uint256.Int, amp uint64) (b, c uint256.Int, err error) {
 	n := uint64(len(xp))
 	var a arith
-	var ann, c, s, t uint256.Int
+	var ann, s, t uint256.Int
 	ann.SetUint64(amp)
 	a.mul64(&ann, &ann, n)
 	c = *d
@@ -253,21 +267,24 @@ func solveY(i, j int, x *uint256.Int, xp []uint256.Int, d *uint256.Int, amp uint
 	a.mul64(&c, &c, APrecision)
 	a.mul64(&t, &ann, n)
 	a.div(&c, &c, &t)
-	var b uint256.Int
 	a.mul64(&b, d, APrecision)
 	a.div(&b, &b, &ann)
 	a.add(&b, &b, &s)
-	if a.err != nil {
-		return uint256.Int{}, a.err
-	}
+	return b, c, a.err
+}
+
+// iterateY is the contract's loop: y' = (y² + c)/(2y + b − D) from y = D
+// until |y' − y| <= 1, reverting after 255 iterations.
+func iterateY(b, c, d *uint256.Int) (uint256.Int, error) {
+	var a arith
 	y := *d
 	var prev, num, den uint256.Int
 	for range maxIterations {
 		prev = y
 		a.mul(&num, &y, &y)
-		a.add(&num, &num, &c)
+		a.add(&num, &num, c)
 		a.mul64(&den, &y, 2)
-		a.add(&den, &den, &b)
+		a.add(&den, &den, b)
 		a.sub(&den, &den, d)
 		a.div(&y, &num, &den)
 		if a.err != nil {
@@ -278,4 +295,129 @@ func solveY(i, j int, x *uint256.Int, xp []uint256.Int, d *uint256.Int, amp uint
 		}
 	}
 	return uint256.Int{}, errYConverge
+}
+
+// quadraticFloor returns, where it can prove them equal, the integer the
+// contract's iteration y' = ⌊(y² + c)/(2y + b − D)⌋ from y = D stops at,
+// without iterating; ok is false otherwise, and the caller iterates.
+//
+// The iteration is Newton's method with floored steps for the monic
+// quadratic g(y) = y² + (b − D)·y − c = (y − y*)(y − y₂), y* its larger
+// root and R = y* − y₂ > 0: exactly, (y² + c)/(2y + b − D) = N(y) with
+// N(y) − y* = (y − y*)²/g'(y). With Y = ⌊y*⌋ and g'(Y) = 2Y + b − D > 0:
+//
+//   - every iterate stays ≥ Y (N(y) ≥ y* wherever g' > 0), and one at
+//     y ≥ Y+1 > y* decreases;
+//   - at y ≥ Y+3 (δ = y − y* > 2) the step g/g' = δ(δ+R)/(2δ+R) exceeds
+//     1, since δ(δ+R) − (2δ+R) = δ(δ−2) + R(δ−1) > 0: the next iterate is
+//     at least 2 lower, so the loop neither stops there nor enters
+//     {Y, Y+1, Y+2} by a step of 1;
+//   - from y ∈ {Y, Y+1, Y+2} the next iterate is Y whenever
+//     (y − y*)²/g'(y) < Y + 1 − y* =: η. The left side is below 4/g'(Y);
+//     g(Y+1) = η(η + R) and R < g'(Y) + 2 give η > g(Y+1)/(g'(Y) + 3), so
+//     g'(Y) ≥ 16 and g(Y+1) ≥ 5 suffice. The loop then stops at Y (after
+//     Y+2 → Y → Y, Y+1 → Y or Y → Y).
+//
+// Starting from y = D ≥ Y+3, each step above Y+2 at least halves δ
+// (δ' ≤ δ²/(2δ+R)), so D < 2^127 bounds the iterations well below 255, and
+// D² + c and 2D + b not overflowing means no later iterate overflows (they
+// are smaller). Y is found from the quadratic formula in float64 and
+// corrected by exact evaluations of g.
+func quadraticFloor(b, c, d *uint256.Int) (uint256.Int, bool) {
+	var y uint256.Int
+	if d[3]|d[2] != 0 || d[1] >= 1<<63 {
+		return y, false
+	}
+	var t uint256.Int
+	if _, o := t.MulOverflow(d, d); o {
+		return y, false
+	}
+	if _, o := t.AddOverflow(&t, c); o {
+		return y, false
+	}
+	if _, o := t.AddOverflow(d, d); o {
+		return y, false
+	}
+	if _, o := t.AddOverflow(&t, b); o {
+		return y, false
+	}
+	// y* = (D − b + √((b − D)² + 4c))/2, in the form without cancellation.
+	bf, cf, df := b.Float64(), c.Float64(), d.Float64()
+	e := bf - df
+	sq := math.Sqrt(e*e + 4*cf)
+	var yf float64
+	if e >= 0 {
+		yf = 2 * cf / (e + sq)
+	} else {
+		yf = (sq - e) / 2
+	}
+	y = cfmm.Amount(yf)
+	for range 4 {
+		// g(y) = p − q with p = y(y + b), q = yD + c; g'(y) = 2y + b − D.
+		p, q, ok := quadraticParts(&y, b, c, d)
+		if !ok {
+			return y, false
+		}
+		var gp uint256.Int
+		gp.Add(&y, &y)
+		if _, o := gp.AddOverflow(&gp, b); o {
+			return y, false
+		}
+		if gp.Lt(d) {
+			return y, false
+		}
+		gp.Sub(&gp, d) // g'(y)
+		var g uint256.Int
+		if p.Gt(&q) {
+			// g(y) > 0: y > y*; step down by ⌈g/g'⌉ at least 1.
+			g.Sub(&p, &q)
+			step := math.Ceil(g.Float64() / gp.Float64())
+			if !(step >= 1 && step < 0x1p62) {
+				return y, false
+			}
+			if _, o := y.SubOverflow(&y, uint256.NewInt(uint64(step))); o {
+				return y, false
+			}
+			continue
+		}
+		// g(y) ≤ 0: y ≤ y*. g(y+1) = g(y) + g'(y) + 1.
+		g.Sub(&q, &p) // −g(y)
+		var g1 uint256.Int
+		g1.AddUint64(&gp, 1)
+		if g1.Gt(&g) {
+			// y = ⌊y*⌋. Check the conditions of the proof.
+			g1.Sub(&g1, &g) // g(y+1)
+			var y3 uint256.Int
+			y3.AddUint64(&y, 3)
+			if g1.LtUint64(5) || gp.LtUint64(16) || y3.Gt(d) {
+				return y, false
+			}
+			return y, true
+		}
+		// g(y+1) ≤ 0: y+1 ≤ y*; step up by ⌊−g/g'⌋ at least 1.
+		step := math.Floor(g.Float64() / gp.Float64())
+		if !(step < 0x1p62) {
+			return y, false
+		}
+		y.AddUint64(&y, uint64(max(1, step)))
+	}
+	return y, false
+}
+
+// quadraticParts returns p = y(y + b) and q = yD + c, so that g(y) = p − q;
+// ok is false if either overflows.
+func quadraticParts(y, b, c, d *uint256.Int) (p, q uint256.Int, ok bool) {
+	if _, o := p.AddOverflow(y, b); o {
+		return p, q, false
+	}
+	if _, o := p.MulOverflow(&p, y); o {
+		return p, q, false
+	}
+	if _, o := q.MulOverflow(y, d); o {
+		return p, q, false
+	}
+	if _, o := q.AddOverflow(&q, c); o {
+		return p, q, false
+	}
+	return p, q, true
 }
