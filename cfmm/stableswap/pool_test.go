@@ -625,11 +625,11 @@ func TestLPHoldings(t *testing.T) {
 	}
 }
 
-// sameState compares two pools' contract state, ignoring the invariant
-// memo, which is a cache.
+// sameState compares two pools' contract state, ignoring the memos, which
+// are caches.
 func sameState(a, b *Pool) bool {
 	x, y := *a, *b
-	x.dMemo = y.dMemo
+	x.dMemo, x.fMemo, x.xMemo = y.dMemo, y.fMemo, y.xMemo
 	return x == y
 }
 

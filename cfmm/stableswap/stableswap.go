@@ -142,6 +142,22 @@ type Pool struct {
 	// fMemo holds, for SpotPrice and EstimateOut, the float64 normalized
 	// balances and invariant of the balances and A they last saw.
 	fMemo floatMemo
+	// xMemo remembers the last exchange computed and the state it was
+	// computed from, so that a Swap of the amount just quoted (what an
+	// arbitrageur does) does not compute it again.
+	xMemo exchangeMemo
+}
+
+// exchangeMemo is one exchange(i, j, dx) and the state it was computed
+// from.
+type exchangeMemo struct {
+	valid         bool
+	i, j          int
+	amp, fee, adm uint64
+	dx            uint256.Int
+	bal           [MaxCoins]uint256.Int
+	dy, dyFee     uint256.Int
+	admFee        uint256.Int
 }
 
 // floatMemo is a pool state in float64: see Pool.floats.
@@ -402,6 +418,20 @@ func (p *Pool) exchange(i, j int, dx *uint256.Int) (dy, fee, adminFee uint256.In
 	if err := p.checkIndex(j); err != nil {
 		return dy, fee, adminFee, err
 	}
+	amp := p.APrecise()
+	m := &p.xMemo
+	if m.valid && m.i == i && m.j == j && m.dx == *dx && m.amp == amp && m.fee == p.fee && m.adm == p.adminFee && m.bal == p.balances {
+		return m.dy, m.dyFee, m.admFee, nil
+	}
+	dy, fee, adminFee, err = p.computeExchange(i, j, dx, amp)
+	if err == nil {
+		*m = exchangeMemo{true, i, j, amp, p.fee, p.adminFee, *dx, p.balances, dy, fee, adminFee}
+	}
+	return dy, fee, adminFee, err
+}
+
+// computeExchange is exchange at amplification amp, without the memo.
+func (p *Pool) computeExchange(i, j int, dx *uint256.Int, amp uint64) (dy, fee, adminFee uint256.Int, err error) {
 	var a arith
 	xp := p.xp(&a, &p.balances)
 	var x uint256.Int
@@ -414,7 +444,6 @@ func (p *Pool) exchange(i, j int, dx *uint256.Int) (dy, fee, adminFee uint256.In
 	if i == j {
 		return dy, fee, adminFee, errSameCoin
 	}
-	amp := p.APrecise()
 	d, err := p.invariant(&xp, amp)
 	if err != nil {
 		return dy, fee, adminFee, err

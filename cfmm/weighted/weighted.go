@@ -72,6 +72,20 @@ type Pool struct {
 	weights  [MaxTokens]uint256.Int
 	scaling  [MaxTokens]uint256.Int // 10^(18−decimals)
 	swapFee  uint256.Int
+
+	// memo remembers the last exact-input swap computed and the state it
+	// was computed from, so that a Swap of the amount just quoted (what an
+	// arbitrageur does) does not compute it again.
+	memo givenInMemo
+}
+
+// givenInMemo is one exact-input swap's output and fee and what they
+// depend on: the pair, the input, the pair's balances and the swap fee.
+type givenInMemo struct {
+	valid             bool
+	i, j              int
+	in, bi, bj        uint256.Int
+	swapFee, out, cut uint256.Int
 }
 
 var _ cfmm.Estimator = (*Pool)(nil)
@@ -237,27 +251,15 @@ func (p *Pool) givenIn(i, j int, amountIn, minOut *uint256.Int) (t cfmm.Trade, b
 	if amountIn.IsZero() {
 		return t, bi, bj, errZeroAmount
 	}
-	// BaseMinimalSwapInfoPool.onSwap, GIVEN_IN: the fee comes off the raw
-	// input before upscaling.
-	var f fp
-	var fee, net uint256.Int
-	f.mulUp(&fee, amountIn, &p.swapFee)
-	f.sub(&net, amountIn, &fee)
-	if f.err != nil {
-		return t, bi, bj, f.err
+	m := &p.memo
+	if !(m.valid && m.i == i && m.j == j && m.in == *amountIn && m.bi == p.balances[i] && m.bj == p.balances[j] && m.swapFee == p.swapFee) {
+		out, fee, err := p.outGivenIn(i, j, amountIn)
+		if err != nil {
+			return t, bi, bj, err
+		}
+		*m = givenInMemo{true, i, j, *amountIn, p.balances[i], p.balances[j], p.swapFee, out, fee}
 	}
-	upIn, upOut, err := p.upscaled(i, j)
-	if err != nil {
-		return t, bi, bj, err
-	}
-	if _, o := net.MulOverflow(&net, &p.scaling[i]); o {
-		return t, bi, bj, errMulOverflow
-	}
-	var out uint256.Int
-	if err := calcOutGivenIn(&out, &upIn, &p.weights[i], &upOut, &p.weights[j], &net); err != nil {
-		return t, bi, bj, err
-	}
-	out.Div(&out, &p.scaling[j]) // _downscaleDown
+	out, fee := m.out, m.cut
 	// The Vault: limit check, then cash updates.
 	if minOut != nil && out.Lt(minOut) {
 		return t, bi, bj, errSwapLimit
@@ -267,6 +269,32 @@ func (p *Pool) givenIn(i, j int, amountIn, minOut *uint256.Int) (t cfmm.Trade, b
 	}
 	t.In, t.Out, t.Fee, t.FeeToken = *amountIn, out, fee, i
 	return t, bi, bj, nil
+}
+
+// outGivenIn is the pool's part of an exact-input swap of a nonzero
+// amountIn: the output (raw units of j) and the fee (raw units of i).
+func (p *Pool) outGivenIn(i, j int, amountIn *uint256.Int) (out, fee uint256.Int, err error) {
+	// BaseMinimalSwapInfoPool.onSwap, GIVEN_IN: the fee comes off the raw
+	// input before upscaling.
+	var f fp
+	var net uint256.Int
+	f.mulUp(&fee, amountIn, &p.swapFee)
+	f.sub(&net, amountIn, &fee)
+	if f.err != nil {
+		return out, fee, f.err
+	}
+	upIn, upOut, err := p.upscaled(i, j)
+	if err != nil {
+		return out, fee, err
+	}
+	if _, o := net.MulOverflow(&net, &p.scaling[i]); o {
+		return out, fee, errMulOverflow
+	}
+	if err := calcOutGivenIn(&out, &upIn, &p.weights[i], &upOut, &p.weights[j], &net); err != nil {
+		return out, fee, err
+	}
+	out.Div(&out, &p.scaling[j]) // _downscaleDown
+	return out, fee, nil
 }
 
 // settle returns the Vault balances after receiving in of token i and
