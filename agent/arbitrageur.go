@@ -53,6 +53,7 @@ type Arbitrageur struct {
 	impact, carry, used, left float64
 	holdings                  []uint256.Int // scratch for numericOptimum
 	trade                     cfmm.Trade    // scratch for the constant-product path
+	amount, bestIn            uint256.Int   // tradeOnce's candidate and chosen inputs, kept off the heap
 }
 
 // Reset implements Agent.
@@ -274,11 +275,11 @@ func (a *Arbitrageur) tradeOnce(m *market.Market, v *market.Venue) bool {
 			if len(a.holdings) != n {
 				a.holdings = make([]uint256.Int, n)
 			}
-			amount := numericOptimum(v.Pool, i, j, pi, pj, a.holdings)
-			if amount.IsZero() {
+			a.amount = numericOptimum(v.Pool, i, j, pi, pj, a.holdings)
+			if a.amount.IsZero() {
 				continue
 			}
-			t, err := v.Pool.Quote(i, j, &amount)
+			t, err := v.Pool.Quote(i, j, &a.amount)
 			if err != nil {
 				continue
 			}
@@ -291,7 +292,8 @@ func (a *Arbitrageur) tradeOnce(m *market.Market, v *market.Venue) bool {
 		return false
 	}
 	valueBefore := v.Value(m, m.PrevPrices)
-	t, err := v.Pool.Swap(bi, bj, &best.In)
+	a.bestIn = best.In
+	t, err := v.Pool.Swap(bi, bj, &a.bestIn)
 	if err != nil {
 		return false
 	}
@@ -311,6 +313,9 @@ func (a *Arbitrageur) tradeOnce(m *market.Market, v *market.Venue) bool {
 // float64 estimate, some hundred times cheaper than an exact quote; the
 // caller quotes the amount found exactly before trading it.
 func numericOptimum(pool cfmm.Pool, i, j int, pi, pj float64, h []uint256.Int) uint256.Int {
+	if opt, ok := pool.(cfmm.Optimizer); ok {
+		return optimizerOptimum(opt, i, j, pi, pj)
+	}
 	pool.LPHoldings(h)
 	scale := cfmm.Float(&h[i])
 	if scale < 1 {
@@ -344,6 +349,21 @@ func numericOptimum(pool cfmm.Pool, i, j int, pi, pj float64, h []uint256.Int) u
 		return uint256.Int{}
 	}
 	return cfmm.Amount(math.Exp(x))
+}
+
+// optimizerOptimum is numericOptimum on a pool that solves for its own
+// optimum (cfmm.Optimizer): the amount floored to raw units, or zero when
+// it is below one unit or its estimated profit is not positive.
+func optimizerOptimum(pool cfmm.Optimizer, i, j int, pi, pj float64) uint256.Int {
+	a := pool.OptimalIn(i, j, pi/pj)
+	if !(a >= 1) {
+		return uint256.Int{}
+	}
+	out, ok := pool.EstimateOut(i, j, a)
+	if !ok || out*pj-a*pi <= 0 {
+		return uint256.Int{}
+	}
+	return cfmm.Amount(a)
 }
 
 // brentMin finds a local minimum of f on [a, b] to absolute tolerance tol in

@@ -59,6 +59,21 @@ type Estimator interface {
 	EstimateOut(i, j int, in float64) (out float64, ok bool)
 }
 
+// Optimizer is an Estimator that also finds the most profitable trade
+// against an external price on its estimate, in closed form or by a few
+// Newton steps, where a search would evaluate EstimateOut dozens of times.
+type Optimizer interface {
+	Estimator
+	// OptimalIn returns the input a, in raw units of token i, that
+	// maximizes EstimateOut(i, j, a) − price·a for price in raw units of j
+	// per raw unit of i (what the external market pays): where the
+	// marginal output net of fees equals price. It returns 0 when the
+	// marginal output of a first unit is at most price or the indices are
+	// invalid, and an optimum beyond the pool's limits (or beyond 10
+	// times the pool's balance of i) is cut to them.
+	OptimalIn(i, j int, price float64) float64
+}
+
 // Trade is the outcome of an exact-input swap.
 type Trade struct {
 	// In is the amount of the input token the pool received.

@@ -56,6 +56,10 @@ func (a *arith) sub(z, x, y *uint256.Int) *uint256.Int {
 }
 
 func (a *arith) mul(z, x, y *uint256.Int) *uint256.Int {
+	if x[2]|x[3]|y[2]|y[3] == 0 {
+		mul128(z, x, y)
+		return z
+	}
 	if _, o := z.MulOverflow(x, y); o {
 		a.fail(errOverflow)
 	}
@@ -63,23 +67,37 @@ func (a *arith) mul(z, x, y *uint256.Int) *uint256.Int {
 }
 
 func (a *arith) mul64(z, x *uint256.Int, y uint64) *uint256.Int {
+	if x[3] == 0 {
+		mulWord(z, x, y)
+		return z
+	}
 	var t uint256.Int
 	t.SetUint64(y)
 	return a.mul(z, x, &t)
 }
 
 func (a *arith) div(z, x, y *uint256.Int) *uint256.Int {
-	if y.IsZero() {
+	switch {
+	case y[3]|y[2] != 0:
+		return z.Div(x, y)
+	case y[1] != 0:
+		divTwoWords(z, x, y[1], y[0])
+	case y[0] != 0:
+		divWord(z, x, y[0])
+	default:
 		a.fail(errDivZero)
-		return z.Clear()
+		z.Clear()
 	}
-	return z.Div(x, y)
+	return z
 }
 
 func (a *arith) div64(z, x *uint256.Int, y uint64) *uint256.Int {
-	var t uint256.Int
-	t.SetUint64(y)
-	return a.div(z, x, &t)
+	if y == 0 {
+		a.fail(errDivZero)
+		return z.Clear()
+	}
+	divWord(z, x, y)
+	return z
 }
 
 // within1 reports whether |x - y| <= 1, the contract's convergence test.

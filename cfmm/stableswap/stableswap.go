@@ -184,7 +184,7 @@ func (p *Pool) invariant(xp *[MaxCoins]uint256.Int, amp uint64) (uint256.Int, er
 	return d, nil
 }
 
-var _ cfmm.Estimator = (*Pool)(nil)
+var _ cfmm.Optimizer = (*Pool)(nil)
 
 // New returns an empty pool (no balances, no LP tokens) configured by cfg.
 // The first AddLiquidity must deposit every coin.
@@ -618,6 +618,96 @@ func (p *Pool) EstimateOut(i, j int, in float64) (float64, bool) {
 	}
 	dy -= dy * float64(p.fee) / FeeDenominator
 	return dy * Precision / p.rates[j].Float64(), true
+}
+
+// OptimalIn implements cfmm.Optimizer. In normalized units, selling coin
+// i moves its balance to x = xp_i + a·rate_i/1e18 and coin j's to the y
+// of y² + (b − D)·y = c (GetY's equation, with c = C/x and b = b₀ + x,
+// C and b₀ not depending on x). The output is (xp_j − y − 1)·(1 − fee)
+// raw-scaled by 1e18/rate_j, so the profit is maximal where
+//
+//	φ(x) = −y'(x) − K = 0,  K = price·rate_j/(rate_i·(1 − fee)),
+//	−y' = (C/x² + y)/G,  y'' = (2C/x³ − 2y'(1 + y'))/G,  G = 2y + b − D
+//
+// (implicit derivatives of the equation). −y' falls as x grows (the
+// invariant's level set is convex), so φ has one root, found by Newton's
+// method on φ kept inside a bracket that bisection narrows when a Newton
+// step leaves it, to a relative precision of 1e-12 in the trade; y comes
+// from the quadratic formula at each x. The bracket's top is the input 10
+// times the pool's balance of i.
+func (p *Pool) OptimalIn(i, j int, price float64) float64 {
+	if p.checkIndex(i) != nil || p.checkIndex(j) != nil || i == j || !(price > 0) {
+		return 0
+	}
+	f, ok := p.floats()
+	if !ok || f.d == 0 {
+		return 0
+	}
+	n := float64(p.n)
+	df := f.d
+	ann := float64(f.amp) * n
+	ri, rj := p.rates[i].Float64()/Precision, p.rates[j].Float64()/Precision
+	gamma := 1 - float64(p.fee)/FeeDenominator
+	if !(gamma > 0) {
+		return 0
+	}
+	k := price * rj / (ri * gamma)
+	// c·x and b − x: C and b₀ at the current balances.
+	c, b0 := df, df*APrecision/ann
+	for m := range p.n {
+		if m == j {
+			continue
+		}
+		c = c * df / (f.xp[m] * n)
+		if m != i {
+			b0 += f.xp[m]
+		}
+	}
+	bigC := c * df * APrecision / (ann * n) * f.xp[i]
+	// slope returns y(x), −y'(x) and y''(x).
+	slope := func(x float64) (y, dy, d2y float64) {
+		c := bigC / x
+		e := b0 + x - df // b − D
+		sq := math.Sqrt(e*e + 4*c)
+		if e >= 0 {
+			y = 2 * c / (e + sq)
+		} else {
+			y = (sq - e) / 2
+		}
+		g := 2*y + e
+		dy = (bigC/(x*x) + y) / g
+		d2y = (2*bigC/(x*x*x) + 2*dy*(1-dy)) / g
+		return y, dy, d2y
+	}
+	lo, hi := f.xp[i], f.xp[i]+10*p.balances[i].Float64()*ri
+	_, s0, d0 := slope(lo)
+	if !(s0 > k) {
+		return 0
+	}
+	if _, s, _ := slope(hi); s >= k {
+		return (hi - lo) / ri
+	}
+	// Newton from lo: φ > 0 left of the root, < 0 right of it.
+	x, s, d2 := lo, s0, d0
+	for range 100 {
+		if s > k {
+			lo = x
+		} else {
+			hi = x
+		}
+		// x' = x − φ/φ' with φ' = −y''.
+		next := x + (s-k)/d2
+		if !(next > lo && next < hi) {
+			next = lo + (hi-lo)/2
+		}
+		done := math.Abs(next-x) <= 1e-12*(next-f.xp[i]) || hi-lo <= 1e-12*(lo-f.xp[i])
+		x = next
+		if done {
+			break
+		}
+		_, s, d2 = slope(x)
+	}
+	return (x - f.xp[i]) / ri
 }
 
 // floats returns the normalized balances and the exact invariant of the

@@ -88,7 +88,7 @@ type givenInMemo struct {
 	swapFee, out, cut uint256.Int
 }
 
-var _ cfmm.Estimator = (*Pool)(nil)
+var _ cfmm.Optimizer = (*Pool)(nil)
 
 // New returns a pool configured by cfg. It fails with the contract's error
 // (BAL#200/201 token count, BAL#302 weight below MinWeight, BAL#308 weights
@@ -446,6 +446,32 @@ func (p *Pool) EstimateOut(i, j int, in float64) (float64, bool) {
 		c -= (1-c)*MaxPowRelativeError/1e18 + 1e-18
 	}
 	return max(0, bj*c), true
+}
+
+// OptimalIn implements cfmm.Optimizer in closed form. With γ = 1 − fee,
+// r = w_i/w_j and the net input n = γ·a, EstimateOut is about
+// B_j·(1 − (B_i/(B_i + n))^r), whose derivative in a equals price where
+//
+//	(B_i + n)^(r+1) = B_j·r·γ·B_i^r / price,
+//	n* = B_i·(q^(1/(r+1)) − 1),  q = B_j·r·γ/(B_i·price),
+//
+// q > 1 being the condition that the first unit pays (the spot price
+// B_j·r/B_i net of the fee above price). The result is n*/γ, cut to just
+// inside the 30% input limit.
+func (p *Pool) OptimalIn(i, j int, price float64) float64 {
+	if p.checkPair(i, j) != nil || !(price > 0) {
+		return 0
+	}
+	bi, bj := p.balances[i].Float64(), p.balances[j].Float64()
+	g := 1 - p.FeeRate()
+	r := p.weights[i].Float64() / p.weights[j].Float64()
+	q := bj * r * g / (bi * price)
+	if !(q > 1 && bi > 0) {
+		return 0
+	}
+	// q^(1/(r+1)) − 1 without cancellation for q near 1.
+	net := bi * math.Expm1(math.Log(q)/(r+1))
+	return min(net, bi*0.3*(1-1e-9)) / g
 }
 
 // FeeRate returns the swap fee as a fraction of the input, swapFee/1e18.

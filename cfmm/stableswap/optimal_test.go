@@ -1,0 +1,86 @@
+package stableswap
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// goldenMax maximizes f on [lo, hi] (f unimodal there) by golden-section
+// search to a relative width of 1e-13.
+func goldenMax(f func(float64) float64, lo, hi float64) float64 {
+	const g = 0.6180339887498949
+	a, b := lo, hi
+	c, d := b-g*(b-a), a+g*(b-a)
+	fc, fd := f(c), f(d)
+	for b-a > 1e-13*math.Abs(b) {
+		if fc > fd {
+			b, d, fd = d, c, fc
+			c = b - g*(b-a)
+			fc = f(c)
+		} else {
+			a, c, fc = c, d, fd
+			d = a + g*(b-a)
+			fd = f(d)
+		}
+	}
+	return (a + b) / 2
+}
+
+// TestOptimalIn checks that OptimalIn's input earns, on EstimateOut, at
+// least what a fine golden-section search over ln a finds, for external
+// prices from inside the fee band to 30% off the pool's price, and 0
+// inside the band.
+func TestOptimalIn(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 9))
+	for _, c := range poolCases {
+		t.Run(c.name, func(t *testing.T) {
+			p := c.build(t)
+			checked := 0
+			for range 200 {
+				// Move the pool off balance first.
+				i, j, dx := randomTrade(r, p)
+				if _, err := p.Swap(i, j, &dx); err != nil {
+					continue
+				}
+				i, j = r.IntN(p.n), r.IntN(p.n)
+				if i == j {
+					continue
+				}
+				marginal := p.SpotPrice(i, j) * (1 - p.FeeRate())
+				price := marginal * math.Exp(-0.3*math.Pow(r.Float64(), 3))
+				if r.IntN(8) == 0 {
+					price = marginal * 1.0001
+				}
+				profit := func(a float64) float64 {
+					out, ok := p.EstimateOut(i, j, a)
+					if !ok {
+						return math.Inf(-1)
+					}
+					return out - price*a
+				}
+				a := p.OptimalIn(i, j, price)
+				if price >= marginal {
+					if a != 0 {
+						t.Fatalf("%d→%d price %g above the marginal %g: OptimalIn %g", i, j, price, marginal, a)
+					}
+					continue
+				}
+				h := p.balances[i].Float64()
+				best := math.Exp(goldenMax(func(l float64) float64 { return profit(math.Exp(l)) }, math.Log(h*1e-15), math.Log(h*10)))
+				got, want := profit(a), profit(best)
+				// The profit is flat at the optimum: 1e-9 of it, or of the
+				// output balance's last bits, covers both searches' float64
+				// resolution.
+				tol := 1e-9*math.Abs(want) + 1e-13*p.balances[j].Float64()
+				if !(got >= want-tol) {
+					t.Fatalf("%d→%d price %g (marginal %g): OptimalIn %g earns %g, search %g earns %g", i, j, price, marginal, a, got, best, want)
+				}
+				checked++
+			}
+			if checked < 50 {
+				t.Fatalf("only %d optima checked", checked)
+			}
+		})
+	}
+}
