@@ -265,10 +265,10 @@ keys:
 		if f.required && !seen[f.name] {
 			errs.At(n, path, "missing required key %q", f.name)
 		}
-		if f.hasDef && !seen[f.name] {
+		if !seen[f.name] {
 			// The default is decoded like a value written in the file, so
 			// an absent key and one stating the default are the same.
-			decodeValue(&Node{Kind: Scalar, Text: f.def, Line: n.Line, Col: n.Col}, v.FieldByIndex(f.index), join(path, f.name), errs, nil)
+			setDefault(f, v.FieldByIndex(f.index), &Node{Kind: Scalar, Line: n.Line, Col: n.Col}, join(path, f.name), errs)
 		}
 	}
 	if len(errs.List) == before && v.CanAddr() && v.Addr().Type().Implements(checkerType) {
@@ -281,12 +281,28 @@ keys:
 // a block of keys that is optional as a whole, so that its absence means
 // the same as an empty block. It reports a default that does not decode.
 func SetDefaults(v any) error {
-	rv := reflect.ValueOf(v).Elem()
 	errs := &Errs{}
-	for _, f := range fieldsOf(rv.Type()) {
-		if f.hasDef {
-			decodeValue(&Node{Kind: Scalar, Text: f.def}, rv.FieldByIndex(f.index), f.name, errs, nil)
-		}
-	}
+	setDefaults(reflect.ValueOf(v).Elem(), &Node{Kind: Scalar}, "", errs)
 	return errs.List.Err()
+}
+
+// setDefaults sets the defaults of the fields of struct v.
+func setDefaults(v reflect.Value, at *Node, path string, errs *Errs) {
+	for _, f := range fieldsOf(v.Type()) {
+		setDefault(f, v.FieldByIndex(f.index), at, join(path, f.name), errs)
+	}
+}
+
+// setDefault sets field v, whose key is absent, to its default: the
+// decoded default tag, or for a nested mapping (a struct that decodes
+// key by key) the defaults of its own keys, as if it were written empty.
+func setDefault(f fieldInfo, v reflect.Value, at *Node, path string, errs *Errs) {
+	switch {
+	case f.hasDef:
+		n := *at
+		n.Text = f.def
+		decodeValue(&n, v, path, errs, nil)
+	case v.Kind() == reflect.Struct && !implementsDecoder(v.Type()):
+		setDefaults(v, at, path, errs)
+	}
 }

@@ -25,12 +25,12 @@ func init() {
 
 func (b *builder) fundingRounds(c scenario.Entry[scenario.Component]) (func() market.Protocol, bool) {
 	var p struct {
-		Round     unit.Duration `yaml:"round,required"`
-		Pool      float64       `yaml:"pool,required"`
-		Cap       unit.Fraction `yaml:"cap"`
-		Threshold float64       `yaml:"threshold"`
-		Results   bool          `yaml:"results"`
-		Suspend   int           `yaml:"suspend"`
+		Round     unit.Duration `yaml:"round,required" doc:"length of a funding round, a whole number of at least three steps"`
+		Pool      float64       `yaml:"pool,required" doc:"the matching pool of each round" unit:"numeraire"`
+		Cap       unit.Fraction `yaml:"cap" doc:"the largest share of a round's pool one project may receive; 0 means no cap" default:"0"`
+		Threshold float64       `yaml:"threshold" doc:"the credential score a donor needs to be matched" unit:"score" default:"0"`
+		Results   bool          `yaml:"results" doc:"projects funded in a round must show results before the next round closes to stay eligible" default:"false"`
+		Suspend   int           `yaml:"suspend" doc:"rounds a project without results stays ineligible; 0 means for ever" unit:"rounds" default:"0"`
 	}
 	if !b.decode(c, &p) {
 		return nil, false
@@ -69,9 +69,9 @@ func (b *builder) probability(c scenario.Entry[scenario.Component], key string, 
 
 func (b *builder) grantProjects(c scenario.Entry[scenario.Component]) (func() market.Agent, bool) {
 	var p struct {
-		Program string        `yaml:"program,required"`
-		Count   int           `yaml:"count,required"`
-		Results unit.Fraction `yaml:"results,required"`
+		Program string        `yaml:"program,required" doc:"the funding_rounds program they apply to"`
+		Count   int           `yaml:"count,required" doc:"projects" unit:"projects"`
+		Results unit.Fraction `yaml:"results,required" doc:"probability that a funded project shows results by the next round"`
 	}
 	if !b.decode(c, &p) {
 		return nil, false
@@ -89,8 +89,8 @@ func (b *builder) grantProjects(c scenario.Entry[scenario.Component]) (func() ma
 }
 
 type scoreSpan struct {
-	From float64 `yaml:"from,required"`
-	To   float64 `yaml:"to,required"`
+	From float64 `yaml:"from,required" doc:"lowest credential score, drawn uniformly per donor and run" unit:"score"`
+	To   float64 `yaml:"to,required" doc:"highest credential score (at least from)" unit:"score"`
 }
 
 // Check requires 0 ≤ from ≤ to.
@@ -102,13 +102,13 @@ func (s *scoreSpan) Check(c *scenario.Check) {
 
 func (b *builder) grantDonors(c scenario.Entry[scenario.Component]) (func() market.Agent, bool) {
 	var p struct {
-		Program    string    `yaml:"program,required"`
-		Count      int       `yaml:"count,required"`
-		Gift       float64   `yaml:"gift,required"`
-		Dispersion float64   `yaml:"dispersion"`
-		Projects   int       `yaml:"projects"`
-		Popularity float64   `yaml:"popularity"`
-		Score      scoreSpan `yaml:"score,required"`
+		Program    string    `yaml:"program,required" doc:"the funding_rounds program they give to"`
+		Count      int       `yaml:"count,required" doc:"donors" unit:"donors"`
+		Gift       float64   `yaml:"gift,required" doc:"median gift, lognormal" unit:"numeraire"`
+		Dispersion float64   `yaml:"dispersion" doc:"standard deviation of the log of a gift" default:"0"`
+		Projects   int       `yaml:"projects" doc:"projects each donor gives to per round, drawn by popularity" unit:"projects" default:"1"`
+		Popularity float64   `yaml:"popularity" doc:"Zipf exponent of project popularity (0: all alike)" default:"0"`
+		Score      scoreSpan `yaml:"score,required" doc:"the donors' credential scores, a range (from, to)"`
 	}
 	if !b.decode(c, &p) {
 		return nil, false
@@ -143,12 +143,12 @@ func (b *builder) grantDonors(c scenario.Entry[scenario.Component]) (func() mark
 
 func (b *builder) sybilAttacker(c scenario.Entry[scenario.Component]) (func() market.Agent, bool) {
 	var p struct {
-		Program       string        `yaml:"program,required"`
-		Budget        float64       `yaml:"budget,required"`
-		IdentityCost  float64       `yaml:"identity_cost"`
-		ScoreCost     float64       `yaml:"score_cost"`
-		MaxIdentities int           `yaml:"max_identities,required"`
-		Results       unit.Fraction `yaml:"results"`
+		Program       string        `yaml:"program,required" doc:"the funding_rounds program it games"`
+		Budget        float64       `yaml:"budget,required" doc:"what it gives each round, split across its identities" unit:"numeraire"`
+		IdentityCost  float64       `yaml:"identity_cost" doc:"cost of each fake identity" unit:"numeraire" default:"0"`
+		ScoreCost     float64       `yaml:"score_cost" doc:"cost per point of credential score faked to the threshold" unit:"numeraire" default:"0"`
+		MaxIdentities int           `yaml:"max_identities,required" doc:"the most identities it holds" unit:"identities"`
+		Results       unit.Fraction `yaml:"results" doc:"probability that its project shows results" default:"0"`
 	}
 	if !b.decode(c, &p) {
 		return nil, false

@@ -26,10 +26,10 @@ func init() {
 
 func (b *builder) sharedSecurity(c scenario.Entry[scenario.Component]) (func() market.Protocol, bool) {
 	var p struct {
-		Token     string         `yaml:"token,required"`
-		Design    string         `yaml:"design,required"`
-		Delay     *unit.Duration `yaml:"delay"`
-		Threshold string         `yaml:"threshold"`
+		Token     string         `yaml:"token,required" doc:"the provider chain's staking token, bonded to secure consumer chains"`
+		Design    string         `yaml:"design,required" doc:"how consumer chains are admitted: auction (validators' asks cleared against bids) or governance (a vote, then a delay)"`
+		Delay     *unit.Duration `yaml:"delay" doc:"governance (required): time from a chain's arrival to its launch, a whole number of steps"`
+		Threshold string         `yaml:"threshold" doc:"the share of a chain's voting power an attacker must control for the security metric: 1/3 (halt) or 2/3 (rewrite)" default:"1/3"`
 	}
 	if !b.decode(c, &p) {
 		return nil, false
@@ -83,8 +83,8 @@ func (b *builder) provider(c scenario.Entry[scenario.Component], name string) (i
 
 // amountSpan is a range of amounts, uniform between from and to.
 type amountSpan struct {
-	From float64 `yaml:"from,required"`
-	To   float64 `yaml:"to,required"`
+	From float64 `yaml:"from,required" doc:"low end of the range, drawn uniformly" unit:"numeraire"`
+	To   float64 `yaml:"to,required" doc:"high end of the range (at least from)" unit:"numeraire"`
 }
 
 // Check requires 0 ≤ from ≤ to.
@@ -98,8 +98,8 @@ func (s *amountSpan) Check(c *scenario.Check) {
 // stake bonded per validator: first for its first validator, falling
 // linearly to last for its last.
 type bidSchedule struct {
-	First float64 `yaml:"first,required"`
-	Last  float64 `yaml:"last,required"`
+	First float64 `yaml:"first,required" doc:"what a chain bids for its first validator, per year" unit:"numeraire"`
+	Last  float64 `yaml:"last,required" doc:"what it bids for its last validator, falling linearly from first" unit:"numeraire"`
 }
 
 // Check requires first ≥ last > 0.
@@ -122,15 +122,15 @@ func (b *builder) countSpan(c scenario.Entry[scenario.Component], key string, s 
 
 func (b *builder) securityValidators(c scenario.Entry[scenario.Component]) (func() market.Agent, bool) {
 	var p struct {
-		Provider   string        `yaml:"provider,required"`
-		Count      int           `yaml:"count,required"`
-		Stake      stakingDist   `yaml:"stake,required"`
-		Capacity   countSpan     `yaml:"capacity,required"`
-		Cost       amountSpan    `yaml:"cost,required"`
-		OptIn      unit.Fraction `yaml:"opt_in,required"`
-		Yield      unit.Rate     `yaml:"yield,required"`
-		Commission unit.Fraction `yaml:"commission,required"`
-		Margin     unit.Fraction `yaml:"margin"`
+		Provider   string        `yaml:"provider,required" doc:"the shared_security market they validate in"`
+		Count      int           `yaml:"count,required" doc:"validators" unit:"validators"`
+		Stake      stakingDist   `yaml:"stake,required" doc:"each validator's stake: an amount of tokens, or {pareto, min, max}" unit:"tokens"`
+		Capacity   countSpan     `yaml:"capacity,required" doc:"how many consumer chains a validator can run, [low, high] drawn uniformly" unit:"chains"`
+		Cost       amountSpan    `yaml:"cost,required" doc:"a validator's cost per consumer chain per year, a range (from, to)" unit:"numeraire"`
+		OptIn      unit.Fraction `yaml:"opt_in,required" doc:"probability that a validator opts into each consumer chain"`
+		Yield      unit.Rate     `yaml:"yield,required" doc:"the provider's staking rate"`
+		Commission unit.Fraction `yaml:"commission,required" doc:"share of a bond's rewards the validator keeps"`
+		Margin     unit.Fraction `yaml:"margin" doc:"a validator asks the stake whose rewards cover its cost times 1 plus margin" default:"0"`
 	}
 	if !b.decode(c, &p) {
 		return nil, false
@@ -172,13 +172,13 @@ func (b *builder) securityValidators(c scenario.Entry[scenario.Component]) (func
 
 func (b *builder) consumerChains(c scenario.Entry[scenario.Component]) (func() market.Agent, bool) {
 	var p struct {
-		Provider   string         `yaml:"provider,required"`
-		Initial    int            `yaml:"initial"`
-		Rate       unit.Rate      `yaml:"rate"`
-		Validators countSpan      `yaml:"validators,required"`
-		Bids       *bidSchedule   `yaml:"bids"`
-		OwnStake   *amountSpan    `yaml:"own_stake"`
-		Lifetime   *unit.Duration `yaml:"lifetime"`
+		Provider   string         `yaml:"provider,required" doc:"the shared_security market the chains come to"`
+		Initial    int            `yaml:"initial" doc:"chains at the start" unit:"chains" default:"0"`
+		Rate       unit.Rate      `yaml:"rate" doc:"arrival rate of new chains (Poisson), such as 2/yr" default:"0/yr"`
+		Validators countSpan      `yaml:"validators,required" doc:"how many validators a chain needs, [low, high] drawn uniformly" unit:"validators"`
+		Bids       *bidSchedule   `yaml:"bids" doc:"a chain's bids per validator, from first down to last; without it, demand is inelastic"`
+		OwnStake   *amountSpan    `yaml:"own_stake" doc:"the stake a chain would have were it sovereign, a range (from, to); without it, none"`
+		Lifetime   *unit.Duration `yaml:"lifetime" doc:"mean (exponential) time a chain stays before it leaves; without it, for ever"`
 	}
 	if !b.decode(c, &p) {
 		return nil, false

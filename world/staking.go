@@ -33,85 +33,85 @@ func init() {
 }
 
 type stakingParams struct {
-	Native        string              `yaml:"native,required"`
-	Synthetic     string              `yaml:"synthetic,required"`
-	Pool          string              `yaml:"pool,required"`
-	Supply        unit.Decimal        `yaml:"supply,required"`
-	Epoch         *unit.Duration      `yaml:"epoch"`
-	Unbonding     *unit.Duration      `yaml:"unbonding"`
-	Issuance      stakingIssuance     `yaml:"issuance"`
-	Slashing      stakingSlashing     `yaml:"slashing"`
-	Loans         stakingLoans        `yaml:"loans"`
-	Design        string              `yaml:"design"`
-	Enshrined     stakingEnshrined    `yaml:"enshrined"`
-	Mark          string              `yaml:"mark"`
-	TWAP          *unit.Duration      `yaml:"twap"`
-	Oracle        string              `yaml:"oracle"`
-	LPCollateral  *unit.Fraction      `yaml:"lp_collateral"`
-	Lending       stakingLendingKnobs `yaml:"lending"`
-	CascadeWindow *unit.Duration      `yaml:"cascade_window"`
-	Corruption    string              `yaml:"corruption"`
-	YieldHalfLife *unit.Duration      `yaml:"yield_half_life"`
+	Native        string              `yaml:"native,required" doc:"the chain's native (staking) token, at most 18 decimals"`
+	Synthetic     string              `yaml:"synthetic,required" doc:"the synthetic borrowed against stake, with the native token's decimals"`
+	Pool          string              `yaml:"pool,required" doc:"the uniswap_v2 or stableswap pool trading the native token against the synthetic"`
+	Supply        unit.Decimal        `yaml:"supply,required" doc:"the native token's supply at genesis, whole tokens" unit:"tokens"`
+	Epoch         *unit.Duration      `yaml:"epoch" doc:"an epoch, a whole number of steps; rewards, unbonding and the loan book move per epoch; without it, one step"`
+	Unbonding     *unit.Duration      `yaml:"unbonding" doc:"the unbonding delay, rounded up to whole epochs" default:"21d"`
+	Issuance      stakingIssuance     `yaml:"issuance" doc:"how new tokens are issued: model and its parameters"`
+	Slashing      stakingSlashing     `yaml:"slashing" doc:"the offence a fault is and its penalties"`
+	Loans         stakingLoans        `yaml:"loans" doc:"the staking-derivative loan book: collateral, rates, what happens on default"`
+	Design        string              `yaml:"design" doc:"external_hub (loans from an external hub) or enshrined (the chain halts, reprices and recalls loans)" default:"external_hub"`
+	Enshrined     stakingEnshrined    `yaml:"enshrined" doc:"the enshrined design's triggers (used with design: enshrined)"`
+	Mark          string              `yaml:"mark" doc:"how loan collateral is valued: pool (at the synthetic's average pool price) or par" default:"pool"`
+	TWAP          *unit.Duration      `yaml:"twap" doc:"the window of the adapter's own average pool price; without it (and without oracle), 1d"`
+	Oracle        string              `yaml:"oracle" doc:"a twap_oracle to read the pool price from instead of twap"`
+	LPCollateral  *unit.Fraction      `yaml:"lp_collateral" doc:"stake the pool's liquidity provider locks per synthetic in the pool, at least the collateral ratio; without it, twice the collateral ratio"`
+	Lending       stakingLendingKnobs `yaml:"lending" doc:"the external lending market of the native token (a Compound jump-rate model)"`
+	CascadeWindow *unit.Duration      `yaml:"cascade_window" doc:"window of the cascade-depth metric (borrowers foreclosed within it), a whole number of steps" default:"7d"`
+	Corruption    string              `yaml:"corruption" doc:"the share of stake an attacker must control for the cost-of-corruption metric: 1/3 or 2/3" default:"1/3"`
+	YieldHalfLife *unit.Duration      `yaml:"yield_half_life" doc:"half-life of the staking-yield estimate agents act on, a whole number of steps" default:"30d"`
 }
 
 type stakingIssuance struct {
-	Model      string         `yaml:"model"`
-	Inflation  *unit.Fraction `yaml:"inflation"`
-	Min        *unit.Fraction `yaml:"min"`
-	Max        *unit.Fraction `yaml:"max"`
-	Change     *unit.Fraction `yaml:"change"`
-	GoalBonded *unit.Fraction `yaml:"goal_bonded"`
-	Rate       *unit.Rate     `yaml:"rate"`
-	Fork       string         `yaml:"fork"`
+	Model      string         `yaml:"model" doc:"cosmos (x/mint, inflation toward goal_bonded), fixed_rate, ethereum (needs 9 decimals) or none" default:"cosmos"`
+	Inflation  *unit.Fraction `yaml:"inflation" doc:"cosmos: inflation at genesis; without it, the Cosmos SDK's 13%"`
+	Min        *unit.Fraction `yaml:"min" doc:"cosmos: lowest inflation; without it, 7%"`
+	Max        *unit.Fraction `yaml:"max" doc:"cosmos: highest inflation; without it, 20%"`
+	Change     *unit.Fraction `yaml:"change" doc:"cosmos: the most inflation moves in a year (InflationRateChange); without it, 13%"`
+	GoalBonded *unit.Fraction `yaml:"goal_bonded" doc:"cosmos: the bonded share inflation steers toward; without it, 67%"`
+	Rate       *unit.Rate     `yaml:"rate" doc:"fixed_rate (required): yearly issuance over the bonded stake"`
+	Fork       string         `yaml:"fork" doc:"ethereum: the fork whose reward rules apply (phase0, altair, bellatrix, capella, deneb, electra, fulu)" default:"electra"`
 }
 
 type stakingSlashing struct {
-	Offence    string         `yaml:"offence"`
-	Fraction   *unit.Fraction `yaml:"fraction"`
-	Downtime   *unit.Fraction `yaml:"downtime"`
-	Jail       *unit.Duration `yaml:"jail"`
-	Fork       string         `yaml:"fork"`
-	Window     *unit.Duration `yaml:"window"`
-	Multiplier *int           `yaml:"multiplier"`
+	Offence    string         `yaml:"offence" doc:"double_sign (a fixed fraction, Cosmos) or ethereum (the fork's initial and correlation penalties)" default:"double_sign"`
+	Fraction   *unit.Fraction `yaml:"fraction" doc:"double_sign: the share of stake slashed; without it, 5%"`
+	Downtime   *unit.Fraction `yaml:"downtime" doc:"the share of stake slashed for downtime; without it, the Cosmos SDK's 1%"`
+	Jail       *unit.Duration `yaml:"jail" doc:"how long downtime jails a validator, rounded up to whole epochs; without it, one epoch"`
+	Fork       string         `yaml:"fork" doc:"ethereum: the fork whose penalties apply; without it, electra"`
+	Window     *unit.Duration `yaml:"window" doc:"ethereum: the slashings window of the correlation penalty, rounded up to whole epochs; without it, 36d"`
+	Multiplier *int           `yaml:"multiplier" doc:"ethereum: the proportional slashing multiplier; without it, the fork's"`
 }
 
 type stakingLoans struct {
-	CollateralRatio  *unit.Fraction `yaml:"collateral_ratio"`
-	LiquidationRatio *unit.Fraction `yaml:"liquidation_ratio"`
-	Rate             *unit.Rate     `yaml:"rate"`
-	Curve            []stakingPoint `yaml:"curve"`
-	Disposition      string         `yaml:"disposition"`
-	DefaultWindow    *unit.Duration `yaml:"default_window"`
-	Term             *unit.Duration `yaml:"term"`
-	Dust             *unit.Decimal  `yaml:"dust"`
-	DefaultCheck     string         `yaml:"default_check"`
+	CollateralRatio  *unit.Fraction `yaml:"collateral_ratio" doc:"stake locked per synthetic borrowed" default:"150%"`
+	LiquidationRatio *unit.Fraction `yaml:"liquidation_ratio" doc:"stake per synthetic below which a loan defaults, at most the collateral ratio; without it, halfway between 100% and the collateral ratio"`
+	Rate             *unit.Rate     `yaml:"rate" doc:"a flat yearly borrow rate (or give curve); without both, 3%/yr"`
+	Curve            []stakingPoint `yaml:"curve" doc:"borrow rate by utilisation, points of increasing utilisation (or give rate)"`
+	Disposition      string         `yaml:"disposition" doc:"what happens to a defaulted loan's collateral: burn, redistribute, treasury or liquidate" default:"burn"`
+	DefaultWindow    *unit.Duration `yaml:"default_window" doc:"window over which the book's default rate is measured, rounded up to whole epochs" default:"30d"`
+	Term             *unit.Duration `yaml:"term" doc:"loans mature after this, beyond the unbonding delay and two epochs; without it, they never mature"`
+	Dust             *unit.Decimal  `yaml:"dust" doc:"a repayment leaving at most this owed closes the loan; without it, a hundredth of a token" unit:"tokens"`
+	DefaultCheck     string         `yaml:"default_check" doc:"when loans are checked for default: immediate (when stake is lost) or epoch" default:"immediate"`
 }
 
 type stakingPoint struct {
-	Utilization unit.Fraction `yaml:"utilization,required"`
-	Rate        unit.Rate     `yaml:"rate,required"`
+	Utilization unit.Fraction `yaml:"utilization,required" doc:"the point's utilisation of the book"`
+	Rate        unit.Rate     `yaml:"rate,required" doc:"the yearly borrow rate at that utilisation"`
 }
 
 type stakingEnshrined struct {
-	HaltDefaultRate   *unit.Fraction `yaml:"halt_default_rate"`
-	HaltDiscount      *unit.Fraction `yaml:"halt_discount"`
-	RaiseDefaultRate  *unit.Fraction `yaml:"raise_default_rate"`
-	RaiseDiscount     *unit.Fraction `yaml:"raise_discount"`
-	Premium           *unit.Rate     `yaml:"premium"`
-	RecallDefaultRate *unit.Fraction `yaml:"recall_default_rate"`
-	RecallDiscount    *unit.Fraction `yaml:"recall_discount"`
-	RecallWindow      *unit.Duration `yaml:"recall_window"`
-	DepositRate       *unit.Rate     `yaml:"deposit_rate"`
-	DepositFrom       string         `yaml:"deposit_from"`
+	HaltDefaultRate   *unit.Fraction `yaml:"halt_default_rate" doc:"halt new loans while the book's default rate exceeds this; 0 disables" default:"2%"`
+	HaltDiscount      *unit.Fraction `yaml:"halt_discount" doc:"halt new loans while the synthetic trades this far below par; 0 disables" default:"3%"`
+	RaiseDefaultRate  *unit.Fraction `yaml:"raise_default_rate" doc:"add premium to the borrow rate while the default rate exceeds this; without it, never"`
+	RaiseDiscount     *unit.Fraction `yaml:"raise_discount" doc:"add premium to the borrow rate while the discount exceeds this; 0 disables" default:"2%"`
+	Premium           *unit.Rate     `yaml:"premium" doc:"the yearly rate added by the raise triggers" default:"10%/yr"`
+	RecallDefaultRate *unit.Fraction `yaml:"recall_default_rate" doc:"recall loans while the default rate exceeds this; without it, never"`
+	RecallDiscount    *unit.Fraction `yaml:"recall_discount" doc:"recall loans while the discount exceeds this; without it, never"`
+	RecallWindow      *unit.Duration `yaml:"recall_window" doc:"time a recalled loan has to be repaid, rounded up to whole epochs" default:"30d"`
+	DepositRate       *unit.Rate     `yaml:"deposit_rate" doc:"yearly rate paid to holders who deposit the synthetic; without it, none"`
+	DepositFrom       string         `yaml:"deposit_from" doc:"what pays the deposit rate: interest (from borrowers) or issuance" default:"interest"`
 }
 
 type stakingLendingKnobs struct {
-	Base           *unit.Rate     `yaml:"base"`
-	Multiplier     *unit.Rate     `yaml:"multiplier"`
-	Jump           *unit.Rate     `yaml:"jump"`
-	Kink           *unit.Fraction `yaml:"kink"`
-	Demand         *unit.Decimal  `yaml:"demand"`
-	MaxUtilization *unit.Fraction `yaml:"max_utilization"`
+	Base           unit.Rate     `yaml:"base" doc:"borrow rate at zero utilisation" default:"1%/yr"`
+	Multiplier     unit.Rate     `yaml:"multiplier" doc:"rate added per unit of utilisation up to the kink" default:"10%/yr"`
+	Jump           unit.Rate     `yaml:"jump" doc:"rate added per unit of utilisation above the kink" default:"100%/yr"`
+	Kink           unit.Fraction `yaml:"kink" doc:"utilisation at which the jump starts" default:"80%"`
+	Demand         *unit.Decimal `yaml:"demand" doc:"what the public wants to borrow, whole native tokens; without it, none" unit:"tokens"`
+	MaxUtilization unit.Fraction `yaml:"max_utilization" doc:"the most of the market's deposits that may be lent" default:"95%"`
 }
 
 var stakingForks = map[string]pos.Fork{"phase0": pos.Phase0, "altair": pos.Altair, "bellatrix": pos.Bellatrix,
@@ -229,12 +229,12 @@ func (b *builder) stakingChain(c scenario.Entry[scenario.Component]) (func() mar
 	}
 	chain := pos.CosmosConfig()
 	chain.EpochsPerYear = epy
-	chain.UnbondingDelay = epochs(p.Unbonding, 21*24*time.Hour)
+	chain.UnbondingDelay = epochs(p.Unbonding, 0)
 
 	// Issuance.
 	is := p.Issuance
 	switch is.Model {
-	case "", "cosmos":
+	case "cosmos":
 		set := func(dst *uint64, f *unit.Fraction, key string) bool {
 			if f == nil {
 				return true
@@ -273,7 +273,7 @@ func (b *builder) stakingChain(c scenario.Entry[scenario.Component]) (func() mar
 		if epoch%ethEpoch != 0 {
 			return nil, bad("epoch", "with ethereum issuance an epoch must be a whole number of 6.4-minute Ethereum epochs, got %s", unit.Duration(epoch))
 		}
-		f, ok := stakingForks[strings.ToLower(orDefault(is.Fork, "electra"))]
+		f, ok := stakingForks[strings.ToLower(is.Fork)]
 		if !ok {
 			return nil, bad("issuance.fork", "unknown fork %q (expected phase0, altair, bellatrix, capella, deneb, electra or fulu)", is.Fork)
 		}
@@ -292,7 +292,7 @@ func (b *builder) stakingChain(c scenario.Entry[scenario.Component]) (func() mar
 	// Slashing.
 	sl := p.Slashing
 	switch sl.Offence {
-	case "", "double_sign":
+	case "double_sign":
 		cfg.Offence = pos.DoubleSign
 		if sl.Fork != "" || sl.Window != nil || sl.Multiplier != nil {
 			return nil, bad("slashing", "fork, window and multiplier apply to offence: ethereum")
@@ -347,10 +347,7 @@ func (b *builder) stakingChain(c scenario.Entry[scenario.Component]) (func() mar
 
 	// Loans.
 	lo := p.Loans
-	cr := 1.5
-	if lo.CollateralRatio != nil {
-		cr = float64(*lo.CollateralRatio)
-	}
+	cr := float64(*lo.CollateralRatio)
 	if !(cr >= 1) || cr > 1000 {
 		return nil, bad("loans.collateral_ratio", "expected a collateral ratio from 100%% to 100000%%, got %g", cr)
 	}
@@ -390,7 +387,7 @@ func (b *builder) stakingChain(c scenario.Entry[scenario.Component]) (func() mar
 		bp.Curve = synth.RateCurve{{Rate: stakingRay(r)}}
 	}
 	switch lo.Disposition {
-	case "", "burn":
+	case "burn":
 		bp.Disposition = pos.Burn
 	case "redistribute":
 		bp.Disposition = pos.Redistribute
@@ -401,7 +398,7 @@ func (b *builder) stakingChain(c scenario.Entry[scenario.Component]) (func() mar
 	default:
 		return nil, bad("loans.disposition", "unknown disposition %q (expected burn, redistribute, treasury or liquidate)", lo.Disposition)
 	}
-	bp.DefaultWindow = epochs(lo.DefaultWindow, 30*24*time.Hour)
+	bp.DefaultWindow = epochs(lo.DefaultWindow, 0)
 	if lo.Term != nil {
 		if lo.Term.Std() < 0 {
 			return nil, bad("loans.term", "expected a non-negative duration, got %s", lo.Term.Std())
@@ -428,7 +425,7 @@ func (b *builder) stakingChain(c scenario.Entry[scenario.Component]) (func() mar
 		bp.Dust = r
 	}
 	switch lo.DefaultCheck {
-	case "", "immediate":
+	case "immediate":
 	case "epoch":
 		cfg.CheckAtEpoch = true
 	default:
@@ -446,23 +443,10 @@ func (b *builder) stakingChain(c scenario.Entry[scenario.Component]) (func() mar
 		}
 		return stakingRay(float64(*f)), true
 	}
-	// Defaults of the enshrined design, each overridable (0 disables a
-	// trigger): halt new loans at a 2% default rate or a 3% discount; add
-	// 10%/yr to the rate at a 2% discount. Recalls are opt-in; their
-	// window defaults to 30 days.
-	def := func(f *unit.Fraction, v float64) *unit.Fraction {
-		if f != nil {
-			return f
-		}
-		x := unit.Fraction(v)
-		return &x
-	}
-	en.HaltDefaultRate, en.HaltDiscount = def(en.HaltDefaultRate, 0.02), def(en.HaltDiscount, 0.03)
-	en.RaiseDiscount = def(en.RaiseDiscount, 0.02)
-	if en.Premium == nil {
-		r := unit.Rate{Value: 0.10, Per: unit.Year}
-		en.Premium = &r
-	}
+	// The enshrined design's triggers default (tags of stakingEnshrined)
+	// to halting new loans at a 2% default rate or a 3% discount and
+	// adding 10%/yr to the rate at a 2% discount; 0 disables a trigger.
+	// Recalls are opt-in.
 	var pol synth.Enshrined
 	var ok bool
 	okAll := true
@@ -486,7 +470,7 @@ func (b *builder) stakingChain(c scenario.Entry[scenario.Component]) (func() mar
 		}
 		pol.Premium = stakingRay(r)
 	}
-	pol.RecallWindow = epochs(en.RecallWindow, 30*24*time.Hour)
+	pol.RecallWindow = epochs(en.RecallWindow, 0)
 	if en.DepositRate != nil {
 		r := en.DepositRate.Over(unit.Year)
 		if r < 0 || r > 100 {
@@ -497,14 +481,14 @@ func (b *builder) stakingChain(c scenario.Entry[scenario.Component]) (func() mar
 		}
 	}
 	switch en.DepositFrom {
-	case "", "interest":
+	case "interest":
 	case "issuance":
 		cfg.DepositFromIssuance = true
 	default:
 		return nil, bad("enshrined.deposit_from", "unknown source %q (expected interest or issuance)", en.DepositFrom)
 	}
 	switch p.Design {
-	case "", "external_hub":
+	case "external_hub":
 		cfg.Policy = synth.ExternalHub{}
 	case "enshrined":
 		cfg.Policy = pol
@@ -516,7 +500,7 @@ func (b *builder) stakingChain(c scenario.Entry[scenario.Component]) (func() mar
 	}
 	cfg.Book = bp
 	switch p.Mark {
-	case "", "pool":
+	case "pool":
 		cfg.MarkToPool = true
 	case "par":
 	default:
@@ -526,9 +510,9 @@ func (b *builder) stakingChain(c scenario.Entry[scenario.Component]) (func() mar
 	// Signals and windows.
 	var okT, okC, okY bool
 	cfg.TWAPSteps, okT = stepsFor("twap", p.TWAP, 24*time.Hour)
-	cfg.CascadeSteps, okC = stepsFor("cascade_window", p.CascadeWindow, 7*24*time.Hour)
+	cfg.CascadeSteps, okC = stepsFor("cascade_window", p.CascadeWindow, 0)
 	var hl int
-	hl, okY = stepsFor("yield_half_life", p.YieldHalfLife, 30*24*time.Hour)
+	hl, okY = stepsFor("yield_half_life", p.YieldHalfLife, 0)
 	if !okT || !okC || !okY {
 		return nil, false
 	}
@@ -547,7 +531,7 @@ func (b *builder) stakingChain(c scenario.Entry[scenario.Component]) (func() mar
 		cfg.UseOracle, cfg.Oracle = true, k
 	}
 	switch p.Corruption {
-	case "", "1/3":
+	case "1/3":
 		cfg.CorruptionShare = 1.0 / 3
 	case "2/3":
 		cfg.CorruptionShare = 2.0 / 3
@@ -577,20 +561,8 @@ func (b *builder) stakingChain(c scenario.Entry[scenario.Component]) (func() mar
 
 	// Lending market.
 	ln := p.Lending
-	rate := func(r *unit.Rate, def float64) float64 {
-		if r == nil {
-			return def
-		}
-		return r.Over(unit.Year)
-	}
-	base, mult, jump := rate(ln.Base, 0.01), rate(ln.Multiplier, 0.1), rate(ln.Jump, 1)
-	kink, maxU := 0.8, 0.95
-	if ln.Kink != nil {
-		kink = float64(*ln.Kink)
-	}
-	if ln.MaxUtilization != nil {
-		maxU = float64(*ln.MaxUtilization)
-	}
+	base, mult, jump := ln.Base.Over(unit.Year), ln.Multiplier.Over(unit.Year), ln.Jump.Over(unit.Year)
+	kink, maxU := float64(ln.Kink), float64(ln.MaxUtilization)
 	switch {
 	case base < 0 || mult < 0 || jump < 0 || base > 100 || mult > 100 || jump > 100:
 		return nil, bad("lending", "lending rates must be from 0 to 10000%%/yr")
@@ -680,9 +652,9 @@ func (b *builder) stakingOf(c scenario.Entry[scenario.Component], name string) (
 type stakingDist struct {
 	Amount *unit.Decimal
 	Pareto *struct {
-		Alpha float64       `yaml:"pareto,required"`
-		Min   unit.Decimal  `yaml:"min,required"`
-		Max   *unit.Decimal `yaml:"max"`
+		Alpha float64       `yaml:"pareto,required" doc:"Pareto shape alpha of the endowment (lower is more unequal)"`
+		Min   unit.Decimal  `yaml:"min,required" doc:"the smallest endowment, the Pareto scale" unit:"tokens"`
+		Max   *unit.Decimal `yaml:"max" doc:"the largest endowment (truncation); without it, unbounded" unit:"tokens"`
 	}
 	node *scenario.Node
 }
@@ -816,28 +788,28 @@ func (b *builder) stakingFloor(c scenario.Entry[scenario.Component], f *unit.Fra
 
 func (b *builder) stakingValidators(c scenario.Entry[scenario.Component]) (func() market.Agent, bool) {
 	var p struct {
-		Chain           string         `yaml:"chain,required"`
-		Count           *int           `yaml:"count"`
-		Stake           stakingDist    `yaml:"stake,required"`
-		MaxPerValidator *unit.Decimal  `yaml:"max_per_validator"`
-		Commission      unit.Fraction  `yaml:"commission"`
-		Leverage        *stakingRange  `yaml:"leverage"`
-		Sell            *unit.Fraction `yaml:"sell"`
-		Floor           *unit.Fraction `yaml:"sell_floor"`
-		Restake         *bool          `yaml:"restake"`
-		FaultRate       *unit.Rate     `yaml:"fault_rate"`
-		IncidentRate    *unit.Rate     `yaml:"incident_rate"`
-		DowntimeRate    *unit.Rate     `yaml:"downtime_rate"`
+		Chain           string         `yaml:"chain,required" doc:"the staking mechanism they validate on"`
+		Count           *int           `yaml:"count" doc:"operators" unit:"operators" default:"1"`
+		Stake           stakingDist    `yaml:"stake,required" doc:"each operator's stake: an amount of tokens, or {pareto, min, max}" unit:"tokens"`
+		MaxPerValidator *unit.Decimal  `yaml:"max_per_validator" doc:"the most stake one validator holds; an operator runs as many as its stake needs; without it, one validator each" unit:"tokens"`
+		Commission      unit.Fraction  `yaml:"commission" doc:"validators' commission on their delegators' rewards" default:"0"`
+		Leverage        *stakingRange  `yaml:"leverage" doc:"target leverage (stake over own capital), a number or a [low, high] range drawn per operator" default:"1"`
+		Sell            *unit.Fraction `yaml:"sell" doc:"share of its debt an operator sells for native tokens on the pool (down to its break-even)" default:"50%"`
+		Floor           *unit.Fraction `yaml:"sell_floor" doc:"lowest pool price, native per synthetic, a borrower sells down to even above its break-even; without it, the break-even alone"`
+		Restake         *bool          `yaml:"restake" doc:"delegate the proceeds of selling borrowed synthetic" default:"true"`
+		FaultRate       *unit.Rate     `yaml:"fault_rate" doc:"yearly rate at which one validator faults alone" default:"0/yr"`
+		IncidentRate    *unit.Rate     `yaml:"incident_rate" doc:"yearly rate of an operator's correlated incident (all its validators at once)" default:"0/yr"`
+		DowntimeRate    *unit.Rate     `yaml:"downtime_rate" doc:"yearly rate at which one validator goes offline" default:"0/yr"`
 		ClientBug       *struct {
-			Rate  unit.Rate     `yaml:"rate,required"`
-			Share unit.Fraction `yaml:"share,required"`
-		} `yaml:"client_bug"`
-		Band      *unit.Fraction `yaml:"band"`
-		ForkCost  *unit.Fraction `yaml:"fork_cost"`
-		Awareness *unit.Fraction `yaml:"risk_awareness"`
-		FaultAt   *unit.Duration `yaml:"fault_at"`
-		Mobility  *unit.Fraction `yaml:"mobility"`
-		Threshold *unit.Rate     `yaml:"threshold"`
+			Rate  unit.Rate     `yaml:"rate,required" doc:"yearly rate of client bugs"`
+			Share unit.Fraction `yaml:"share,required" doc:"probability that a bug catches each operator"`
+		} `yaml:"client_bug" doc:"a client bug that strikes at rate and catches each operator with probability share; without it, none"`
+		Band      *unit.Fraction `yaml:"band" doc:"operators re-lever only when their debt leaves target times 1 plus or minus band" default:"10%"`
+		ForkCost  *unit.Fraction `yaml:"fork_cost" doc:"an operator forks the chain once it has lost this share of its genesis stake; 0 means never" default:"0"`
+		Awareness *unit.Fraction `yaml:"risk_awareness" doc:"share of its true incident rate an operator prices into its leverage (0: naive)" default:"100%"`
+		FaultAt   *unit.Duration `yaml:"fault_at" doc:"a time at which every operator suffers an incident at once, a whole number of steps; without it, none"`
+		Mobility  *unit.Fraction `yaml:"mobility" doc:"share of its stake an operator without debt moves to lending when lending pays more" default:"0"`
+		Threshold *unit.Rate     `yaml:"threshold" doc:"the yield gap beyond which operators move between staking and lending" default:"1%/yr"`
 	}
 	if !b.decode(c, &p) {
 		return nil, false
@@ -847,7 +819,7 @@ func (b *builder) stakingValidators(c scenario.Entry[scenario.Component]) (func(
 		return nil, false
 	}
 	dec := s.Config.Decimals
-	g := agent.StakeValidators{Protocol: k, Count: 1, Sell: 0.5, Restake: true, Band: 0.1, LeverageMin: 1, LeverageMax: 1, Threshold: 0.01, RiskAwareness: 1}
+	g := agent.StakeValidators{Protocol: k, Count: 1}
 	for _, fr := range []struct {
 		key string
 		f   *unit.Fraction
@@ -946,17 +918,17 @@ func (b *builder) stakingValidators(c scenario.Entry[scenario.Component]) (func(
 
 func (b *builder) stakingDelegators(c scenario.Entry[scenario.Component]) (func() market.Agent, bool) {
 	var p struct {
-		Chain       string         `yaml:"chain,required"`
-		Count       *int           `yaml:"count"`
-		Wealth      stakingDist    `yaml:"wealth,required"`
-		Staked      unit.Fraction  `yaml:"staked"`
-		Lent        unit.Fraction  `yaml:"lent"`
-		Inertia     *unit.Duration `yaml:"inertia"`
-		Threshold   *unit.Rate     `yaml:"threshold"`
-		Derivatives bool           `yaml:"derivatives"`
-		LTV         *unit.Fraction `yaml:"ltv"`
-		Floor       *unit.Fraction `yaml:"sell_floor"`
-		Choose      string         `yaml:"choose"`
+		Chain       string         `yaml:"chain,required" doc:"the staking mechanism they delegate on"`
+		Count       *int           `yaml:"count" doc:"delegators" unit:"delegators" default:"1"`
+		Wealth      stakingDist    `yaml:"wealth,required" doc:"each delegator's wealth: an amount of tokens, or {pareto, min, max}" unit:"tokens"`
+		Staked      unit.Fraction  `yaml:"staked" doc:"probability that a delegator starts staking" default:"0"`
+		Lent        unit.Fraction  `yaml:"lent" doc:"probability that a delegator starts lending (the rest hold)" default:"0"`
+		Inertia     unit.Duration  `yaml:"inertia" doc:"mean time between a delegator's reconsiderations" default:"30d"`
+		Threshold   *unit.Rate     `yaml:"threshold" doc:"the yield gain needed to move" default:"1%/yr"`
+		Derivatives bool           `yaml:"derivatives" doc:"delegators may also lever: stake, borrow the synthetic, sell it and lend the proceeds" default:"false"`
+		LTV         *unit.Fraction `yaml:"ltv" doc:"share of its borrowing limit a levered delegator borrows" default:"50%"`
+		Floor       *unit.Fraction `yaml:"sell_floor" doc:"lowest pool price, native per synthetic, at which it sells the synthetic; without it, the break-even alone"`
+		Choose      string         `yaml:"choose" doc:"how a validator is chosen: uniform or stake_weighted" default:"uniform"`
 	}
 	if !b.decode(c, &p) {
 		return nil, false
@@ -965,7 +937,7 @@ func (b *builder) stakingDelegators(c scenario.Entry[scenario.Component]) (func(
 	if !ok {
 		return nil, false
 	}
-	g := agent.StakeDelegators{Protocol: k, Count: 1, Derivatives: p.Derivatives, LTV: 0.5, Threshold: 0.01}
+	g := agent.StakeDelegators{Protocol: k, Count: 1, Derivatives: p.Derivatives}
 	if g.Floor, ok = b.stakingFloor(c, p.Floor); !ok {
 		return nil, false
 	}
@@ -980,10 +952,7 @@ func (b *builder) stakingDelegators(c scenario.Entry[scenario.Component]) (func(
 		return nil, false
 	}
 	g.Staked, g.Lent = float64(p.Staked), float64(p.Lent)
-	inertia := 30 * 24 * time.Hour
-	if p.Inertia != nil {
-		inertia = p.Inertia.Std()
-	}
+	inertia := p.Inertia.Std()
 	g.SwitchProb = -math.Expm1(-float64(b.cell.sc.Step.Std()) / float64(inertia))
 	if p.Threshold != nil {
 		g.Threshold = p.Threshold.Over(unit.Year)
@@ -1000,7 +969,7 @@ func (b *builder) stakingDelegators(c scenario.Entry[scenario.Component]) (func(
 		}
 	}
 	switch p.Choose {
-	case "", "uniform":
+	case "uniform":
 	case "stake_weighted":
 		g.StakeWeighted = true
 	default:
@@ -1012,10 +981,10 @@ func (b *builder) stakingDelegators(c scenario.Entry[scenario.Component]) (func(
 
 func (b *builder) stakingArbitrageur(c scenario.Entry[scenario.Component]) (func() market.Agent, bool) {
 	var p struct {
-		Chain   string        `yaml:"chain,required"`
-		Capital unit.Decimal  `yaml:"capital,required"`
-		Stake   *unit.Decimal `yaml:"stake"`
-		Margin  unit.Fraction `yaml:"margin"`
+		Chain   string        `yaml:"chain,required" doc:"the staking mechanism whose pool it arbitrages"`
+		Capital unit.Decimal  `yaml:"capital,required" doc:"native tokens it trades with" unit:"tokens"`
+		Stake   *unit.Decimal `yaml:"stake" doc:"native tokens delegated to the infrastructure validator, against which it borrows the synthetic; without it, none" unit:"tokens"`
+		Margin  unit.Fraction `yaml:"margin" doc:"it trades when the pool price is this far from its value" default:"0"`
 	}
 	if !b.decode(c, &p) {
 		return nil, false
@@ -1050,11 +1019,11 @@ func (b *builder) stakingArbitrageur(c scenario.Entry[scenario.Component]) (func
 
 func (b *builder) synthHolders(c scenario.Entry[scenario.Component]) (func() market.Agent, bool) {
 	var p struct {
-		Chain   string        `yaml:"chain,required"`
-		Count   *int          `yaml:"count"`
-		Capital stakingDist   `yaml:"capital,required"`
-		Use     rateSpan      `yaml:"use_yield,required"`
-		Margin  unit.Fraction `yaml:"margin"`
+		Chain   string        `yaml:"chain,required" doc:"the staking mechanism whose synthetic they hold"`
+		Count   *int          `yaml:"count" doc:"holders" unit:"holders" default:"1"`
+		Capital stakingDist   `yaml:"capital,required" doc:"each holder's capital: an amount of tokens, or {pareto, min, max}" unit:"tokens"`
+		Use     rateSpan      `yaml:"use_yield,required" doc:"each holder's yearly yield from using the synthetic elsewhere, a range (from, to)"`
+		Margin  unit.Fraction `yaml:"margin" doc:"the value gap needed to trade" default:"0"`
 	}
 	if !b.decode(c, &p) {
 		return nil, false
