@@ -306,3 +306,27 @@ func setDefault(f fieldInfo, v reflect.Value, at *Node, path string, errs *Errs)
 		setDefaults(v, at, path, errs)
 	}
 }
+
+// CheckDefaults reports default tags of struct type t, or of any struct
+// reachable from its keys, that do not decode into their fields.
+func CheckDefaults(t reflect.Type) error {
+	errs := &Errs{}
+	seen := map[reflect.Type]bool{}
+	var walk func(t reflect.Type, path string)
+	walk = func(t reflect.Type, path string) {
+		t = elemOf(t)
+		if t.Kind() != reflect.Struct || implementsDecoder(t) || seen[t] {
+			return
+		}
+		seen[t] = true
+		for _, f := range fieldsOf(t) {
+			ft := t.FieldByIndex(f.index).Type
+			if f.hasDef {
+				decodeValue(&Node{Kind: Scalar, Text: f.def}, reflect.New(ft).Elem(), join(path, f.name), errs, nil)
+			}
+			walk(ft, join(path, f.name))
+		}
+	}
+	walk(t, "")
+	return errs.List.Err()
+}

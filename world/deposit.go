@@ -18,12 +18,12 @@ func init() {
 
 func (b *builder) pegArbitrageur(c scenario.Entry[scenario.Component]) (func() market.Agent, bool) {
 	var p struct {
-		Market    string        `yaml:"market,required"`
-		Pool      string        `yaml:"pool,required"`
-		LunaVenue string        `yaml:"luna_venue,required"`
-		Chunk     float64       `yaml:"chunk,required"`
-		Margin    unit.Fraction `yaml:"margin"`
-		MaxTrades int           `yaml:"max_trades"`
+		Market    string        `yaml:"market,required" doc:"the terra_market it redeems through"`
+		Pool      string        `yaml:"pool,required" doc:"the stablecoin pool it buys the coin on"`
+		LunaVenue string        `yaml:"luna_venue,required" doc:"the LUNA pool it sells the redeemed LUNA on"`
+		Chunk     float64       `yaml:"chunk,required" doc:"size of one round trip, whole units of the pool's other token" unit:"tokens"`
+		Margin    unit.Fraction `yaml:"margin" doc:"it trades only while the LUNA fetches this much more than the chunk cost" default:"0"`
+		MaxTrades int           `yaml:"max_trades" doc:"the most round trips a step" unit:"trades" default:"100"`
 	}
 	if !b.decode(c, &p) {
 		return nil, false
@@ -49,9 +49,6 @@ func (b *builder) pegArbitrageur(c scenario.Entry[scenario.Component]) (func() m
 		return nil, false
 	}
 	trades := p.MaxTrades
-	if trades == 0 {
-		trades = 100
-	}
 	switch {
 	case !(p.Chunk > 0) || p.Chunk > 1e12:
 		b.errs.At(c.Node.Get("chunk"), c.Path+".chunk", "expected a trade size above 0 and at most 1e12 tokens, got %g", p.Chunk)
@@ -69,17 +66,17 @@ func (b *builder) pegArbitrageur(c scenario.Entry[scenario.Component]) (func() m
 
 func (b *builder) depositPool(c scenario.Entry[scenario.Component]) (func() market.Protocol, bool) {
 	var p struct {
-		Stablecoin string         `yaml:"stablecoin,required"`
-		Rate       unit.Rate      `yaml:"rate,required"`
-		Deposits   unit.Decimal   `yaml:"deposits"`
-		Borrowed   unit.Decimal   `yaml:"borrowed"`
-		BorrowRate unit.Rate      `yaml:"borrow_rate"`
-		Reserve    unit.Decimal   `yaml:"reserve,required"`
-		Rule       string         `yaml:"rule"`
-		Floor      unit.Rate      `yaml:"floor"`
-		Runway     *unit.Duration `yaml:"runway"`
-		Step       unit.Rate      `yaml:"step"`
-		Epoch      *unit.Duration `yaml:"epoch"`
+		Stablecoin string         `yaml:"stablecoin,required" doc:"the stablecoin deposited"`
+		Rate       unit.Rate      `yaml:"rate,required" doc:"the target deposit rate, and the cap of the rules"`
+		Deposits   unit.Decimal   `yaml:"deposits" doc:"what depositors hold at the start, whole tokens" unit:"tokens" default:"0"`
+		Borrowed   unit.Decimal   `yaml:"borrowed" doc:"borrowers' principal at the start, whole tokens" unit:"tokens" default:"0"`
+		BorrowRate unit.Rate      `yaml:"borrow_rate" doc:"borrowers' rate on their loans" default:"0%/yr"`
+		Reserve    unit.Decimal   `yaml:"reserve,required" doc:"the protocol's reserve that pays the subsidy (rate paid beyond interest earned), whole tokens" unit:"tokens"`
+		Rule       string         `yaml:"rule" doc:"how the target rate moves: fixed, runway (set so the reserve lasts runway) or stepped (by step each epoch)" default:"fixed"`
+		Floor      unit.Rate      `yaml:"floor" doc:"runway and stepped: the lowest target the rule sets" default:"0%/yr"`
+		Runway     *unit.Duration `yaml:"runway" doc:"runway (required): how long the reserve must last, such as 1y"`
+		Step       unit.Rate      `yaml:"step" doc:"stepped: the change of the target each epoch" default:"0%/yr"`
+		Epoch      *unit.Duration `yaml:"epoch" doc:"stepped (required): time between changes, a whole number of steps"`
 	}
 	if !b.decode(c, &p) {
 		return nil, false
@@ -112,7 +109,7 @@ func (b *builder) depositPool(c scenario.Entry[scenario.Component]) (func() mark
 	cfg := deposit.Config{Rate: p.Rate.Over(year), BorrowRate: p.BorrowRate.Over(year), Floor: p.Floor.Over(year),
 		Step: p.Step.Over(year), PeriodYears: float64(step) / float64(year)}
 	switch p.Rule {
-	case "", "fixed":
+	case "fixed":
 		if p.Runway != nil || p.Epoch != nil || p.Step.Value != 0 || p.Floor.Value != 0 {
 			return bad("rule", "floor, runway, step and epoch need a rule (runway or stepped)")
 		}

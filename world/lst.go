@@ -19,8 +19,8 @@ func init() {
 // lstSlash is a slashing stated in a scenario: at a time, a fraction of
 // the pool.
 type lstSlash struct {
-	At       unit.Duration `yaml:"at,required"`
-	Fraction unit.Fraction `yaml:"fraction,required"`
+	At       unit.Duration `yaml:"at,required" doc:"when the slashing happens, a whole number of steps from the start"`
+	Fraction unit.Fraction `yaml:"fraction,required" doc:"share of the pool lost"`
 }
 
 // liquidStaking compiles protocol.LiquidStaking: token (the asset, a
@@ -32,15 +32,15 @@ type lstSlash struct {
 // {at, fraction}).
 func (b *builder) liquidStaking(c scenario.Entry[scenario.Component]) (func() market.Protocol, bool) {
 	var p struct {
-		Token       string         `yaml:"token,required"`
-		Underlying  string         `yaml:"underlying,required"`
-		Supply      float64        `yaml:"supply,required"`
-		Rate        *float64       `yaml:"rate"`
-		APR         unit.Rate      `yaml:"apr"`
-		Fee         *unit.Fraction `yaml:"fee"`
-		Withdrawals bool           `yaml:"withdrawals"`
-		Churn       *unit.Rate     `yaml:"churn"`
-		Slashing    []lstSlash     `yaml:"slashing"`
+		Token       string        `yaml:"token,required" doc:"the liquid-staking token, a share of the pool (18 decimals; its price follows from rate)"`
+		Underlying  string        `yaml:"underlying,required" doc:"the staked asset (18 decimals)"`
+		Supply      float64       `yaml:"supply,required" doc:"tokens outstanding at the start" unit:"tokens"`
+		Rate        float64       `yaml:"rate" doc:"underlying per token at the start" unit:"underlying per token" default:"1"`
+		APR         unit.Rate     `yaml:"apr" doc:"staking rewards per year on the pool" default:"0%/yr"`
+		Fee         unit.Fraction `yaml:"fee" doc:"the protocol's share of rewards" default:"10%"`
+		Withdrawals bool          `yaml:"withdrawals" doc:"holders can queue tokens for withdrawal (false: none, as stETH before 2023)" default:"false"`
+		Churn       *unit.Rate    `yaml:"churn" doc:"the most underlying the withdrawal queue pays out per unit of time, such as 57_600/day; without it, unlimited"`
+		Slashing    []lstSlash    `yaml:"slashing" doc:"slashings: a list of at and fraction"`
 	}
 	if !b.decode(c, &p) {
 		return nil, false
@@ -72,14 +72,7 @@ func (b *builder) liquidStaking(c scenario.Entry[scenario.Component]) (func() ma
 			}
 		}
 	}
-	rate := 1.0
-	if p.Rate != nil {
-		rate = *p.Rate
-	}
-	fee := 0.1
-	if p.Fee != nil {
-		fee = float64(*p.Fee)
-	}
+	rate, fee := p.Rate, float64(p.Fee)
 	step := b.cell.sc.Step.Std()
 	perStep := p.APR.Over(unit.Year) * float64(step) / float64(unit.Year)
 	switch {

@@ -16,11 +16,11 @@ import (
 // start).
 func (b *builder) psmPool(c scenario.Entry[scenario.Component]) (cfmm.Pool, []int, bool) {
 	var p struct {
-		Tokens  []string      `yaml:"tokens,required"`
-		Tin     unit.Fraction `yaml:"tin"`
-		Tout    unit.Fraction `yaml:"tout"`
-		Ceiling float64       `yaml:"ceiling,required"`
-		Gem     float64       `yaml:"gem"`
+		Tokens  []string      `yaml:"tokens,required" doc:"[gem, stablecoin]: the collateral swapped one to one and the stablecoin (18 decimals)"`
+		Tin     unit.Fraction `yaml:"tin" doc:"fee on selling gem for stablecoins" default:"0"`
+		Tout    unit.Fraction `yaml:"tout" doc:"fee on buying gem with stablecoins" default:"0"`
+		Ceiling float64       `yaml:"ceiling,required" doc:"the debt ceiling: the most stablecoins the module mints" unit:"stablecoins"`
+		Gem     float64       `yaml:"gem" doc:"gem held at the start, at most the ceiling" unit:"tokens" default:"0"`
 	}
 	if !b.decode(c, &p) {
 		return nil, nil, false

@@ -24,24 +24,24 @@ func init() {
 }
 
 type rollupParams struct {
-	Gas          string         `yaml:"gas"`
-	ReferenceGas float64        `yaml:"reference_gas,required"`
-	Deployment   float64        `yaml:"deployment"`
-	Posting      unit.Rate      `yaml:"posting,required"`
-	DataPerTx    float64        `yaml:"data_per_tx,required"`
-	DataCost     *unit.Fraction `yaml:"data_cost"`
-	Price        float64        `yaml:"price"`
-	Markup       float64        `yaml:"markup"`
-	Operations   unit.Rate      `yaml:"operations"`
-	ETH          string         `yaml:"eth"`
+	Gas          string        `yaml:"gas" doc:"a signal giving the L1 gas price in gwei; without it, reference_gas throughout"`
+	ReferenceGas float64       `yaml:"reference_gas,required" doc:"the L1 gas price at which the ETH costs below are quoted" unit:"gwei"`
+	Deployment   float64       `yaml:"deployment" doc:"cost of deploying the rollup's contracts, paid once, at the reference gas price" unit:"ETH" default:"0"`
+	Posting      unit.Rate     `yaml:"posting,required" doc:"cost of posting batches and state roots per unit of time, such as 0.5/day, in ETH at the reference gas price, whatever the transactions"`
+	DataPerTx    float64       `yaml:"data_per_tx,required" doc:"cost of posting one transaction's data at the reference gas price" unit:"ETH"`
+	DataCost     unit.Fraction `yaml:"data_cost" doc:"multiplier on the gas of posting and of transaction data: 100% for calldata, 10% for a tenfold cut (blobs)" default:"100%"`
+	Price        float64       `yaml:"price" doc:"flat fee per transaction (give price or markup)" unit:"ETH" default:"0"`
+	Markup       float64       `yaml:"markup" doc:"fee per transaction over its current data cost (give price or markup)" unit:"ETH" default:"0"`
+	Operations   unit.Rate     `yaml:"operations" doc:"the operator's own cost per unit of time (sequencer, nodes, staff), in ETH, such as 1/day" default:"0/day"`
+	ETH          string        `yaml:"eth" doc:"the asset costs and fees are paid in; without it, the numeraire"`
 	Sequencer    struct {
-		Fee          unit.Rate     `yaml:"fee"`
-		RevenueShare unit.Fraction `yaml:"revenue_share"`
-	} `yaml:"sequencer"`
+		Fee          unit.Rate     `yaml:"fee" doc:"the sequencer service's fee per unit of time, in ETH" default:"0/day"`
+		RevenueShare unit.Fraction `yaml:"revenue_share" doc:"share of revenue the sequencer service takes" default:"0"`
+	} `yaml:"sequencer" doc:"a sequencer service: its fee and revenue share"`
 	Framework struct {
-		RevenueShare unit.Fraction `yaml:"revenue_share"`
-		ProfitShare  unit.Fraction `yaml:"profit_share"`
-	} `yaml:"framework"`
+		RevenueShare unit.Fraction `yaml:"revenue_share" doc:"share of revenue the framework takes" default:"0"`
+		ProfitShare  unit.Fraction `yaml:"profit_share" doc:"share of profit (revenue less L1 costs) the framework takes" default:"0"`
+	} `yaml:"framework" doc:"the framework's take: the greater of revenue_share of revenue and profit_share of profit (OP Stack: 2.5% or 15%)"`
 }
 
 // Check validates the values a designer would mistype.
@@ -58,8 +58,8 @@ func (p *rollupParams) Check(c *scenario.Check) {
 	if (p.Price > 0) == (p.Markup > 0) {
 		c.Errorf("", "give price (a flat fee per transaction, ETH) or markup (ETH per transaction over its data cost), one of them")
 	}
-	if p.DataCost != nil && (*p.DataCost <= 0 || *p.DataCost > 100) {
-		c.Errorf("data_cost", "expected a data-cost multiplier above 0 and at most 10000%%, got %g", float64(*p.DataCost))
+	if p.DataCost <= 0 || p.DataCost > 100 {
+		c.Errorf("data_cost", "expected a data-cost multiplier above 0 and at most 10000%%, got %g", float64(p.DataCost))
 	}
 	for key, f := range map[string]unit.Fraction{"sequencer.revenue_share": p.Sequencer.RevenueShare, "framework.revenue_share": p.Framework.RevenueShare, "framework.profit_share": p.Framework.ProfitShare} {
 		if f < 0 || f > 1 {
@@ -101,10 +101,7 @@ func (b *builder) rollupChain(c scenario.Entry[scenario.Component]) (func() mark
 	}
 	bps := func(f unit.Fraction) int64 { return int64(math.Round(float64(f) * rollup.BPS)) }
 	gwei := func(eth float64) rollup.Gwei { return rollup.Gwei(math.Round(eth * rollup.GweiPerETH)) }
-	dc := uint64(rollup.PPM)
-	if p.DataCost != nil {
-		dc = uint64(math.Round(float64(*p.DataCost) * rollup.PPM))
-	}
+	dc := uint64(math.Round(float64(p.DataCost) * rollup.PPM))
 	r.Config = rollup.Config{
 		DeployGas:        gasUnits(p.Deployment, p.ReferenceGas),
 		PostingGas:       gasUnits(p.Posting.Over(step), p.ReferenceGas),
@@ -126,10 +123,10 @@ func (b *builder) rollupChain(c scenario.Entry[scenario.Component]) (func() mark
 
 func (b *builder) rollupUsers(c scenario.Entry[scenario.Component]) (func() market.Agent, bool) {
 	var p struct {
-		Chain          string  `yaml:"chain,required"`
-		Demand         string  `yaml:"demand,required"`
-		Elasticity     float64 `yaml:"elasticity"`
-		ReferencePrice float64 `yaml:"reference_price"`
+		Chain          string  `yaml:"chain,required" doc:"the rollup they transact on"`
+		Demand         string  `yaml:"demand,required" doc:"a signal giving their transactions per day"`
+		Elasticity     float64 `yaml:"elasticity" doc:"price elasticity of demand: transactions scale by (fee / reference_price) to the power -elasticity; 0 means inelastic" default:"0"`
+		ReferencePrice float64 `yaml:"reference_price" doc:"the fee at which demand is as the signal says (needed with elasticity)" unit:"ETH per transaction"`
 	}
 	if !b.decode(c, &p) {
 		return nil, false

@@ -21,16 +21,16 @@ func init() {
 
 func (b *builder) spiralMarket(c scenario.Entry[scenario.Component]) (func() market.Protocol, bool) {
 	var p struct {
-		Collateral       string        `yaml:"collateral,required"`
-		CollateralAmount float64       `yaml:"collateral_amount,required"`
-		Supply           float64       `yaml:"supply,required"`
-		LiquidationRatio unit.Fraction `yaml:"liquidation_ratio,required"`
-		Demand           float64       `yaml:"demand"`
-		DemandShare      unit.Fraction `yaml:"demand_share"`
-		HolderCollateral float64       `yaml:"holder_collateral"`
-		Price            float64       `yaml:"price"`
-		FailurePrice     *float64      `yaml:"failure_price"`
-		FailureSteps     *int          `yaml:"failure_steps"`
+		Collateral       string        `yaml:"collateral,required" doc:"the collateral asset (ETH in the paper) whose price a process drives"`
+		CollateralAmount float64       `yaml:"collateral_amount,required" doc:"the speculator's collateral at the start, whole tokens" unit:"tokens"`
+		Supply           float64       `yaml:"supply,required" doc:"stablecoins outstanding at the start" unit:"stablecoins"`
+		LiquidationRatio unit.Fraction `yaml:"liquidation_ratio,required" doc:"the collateral ratio beta below which the speculator must deleverage, above 100%"`
+		Demand           float64       `yaml:"demand" doc:"constant stablecoin demand in dollars (or give demand_share)" unit:"numeraire" default:"0"`
+		DemandShare      unit.Fraction `yaml:"demand_share" doc:"stablecoin demand as a share of the holders' wealth (or give demand)" default:"0"`
+		HolderCollateral float64       `yaml:"holder_collateral" doc:"demand_share: the holders' collateral, whole tokens" unit:"tokens" default:"0"`
+		Price            float64       `yaml:"price" doc:"demand_share: the stablecoin's starting price; 0 lets the market clear it" unit:"numeraire" default:"0"`
+		FailurePrice     float64       `yaml:"failure_price" doc:"the stablecoin has failed once its price stays below this for failure_steps steps" unit:"numeraire" default:"0.5"`
+		FailureSteps     int           `yaml:"failure_steps" doc:"steps below failure_price that count as failure; 0 means no depeg rule" unit:"steps" default:"2"`
 	}
 	if !b.decode(c, &p) {
 		return nil, false
@@ -62,18 +62,12 @@ func (b *builder) spiralMarket(c scenario.Entry[scenario.Component]) (func() mar
 		return bad("holder_collateral", "expected the holders' collateral in whole tokens, above 0 and at most 1e15, got %g", p.HolderCollateral)
 	}
 	sys := spiral.System{Beta: float64(p.LiquidationRatio), Demand: spiral.Demand{Dollars: p.Demand, Share: float64(p.DemandShare)},
-		FailPrice: 0.5, FailSteps: 2}
-	if p.FailurePrice != nil {
-		if !(*p.FailurePrice >= 0) || *p.FailurePrice >= 1 {
-			return bad("failure_price", "expected a price from 0 to below 1, got %g", *p.FailurePrice)
-		}
-		sys.FailPrice = *p.FailurePrice
+		FailPrice: p.FailurePrice, FailSteps: p.FailureSteps}
+	if !(p.FailurePrice >= 0) || p.FailurePrice >= 1 {
+		return bad("failure_price", "expected a price from 0 to below 1, got %g", p.FailurePrice)
 	}
-	if p.FailureSteps != nil {
-		if *p.FailureSteps < 0 || *p.FailureSteps > 1_000_000 {
-			return bad("failure_steps", "expected from 0 (no depeg rule) to 1000000 steps, got %d", *p.FailureSteps)
-		}
-		sys.FailSteps = *p.FailureSteps
+	if p.FailureSteps < 0 || p.FailureSteps > 1_000_000 {
+		return bad("failure_steps", "expected from 0 (no depeg rule) to 1000000 steps, got %d", p.FailureSteps)
 	}
 	pd0 := p.Price
 	if !(pd0 >= 0) || pd0 > 1e6 {
@@ -91,16 +85,16 @@ func (b *builder) spiralMarket(c scenario.Entry[scenario.Component]) (func() mar
 
 func (b *builder) spiralSpeculator(c scenario.Entry[scenario.Component]) (func() market.Agent, bool) {
 	var p struct {
-		Market         string        `yaml:"market,required"`
-		Risk           string        `yaml:"risk"`
-		Level          unit.Fraction `yaml:"level"`
-		Alpha          float64       `yaml:"alpha"`
-		Exponent       float64       `yaml:"exponent"`
-		Floor          unit.Rate     `yaml:"volatility_floor"`
-		Memory         unit.Fraction `yaml:"memory"`
-		ExpectedReturn *unit.Rate    `yaml:"expected_return"`
-		Drift          unit.Rate     `yaml:"drift"`
-		Volatility     unit.Rate     `yaml:"volatility"`
+		Market         string        `yaml:"market,required" doc:"the spiral market it speculates in"`
+		Risk           string        `yaml:"risk" doc:"its risk constraint on leverage: none, var_normal, var_heavy or power" default:"none"`
+		Level          unit.Fraction `yaml:"level" doc:"var_normal and var_heavy: the VaR level, such as 1%" default:"0"`
+		Alpha          float64       `yaml:"alpha" doc:"power: the constraint's scale, leverage bound exp(-alpha times the volatility estimate to the power 2 exponent)" default:"0"`
+		Exponent       float64       `yaml:"exponent" doc:"power: the exponent (negative is anticyclical)" default:"0"`
+		Floor          unit.Rate     `yaml:"volatility_floor" doc:"the least volatility the estimate takes" default:"0%/yr"`
+		Memory         unit.Fraction `yaml:"memory" doc:"weight of the newest observation in the drift and volatility estimates (exponential smoothing)" default:"10%"`
+		ExpectedReturn *unit.Rate    `yaml:"expected_return" doc:"a fixed expected return of the collateral; without it, the estimated drift"`
+		Drift          unit.Rate     `yaml:"drift" doc:"the starting drift estimate" default:"0%/yr"`
+		Volatility     unit.Rate     `yaml:"volatility" doc:"the starting volatility estimate" default:"0%/yr"`
 	}
 	if !b.decode(c, &p) {
 		return nil, false
@@ -114,16 +108,13 @@ func (b *builder) spiralSpeculator(c scenario.Entry[scenario.Component]) (func()
 		return nil, false
 	}
 	step := b.cell.sc.Step.Std()
-	rule := spiral.Speculator{Memory: 0.1, Sigma0: p.Floor.OverSqrt(step)}
-	if p.Memory != 0 {
-		if p.Memory < 0 || p.Memory > 1 {
-			return bad("memory", "expected a weight of the newest observation above 0 and at most 100%%, got %g", float64(p.Memory))
-		}
-		rule.Memory = float64(p.Memory)
+	rule := spiral.Speculator{Memory: float64(p.Memory), Sigma0: p.Floor.OverSqrt(step)}
+	if p.Memory <= 0 || p.Memory > 1 {
+		return bad("memory", "expected a weight of the newest observation above 0 and at most 100%%, got %g", float64(p.Memory))
 	}
 	levelOK := func(hi float64) bool { return p.Level > 0 && float64(p.Level) < hi }
 	switch p.Risk {
-	case "", "none":
+	case "none":
 		if p.Level != 0 || p.Alpha != 0 || p.Exponent != 0 {
 			return bad("risk", "level, alpha and exponent need a risk constraint (var_normal, var_heavy or power)")
 		}

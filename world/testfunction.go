@@ -32,18 +32,18 @@ var testFunctions = map[string][]string{
 
 func (b *builder) testFunction(c scenario.Entry[scenario.Component]) (func() market.Agent, bool) {
 	var p struct {
-		Function         string        `yaml:"function,required"`
-		X1               unit.Fraction `yaml:"x1"`
-		X2               unit.Fraction `yaml:"x2"`
-		X3               unit.Fraction `yaml:"x3"`
-		X4               unit.Fraction `yaml:"x4"`
-		X5               unit.Fraction `yaml:"x5"`
-		Slash            unit.Fraction `yaml:"slash"`
-		CollateralRatio  unit.Fraction `yaml:"collateral_ratio"`
-		LiquidationRatio unit.Fraction `yaml:"liquidation_ratio"`
-		Volatility       unit.Fraction `yaml:"volatility"`
-		A                []float64     `yaml:"a"`
-		B                *float64      `yaml:"b"`
+		Function         string        `yaml:"function,required" doc:"ishigami, g_function or loan_default; each takes its own inputs"`
+		X1               unit.Fraction `yaml:"x1" doc:"ishigami and g_function input" default:"0"`
+		X2               unit.Fraction `yaml:"x2" doc:"ishigami and g_function input" default:"0"`
+		X3               unit.Fraction `yaml:"x3" doc:"ishigami and g_function input" default:"0"`
+		X4               unit.Fraction `yaml:"x4" doc:"g_function input" default:"0"`
+		X5               unit.Fraction `yaml:"x5" doc:"g_function input" default:"0"`
+		Slash            unit.Fraction `yaml:"slash" doc:"loan_default: share of the stake slashed" default:"0"`
+		CollateralRatio  unit.Fraction `yaml:"collateral_ratio" doc:"loan_default: collateral value over debt at opening" default:"0"`
+		LiquidationRatio unit.Fraction `yaml:"liquidation_ratio" doc:"loan_default: collateral over debt below which the loan is foreclosed" default:"0"`
+		Volatility       unit.Fraction `yaml:"volatility" doc:"loan_default: standard deviation of the log price move" default:"0"`
+		A                []float64     `yaml:"a" doc:"ishigami: [a] (without it 7); g_function: five a_i (without it 0, 1, 4.5, 9, 99)"`
+		B                float64       `yaml:"b" doc:"ishigami: the coefficient b" default:"0.1"`
 	}
 	if !b.decode(c, &p) {
 		return nil, false
@@ -80,16 +80,13 @@ func (b *builder) testFunction(c scenario.Entry[scenario.Component]) (func() mar
 	worse := metric.LowerIsWorse
 	switch p.Function {
 	case "ishigami":
-		a, bb := 7.0, 0.1
+		a, bb := 7.0, p.B
 		if len(p.A) > 1 {
 			b.errs.At(c.Node.Get("a"), c.Path+".a", "expected one number")
 			return nil, false
 		}
 		if len(p.A) == 1 {
 			a = p.A[0]
-		}
-		if p.B != nil {
-			bb = *p.B
 		}
 		f = func(float64) float64 { return sensitivity.Ishigami(x[:3], a, bb) }
 		doc = fmt.Sprintf("Ishigami function sin x1 + %g sin² x2 + %g x3⁴ sin x1", a, bb)
