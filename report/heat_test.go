@@ -339,3 +339,36 @@ func TestPointMassECDF(t *testing.T) {
 	}
 	t.Fatal("no ECDF of lend.insolvent")
 }
+
+// Faceted maps share the page's width: side by side while each keeps three
+// quarters of its natural width, never wider than the page; long x titles
+// lose leading path segments to fit a facet.
+func TestMapLayout(t *testing.T) {
+	for _, tc := range []struct {
+		facets, w, h, cols int
+	}{
+		{4, 308, 224, 4}, // pos_study: four arms of a 4×4 map in one row
+		{2, 308, 224, 2},
+		{8, 308, 224, 4}, // two rows of four
+		{1, 308, 224, 1},
+		{4, 560, 224, 2}, // a wide map: two a row
+		{3, 200, 100, 3},
+	} {
+		cols, fw, fh := mapLayout(tc.facets, tc.w, tc.h)
+		if cols != tc.cols {
+			t.Errorf("%d facets of %d px: %d columns, want %d", tc.facets, tc.w, cols, tc.cols)
+		}
+		if used := yAxisWidth + cols*fw + (cols-1)*facetGap; used > pageWidth || fw < min(tc.w*3/4, 480) && cols > 1 {
+			t.Errorf("%d facets of %d px: %d columns of %d px use %d of %d", tc.facets, tc.w, cols, fw, used, pageWidth)
+		}
+		if fh < 120 || fh > 320 {
+			t.Errorf("%d facets: height %d", tc.facets, fh)
+		}
+	}
+	if got := fitTitle("mechanisms.chain.loans.collateral_ratio", 238); got != "chain.loans.collateral_ratio" {
+		t.Errorf("fitTitle: %q", got)
+	}
+	if got := fitTitle("fee", 10); got != "fee" {
+		t.Errorf("fitTitle keeps the last segment: %q", got)
+	}
+}

@@ -557,7 +557,14 @@ func heatSpec(f *figure) obj {
 			tooltip = append(tooltip, obj{"field": "s", "title": h.thr.cond.String()})
 		}
 	}
-	x0, xc := gridEncoding(&h.x, "x0"), gridEncoding(&h.x, "xc")
+	// Facets side by side repeat the x title under each: keep as much of
+	// the parameter's dotted path as fits one facet's width.
+	xa := h.x
+	if len(f.facets) > 0 {
+		_, fw, _ := mapLayout(len(f.facets), h.x.pixels(64, 48), h.y.pixels(56, 34))
+		xa.title = fitTitle(xa.title, fw)
+	}
+	x0, xc := gridEncoding(&xa, "x0"), gridEncoding(&xa, "xc")
 	y0, yc := gridEncoding(&h.y, "y0"), gridEncoding(&h.y, "yc")
 	var lines []string
 	for _, p := range h.panels {
@@ -604,12 +611,56 @@ func heatSpec(f *figure) obj {
 		hh = 48
 	}
 	if inner, ok := spec["spec"].(obj); ok {
-		inner["width"], inner["height"] = w, hh
-		spec["columns"] = max(1, min(len(f.facets), 1040/(w+110)))
+		cols, fw, fh := mapLayout(len(f.facets), w, hh)
+		inner["width"], inner["height"] = fw, fh
+		spec["columns"] = cols
 	} else {
 		spec["width"], spec["height"] = w, hh
 	}
 	return spec
+}
+
+// Page geometry of the HTML report's maps, in CSS pixels: the content
+// width (report.css .wrap, 1180 less its padding), what the shared y axis
+// and its title take, and the spacing between facets.
+const (
+	pageWidth  = 1124
+	yAxisWidth = 110
+	facetGap   = 20
+)
+
+// mapLayout sizes the facets (one per arm) of a sweep map whose natural
+// panel is w by h pixels: side by side in as few rows as leave each facet
+// at least three quarters of its natural width (and 200 pixels), the row
+// filling the page's width, each facet at most 480 pixels wide and its
+// height scaled with its width (from 120 to 320). Four arms of a 4×4 map
+// thus sit in one row across the page rather than two squeezed columns,
+// so a region's whole answer is one band of the first screen.
+func mapLayout(facets, w, h int) (cols, fw, fh int) {
+	floor := max(200, w*3/4)
+	for cols = min(max(facets, 1), 4); cols > 1; cols-- {
+		if (pageWidth-yAxisWidth-facetGap*(cols-1))/cols >= floor {
+			break
+		}
+	}
+	fw = min(480, (pageWidth-yAxisWidth-facetGap*(cols-1))/cols)
+	fh = min(320, max(120, h*fw/w))
+	return cols, fw, fh
+}
+
+// fitTitle drops leading segments of a dotted parameter path
+// (mechanisms.chain.loans.collateral_ratio) until it fits px pixels of an
+// 11-pixel bold axis title (about 7 pixels a character); the last segment
+// stays whole.
+func fitTitle(title string, px int) string {
+	for len(title)*7 > px {
+		_, rest, ok := strings.Cut(title, ".")
+		if !ok {
+			break
+		}
+		title = rest
+	}
+	return title
 }
 
 // nonEmpty returns the non-empty strings among ss.
