@@ -124,9 +124,11 @@ func (p *Pool) swap(zeroForOne bool, amountSpecified, limit *uint256.Int, commit
 		if (zeroForOne && sqrtNext.Lt(limit)) || (!zeroForOne && sqrtNext.Gt(limit)) {
 			target = limit
 		}
-		step, err := ComputeSwapStep(&price, target, &liquidity, &remaining, p.fee)
-		if err != nil {
-			return false, err
+		step, ok := stepWords(&price, target, &liquidity, &remaining, p.fee)
+		if !ok {
+			if step, err = ComputeSwapStep(&price, target, &liquidity, &remaining, p.fee); err != nil {
+				return false, err
+			}
 		}
 		price = step.SqrtRatioNextX96
 
@@ -158,7 +160,7 @@ func (p *Pool) swap(zeroForOne bool, amountSpecified, limit *uint256.Int, commit
 			truncate128(&protocolFee)
 		}
 		if !liquidity.IsZero() {
-			growth, err := MulDiv(&fee, &q128, &liquidity)
+			growth, err := feeGrowthDelta(&fee, &liquidity)
 			if err != nil {
 				return false, err
 			}
@@ -278,4 +280,21 @@ func (p *Pool) sqrtRatioAt(tick int32, zeroForOne, store bool) (uint256.Int, err
 		*c = tickSqrt{tick: tick, valid: true, sqrt: s}
 	}
 	return s, err
+}
+
+// feeGrowthDelta is the fee growth of a swap step, fee·2^128/liquidity
+// rounded down (FullMath.mulDiv(fee, Q128, liquidity)); a fee and
+// liquidity below 2^128 divide on words without forming the product.
+func feeGrowthDelta(fee, liquidity *uint256.Int) (uint256.Int, error) {
+	if fee[2]|fee[3]|liquidity[2]|liquidity[3] != 0 || liquidity.IsZero() {
+		return MulDiv(fee, &q128, liquidity)
+	}
+	n := [8]uint64{0, 0, fee[0], fee[1]}
+	un := 4
+	for un > 0 && n[un-1] == 0 {
+		un--
+	}
+	var q [8]uint64
+	divWords(&q, &n, un, liquidity, limbs(liquidity))
+	return uint256.Int{q[0], q[1], q[2], q[3]}, nil
 }

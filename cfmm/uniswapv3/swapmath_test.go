@@ -167,11 +167,17 @@ func TestComputeSwapStepShortcuts(t *testing.T) {
 		z.Rsh(&z, uint(256-n))
 		return z
 	}
-	for range 300000 {
-		cur, _ := SqrtRatioAtTick(MinTick + rng.Int32N(MaxTick-MinTick))
+	words := 0
+	for n := range 400000 {
+		// Half the steps at prices below 2^128, where stepWords applies.
+		top := MaxTick
+		if n%2 == 0 {
+			top = 443000
+		}
+		cur, _ := SqrtRatioAtTick(MinTick + rng.Int32N(top-MinTick))
 		var target uint256.Int
 		if rng.IntN(2) == 0 {
-			target, _ = SqrtRatioAtTick(MinTick + rng.Int32N(MaxTick-MinTick))
+			target, _ = SqrtRatioAtTick(MinTick + rng.Int32N(top-MinTick))
 		} else {
 			d := bitsOf(rng.IntN(cur.BitLen()))
 			if rng.IntN(2) == 0 {
@@ -185,11 +191,20 @@ func TestComputeSwapStepShortcuts(t *testing.T) {
 		if rng.IntN(4) == 0 {
 			rem.Neg(&rem)
 		}
-		fee := uint32(rng.IntN(3)) * 3000
+		fee := []uint32{0, 100, 500, 3000, 10000, 999999}[rng.IntN(6)]
 		got, err := ComputeSwapStep(&cur, &target, &l, &rem, fee)
 		want, werr := computeSwapStepContract(&cur, &target, &l, &rem, fee)
 		if got != want || reason(err) != reason(werr) {
 			t.Fatalf("ComputeSwapStep(%s, %s, %s, %s, %d) = %+v, %v; want %+v, %v", cur.Dec(), target.Dec(), l.Dec(), rem.Dec(), fee, got, err, want, werr)
 		}
+		if w, ok := stepWords(&cur, &target, &l, &rem, fee); ok {
+			words++
+			if w != want || werr != nil {
+				t.Fatalf("stepWords(%s, %s, %s, %s, %d) = %+v; want %+v, %v", cur.Dec(), target.Dec(), l.Dec(), rem.Dec(), fee, w, want, werr)
+			}
+		}
+	}
+	if words < 50000 {
+		t.Fatalf("stepWords took only %d steps", words)
 	}
 }

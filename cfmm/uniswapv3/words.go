@@ -147,3 +147,163 @@ func divWords(q *[8]uint64, u *[8]uint64, un int, v *uint256.Int, vn int) (inexa
 	}
 	return false
 }
+
+// mulDivWord returns floor(x·m/d) for a single-word multiplier m and
+// divisor d > 0, whether the division left a remainder, and ok = false if
+// the quotient does not fit in 256 bits.
+func mulDivWord(x *uint256.Int, m, d uint64) (q uint256.Int, inexact, ok bool) {
+	var p [5]uint64
+	var carry uint64
+	for i := range 4 {
+		hi, lo := bits.Mul64(x[i], m)
+		var c uint64
+		p[i], c = bits.Add64(lo, carry, 0)
+		carry = hi + c
+	}
+	p[4] = carry
+	if p[4] >= d {
+		return q, false, false
+	}
+	r := p[4]
+	for i := 3; i >= 0; i-- {
+		q[i], r = bits.Div64(r, p[i], d)
+	}
+	return q, r != 0, true
+}
+
+// stepWords is ComputeSwapStep for an exact input (amountRemaining >= 0)
+// when the current and target prices lie in [MinSqrtRatio, 2^128) and the
+// liquidity in [1, 2^128): the same formulas and roundings on 64-bit
+// words, each division once, no revert possible. ok is false, and the
+// caller must use ComputeSwapStep, when an input or an intermediate value
+// (the input net of fee, the next price's denominator, the fee) falls
+// outside what it handles.
+func stepWords(cur, target, liquidity, amountRemaining *uint256.Int, feePips uint32) (s SwapStep, ok bool) {
+	if cur[2]|cur[3]|target[2]|target[3]|liquidity[2]|liquidity[3] != 0 || liquidity.IsZero() ||
+		cur.Lt(&minSqrtRatio) || target.Lt(&minSqrtRatio) || amountRemaining.Sign() < 0 || feePips >= feeDenominator {
+		return s, false
+	}
+	complement := uint64(feeDenominator - feePips)
+	lessFee, _, _ := mulDivWord(amountRemaining, complement, feeDenominator) // below the amount: fits
+	zeroForOne := !cur.Lt(target)
+	haveIn := false
+	if !inputFallsShort(cur, target, liquidity, &lessFee, zeroForOne) {
+		if zeroForOne {
+			var d uint256.Int
+			d.Sub(cur, target)
+			s.AmountIn = amount0Words(target, cur, &d, liquidity, true)
+		} else {
+			s.AmountIn = amount1Words(cur, target, liquidity, true)
+		}
+		haveIn = true
+	}
+	if haveIn && !lessFee.Lt(&s.AmountIn) {
+		s.SqrtRatioNextX96 = *target
+	} else {
+		if lessFee[2]|lessFee[3] != 0 {
+			return s, false
+		}
+		if s.SqrtRatioNextX96, ok = nextPriceWords(cur, liquidity, &lessFee, zeroForOne); !ok {
+			return s, false
+		}
+	}
+	next := &s.SqrtRatioNextX96
+	reached := *target == *next
+	var d uint256.Int
+	if zeroForOne {
+		d.Sub(cur, next)
+		if !reached || !haveIn {
+			s.AmountIn = amount0Words(next, cur, &d, liquidity, true)
+		}
+		s.AmountOut = amount1Words(next, cur, liquidity, false)
+	} else {
+		d.Sub(next, cur)
+		if !reached || !haveIn {
+			s.AmountIn = amount1Words(cur, next, liquidity, true)
+		}
+		s.AmountOut = amount0Words(cur, next, &d, liquidity, false)
+	}
+	if !reached {
+		s.FeeAmount.Sub(amountRemaining, &s.AmountIn)
+		return s, true
+	}
+	fee, inexact, fits := mulDivWord(&s.AmountIn, uint64(feePips), complement)
+	if !fits || (inexact && fee == maxUint256) {
+		return s, false
+	}
+	if inexact {
+		fee.AddUint64(&fee, 1)
+	}
+	s.FeeAmount = fee
+	return s, true
+}
+
+// amount1Words is Amount1Delta for prices a <= b and liquidity below 2^128.
+func amount1Words(a, b, liquidity *uint256.Int, roundUp bool) uint256.Int {
+	var diff uint256.Int
+	diff.Sub(b, a)
+	w3, w2, w1, w0 := mul128(liquidity[1], liquidity[0], diff[1], diff[0])
+	z := uint256.Int{w1>>32 | w2<<32, w2>>32 | w3<<32, w3 >> 32, 0}
+	if roundUp && (w0 != 0 || w1&(1<<32-1) != 0) {
+		z.AddUint64(&z, 1)
+	}
+	return z
+}
+
+// nextPriceWords is NextSqrtPriceFromInput for a price P in
+// [MinSqrtRatio, 2^128), liquidity L in [1, 2^128) and an amount below
+// 2^128, on words. Adding token0 gives ceil(L·2^96·P / (L·2^96 + amount·P))
+// (ok false if that denominator overflows, where the contract switches
+// formula); adding token1 gives P + floor(amount·2^96/L) (ok false if that
+// reaches 2^128).
+func nextPriceWords(p, liquidity, amount *uint256.Int, zeroForOne bool) (uint256.Int, bool) {
+	if amount.IsZero() {
+		return *p, true
+	}
+	if zeroForOne {
+		// L·2^96 + amount·P
+		a3, a2, a1, a0 := mul128(amount[1], amount[0], p[1], p[0])
+		var c uint64
+		var den uint256.Int
+		den[0] = a0
+		den[1], c = bits.Add64(a1, liquidity[0]<<32, 0)
+		den[2], c = bits.Add64(a2, liquidity[0]>>32|liquidity[1]<<32, c)
+		den[3], c = bits.Add64(a3, liquidity[1]>>32, c)
+		if c != 0 {
+			return uint256.Int{}, false
+		}
+		// L·P·2^96
+		var n [8]uint64
+		w3, w2, w1, w0 := mul128(liquidity[1], liquidity[0], p[1], p[0])
+		n[1], n[2], n[3], n[4], n[5] = w0<<32, w1<<32|w0>>32, w2<<32|w1>>32, w3<<32|w2>>32, w3>>32
+		un := 6
+		for un > 0 && n[un-1] == 0 {
+			un--
+		}
+		var q [8]uint64
+		inexact := divWords(&q, &n, un, &den, limbs(&den))
+		z := uint256.Int{q[0], q[1], q[2], q[3]} // at most P
+		if inexact {
+			z.AddUint64(&z, 1)
+		}
+		return z, true
+	}
+	// amount·2^96 / L
+	n := [8]uint64{0, amount[0] << 32, amount[0]>>32 | amount[1]<<32, amount[1] >> 32}
+	un := 4
+	for un > 0 && n[un-1] == 0 {
+		un--
+	}
+	var q [8]uint64
+	divWords(&q, &n, un, liquidity, limbs(liquidity))
+	z := uint256.Int{q[0], q[1], q[2], q[3]}
+	var c uint64
+	z[0], c = bits.Add64(z[0], p[0], 0)
+	z[1], c = bits.Add64(z[1], p[1], c)
+	z[2], c = bits.Add64(z[2], 0, c)
+	z[3] += c
+	if z[2]|z[3] != 0 {
+		return uint256.Int{}, false
+	}
+	return z, true
+}
