@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 
 	"github.com/cascade-risk/cascade/metric"
+	"github.com/holiman/uint256"
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
@@ -25,6 +26,9 @@ type NoiseTrader struct {
 	volume  float64
 	trades  int
 	failed  int
+	// amount is the trade size handed to the pool, kept here so that a
+	// pool's pointer argument does not allocate a trade.
+	amount uint256.Int
 }
 
 // Reset implements Agent.
@@ -58,11 +62,11 @@ func (t *NoiseTrader) Act(m *market.Market) {
 		i := t.rng.IntN(n)
 		j := (i + 1 + t.rng.IntN(n-1)) % n
 		size := t.Median * math.Exp(t.Dispersion*t.rng.NormFloat64())
-		amount := cfmm.Amount(size / m.RawPrice(v.Assets[i]))
-		if amount.IsZero() {
+		t.amount = cfmm.Amount(size / m.RawPrice(v.Assets[i]))
+		if t.amount.IsZero() {
 			continue
 		}
-		if _, err := v.Swap(m, i, j, &amount); err != nil {
+		if _, err := v.Swap(m, i, j, &t.amount); err != nil {
 			t.failed++
 			continue
 		}

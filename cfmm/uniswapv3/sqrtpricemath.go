@@ -172,6 +172,12 @@ func Amount0Delta(sqrtRatioAX96, sqrtRatioBX96, liquidity *uint256.Int, roundUp 
 	if a[2]|a[3]|b[2]|b[3]|liquidity[2]|liquidity[3] == 0 {
 		return amount0Words(a, b, &numerator2, liquidity, roundUp), nil
 	}
+	if a[2]|a[3]|b[3]|liquidity[2]|liquidity[3] == 0 {
+		// B up to 2^192, as a full-range position's upper bound is.
+		if z, ok := amount0Wide(a, b, &numerator2, liquidity, roundUp); ok {
+			return z, nil
+		}
+	}
 	var ab uint256.Int
 	if _, overflow := ab.MulOverflow(a, b); !overflow {
 		var z uint256.Int
@@ -222,6 +228,42 @@ func Amount1Delta(sqrtRatioAX96, sqrtRatioBX96, liquidity *uint256.Int, roundUp 
 		return MulDivRoundingUp(liquidity, &diff, &q96)
 	}
 	return MulDiv(liquidity, &diff, &q96)
+}
+
+// amount0Wide is amount0Words for B below 2^192: L·diff·2^96 in at most
+// eight words over A·B, which must fit in four (ok false if not).
+func amount0Wide(a, b, diff, liquidity *uint256.Int, roundUp bool) (uint256.Int, bool) {
+	var ab [8]uint64
+	abn := mulWords(&ab, a, b, limbs(a), limbs(b))
+	if abn > 4 {
+		return uint256.Int{}, false
+	}
+	den := uint256.Int{ab[0], ab[1], ab[2], ab[3]}
+	var p [8]uint64
+	pn := mulWords(&p, liquidity, diff, limbs(liquidity), limbs(diff))
+	if pn == 0 {
+		return uint256.Int{}, true
+	}
+	// × 2^96: one word and 32 bits up; L·diff < 2^320 leaves room.
+	var n [8]uint64
+	for i := pn; i >= 0; i-- {
+		var lo uint64
+		if i > 0 {
+			lo = p[i-1] >> 32
+		}
+		n[i+1] = p[i]<<32 | lo
+	}
+	un := pn + 2
+	for un > 0 && n[un-1] == 0 {
+		un--
+	}
+	var q [8]uint64
+	inexact := divWords(&q, &n, un, &den, abn)
+	z := uint256.Int{q[0], q[1], q[2], q[3]} // below L·2^96 < 2^224
+	if roundUp && inexact {
+		z.AddUint64(&z, 1)
+	}
+	return z, true
 }
 
 // amount0Words is Amount0Delta for prices A < B and liquidity L below

@@ -68,9 +68,15 @@ func divWords(q *[8]uint64, u *[8]uint64, un int, v *uint256.Int, vn int) (inexa
 		return false
 	}
 	if vn == 1 {
+		// A top word below the divisor is the first remainder.
 		d := v[0]
 		var r uint64
-		for i := un - 1; i >= 0; i-- {
+		i := un - 1
+		if u[i] < d {
+			r = u[i]
+			i--
+		}
+		for ; i >= 0; i-- {
 			q[i], r = bits.Div64(r, u[i], d)
 		}
 		return r != 0
@@ -164,8 +170,14 @@ func mulDivWord(x *uint256.Int, m, d uint64) (q uint256.Int, inexact, ok bool) {
 	if p[4] >= d {
 		return q, false, false
 	}
+	// Leading words below the divisor only pass on a remainder.
+	i := 3
 	r := p[4]
-	for i := 3; i >= 0; i-- {
+	for r == 0 && i > 0 && p[i] < d {
+		r = p[i]
+		i--
+	}
+	for ; i >= 0; i-- {
 		q[i], r = bits.Div64(r, p[i], d)
 	}
 	return q, r != 0, true
