@@ -172,7 +172,12 @@ func Run(ctx context.Context, m Model, cfg Config, consume func(*Outcome) error)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			sims := make([]Sim, cells)
+			// A worker's jobs come in ascending order, so once it takes
+			// a job of a later cell it never returns to the one before:
+			// it keeps the Sim of its current cell only, and a sweep of
+			// many cells holds at most one Sim per worker.
+			var sim Sim
+			simCell := -1
 			for {
 				var out *Outcome
 				select {
@@ -188,17 +193,18 @@ func Run(ctx context.Context, m Model, cfg Config, consume func(*Outcome) error)
 				}
 				cell, run := g/cfg.Runs, cfg.FirstRun+g%cfg.Runs
 				job := NewJob(m, cfg.Seed, cell, run)
-				if sims[cell] == nil {
+				if cell != simCell {
+					sim, simCell = nil, cell
 					s, err := m.NewSim(cell)
 					if err != nil {
 						fail(g, fmt.Errorf("cell %d: %w", cell, err))
 						return
 					}
-					sims[cell] = s
+					sim = s
 				}
 				out.Job = job
 				shape(out, m.Shape(cell))
-				err := runSafely(sims[cell], job, out)
+				err := runSafely(sim, job, out)
 				if err != nil {
 					err = &RunError{Job: job, Err: err}
 				} else if cfg.Peek != nil {

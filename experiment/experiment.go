@@ -146,28 +146,30 @@ func Run(ctx context.Context, f *scenario.File, opt Options) (*Result, error) {
 	}
 	done := 0
 	// Fans keep sketch counts only, which do not depend on the order of
-	// runs: each worker fills its own and they are merged at the end.
-	// Worker 0 fills the result's own fans, which saves a copy of them.
-	workerFans := make([][][]*metric.Fan, res.Workers)
+	// runs: each worker fills fans of its own for the cells it runs, made
+	// at its first run of a cell. When the last run of a cell reaches
+	// consume, every run of that cell has been peeked (a worker peeks a run
+	// before handing it over), so no worker touches the cell's fans again:
+	// they are merged into the result's and dropped. A worker therefore
+	// holds the fans of the cells it is running only, whatever the sweep.
+	workerFans := make([][][]*metric.Fan, res.Workers) // [worker][cell][metric]
 	for w := range workerFans {
-		for c := range res.Cells {
-			if w == 0 {
-				workerFans[w] = append(workerFans[w], res.Cells[c].Fans)
-				continue
-			}
-			var fans []*metric.Fan
-			for range model.Metrics {
-				fan, err := res.newFan(c)
-				if err != nil {
-					return nil, err
-				}
-				fans = append(fans, fan)
-			}
-			workerFans[w] = append(workerFans[w], fans)
-		}
+		workerFans[w] = make([][]*metric.Fan, len(res.Cells))
 	}
 	peek := func(worker int, o *engine.Outcome) error {
-		for k, fan := range workerFans[worker][o.Cell] {
+		fans := workerFans[worker][o.Cell]
+		if fans == nil {
+			fans = make([]*metric.Fan, len(model.Metrics))
+			for k := range fans {
+				fan, err := res.newFan(o.Cell)
+				if err != nil {
+					return err
+				}
+				fans[k] = fan
+			}
+			workerFans[worker][o.Cell] = fans
+		}
+		for k, fan := range fans {
 			if err := fan.Add(o.Series[k]); err != nil {
 				return err
 			}
@@ -179,6 +181,11 @@ func Run(ctx context.Context, f *scenario.File, opt Options) (*Result, error) {
 	consume := func(o *engine.Outcome) error {
 		if err := res.add(w, o.Cell, o.Run, o.Seed, o.Scalars, o.Series); err != nil {
 			return err
+		}
+		if job := o.Cell*res.Runs + o.Run + 1; job%res.Runs == 0 || job == res.To {
+			if err := res.mergeFans(workerFans, o.Cell); err != nil {
+				return err
+			}
 		}
 		done++
 		if opt.Progress != nil {
@@ -196,15 +203,6 @@ func Run(ctx context.Context, f *scenario.File, opt Options) (*Result, error) {
 		// An engine.RunError, which cascade run turns into a message
 		// with the command that replays the run.
 		return nil, err
-	}
-	for _, fans := range workerFans[1:] {
-		for c := range res.Cells {
-			for k, fan := range fans[c] {
-				if err := res.Cells[c].Fans[k].Merge(fan); err != nil {
-					return nil, err
-				}
-			}
-		}
 	}
 	if w == nil {
 		return res, nil
@@ -274,6 +272,21 @@ func (res *Result) newFan(c int) (*metric.Fan, error) {
 		return metric.NewFan(len(cell.FanIndex))
 	}
 	return metric.NewFanOf(len(cell.Times), cell.FanIndex)
+}
+
+// mergeFans merges the workers' fans of cell c into the result's and drops
+// them. Sketch counts add exactly, so the result does not depend on which
+// worker ran which run.
+func (res *Result) mergeFans(workerFans [][][]*metric.Fan, c int) error {
+	for w := range workerFans {
+		for k, fan := range workerFans[w][c] {
+			if err := res.Cells[c].Fans[k].Merge(fan); err != nil {
+				return err
+			}
+		}
+		workerFans[w][c] = nil
+	}
+	return nil
 }
 
 // add aggregates one run of engine cell c, in (cell, run) order, and

@@ -35,7 +35,7 @@ func (s *Summary) UnmarshalBinary(data []byte) error {
 // MarshalBinary encodes f (its sample points' Summaries and run count), as
 // Summary.MarshalBinary does.
 func (f *Fan) MarshalBinary() ([]byte, error) {
-	f.flush()
+	f.settle()
 	b := []byte{binaryVersion}
 	b = binary.AppendUvarint(b, uint64(len(f.points)))
 	b = binary.AppendVarint(b, f.runs)

@@ -8,8 +8,9 @@ import (
 // Fan summarises a sampled time series across runs: for each of K sample
 // points (for example every 100th block) it keeps a Summary of the values the
 // runs took there, from which quantile bands ("fan charts") are drawn. Its
-// memory is bounded by K sketches and a batch of at most 32 KiB of runs not
-// yet added to them, whatever the number of runs. Create one
+// memory is bounded by K sketches and, while runs are being added, a batch
+// of at most 32 KiB of runs not yet added to them, whatever the number of
+// runs; reading or merging the fan releases the batch. Create one
 // with NewFan (the zero Fan has no sample points). A Fan is not safe for
 // concurrent use, not even by readers (reading adds the batch); give each
 // worker its own and Merge them.
@@ -33,7 +34,9 @@ type Fan struct {
 	// pending[i*batch+r] is run r's value at point i, for r < held. Adding
 	// them point by point keeps one sketch in cache while it takes a whole
 	// batch; added run by run, each of the K sketches would be fetched
-	// from memory for every run.
+	// from memory for every run. It is allocated by the first Add after
+	// a read or merge, and released by them, so that a fan that only
+	// receives merges never holds one.
 	pending []float64
 	batch   int
 	held    int
@@ -59,7 +62,7 @@ func NewFan(k int) (*Fan, error) {
 		points[i].exactCap = fanExactCap
 	}
 	batch := max(1, min(fanMaxBatch, fanPendingValues/k))
-	return &Fan{points: points, pending: make([]float64, k*batch), batch: batch}, nil
+	return &Fan{points: points, batch: batch}, nil
 }
 
 // NewFanOf returns an empty Fan of the sample points keep (ascending
@@ -113,16 +116,19 @@ func (f *Fan) Runs() int64 { return f.runs }
 // K (NewFanOf: n).
 func (f *Fan) Add(values []float64) error {
 	switch {
-	case f.keep != nil:
-		if len(values) != f.n {
-			return fmt.Errorf("metric: fan run has %d values, want %d", len(values), f.n)
-		}
+	case f.keep != nil && len(values) != f.n:
+		return fmt.Errorf("metric: fan run has %d values, want %d", len(values), f.n)
+	case f.keep == nil && len(values) != len(f.points):
+		return fmt.Errorf("metric: fan run has %d values, want %d", len(values), len(f.points))
+	}
+	if f.pending == nil {
+		f.pending = make([]float64, len(f.points)*f.batch)
+	}
+	if f.keep != nil {
 		for i, k := range f.keep {
 			f.pending[i*f.batch+f.held] = values[k]
 		}
-	case len(values) != len(f.points):
-		return fmt.Errorf("metric: fan run has %d values, want %d", len(values), len(f.points))
-	default:
+	} else {
 		for i, x := range values {
 			f.pending[i*f.batch+f.held] = x
 		}
@@ -138,6 +144,9 @@ func (f *Fan) Add(values []float64) error {
 // flush adds the held-back runs to the Summaries. Their sketches count
 // the same whatever the order of the values.
 func (f *Fan) flush() {
+	if f.held == 0 {
+		return
+	}
 	for i := range f.points {
 		p := &f.points[i]
 		for _, x := range f.pending[i*f.batch : i*f.batch+f.held] {
@@ -145,6 +154,12 @@ func (f *Fan) flush() {
 		}
 	}
 	f.held = 0
+}
+
+// settle adds the held-back runs to the Summaries and releases the batch.
+func (f *Fan) settle() {
+	f.flush()
+	f.pending = nil
 }
 
 // Merge adds the runs recorded by other to f, point by point (see
@@ -160,8 +175,8 @@ func (f *Fan) Merge(other *Fan) error {
 		return fmt.Errorf("metric: merge fans of %d and %d sample points", len(f.points), len(other.points))
 	}
 	runs := other.runs
-	f.flush()
-	other.flush()
+	f.settle()
+	other.settle()
 	for i := range f.points {
 		f.points[i].Merge(&other.points[i])
 	}
@@ -175,7 +190,7 @@ func (f *Fan) Point(i int) *Summary {
 	if i < 0 || i >= len(f.points) {
 		return nil
 	}
-	f.flush()
+	f.settle()
 	return &f.points[i]
 }
 
@@ -183,7 +198,7 @@ func (f *Fan) Point(i int) *Summary {
 // there: out[i][j] is Point(i).Quantile(qs[j]).Value, NaN where that is
 // undefined (q outside [0, 1], or no observations at the point).
 func (f *Fan) Quantiles(qs []float64) [][]float64 {
-	f.flush()
+	f.settle()
 	out := make([][]float64, len(f.points))
 	flat := make([]float64, len(f.points)*len(qs))
 	for i := range f.points {
