@@ -195,7 +195,9 @@ func (s *Staking) refresh(h *posHolder) {
 		if !h.art.IsZero() {
 			var d uint256.Int
 			idx := s.book.Index()
-			if _, over := d.MulOverflow(&h.art, &idx); over {
+			if h.art[2]|h.art[3]|idx[2]|idx[3] == 0 {
+				mul128(&d, &h.art, &idx)
+			} else if _, over := d.MulOverflow(&h.art, &idx); over {
 				h.debt = math.MaxUint64
 				return
 			}
@@ -230,6 +232,24 @@ func ceilRay(x *uint256.Int) uint64 {
 		return q[0] + 1
 	}
 	return q[0]
+}
+
+// mul128 sets z = x·y for x and y below 2^128 (the product fits 256
+// bits): four word products, where MulOverflow multiplies four words by
+// four.
+func mul128(z, x, y *uint256.Int) {
+	h00, l00 := bits.Mul64(x[0], y[0])
+	h01, l01 := bits.Mul64(x[0], y[1])
+	h10, l10 := bits.Mul64(x[1], y[0])
+	h11, l11 := bits.Mul64(x[1], y[1])
+	var c uint64
+	z[0] = l00
+	z[1], c = bits.Add64(h00, l01, 0)
+	t2, c2 := bits.Add64(h01, l11, c)
+	z[1], c = bits.Add64(z[1], l10, 0)
+	t2, c3 := bits.Add64(t2, h10, c)
+	z[2] = t2
+	z[3] = h11 + c2 + c3
 }
 
 // Loans returns holder's open loans opened through Borrow.

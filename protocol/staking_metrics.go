@@ -165,6 +165,13 @@ func (s *Staking) Check() error {
 	if sh != s.totalShares {
 		return fail("lending", "Σ deposit shares %d ≠ total %d", sh, s.totalShares)
 	}
+	// The book's Check found Σ of all balances = circulating. When the
+	// accounts the adapter knows (five of its own, distinct, and the
+	// participants, each created by Endow) are every account of the chain
+	// and no balance lies beyond them, their sum is that sum.
+	if n := s.chain.NumAccounts(); n == 5+len(s.accounts) && s.book.NumAccounts() <= n {
+		return nil
+	}
 	var circ uint256.Int
 	for _, a := range []pos.AccountID{s.public, s.poolAcct, s.lp, s.lendAcct, s.treasury} {
 		x := s.book.Balance(a)

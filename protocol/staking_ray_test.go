@@ -40,3 +40,23 @@ func TestCeilRay(t *testing.T) {
 		}
 	}
 }
+
+// mul128 multiplies numbers below 2^128 as uint256 does.
+func TestMul128(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	edge := []uint64{0, 1, math.MaxUint64, math.MaxUint64 - 1, 1 << 63}
+	for k := range 20000 {
+		x := uint256.Int{rng.Uint64(), rng.Uint64()}
+		y := uint256.Int{rng.Uint64(), rng.Uint64()}
+		if k < len(edge)*len(edge) {
+			x = uint256.Int{edge[k%len(edge)], edge[k/len(edge)]}
+			y = uint256.Int{edge[k/len(edge)], edge[k%len(edge)]}
+		}
+		var want, got uint256.Int
+		want.Mul(&x, &y)
+		mul128(&got, &x, &y)
+		if got != want {
+			t.Fatalf("mul128(%s, %s) = %s, want %s", x.Dec(), y.Dec(), got.Dec(), want.Dec())
+		}
+	}
+}

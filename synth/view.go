@@ -33,6 +33,10 @@ func (b *Book) Balance(a pos.AccountID) uint256.Int {
 	return uint256.Int{}
 }
 
+// NumAccounts returns one more than the largest account that has held
+// synthetic (0 if none has): Balance is zero from it on.
+func (b *Book) NumAccounts() int { return len(b.balances) }
+
 // NumLoans returns the number of loans ever opened.
 func (b *Book) NumLoans() int { return len(b.loans) }
 
