@@ -841,6 +841,23 @@ func (s *Staking) pushPrice(p float64) {
 	s.twap = s.priceSum / float64(len(s.prices))
 }
 
+// ErrStakingOverflow stops a run whose chain can no longer hold its
+// amounts in 64-bit raw units.
+var ErrStakingOverflow = errors.New("staking: the chain's amounts overflow 64-bit raw units")
+
+// overflow explains an epoch the chain could not process because an
+// amount no longer fits 64 bits: issuance compounds the supply (a fixed
+// yearly rate on bonded stake that earns it multiplies the supply by about
+// e^(rate·bonded share·years)), and raw units of 10^−Decimals tokens cap it
+// at 2^64 of them.
+func (s *Staking) overflow(err error) error {
+	l := s.chain.Ledger()
+	u := float64(s.unit)
+	return fmt.Errorf("%w after %d epochs: a supply of %.4g tokens (%.4g times genesis; at most %.4g at %d decimals) cannot grow by this epoch's issuance; give the native token fewer decimals or shorten the horizon: %w",
+		ErrStakingOverflow, s.epochs, float64(l.Supply())/u, float64(l.Supply())/max(float64(s.Config.Supply), 1),
+		float64(math.MaxUint64)/u, s.Config.Decimals, err)
+}
+
 // processEpoch ends the chain's epoch and runs the book.
 func (s *Staking) processEpoch() error {
 	c, b := s.chain, s.book
@@ -848,6 +865,9 @@ func (s *Staking) processEpoch() error {
 	before := s.largestBurned()
 	rep, err := c.ProcessEpoch(c.Epoch(), s.offline)
 	if err != nil {
+		if errors.Is(err, pos.ErrOverflow) {
+			return s.overflow(err)
+		}
 		return err
 	}
 	s.offline = s.offline[:0]

@@ -362,3 +362,31 @@ func TestStakingLiquidateBuysBack(t *testing.T) {
 		})
 	}
 }
+
+// A supply that issuance would push past 2^64 raw units stops the run with
+// ErrStakingOverflow (wrapping pos.ErrOverflow) and advice, not a panic or
+// a wrapped-around balance.
+func TestStakingSupplyOverflow(t *testing.T) {
+	m, s, err := stakingtest.NewMarket(1000, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Config.Supply = math.MaxUint64 - 1000
+	s.Reset(m)
+	if err := s.Err(); err != nil {
+		t.Fatal(err)
+	}
+	m.Step++
+	err = s.Step(m)
+	if !errors.Is(err, protocol.ErrStakingOverflow) || !errors.Is(err, pos.ErrOverflow) {
+		t.Fatalf("Step: %v, want ErrStakingOverflow wrapping pos.ErrOverflow", err)
+	}
+	for _, want := range []string{"after 0 epochs", "at 9 decimals", "fewer decimals"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not say %q", err, want)
+		}
+	}
+	if err := s.Check(); err != nil {
+		t.Fatalf("the failed epoch left the accounts inconsistent: %v", err)
+	}
+}

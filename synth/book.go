@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/bits"
 
 	"github.com/cascade-risk/cascade/pos"
 	"github.com/holiman/uint256"
@@ -647,9 +648,13 @@ func (b *Book) inDefaultFast(l *loan, price uint256.Int, t *thresholds) (bool, e
 		return false, fmt.Errorf("%w: %w", errCollateralUnknown, err)
 	}
 	var lhs, rhs uint256.Int
-	lhs.SetUint64(value)
-	_, lo := lhs.MulOverflow(&lhs, &t.priceRay)
-	_, ro := rhs.MulOverflow(&l.art, &t.indexLR)
+	lo := mulWord(&lhs, &t.priceRay, value)
+	var ro bool
+	if l.art[1]|l.art[2]|l.art[3] == 0 {
+		ro = mulWord(&rhs, &t.indexLR, l.art[0])
+	} else {
+		_, ro = rhs.MulOverflow(&l.art, &t.indexLR)
+	}
 	switch {
 	case !lo && !ro:
 		return lhs.Lt(&rhs), nil
@@ -659,6 +664,22 @@ func (b *Book) inDefaultFast(l *loan, price uint256.Int, t *thresholds) (bool, e
 		return false, nil
 	}
 	return b.inDefault(l, price)
+}
+
+// mulWord sets z = x·w mod 2^256 and reports whether x·w overflowed
+// 256 bits: four word products, where MulOverflow multiplies four words
+// by four.
+func mulWord(z, x *uint256.Int, w uint64) bool {
+	h0, l0 := bits.Mul64(x[0], w)
+	h1, l1 := bits.Mul64(x[1], w)
+	h2, l2 := bits.Mul64(x[2], w)
+	h3, l3 := bits.Mul64(x[3], w)
+	var c uint64
+	z[0] = l0
+	z[1], c = bits.Add64(l1, h0, 0)
+	z[2], c = bits.Add64(l2, h1, c)
+	z[3], c = bits.Add64(l3, h2, c)
+	return h3 != 0 || c != 0
 }
 
 func (b *Book) inDefault(l *loan, price uint256.Int) (bool, error) {

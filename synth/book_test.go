@@ -3,6 +3,7 @@ package synth
 import (
 	"errors"
 	"math/big"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/cascade-risk/cascade/pos"
@@ -366,4 +367,26 @@ func TestDefaultOnSlash(t *testing.T) {
 		t.Fatalf("default rate %s after the window", got.Dec())
 	}
 	e.check(t)
+}
+
+// mulWord multiplies by a word as uint256's MulOverflow does.
+func TestMulWord(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	for k := range 20000 {
+		x := uint256.Int{rng.Uint64(), rng.Uint64(), rng.Uint64(), rng.Uint64()}
+		for i := range 4 {
+			if rng.IntN(3) == 0 {
+				x[i] = 0
+			}
+		}
+		w := rng.Uint64()
+		if k%5 == 0 {
+			w = uint64(k)
+		}
+		var want, got uint256.Int
+		_, wantOver := want.MulOverflow(&x, uint256.NewInt(w))
+		if over := mulWord(&got, &x, w); got != want || over != wantOver {
+			t.Fatalf("mulWord(%s, %d) = %s, %v; want %s, %v", x.Dec(), w, got.Dec(), over, want.Dec(), wantOver)
+		}
+	}
 }
