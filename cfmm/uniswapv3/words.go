@@ -196,8 +196,31 @@ func stepWords(cur, target, liquidity, amountRemaining *uint256.Int, feePips uin
 		return s, false
 	}
 	complement := uint64(feeDenominator - feePips)
-	lessFee, _, _ := mulDivWord(amountRemaining, complement, feeDenominator) // below the amount: fits
 	zeroForOne := !cur.Lt(target)
+	if amountRemaining[2]|amountRemaining[3] != 0 {
+		// An input of 2^128 or more (an arbitrageur's "all it takes" up
+		// to a price limit) is judged against the input to the target by
+		// the lower bound (amount >> 20)·(1e6 − fee) <= amount·(1e6 −
+		// fee)/1e6 before dividing exactly.
+		if zeroForOne {
+			var d uint256.Int
+			d.Sub(cur, target)
+			s.AmountIn = amount0Words(target, cur, &d, liquidity, true)
+		} else {
+			s.AmountIn = amount1Words(cur, target, liquidity, true)
+		}
+		var bound uint256.Int
+		bound.Rsh(amountRemaining, 20)
+		bound.Mul(&bound, &uint256.Int{complement}) // below 2^255: no wrap
+		if bound.Lt(&s.AmountIn) {
+			lessFee, _, _ := mulDivWord(amountRemaining, complement, feeDenominator)
+			if lessFee.Lt(&s.AmountIn) {
+				return s, false // the price stops short: an input beyond words
+			}
+		}
+		return finishStep(s, cur, target, target, liquidity, amountRemaining, feePips, complement, zeroForOne, true)
+	}
+	lessFee, _, _ := mulDivWord(amountRemaining, complement, feeDenominator) // below the amount: fits
 	haveIn := false
 	if !inputFallsShort(cur, target, liquidity, &lessFee, zeroForOne) {
 		if zeroForOne {
@@ -219,6 +242,14 @@ func stepWords(cur, target, liquidity, amountRemaining *uint256.Int, feePips uin
 			return s, false
 		}
 	}
+	return finishStep(s, cur, target, &s.SqrtRatioNextX96, liquidity, amountRemaining, feePips, complement, zeroForOne, haveIn)
+}
+
+// finishStep completes stepWords once the next price is known: the input
+// (unless haveIn and the target is reached, when s.AmountIn already holds
+// it), the output and the fee.
+func finishStep(s SwapStep, cur, target, nextPrice, liquidity, amountRemaining *uint256.Int, feePips uint32, complement uint64, zeroForOne, haveIn bool) (SwapStep, bool) {
+	s.SqrtRatioNextX96 = *nextPrice
 	next := &s.SqrtRatioNextX96
 	reached := *target == *next
 	var d uint256.Int
