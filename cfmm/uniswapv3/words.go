@@ -4,6 +4,8 @@ import (
 	"math/bits"
 
 	"github.com/holiman/uint256"
+
+	"github.com/cascade-risk/cascade/cfmm"
 )
 
 // Full-width products and quotients on 64-bit words, sized to the operands:
@@ -222,7 +224,7 @@ func stepWords(cur, target, liquidity, amountRemaining *uint256.Int, feePips uin
 	}
 	lessFee, _, _ := mulDivWord(amountRemaining, complement, feeDenominator) // below the amount: fits
 	haveIn := false
-	if !inputFallsShort(cur, target, liquidity, &lessFee, zeroForOne) {
+	if !fallsShortWords(cur, target, liquidity, &lessFee, zeroForOne) {
 		if zeroForOne {
 			var d uint256.Int
 			d.Sub(cur, target)
@@ -349,4 +351,21 @@ func nextPriceWords(p, liquidity, amount *uint256.Int, zeroForOne bool) (uint256
 		return uint256.Int{}, false
 	}
 	return z, true
+}
+
+// fallsShortWords is inputFallsShort for prices and liquidity below 2^128
+// (stepWords' domain), without divisions: lessFee < need·(1−1e-9) is
+// tested as lessFee·cur·target < L·(cur−target)·2^96·(1−1e-9) for token0
+// and lessFee < L·(target−cur)·2^-96·(1−1e-9) for token1. Each side is
+// within 2e-15 of its real value (three conversions and two products, each
+// a few units in the last place; no product exceeds 2^384), far inside the
+// 1e-9 margin.
+func fallsShortWords(cur, target, liquidity, lessFee *uint256.Int, zeroForOne bool) bool {
+	var diff uint256.Int
+	if zeroForOne {
+		diff.Sub(cur, target)
+		return cfmm.Float(lessFee)*(cfmm.Float(cur)*cfmm.Float(target)) < cfmm.Float(liquidity)*cfmm.Float(&diff)*(0x1p96*(1-1e-9))
+	}
+	diff.Sub(target, cur)
+	return cfmm.Float(lessFee) < cfmm.Float(liquidity)*cfmm.Float(&diff)*(0x1p-96*(1-1e-9))
 }
