@@ -80,3 +80,21 @@ func TestKeyDocs(t *testing.T) {
 		t.Errorf("a bad default in a nested list was not reported: %v", err)
 	}
 }
+
+// Every key of a scenario file outside its components has a description,
+// which the JSON Schema carries to editors.
+func TestScenarioKeysDocumented(t *testing.T) {
+	var walk func(keys []Key, path string)
+	walk = func(keys []Key, path string) {
+		for _, k := range keys {
+			if k.Doc == "" {
+				t.Errorf("key %s%s has no doc tag", path, k.Name)
+			}
+			walk(k.Keys, path+k.Name+".")
+		}
+	}
+	walk(KeysOfType(reflect.TypeFor[Scenario]()), "")
+	for _, typ := range []reflect.Type{reflect.TypeFor[Discover](), reflect.TypeFor[sweepRange](), reflect.TypeFor[discoverRange]()} {
+		walk(KeysOfType(typ), typ.Name()+".")
+	}
+}

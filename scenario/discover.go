@@ -26,21 +26,21 @@ const MaxDiscoverPoints = 100000
 //	  safe: solvent            # a region of regions:; PRIM and CART find where it fails
 //	  boundary: {along: mechanisms.chain.slash, max_failure: 5%}
 type Discover struct {
-	Design     string                 `yaml:"design"`
-	Samples    int                    `yaml:"samples"`
-	Levels     int                    `yaml:"levels"`
-	Seed       *uint64                `yaml:"seed"`
-	Parameters Map[DiscoverParameter] `yaml:"parameters,required"`
-	Metrics    []string               `yaml:"metrics"`
+	Design     string                 `yaml:"design" doc:"sobol, lhs, uniform, saltelli (Sobol indices) or morris; without it, sobol"`
+	Samples    int                    `yaml:"samples" doc:"points (base rows for saltelli, trajectories for morris); without it, 256, 512 for saltelli, 20 for morris"`
+	Levels     int                    `yaml:"levels" doc:"morris: grid levels per parameter"`
+	Seed       *uint64                `yaml:"seed" doc:"seed of the design; without it, the scenario's seed"`
+	Parameters Map[DiscoverParameter] `yaml:"parameters,required" doc:"parameter ranges by dotted path: {from, to, scale, integer}"`
+	Metrics    []string               `yaml:"metrics" doc:"outputs to rank by sensitivity; without it, all"`
 	// Stat is the statistic across a point's runs that the analyses use:
 	// mean (default), p1, p5, p50, p95 or p99.
-	Stat string `yaml:"stat"`
+	Stat string `yaml:"stat" doc:"the statistic across a point's runs the analyses use: mean, p1, p5, p50, p95 or p99; without it, mean"`
 	// Safe names the region whose failure PRIM and CART describe and the
 	// boundary search locates.
-	Safe      string         `yaml:"safe"`
-	Bootstrap int            `yaml:"bootstrap"`
-	Level     *unit.Fraction `yaml:"confidence"`
-	Boundary  *Boundary      `yaml:"boundary"`
+	Safe      string         `yaml:"safe" doc:"a region of regions: whose failure PRIM and CART describe and the boundary search locates"`
+	Bootstrap int            `yaml:"bootstrap" doc:"bootstrap resamples of the sensitivity indices' intervals"`
+	Level     *unit.Fraction `yaml:"confidence" doc:"level of the intervals; without it, 95%"`
+	Boundary  *Boundary      `yaml:"boundary" doc:"the adaptive search for the safe region's edge along one parameter"`
 }
 
 // Designs lists the designs a discover block may name.
@@ -129,10 +129,10 @@ type DiscoverParameter struct {
 }
 
 type discoverRange struct {
-	From    string `yaml:"from,required"`
-	To      string `yaml:"to,required"`
-	Scale   string `yaml:"scale"`
-	Integer bool   `yaml:"integer"`
+	From    string `yaml:"from,required" doc:"low end, with its unit"`
+	To      string `yaml:"to,required" doc:"high end, with the same unit"`
+	Scale   string `yaml:"scale" doc:"linear or log spacing; without it, linear"`
+	Integer bool   `yaml:"integer" doc:"restrict to whole numbers"`
 }
 
 // DecodeNode implements NodeDecoder.
@@ -194,20 +194,20 @@ func (p *DiscoverParameter) Short(v float64) string {
 // Along, and each line is bisected at Resolution, each point's verdict
 // settled by a sequential test against MaxFailure.
 type Boundary struct {
-	Along string `yaml:"along,required"`
+	Along string `yaml:"along,required" doc:"the dotted path of the parameter searched along"`
 	// MaxFailure is p0: a point is unsafe when its probability of failing
 	// the safe region exceeds it.
-	MaxFailure unit.Fraction `yaml:"max_failure,required"`
+	MaxFailure unit.Fraction `yaml:"max_failure,required" doc:"a point is unsafe when its probability of failing the safe region exceeds this"`
 	// Resolution is the number of grid values along Along (64).
-	Resolution int `yaml:"resolution"`
+	Resolution int `yaml:"resolution" doc:"grid values along the parameter; without it, 64"`
 	// Lines is the number of lines: with one parameter 1; otherwise Sobol
 	// points of the other parameters (default 8), or with grid: true a
 	// full grid of Resolution values of each.
-	Lines int `yaml:"lines"`
+	Lines int `yaml:"lines" doc:"lines through the other parameters' space; without it, 8 (1 with one parameter)"`
 	// MaxRuns caps the runs of one point's sequential test (2000); Batch is
 	// the runs added per test step (20).
-	MaxRuns int `yaml:"max_runs"`
-	Batch   int `yaml:"batch"`
+	MaxRuns int `yaml:"max_runs" doc:"the most runs of one point's sequential test; without it, 2000"`
+	Batch   int `yaml:"batch" doc:"runs added per step of the sequential test; without it, 20"`
 }
 
 // Check validates the boundary options.

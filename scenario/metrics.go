@@ -21,9 +21,9 @@ import (
 // policy comparisons; without it reports take the baseline's 5% quantile at
 // the bad end.
 type MetricSpec struct {
-	Metric    string         `yaml:"metric,required"`
-	Worse     string         `yaml:"worse"`
-	Threshold *unit.Fraction `yaml:"threshold"`
+	Metric    string         `yaml:"metric,required" doc:"the metric's name, component.metric"`
+	Worse     string         `yaml:"worse" doc:"higher, lower or none (no bad end); without it, the metric's own definition decides"`
+	Threshold *unit.Fraction `yaml:"threshold" doc:"outcome beyond which a run counts as a loss in policy comparisons; without it, the baseline's 5% quantile at the bad end"`
 }
 
 // Worse values a metrics: entry may give.

@@ -14,11 +14,11 @@ type Region []Condition
 // Condition compares one statistic of one metric across a cell's runs with
 // a threshold.
 type Condition struct {
-	Metric string `yaml:"metric,required"`
+	Metric string `yaml:"metric,required" doc:"the metric's name, component.metric"`
 	// Stat is mean (default), p1, p5, p50, p95 or p99.
-	Stat  string         `yaml:"stat"`
-	Below *unit.Fraction `yaml:"below"`
-	Above *unit.Fraction `yaml:"above"`
+	Stat  string         `yaml:"stat" doc:"the statistic across a cell's runs: mean, p1, p5, p50, p95 or p99; without it, mean"`
+	Below *unit.Fraction `yaml:"below" doc:"the condition holds when the statistic is below this"`
+	Above *unit.Fraction `yaml:"above" doc:"the condition holds when the statistic is above this"`
 }
 
 // Stats lists the statistics a condition may use, with their quantile

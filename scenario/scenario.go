@@ -36,40 +36,40 @@ const DefaultSamples = 100
 
 // Scenario is the decoded content of one sweep cell of a scenario file.
 type Scenario struct {
-	Name        string `yaml:"name,required"`
-	Description string `yaml:"description"`
+	Name        string `yaml:"name,required" doc:"the study's name, used for results and reports"`
+	Description string `yaml:"description" doc:"what the scenario models and why; it opens the report's assumptions"`
 	// Question is the question the study answers, which opens its report.
-	Question string `yaml:"question"`
+	Question string `yaml:"question" doc:"the question the study answers, which opens its report"`
 	// Headline names the metric the report's headline compares.
-	Headline string        `yaml:"headline"`
-	Horizon  unit.Duration `yaml:"horizon,required"`
-	Step     unit.Duration `yaml:"step,required"`
+	Headline string        `yaml:"headline" doc:"the metric the report's headline compares; without it, the first metric the arms change"`
+	Horizon  unit.Duration `yaml:"horizon,required" doc:"simulated time of one run, such as 365d"`
+	Step     unit.Duration `yaml:"step,required" doc:"simulated time of one step; the horizon is a whole number of steps"`
 	// SampleEvery is the interval at which time series are recorded; it
 	// must be a whole number of steps.
-	SampleEvery *unit.Duration `yaml:"sample_every"`
-	Runs        *int           `yaml:"runs"`
-	Seed        uint64         `yaml:"seed"`
+	SampleEvery *unit.Duration `yaml:"sample_every" doc:"interval at which time series are recorded, a whole number of steps; without it, the horizon in 100 parts"`
+	Runs        *int           `yaml:"runs" doc:"runs of each cell (cascade run --runs overrides); without it, 1000"`
+	Seed        uint64         `yaml:"seed" doc:"seed of every random stream; the same seed gives byte-identical results"`
 	// Numeraire is the asset every value is measured in; its price is 1.
-	Numeraire  string         `yaml:"numeraire,required"`
-	Assets     Map[Asset]     `yaml:"assets,required"`
-	Processes  Map[Component] `yaml:"processes"`
-	Mechanisms Map[Component] `yaml:"mechanisms"`
-	Agents     Map[Component] `yaml:"agents"`
-	Metrics    []MetricSpec   `yaml:"metrics"`
+	Numeraire  string         `yaml:"numeraire,required" doc:"the asset every value is measured in; its price is 1"`
+	Assets     Map[Asset]     `yaml:"assets,required" doc:"the tokens by name: decimals, and a constant price in the numeraire where no process drives it"`
+	Processes  Map[Component] `yaml:"processes" doc:"price and signal processes by name, each with type: (cascade types lists them)"`
+	Mechanisms Map[Component] `yaml:"mechanisms" doc:"pools, oracles and protocols by name, each with type:"`
+	Agents     Map[Component] `yaml:"agents" doc:"agents by name, each with type:"`
+	Metrics    []MetricSpec   `yaml:"metrics" doc:"metrics to record: names (pool.lp_hodl) or {metric, worse, threshold}; without it, all"`
 	// Ordering is how the agents' turns are ordered within a step:
 	// "shuffled" (the default) draws a fresh order every step from the
 	// run's own stream, "listed" keeps the order of the agents section.
-	Ordering string `yaml:"ordering"`
+	Ordering string `yaml:"ordering" doc:"order of the agents' turns within a step: shuffled (a fresh random order every step) or listed; without it, shuffled"`
 	// Sweep is the grid of parameter values; each combination is a point.
-	Sweep Sweep `yaml:"sweep"`
+	Sweep Sweep `yaml:"sweep" doc:"parameter values to sweep, by dotted path (mechanisms.pool.fee: [0.05%, 0.3%]) or {from, to, steps, scale}; crn and zip settings"`
 	// Compare names policy arms, each run at every point with the same
 	// random numbers.
-	Compare Map[Arm] `yaml:"compare"`
+	Compare Map[Arm] `yaml:"compare" doc:"policy arms by name, each a set of overrides run at every point with the same random numbers"`
 	// Regions name conditions on cell outcomes to map over the sweep.
-	Regions Map[Region] `yaml:"regions"`
+	Regions Map[Region] `yaml:"regions" doc:"named conditions on cell outcomes ({metric, stat, below or above}) mapped over the sweep"`
 	// Discover replaces the sweep grid with a design over parameter ranges
 	// and the analyses run on it (cascade discover).
-	Discover *Discover `yaml:"discover"`
+	Discover *Discover `yaml:"discover" doc:"a design over parameter ranges and the analyses run on it (cascade discover) instead of a sweep grid"`
 }
 
 // Agent orderings within a step (Scenario.Ordering).
@@ -88,8 +88,8 @@ const (
 // raw units), and Price is its constant price in the numeraire when no
 // process drives it.
 type Asset struct {
-	Decimals int           `yaml:"decimals,required"`
-	Price    *unit.Decimal `yaml:"price"`
+	Decimals int           `yaml:"decimals,required" doc:"decimals of the raw unit: one token is 10 to the decimals raw units (0 to 36)"`
+	Price    *unit.Decimal `yaml:"price" doc:"constant price in the numeraire when no process drives it" unit:"numeraire per token"`
 }
 
 // Check validates the asset.

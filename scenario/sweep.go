@@ -149,10 +149,10 @@ type SweepAxis struct {
 }
 
 type sweepRange struct {
-	From  string `yaml:"from,required"`
-	To    string `yaml:"to,required"`
-	Steps int    `yaml:"steps,required"`
-	Scale string `yaml:"scale"`
+	From  string `yaml:"from,required" doc:"first value, with its unit"`
+	To    string `yaml:"to,required" doc:"last value, with the same unit"`
+	Steps int    `yaml:"steps,required" doc:"number of values from from to to"`
+	Scale string `yaml:"scale" doc:"linear or log spacing; without it, linear"`
 }
 
 // DecodeNode implements NodeDecoder.

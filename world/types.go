@@ -290,7 +290,11 @@ func Schema(types []TypeInfo) ([]byte, error) {
 		props[section+"es"] = nil
 		delete(props, section+"es")
 		key := sectionKey[section]
-		props[key] = map[string]any{"type": []any{"object", "null"}, "additionalProperties": entry}
+		sec := map[string]any{"type": []any{"object", "null"}, "additionalProperties": entry}
+		if old, ok := props[key].(map[string]any); ok && old["description"] != nil {
+			sec["description"] = old["description"]
+		}
+		props[key] = sec
 	}
 	root["$schema"] = "https://json-schema.org/draft/2020-12/schema"
 	root["$id"] = SchemaURL
