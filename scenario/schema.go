@@ -98,6 +98,9 @@ func KindOf(t reflect.Type) string {
 	if isMap(t) {
 		return "mapping of names to " + KindOf(mapElem(t))
 	}
+	if t == reflect.TypeFor[Component]() {
+		return "component: type: and its keys"
+	}
 	if implementsDecoder(t) {
 		return "see the documentation of " + t.Name()
 	}
