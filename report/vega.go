@@ -425,10 +425,12 @@ const (
 	regionOut = "#e3e3e3"
 )
 
-// Names of the lines of sweep maps, in their legends.
+// Names of the lines of sweep maps, in their legends; short enough that a
+// map in half the page keeps its whole legend (the caption says what
+// uncertain means: a 95% interval straddles the bound).
 const (
 	boundaryName = "boundary (at the estimates)"
-	hatchName    = "uncertain (hatched): a 95% interval straddles the bound"
+	hatchName    = "uncertain (hatched)"
 )
 
 // gridEncoding is the position encoding of a sweep map's axis: numeric, on
