@@ -146,6 +146,10 @@ func (l *Liquidator) work(m *market.Market, u int) bool {
 	p := l.pool
 	dAsset, cAsset := p.Assets[l.Debt], p.Assets[l.Collateral]
 	for range maxPerAccountStep {
+		if l.surelyUnprofitable(m, u) {
+			l.unprofitable++
+			return true
+		}
 		if !p.Account(u).Liquidatable {
 			return false
 		}
@@ -184,6 +188,37 @@ func (l *Liquidator) work(m *market.Market, u int) bool {
 		l.liquidations++
 	}
 	return true
+}
+
+// surelyUnprofitable reports whether work would find liquidating u
+// unprofitable, shown without valuing the position: it is surely
+// liquidatable with collateral and debt to repay
+// (LendingPool.SurelyLiquidatable), the wallet is not empty, and the
+// collateral one unit of debt seizes (SeizeEstimate) is worth less than
+// that unit, by 1e-6, at the sale's marginal price (the venue's
+// SpotPrice, which no sale beats: a constant-function market pays less
+// per unit the more it is sold), so that whatever the amount the proceeds
+// fall short of the repayment, while gas plus MinProfit exceeds the value
+// of the one raw unit the conversion to an amount may add. False says
+// nothing; work then values the position.
+func (l *Liquidator) surelyUnprofitable(m *market.Market, u int) bool {
+	if l.routes != nil {
+		return false
+	}
+	p := l.pool
+	pd := m.RawPrice(p.Assets[l.Debt])
+	unit := m.RawPrice(p.Assets[l.Collateral])
+	if l.Venue >= 0 {
+		unit = m.Venues[l.Venue].Pool.SpotPrice(l.vi, l.vj) * pd
+	}
+	k := p.SeizeEstimate(l.Debt, l.Collateral, 1)
+	if !(k*unit < pd*(1-1e-6)) || !(l.Gas.Cost(m)+l.MinProfit > 1.001*unit) {
+		return false
+	}
+	if w := p.Balance(l.me, l.Debt); w.IsZero() {
+		return false
+	}
+	return p.SurelyLiquidatable(u, l.Collateral, l.Debt)
 }
 
 // proceeds returns the numeraire value of selling amount raw units of

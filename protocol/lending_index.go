@@ -66,6 +66,19 @@ type pairGroup struct {
 	c, d    int
 	floor   float64
 	entries []riskEntry
+	// t is the group's threshold as of epoch tEpoch.
+	t      aave.PairThreshold
+	tEpoch uint64
+}
+
+// threshold returns group g's threshold now, and whether its margin
+// covers the rounding of every position filed in it.
+func (x *riskIndex) threshold(p *LendingPool, g int) (aave.PairThreshold, bool) {
+	gr := &x.groups[g]
+	if gr.tEpoch != p.epoch {
+		gr.t, gr.tEpoch = p.aave.Threshold(p.now, gr.c, gr.d, riskMargin), p.epoch
+	}
+	return gr.t, gr.t.Valid && gr.t.MinDebt <= gr.floor
 }
 
 type riskEntry struct {
@@ -190,9 +203,9 @@ func (x *riskIndex) groupOf(p *LendingPool, c, d int) int {
 func (x *riskIndex) candidates(p *LendingPool, dst []int, seize int) []int {
 	for g := range x.groups {
 		gr := &x.groups[g]
-		t := p.aave.Threshold(p.now, gr.c, gr.d, riskMargin)
+		t, trusted := x.threshold(p, g)
 		cut := min(t.Liquidation, t.Collateral) / (1 + t.Margin)
-		whole := !t.Valid || t.MinDebt > gr.floor
+		whole := !trusted
 		for _, e := range gr.entries {
 			if !whole && e.key < cut {
 				break
@@ -219,4 +232,24 @@ func (p *LendingPool) hasSupply(u, r int) bool {
 // byDebtorOrder sorts users into the order they first borrowed.
 func (p *LendingPool) byDebtorOrder(users []int) {
 	slices.SortFunc(users, func(a, b int) int { return cmp.Compare(p.rank[a], p.rank[b]) })
+}
+
+// SurelyLiquidatable reports whether the index shows, without valuing it,
+// that u's position is liquidatable now and holds collateral in reserve c
+// and debt in reserve d: it is a pair position of (c, d), whose non-zero
+// scaled balances give non-zero balances, with a key at least the
+// threshold over 1 − 3·margin, where the health factor's rounding cannot
+// lift it to 1 (see aave.PairThreshold). False says nothing.
+func (p *LendingPool) SurelyLiquidatable(u, c, d int) bool {
+	if p.aave == nil || u < 0 || u >= len(p.idx.group) {
+		return false
+	}
+	x := &p.idx
+	x.sync(p)
+	g := x.group[u]
+	if g < 0 || x.groups[g].c != c || x.groups[g].d != d {
+		return false
+	}
+	t, trusted := x.threshold(p, g)
+	return trusted && x.key[u] >= t.Liquidation/(1-3*t.Margin)
 }
