@@ -72,7 +72,7 @@ func compareScan(t *testing.T, pool *protocol.LendingPool, step int) {
 	for _, seize := range []int{-1, 0} {
 		in := map[int]bool{}
 		rank := -1
-		for _, u := range pool.Candidates(nil, seize) {
+		for _, u := range pool.Candidates(nil, seize, nil) {
 			in[u] = true
 			if r := debtorRank(pool, u); r <= rank {
 				t.Fatalf("step %d: candidates out of debtor order at user %d", step, u)

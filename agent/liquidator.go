@@ -97,7 +97,7 @@ func (l *Liquidator) Act(m *market.Market) {
 		if l.Latency == 0 {
 			seize = l.Collateral
 		}
-		l.found = p.Candidates(l.found[:0], seize)
+		l.found = p.Candidates(l.found[:0], seize, l.seen)
 		for _, u := range l.found {
 			if u < len(l.seen) && l.seen[u] || u == l.me {
 				continue

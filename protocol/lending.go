@@ -186,7 +186,7 @@ func (p *LendingPool) Reset(m *market.Market) {
 	p.views = append(p.views[:0], viewMemo{})
 	p.rank = append(p.rank[:0], -1)
 	p.idx.reset(len(p.Assets))
-	p.idx.add(len(p.Assets))
+	p.idx.add()
 	p.epoch++
 	p.liquidations, p.liqVolume = 0, 0
 	p.now = p.clock(m)
@@ -323,7 +323,7 @@ func (p *LendingPool) Register() int {
 	p.health = append(p.health, healthMemo{})
 	p.views = append(p.views, viewMemo{})
 	p.rank = append(p.rank, -1)
-	p.idx.add(len(p.Assets))
+	p.idx.add()
 	return p.book.add()
 }
 
@@ -772,7 +772,7 @@ func (p *LendingPool) Risky() []RiskyPosition {
 		return x.risky
 	}
 	x.sync(p)
-	x.cand = x.candidates(p, x.cand[:0], -1)
+	x.cand = x.candidates(p, x.cand[:0], -1, nil)
 	p.byDebtorOrder(x.cand)
 	x.risky = x.risky[:0]
 	for _, u := range x.cand {
@@ -792,11 +792,15 @@ func (p *LendingPool) Indexed() bool { return p.aave != nil }
 // whose positions may be liquidatable now: a position left out is not
 // (exactly); one listed may not be, so the caller values it (Account).
 // With seize ≥ 0, positions holding no supply of reserve seize, which no
-// liquidation seizing it can touch, are left out too. On Compound these
+// liquidation seizing it can touch, are left out too, and so are users u
+// with skip[u] (skip may be shorter than the users). On Compound these
 // are all the debtors.
-func (p *LendingPool) Candidates(dst []int, seize int) []int {
+func (p *LendingPool) Candidates(dst []int, seize int, skip []bool) []int {
 	if p.aave == nil {
 		for _, u := range p.debtors {
+			if u < len(skip) && skip[u] {
+				continue
+			}
 			if seize >= 0 {
 				if c := p.Collateral(u, seize); c.IsZero() {
 					continue
@@ -808,7 +812,7 @@ func (p *LendingPool) Candidates(dst []int, seize int) []int {
 	}
 	start := len(dst)
 	p.idx.sync(p)
-	dst = p.idx.candidates(p, dst, seize)
+	dst = p.idx.candidates(p, dst, seize, skip)
 	p.byDebtorOrder(dst[start:])
 	return dst
 }

@@ -49,10 +49,11 @@ type riskIndex struct {
 	isDirty []bool
 
 	// sums are Σ users' scaled supply and debt by reserve, kept as
-	// touches change them (snap holds each user's as last seen), for
-	// LendingPool.Check.
+	// touches change them (snap holds each user's as last seen, user u's
+	// reserve r at u·assets + r), for LendingPool.Check.
 	supply, debt []uint256.Int
-	snap         [][]aave.Position
+	snap         []aave.Position
+	assets       int
 
 	// The last full scan, valid while epoch and version match.
 	scanEpoch, version, scanVersion uint64
@@ -99,24 +100,24 @@ func (x *riskIndex) reset(assets int) {
 	x.others, x.dirty, x.isDirty = x.others[:0], x.dirty[:0], x.isDirty[:0]
 	x.supply = make([]uint256.Int, assets)
 	x.debt = make([]uint256.Int, assets)
-	x.snap = x.snap[:0]
+	x.snap, x.assets = x.snap[:0], assets
 	x.version++
 	x.risky = x.risky[:0]
 }
 
-func (x *riskIndex) add(assets int) {
+func (x *riskIndex) add() {
 	x.group = append(x.group, -1)
 	x.key = append(x.key, 0)
 	x.other = append(x.other, false)
 	x.isDirty = append(x.isDirty, false)
-	x.snap = append(x.snap, make([]aave.Position, assets))
+	x.snap = append(x.snap, make([]aave.Position, x.assets)...)
 }
 
 // touch records that u's position may have changed: its scaled balances
 // update the sums now, its place in the index at the next sync.
 func (x *riskIndex) touch(pool *aave.Pool, u int) {
 	x.version++
-	s := x.snap[u]
+	s := x.snap[u*x.assets : (u+1)*x.assets]
 	for r := range s {
 		pos := pool.Position(r, u)
 		x.supply[r].Sub(&x.supply[r], &s[r].ScaledSupply)
@@ -199,8 +200,10 @@ func (x *riskIndex) groupOf(p *LendingPool, c, d int) int {
 // candidates appends the users that may be liquidatable or underwater
 // now, unordered: each group's keys above its threshold less the margin
 // (all of them when the threshold cannot be trusted), and the others.
-// With seize ≥ 0, positions with no supply in reserve seize are left out.
-func (x *riskIndex) candidates(p *LendingPool, dst []int, seize int) []int {
+// With seize ≥ 0, positions with no supply in reserve seize are left out,
+// and so are users u with skip[u].
+func (x *riskIndex) candidates(p *LendingPool, dst []int, seize int, skip []bool) []int {
+	keep := func(u int) bool { return u >= len(skip) || !skip[u] }
 	for g := range x.groups {
 		gr := &x.groups[g]
 		t, trusted := x.threshold(p, g)
@@ -210,13 +213,13 @@ func (x *riskIndex) candidates(p *LendingPool, dst []int, seize int) []int {
 			if !whole && e.key < cut {
 				break
 			}
-			if seize < 0 || seize == gr.c || p.hasSupply(e.user, seize) {
+			if keep(e.user) && (seize < 0 || seize == gr.c || p.hasSupply(e.user, seize)) {
 				dst = append(dst, e.user)
 			}
 		}
 	}
 	for _, u := range x.others {
-		if seize < 0 || p.hasSupply(u, seize) {
+		if keep(u) && (seize < 0 || p.hasSupply(u, seize)) {
 			dst = append(dst, u)
 		}
 	}
