@@ -150,7 +150,7 @@ func (l *Liquidator) work(m *market.Market, u int) bool {
 			l.unprofitable++
 			return true
 		}
-		if !p.Account(u).Liquidatable {
+		if !p.SurelyLiquidatable(u, l.Collateral, l.Debt) && !p.Account(u).Liquidatable {
 			return false
 		}
 		repay := p.MaxRepay(u, l.Debt)

@@ -594,11 +594,15 @@ func (p *LendingPool) account(u int) (v AccountView, closeAll, ok bool) {
 func (p *LendingPool) MaxRepay(u, r int) uint256.Int {
 	debt := p.Debt(u, r)
 	if p.aave != nil {
-		m := p.memo(u)
-		if m.bad {
-			return uint256.Int{}
+		closeAll, known := p.surelyCloseAll(u)
+		if !known {
+			m := p.memo(u)
+			if m.bad {
+				return uint256.Int{}
+			}
+			closeAll = m.closeAll
 		}
-		if m.closeAll {
+		if closeAll {
 			return debt
 		}
 		half, _ := aave.PercentMul(&debt, uint256.NewInt(aave.DefaultLiquidationCloseFactor))

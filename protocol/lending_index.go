@@ -256,3 +256,34 @@ func (p *LendingPool) SurelyLiquidatable(u, c, d int) bool {
 	t, trusted := x.threshold(p, g)
 	return trusted && x.key[u] >= t.Liquidation/(1-3*t.Margin)
 }
+
+// surelyCloseAll reports, when the index shows it without valuing the
+// position, whether u's health factor is at most
+// aave.CloseFactorHFThreshold (0.95): known is false unless u is a pair
+// position in a trusted group with W*/D* (the threshold over its key) at
+// least 3·margin away from 0.95, beyond the rounding (see
+// aave.PairThreshold).
+func (p *LendingPool) surelyCloseAll(u int) (closeAll, known bool) {
+	if p.aave == nil || u < 0 || u >= len(p.idx.group) {
+		return false, false
+	}
+	x := &p.idx
+	x.sync(p)
+	g := x.group[u]
+	if g < 0 {
+		return false, false
+	}
+	t, trusted := x.threshold(p, g)
+	if !trusted {
+		return false, false
+	}
+	h := t.Liquidation / x.key[u]
+	const cf = float64(aave.CloseFactorHFThreshold) / 1e18
+	switch {
+	case h <= cf-3*t.Margin:
+		return true, true
+	case h >= cf+3*t.Margin:
+		return false, true
+	}
+	return false, false
+}
