@@ -102,7 +102,7 @@ func (l *Liquidator) Act(m *market.Market) {
 			if u < len(l.seen) && l.seen[u] || u == l.me {
 				continue
 			}
-			if p.Account(u).Liquidatable {
+			if p.SurelyLiquidatable(u, l.Collateral, l.Debt) || p.Account(u).Liquidatable {
 				l.watch(m, u)
 			}
 		}
