@@ -37,13 +37,15 @@ const minDebtSlack = 100
 type riskIndex struct {
 	groups []pairGroup
 	// By user id: the group a pair position is filed in (−1: none), its
-	// key, and whether it is in others.
+	// key, and which list of the others it is in (0: none).
 	group []int
 	key   []float64
-	other []bool
-	// others are the positions valued at every scan; those whose flag
+	other []uint8
+	// others are the positions valued at every scan, in two lists:
+	// others[1] those holding a supply somewhere, others[2] those holding
+	// none (which a liquidation cannot seize from); users whose flag
 	// went false are dropped at the next sync.
-	others []int
+	others [3][]int
 	// dirty are users touched since the last sync.
 	dirty   []int
 	isDirty []bool
@@ -97,7 +99,8 @@ type RiskyPosition struct {
 func (x *riskIndex) reset(assets int) {
 	x.groups = x.groups[:0]
 	x.group, x.key, x.other = x.group[:0], x.key[:0], x.other[:0]
-	x.others, x.dirty, x.isDirty = x.others[:0], x.dirty[:0], x.isDirty[:0]
+	x.others[1], x.others[2] = x.others[1][:0], x.others[2][:0]
+	x.dirty, x.isDirty = x.dirty[:0], x.isDirty[:0]
 	x.supply = make([]uint256.Int, assets)
 	x.debt = make([]uint256.Int, assets)
 	x.snap, x.assets = x.snap[:0], assets
@@ -108,7 +111,7 @@ func (x *riskIndex) reset(assets int) {
 func (x *riskIndex) add() {
 	x.group = append(x.group, -1)
 	x.key = append(x.key, 0)
-	x.other = append(x.other, false)
+	x.other = append(x.other, 0)
 	x.isDirty = append(x.isDirty, false)
 	x.snap = append(x.snap, make([]aave.Position, x.assets)...)
 }
@@ -154,13 +157,13 @@ func (x *riskIndex) sync(p *LendingPool) {
 			}
 			x.group[u] = -1
 		}
-		was, other := x.other[u], false
+		was, other := x.other[u], uint8(0)
 		switch shape, pr := p.aave.PairOf(u); shape {
 		case aave.NoDebt:
 		case aave.PairShape:
 			g := x.groupOf(p, pr.C, pr.D)
 			if pr.Debt.Float64() < x.groups[g].floor {
-				other = true
+				other = 1
 				break
 			}
 			key := pr.Debt.Float64() / pr.Supply.Float64()
@@ -169,17 +172,26 @@ func (x *riskIndex) sync(p *LendingPool) {
 			*e = slices.Insert(*e, k, riskEntry{key, u})
 			x.group[u], x.key[u] = g, key
 		default:
-			other = true
+			other = 2
+			for r := range x.assets {
+				if !x.snap[u*x.assets+r].ScaledSupply.IsZero() {
+					other = 1
+				}
+			}
 		}
 		x.other[u] = other
-		if other && !was {
-			x.others = append(x.others, u)
+		if other != was {
+			if other != 0 {
+				x.others[other] = append(x.others[other], u)
+			}
+			dropped = dropped || was != 0
 		}
-		dropped = dropped || (was && !other)
 	}
 	x.dirty = x.dirty[:0]
 	if dropped {
-		x.others = slices.DeleteFunc(x.others, func(u int) bool { return !x.other[u] })
+		for k := 1; k <= 2; k++ {
+			x.others[k] = slices.DeleteFunc(x.others[k], func(u int) bool { return x.other[u] != uint8(k) })
+		}
 	}
 }
 
@@ -218,9 +230,16 @@ func (x *riskIndex) candidates(p *LendingPool, dst []int, seize int, skip []bool
 			}
 		}
 	}
-	for _, u := range x.others {
+	for _, u := range x.others[1] {
 		if keep(u) && (seize < 0 || p.hasSupply(u, seize)) {
 			dst = append(dst, u)
+		}
+	}
+	if seize < 0 {
+		for _, u := range x.others[2] {
+			if keep(u) {
+				dst = append(dst, u)
+			}
 		}
 	}
 	return dst
