@@ -147,16 +147,24 @@ func (x *riskIndex) sync(p *LendingPool) {
 	if len(x.dirty) == 0 {
 		return
 	}
+	// Many changes (a book opening) are filed by one sort per group
+	// rather than one insertion each.
+	batch := len(x.dirty) > 32
+	if batch {
+		for g := range x.groups {
+			x.groups[g].entries = slices.DeleteFunc(x.groups[g].entries, func(e riskEntry) bool { return x.isDirty[e.user] })
+		}
+	}
 	dropped := false
 	for _, u := range x.dirty {
 		x.isDirty[u] = false
-		if g := x.group[u]; g >= 0 {
+		if g := x.group[u]; g >= 0 && !batch {
 			e := &x.groups[g].entries
 			if k, ok := slices.BinarySearchFunc(*e, riskEntry{x.key[u], u}, cmpEntry); ok {
 				*e = slices.Delete(*e, k, k+1)
 			}
-			x.group[u] = -1
 		}
+		x.group[u] = -1
 		was, other := x.other[u], uint8(0)
 		switch shape, pr := p.aave.PairOf(u); shape {
 		case aave.NoDebt:
@@ -168,8 +176,12 @@ func (x *riskIndex) sync(p *LendingPool) {
 			}
 			key := pr.Debt.Float64() / pr.Supply.Float64()
 			e := &x.groups[g].entries
-			k, _ := slices.BinarySearchFunc(*e, riskEntry{key, u}, cmpEntry)
-			*e = slices.Insert(*e, k, riskEntry{key, u})
+			if batch {
+				*e = append(*e, riskEntry{key, u})
+			} else {
+				k, _ := slices.BinarySearchFunc(*e, riskEntry{key, u}, cmpEntry)
+				*e = slices.Insert(*e, k, riskEntry{key, u})
+			}
 			x.group[u], x.key[u] = g, key
 		default:
 			other = 2
@@ -188,6 +200,11 @@ func (x *riskIndex) sync(p *LendingPool) {
 		}
 	}
 	x.dirty = x.dirty[:0]
+	if batch {
+		for g := range x.groups {
+			slices.SortFunc(x.groups[g].entries, cmpEntry)
+		}
+	}
 	if dropped {
 		for k := 1; k <= 2; k++ {
 			x.others[k] = slices.DeleteFunc(x.others[k], func(u int) bool { return x.other[u] != uint8(k) })
