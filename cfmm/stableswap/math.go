@@ -347,9 +347,7 @@ func quadraticFloor(b, c, d *uint256.Int) (uint256.Int, bool) {
 		return y, false
 	}
 	var t uint256.Int
-	if _, o := t.MulOverflow(d, d); o {
-		return y, false
-	}
+	mul128(&t, d, d) // D < 2^127
 	if _, o := t.AddOverflow(&t, c); o {
 		return y, false
 	}
@@ -428,11 +426,16 @@ func quadraticParts(y, b, c, d *uint256.Int) (p, q uint256.Int, ok bool) {
 	if _, o := p.AddOverflow(y, b); o {
 		return p, q, false
 	}
-	if _, o := p.MulOverflow(&p, y); o {
-		return p, q, false
-	}
-	if _, o := q.MulOverflow(y, d); o {
-		return p, q, false
+	if y[2]|y[3]|p[2]|p[3] != 0 || d[2]|d[3] != 0 {
+		if _, o := p.MulOverflow(&p, y); o {
+			return p, q, false
+		}
+		if _, o := q.MulOverflow(y, d); o {
+			return p, q, false
+		}
+	} else {
+		mul128(&p, &p, y)
+		mul128(&q, y, d)
 	}
 	if _, o := q.AddOverflow(&q, c); o {
 		return p, q, false
