@@ -120,7 +120,11 @@ type Pool struct {
 	balances [MaxCoins]uint256.Int // belong to LPs
 	admin    [MaxCoins]uint256.Int // coin held for the protocol: ERC20 balance − balances
 	rates    [MaxCoins]uint256.Int
-	supply   uint256.Int // LP token total supply
+	// scale is rate/1e18 where the rate is a multiple of 1e18 below
+	// 2^64·1e18 (every plain coin of at most 18 decimals), else 0:
+	// then x·rate/1e18 = x·scale and x·1e18/rate = ⌊x/scale⌋ exactly.
+	scale  [MaxCoins]uint64
+	supply uint256.Int // LP token total supply
 
 	fee, adminFee             uint64
 	futureFee, futureAdminFee uint64
@@ -212,6 +216,11 @@ func New(cfg Config) (*Pool, error) {
 		p.rates[k] = cfg.Rates[k]
 		if p.rates[k].IsZero() {
 			p.rates[k].SetUint64(Precision)
+		}
+		var q, r uint256.Int
+		q.DivMod(&p.rates[k], uint256.NewInt(Precision), &r)
+		if r.IsZero() && q.IsUint64() {
+			p.scale[k] = q.Uint64()
 		}
 	}
 	return p, nil
@@ -369,10 +378,36 @@ func (p *Pool) Clone() cfmm.Pool {
 // xp returns the normalized balances rate·balance/1e18 of bal.
 func (p *Pool) xp(a *arith, bal *[MaxCoins]uint256.Int) (xp [MaxCoins]uint256.Int) {
 	for k := range p.n {
-		a.mul(&xp[k], &p.rates[k], &bal[k])
-		a.div64(&xp[k], &xp[k], Precision)
+		p.normalize(a, &xp[k], &bal[k], k)
 	}
 	return xp
+}
+
+// normalize sets z = x·rate_k/1e18 (floored). For x < 2^128 and a rate
+// that is scale_k·1e18 (< 2^124) the product cannot overflow and the
+// quotient is x·scale_k.
+func (p *Pool) normalize(a *arith, z, x *uint256.Int, k int) {
+	if s := p.scale[k]; s != 0 && x[2]|x[3] == 0 {
+		mulWord(z, x, s)
+		return
+	}
+	a.mul(z, &p.rates[k], x)
+	a.div64(z, z, Precision)
+}
+
+// denormalize sets z = x·1e18/rate_k (floored): ⌊x/scale_k⌋ for x < 2^128
+// and a rate that is scale_k·1e18, where x·1e18 cannot overflow.
+func (p *Pool) denormalize(a *arith, z, x *uint256.Int, k int) {
+	if s := p.scale[k]; s != 0 && x[2]|x[3] == 0 {
+		if s != 1 {
+			divWord(z, x, s)
+		} else if z != x {
+			*z = *x
+		}
+		return
+	}
+	a.mul64(z, x, Precision)
+	a.div(z, z, &p.rates[k])
 }
 
 func (p *Pool) checkIndex(i int) error {
@@ -435,8 +470,7 @@ func (p *Pool) computeExchange(i, j int, dx *uint256.Int, amp uint64) (dy, fee, 
 	var a arith
 	xp := p.xp(&a, &p.balances)
 	var x uint256.Int
-	a.mul(&x, dx, &p.rates[i])
-	a.div64(&x, &x, Precision)
+	p.normalize(&a, &x, dx, i)
 	a.add(&x, &x, &xp[i])
 	if a.err != nil {
 		return dy, fee, adminFee, a.err
@@ -461,14 +495,11 @@ func (p *Pool) computeExchange(i, j int, dx *uint256.Int, amp uint64) (dy, fee, 
 	a.mul64(&dyFee, &dy, p.fee)
 	a.div64(&dyFee, &dyFee, FeeDenominator)
 	a.sub(&dy, &dy, &dyFee)
-	a.mul64(&dy, &dy, Precision)
-	a.div(&dy, &dy, &p.rates[j])
+	p.denormalize(&a, &dy, &dy, j)
 	a.mul64(&adminFee, &dyFee, p.adminFee)
 	a.div64(&adminFee, &adminFee, FeeDenominator)
-	a.mul64(&adminFee, &adminFee, Precision)
-	a.div(&adminFee, &adminFee, &p.rates[j])
-	a.mul64(&fee, &dyFee, Precision)
-	a.div(&fee, &fee, &p.rates[j])
+	p.denormalize(&a, &adminFee, &adminFee, j)
+	p.denormalize(&a, &fee, &dyFee, j)
 	return dy, fee, adminFee, a.err
 }
 
