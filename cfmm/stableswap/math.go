@@ -160,10 +160,15 @@ func GetD(xp []uint256.Int, amp uint64) (uint256.Int, error) {
 	if a.err != nil {
 		return d, a.err
 	}
-	// The divisors xp_k·n do not change between iterations either.
+	// The divisors xp_k·n do not change between iterations either; those
+	// of two words are prepared for division once.
 	var nx [MaxCoins]uint256.Int
+	var dv [MaxCoins]divisor
 	for k := range xp {
 		a.mul64(&nx[k], &xp[k], n)
+		if nx[k][3]|nx[k][2] == 0 && nx[k][1] != 0 {
+			dv[k] = newDivisor(nx[k][1], nx[k][0])
+		}
 	}
 	d = s
 	var dp, prev, t, num, den uint256.Int
@@ -171,7 +176,11 @@ func GetD(xp []uint256.Int, amp uint64) (uint256.Int, error) {
 		dp = d
 		for k := range xp {
 			a.mul(&dp, &dp, &d)
-			a.div(&dp, &dp, &nx[k])
+			if dv[k].v1 != 0 {
+				dv[k].div(&dp, &dp)
+			} else {
+				a.div(&dp, &dp, &nx[k])
+			}
 		}
 		prev = d
 		a.mul64(&t, &dp, n)

@@ -52,10 +52,59 @@ func divWord(z, x *uint256.Int, y uint64) {
 // y = y1·2^64 + y0), by Knuth's algorithm D: the divisor normalized so that
 // its top bit is set, each quotient word estimated from the top two words
 // of the remainder and the divisor's top word (at most 2 too large), then
-// corrected by adding the divisor back.
+// corrected by adding the divisor back. A divisor used many times is better
+// prepared once with newDivisor.
 func divTwoWords(z, x *uint256.Int, y1, y0 uint64) {
 	s := uint(bits.LeadingZeros64(y1))
-	v1, v0 := y1<<s|y0>>(64-s), y0<<s
+	d := divisor{v1: y1<<s | y0>>(64-s), v0: y0 << s, s: s}
+	d.div(z, x)
+}
+
+// divisor is a two-word divisor prepared for Knuth's algorithm D.
+type divisor struct {
+	v1, v0 uint64 // the divisor shifted left by s: the top bit of v1 set
+	s      uint
+	// inv, if not zero, is ⌊(2^128 − 1)/v1⌋ − 2^64, Möller and Granlund's
+	// reciprocal of v1, which turns each quotient word's estimate from a
+	// hardware division into two multiplications.
+	inv uint64
+}
+
+// newDivisor prepares the divisor y1·2^64 + y0 (y1 ≠ 0) with its
+// reciprocal.
+func newDivisor(y1, y0 uint64) divisor {
+	s := uint(bits.LeadingZeros64(y1))
+	d := divisor{v1: y1<<s | y0>>(64-s), v0: y0 << s, s: s}
+	d.inv, _ = bits.Div64(^d.v1, ^uint64(0), d.v1)
+	return d
+}
+
+// quotientWord returns ⌊(u1·2^64 + u0)/v1⌋ for u1 < v1.
+func (d *divisor) quotientWord(u1, u0 uint64) uint64 {
+	if d.inv == 0 {
+		q, _ := bits.Div64(u1, u0, d.v1)
+		return q
+	}
+	// Möller and Granlund, "Improved division by invariant integers"
+	// (2011), algorithm 4.
+	qh, ql := bits.Mul64(d.inv, u1)
+	ql, c := bits.Add64(ql, u0, 0)
+	qh, _ = bits.Add64(qh, u1, c)
+	qh++
+	r := u0 - qh*d.v1
+	if r > ql {
+		qh--
+		r += d.v1
+	}
+	if r >= d.v1 {
+		qh++
+	}
+	return qh
+}
+
+// div sets z = ⌊x/v⌋.
+func (d *divisor) div(z, x *uint256.Int) {
+	s, v1, v0 := d.s, d.v1, d.v0
 	// u = x·2^s, five words.
 	u := [5]uint64{x[0] << s, x[1]<<s | x[0]>>(64-s), x[2]<<s | x[1]>>(64-s), x[3]<<s | x[2]>>(64-s), x[3] >> (64 - s)}
 	var q [3]uint64
@@ -63,11 +112,16 @@ func divTwoWords(z, x *uint256.Int, y1, y0 uint64) {
 	for k := 2; k >= 0; k-- {
 		r0 := u[k]
 		// Invariant: r2·2^64 + r1 < v.
+		if r2 == 0 && r1 < v1 {
+			// The quotient word is 0 (the estimate below would be).
+			r2, r1 = r1, r0
+			continue
+		}
 		var qh uint64
 		if r2 >= v1 {
 			qh = ^uint64(0)
 		} else {
-			qh, _ = bits.Div64(r2, r1, v1)
+			qh = d.quotientWord(r2, r1)
 		}
 		// r − qh·v over three words.
 		ph, pl := bits.Mul64(qh, v0)

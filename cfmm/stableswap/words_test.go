@@ -60,6 +60,11 @@ func TestWords(t *testing.T) {
 			if got != want {
 				t.Fatalf("divTwoWords %v/%v = %v, want %v", &x, &y2, &got, &want)
 			}
+			d := newDivisor(y[1], y[0])
+			d.div(&got, &x)
+			if got != want {
+				t.Fatalf("divisor.div %v/%v = %v, want %v", &x, &y2, &got, &want)
+			}
 		}
 	}
 }
@@ -77,6 +82,12 @@ func BenchmarkWords(b *testing.B) {
 	b.Run("divTwoWords", func(b *testing.B) {
 		for b.Loop() {
 			divTwoWords(&sink, &x2, y2[1], y2[0])
+		}
+	})
+	b.Run("divisor", func(b *testing.B) {
+		d := newDivisor(y2[1], y2[0])
+		for b.Loop() {
+			d.div(&sink, &x2)
 		}
 	})
 	b.Run("uint256.Div1", func(b *testing.B) {
