@@ -663,8 +663,9 @@ func (p *Pool) EstimateOut(i, j int, in float64) (float64, bool) {
 // (implicit derivatives of the equation). −y' falls as x grows (the
 // invariant's level set is convex), so φ has one root, found by Newton's
 // method on φ kept inside a bracket that bisection narrows when a Newton
-// step leaves it, to a relative precision of 1e-12 in the trade; y comes
-// from the quadratic formula at each x. The bracket's top is the input 10
+// step leaves it, to a relative precision of 1e-12 in the trade, 1e-15
+// of xp_i (x's own float64 resolution) or until φ is zero to float64
+// precision; y comes from the quadratic formula at each x. The bracket's top is the input 10
 // times the pool's balance of i.
 func (p *Pool) OptimalIn(i, j int, price float64) float64 {
 	if p.checkIndex(i) != nil || p.checkIndex(j) != nil || i == j || !(price > 0) {
@@ -721,6 +722,9 @@ func (p *Pool) OptimalIn(i, j int, price float64) float64 {
 	// Newton from lo: φ > 0 left of the root, < 0 right of it.
 	x, s, d2 := lo, s0, d0
 	for range 100 {
+		if math.Abs(s-k) <= 0x1p-52*k {
+			break // φ = 0 to the resolution of its float64 terms
+		}
 		if s > k {
 			lo = x
 		} else {
@@ -731,7 +735,10 @@ func (p *Pool) OptimalIn(i, j int, price float64) float64 {
 		if !(next > lo && next < hi) {
 			next = lo + (hi-lo)/2
 		}
-		done := math.Abs(next-x) <= 1e-12*(next-f.xp[i]) || hi-lo <= 1e-12*(lo-f.xp[i])
+		// x resolves the trade only to float64's precision of xp_i: stop
+		// at 1e-12 of the trade or a few units in xp_i's last place.
+		tol := 1e-12*(next-f.xp[i]) + 1e-15*f.xp[i]
+		done := math.Abs(next-x) <= tol || hi-lo <= tol
 		x = next
 		if done {
 			break
