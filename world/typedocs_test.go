@@ -63,7 +63,7 @@ func TestDeclaredDefaultsAreUsed(t *testing.T) {
 		types[ti.Section+"/"+ti.Name] = ti
 	}
 	files, _ := filepath.Glob(filepath.Join("..", "examples", "*.yaml"))
-	written := 0
+	written, keys := 0, 0
 	for _, path := range files {
 		src, err := os.ReadFile(path)
 		if err != nil {
@@ -100,6 +100,9 @@ func TestDeclaredDefaultsAreUsed(t *testing.T) {
 		}
 		stated := stateDefaults(t, src, edits)
 		written += len(edits)
+		for _, e := range edits {
+			keys += len(e.keys)
+		}
 		// A short horizon, unless the example needs its own (a fault
 		// stated at a time).
 		var o []scenario.Override
@@ -117,6 +120,7 @@ func TestDeclaredDefaultsAreUsed(t *testing.T) {
 			t.Errorf("%s: stating the defaults (%s) changes the results", path, strings.Join(keys, "; "))
 		}
 	}
+	t.Logf("%d keys of %d components written out at their defaults", keys, written)
 	if written < 20 {
 		t.Errorf("only %d components had defaults to state", written)
 	}
