@@ -649,51 +649,12 @@ func (s *sim) Run(job engine.Job, out *engine.Outcome) error {
 	if s.start != nil {
 		s.start()
 	}
-	untilSample := c.stride
-	for step := 1; step <= c.steps; step++ {
-		// A plain loop: these slices hold a few prices, and a call to
-		// memmove costs more than copying them.
-		prev := m.PrevPrices[:len(m.Prices)]
-		for a, p := range m.Prices {
-			prev[a] = p
+	if s.plain() {
+		if err := s.stepPlain(out); err != nil {
+			return err
 		}
-		for k, p := range s.procs {
-			p.Step(s.procOut[k])
-		}
-		for _, k := range s.relayed {
-			s.deliver(k)
-		}
-		for a, p := range m.Prices {
-			// p-p is 0 for every finite p and NaN for ±Inf and NaN.
-			if p-p != 0 || p < 0 {
-				return &NonFiniteError{Step: step, What: "the price of " + c.assets[a], Value: p}
-			}
-		}
-		m.Step = step
-		for k, p := range m.Protocols {
-			if err := p.Step(m); err != nil {
-				return fmt.Errorf("step %d: %s: %w", step, c.protocols[k].name, err)
-			}
-		}
-		if s.order != nil {
-			s.order.Shuffle(len(s.actors), func(i, j int) { s.actors[i], s.actors[j] = s.actors[j], s.actors[i] })
-		}
-		for _, a := range s.actors {
-			a.Act(m)
-		}
-		for k, p := range m.Protocols {
-			if err := p.Check(); err != nil {
-				return fmt.Errorf("step %d: %s: accounting check failed: %w", step, c.protocols[k].name, err)
-			}
-		}
-		// A countdown rather than step%stride: no division per step.
-		if untilSample--; untilSample == 0 {
-			untilSample = c.stride
-			s.record(out, step/c.stride)
-			if err := s.checkFinite(step); err != nil {
-				return err
-			}
-		}
+	} else if err := s.stepAll(out); err != nil {
+		return err
 	}
 	s.observe()
 	for k, i := range c.selected {
