@@ -54,12 +54,28 @@ type Arbitrageur struct {
 	holdings                  []uint256.Int // scratch for numericOptimum
 	trade                     cfmm.Trade    // scratch for the constant-product path
 	amount, bestIn            uint256.Int   // tradeOnce's candidate and chosen inputs, kept off the heap
+	// single is set by Reset when the arbitrageur trades one constant-
+	// product pair with no limits, the reference model's case: Act then
+	// goes straight to it while market, venue and pool are still those.
+	single struct {
+		m    *market.Market
+		v    *market.Venue
+		pair *uniswapv2.Pair
+	}
 }
 
 // Reset implements Agent.
 func (a *Arbitrageur) Reset(m *market.Market, _ *rand.Rand) {
 	a.profit, a.gross, a.gas, a.trades = 0, 0, 0, 0
 	a.impact, a.carry, a.used = 0, 0, 0
+	a.single.m, a.single.v, a.single.pair = nil, nil, nil
+	if m == nil || a.Limits.active() || len(a.Venues) != 1 || a.Venues[0] >= len(m.Venues) {
+		return
+	}
+	v := m.Venues[a.Venues[0]]
+	if pair, ok := v.Pool.(*uniswapv2.Pair); ok && !a.unpriced(v, 0, 1) {
+		a.single.m, a.single.v, a.single.pair = m, v, pair
+	}
 }
 
 // Metrics implements Agent.
@@ -85,6 +101,10 @@ func (a *Arbitrageur) Observe(m *market.Market, dst []float64) {
 
 // Act implements Agent.
 func (a *Arbitrageur) Act(m *market.Market) {
+	if p := a.single.pair; p != nil && m == a.single.m && a.single.v.Pool == cfmm.Pool(p) {
+		a.tradePair(m, a.single.v, p)
+		return
+	}
 	if a.Limits.active() {
 		a.actLimited(m)
 		return
@@ -149,32 +169,39 @@ func (a *Arbitrageur) tradePair(m *market.Market, v *market.Venue, pair *uniswap
 		}
 	}
 	best := optimalInput(x, y, pi, pj, pair.FeeRate())
-	var amount uint256.Int
-	if lo, hi, ok := cfmm.Amount128(best); ok {
-		amount = uint256.Int{lo, hi}
-	} else if amount = cfmm.Amount(best); amount.IsZero() {
+	// floor(best) is the float of the exact input: below 2^53 both are
+	// the same integer, above it best is already one.
+	in := math.Floor(best) * pi
+	t := &a.trade
+	if lo, hi, ok := cfmm.Amount128(best); ok && pair.Quote128(i, j, lo, hi, t) {
+		// The usual case: the exact output is known before the pair
+		// changes, so a trade that does not pay is never made.
+		// A quote that succeeded is of two-word amounts.
+		out := cfmm.Float128(t.Out[1], t.Out[0]) * pj
+		if out-in <= a.Gas {
+			return
+		}
+		pair.Apply(t)
+		prev := x0*m.PrevPrices[a0]*m.Unit[a0] + x1*m.PrevPrices[a1]*m.Unit[a1]
+		// A pair's fee is in its input token.
+		a.settle(v, cfmm.Float128(t.Fee[1], t.Fee[0])*pi, in, out, prev)
 		return
 	}
-	// Everything the books need from before the swap is valued now, so
-	// that few values stay live across the call. floor(best) is the float
-	// of the exact input: below 2^53 both are the same integer, above it
-	// best is already one.
-	in := math.Floor(best) * pi
+	amount := cfmm.Amount(best)
+	if amount.IsZero() {
+		return
+	}
 	prev := x0*m.PrevPrices[a0]*m.Unit[a0] + x1*m.PrevPrices[a1]*m.Unit[a1]
 	saved := *pair
-	t := &a.trade
 	if pair.SwapInto(i, j, &amount, t) != nil {
 		return
 	}
-	// A swap that succeeded left both reserves below 2^112, so its output
-	// and fee are two-word amounts.
-	out := cfmm.Float128(t.Out[1], t.Out[0]) * pj
+	out := cfmm.Float(&t.Out) * pj
 	if out-in <= a.Gas {
 		*pair = saved
 		return
 	}
-	// A pair's fee is in its input token.
-	a.settle(v, cfmm.Float128(t.Fee[1], t.Fee[0])*pi, in, out, prev)
+	a.settle(v, cfmm.Float(&t.Fee)*pi, in, out, prev)
 }
 
 // optimalInput is the profit-maximizing input a* = (√(γ·x·y·pj/pi) − x)/γ,

@@ -375,41 +375,64 @@ func (p *Pair) SwapInto(i, j int, amountIn *uint256.Int, t *cfmm.Trade) error {
 }
 
 // swap128 performs SwapInto in two-word arithmetic when the input and every
-// product fit in 128 bits and the swap succeeds, writing each word once;
-// it reports false, changing nothing, for anything else, which the general
-// path then handles (and reverts where it must). The integers are the same.
+// product fit in 128 bits and the swap succeeds (see Quote128); it reports
+// false, changing nothing, for anything else, which the general path then
+// handles (and reverts where it must). The integers are the same.
 func (p *Pair) swap128(i, j int, amountIn *uint256.Int, t *cfmm.Trade) bool {
-	if i == j || uint(i)|uint(j) > 1 || amountIn[2]|amountIn[3] != 0 {
+	if amountIn[2]|amountIn[3] != 0 || !p.Quote128(i, j, amountIn[0], amountIn[1], t) {
+		return false
+	}
+	p.Apply(t)
+	return true
+}
+
+// Quote128 writes to t the exact-input trade SwapInto would make selling
+// in = inHi·2^64 + inLo of token i for token j, computed in two-word
+// arithmetic, without making it, and reports true; it reports false,
+// leaving t unspecified, wherever SwapInto would take its general path: an
+// operand or product beyond 128 bits, or a swap that reverts (a zero
+// input or output, or an input reserve that would pass 2^112). Apply then
+// makes the trade, so that a caller can decide on the exact output before
+// changing the pair, with nothing to restore if it declines.
+func (p *Pair) Quote128(i, j int, inLo, inHi uint64, t *cfmm.Trade) bool {
+	if i == j || uint(i)|uint(j) > 1 {
 		return false
 	}
 	ri, rj := &p.reserve[i], &p.reserve[j]
 	// Reserves are below 2^112 (the contract's uint112): two words each.
-	aLo, aHi := amountIn[0], amountIn[1]
 	xLo, xHi, yLo, yHi := ri[0], ri[1], rj[0], rj[1]
-	if aLo|aHi == 0 || xLo|xHi == 0 || yLo|yHi == 0 {
+	if inLo|inHi == 0 || xLo|xHi == 0 || yLo|yHi == 0 {
 		return false
 	}
-	outLo, outHi, ok := amountOutWords(aLo, aHi, xLo, xHi, yLo, yHi, FeeDenominator-p.feeBps)
+	outLo, outHi, ok := amountOutWords(inLo, inHi, xLo, xHi, yLo, yHi, FeeDenominator-p.feeBps)
 	if !ok || outLo|outHi == 0 {
 		return false
 	}
 	// The new input reserve must stay below 2^112: its high word below 2^48.
-	lo, c := bits.Add64(xLo, aLo, 0)
-	hi, c2 := bits.Add64(xHi, aHi, c)
+	_, c := bits.Add64(xLo, inLo, 0)
+	hi, c2 := bits.Add64(xHi, inHi, c)
 	if c2 != 0 || hi >= 1<<48 {
 		return false
 	}
-	feeLo, feeHi := fee128(aLo, aHi, p.feeBps)
-	t.In = uint256.Int{aLo, aHi}
+	feeLo, feeHi := fee128(inLo, inHi, p.feeBps)
+	t.In = uint256.Int{inLo, inHi}
 	t.Out = uint256.Int{outLo, outHi}
 	t.Fee = uint256.Int{feeLo, feeHi}
 	t.FeeToken = i
-	ri[0], ri[1] = lo, hi
-	// out < y, so this borrows nothing from y's upper words, which are 0.
-	var b uint64
-	rj[0], b = bits.Sub64(yLo, outLo, 0)
-	rj[1] = yHi - outHi - b
 	return true
+}
+
+// Apply makes a trade that Quote128 returned true for on the unchanged
+// pair: the input reserve gains t.In and the other pays t.Out. Both
+// reserves stay two-word amounts below 2^112, as Quote128 checked.
+func (p *Pair) Apply(t *cfmm.Trade) {
+	ri, rj := &p.reserve[t.FeeToken], &p.reserve[1-t.FeeToken]
+	var c, b uint64
+	ri[0], c = bits.Add64(ri[0], t.In[0], 0)
+	ri[1] += t.In[1] + c
+	// out < y, so this borrows nothing from y's upper words, which are 0.
+	rj[0], b = bits.Sub64(rj[0], t.Out[0], 0)
+	rj[1] -= t.Out[1] + b
 }
 
 // LPHoldings writes the reserves owned by liquidity providers other than the
