@@ -74,31 +74,47 @@ func (s *sim) plain() bool {
 // stepPlain is stepAll for a plain model (see plain), the same steps in the
 // same order: the previous prices saved, the process stepped, the prices
 // checked, the one actor's turn, a record every stride steps. With no
-// protocols there is nothing else to do, and the common process and
-// actor are called directly rather than through their interfaces.
+// protocols nothing else moves a price, so after step 1 only the prices
+// the process writes are saved and checked (the others equal their
+// previous values, already checked), and the common process and actor are
+// called directly rather than through their interfaces.
 func (s *sim) stepPlain(out *engine.Outcome) error {
 	c := s.c
 	m := &s.market
 	prices := m.Prices
 	prev := m.PrevPrices[:len(prices)]
 	proc, pout := s.procs[0], s.procOut[0]
+	// moved are the prices the process writes, and was their previous
+	// values: pout itself when it writes prices, nothing when signals.
+	first, moved := 0, prices[:0]
+	if o := s.outputs[0]; len(o) > 0 && o[0] >= 0 {
+		first, moved = o[0], prices[o[0]:o[0]+len(pout)]
+	}
+	was := prev[first : first+len(moved)]
 	gbm, _ := proc.(*process.GBM)
 	actor := s.actors[0]
 	arb, _ := actor.(*agent.Arbitrageur)
 	untilSample := c.stride
 	for step := 1; step <= c.steps; step++ {
-		for a, p := range prices {
-			prev[a] = p
+		check, base := moved, first
+		if step == 1 {
+			check, base = prices, 0
+		}
+		// Plain loops: these slices hold a few prices, and a call to
+		// memmove costs more than copying them. prev already holds the
+		// prices of step 0.
+		for k, p := range moved {
+			was[k] = p
 		}
 		if gbm != nil {
 			gbm.Step(pout)
 		} else {
 			proc.Step(pout)
 		}
-		for a, p := range prices {
+		for a, p := range check {
 			// p-p is 0 for every finite p and NaN for ±Inf and NaN.
 			if p-p != 0 || p < 0 {
-				return &NonFiniteError{Step: step, What: "the price of " + c.assets[a], Value: p}
+				return &NonFiniteError{Step: step, What: "the price of " + c.assets[base+a], Value: p}
 			}
 		}
 		m.Step = step
