@@ -20,6 +20,9 @@ type GBM struct {
 	s0, s      float64
 	drift, vol float64 // (μ − σ²/2)·dt and σ·√dt, per step
 	rng        *rand.Rand
+	// norm draws the shocks from rng's generator directly, when ResetPCG
+	// gave it; norm.pcg is nil otherwise.
+	norm normals
 	// path holds the next steps' prices, drawn gbmBatch at a time;
 	// path[next:] are still to be stepped to, and s is the last of them.
 	path [gbmBatch]float64
@@ -57,10 +60,20 @@ func (g *GBM) Dim() int { return 1 }
 // Reset starts a new path at S_0, drawing shocks from rng.
 func (g *GBM) Reset(rng *rand.Rand, out []float64) {
 	g.rng = rng
+	g.norm = normals{}
 	g.s = g.s0
 	g.next = gbmBatch
 	if len(out) > 0 {
 		out[0] = g.s
+	}
+}
+
+// ResetPCG is Reset(rng, out) for rng = rand.New(pcg): the path is the
+// same, its shocks drawn from pcg directly (see normals).
+func (g *GBM) ResetPCG(rng *rand.Rand, pcg *rand.PCG, out []float64) {
+	g.Reset(rng, out)
+	if rng != nil && pcg != nil && zigOK {
+		g.norm = normals{pcg: pcg, rng: rng}
 	}
 }
 
@@ -79,11 +92,21 @@ func (g *GBM) Step(out []float64) {
 // vol·Z), Z standard normal; without a generator the price stays.
 func (g *GBM) draw() {
 	s := g.s
-	for k := range g.path {
-		if g.rng != nil {
-			s *= exp(g.drift + g.vol*g.rng.NormFloat64())
+	switch {
+	case g.norm.pcg != nil:
+		for k := range g.path {
+			s *= exp(g.drift + g.vol*g.norm.next())
+			g.path[k] = s
 		}
-		g.path[k] = s
+	case g.rng != nil:
+		for k := range g.path {
+			s *= exp(g.drift + g.vol*g.rng.NormFloat64())
+			g.path[k] = s
+		}
+	default:
+		for k := range g.path {
+			g.path[k] = s
+		}
 	}
 	g.s = s
 	g.next = 0

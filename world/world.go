@@ -613,7 +613,11 @@ func (s *sim) Run(job engine.Job, out *engine.Outcome) error {
 	copy(m.Prices, c.price0)
 	for k, p := range s.procs {
 		s.pcgs[k].Seed(engine.Stream(job.Seed, uint64(k)))
-		p.Reset(s.rngs[k], s.procOut[k])
+		if r, ok := p.(process.PCGResetter); ok {
+			r.ResetPCG(s.rngs[k], &s.pcgs[k], s.procOut[k]) // s.rngs[k] is rand.New(&s.pcgs[k])
+		} else {
+			p.Reset(s.rngs[k], s.procOut[k])
+		}
 	}
 	for _, k := range s.relayed {
 		s.deliver(k)
