@@ -525,6 +525,8 @@ type sim struct {
 	widths []int
 	// start, set only for a traced run, sees the state at step 0.
 	start func()
+	// forceGeneral makes even a plain model take stepAll (tests).
+	forceGeneral bool
 }
 
 func (c *cell) newSim() (*sim, error) {
@@ -653,7 +655,7 @@ func (s *sim) Run(job engine.Job, out *engine.Outcome) error {
 	if s.start != nil {
 		s.start()
 	}
-	if s.plain() {
+	if s.plain() && !s.forceGeneral {
 		if err := s.stepPlain(out); err != nil {
 			return err
 		}

@@ -371,3 +371,44 @@ func TestSwap128MatchesGeneralPath(t *testing.T) {
 		t.Fatalf("only %d swaps took the two-word path", fast)
 	}
 }
+
+// TestQuote128ThenApplyIsSwap checks that Quote128 leaves the pair alone
+// and that Apply then makes exactly the trade SwapInto makes, and that
+// Quote128 declines (false) where the swap reverts.
+func TestQuote128ThenApplyIsSwap(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	quoted := 0
+	for k := range 20_000 {
+		a, b := new(uint256.Int).SetUint64(r.Uint64()>>uint(r.IntN(40))+1001), new(uint256.Int).SetUint64(r.Uint64()>>uint(r.IntN(40))+1001)
+		a.Lsh(a, uint(r.IntN(48)))
+		p, _ := NewPair(uint64(r.IntN(100)), false)
+		if _, err := p.Mint(a, b); err != nil {
+			continue
+		}
+		i := r.IntN(2)
+		in := new(uint256.Int).SetUint64(r.Uint64() >> uint(r.IntN(64)))
+		in.Lsh(in, uint(r.IntN(60)))
+		before := *p
+		var qt, st cfmm.Trade
+		ok := p.Quote128(i, 1-i, in[0], in[1], &qt)
+		if *p != before {
+			t.Fatalf("case %d: Quote128 changed the pair", k)
+		}
+		swapped := *p
+		err := swapped.SwapInto(i, 1-i, in, &st)
+		if !ok {
+			continue // SwapInto took its general path; the vectors cover it
+		}
+		if err != nil {
+			t.Fatalf("case %d: Quote128 accepted a swap that reverts: %v", k, err)
+		}
+		p.Apply(&qt)
+		if *p != swapped || qt != st {
+			t.Fatalf("case %d: Quote128+Apply gave %v / %+v, SwapInto %v / %+v", k, p.reserve, qt, swapped.reserve, st)
+		}
+		quoted++
+	}
+	if quoted < 5_000 {
+		t.Fatalf("only %d of 20,000 cases took the two-word path", quoted)
+	}
+}
