@@ -135,17 +135,22 @@ type StakingYields struct {
 
 // Yields returns the current yields.
 func (s *Staking) Yields() StakingYields {
-	y := StakingYields{Stake: s.yieldEst, Valid: s.yieldValid, Issuance: s.issueEst}
-	if s.book != nil {
-		// The rate moves only when the book's state does: converted once
-		// per rate.
-		if r := s.book.Rate(); r != s.rateKey || !s.rateOK {
-			s.rateKey, s.rateF, s.rateOK = r, posRayFloat(&r), true
-		}
-		y.Borrow = s.rateF
-	}
+	y := StakingYields{Stake: s.yieldEst, Valid: s.yieldValid, Issuance: s.issueEst, Borrow: s.borrowRate()}
 	y.Lend, y.LendBorrow = s.lendingRates()
 	return y
+}
+
+// borrowRate is the synthetic's borrow rate as a float (0 without a
+// book). The rate moves only when the book's state does: it is converted
+// once per rate.
+func (s *Staking) borrowRate() float64 {
+	if s.book == nil {
+		return 0
+	}
+	if r := s.book.Rate(); r != s.rateKey || !s.rateOK {
+		s.rateKey, s.rateF, s.rateOK = r, posRayFloat(&r), true
+	}
+	return s.rateF
 }
 
 // lendingRates returns the yearly supply and borrow rates of the lending

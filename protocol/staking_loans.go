@@ -38,8 +38,8 @@ func (s *Staking) StressSlash(share float64) float64 {
 // Borrowers sell no lower; it moves with the rates on offer, so no
 // constant sets the pool price.
 func (s *Staking) BreakEven() float64 {
-	y := s.Yields()
-	return (1 + max(y.Borrow, 0)) / (1 + max(y.Issuance, 0))
+	// Yields' Borrow and Issuance, without its lending rates.
+	return (1 + max(s.borrowRate(), 0)) / (1 + max(s.issueEst, 0))
 }
 
 // MarkPrice returns the collateral price the book uses, synthetic per
