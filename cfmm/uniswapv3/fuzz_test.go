@@ -10,7 +10,9 @@ func word(a, b, c, d uint64) uint256.Int { return uint256.Int{a, b, c, d} }
 
 // FuzzComputeSwapStep checks on arbitrary inputs that a step never panics,
 // never spends more than offered or delivers more than asked, and moves the
-// price towards the target without passing it.
+// price towards the target without passing it; and that ComputeSwapStep
+// and its word-sized path give what the contract's sequence of library
+// calls gives.
 func FuzzComputeSwapStep(f *testing.F) {
 	f.Add(uint64(0), uint64(1<<32), uint64(0), uint64(0), uint64(0), uint64(1<<32)+1e9, uint64(2e18), uint64(0), uint64(1e18), uint64(0), uint64(0), uint64(0), uint32(3000))
 	f.Add(uint64(2), uint64(0), uint64(0), uint64(0), uint64(1), uint64(0), uint64(1), uint64(0), uint64(3915081100057732413), uint64(1<<40), uint64(0), uint64(0), uint32(1))
@@ -22,6 +24,13 @@ func FuzzComputeSwapStep(f *testing.F) {
 		remaining := word(r0, r1, r2, r3)
 		fee %= feeDenominator
 		s, err := ComputeSwapStep(&cur, &target, &liquidity, &remaining, fee)
+		want, werr := computeSwapStepContract(&cur, &target, &liquidity, &remaining, fee)
+		if s != want || reason(err) != reason(werr) {
+			t.Fatalf("ComputeSwapStep = %+v, %v; the contract's sequence gives %+v, %v", s, err, want, werr)
+		}
+		if w, ok := stepWords(&cur, &target, &liquidity, &remaining, fee); ok && (w != want || werr != nil) {
+			t.Fatalf("stepWords = %+v; the contract's sequence gives %+v, %v", w, want, werr)
+		}
 		if err != nil {
 			return
 		}
