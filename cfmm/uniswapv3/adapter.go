@@ -91,13 +91,14 @@ func (p *Pool) trade(i, j int, amountIn *uint256.Int, commit bool) (cfmm.Trade, 
 // is shorter than 2, only the entries it has are written.
 func (p *Pool) LPHoldings(dst []uint256.Int) {
 	var total0, total1 uint256.Int
-	for key, e := range p.positions {
+	for i := range p.positions.entries {
+		e, key := &p.positions.entries[i], p.positions.keys[i]
 		total0.Add(&total0, &e.TokensOwed0)
 		total1.Add(&total1, &e.TokensOwed1)
 		if e.Liquidity.IsZero() {
 			continue
 		}
-		a0, a1 := p.positionAmounts(&e, key.tickLower, key.tickUpper)
+		a0, a1 := p.positionAmounts(e, key.tickLower, key.tickUpper)
 		total0.Add(&total0, &a0)
 		total1.Add(&total1, &a1)
 
@@ -123,7 +124,7 @@ func (p *Pool) LPHoldings(dst []uint256.Int) {
 // nothing.
 func (p *Pool) PositionHoldings(owner string, tickLower, tickUpper int32) (amount0, amount1, fee0, fee1 uint256.Int) {
 	key := positionKey{owner: owner, tickLower: tickLower, tickUpper: tickUpper}
-	e, ok := p.positions[key]
+	e, ok := p.positions.get(key)
 	if !ok {
 		return
 	}
@@ -162,7 +163,7 @@ func (p *Pool) positionAmounts(e *positionEntry, tickLower, tickUpper int32) (am
 func (p *Pool) Clone() cfmm.Pool {
 	c := *p
 	c.ticks = maps.Clone(p.ticks)
-	c.positions = maps.Clone(p.positions)
+	c.positions = p.positions.clone()
 	c.bitmap.words = slices.Clone(p.bitmap.words)
 	c.crossed = nil
 	return &c

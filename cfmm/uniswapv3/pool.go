@@ -38,7 +38,7 @@ type Pool struct {
 
 	ticks     map[int32]Tick
 	bitmap    tickBitmap
-	positions map[positionKey]positionEntry
+	positions positionBook
 
 	// crossed is scratch space for a committing swap: the ticks it crosses,
 	// applied only once the whole swap has succeeded.
@@ -64,7 +64,7 @@ func NewUninitialized(feePips uint32, tickSpacing int32) (*Pool, error) {
 		maxLiquidityPerTick: MaxLiquidityPerTick(tickSpacing),
 		ticks:               make(map[int32]Tick),
 		bitmap:              newTickBitmap(tickSpacing),
-		positions:           make(map[positionKey]positionEntry),
+		positions:           newPositionBook(),
 	}, nil
 }
 
@@ -149,7 +149,8 @@ func (p *Pool) Tick(tick int32) Tick { return p.ticks[tick] }
 // Position returns the position of owner over [tickLower, tickUpper); a
 // position that does not exist, or was emptied, is the zero Position.
 func (p *Pool) Position(owner string, tickLower, tickUpper int32) Position {
-	return p.positions[positionKey{owner, tickLower, tickUpper}].Position
+	e, _ := p.positions.get(positionKey{owner, tickLower, tickUpper})
+	return e.Position
 }
 
 // TickBitmap returns word wordPos of the initialized-tick bitmap: bit b is
@@ -230,12 +231,12 @@ func (p *Pool) Burn(owner string, tickLower, tickUpper int32, amount *uint256.In
 	amount0.Neg(&a0)
 	amount1.Neg(&a1)
 	if !amount0.IsZero() || !amount1.IsZero() {
-		e := p.positions[key]
+		e, _ := p.positions.get(key)
 		e.TokensOwed0.Add(&e.TokensOwed0, &amount0)
 		truncate128(&e.TokensOwed0)
 		e.TokensOwed1.Add(&e.TokensOwed1, &amount1)
 		truncate128(&e.TokensOwed1)
-		p.positions[key] = e
+		p.positions.set(key, e)
 	}
 	p.forgetIfEmpty(key)
 	return amount0, amount1, nil
@@ -250,7 +251,7 @@ func (p *Pool) Collect(owner string, tickLower, tickUpper int32, amount0Requeste
 		return amount0, amount1, errLOK
 	}
 	key := positionKey{owner, tickLower, tickUpper}
-	e, ok := p.positions[key]
+	e, ok := p.positions.get(key)
 	if !ok {
 		return amount0, amount1, nil
 	}
@@ -263,7 +264,7 @@ func (p *Pool) Collect(owner string, tickLower, tickUpper int32, amount0Requeste
 	e.TokensOwed1.Sub(&e.TokensOwed1, &amount1)
 	p.balance0.Sub(&p.balance0, &amount0)
 	p.balance1.Sub(&p.balance1, &amount1)
-	p.positions[key] = e
+	p.positions.set(key, e)
 	p.forgetIfEmpty(key)
 	return amount0, amount1, nil
 }
@@ -321,9 +322,9 @@ func minInt(x, y *uint256.Int) uint256.Int {
 // fee-growth checkpoint cannot affect any later amount, since fees credited
 // are proportional to its (zero) liquidity.
 func (p *Pool) forgetIfEmpty(key positionKey) {
-	e, ok := p.positions[key]
+	e, ok := p.positions.get(key)
 	if ok && e.Liquidity.IsZero() && e.TokensOwed0.IsZero() && e.TokensOwed1.IsZero() {
-		delete(p.positions, key)
+		p.positions.remove(key)
 	}
 }
 
@@ -345,7 +346,7 @@ func (p *Pool) modifyPosition(key positionKey, liquidityDelta *uint256.Int) (amo
 	sqrtLower, _ := SqrtRatioAtTick(lower)
 	sqrtUpper, _ := SqrtRatioAtTick(upper)
 
-	entry := p.positions[key]
+	entry, _ := p.positions.get(key)
 	lowerInfo, upperInfo := p.ticks[lower], p.ticks[upper]
 	g0, g1 := &p.feeGrowthGlobal0X128, &p.feeGrowthGlobal1X128
 	changing := !liquidityDelta.IsZero()
@@ -399,7 +400,7 @@ func (p *Pool) modifyPosition(key positionKey, liquidityDelta *uint256.Int) (amo
 	p.liquidity = liquidity
 	entry.Position = pos
 	entry.sqrtLower, entry.sqrtUpper = sqrtLower, sqrtUpper
-	p.positions[key] = entry
+	p.positions.set(key, entry)
 	return amount0, amount1, nil
 }
 

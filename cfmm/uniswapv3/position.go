@@ -1,6 +1,11 @@
 package uniswapv3
 
-import "github.com/holiman/uint256"
+import (
+	"maps"
+	"slices"
+
+	"github.com/holiman/uint256"
+)
 
 // Position is the state of a liquidity position (Position.Info).
 type Position struct {
@@ -28,6 +33,59 @@ type positionKey struct {
 type positionEntry struct {
 	Position
 	sqrtLower, sqrtUpper uint256.Int
+}
+
+// positionBook holds a pool's positions in a slice indexed by key, so that
+// valuing them all walks the slice instead of iterating a map. Removing a
+// position moves the last one into its place: the order is not state.
+type positionBook struct {
+	index   map[positionKey]int
+	keys    []positionKey
+	entries []positionEntry
+}
+
+func newPositionBook() positionBook {
+	return positionBook{index: make(map[positionKey]int)}
+}
+
+// get returns the entry of key, or the zero entry and false.
+func (b *positionBook) get(key positionKey) (positionEntry, bool) {
+	i, ok := b.index[key]
+	if !ok {
+		return positionEntry{}, false
+	}
+	return b.entries[i], true
+}
+
+// set stores the entry of key, adding the key if it is new.
+func (b *positionBook) set(key positionKey, e positionEntry) {
+	if i, ok := b.index[key]; ok {
+		b.entries[i] = e
+		return
+	}
+	b.index[key] = len(b.entries)
+	b.keys = append(b.keys, key)
+	b.entries = append(b.entries, e)
+}
+
+// remove deletes key's entry, if any.
+func (b *positionBook) remove(key positionKey) {
+	i, ok := b.index[key]
+	if !ok {
+		return
+	}
+	last := len(b.entries) - 1
+	if i != last {
+		b.entries[i], b.keys[i] = b.entries[last], b.keys[last]
+		b.index[b.keys[i]] = i
+	}
+	b.entries, b.keys = b.entries[:last], b.keys[:last]
+	delete(b.index, key)
+}
+
+// clone returns an independent copy.
+func (b *positionBook) clone() positionBook {
+	return positionBook{index: maps.Clone(b.index), keys: slices.Clone(b.keys), entries: slices.Clone(b.entries)}
 }
 
 // updatePosition returns pos after liquidityDelta (an int128) is applied and

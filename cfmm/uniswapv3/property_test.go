@@ -138,7 +138,7 @@ func TestLPHoldingsWithinBalances(t *testing.T) {
 		}
 		type span struct{ lower, upper int32 }
 		var ranges []span
-		for key := range p.positions {
+		for _, key := range p.positions.keys {
 			ranges = append(ranges, span{key.tickLower, key.tickUpper})
 		}
 		for step := range 200 {
@@ -182,7 +182,8 @@ func checkHoldings(t *testing.T, p *Pool, where string) {
 	// Burning and collecting everything pays exactly the holdings.
 	c := p.Clone().(*Pool)
 	var paid0, paid1 uint256.Int
-	for key, e := range p.positions {
+	for i, key := range p.positions.keys {
+		e := p.positions.entries[i]
 		if !e.Liquidity.IsZero() {
 			if _, _, err := c.Burn(key.owner, key.tickLower, key.tickUpper, &e.Liquidity); err != nil {
 				t.Fatalf("%s: burn: %v", where, err)
