@@ -47,7 +47,7 @@ type Liquidator struct {
 	me      int
 	pending []pendingAccount
 	seen    []bool // by user id: in pending
-	found   []int  // liquidatable positions of the step
+	found   []int  // the step's candidates (LendingPool.Candidates)
 	vi, vj  int    // venue token indices of the collateral and debt
 	routes  []Route
 
