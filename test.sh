@@ -36,7 +36,7 @@ if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
 else
   tar --exclude=./.git -cf - . | tar -xf - -C "$clone/cascade"
 fi
-(cd "$clone/cascade" && go test -count=1 ./...)
+(cd "$clone/cascade" && go test -count=1 -timeout 40m ./...)
 
 echo "== Beam pipeline (beam/, its own Go module: the Apache Beam Go SDK, run on Prism in-process)"
 # A separate module, so the main one stays light; Go's build cache makes
