@@ -309,10 +309,10 @@ func (b *Borrowers) Observe(_ *market.Market, dst []float64) {
 		if r.User >= len(b.mine) || !b.mine[r.User] {
 			continue
 		}
-		if r.View.Liquidatable {
+		if r.Liquidatable {
 			liq++
 		}
-		if r.View.Debt > r.View.Collateral {
+		if r.Underwater {
 			under++
 		}
 	}

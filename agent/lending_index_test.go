@@ -53,8 +53,12 @@ func compareScan(t *testing.T, pool *protocol.LendingPool, step int) {
 	liq := map[int]bool{}
 	for _, u := range pool.Debtors() {
 		v := pool.Account(u)
-		if v.Liquidatable || v.Debt > v.Collateral {
-			want = append(want, protocol.RiskyPosition{User: u, View: v})
+		if under := v.Debt > v.Collateral; v.Liquidatable || under {
+			r := protocol.RiskyPosition{User: u, Liquidatable: v.Liquidatable, Underwater: under}
+			if under {
+				r.View = v
+			}
+			want = append(want, r)
 		}
 		if v.Liquidatable {
 			liq[u] = true

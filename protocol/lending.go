@@ -676,7 +676,7 @@ func (p *LendingPool) Liquidate(m *market.Market, liquidator, borrower, d, c int
 func (p *LendingPool) BadDebt() (bad, debt float64) {
 	if p.aave != nil {
 		for _, r := range p.Risky() {
-			if v := &r.View; v.Debt > v.Collateral {
+			if v := &r.View; r.Underwater {
 				bad += v.Debt - v.Collateral
 			}
 		}
@@ -757,17 +757,19 @@ func (p *LendingPool) rates(r int) (util, rate float64) {
 }
 
 // Risky returns the positions that are liquidatable or whose debt exceeds
-// their collateral, each valued exactly, in the order they first borrowed.
-// On Aave it values only positions near their thresholds (see riskIndex)
-// and is remembered until prices, the clock or a position change; on
-// Compound it values every debtor. The slice is shared.
+// their collateral, exactly, in the order they first borrowed, with the
+// valuations of the underwater ones. On Aave it values only positions near
+// their thresholds (see riskIndex), and not those the index shows
+// liquidatable and above water, and is remembered until prices, the clock
+// or a position change; on Compound it values every debtor. The slice is
+// shared.
 func (p *LendingPool) Risky() []RiskyPosition {
 	x := &p.idx
 	if p.aave == nil {
 		x.risky = x.risky[:0]
 		for _, u := range p.debtors {
 			if v := p.Account(u); v.Liquidatable || v.Debt > v.Collateral {
-				x.risky = append(x.risky, RiskyPosition{u, v})
+				x.risky = append(x.risky, riskyOf(u, v))
 			}
 		}
 		return x.risky
@@ -780,8 +782,12 @@ func (p *LendingPool) Risky() []RiskyPosition {
 	p.byDebtorOrder(x.cand)
 	x.risky = x.risky[:0]
 	for _, u := range x.cand {
+		if liq, above := x.sure(p, u); liq && above {
+			x.risky = append(x.risky, RiskyPosition{User: u, Liquidatable: true})
+			continue
+		}
 		if v := p.Account(u); v.Liquidatable || v.Debt > v.Collateral {
-			x.risky = append(x.risky, RiskyPosition{u, v})
+			x.risky = append(x.risky, riskyOf(u, v))
 		}
 	}
 	x.scanEpoch, x.scanVersion = p.epoch, x.version
@@ -819,4 +825,13 @@ func (p *LendingPool) Candidates(dst []int, seize int, skip []bool) []int {
 	dst = p.idx.candidates(p, dst, seize, skip)
 	p.byDebtorOrder(dst[start:])
 	return dst
+}
+
+// riskyOf is the RiskyPosition of u valued at v.
+func riskyOf(u int, v AccountView) RiskyPosition {
+	r := RiskyPosition{User: u, Liquidatable: v.Liquidatable, Underwater: v.Debt > v.Collateral}
+	if r.Underwater {
+		r.View = v
+	}
+	return r
 }

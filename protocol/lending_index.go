@@ -90,9 +90,15 @@ type riskEntry struct {
 }
 
 // RiskyPosition is a position that is liquidatable or whose debt exceeds
-// its collateral, with its valuation.
+// its collateral.
 type RiskyPosition struct {
 	User int
+	// Liquidatable is the protocol's verdict; Underwater is
+	// View.Debt > View.Collateral.
+	Liquidatable, Underwater bool
+	// View is the position's valuation when Underwater; a position the
+	// index shows liquidatable and not underwater is not valued, and its
+	// View is zero.
 	View AccountView
 }
 
@@ -322,4 +328,23 @@ func (p *LendingPool) surelyCloseAll(u int) (closeAll, known bool) {
 		return false, true
 	}
 	return false, false
+}
+
+// sure reports what the index shows of u's position without valuing it:
+// liquidatable (its key at least the liquidation threshold over
+// 1 − 3·margin) and not underwater (its key at most the collateral
+// threshold over 1 + margin, so that the collateral's value, rounded, is at
+// least the debt's; see aave.PairThreshold). Both are false unless u is a
+// pair position in a trusted group.
+func (x *riskIndex) sure(p *LendingPool, u int) (liquidatable, above bool) {
+	g := x.group[u]
+	if g < 0 {
+		return false, false
+	}
+	t, trusted := x.threshold(p, g)
+	if !trusted {
+		return false, false
+	}
+	k := x.key[u]
+	return k >= t.Liquidation/(1-3*t.Margin), k <= t.Collateral/(1+t.Margin)
 }
