@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 
 	"github.com/cascade-risk/cascade/metric"
+	"github.com/cascade-risk/cascade/variate"
 	"github.com/holiman/uint256"
 	"gonum.org/v1/gonum/stat/distuv"
 )
@@ -23,9 +24,13 @@ type NoiseTrader struct {
 
 	rng     *rand.Rand
 	arrival distuv.Poisson
-	volume  float64
-	trades  int
-	failed  int
+	// fast draws from rng's generator directly when ResetPCG gave it
+	// (direct is true): the same numbers as rng.
+	fast   variate.Source
+	direct bool
+	volume float64
+	trades int
+	failed int
 	// amount is the trade size handed to the pool, kept here so that a
 	// pool's pointer argument does not allocate a trade.
 	amount uint256.Int
@@ -35,7 +40,44 @@ type NoiseTrader struct {
 func (t *NoiseTrader) Reset(m *market.Market, rng *rand.Rand) {
 	t.rng = rng
 	t.arrival = distuv.Poisson{Lambda: t.Rate, Src: rng}
+	t.fast, t.direct = variate.Source{}, false
 	t.volume, t.trades, t.failed = 0, 0, 0
+}
+
+// ResetPCG implements market.PCGResetter: Reset, the arrivals and
+// directions then drawn from pcg directly.
+func (t *NoiseTrader) ResetPCG(m *market.Market, rng *rand.Rand, pcg *rand.PCG) {
+	t.Reset(m, rng)
+	t.fast, t.direct = variate.New(rng, pcg)
+}
+
+// arrivals returns the number of trades of a step: distuv.Poisson's draw.
+// For a rate below 10 that is its direct method, the count of exponential
+// inter-arrival times (rate 1) whose running sum stays below the rate,
+// done here on the generator directly with the same draws.
+func (t *NoiseTrader) arrivals() int {
+	if !t.direct || !(t.Rate < 10) {
+		return int(t.arrival.Rand())
+	}
+	n, s := 0, 0.0
+	for {
+		s += t.fast.Exp()
+		if s >= t.Rate {
+			return n
+		}
+		n++
+	}
+}
+
+// direction returns a uniformly random ordered pair of distinct tokens
+// among n: rng.IntN(n), then the output among the n−1 others.
+func (t *NoiseTrader) direction(n int) (i, j int) {
+	if t.direct {
+		i = t.fast.IntN(n)
+		return i, (i + 1 + t.fast.IntN(n-1)) % n
+	}
+	i = t.rng.IntN(n)
+	return i, (i + 1 + t.rng.IntN(n-1)) % n
 }
 
 // Metrics implements Agent.
@@ -58,9 +100,8 @@ func (t *NoiseTrader) Act(m *market.Market) {
 	}
 	v := m.Venues[t.Venue]
 	n := v.Pool.NumTokens()
-	for k := int(t.arrival.Rand()); k > 0; k-- {
-		i := t.rng.IntN(n)
-		j := (i + 1 + t.rng.IntN(n-1)) % n
+	for k := t.arrivals(); k > 0; k-- {
+		i, j := t.direction(n)
 		size := t.Median * math.Exp(t.Dispersion*t.rng.NormFloat64())
 		t.amount = cfmm.Amount(size / m.RawPrice(v.Assets[i]))
 		if t.amount.IsZero() {

@@ -251,6 +251,13 @@ type Agent interface {
 	Observe(m *Market, dst []float64)
 }
 
+// PCGResetter is an Agent that can draw from the PCG generator behind its
+// rand.Rand directly (see package variate): the same numbers at less cost.
+type PCGResetter interface {
+	// ResetPCG is Reset(m, rng) for rng = rand.New(pcg).
+	ResetPCG(m *Market, rng *rand.Rand, pcg *rand.PCG)
+}
+
 // Protocol is a mechanism other than a CFMM venue — a lending market, a
 // stablecoin system, a Proof-of-Stake chain — driven by the world once per
 // step and by agents in between.

@@ -635,7 +635,11 @@ func (s *sim) Run(job engine.Job, out *engine.Outcome) error {
 	for k, a := range s.agents {
 		r := len(s.procs) + k
 		s.pcgs[r].Seed(engine.Stream(job.Seed, agentStreamBase+uint64(k)))
-		a.Reset(m, s.rngs[r])
+		if pa, ok := a.(market.PCGResetter); ok {
+			pa.ResetPCG(m, s.rngs[r], &s.pcgs[r]) // s.rngs[r] is rand.New(&s.pcgs[r])
+		} else {
+			a.Reset(m, s.rngs[r])
+		}
 	}
 	if s.order != nil {
 		// Every run starts from the listed order, so a run's turns depend

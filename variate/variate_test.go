@@ -1,0 +1,122 @@
+package variate
+
+import (
+	"math/rand/v2"
+	"testing"
+)
+
+// pair returns a Source and a rand.Rand on two generators seeded alike.
+func pair(t testing.TB, seed uint64) (Source, *rand.Rand, *rand.PCG, *rand.PCG) {
+	t.Helper()
+	var pa, pb rand.PCG
+	pa.Seed(seed, 7)
+	pb.Seed(seed, 7)
+	s, ok := New(rand.New(&pb), &pb)
+	if !ok {
+		t.Fatal("New refused: the ziggurat probe failed")
+	}
+	return s, rand.New(&pa), &pa, &pb
+}
+
+// TestExpMatchesExpFloat64 checks that Exp draws exactly what
+// rand.Rand.ExpFloat64 draws on the same PCG, the slow paths (about 2% of
+// draws, the tail among them) included, and leaves the generator where
+// ExpFloat64 does.
+func TestExpMatchesExpFloat64(t *testing.T) {
+	draws := 3_000_000
+	if testing.Short() {
+		draws = 300_000
+	}
+	for _, seed := range []uint64{1, 2, 12345} {
+		s, want, pa, pb := pair(t, seed)
+		slow := 0
+		for k := range draws {
+			before := *pb
+			w, g := want.ExpFloat64(), s.Exp()
+			if w != g {
+				t.Fatalf("seed %d, draw %d: Exp gave %v, ExpFloat64 %v", seed, k, g, w)
+			}
+			// A draw accepted at once advances the generator once.
+			if before.Uint64(); *pb != before {
+				slow++
+			}
+		}
+		if *pa != *pb {
+			t.Fatalf("seed %d: the generators ended in different states", seed)
+		}
+		if slow == 0 {
+			t.Fatalf("seed %d: no draw took ExpFloat64's slow path", seed)
+		}
+	}
+}
+
+// TestIntNMatchesRand checks IntN against rand.Rand.IntN for powers of
+// two, 1, small and large n (where Lemire's rejection happens), mixed with
+// Exp and Rand's own draws on the same generator.
+func TestIntNMatchesRand(t *testing.T) {
+	ns := []int{1, 2, 3, 4, 5, 7, 64, 1000, 1<<62 + 1, 3 << 61}
+	s, want, pa, pb := pair(t, 99)
+	for k := range 400_000 {
+		n := ns[k%len(ns)]
+		if w, g := want.IntN(n), s.IntN(n); w != g {
+			t.Fatalf("draw %d, n = %d: IntN gave %d, rand %d", k, n, g, w)
+		}
+		if k%3 == 0 {
+			if w, g := want.ExpFloat64(), s.Exp(); w != g {
+				t.Fatalf("draw %d: Exp gave %v, ExpFloat64 %v", k, g, w)
+			}
+		}
+		if k%5 == 0 {
+			if w, g := want.NormFloat64(), s.Rand.NormFloat64(); w != g {
+				t.Fatalf("draw %d: normals differ", k)
+			}
+		}
+	}
+	if *pa != *pb {
+		t.Fatal("the generators ended in different states")
+	}
+}
+
+// TestExpProbeBounds checks the probed tables' shape: most layers accept
+// most draws at once, each with a positive scale.
+func TestExpProbeBounds(t *testing.T) {
+	if !expOK {
+		t.Fatal("the probe failed")
+	}
+	for i := range 256 {
+		if expK[i] >= 2 && !(expW[i] > 0) {
+			t.Fatalf("k_%d = %#x, w_%d = %v", i, expK[i], i, expW[i])
+		}
+	}
+	if expK[0] < 1<<31 || expK[255] < 1<<31 {
+		t.Errorf("k_0 = %#x, k_255 = %#x", expK[0], expK[255])
+	}
+}
+
+func TestNewRefusesNil(t *testing.T) {
+	var p rand.PCG
+	if _, ok := New(nil, &p); ok {
+		t.Error("New accepted a nil Rand")
+	}
+	if _, ok := New(rand.New(&p), nil); ok {
+		t.Error("New accepted a nil PCG")
+	}
+}
+
+func BenchmarkExp(b *testing.B) {
+	s, _, _, _ := pair(b, 1)
+	x := 0.0
+	for b.Loop() {
+		x += s.Exp()
+	}
+	_ = x
+}
+
+func BenchmarkExpFloat64(b *testing.B) {
+	_, r, _, _ := pair(b, 1)
+	x := 0.0
+	for b.Loop() {
+		x += r.ExpFloat64()
+	}
+	_ = x
+}
