@@ -154,29 +154,34 @@ func (s *binStore) merge(add []uint64) {
 	if len(add) == 0 {
 		return
 	}
-	// New indices: those of add not among the entries.
-	fresh := 0
-	for i, j := 0, 0; j < len(add); {
-		switch {
-		case i == len(s.entries) || s.entries[i]>>32 > add[j]>>32:
-			fresh++
-			j++
-		case s.entries[i]>>32 < add[j]>>32:
-			i++
-		default:
-			i++
-			j++
+	old := len(s.entries)
+	n := old + len(add)
+	if n > cap(s.entries) {
+		// Grow to the merged length exactly: count the indices of add not
+		// among the entries.
+		n = old
+		for i, j := 0, 0; j < len(add); {
+			switch {
+			case i == old || s.entries[i]>>32 > add[j]>>32:
+				n++
+				j++
+			case s.entries[i]>>32 < add[j]>>32:
+				i++
+			default:
+				i++
+				j++
+			}
+		}
+		if n > cap(s.entries) {
+			grown := make([]uint64, old, n+n/4)
+			copy(grown, s.entries)
+			s.entries = grown
 		}
 	}
-	n := len(s.entries) + fresh
-	if n > cap(s.entries) {
-		grown := make([]uint64, len(s.entries), n+n/4)
-		copy(grown, s.entries)
-		s.entries = grown
-	}
-	old := len(s.entries)
+	// Merge from the back, so that no entry is overwritten before it moves;
+	// where n counted every entry of add as new, the merged entries end up
+	// above k and move down.
 	s.entries = s.entries[:n]
-	// Merge from the back, so that no entry is overwritten before it moves.
 	i, j, k := old-1, len(add)-1, n-1
 	for j >= 0 {
 		switch {
@@ -192,6 +197,9 @@ func (s *binStore) merge(add []uint64) {
 			j--
 		}
 		k--
+	}
+	if k > i {
+		s.entries = s.entries[:copy(s.entries[i+1:], s.entries[k+1:])+i+1]
 	}
 }
 
