@@ -44,8 +44,8 @@ func (t *NoiseTrader) Reset(m *market.Market, rng *rand.Rand) {
 	t.volume, t.trades, t.failed = 0, 0, 0
 }
 
-// ResetPCG implements market.PCGResetter: Reset, the arrivals and
-// directions then drawn from pcg directly.
+// ResetPCG implements market.PCGResetter: Reset, the arrivals,
+// directions and sizes then drawn from pcg directly.
 func (t *NoiseTrader) ResetPCG(m *market.Market, rng *rand.Rand, pcg *rand.PCG) {
 	t.Reset(m, rng)
 	t.fast, t.direct = variate.New(rng, pcg)
@@ -67,6 +67,14 @@ func (t *NoiseTrader) arrivals() int {
 		}
 		n++
 	}
+}
+
+// normal returns rng.NormFloat64().
+func (t *NoiseTrader) normal() float64 {
+	if t.direct {
+		return t.fast.Normal()
+	}
+	return t.rng.NormFloat64()
 }
 
 // direction returns a uniformly random ordered pair of distinct tokens
@@ -102,7 +110,7 @@ func (t *NoiseTrader) Act(m *market.Market) {
 	n := v.Pool.NumTokens()
 	for k := t.arrivals(); k > 0; k-- {
 		i, j := t.direction(n)
-		size := t.Median * math.Exp(t.Dispersion*t.rng.NormFloat64())
+		size := t.Median * math.Exp(t.Dispersion*t.normal())
 		t.amount = cfmm.Amount(size / m.RawPrice(v.Assets[i]))
 		if t.amount.IsZero() {
 			continue

@@ -33,19 +33,6 @@ func TestNormalsMatchNormFloat64(t *testing.T) {
 	}
 }
 
-// TestZigProbeBounds checks the probed tables' shape: layer 0 (the base
-// strip and tail) and the top layers accept most draws, layer 1 none.
-func TestZigProbeBounds(t *testing.T) {
-	if zigK[1] != 0 || zigK[0] < 1<<30 || zigK[127] < 1<<30 {
-		t.Errorf("k_0 = %#x, k_1 = %#x, k_127 = %#x", zigK[0], zigK[1], zigK[127])
-	}
-	for i := 1; i < 128; i++ {
-		if !(zigW[i] > 0) {
-			t.Fatalf("w_%d = %v", i, zigW[i])
-		}
-	}
-}
-
 func BenchmarkNormals(b *testing.B) {
 	var p rand.PCG
 	p.Seed(1, 2)

@@ -18,9 +18,9 @@ type Source struct {
 }
 
 // New returns the Source of pcg and rng, or ok false when rng is nil, pcg
-// is nil or the exponential ziggurat could not be read (then use rng).
+// is nil or a ziggurat's tables could not be read (then use rng).
 func New(rng *rand.Rand, pcg *rand.PCG) (s Source, ok bool) {
-	if rng == nil || pcg == nil || !expOK {
+	if rng == nil || pcg == nil || !expOK || !zigOK {
 		return Source{}, false
 	}
 	return Source{PCG: pcg, Rand: rng}, true
@@ -64,4 +64,27 @@ func (s Source) Exp() float64 {
 	}
 	*s.PCG = saved
 	return s.Rand.ExpFloat64()
+}
+
+// Normal returns Rand.NormFloat64(), a standard normal variate.
+// NormFloat64 is a ziggurat (Marsaglia and Tsang, 2000) over 128 layers:
+// one 64-bit draw u gives a layer i = bits 32–38 of u and a signed 32-bit
+// j = the low word, and in about 99% of draws |j| < k_i accepts x = j·w_i
+// at once. That case is done here; any other draw rewinds the generator
+// to before u and asks NormFloat64 itself, which then takes the same u and
+// goes on exactly as it always does.
+func (s Source) Normal() float64 {
+	saved := *s.PCG
+	u := s.PCG.Uint64()
+	j := int32(u)
+	i := u >> 32 & 0x7f
+	a := uint32(j)
+	if j < 0 {
+		a = uint32(-j) // math.MinInt32 gives 2^31, as NormFloat64's absolute value does
+	}
+	if a < zigK[i] {
+		return float64(j) * zigW[i]
+	}
+	*s.PCG = saved
+	return s.Rand.NormFloat64()
 }

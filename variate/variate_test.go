@@ -50,6 +50,27 @@ func TestExpMatchesExpFloat64(t *testing.T) {
 	}
 }
 
+// TestNormalMatchesNormFloat64 checks that Normal draws exactly what
+// rand.Rand.NormFloat64 draws on the same PCG, the slow paths (about 1% of
+// draws, the tail among them) included.
+func TestNormalMatchesNormFloat64(t *testing.T) {
+	draws := 2_000_000
+	if testing.Short() {
+		draws = 200_000
+	}
+	for _, seed := range []uint64{1, 2, 12345} {
+		s, want, pa, pb := pair(t, seed)
+		for k := range draws {
+			if w, g := want.NormFloat64(), s.Normal(); w != g {
+				t.Fatalf("seed %d, draw %d: Normal gave %v, NormFloat64 %v", seed, k, g, w)
+			}
+		}
+		if *pa != *pb {
+			t.Fatalf("seed %d: the generators ended in different states", seed)
+		}
+	}
+}
+
 // TestIntNMatchesRand checks IntN against rand.Rand.IntN for powers of
 // two, 1, small and large n (where Lemire's rejection happens), mixed with
 // Exp and Rand's own draws on the same generator.
@@ -67,8 +88,8 @@ func TestIntNMatchesRand(t *testing.T) {
 			}
 		}
 		if k%5 == 0 {
-			if w, g := want.NormFloat64(), s.Rand.NormFloat64(); w != g {
-				t.Fatalf("draw %d: normals differ", k)
+			if w, g := want.NormFloat64(), s.Normal(); w != g {
+				t.Fatalf("draw %d: Normal gave %v, NormFloat64 %v", k, g, w)
 			}
 		}
 	}
@@ -90,6 +111,19 @@ func TestExpProbeBounds(t *testing.T) {
 	}
 	if expK[0] < 1<<31 || expK[255] < 1<<31 {
 		t.Errorf("k_0 = %#x, k_255 = %#x", expK[0], expK[255])
+	}
+}
+
+// TestZigProbeBounds checks the probed tables' shape: layer 0 (the base
+// strip and tail) and the top layers accept most draws, layer 1 none.
+func TestZigProbeBounds(t *testing.T) {
+	if zigK[1] != 0 || zigK[0] < 1<<30 || zigK[127] < 1<<30 {
+		t.Errorf("k_0 = %#x, k_1 = %#x, k_127 = %#x", zigK[0], zigK[1], zigK[127])
+	}
+	for i := 1; i < 128; i++ {
+		if !(zigW[i] > 0) {
+			t.Fatalf("w_%d = %v", i, zigW[i])
+		}
 	}
 }
 
