@@ -34,6 +34,8 @@ type NoiseTrader struct {
 	// amount is the trade size handed to the pool, kept here so that a
 	// pool's pointer argument does not allocate a trade.
 	amount uint256.Int
+	// orders are the step's trades, drawn before any is sent.
+	orders []noiseOrder
 }
 
 // Reset implements Agent.
@@ -101,25 +103,37 @@ func (t *NoiseTrader) Observe(m *market.Market, dst []float64) {
 	dst[0], dst[1] = t.volume, float64(t.trades)
 }
 
-// Act implements Agent.
+// Act implements Agent. A step's trades are all drawn before any is sent:
+// the draws do not depend on the pool, and their exponentials then
+// overlap in the processor rather than each waiting on a swap.
 func (t *NoiseTrader) Act(m *market.Market) {
 	if t.Rate <= 0 {
 		return
 	}
 	v := m.Venues[t.Venue]
 	n := v.Pool.NumTokens()
+	t.orders = t.orders[:0]
 	for k := t.arrivals(); k > 0; k-- {
 		i, j := t.direction(n)
-		size := t.Median * math.Exp(t.Dispersion*t.normal())
-		t.amount = cfmm.Amount(size / m.RawPrice(v.Assets[i]))
+		t.orders = append(t.orders, noiseOrder{i, j, t.Median * math.Exp(t.Dispersion*t.normal())})
+	}
+	for _, o := range t.orders {
+		t.amount = cfmm.Amount(o.size / m.RawPrice(v.Assets[o.i]))
 		if t.amount.IsZero() {
 			continue
 		}
-		if _, err := v.Swap(m, i, j, &t.amount); err != nil {
+		if _, err := v.Swap(m, o.i, o.j, &t.amount); err != nil {
 			t.failed++
 			continue
 		}
-		t.volume += size
+		t.volume += o.size
 		t.trades++
 	}
+}
+
+// noiseOrder is one trade a noise trader sends: size in the numeraire of
+// token i, for token j.
+type noiseOrder struct {
+	i, j int
+	size float64
 }
