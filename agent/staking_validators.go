@@ -328,13 +328,22 @@ func (g *StakeValidators) manage(m *market.Market, op *posOperator) {
 	}
 	// Count foreclosures, unjail what can be, and unbond what is not
 	// locked from dead validators, which earn nothing.
+	//
+	// A dead validator to which op no longer delegates, with no unjailing
+	// pending, can never hold op's stake again (a tombstoned validator
+	// stays jailed, a slashed one takes no delegations): every pass over
+	// op's validators finds nothing to do with it, so it leaves op's list,
+	// which would otherwise grow with the horizon as op starts new ones.
 	g.lost += s.Settle(op.acct)
+	k := 0
 	for _, v := range op.vals {
 		info, _ := c.Validator(v)
 		if info.Jailed && !info.Tombstoned && epoch >= info.JailedUntil {
 			_ = c.Unjail(v)
 		}
 		if !info.Tombstoned && !info.Slashed {
+			op.vals[k] = v
+			k++
 			continue
 		}
 		if d, ok := c.Delegation(v, op.acct); ok && d.Shares > d.Locked {
@@ -343,7 +352,13 @@ func (g *StakeValidators) manage(m *market.Market, op *posOperator) {
 				op.release = epoch + c.Config().UnbondingDelay
 			}
 		}
+		if _, ok := c.Delegation(v, op.acct); ok || info.Jailed && !info.Tombstoned {
+			op.vals[k] = v
+			k++
+		}
 	}
+	clear(op.vals[k:])
+	op.vals = op.vals[:k]
 	stake := g.ownStake(op)
 	if g.ForkCost > 0 && g.lostTo(op) > g.ForkCost*float64(op.stake0) {
 		g.fork(op)
