@@ -6,6 +6,7 @@ import (
 	"github.com/cascade-risk/cascade/agent"
 	"github.com/cascade-risk/cascade/engine"
 	"github.com/cascade-risk/cascade/process"
+	"github.com/cascade-risk/cascade/variate"
 )
 
 // stepAll runs steps 1 to c.steps of a run: processes, protocols, agents in
@@ -40,7 +41,13 @@ func (s *sim) stepAll(out *engine.Outcome) error {
 			}
 		}
 		if s.order != nil {
-			s.order.Shuffle(len(s.actors), func(i, j int) { s.actors[i], s.actors[j] = s.actors[j], s.actors[i] })
+			// rand.Rand.Shuffle's Fisher–Yates, its draws IntN(i+1)
+			// taken from the order's generator directly.
+			src := variate.Source{PCG: &s.orderPCG, Rand: s.order}
+			for i := len(s.actors) - 1; i > 0; i-- {
+				j := src.IntN(i + 1)
+				s.actors[i], s.actors[j] = s.actors[j], s.actors[i]
+			}
 		}
 		for _, a := range s.actors {
 			a.Act(m)
