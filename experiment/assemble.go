@@ -143,6 +143,10 @@ func (a *Assembly) SetMetric(c, k int, t *Tally, fan *metric.Fan) error {
 		return fmt.Errorf("experiment: assemble: fan of metric %s, cell %d holds %d runs of %d points, want %d of %d (Cell.FanIndex)",
 			r.Model.Metrics[k].FullName, c, n, fan.Len(), want, len(r.Cells[c].FanIndex))
 	}
+	if got, want := fan.Accuracy(), r.Cells[c].Fans[k].Accuracy(); got != want {
+		return fmt.Errorf("experiment: assemble: fan of metric %s, cell %d has relative accuracy %g, want %g (Cell.FanCoarse)",
+			r.Model.Metrics[k].FullName, c, got, want)
+	}
 	a.set[c][k] = true
 	r.Cells[c].Summaries[k], r.Cells[c].Fans[k], r.Cells[c].Worst[k] = t.Summary, fan, t.Worst
 	return nil

@@ -42,7 +42,7 @@ func TestAssemblyReproducesTheRun(t *testing.T) {
 			r := row{seed: o.Seed, scalars: slices.Clone(o.Scalars)}
 			if part[o.Cell] == nil {
 				for range metrics {
-					f, _ := metric.NewFanOf(len(res.Cells[o.Cell].Times), res.Cells[o.Cell].FanIndex)
+					f, _ := res.Cells[o.Cell].NewFan()
 					part[o.Cell] = append(part[o.Cell], f)
 				}
 			}

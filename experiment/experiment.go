@@ -96,6 +96,10 @@ type Cell struct {
 	// with the horizon. FanIndex are their indices in Times.
 	FanTimes []float64
 	FanIndex []int
+	// FanCoarse is whether the fans are coarse (metric.NewCoarseFanOf):
+	// quantiles within metric.CoarseAccuracy (2%) rather than
+	// metric.RelativeAccuracy (0.5%); see fanCoarse.
+	FanCoarse bool
 	// Worst are, per metric, the worst runs (see WorstRuns), worst first.
 	Worst [][]RunRef
 }
@@ -244,16 +248,18 @@ func newResult(f *scenario.File, opt Options) (*Result, error) {
 	// cap keeps all of them together within exactValues observations.
 	exactCap := exactCapOf(len(f.Cells), len(model.Metrics))
 	points := fanPointsPer(len(f.Cells), len(model.Metrics))
+	coarse := fanCoarse(len(f.Cells), len(model.Metrics))
 	for c := range f.Cells {
 		cell := Cell{Point: f.Cells[c].Point, Arm: f.Cells[c].Arm, Params: f.Cells[c].Params, Times: model.SampleTimes(c),
 			Worst: make([][]RunRef, len(model.Metrics))}
 		cell.FanIndex = metric.FanPoints(len(cell.Times), points)
+		cell.FanCoarse = coarse
 		for _, i := range cell.FanIndex {
 			cell.FanTimes = append(cell.FanTimes, cell.Times[i])
 		}
 		for range model.Metrics {
 			cell.Summaries = append(cell.Summaries, metric.NewSummaryCap(exactCap))
-			fan, err := metric.NewFanOf(len(cell.Times), cell.FanIndex)
+			fan, err := newFanOf(len(cell.Times), cell.FanIndex, coarse)
 			if err != nil {
 				return nil, err
 			}
@@ -269,9 +275,27 @@ func newResult(f *scenario.File, opt Options) (*Result, error) {
 func (res *Result) newFan(c int) (*metric.Fan, error) {
 	cell := &res.Cells[c]
 	if res.fanSeries {
+		if cell.FanCoarse {
+			return metric.NewCoarseFan(len(cell.FanIndex))
+		}
 		return metric.NewFan(len(cell.FanIndex))
 	}
-	return metric.NewFanOf(len(cell.Times), cell.FanIndex)
+	return cell.NewFan()
+}
+
+// NewFan returns an empty fan of the cell's series: of its FanIndex samples,
+// coarse when FanCoarse.
+func (c *Cell) NewFan() (*metric.Fan, error) {
+	return newFanOf(len(c.Times), c.FanIndex, c.FanCoarse)
+}
+
+// newFanOf returns an empty fan of the samples keep of series of n values,
+// coarse or not.
+func newFanOf(n int, keep []int, coarse bool) (*metric.Fan, error) {
+	if coarse {
+		return metric.NewCoarseFanOf(n, keep)
+	}
+	return metric.NewFanOf(n, keep)
 }
 
 // mergeFans merges the workers' fans of cell c into the result's and drops
@@ -473,11 +497,29 @@ func fanPointsPer(cells, metrics int) int {
 	return max(minFanPoints, min(FanPoints, fanBudget/max(1, cells*metrics)))
 }
 
+// fanCoarse reports whether the fans of a file of the given cells and
+// metrics are coarse, their quantiles within metric.CoarseAccuracy (2%)
+// rather than metric.RelativeAccuracy (0.5%): exactly when the points
+// budget binds (fanPointsPer keeps fewer than FanPoints), so that a large
+// sweep's fans, some thousands of sketches of up to min(runs, 4,096) bins
+// each, occupy about 30% as many bins. It depends on the scenario
+// only, so results do not depend on the worker count or the runs; a file
+// whose fans keep FanPoints times keeps 0.5% fans. The summaries of final
+// values keep their accuracy either way.
+func fanCoarse(cells, metrics int) bool {
+	return fanPointsPer(cells, metrics) < FanPoints
+}
+
 // FanReport is fans.json: for every cell and metric, quantiles across runs
 // at each sample time, for fan charts.
 type FanReport struct {
-	Quantiles []float64       `json:"quantiles"`
-	Cells     []FanCellReport `json:"cells"`
+	Quantiles []float64 `json:"quantiles"`
+	// RelativeAccuracy is the fans' relative accuracy where it is coarser
+	// than metric.RelativeAccuracy (0.5%), which holds where it is omitted:
+	// every quantile is within this fraction of the sample order statistic
+	// it stands for (see fanCoarse).
+	RelativeAccuracy float64         `json:"relative_accuracy,omitempty"`
+	Cells            []FanCellReport `json:"cells"`
 }
 
 // FanCellReport is one cell of fans.json. Metrics[name][q][k] is quantile
@@ -493,6 +535,9 @@ type FanCellReport struct {
 func (r *Result) FanReport() FanReport {
 	out := FanReport{Quantiles: FanQuantiles}
 	for _, cell := range r.Cells {
+		if cell.FanCoarse {
+			out.RelativeAccuracy = metric.CoarseAccuracy
+		}
 		fc := FanCellReport{Cell: cell.Point, Arm: cell.Arm, Times: cell.FanTimes, Metrics: map[string][][]metric.Float{}}
 		for k, d := range r.Model.Metrics {
 			perPoint := cell.Fans[k].Quantiles(FanQuantiles) // [point][q]

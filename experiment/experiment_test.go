@@ -132,5 +132,18 @@ func TestFanPointsPer(t *testing.T) {
 		if got := fanPointsPer(c.cells, c.metrics); got != c.want {
 			t.Errorf("fanPointsPer(%d, %d) = %d, want %d", c.cells, c.metrics, got, c.want)
 		}
+		// Fans are coarse exactly when the points budget binds.
+		if got, want := fanCoarse(c.cells, c.metrics), c.want < FanPoints; got != want {
+			t.Errorf("fanCoarse(%d, %d) = %v, want %v", c.cells, c.metrics, got, want)
+		}
+	}
+	// Small files keep 0.5% fans; pos_study's 64 cells × 48 metrics get 2%.
+	for _, c := range []struct {
+		cells, metrics int
+		want           bool
+	}{{1, 12, false}, {12, 36, false}, {64, 48, true}, {16, 40, true}} {
+		if got := fanCoarse(c.cells, c.metrics); got != c.want {
+			t.Errorf("fanCoarse(%d, %d) = %v, want %v", c.cells, c.metrics, got, c.want)
+		}
 	}
 }

@@ -89,6 +89,9 @@ func (s *Summary) appendBinary(b []byte) []byte {
 	if s.sk != nil {
 		flags |= 2
 	}
+	if s.coarse {
+		flags |= 4
+	}
 	b = append(b, flags)
 	b = binary.AppendUvarint(b, uint64(len(s.xs)))
 	for _, x := range s.xs {
@@ -113,7 +116,7 @@ func (s *Summary) decode(d *decoder) {
 		*p = math.Float64frombits(d.uint64())
 	}
 	flags := d.byte()
-	t.dropped = flags&1 != 0
+	t.dropped, t.coarse = flags&1 != 0, flags&4 != 0
 	nx := d.uvarint()
 	if d.err == nil && (nx > uint64(len(d.b))/8 || int64(nx) > t.exactCap || t.dropped && nx > 0) {
 		d.err = fmt.Errorf("%d kept observations with exact cap %d", nx, t.exactCap)
@@ -141,7 +144,7 @@ func (s *Summary) decode(d *decoder) {
 		}
 		// Merging into an empty sketch of the package's own mapping and
 		// stores reproduces the encoded bins, counts being exact integers.
-		t.sk = newSketch()
+		t.sk = newSketch(t.coarse)
 		if err := t.sk.DecodeAndMergeWith(d.b[:n]); err != nil {
 			d.err = fmt.Errorf("sketch: %w", err)
 			return

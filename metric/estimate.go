@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/DataDog/sketches-go/ddsketch/mapping"
 	"github.com/DataDog/sketches-go/ddsketch/store"
 	"gonum.org/v1/gonum/stat/distuv"
 )
@@ -221,6 +222,7 @@ type view struct {
 	xs     []float64
 	mirror bool
 
+	m              mapping.IndexMapping // the sketch's, for bin values and edges
 	neg, pos       store.Store
 	zero           float64 // count of the sketch's zero bin
 	negInf, posInf float64
@@ -240,6 +242,7 @@ func (s *Summary) view(mirror bool) view {
 		return v
 	}
 	v := view{
+		m:      s.sk.IndexMapping,
 		neg:    s.sk.GetNegativeValueStore(),
 		pos:    s.sk.GetPositiveValueStore(),
 		zero:   s.sk.GetZeroCount(),
@@ -266,9 +269,9 @@ func (s *Summary) view(mirror bool) view {
 // bin of the negative or positive store, clamped to the finite range: the
 // true values lie in it, so clamping never moves a bin value further from
 // them.
-func (v *view) negValue(index int) float64 { return v.clamp(-binMapping.Value(index)) }
+func (v *view) negValue(index int) float64 { return v.clamp(-v.m.Value(index)) }
 
-func (v *view) posValue(index int) float64 { return v.clamp(binMapping.Value(index)) }
+func (v *view) posValue(index int) float64 { return v.clamp(v.m.Value(index)) }
 
 // finite returns the finite observation at ascending index i of an exact
 // view.
@@ -304,18 +307,18 @@ func (v *view) at(k float64) (x, below, above float64) {
 	if k < v.nNeg {
 		// Ascending order of negative values is descending magnitude.
 		i := v.neg.KeyAtRank(v.nNeg - 1 - k)
-		return v.negValue(i), v.clamp(-upperEdge(i)), v.clamp(-lowerEdge(i))
+		return v.negValue(i), v.clamp(-v.upperEdge(i)), v.clamp(-v.lowerEdge(i))
 	}
 	k -= v.nNeg
 	if k < v.zero {
 		// The zero bin holds magnitudes up to the smallest indexable one.
-		m := binMapping.MinIndexableValue()
+		m := v.m.MinIndexableValue()
 		return v.clamp(0), v.clamp(-m), v.clamp(m)
 	}
 	k -= v.zero
 	if k < v.nPos {
 		i := v.pos.KeyAtRank(k)
-		return v.posValue(i), v.clamp(lowerEdge(i)), v.clamp(upperEdge(i))
+		return v.posValue(i), v.clamp(v.lowerEdge(i)), v.clamp(v.upperEdge(i))
 	}
 	return math.Inf(1), math.Inf(1), math.Inf(1)
 }
@@ -323,9 +326,9 @@ func (v *view) at(k float64) (x, below, above float64) {
 // lowerEdge and upperEdge return the bounds of the magnitudes in bin i,
 // moved outward by a relative 1e-12: the mapping's inverse is off by a few
 // ulps at bin boundaries, and the edges must enclose every value in the bin.
-func lowerEdge(i int) float64 { return binMapping.LowerBound(i) * (1 - 1e-12) }
+func (v *view) lowerEdge(i int) float64 { return v.m.LowerBound(i) * (1 - 1e-12) }
 
-func upperEdge(i int) float64 { return binMapping.LowerBound(i+1) * (1 + 1e-12) }
+func (v *view) upperEdge(i int) float64 { return v.m.LowerBound(i+1) * (1 + 1e-12) }
 
 // clamp limits x to the finite range [lo, hi] of the observations.
 func (v *view) clamp(x float64) float64 { return math.Min(math.Max(x, v.lo), v.hi) }

@@ -16,7 +16,9 @@ import (
 // worker its own and Merge them.
 //
 // The Summaries of a Fan keep no exact observations (their exact cap is 0):
-// its quantiles always come from the sketches, within RelativeAccuracy.
+// its quantiles always come from the sketches, within RelativeAccuracy
+// (0.5%), or within CoarseAccuracy (2%) for a coarse fan (NewCoarseFanOf),
+// whose sketches occupy about 30% as many bins.
 // Keeping c exact observations per point would store c whole paths, K·8·c
 // bytes per fan, which is what a Fan exists to avoid: thousands of points
 // times many metrics and sweep cells would need gigabytes at c = 1000. The
@@ -53,13 +55,20 @@ const fanPendingValues = 4096
 const fanMaxBatch = 32
 
 // NewFan returns an empty Fan of k sample points, or an error if k < 1.
-func NewFan(k int) (*Fan, error) {
+func NewFan(k int) (*Fan, error) { return newFan(k, false) }
+
+// NewCoarseFan is NewFan whose points are coarse Summaries: quantiles
+// within CoarseAccuracy (2%) rather than RelativeAccuracy (0.5%).
+func NewCoarseFan(k int) (*Fan, error) { return newFan(k, true) }
+
+func newFan(k int, coarse bool) (*Fan, error) {
 	if k < 1 {
 		return nil, fmt.Errorf("metric: fan needs at least one sample point, got %d", k)
 	}
 	points := make([]Summary, k)
 	for i := range points {
 		points[i].exactCap = fanExactCap
+		points[i].coarse = coarse
 	}
 	batch := max(1, min(fanMaxBatch, fanPendingValues/k))
 	return &Fan{points: points, batch: batch}, nil
@@ -68,13 +77,19 @@ func NewFan(k int) (*Fan, error) {
 // NewFanOf returns an empty Fan of the sample points keep (ascending
 // indices) of series of n values: Add takes the whole series and records
 // only those values. It bounds a fan's memory whatever the horizon.
-func NewFanOf(n int, keep []int) (*Fan, error) {
+func NewFanOf(n int, keep []int) (*Fan, error) { return newFanOf(n, keep, false) }
+
+// NewCoarseFanOf is NewFanOf whose points are coarse Summaries (see
+// NewCoarseFan).
+func NewCoarseFanOf(n int, keep []int) (*Fan, error) { return newFanOf(n, keep, true) }
+
+func newFanOf(n int, keep []int, coarse bool) (*Fan, error) {
 	for i, k := range keep {
 		if k < 0 || k >= n || (i > 0 && k <= keep[i-1]) {
 			return nil, fmt.Errorf("metric: fan point %d is %d, want ascending indices below %d", i, k, n)
 		}
 	}
-	f, err := NewFan(len(keep))
+	f, err := newFan(len(keep), coarse)
 	if err != nil {
 		return nil, err
 	}
@@ -102,6 +117,15 @@ func FanPoints(n, max int) []int {
 		out = append(out, i)
 	}
 	return out
+}
+
+// Accuracy returns the relative accuracy of the fan's quantiles:
+// RelativeAccuracy, or CoarseAccuracy for a coarse fan.
+func (f *Fan) Accuracy() float64 {
+	if len(f.points) > 0 && f.points[0].coarse {
+		return CoarseAccuracy
+	}
+	return RelativeAccuracy
 }
 
 // Len returns the number of sample points K.
@@ -164,8 +188,8 @@ func (f *Fan) settle() {
 
 // Merge adds the runs recorded by other to f, point by point (see
 // Summary.Merge). It returns an error, and changes nothing, if the two fans
-// have different numbers of sample points, or both were made by NewFanOf
-// for series of different lengths. (A decoded fan forgets its kept
+// have different numbers of sample points or different accuracies, or both
+// were made by NewFanOf for series of different lengths. (A decoded fan forgets its kept
 // indices; it merges with any fan of as many points.)
 func (f *Fan) Merge(other *Fan) error {
 	if other == nil {
@@ -173,6 +197,9 @@ func (f *Fan) Merge(other *Fan) error {
 	}
 	if len(other.points) != len(f.points) || (f.keep != nil && other.keep != nil && other.n != f.n) {
 		return fmt.Errorf("metric: merge fans of %d and %d sample points", len(f.points), len(other.points))
+	}
+	if other.Accuracy() != f.Accuracy() {
+		return fmt.Errorf("metric: merge fans of relative accuracy %g and %g", f.Accuracy(), other.Accuracy())
 	}
 	runs := other.runs
 	f.settle()

@@ -312,3 +312,73 @@ func BenchmarkFanAddSpread(b *testing.B) {
 		_ = f.Quantiles([]float64{0.5})
 	}
 }
+
+// TestCoarseFanAccuracy checks a coarse fan's quantiles against the exact
+// order statistics of spread-out samples (normal, lognormal over some 5 decades,
+// mixed signs with zeros): within CoarseAccuracy (2%) each, with bin
+// values farther than RelativeAccuracy from the sample (so the bins are
+// genuinely coarser) and under 40% of the bins of a fine fan; a fine
+// fan stays within RelativeAccuracy (0.5%). It also checks that fans of
+// the two accuracies refuse to merge, and that the encoding keeps the
+// accuracy.
+func TestCoarseFanAccuracy(t *testing.T) {
+	const n = 20000
+	qs := []float64{0, 0.001, 0.05, 0.25, 0.5, 0.75, 0.95, 0.999, 1}
+	for i, d := range testDistributions {
+		rng := rand.New(rand.NewPCG(300+uint64(i), 1))
+		fine, _ := NewFan(1)
+		coarse, _ := NewCoarseFan(1)
+		xs := make([]float64, n)
+		for j := range xs {
+			xs[j] = d.draw(rng)
+			_ = fine.Add(xs[j : j+1])
+			_ = coarse.Add(xs[j : j+1])
+		}
+		slices.Sort(xs)
+		if fine.Accuracy() != RelativeAccuracy || coarse.Accuracy() != CoarseAccuracy {
+			t.Fatalf("%s: accuracies %v, %v; want %v, %v", d.name, fine.Accuracy(), coarse.Accuracy(), RelativeAccuracy, CoarseAccuracy)
+		}
+		worst := 0.0
+		for _, q := range qs {
+			want := xs[int(floorIndex(q, n))]
+			for _, c := range []struct {
+				f     *Fan
+				bound float64
+			}{{fine, RelativeAccuracy}, {coarse, CoarseAccuracy}} {
+				got := c.f.Point(0).Quantile(q).Value
+				if math.Abs(got-want) > c.bound*math.Abs(want)*(1+1e-9) {
+					t.Errorf("%s: accuracy %v: Quantile(%v) = %v, exact %v", d.name, c.bound, q, got, want)
+				}
+				if c.bound == CoarseAccuracy && want != 0 {
+					worst = max(worst, math.Abs(got-want)/math.Abs(want))
+				}
+			}
+		}
+		if worst <= RelativeAccuracy {
+			t.Errorf("%s: coarse quantiles all within %v of exact (worst %v): bins not coarser", d.name, RelativeAccuracy, worst)
+		}
+		b, c := binCount(fine.Point(0)), binCount(coarse.Point(0))
+		t.Logf("%s: coarse worst relative error %.4f, bins %d coarse against %d fine", d.name, worst, c, b)
+		if 5*c > 2*b {
+			t.Errorf("%s: coarse fan occupies %d bins, fine %d: want under 40%%", d.name, c, b)
+		}
+		if err := fine.Merge(coarse); err == nil {
+			t.Errorf("%s: a fine fan merged a coarse one", d.name)
+		}
+		data, err := coarse.MarshalBinary()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var back Fan
+		if err := back.UnmarshalBinary(data); err != nil {
+			t.Fatal(err)
+		}
+		if back.Accuracy() != CoarseAccuracy || back.Point(0).Quantile(0.5) != coarse.Point(0).Quantile(0.5) {
+			t.Errorf("%s: decoded coarse fan: accuracy %v, median %v; want %v, %v", d.name,
+				back.Accuracy(), back.Point(0).Quantile(0.5), CoarseAccuracy, coarse.Point(0).Quantile(0.5))
+		}
+		if err := back.Merge(coarse); err != nil {
+			t.Errorf("%s: decoded coarse fan refuses a coarse one: %v", d.name, err)
+		}
+	}
+}

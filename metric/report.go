@@ -107,11 +107,11 @@ type SummaryReport struct {
 // deviation, extrema, the given quantiles (DefaultQuantiles if empty) and the
 // tails at the given levels (DefaultLevels if empty) with worse as the bad
 // direction. RelativeAccuracy is 0 if s is Exact (quantiles and tails are
-// those of the exact sample) and the package's RelativeAccuracy otherwise.
+// those of the exact sample) and s.Accuracy() otherwise.
 // Invalid quantiles or levels give null estimates; an invalid worse gives
 // null tails and a report that fails to marshal.
 func (s *Summary) Report(levels []float64, quantiles []float64, worse Direction) SummaryReport {
-	accuracy := RelativeAccuracy
+	accuracy := s.Accuracy()
 	if s.Exact() {
 		accuracy = 0
 	}

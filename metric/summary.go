@@ -39,12 +39,34 @@ var binMapping = func() *mapping.CubicallyInterpolatedMapping {
 	return m
 }()
 
-// maxIndexable is the largest magnitude the sketch can index, slightly below
-// math.MaxFloat64 (the mapping keeps math.Exp from overflowing).
-var maxIndexable = binMapping.MaxIndexableValue()
+// CoarseAccuracy is the relative accuracy of a coarse Summary's sketch
+// (NewCoarseSummary): its bins are 4 times as wide as RelativeAccuracy's,
+// so that a spread-out sample occupies about 30% as many (TestCoarseFanAccuracy).
+const CoarseAccuracy = 0.02
 
-func newSketch() *ddsketch.DDSketch {
-	return ddsketch.NewDDSketch(binMapping,
+// coarseMapping is the mapping of every coarse sketch; see binMapping.
+var coarseMapping = func() *mapping.CubicallyInterpolatedMapping {
+	m, err := mapping.NewCubicallyInterpolatedMapping(CoarseAccuracy)
+	if err != nil {
+		panic(err) // unreachable: CoarseAccuracy is a valid constant
+	}
+	return m
+}()
+
+// maxIndexable and coarseMaxIndexable are the largest magnitudes the
+// sketches can index, slightly below math.MaxFloat64 (the mapping keeps
+// math.Exp from overflowing).
+var (
+	maxIndexable       = binMapping.MaxIndexableValue()
+	coarseMaxIndexable = coarseMapping.MaxIndexableValue()
+)
+
+func newSketch(coarse bool) *ddsketch.DDSketch {
+	m := binMapping
+	if coarse {
+		m = coarseMapping
+	}
+	return ddsketch.NewDDSketch(m,
 		newBinStore(MaxBins), newBinStore(MaxBins))
 }
 
@@ -74,11 +96,29 @@ type Summary struct {
 	exactCap int64
 	dropped  bool
 	sorted   bool // xs is in ascending total order (−0 before +0)
+	// coarse selects the sketch's mapping: CoarseAccuracy rather than
+	// RelativeAccuracy.
+	coarse bool
 }
 
 // NewSummary returns an empty Summary that keeps up to DefaultExactCap
 // finite observations exactly. It is equivalent to NewSummaryCap(DefaultExactCap).
 func NewSummary() *Summary { return NewSummaryCap(DefaultExactCap) }
+
+// NewCoarseSummary returns an empty sketch-only Summary (exact cap 0) whose
+// quantiles are within CoarseAccuracy (2%) rather than RelativeAccuracy of
+// the order statistics they stand for, in about 30% of the bins. A
+// coarse Summary merges only with coarse ones (see Merge).
+func NewCoarseSummary() *Summary { return &Summary{coarse: true} }
+
+// Accuracy returns the relative accuracy of the quantiles s answers from its
+// sketch: RelativeAccuracy, or CoarseAccuracy for a coarse Summary.
+func (s *Summary) Accuracy() float64 {
+	if s.coarse {
+		return CoarseAccuracy
+	}
+	return RelativeAccuracy
+}
 
 // NewSummaryCap returns an empty Summary that keeps up to exactCap finite
 // observations exactly, in at most 8·exactCap bytes besides the sketch.
@@ -101,7 +141,7 @@ func (s *Summary) Add(x float64) {
 		return
 	}
 	if s.sk == nil {
-		s.sk = newSketch()
+		s.sk = newSketch(s.coarse)
 	}
 	if x > math.MaxFloat64 {
 		s.posInf++
@@ -136,10 +176,14 @@ func (s *Summary) Add(x float64) {
 			s.drop()
 		}
 	}
-	if x > maxIndexable {
-		x = maxIndexable
-	} else if x < -maxIndexable {
-		x = -maxIndexable
+	top := maxIndexable
+	if s.coarse {
+		top = coarseMaxIndexable
+	}
+	if x > top {
+		x = top
+	} else if x < -top {
+		x = -top
 	}
 	// x is finite and within range, so the sketch cannot refuse it.
 	_ = s.sk.Add(x)
@@ -184,8 +228,10 @@ func (s *Summary) Merge(other *Summary) {
 	if o.sk != nil {
 		if s.sk == nil {
 			s.sk = o.sk.Copy()
+			s.coarse = o.coarse
 		} else {
-			// Both sketches use binMapping, so MergeWith cannot fail.
+			// Summaries of one accuracy share a mapping, so MergeWith
+			// cannot fail; Fan.Merge refuses fans of different ones.
 			_ = s.sk.MergeWith(o.sk)
 		}
 	}

@@ -233,7 +233,7 @@ func (fn *simulateFn) ProcessElement(ctx context.Context, item WorkItem, partial
 	fans := make([]*metric.Fan, metrics)
 	for k := range parts {
 		parts[k] = Partial{Cell: c, Metric: k, Runs: make([]int64, 0, n), Values: make([]float64, 0, n)}
-		if fans[k], err = metric.NewFanOf(len(res.Cells[c].Times), res.Cells[c].FanIndex); err != nil {
+		if fans[k], err = res.Cells[c].NewFan(); err != nil {
 			return err
 		}
 	}
