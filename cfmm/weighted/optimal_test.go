@@ -4,28 +4,9 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
-)
 
-// goldenMax maximizes f on [lo, hi] (f unimodal there) by golden-section
-// search to a relative width of 1e-13.
-func goldenMax(f func(float64) float64, lo, hi float64) float64 {
-	const g = 0.6180339887498949
-	a, b := lo, hi
-	c, d := b-g*(b-a), a+g*(b-a)
-	fc, fd := f(c), f(d)
-	for b-a > 1e-13*math.Abs(b) {
-		if fc > fd {
-			b, d, fd = d, c, fc
-			c = b - g*(b-a)
-			fc = f(c)
-		} else {
-			a, c, fc = c, d, fd
-			d = a + g*(b-a)
-			fd = f(d)
-		}
-	}
-	return (a + b) / 2
-}
+	"github.com/cascade-risk/cascade/cfmm/cfmmtest"
+)
 
 // TestOptimalIn checks that OptimalIn's closed form earns, on
 // EstimateOut, at least what a fine golden-section search over ln a finds,
@@ -66,7 +47,7 @@ func TestOptimalIn(t *testing.T) {
 					continue
 				}
 				h := p.balances[i].Float64()
-				best := math.Exp(goldenMax(func(l float64) float64 { return profit(math.Exp(l)) }, math.Log(h*1e-15), math.Log(h)))
+				best := math.Exp(cfmmtest.GoldenMax(func(l float64) float64 { return profit(math.Exp(l)) }, math.Log(h*1e-15), math.Log(h)))
 				got, want := profit(a), profit(best)
 				// EstimateOut floors a and rounds the fee up to raw units,
 				// so the profit is a sawtooth up to two units of input
