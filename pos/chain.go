@@ -63,6 +63,10 @@ type Chain struct {
 	// scratch space reused by epoch processing and SlashMany.
 	mark   []bool
 	reward []uint64
+	// seen[v] == stamp marks validator v as named by the account whose
+	// index entries Check is reading.
+	seen  []uint32
+	stamp uint32
 }
 
 type validator struct {
@@ -684,6 +688,45 @@ func (c *Chain) Alive(v ValidatorID) bool {
 	}
 	x := &c.vals[v]
 	return x.shares != 0 && !x.tombstoned && !x.slashed
+}
+
+// Tokens returns validator v's tokens (0 for a validator that does not
+// exist): Validator(v).Tokens without building the whole view.
+func (c *Chain) Tokens(v ValidatorID) uint64 {
+	if int(v) >= len(c.vals) {
+		return 0
+	}
+	return c.vals[v].tokens
+}
+
+// Burned returns the stake burned on validator v (0 for a validator that
+// does not exist): Validator(v).Burned without building the whole view.
+func (c *Chain) Burned(v ValidatorID) uint64 {
+	if int(v) >= len(c.vals) {
+		return 0
+	}
+	return c.vals[v].burned
+}
+
+// Delegable reports whether validator v can take a delegation now: it
+// exists, has shares, and is neither jailed, tombstoned nor
+// Ethereum-slashed.
+func (c *Chain) Delegable(v ValidatorID) bool {
+	if int(v) >= len(c.vals) {
+		return false
+	}
+	x := &c.vals[v]
+	return x.shares != 0 && !x.jailed && !x.tombstoned && !x.slashed
+}
+
+// Dead reports whether validator v is tombstoned or Ethereum-slashed,
+// states it never leaves: it will never take a delegation again.
+func (c *Chain) Dead(v ValidatorID) bool {
+	if int(v) >= len(c.vals) {
+		return false
+	}
+	x := &c.vals[v]
+	return x.tombstoned || x.slashed
 }
 
 // Unbonding is a read-only view of an unbonding entry.

@@ -24,6 +24,7 @@ func snapshot(c *Chain) Chain {
 	s.queue = slices.Clone(c.queue)
 	s.slashings = slices.Clone(c.slashings)
 	s.mark, s.reward = nil, nil
+	s.seen, s.stamp = nil, 0
 	return s
 }
 
@@ -253,6 +254,12 @@ func TestCheckDetectsPerturbation(t *testing.T) {
 		}},
 		{"index", func(c *Chain) { c.byAcct[2] = c.byAcct[2][1:] }},
 		{"index", func(c *Chain) { c.byAcct[2][0].idx++ }},
+		{"index", func(c *Chain) {
+			// A second, empty delegation of account 2 to validator 0, its
+			// entry a copy of the first: as many entries as delegations.
+			c.vals[0].dels = append(c.vals[0].dels, delegation{acct: 2})
+			c.byAcct[2] = append(c.byAcct[2], c.byAcct[2][0])
+		}},
 		{"queue", func(c *Chain) { c.queue[0].initial = c.queue[0].balance - 1 }},
 		{"queue", func(c *Chain) { c.queue[0].release, c.queue[1].release = c.queue[1].release+1, c.queue[0].release }},
 		{"slashings", func(c *Chain) { c.slashings[3]++ }},

@@ -87,13 +87,10 @@ func (c *Chain) Check() error {
 		minted = minted.add(v.minted)
 		burnedV = burnedV.add(v.burned)
 		var sh sum128
-		for j, d := range v.dels {
+		for _, d := range v.dels {
 			sh = sh.add(d.shares)
 			if d.locked > d.shares {
 				return fail("locked", "delegation (%d, %d) locks %d of %d shares", i, d.acct, d.locked, d.shares)
-			}
-			if k, ok := c.index(ValidatorID(i), d.acct); !ok || k != j {
-				return fail("index", "delegation (%d, %d) missing from the index", i, d.acct)
 			}
 		}
 		if sh != (sum128{}).add(v.shares) {
@@ -112,13 +109,40 @@ func (c *Chain) Check() error {
 	if burnedV != burned {
 		return fail("burned", "Σ validator burned %s ≠ ledger burned %s", burnedV, burned)
 	}
+	// The index finds every delegation at its place (c.index(v, d) is its
+	// position in vals[v].dels) exactly when every entry of byAcct[a]
+	// names a delegation of account a, no account's entries name a
+	// validator twice, and there are as many entries as delegations: no
+	// two entries then name the same delegation (they would be the same
+	// account's, on the same validator), so entries and delegations
+	// correspond one to one, and the one entry with a delegation's
+	// validator in its account's list is the one c.index finds. One pass
+	// over the entries, marking each account's validators in seen.
 	n := 0
 	for i := range c.vals {
 		n += len(c.vals[i].dels)
 	}
+	if cap(c.seen) < len(c.vals) {
+		c.seen = make([]uint32, len(c.vals), 2*len(c.vals))
+		c.stamp = 0
+	}
+	c.seen = c.seen[:len(c.vals)]
 	refs := 0
-	for _, r := range c.byAcct {
+	for a, r := range c.byAcct {
 		refs += len(r)
+		if c.stamp++; c.stamp == 0 {
+			clear(c.seen[:cap(c.seen)])
+			c.stamp = 1
+		}
+		for _, e := range r {
+			if int(e.val) >= len(c.vals) || int(e.idx) >= len(c.vals[e.val].dels) || c.vals[e.val].dels[e.idx].acct != AccountID(a) {
+				return fail("index", "account %d's entry (%d, %d) names no delegation of its own", a, e.val, e.idx)
+			}
+			if c.seen[e.val] == c.stamp {
+				return fail("index", "account %d has two entries for validator %d", a, e.val)
+			}
+			c.seen[e.val] = c.stamp
+		}
 	}
 	if n != refs {
 		return fail("index", "%d delegations but %d index entries", n, refs)

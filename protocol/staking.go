@@ -232,6 +232,8 @@ type Staking struct {
 	chainWealth  []uint64
 	wealthOrder  []int32 // participants by wealth at the last observation
 	scratchV     []pos.ValidatorID
+	choice       []pos.ValidatorID // ChooseValidator's candidates: not dead, not infra
+	choiceNext   int               // the first validator id not yet in choice
 	open         []synth.LoanID
 	largestLoans []posLoanValue
 }
@@ -254,7 +256,7 @@ func (s *Staking) Reset(m *market.Market) {
 	cfg := &s.Config
 	*s = Staking{Config: *cfg, prices: s.prices[:0], window: s.window[:0], shares: s.shares[:0],
 		accounts: s.accounts[:0], operators: s.operators[:0], holders: s.holders[:0], bookVer: 1, fullVer: 1,
-		scratch: s.scratch, chainWealth: s.chainWealth, wealthOrder: s.wealthOrder[:0], scratchV: s.scratchV, open: s.open, largestLoans: s.largestLoans, largest: -1, mkt: m}
+		scratch: s.scratch, chainWealth: s.chainWealth, wealthOrder: s.wealthOrder[:0], scratchV: s.scratchV, choice: s.choice[:0], open: s.open, largestLoans: s.largestLoans, largest: -1, mkt: m}
 	if err := s.genesis(m); err != nil {
 		s.err = fmt.Errorf("%w: %w", ErrStakingGenesis, err)
 		s.chain, s.book = nil, nil
@@ -457,24 +459,36 @@ func (s *Staking) Alive(v pos.ValidatorID) bool {
 // ChooseValidator picks an alive validator other than the infrastructure
 // one from a uniform draw u in [0, 1): uniformly, or with probability
 // proportional to its tokens when weighted.
+//
+// It draws among the validators, in id order, that are not jailed and
+// have shares. Those tombstoned or Ethereum-slashed never will be
+// (pos.Chain.Dead), so they leave the list it walks (s.choice), which
+// would otherwise grow with the horizon as operators start new ones.
 func (s *Staking) ChooseValidator(u float64, weighted bool) (pos.ValidatorID, bool) {
 	if s.chain == nil {
 		return 0, false
 	}
+	c := s.chain
+	for n := c.NumValidators(); s.choiceNext < n; s.choiceNext++ {
+		if v := pos.ValidatorID(s.choiceNext); v != s.infra {
+			s.choice = append(s.choice, v)
+		}
+	}
 	s.scratchV = s.scratchV[:0]
 	var total float64
-	for k := range s.chain.NumValidators() {
-		v := pos.ValidatorID(k)
-		if v == s.infra {
+	k := 0
+	for _, v := range s.choice {
+		if c.Dead(v) {
 			continue
 		}
-		info, _ := s.chain.Validator(v)
-		if info.Tombstoned || info.Slashed || info.Jailed || info.Shares == 0 {
-			continue
+		s.choice[k] = v
+		k++
+		if c.Delegable(v) {
+			s.scratchV = append(s.scratchV, v)
+			total += float64(c.Tokens(v))
 		}
-		s.scratchV = append(s.scratchV, v)
-		total += float64(info.Tokens)
 	}
+	s.choice = s.choice[:k]
 	n := len(s.scratchV)
 	if n == 0 {
 		return 0, false
@@ -484,8 +498,7 @@ func (s *Staking) ChooseValidator(u float64, weighted bool) (pos.ValidatorID, bo
 	}
 	target := u * total
 	for _, v := range s.scratchV {
-		info, _ := s.chain.Validator(v)
-		target -= float64(info.Tokens)
+		target -= float64(c.Tokens(v))
 		if target < 0 {
 			return v, true
 		}
@@ -646,8 +659,7 @@ func (s *Staking) largestBurned() uint64 {
 	}
 	var b uint64
 	for _, v := range s.operators[s.largest].vals {
-		info, _ := s.chain.Validator(v)
-		b += info.Burned
+		b += s.chain.Burned(v)
 	}
 	return b
 }

@@ -211,27 +211,28 @@ const five27 = 7450580596923828125
 
 // ceilRay returns ⌈x/RAY⌉, or the largest uint64 if that does not fit:
 // x = 2^27·q1 + r1 and q1 = 5^27·q + r2, so ⌊x/RAY⌋ = q and the remainder
-// 2^27·r2 + r1 is zero exactly when both are; dividing by a word is a
-// few hardware divisions where a division by RAY's two words is Knuth's.
+// 2^27·r2 + r1 is zero exactly when both are. q fits a word exactly when
+// q1 < 5^27·2^64, that is when q1's words above the second are zero and
+// its second is below 5^27: then q and r2 are one hardware division of
+// q1's two words by 5^27, where a division by RAY's two words is Knuth's.
 func ceilRay(x *uint256.Int) uint64 {
-	r1 := x[0] & (1<<27 - 1)
-	var q1 uint256.Int
-	q1.Rsh(x, 27)
-	var q [4]uint64
-	var r2 uint64
-	for i := 3; i >= 0; i-- {
-		q[i], r2 = bits.Div64(r2, q1[i], five27)
+	if x[3] != 0 || x[2]>>27 != 0 {
+		return math.MaxUint64 // q1 ≥ 2^128
 	}
-	if q[3]|q[2]|q[1] != 0 {
+	r1 := x[0] & (1<<27 - 1)
+	lo := x[0]>>27 | x[1]<<37
+	hi := x[1]>>27 | x[2]<<37
+	if hi >= five27 {
 		return math.MaxUint64
 	}
+	q, r2 := bits.Div64(hi, lo, five27)
 	if r1 != 0 || r2 != 0 {
-		if q[0] == math.MaxUint64 {
+		if q == math.MaxUint64 {
 			return math.MaxUint64
 		}
-		return q[0] + 1
+		return q + 1
 	}
-	return q[0]
+	return q
 }
 
 // mul128 sets z = x·y for x and y below 2^128 (the product fits 256

@@ -37,8 +37,7 @@ func (s *Staking) snapshot(m *market.Market) {
 func (s *Staking) operatorStake(k int) uint64 {
 	var t uint64
 	for _, v := range s.operators[k].vals {
-		info, _ := s.chain.Validator(v)
-		t += info.Tokens
+		t += s.chain.Tokens(v)
 	}
 	return t
 }

@@ -15,7 +15,7 @@ func TestCeilRay(t *testing.T) {
 	one := synth.RayOne()
 	for k := range 20000 {
 		var x uint256.Int
-		switch k % 4 {
+		switch k % 6 {
 		case 0: // debt-sized: a multiple of RAY, plus or minus a little
 			x.Mul(uint256.NewInt(rng.Uint64N(1<<40)), &one)
 			x.AddUint64(&x, rng.Uint64N(3))
@@ -23,6 +23,15 @@ func TestCeilRay(t *testing.T) {
 			x = uint256.Int{rng.Uint64(), rng.Uint64()}
 		case 2:
 			x = uint256.Int{rng.Uint64(), rng.Uint64(), rng.Uint64N(1 << 26)}
+		case 3: // about the largest quotient that fits: (2^64 − d)·RAY ± a little
+			x.Mul(uint256.NewInt(math.MaxUint64-rng.Uint64N(3)+rng.Uint64N(2)), &one)
+			if rng.IntN(2) == 0 {
+				x.AddUint64(&x, rng.Uint64N(1<<30))
+			} else {
+				x.SubUint64(&x, rng.Uint64N(1<<30))
+			}
+		case 4: // about the largest q1 = x/2^27 of two words
+			x = uint256.Int{rng.Uint64(), rng.Uint64(), 1<<27 - 1 - rng.Uint64N(2)}
 		default:
 			x = uint256.Int{rng.Uint64(), rng.Uint64(), rng.Uint64(), rng.Uint64()}
 		}
