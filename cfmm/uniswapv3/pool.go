@@ -43,9 +43,9 @@ type Pool struct {
 	// crossed is scratch space for a committing swap: the ticks it crosses,
 	// applied only once the whole swap has succeeded.
 	crossed []crossing
-	// nextSqrt memoizes SqrtRatioAtTick of the last next tick of a swap
-	// moving up ([0]) and down ([1]).
-	nextSqrt [2]tickSqrt
+	// nextMemo memoizes the next tick of a swap moving up ([0]) and down
+	// ([1]) and its sqrt price (Pool.nextTick).
+	nextMemo [2]nextMemo
 }
 
 // NewUninitialized returns a pool as the factory deploys it, before
@@ -409,6 +409,7 @@ func (p *Pool) modifyPosition(key positionKey, liquidityDelta *uint256.Int) (amo
 func (p *Pool) storeTick(tick int32, info *Tick, flipped, removing bool) {
 	if flipped {
 		p.bitmap.flip(tick)
+		p.nextMemo = [2]nextMemo{}
 	}
 	if flipped && removing {
 		delete(p.ticks, tick)

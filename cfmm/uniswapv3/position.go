@@ -2,6 +2,7 @@ package uniswapv3
 
 import (
 	"maps"
+	"math/bits"
 	"slices"
 
 	"github.com/holiman/uint256"
@@ -122,11 +123,36 @@ func updatePosition(pos Position, liquidityDelta, feeGrowthInside0X128, feeGrowt
 
 // feesEarned returns uint128(liquidity·(inside−last)/2^128), the fees a
 // position of that liquidity earned since its checkpoint, rounded down.
+//
+// For liquidity below 2^128, as a uint128 is, floor(g·L/2^128) mod 2^128 is
+// bits 128–255 of g·L mod 2^256: the product's low four words, of which
+// the words of g above the third need only their low products.
 func feesEarned(liquidity, inside, last *uint256.Int) uint256.Int {
-	var growth uint256.Int
-	growth.Sub(inside, last)
-	// liquidity < 2^128 keeps the quotient below 2^256, so MulDiv cannot fail.
-	z, _ := MulDiv(&growth, liquidity, &q128)
-	truncate128(&z)
-	return z
+	var g uint256.Int
+	g.Sub(inside, last)
+	if liquidity[2]|liquidity[3] != 0 {
+		// liquidity < 2^128 keeps the quotient below 2^256, so MulDiv cannot fail.
+		z, _ := MulDiv(&g, liquidity, &q128)
+		truncate128(&z)
+		return z
+	}
+	l0, l1 := liquidity[0], liquidity[1]
+	// g·L mod 2^256, words 1 to 3 (word 0 only carries into word 1).
+	h00, _ := bits.Mul64(g[0], l0)
+	h01, w01 := bits.Mul64(g[0], l1)
+	h10, w10 := bits.Mul64(g[1], l0)
+	h11, w11 := bits.Mul64(g[1], l1)
+	h20, w20 := bits.Mul64(g[2], l0)
+	w21 := g[2] * l1
+	w30 := g[3] * l0
+	var c, c2 uint64
+	_, c = bits.Add64(h00, w01, 0)
+	_, c2 = bits.Add64(h00+w01, w10, 0)
+	w2, k := bits.Add64(h01, h10, c)
+	w3 := h11 + h20 + w21 + w30 + k
+	w2, k = bits.Add64(w2, w11, c2)
+	w3 += k
+	w2, k = bits.Add64(w2, w20, 0)
+	w3 += k
+	return uint256.Int{w2, w3, 0, 0}
 }

@@ -109,14 +109,7 @@ func (p *Pool) swap(zeroForOne bool, amountSpecified, limit *uint256.Int, commit
 
 	for !remaining.IsZero() && price != *limit {
 		start := price
-		tickNext, initialized := p.bitmap.next(tick, zeroForOne)
-		// The bitmap knows nothing of the tick bounds.
-		if tickNext < MinTick {
-			tickNext = MinTick
-		} else if tickNext > MaxTick {
-			tickNext = MaxTick
-		}
-		sqrtNext, err := p.sqrtRatioAt(tickNext, zeroForOne, commit)
+		tickNext, initialized, sqrtNext, err := p.nextTick(tick, zeroForOne, commit)
 		if err != nil {
 			return false, err
 		}
@@ -256,30 +249,42 @@ func payoutExceeds(amount, balance *uint256.Int) bool {
 	return out.Gt(balance)
 }
 
-// tickSqrt memoizes SqrtRatioAtTick for one tick.
-type tickSqrt struct {
-	tick  int32
+// nextMemo memoizes, for one swap direction, the bitmap's answer for a span
+// of starting ticks that all share it, and the sqrt price of that answer,
+// so that successive swaps within a range neither search the bitmap nor
+// run TickMath. A flip of any bitmap bit clears it.
+type nextMemo struct {
 	valid bool
-	sqrt  uint256.Int
+	// lo and hi bound the starting ticks, inclusive, whose answer is next.
+	lo, hi int32
+	// next is bitmap.next's tick clamped to [MinTick, MaxTick], and
+	// initialized its flag.
+	next        int32
+	initialized bool
+	sqrt        uint256.Int
 }
 
-// sqrtRatioAt returns SqrtRatioAtTick(tick) for the next tick of a swap in
-// the direction zeroForOne, from the pool's memo of the last one in that
-// direction, which successive swaps within a range share. Only a
-// committing swap updates the memo, so that quotes stay read-only.
-func (p *Pool) sqrtRatioAt(tick int32, zeroForOne, store bool) (uint256.Int, error) {
-	c := &p.nextSqrt[0]
+// nextTick returns the next tick of a swap step from tick in the direction
+// zeroForOne (bitmap.next, clamped to [MinTick, MaxTick]), whether it is
+// initialized, and its sqrt price, from the pool's memo when tick lies in
+// its span. Only a committing swap (store) refills the memo, so that quotes
+// stay read-only.
+func (p *Pool) nextTick(tick int32, zeroForOne, store bool) (next int32, initialized bool, sqrt uint256.Int, err error) {
+	m := &p.nextMemo[0]
 	if zeroForOne {
-		c = &p.nextSqrt[1]
+		m = &p.nextMemo[1]
 	}
-	if c.valid && c.tick == tick {
-		return c.sqrt, nil
+	if m.valid && tick >= m.lo && tick <= m.hi {
+		return m.next, m.initialized, m.sqrt, nil
 	}
-	s, err := SqrtRatioAtTick(tick)
-	if err == nil && store {
-		*c = tickSqrt{tick: tick, valid: true, sqrt: s}
+	raw, initialized := p.bitmap.next(tick, zeroForOne)
+	next = min(max(raw, MinTick), MaxTick) // the bitmap knows nothing of the tick bounds
+	if sqrt, err = SqrtRatioAtTick(next); err != nil || !store {
+		return next, initialized, sqrt, err
 	}
-	return s, err
+	lo, hi := p.bitmap.span(raw, zeroForOne)
+	*m = nextMemo{valid: true, lo: lo, hi: hi, next: next, initialized: initialized, sqrt: sqrt}
+	return next, initialized, sqrt, nil
 }
 
 // feeGrowthDelta is the fee growth of a swap step, fee·2^128/liquidity

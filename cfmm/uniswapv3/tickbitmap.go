@@ -99,3 +99,33 @@ func lsb(x *uint256.Int) uint {
 	}
 	return 256
 }
+
+// span returns the starting ticks lo..hi, inclusive, for which next(·, lte)
+// answers the tick r it answered: with lte, those from r's compressed tick
+// up to just below the next initialized one in r's word (or the word's
+// end); without, those whose successor lies between the initialized tick
+// before r in r's word (or the word's start) and r.
+func (b *tickBitmap) span(r int32, lte bool) (lo, hi int32) {
+	ts := b.tickSpacing
+	c := floorDiv(r, ts) // r is a multiple of the spacing
+	if lte {
+		cHi := c
+		if c&0xff != 0xff {
+			n, initialized := b.next(r, false) // searches from c+1, in c's word
+			cHi = floorDiv(n, ts)
+			if initialized {
+				cHi--
+			}
+		}
+		return c * ts, (cHi+1)*ts - 1
+	}
+	cLo := c
+	if c&0xff != 0 {
+		n, initialized := b.next((c-1)*ts, true) // searches from c−1, in c's word
+		cLo = floorDiv(n, ts)
+		if initialized {
+			cLo++
+		}
+	}
+	return (cLo - 1) * ts, c*ts - 1
+}

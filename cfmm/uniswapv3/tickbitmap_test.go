@@ -105,3 +105,43 @@ func scanNext(set map[int64]bool, tick, ts int32, lte bool) (int32, bool) {
 	}
 	return int32(end * int64(ts)), false
 }
+
+// TestNextTickSpan checks that every starting tick of a span answers what
+// the span's answer is, and that the ticks just outside it answer
+// otherwise, on random bitmaps of several spacings and densities.
+func TestNextTickSpan(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for _, ts := range []int32{1, 10, 60, 200} {
+		for _, density := range []int{3, 40, 600} {
+			b := newTickBitmap(ts)
+			lo, hi := MinUsableTick(ts), MaxUsableTick(ts)
+			// Cluster ticks near zero so that words hold several.
+			for range density {
+				c := int32(rng.NormFloat64() * 600)
+				tick := min(max(c*ts, lo), hi)
+				b.flip(tick)
+			}
+			for range 3000 {
+				start := int32(rng.NormFloat64() * 900 * float64(ts))
+				start = min(max(start, MinTick), MaxTick)
+				for _, lte := range []bool{true, false} {
+					r, init := b.next(start, lte)
+					sLo, sHi := b.span(r, lte)
+					if start < sLo || start > sHi {
+						t.Fatalf("ts %d: span(%d, %v) = [%d, %d] misses the start %d", ts, r, lte, sLo, sHi, start)
+					}
+					for _, s := range []int32{sLo, sHi, sLo + (sHi-sLo)/2, sLo + rng.Int32N(sHi-sLo+1)} {
+						if got, gotInit := b.next(s, lte); got != r || gotInit != init {
+							t.Fatalf("ts %d: next(%d, %v) = %d, %v; span of %d says %d, %v", ts, s, lte, got, gotInit, start, r, init)
+						}
+					}
+					for _, s := range []int32{sLo - 1, sHi + 1} {
+						if got, _ := b.next(s, lte); got == r {
+							t.Fatalf("ts %d: span(%d, %v) = [%d, %d] stops short: next(%d) = %d too", ts, r, lte, sLo, sHi, s, got)
+						}
+					}
+				}
+			}
+		}
+	}
+}

@@ -92,6 +92,6 @@ func sameState(a, b *Pool) bool {
 	x, y := *a, *b
 	x.crossed, y.crossed = nil, nil
 	// The memo of tick prices is not state.
-	x.nextSqrt, y.nextSqrt = [2]tickSqrt{}, [2]tickSqrt{}
+	x.nextMemo, y.nextMemo = [2]nextMemo{}, [2]nextMemo{}
 	return reflect.DeepEqual(x, y)
 }
