@@ -148,14 +148,16 @@ func (p *Pool) positionAmounts(e *positionEntry, tickLower, tickUpper int32) (am
 	// The prices are valid and the liquidity a uint128: no error can occur.
 	switch {
 	case p.tick < tickLower:
-		amount0, _ = Amount0Delta(&e.sqrtLower, &e.sqrtUpper, &e.Liquidity, false)
+		return e.below0, amount1
 	case p.tick < tickUpper:
-		amount0, _ = Amount0Delta(&p.sqrtPriceX96, &e.sqrtUpper, &e.Liquidity, false)
+		var ok bool
+		if amount0, ok = e.amount0Within(&p.sqrtPriceX96); !ok {
+			amount0, _ = Amount0Delta(&p.sqrtPriceX96, &e.sqrtUpper, &e.Liquidity, false)
+		}
 		amount1, _ = Amount1Delta(&e.sqrtLower, &p.sqrtPriceX96, &e.Liquidity, false)
-	default:
-		amount1, _ = Amount1Delta(&e.sqrtLower, &e.sqrtUpper, &e.Liquidity, false)
+		return amount0, amount1
 	}
-	return amount0, amount1
+	return amount0, e.above1
 }
 
 // Clone returns an independent deep copy of the pool as a cfmm.Pool; its

@@ -400,6 +400,9 @@ func (p *Pool) modifyPosition(key positionKey, liquidityDelta *uint256.Int) (amo
 	p.liquidity = liquidity
 	entry.Position = pos
 	entry.sqrtLower, entry.sqrtUpper = sqrtLower, sqrtUpper
+	if changing {
+		entry.setValuation()
+	}
 	p.positions.set(key, entry)
 	return amount0, amount1, nil
 }

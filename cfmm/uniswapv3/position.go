@@ -30,10 +30,81 @@ type positionKey struct {
 }
 
 // positionEntry is a position with its bounds' sqrt prices, kept so that
-// valuing every position at the current price needs no TickMath.
+// valuing every position at the current price needs no TickMath, and
+// constants of its liquidity L that spare the valuation a division
+// (setValuation).
 type positionEntry struct {
 	Position
 	sqrtLower, sqrtUpper uint256.Int
+	// below0 and above1 are the position's tokens, rounded down, when the
+	// price is below its range (all token0) and above it (all token1).
+	below0, above1 uint256.Int
+	// upperQ and upperR are the quotient and remainder of L·2^96 by the
+	// upper bound's sqrt price, when split is true: L, the upper bound's
+	// sqrt price below 2^192 and its lower bound's above zero.
+	upperQ, upperR uint256.Int
+	split          bool
+}
+
+// setValuation computes the entry's valuation constants for its liquidity
+// and bounds; it runs whenever either changes.
+func (e *positionEntry) setValuation() {
+	e.below0, _ = Amount0Delta(&e.sqrtLower, &e.sqrtUpper, &e.Liquidity, false)
+	e.above1, _ = Amount1Delta(&e.sqrtLower, &e.sqrtUpper, &e.Liquidity, false)
+	l, u := &e.Liquidity, &e.sqrtUpper
+	e.split = l[2]|l[3] == 0 && u[3] == 0 && !e.sqrtLower.IsZero()
+	if !e.split {
+		e.upperQ, e.upperR = uint256.Int{}, uint256.Int{}
+		return
+	}
+	var a uint256.Int
+	a.Lsh(l, 96) // below 2^224
+	e.upperQ.DivMod(&a, u, &e.upperR)
+}
+
+// amount0Within returns the token0 of liquidity L between sqrt prices P and
+// the upper bound U, rounded down, for P within the position's range and
+// below 2^128 (ok false otherwise, when Amount0Delta must be used):
+// Amount0Delta's floor(L·2^96·(U−P)/(P·U)) as floor(L·2^96/P − L·2^96/U).
+// With L·2^96 = q1·P + r1 = q2·U + r2 (q2 and r2 the entry's constants),
+// the difference is q1 − q2 + (r1/P − r2/U), the last term in (−1, 1), so
+// its floor is q1 − q2, less one when r1·U < r2·P. One division of at most
+// four words by two replaces one of six by four.
+func (e *positionEntry) amount0Within(p *uint256.Int) (uint256.Int, bool) {
+	if !e.split || p[2]|p[3] != 0 || p.IsZero() {
+		return uint256.Int{}, false
+	}
+	l := &e.Liquidity
+	n := [8]uint64{0, l[0] << 32, l[0]>>32 | l[1]<<32, l[1] >> 32}
+	a := n // divWords overwrites its dividend
+	un := 4
+	for un > 0 && n[un-1] == 0 {
+		un--
+	}
+	var q [8]uint64
+	divWords(&q, &n, un, p, limbs(p))
+	q1 := uint256.Int{q[0], q[1], q[2], q[3]}
+	// r1 = L·2^96 − q1·P < P < 2^128: the low two words of the difference.
+	h, lo := bits.Mul64(q1[0], p[0])
+	h += q1[0]*p[1] + q1[1]*p[0]
+	r0, borrow := bits.Sub64(a[0], lo, 0)
+	r1hi, _ := bits.Sub64(a[1], h, borrow)
+	r1 := uint256.Int{r0, r1hi, 0, 0}
+	// r1·U against r2·P, each below 2^320.
+	var x, y [8]uint64
+	mulWords(&x, &r1, &e.sqrtUpper, limbs(&r1), limbs(&e.sqrtUpper))
+	mulWords(&y, &e.upperR, p, limbs(&e.upperR), limbs(p))
+	var z uint256.Int
+	z.Sub(&q1, &e.upperQ)
+	for i := 7; i >= 0; i-- {
+		if x[i] != y[i] {
+			if x[i] < y[i] {
+				z.SubUint64(&z, 1)
+			}
+			break
+		}
+	}
+	return z, true
 }
 
 // positionBook holds a pool's positions in a slice indexed by key, so that

@@ -173,3 +173,53 @@ func TestAmount0DeltaOneDivision(t *testing.T) {
 		}
 	}
 }
+
+// TestAmount0WithinMatchesAmount0Delta checks the valuation's split
+// formula against Amount0Delta at random bounds, prices within them and
+// liquidities of every width, near-equal prices included.
+func TestAmount0WithinMatchesAmount0Delta(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	for range 200000 {
+		lower := MinTick + rng.Int32N(MaxTick-MinTick)
+		upper := lower + 1 + rng.Int32N(MaxTick-lower)
+		if rng.IntN(3) == 0 {
+			upper = min(lower+1+rng.Int32N(100), MaxTick)
+		}
+		var e positionEntry
+		e.sqrtLower, _ = SqrtRatioAtTick(lower)
+		e.sqrtUpper, _ = SqrtRatioAtTick(upper)
+		e.Liquidity[0] = rng.Uint64() >> uint(rng.IntN(64))
+		if rng.IntN(2) == 0 {
+			e.Liquidity[1] = rng.Uint64() >> uint(rng.IntN(64))
+		}
+		e.setValuation()
+		// A price in [lower, upper): a bound, one above it, or in between.
+		var p uint256.Int
+		switch rng.IntN(4) {
+		case 0:
+			p = e.sqrtLower
+		case 1:
+			p.SubUint64(&e.sqrtUpper, 1)
+		default:
+			var span uint256.Int
+			span.Sub(&e.sqrtUpper, &e.sqrtLower)
+			f := rng.Float64()
+			d := cfmm.Amount(cfmm.Float(&span) * f)
+			if !d.Lt(&span) {
+				d.SubUint64(&span, 1)
+			}
+			p.Add(&e.sqrtLower, &d)
+		}
+		got, ok := e.amount0Within(&p)
+		if !ok {
+			if p[2]|p[3] == 0 {
+				t.Fatalf("amount0Within refused a price below 2^128: %s in [%d, %d)", p.Dec(), lower, upper)
+			}
+			continue
+		}
+		want, _ := Amount0Delta(&p, &e.sqrtUpper, &e.Liquidity, false)
+		if got != want {
+			t.Fatalf("amount0Within(%s) in [%d, %d), L %s = %s, want %s", p.Dec(), lower, upper, e.Liquidity.Dec(), got.Dec(), want.Dec())
+		}
+	}
+}
