@@ -46,7 +46,8 @@ func TestLendingIndexMatchesFullScan(t *testing.T) {
 	}
 }
 
-// compareScan checks Risky and Candidates against valuing every debtor.
+// compareScan checks Risky, Candidates and SurelyHealthy against valuing
+// every debtor.
 func compareScan(t *testing.T, pool *protocol.LendingPool, step int) {
 	t.Helper()
 	var want []protocol.RiskyPosition
@@ -62,6 +63,9 @@ func compareScan(t *testing.T, pool *protocol.LendingPool, step int) {
 		}
 		if v.Liquidatable {
 			liq[u] = true
+		}
+		if v.Liquidatable && pool.SurelyHealthy(u) {
+			t.Fatalf("step %d: user %d is liquidatable, but the index shows it surely healthy", step, u)
 		}
 	}
 	got := pool.Risky()

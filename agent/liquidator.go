@@ -50,6 +50,13 @@ type Liquidator struct {
 	found   []int  // the step's candidates (LendingPool.Candidates)
 	vi, vj  int    // venue token indices of the collateral and debt
 	routes  []Route
+	// cut is the least repayment (raw units of the debt) that a
+	// liquidation in this Act, at the venue's state since the last sale,
+	// has been shown to lose on (noteUnprofitable); +Inf when none.
+	// exact turns the cut off (tests compare with it).
+	cut   float64
+	exact bool
+	cuts  int // liquidations beyondCut passed over (tests)
 
 	profit, gas, volume                float64
 	liquidations, unprofitable, noCash int
@@ -90,6 +97,7 @@ func (l *Liquidator) Act(m *market.Market) {
 		return
 	}
 	p := l.pool
+	l.cut = math.Inf(1)
 	if p.Indexed() {
 		// Without latency a position holding none of the collateral is
 		// dropped by work at once, so it is not looked at.
@@ -146,11 +154,11 @@ func (l *Liquidator) work(m *market.Market, u int) bool {
 	p := l.pool
 	dAsset, cAsset := p.Assets[l.Debt], p.Assets[l.Collateral]
 	for range maxPerAccountStep {
-		if l.surelyUnprofitable(m, u) {
+		if l.surelyUnprofitable(m, u) || l.beyondCut(m, u) {
 			l.unprofitable++
 			return true
 		}
-		if !p.SurelyLiquidatable(u, l.Collateral, l.Debt) && !p.Account(u).Liquidatable {
+		if !p.SurelyLiquidatable(u, l.Collateral, l.Debt) && (p.SurelyHealthy(u) || !p.Account(u).Liquidatable) {
 			return false
 		}
 		repay := p.MaxRepay(u, l.Debt)
@@ -172,14 +180,17 @@ func (l *Liquidator) work(m *market.Market, u int) bool {
 			seize = c
 		}
 		gas := l.Gas.Cost(m)
-		if l.proceeds(m, seize)-r*m.RawPrice(dAsset)-gas < l.MinProfit {
+		pd := m.RawPrice(dAsset)
+		if value := l.proceeds(m, seize); value-r*pd-gas < l.MinProfit {
 			l.unprofitable++
+			l.noteUnprofitable(r, seize, value, pd, gas)
 			return true
 		}
 		repaid, seized, err := p.Liquidate(m, l.me, u, l.Debt, l.Collateral, &repay)
 		if err != nil {
 			return false
 		}
+		l.cut = math.Inf(1) // the wallet, the position and the venue change
 		value := l.sell(m, &seized, cAsset)
 		cost := repaid.Float64() * m.RawPrice(dAsset)
 		l.profit += value - cost - gas
@@ -219,6 +230,64 @@ func (l *Liquidator) surelyUnprofitable(m *market.Market, u int) bool {
 		return false
 	}
 	return p.SurelyLiquidatable(u, l.Collateral, l.Debt)
+}
+
+// noteUnprofitable lowers the cut to r, the repayment of a liquidation
+// just found unprofitable, when that liquidation lost on the sale alone:
+// its proceeds, widened by a relative 3·10⁻⁶ and four raw units of the
+// debt token for the venue's integer rounding, are still below the
+// repayment's value r·pd, and gas + MinProfit ≥ 0. A constant-function
+// market pays less per unit on average the more it is sold (its output
+// is concave in the input and zero at zero), and SeizeEstimate is linear
+// in the repayment, so any liquidation in the same state repaying at
+// least r sells at least as much at no better an average price, loses on
+// the sale too, and is unprofitable: beyondCut passes it over without
+// valuing it. Only sales on a venue (or kept at the external price, which
+// is linear) quote enough to bound (at least 10⁶ raw units in and 10⁹
+// out); routes are not bounded.
+func (l *Liquidator) noteUnprofitable(r, seize, value, pd, gas float64) {
+	if l.exact || l.routes != nil || !(gas+l.MinProfit >= 0) || !(seize >= 1e6) || !(value >= 1e9*pd) {
+		return
+	}
+	if (value+4*pd)*(1+3e-6) <= r*pd {
+		l.cut = min(l.cut, r)
+	}
+}
+
+// beyondCut reports whether work would find liquidating u unprofitable
+// because it would repay at least the cut (noteUnprofitable), shown
+// without valuing the position: u is surely liquidatable
+// (LendingPool.SurelyLiquidatable), the wallet is not empty, and a floor
+// on the repayment work computes — the least of half the debt (MaxRepay
+// repays half or all of it), the wallet and the collateral over what one
+// unit of debt seizes, from LendingPool.Floors — less a relative 10⁻⁹, is
+// at least the cut. False says nothing.
+func (l *Liquidator) beyondCut(m *market.Market, u int) bool {
+	if math.IsInf(l.cut, 1) {
+		return false
+	}
+	p := l.pool
+	debt, coll, ok := p.Floors(u, l.Collateral, l.Debt)
+	if !ok {
+		return false
+	}
+	w := p.Balance(l.me, l.Debt)
+	if w.IsZero() {
+		return false
+	}
+	k := p.SeizeEstimate(l.Debt, l.Collateral, 1)
+	if !(k > 0) {
+		return false
+	}
+	r := min(debt/2-1, w.Float64(), coll/k)
+	if !(r*(1-1e-9) >= l.cut) {
+		return false
+	}
+	if !p.SurelyLiquidatable(u, l.Collateral, l.Debt) {
+		return false
+	}
+	l.cuts++
+	return true
 }
 
 // proceeds returns the numeraire value of selling amount raw units of

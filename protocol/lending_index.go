@@ -299,6 +299,25 @@ func (p *LendingPool) SurelyLiquidatable(u, c, d int) bool {
 	return trusted && x.key[u] >= t.Liquidation/(1-3*t.Margin)
 }
 
+// SurelyHealthy reports whether the index shows, without valuing it, that
+// u's position is not liquidatable now: it is a pair position in a
+// trusted group with a key at most the threshold over 1 + margin, where
+// the exact health factor is at least 1 (see aave.PairThreshold). False
+// says nothing.
+func (p *LendingPool) SurelyHealthy(u int) bool {
+	if p.aave == nil || u < 0 || u >= len(p.idx.group) {
+		return false
+	}
+	x := &p.idx
+	x.sync(p)
+	g := x.group[u]
+	if g < 0 {
+		return false
+	}
+	t, trusted := x.threshold(p, g)
+	return trusted && x.key[u] <= t.Liquidation/(1+t.Margin)
+}
+
 // surelyCloseAll reports, when the index shows it without valuing the
 // position, whether u's health factor is at most
 // aave.CloseFactorHFThreshold (0.95): known is false unless u is a pair
@@ -347,4 +366,34 @@ func (x *riskIndex) sure(p *LendingPool, u int) (liquidatable, above bool) {
 	}
 	k := x.key[u]
 	return k >= t.Liquidation/(1-3*t.Margin), k <= t.Collateral/(1+t.Margin)
+}
+
+// Floors returns lower bounds on what Debt(u, d) and Collateral(u, c)
+// return, in raw units, from u's scaled balances and the reserves'
+// normalized indexes in floating point, without the protocol's integer
+// valuation; ok is false unless the pool is Aave and u a pair position of
+// collateral c and debt d (aave.PairShape). Each balance is a rayMul,
+// ⌊(s·I + ½·1e27)/1e27⌋ ≥ s·I/1e27 − ½, and the float s·I/1e27 (three
+// roundings and two conversions) is within a relative 1e-15 of s·I/1e27,
+// so the floors are the float values less a relative 1e-12 and one unit.
+func (p *LendingPool) Floors(u, c, d int) (debt, coll float64, ok bool) {
+	if p.aave == nil || u < 0 {
+		return 0, 0, false
+	}
+	shape, pr := p.aave.PairOf(u)
+	if shape != aave.PairShape || pr.C != c || pr.D != d {
+		return 0, 0, false
+	}
+	id, err := p.aave.NormalizedDebt(p.now, d)
+	if err != nil {
+		return 0, 0, false
+	}
+	ic, err := p.aave.NormalizedIncome(p.now, c)
+	if err != nil {
+		return 0, 0, false
+	}
+	floor := func(s, i *uint256.Int) float64 {
+		return max(0, s.Float64()*i.Float64()/1e27*(1-1e-12)-1)
+	}
+	return floor(&pr.Debt, &id), floor(&pr.Supply, &ic), true
 }
