@@ -261,6 +261,17 @@ func (a *Arbitrageur) tradeConcentrated(m *market.Market, v *market.Venue, pool 
 		i, j = 0, 1
 	}
 	pi, pj := m.RawPrice(v.Assets[i]), m.RawPrice(v.Assets[j])
+	// A limit within the current range is first judged on the pool's float
+	// estimate of the swap: one surely not beating gas is not computed. The
+	// margin covers the estimate's error (1e-12 relatively plus 4 units of
+	// each amount) and the float rounding of the exact test below, so the
+	// decision is the exact one.
+	if eIn, eOut, ok := pool.EstimateToLimit(zeroForOne, &limit); ok {
+		inE, outE := eIn*pi, eOut*pj
+		if outE-inE+1e-9*(inE+outE)+4*(pi+pj) <= a.Gas {
+			return
+		}
+	}
 	var in, out uint256.Int
 	var inV, outV, valueBefore float64
 	q, ok, err := pool.SwapWithLimitIf(zeroForOne, maxInt256, &limit, func(q uniswapv3.SwapResult) bool {

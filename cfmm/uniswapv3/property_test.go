@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/holiman/uint256"
+
+	"github.com/cascade-risk/cascade/cfmm"
 )
 
 // randomPool returns a pool with a full-range position and several ranged
@@ -280,5 +282,64 @@ func TestSwapWithLimitIf(t *testing.T) {
 				t.Fatal("an accepted swap differs from SwapWithLimit")
 			}
 		}
+	}
+}
+
+// TestEstimateToLimit checks EstimateToLimit against the exact swap to the
+// same limit, QuoteWithLimit with type(int256).max, along random trade
+// sequences: within 1e-12 relatively plus 4 units whenever it answers, and
+// that it answers for limits inside the range.
+func TestEstimateToLimit(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 14))
+	maxIn := uint256.Int{^uint64(0), ^uint64(0), ^uint64(0), 1<<63 - 1}
+	answered := 0
+	for range 200 {
+		p := randomPool(t, rng)
+		for range 50 {
+			// Move the pool, then estimate swaps to limits near the price.
+			i := rng.IntN(2)
+			if _, err := p.Swap(i, 1-i, randAmount(rng, 1e6, 1e20)); err != nil {
+				continue
+			}
+			price, _ := p.Slot0()
+			for range 4 {
+				zeroForOne := rng.IntN(2) == 0
+				f := 1 + math.Pow(10, -1-5*rng.Float64())
+				if zeroForOne {
+					f = 1 / f
+				}
+				limit := cfmm.Amount(price.Float64() * f)
+				in, out, ok := p.EstimateToLimit(zeroForOne, &limit)
+				next, _, sqrtNext, _ := p.nextTick(p.tick, zeroForOne, false)
+				inside := (zeroForOne && limit.Lt(&price) && limit.Gt(&sqrtNext)) || (!zeroForOne && limit.Gt(&price) && limit.Lt(&sqrtNext))
+				if ok != inside {
+					t.Fatalf("EstimateToLimit(%v, %s) ok = %v, limit inside the range to tick %d: %v", zeroForOne, limit.Dec(), ok, next, inside)
+				}
+				if !ok {
+					continue
+				}
+				r, err := p.QuoteWithLimit(zeroForOne, &maxIn, &limit)
+				if err != nil {
+					t.Fatalf("QuoteWithLimit to %s: %v", limit.Dec(), err)
+				}
+				wantIn, wantOut := r.Amount0, r.Amount1
+				if !zeroForOne {
+					wantIn, wantOut = r.Amount1, r.Amount0
+				}
+				wantOut.Neg(&wantOut)
+				for _, c := range []struct {
+					name      string
+					got, want float64
+				}{{"in", in, cfmm.Float(&wantIn)}, {"out", out, cfmm.Float(&wantOut)}} {
+					if math.Abs(c.got-c.want) > 1e-12*c.want+4 {
+						t.Fatalf("EstimateToLimit(%v, %s) %s = %g, exact %g", zeroForOne, limit.Dec(), c.name, c.got, c.want)
+					}
+				}
+				answered++
+			}
+		}
+	}
+	if answered < 10000 {
+		t.Fatalf("only %d estimates answered", answered)
 	}
 }

@@ -1,6 +1,10 @@
 package uniswapv3
 
-import "github.com/holiman/uint256"
+import (
+	"github.com/holiman/uint256"
+
+	"github.com/cascade-risk/cascade/cfmm"
+)
 
 // SwapResult is the outcome of a swap.
 type SwapResult struct {
@@ -302,4 +306,49 @@ func feeGrowthDelta(fee, liquidity *uint256.Int) (uint256.Int, error) {
 	var q [8]uint64
 	divWords(&q, &n, un, liquidity, limbs(liquidity))
 	return uint256.Int{q[0], q[1], q[2], q[3]}, nil
+}
+
+// EstimateToLimit returns float64 estimates of what an exact-input swap of
+// at least what it takes (type(int256).max, say) to move the price to
+// limit would pay in, fee included, and receive, for a limit strictly
+// between the current price and the next tick in the swap's direction:
+// one step at the active liquidity L,
+//
+//	token0 = L·2^96·|P−Q|/(P·Q),  token1 = L·|P−Q|/2^96,
+//
+// the input divided by (1 − fee). Each estimate is within 1e-12 relatively
+// plus 4 units of the swap's exact amounts (a dozen float64 operations of
+// half an ulp each; the exact input is rounded up and its fee up by less
+// than a unit each, the output down by less than one). ok is false, with
+// no estimate, when the limit is not within the range, the pool has no
+// liquidity or the limit is on the wrong side of the price. It only reads
+// the pool.
+func (p *Pool) EstimateToLimit(zeroForOne bool, limit *uint256.Int) (in, out float64, ok bool) {
+	if !p.initialized() || p.liquidity.IsZero() {
+		return 0, 0, false
+	}
+	_, _, sqrtNext, err := p.nextTick(p.tick, zeroForOne, false)
+	if err != nil {
+		return 0, 0, false
+	}
+	var diff uint256.Int
+	if zeroForOne {
+		if !limit.Lt(&p.sqrtPriceX96) || !limit.Gt(&sqrtNext) {
+			return 0, 0, false
+		}
+		diff.Sub(&p.sqrtPriceX96, limit)
+	} else {
+		if !limit.Gt(&p.sqrtPriceX96) || !limit.Lt(&sqrtNext) {
+			return 0, 0, false
+		}
+		diff.Sub(limit, &p.sqrtPriceX96)
+	}
+	ld := cfmm.Float(&p.liquidity) * cfmm.Float(&diff)
+	amount0 := ld / cfmm.Float(&p.sqrtPriceX96) / cfmm.Float(limit) * 0x1p96
+	amount1 := ld * 0x1p-96
+	rest := float64(feeDenominator-p.fee) / feeDenominator
+	if zeroForOne {
+		return amount0 / rest, amount1, true
+	}
+	return amount1 / rest, amount0, true
 }
