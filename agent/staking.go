@@ -12,6 +12,7 @@ import (
 	"github.com/cascade-risk/cascade/pos"
 	"github.com/cascade-risk/cascade/protocol"
 	"github.com/cascade-risk/cascade/synth"
+	"github.com/cascade-risk/cascade/variate"
 	"github.com/holiman/uint256"
 )
 
@@ -172,6 +173,21 @@ func chooseLeverage(appetite, y, r, f, lr, cr, pi float64) float64 {
 		}
 	}
 	return best
+}
+
+// posDraw is a group's uniform draws: rng.Float64, or the same numbers
+// straight from the PCG generator behind rng when the world gives it
+// (market.PCGResetter).
+type posDraw struct {
+	rng *rand.Rand
+	pcg *rand.PCG // nil: draw through rng
+}
+
+func (d *posDraw) float64() float64 {
+	if d.pcg != nil {
+		return variate.Source{PCG: d.pcg, Rand: d.rng}.Float64()
+	}
+	return d.rng.Float64()
 }
 
 // posShuffle orders a group's members from a stream of its own, seeded

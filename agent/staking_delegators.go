@@ -59,6 +59,7 @@ type StakeDelegators struct {
 
 	s          *protocol.Staking
 	rng        *rand.Rand
+	draw       posDraw
 	shuffle    posShuffle
 	order      []int
 	wealth     []uint64 // scratch for Observe
@@ -80,6 +81,7 @@ type posDelegator struct {
 // Reset implements Agent.
 func (g *StakeDelegators) Reset(m *market.Market, rng *rand.Rand) {
 	g.rng = rng
+	g.draw = posDraw{rng: rng}
 	g.shuffle.seed(rng)
 	g.ds = g.ds[:0]
 	g.switches, g.foreclosed = 0, 0
@@ -105,6 +107,13 @@ func (g *StakeDelegators) Reset(m *market.Market, rng *rand.Rand) {
 		d.busy = !g.work(m, &d)
 		g.ds = append(g.ds, d)
 	}
+}
+
+// ResetPCG implements market.PCGResetter: Reset, the moves' draws then
+// taken from pcg directly (the same numbers).
+func (g *StakeDelegators) ResetPCG(m *market.Market, rng *rand.Rand, pcg *rand.PCG) {
+	g.Reset(m, rng)
+	g.draw.pcg = pcg
 }
 
 // Metrics implements Agent.
@@ -183,7 +192,7 @@ func (g *StakeDelegators) Act(m *market.Market) {
 	g.order = g.order[:0]
 	for k := range g.ds {
 		d := &g.ds[k]
-		u, w := g.rng.Float64(), g.rng.Float64()
+		u, w := g.draw.float64(), g.draw.float64()
 		if y.Valid && u < g.SwitchProb && best != d.mode && value[best]-value[d.mode] > g.Threshold {
 			d.mode, d.w, d.busy = best, w, true
 			g.switches++

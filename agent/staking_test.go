@@ -3,6 +3,7 @@ package agent
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/cascade-risk/cascade/protocol/stakingtest"
@@ -83,5 +84,58 @@ func TestStakeDistributionPareto(t *testing.T) {
 	}
 	if (StakeDistribution{Fixed: 7}).draw(rng) != 7 {
 		t.Fatal("fixed draw")
+	}
+}
+
+// Validators and delegators draw the same numbers straight from their PCG
+// generator (ResetPCG) as through rand.Rand (Reset): the same faults,
+// moves and metrics, and the generators end in the same state.
+func TestStakeGroupsResetPCGSameDraws(t *testing.T) {
+	type arm struct {
+		val  *StakeValidators
+		del  *StakeDelegators
+		pcgs [2]rand.PCG
+	}
+	newArm := func() *arm {
+		return &arm{
+			val: &StakeValidators{Protocol: 0, Count: 4, Stake: StakeDistribution{Fixed: stakingtest.Tokens(10_000)},
+				LeverageMin: 1, LeverageMax: 2, Sell: 0.5, FaultProb: 0.02, IncidentProb: 0.02, DowntimeProb: 0.1,
+				BugProb: 0.05, BugShare: 0.5},
+			del: &StakeDelegators{Protocol: 0, Count: 30, Wealth: StakeDistribution{Fixed: stakingtest.Tokens(2_000)},
+				Staked: 0.5, Lent: 0.3, SwitchProb: 0.2, Threshold: 0.001, Derivatives: true, LTV: 0.5},
+		}
+	}
+	ma, sa := stakingtest.Market(t, 1000, nil)
+	mb, sb := stakingtest.Market(t, 1000, nil)
+	a, b := newArm(), newArm()
+	for k := range 2 {
+		a.pcgs[k].Seed(7, uint64(k))
+		b.pcgs[k].Seed(7, uint64(k))
+	}
+	a.val.Reset(ma, rand.New(&a.pcgs[0]))
+	a.del.Reset(ma, rand.New(&a.pcgs[1]))
+	b.val.ResetPCG(mb, rand.New(&b.pcgs[0]), &b.pcgs[0])
+	b.del.ResetPCG(mb, rand.New(&b.pcgs[1]), &b.pcgs[1])
+	if b.val.draw.pcg == nil || b.del.draw.pcg == nil {
+		t.Fatal("ResetPCG did not take the generator")
+	}
+	va, vb := make([]float64, len(a.val.Metrics())), make([]float64, len(a.val.Metrics()))
+	da, db := make([]float64, len(a.del.Metrics())), make([]float64, len(a.del.Metrics()))
+	for epoch := 1; epoch <= 60; epoch++ {
+		stakingtest.Run(t, ma, sa, 1, a.val, a.del)
+		stakingtest.Run(t, mb, sb, 1, b.val, b.del)
+		a.val.Observe(ma, va)
+		b.val.Observe(mb, vb)
+		a.del.Observe(ma, da)
+		b.del.Observe(mb, db)
+		if !slices.Equal(va, vb) || !slices.Equal(da, db) {
+			t.Fatalf("epoch %d: through rand %v %v, direct %v %v", epoch, va, da, vb, db)
+		}
+	}
+	if va[3] == 0 || da[5] == 0 {
+		t.Fatalf("no faults (%g) or no switches (%g) to compare", va[3], da[5])
+	}
+	if a.pcgs != b.pcgs {
+		t.Fatal("the generators ended in different states")
 	}
 }

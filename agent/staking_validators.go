@@ -107,6 +107,7 @@ type StakeValidators struct {
 
 	s       *protocol.Staking
 	rng     *rand.Rand
+	draw    posDraw
 	shuffle posShuffle
 	ops     []posOperator
 	order   []int
@@ -132,6 +133,7 @@ type posOperator struct {
 // Reset implements Agent.
 func (g *StakeValidators) Reset(m *market.Market, rng *rand.Rand) {
 	g.rng = rng
+	g.draw = posDraw{rng: rng}
 	g.shuffle.seed(rng)
 	g.ops = g.ops[:0]
 	g.faults, g.lost, g.dumped, g.forks = 0, 0, 0, 0
@@ -168,6 +170,13 @@ func (g *StakeValidators) Reset(m *market.Market, rng *rand.Rand) {
 		}
 		g.ops = append(g.ops, op)
 	}
+}
+
+// ResetPCG implements market.PCGResetter: Reset, the faults' draws then
+// taken from pcg directly (the same numbers).
+func (g *StakeValidators) ResetPCG(m *market.Market, rng *rand.Rand, pcg *rand.PCG) {
+	g.Reset(m, rng)
+	g.draw.pcg = pcg
 }
 
 // Metrics implements Agent.
@@ -232,7 +241,7 @@ func (g *StakeValidators) Act(m *market.Market) {
 	}
 	for k := range g.ops {
 		op := &g.ops[k]
-		u1, u2, u3, u4 := g.rng.Float64(), g.rng.Float64(), g.rng.Float64(), g.rng.Float64()
+		u1, u2, u3, u4 := g.draw.float64(), g.draw.float64(), g.draw.float64(), g.draw.float64()
 		if op.forked {
 			continue
 		}
@@ -259,7 +268,7 @@ func (g *StakeValidators) Act(m *market.Market) {
 			}
 		}
 	}
-	bug := g.rng.Float64() < g.BugProb
+	bug := g.draw.float64() < g.BugProb
 	g.caught = g.caught[:0]
 	if m.Step == g.FaultAt {
 		for k := range g.ops {
@@ -269,7 +278,7 @@ func (g *StakeValidators) Act(m *market.Market) {
 		}
 	}
 	for k := range g.ops {
-		if g.rng.Float64() < g.BugShare && bug && !g.ops[k].forked {
+		if g.draw.float64() < g.BugShare && bug && !g.ops[k].forked {
 			g.caught = g.aliveOf(&g.ops[k], g.caught)
 		}
 	}

@@ -47,6 +47,12 @@ func (s Source) IntN(n int) int {
 	return int(hi)
 }
 
+// Float64 returns Rand.Float64(), uniform on [0, 1): the top 53 bits of
+// one 64-bit draw over 2^53.
+func (s Source) Float64() float64 {
+	return float64(s.PCG.Uint64()<<11>>11) / (1 << 53)
+}
+
 // Exp returns Rand.ExpFloat64(), an exponential variate of rate 1.
 // ExpFloat64 is a ziggurat (Marsaglia and Tsang, 2000) over 256 layers:
 // one 64-bit draw u gives a layer i = bits 32–39 of u and j = the low

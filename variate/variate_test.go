@@ -87,6 +87,11 @@ func TestIntNMatchesRand(t *testing.T) {
 				t.Fatalf("draw %d: Exp gave %v, ExpFloat64 %v", k, g, w)
 			}
 		}
+		if k%2 == 0 {
+			if w, g := want.Float64(), s.Float64(); w != g {
+				t.Fatalf("draw %d: Float64 gave %v, rand %v", k, g, w)
+			}
+		}
 		if k%5 == 0 {
 			if w, g := want.NormFloat64(), s.Normal(); w != g {
 				t.Fatalf("draw %d: Normal gave %v, NormFloat64 %v", k, g, w)
