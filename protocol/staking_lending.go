@@ -81,8 +81,8 @@ func (s *Staking) Withdraw(acct pos.AccountID, amount uint64) (uint64, error) {
 
 // Lent returns the value of acct's lending claim: shares·(cash + borrows)/S.
 func (s *Staking) Lent(acct pos.AccountID) uint64 {
-	if int(acct) >= len(s.shares) || s.totalShares == 0 {
-		return 0
+	if int(acct) >= len(s.shares) || s.shares[acct] == 0 || s.totalShares == 0 {
+		return 0 // ⌊0·b/d⌋ without the division
 	}
 	return posMulDiv(s.shares[acct], s.cash+s.borrows, s.totalShares)
 }

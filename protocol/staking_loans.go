@@ -307,11 +307,11 @@ func (s *Staking) Synthetic(acct pos.AccountID) uint64 {
 	if s.book == nil {
 		return 0
 	}
-	b := s.book.Balance(acct)
-	if !b.IsUint64() {
+	b, ok := s.book.BalanceUint64(acct)
+	if !ok {
 		return math.MaxUint64
 	}
-	return b.Uint64()
+	return b
 }
 
 // Halted reports whether the policy refuses new loans.

@@ -89,6 +89,12 @@ func TestLoanLifecycle(t *testing.T) {
 	if bal := e.book.Balance(0); !bal.Eq(uint256.NewInt(25e6)) {
 		t.Fatalf("borrower holds %s", bal.Dec())
 	}
+	for _, a := range []pos.AccountID{0, 1, 1000} {
+		w, ok := e.book.BalanceUint64(a)
+		if bal := e.book.Balance(a); w != bal.Uint64() || ok != bal.IsUint64() {
+			t.Fatalf("BalanceUint64(%d) = %d, %t; Balance %s", a, w, ok, bal.Dec())
+		}
+	}
 	if d, _ := e.chain.Delegation(0, 0); d.Locked != 100e6 {
 		t.Fatalf("locked %d shares", d.Locked)
 	}

@@ -33,6 +33,17 @@ func (b *Book) Balance(a pos.AccountID) uint256.Int {
 	return uint256.Int{}
 }
 
+// BalanceUint64 returns an account's synthetic balance and whether it
+// fits 64 bits (Balance(a).Uint64(), Balance(a).IsUint64()) without
+// copying the 256-bit balance.
+func (b *Book) BalanceUint64(a pos.AccountID) (uint64, bool) {
+	if int(a) >= len(b.balances) {
+		return 0, true
+	}
+	x := &b.balances[a]
+	return x[0], x[1]|x[2]|x[3] == 0
+}
+
 // NumAccounts returns one more than the largest account that has held
 // synthetic (0 if none has): Balance is zero from it on.
 func (b *Book) NumAccounts() int { return len(b.balances) }
