@@ -1,7 +1,10 @@
 package agent
 
 import (
+	"cmp"
 	"math/rand/v2"
+	"slices"
+	"sort"
 
 	"github.com/cascade-risk/cascade/market"
 	"github.com/cascade-risk/cascade/metric"
@@ -49,6 +52,13 @@ type SynthHolders struct {
 	order   []int
 	hs      []synthHolder
 	trades  int
+	// byUse lists the holders' use yields ascending, and rank[k] is
+	// holder k's place in it (see Act).
+	byUse []float64
+	rank  []int32
+	// general makes Act test every holder's limit (tests compare it with
+	// the ranked path).
+	general bool
 }
 
 type synthHolder struct {
@@ -75,6 +85,16 @@ func (g *SynthHolders) Reset(m *market.Market, rng *rand.Rand) {
 		}
 		g.hs = append(g.hs, synthHolder{acct: acct, use: u, spent0: x})
 		g.order = append(g.order, len(g.order))
+	}
+	idx := make([]int32, len(g.hs))
+	for k := range idx {
+		idx[k] = int32(k)
+	}
+	slices.SortStableFunc(idx, func(a, b int32) int { return cmp.Compare(g.hs[a].use, g.hs[b].use) })
+	g.byUse, g.rank = g.byUse[:0], slices.Grow(g.rank[:0], len(g.hs))[:len(g.hs)]
+	for r, k := range idx {
+		g.byUse = append(g.byUse, g.hs[k].use)
+		g.rank[k] = int32(r)
 	}
 }
 
@@ -106,7 +126,19 @@ func holderValue(u, loss, y float64) float64 {
 // crosses its own limit, the test buySynthetic and sellSynthetic apply
 // first; the group evaluates it on the pool's prices, read once and again
 // after each trade, and calls them only for holders whose limit is
-// crossed, so a calm step costs a comparison per holder.
+// crossed.
+//
+// Both tests are monotone in the use yield u, in floating point as in
+// exact arithmetic, whenever 0 ≤ Margin < 1 and the buying price is not
+// negative: v = max(0, 1 + u − ℓ)/(1 + max(y, 0)) rounds each operation
+// monotonically (or is NaN or constant for every holder alike), and the
+// buy test !(buyAt·v·(1 − Margin) ≤ 1) then holds from some u up, the
+// sell test v·(1 + Margin) ≤ 0 || !(sellAt ≤ v·(1 + Margin)) up to some
+// u. So the group finds, by bisection over the use yields sorted at
+// Reset, the first rank that passes the one and the last that passes the
+// other, again after each trade, and in its turn each holder compares its
+// rank with them: a calm step costs an integer comparison per holder,
+// the same holders trading in the same order as testing each limit.
 func (g *SynthHolders) Act(m *market.Market) {
 	s := g.s
 	if s == nil || s.Err() != nil || s.Chain() == nil {
@@ -116,19 +148,35 @@ func (g *SynthHolders) Act(m *market.Market) {
 	c := s.Chain()
 	loss, y := g.valuation()
 	var buyAt, sellAt float64
+	buys := func(v float64) bool { return !(buyAt*(v*(1-g.Margin)) <= 1) }
+	sells := func(v float64) bool { f := v * (1 + g.Margin); return f <= 0 || !(sellAt <= f) }
+	ranked := !g.general && len(g.byUse) == len(g.hs)
+	firstBuy, lastSell := 0, len(g.hs)-1
 	prices := func() {
 		pool := s.Pool()
 		syn, nat := s.Tokens()
 		fee := 1 - pool.FeeRate()
 		buyAt, sellAt = pool.SpotPrice(nat, syn)*fee, pool.SpotPrice(syn, nat)*fee
+		if !ranked || !(g.Margin >= 0 && g.Margin < 1) || buyAt < 0 {
+			firstBuy, lastSell = 0, len(g.hs)-1 // test every holder
+			return
+		}
+		n := len(g.byUse)
+		firstBuy = sort.Search(n, func(r int) bool { return buys(holderValue(g.byUse[r], loss, y)) })
+		lastSell = sort.Search(n, func(r int) bool { return !sells(holderValue(g.byUse[r], loss, y)) }) - 1
 	}
 	prices()
 	for _, k := range g.order {
+		if ranked {
+			if r := int(g.rank[k]); r < firstBuy && r > lastSell {
+				continue // crosses neither limit
+			}
+		}
 		h := &g.hs[k]
 		v := holderValue(h.use, loss, y)
 		// optimalIn's test for buying synthetic worth ceiling each (a NaN
 		// passes it, as there).
-		if ceiling := v * (1 - g.Margin); !(buyAt*ceiling <= 1) {
+		if ceiling := v * (1 - g.Margin); buys(v) {
 			if n := c.Liquid(h.acct); n > 0 {
 				if got := buySynthetic(m, s, h.acct, uint64(float64(n)/max(s.PoolPrice(), 1e-9)), ceiling); got > 0 {
 					g.trades++
@@ -137,7 +185,7 @@ func (g *SynthHolders) Act(m *market.Market) {
 			}
 		}
 		// A zero floor sells at any price; otherwise optimalIn's test.
-		if floor := v * (1 + g.Margin); floor <= 0 || !(sellAt <= floor) {
+		if floor := v * (1 + g.Margin); sells(v) {
 			if x := s.Synthetic(h.acct); x > 0 {
 				if sold, _ := sellSynthetic(m, s, h.acct, x, floor); sold > 0 {
 					g.trades++

@@ -139,3 +139,40 @@ func TestStakeGroupsResetPCGSameDraws(t *testing.T) {
 		t.Fatal("the generators ended in different states")
 	}
 }
+
+// Synthetic holders trade the same on the ranked path (bisection over
+// their use yields) as testing every holder's limit: the same trades, in
+// the same order, whatever the margin, as levered operators push the pool
+// down and the holders' demand brings it back.
+func TestSynthHoldersRankedSameTrades(t *testing.T) {
+	for _, margin := range []float64{0, 0.005, 0.05, 1.5} {
+		run := func(general bool) ([]float64, []float64) {
+			m, s := stakingtest.Market(t, 20_000, nil)
+			val := &StakeValidators{Protocol: 0, Count: 6, Stake: StakeDistribution{Alpha: 1.5, Min: stakingtest.Tokens(5_000), Max: stakingtest.Tokens(50_000)},
+				LeverageMin: 1.5, LeverageMax: 2.5, Sell: 0.8, FaultProb: 0.01, IncidentProb: 0.01}
+			h := &SynthHolders{Protocol: 0, Count: 60, Capital: StakeDistribution{Alpha: 1.5, Min: stakingtest.Tokens(100), Max: stakingtest.Tokens(5_000)},
+				UseMin: -0.05, UseMax: 0.12, Margin: margin, general: general}
+			rng := rand.New(rand.NewPCG(11, 12))
+			val.Reset(m, rng)
+			h.Reset(m, rng)
+			var trace, obs []float64
+			dst := make([]float64, len(h.Metrics()))
+			for range 200 {
+				stakingtest.Run(t, m, s, 1, val, h)
+				h.Observe(m, dst)
+				trace = append(trace, s.PoolPrice())
+				obs = append(obs, dst...)
+			}
+			return trace, obs
+		}
+		pa, oa := run(true)
+		pb, ob := run(false)
+		if !slices.Equal(pa, pb) || !slices.Equal(oa, ob) {
+			t.Fatalf("margin %g: the ranked path traded differently", margin)
+		}
+		t.Logf("margin %g: %g trades", margin, oa[len(oa)-1])
+		if trades := oa[len(oa)-1]; trades < 20 && margin < 1 {
+			t.Fatalf("margin %g: only %g trades to compare", margin, trades)
+		}
+	}
+}
