@@ -2,7 +2,6 @@ package uniswapv3
 
 import (
 	"errors"
-	"maps"
 	"math"
 	"slices"
 
@@ -102,8 +101,8 @@ func (p *Pool) LPHoldings(dst []uint256.Int) {
 		total0.Add(&total0, &a0)
 		total1.Add(&total1, &a1)
 
-		lower, upper := p.ticks[key.tickLower], p.ticks[key.tickUpper]
-		in0, in1 := feeGrowthInside(&lower, &upper, key.tickLower, key.tickUpper, p.tick, &p.feeGrowthGlobal0X128, &p.feeGrowthGlobal1X128)
+		// A position with liquidity keeps both bounds initialized.
+		in0, in1 := feeGrowthInside(e.lower, e.upper, key.tickLower, key.tickUpper, p.tick, &p.feeGrowthGlobal0X128, &p.feeGrowthGlobal1X128)
 		f0 := feesEarned(&e.Liquidity, &in0, &e.FeeGrowthInside0LastX128)
 		f1 := feesEarned(&e.Liquidity, &in1, &e.FeeGrowthInside1LastX128)
 		total0.Add(&total0, &f0)
@@ -135,8 +134,7 @@ func (p *Pool) PositionHoldings(owner string, tickLower, tickUpper int32) (amoun
 	a0, a1 := p.positionAmounts(&e, tickLower, tickUpper)
 	amount0.Add(&amount0, &a0)
 	amount1.Add(&amount1, &a1)
-	lower, upper := p.ticks[tickLower], p.ticks[tickUpper]
-	in0, in1 := feeGrowthInside(&lower, &upper, tickLower, tickUpper, p.tick, &p.feeGrowthGlobal0X128, &p.feeGrowthGlobal1X128)
+	in0, in1 := feeGrowthInside(e.lower, e.upper, tickLower, tickUpper, p.tick, &p.feeGrowthGlobal0X128, &p.feeGrowthGlobal1X128)
 	fee0 = feesEarned(&e.Liquidity, &in0, &e.FeeGrowthInside0LastX128)
 	fee1 = feesEarned(&e.Liquidity, &in1, &e.FeeGrowthInside1LastX128)
 	return
@@ -164,8 +162,17 @@ func (p *Pool) positionAmounts(e *positionEntry, tickLower, tickUpper int32) (am
 // dynamic type is *Pool.
 func (p *Pool) Clone() cfmm.Pool {
 	c := *p
-	c.ticks = maps.Clone(p.ticks)
+	c.ticks = make(map[int32]*Tick, len(p.ticks))
+	for k, t := range p.ticks {
+		u := *t
+		c.ticks[k] = &u
+	}
 	c.positions = p.positions.clone()
+	for i := range c.positions.entries {
+		if e, key := &c.positions.entries[i], c.positions.keys[i]; e.lower != nil {
+			e.lower, e.upper = c.ticks[key.tickLower], c.ticks[key.tickUpper]
+		}
+	}
 	c.bitmap.words = slices.Clone(p.bitmap.words)
 	c.crossed = nil
 	return &c

@@ -36,7 +36,10 @@ type Pool struct {
 	balance0 uint256.Int
 	balance1 uint256.Int
 
-	ticks     map[int32]Tick
+	// ticks holds each initialized tick behind a pointer that stays the
+	// same while it is initialized, so that positions can keep their
+	// bounds' (positionEntry.lower, upper).
+	ticks     map[int32]*Tick
 	bitmap    tickBitmap
 	positions positionBook
 
@@ -62,7 +65,7 @@ func NewUninitialized(feePips uint32, tickSpacing int32) (*Pool, error) {
 		fee:                 feePips,
 		tickSpacing:         tickSpacing,
 		maxLiquidityPerTick: MaxLiquidityPerTick(tickSpacing),
-		ticks:               make(map[int32]Tick),
+		ticks:               make(map[int32]*Tick),
 		bitmap:              newTickBitmap(tickSpacing),
 		positions:           newPositionBook(),
 	}, nil
@@ -144,7 +147,16 @@ func (p *Pool) ProtocolFees() (token0, token1 uint256.Int) { return p.protocolFe
 func (p *Pool) Balances() (balance0, balance1 uint256.Int) { return p.balance0, p.balance1 }
 
 // Tick returns the state of tick; an uninitialized tick is the zero Tick.
-func (p *Pool) Tick(tick int32) Tick { return p.ticks[tick] }
+func (p *Pool) Tick(tick int32) Tick { return p.tick0(tick) }
+
+// tick0 returns a copy of tick's state, the zero Tick if it is not
+// initialized.
+func (p *Pool) tick0(tick int32) Tick {
+	if t := p.ticks[tick]; t != nil {
+		return *t
+	}
+	return Tick{}
+}
 
 // Position returns the position of owner over [tickLower, tickUpper); a
 // position that does not exist, or was emptied, is the zero Position.
@@ -347,7 +359,7 @@ func (p *Pool) modifyPosition(key positionKey, liquidityDelta *uint256.Int) (amo
 	sqrtUpper, _ := SqrtRatioAtTick(upper)
 
 	entry, _ := p.positions.get(key)
-	lowerInfo, upperInfo := p.ticks[lower], p.ticks[upper]
+	lowerInfo, upperInfo := p.tick0(lower), p.tick0(upper)
 	g0, g1 := &p.feeGrowthGlobal0X128, &p.feeGrowthGlobal1X128
 	changing := !liquidityDelta.IsZero()
 	var flippedLower, flippedUpper bool
@@ -403,6 +415,10 @@ func (p *Pool) modifyPosition(key positionKey, liquidityDelta *uint256.Int) (amo
 	if changing {
 		entry.setValuation()
 	}
+	entry.lower, entry.upper = nil, nil
+	if !entry.Liquidity.IsZero() {
+		entry.lower, entry.upper = p.ticks[lower], p.ticks[upper]
+	}
 	p.positions.set(key, entry)
 	return amount0, amount1, nil
 }
@@ -418,5 +434,10 @@ func (p *Pool) storeTick(tick int32, info *Tick, flipped, removing bool) {
 		delete(p.ticks, tick)
 		return
 	}
-	p.ticks[tick] = *info
+	if t := p.ticks[tick]; t != nil {
+		*t = *info
+		return
+	}
+	t := *info
+	p.ticks[tick] = &t
 }

@@ -36,6 +36,9 @@ type positionKey struct {
 type positionEntry struct {
 	Position
 	sqrtLower, sqrtUpper uint256.Int
+	// lower and upper are the pool's states of the bounds while the
+	// position has liquidity (which keeps them initialized), nil otherwise.
+	lower, upper *Tick
 	// below0 and above1 are the position's tokens, rounded down, when the
 	// price is below its range (all token0) and above it (all token1).
 	below0, above1 uint256.Int

@@ -166,7 +166,7 @@ func (p *Pool) swap(zeroForOne bool, amountSpecified, limit *uint256.Int, commit
 
 		if price == sqrtNext {
 			if initialized {
-				net := p.ticks[tickNext].LiquidityNet
+				net := p.ticks[tickNext].LiquidityNet // initialized: present
 				if commit {
 					p.crossed = append(p.crossed, crossing{tickNext, feeGrowth})
 				}
@@ -224,7 +224,6 @@ func (p *Pool) swap(zeroForOne bool, amountSpecified, limit *uint256.Int, commit
 			t.FeeGrowthOutside0X128.Sub(&p.feeGrowthGlobal0X128, &t.FeeGrowthOutside0X128)
 			t.FeeGrowthOutside1X128.Sub(&c.feeGrowth, &t.FeeGrowthOutside1X128)
 		}
-		p.ticks[c.tick] = t
 	}
 	p.sqrtPriceX96, p.tick, p.liquidity = price, tick, liquidity
 	if zeroForOne {
