@@ -61,6 +61,7 @@ type Arbitrageur struct {
 		m    *market.Market
 		v    *market.Venue
 		pair *uniswapv2.Pair
+		g    float64 // 1 − the pair's fee rate
 	}
 }
 
@@ -75,6 +76,7 @@ func (a *Arbitrageur) Reset(m *market.Market, _ *rand.Rand) {
 	v := m.Venues[a.Venues[0]]
 	if pair, ok := v.Pool.(*uniswapv2.Pair); ok && !a.unpriced(v, 0, 1) {
 		a.single.m, a.single.v, a.single.pair = m, v, pair
+		a.single.g = 1 - pair.FeeRate()
 	}
 }
 
@@ -168,24 +170,29 @@ func (a *Arbitrageur) tradePair(m *market.Market, v *market.Venue, pair *uniswap
 			return
 		}
 	}
-	best := optimalInput(x, y, pi, pj, pair.FeeRate())
+	g := 1 - pair.FeeRate()
+	if p := a.single.pair; p == pair {
+		g = a.single.g
+	}
+	best := optimalInputG(x, y, pi, pj, g)
 	// floor(best) is the float of the exact input: below 2^53 both are
 	// the same integer, above it best is already one.
 	in := math.Floor(best) * pi
-	t := &a.trade
-	if lo, hi, ok := cfmm.Amount128(best); ok && pair.Quote128(i, j, lo, hi, t) {
+	if lo, hi, ok := cfmm.Amount128(best); ok {
 		// The usual case: the exact output is known before the pair
-		// changes, so a trade that does not pay is never made.
-		// A quote that succeeded is of two-word amounts.
-		out := cfmm.Float128(t.Out[1], t.Out[0]) * pj
-		if out-in <= a.Gas {
+		// changes, so a trade that does not pay is never made. A quote
+		// that succeeded is of two-word amounts.
+		if out, fee, ok := pair.QuoteWords(i, lo, hi); ok {
+			outV := cfmm.Float128(out[1], out[0]) * pj
+			if outV-in <= a.Gas {
+				return
+			}
+			pair.ApplyWords(i, [2]uint64{lo, hi}, out)
+			prev := x0*m.PrevPrices[a0]*m.Unit[a0] + x1*m.PrevPrices[a1]*m.Unit[a1]
+			// A pair's fee is in its input token.
+			a.settle(v, cfmm.Float128(fee[1], fee[0])*pi, in, outV, prev)
 			return
 		}
-		pair.Apply(t)
-		prev := x0*m.PrevPrices[a0]*m.Unit[a0] + x1*m.PrevPrices[a1]*m.Unit[a1]
-		// A pair's fee is in its input token.
-		a.settle(v, cfmm.Float128(t.Fee[1], t.Fee[0])*pi, in, out, prev)
-		return
 	}
 	amount := cfmm.Amount(best)
 	if amount.IsZero() {
@@ -193,6 +200,7 @@ func (a *Arbitrageur) tradePair(m *market.Market, v *market.Venue, pair *uniswap
 	}
 	prev := x0*m.PrevPrices[a0]*m.Unit[a0] + x1*m.PrevPrices[a1]*m.Unit[a1]
 	saved := *pair
+	t := &a.trade
 	if pair.SwapInto(i, j, &amount, t) != nil {
 		return
 	}
@@ -211,7 +219,11 @@ func (a *Arbitrageur) tradePair(m *market.Market, v *market.Venue, pair *uniswap
 // and the square root on the path from the reserves to the trade are
 // the square root alone.
 func optimalInput(x, y, pi, pj, fee float64) float64 {
-	g := 1 - fee
+	return optimalInputG(x, y, pi, pj, 1-fee)
+}
+
+// optimalInputG is optimalInput for g = 1 − fee.
+func optimalInputG(x, y, pi, pj, g float64) float64 {
 	return math.Sqrt(x*y*(pj/(g*pi))) - x/g
 }
 
