@@ -104,7 +104,19 @@ func (a *Arbitrageur) Observe(m *market.Market, dst []float64) {
 // Act implements Agent.
 func (a *Arbitrageur) Act(m *market.Market) {
 	if p := a.single.pair; p != nil && m == a.single.m && a.single.v.Pool == cfmm.Pool(p) {
-		a.tradePair(m, a.single.v, p)
+		// The same trade either way. Which way the pair trades is decided
+		// late, on the reserves the last trade left; whether token 0's
+		// price rose against token 1's is known as soon as the prices
+		// are read, and on a pair arbitraged at every step it is almost
+		// always the way of the trade. Branching on it first lets the
+		// processor predict the later branch from it.
+		v := a.single.v
+		a0, a1 := v.Assets[0], v.Assets[1]
+		if m.Prices[a0]*m.PrevPrices[a1] > m.PrevPrices[a0]*m.Prices[a1] {
+			a.tradePair(m, v, p)
+		} else {
+			a.tradePair(m, v, p)
+		}
 		return
 	}
 	if a.Limits.active() {

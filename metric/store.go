@@ -4,6 +4,7 @@ import (
 	"errors"
 	"math"
 	"slices"
+	"sync"
 
 	enc "github.com/DataDog/sketches-go/ddsketch/encoding"
 	"github.com/DataDog/sketches-go/ddsketch/pb/sketchpb"
@@ -22,7 +23,7 @@ import (
 // to maxBins (32 KiB): a fan's sketch of 1,000 runs of a price that has
 // spread over 30 orders of magnitude holds 1,000 counts in 4,096 bins. This
 // store keeps such a sketch sparse, 8 bytes per occupied bin: key and count
-// packed in a uint64 (see pack), in ascending order, with up to an eighth
+// packed in a uint64 (see pack), in ascending order, with up to half as many
 // more for the latest unit counts, appended unsorted and merged in a batch.
 // Once the occupied bins are at least two thirds of the span it turns dense
 // (float64 counts over the span, as the library's store), which costs at most
@@ -69,6 +70,9 @@ func key(e uint64) int { return int(int64(e>>32) - keyBias) }
 
 func count(e uint64) uint32 { return uint32(e) }
 
+// maxHeld is the most unit counts a sparse store holds back.
+const maxHeld = 1024
+
 // sparseMinEntries is the fewest occupied bins for which a store turns
 // dense: below it the sparse form's slices cost little whatever the span.
 const sparseMinEntries = 32
@@ -91,9 +95,10 @@ func (s *binStore) AddWithCount(i int, c float64) {
 		if len(s.held) == cap(s.held) {
 			s.compact()
 			if s.dense == nil {
-				// Hold back up to an eighth of the entries (at least 8, at
-				// most 512) between compactions: each is a pass over them.
-				if want := min(max(len(s.entries)/4, 8), 1024); cap(s.held) < want {
+				// Hold back up to half as many counts as there are
+				// entries (at least 8, at most maxHeld) between
+				// compactions: each is a pass over them.
+				if want := min(max(len(s.entries)/2, 8), maxHeld); cap(s.held) < want {
 					s.held = make([]uint64, 0, want)
 				}
 			}
@@ -131,7 +136,7 @@ func (s *binStore) compact() {
 // applies the collapse.
 func (s *binStore) mergeHeld() {
 	if s.dense == nil && len(s.held) > 0 {
-		slices.Sort(s.held)
+		sortHeld(s.held)
 		// Coalesce runs of one index into one entry, in place.
 		n := 0
 		for _, e := range s.held {
@@ -145,6 +150,55 @@ func (s *binStore) mergeHeld() {
 		s.merge(s.held[:n])
 		s.held = s.held[:0]
 		s.fold()
+	}
+}
+
+// radixMin is the fewest held entries sortHeld sorts by radix rather
+// than by comparison.
+const radixMin = 48
+
+// radixBufs are sortHeld's scratch buffers, shared by every store.
+var radixBufs = sync.Pool{New: func() any { return new([maxHeld]uint64) }}
+
+// sortHeld sorts held unit entries (pack(i, 1)) into ascending order. With
+// many of them it is a least-significant-digit radix sort, 8 bits a pass,
+// on the index less the smallest: two passes for indices that span fewer
+// than 65,536 bins, as a sketch's do, and no comparison branches, which
+// a comparison sort of values arriving in random order mispredicts about
+// half the time. Entries of one index are equal, so the order is the
+// same as any sort's.
+func sortHeld(a []uint64) {
+	if len(a) < radixMin || len(a) > maxHeld {
+		slices.Sort(a)
+		return
+	}
+	lo, hi := a[0]>>32, a[0]>>32
+	for _, e := range a[1:] {
+		k := e >> 32
+		lo, hi = min(lo, k), max(hi, k)
+	}
+	buf := radixBufs.Get().(*[maxHeld]uint64)
+	defer radixBufs.Put(buf)
+	src, dst := a, buf[:len(a)]
+	for shift := uint(0); (hi-lo)>>shift != 0; shift += 8 {
+		var at [256]uint32
+		for _, e := range src {
+			at[((e>>32)-lo)>>shift&255]++
+		}
+		var sum uint32
+		for d, c := range at {
+			at[d] = sum
+			sum += c
+		}
+		for _, e := range src {
+			d := ((e >> 32) - lo) >> shift & 255
+			dst[at[d]] = e
+			at[d]++
+		}
+		src, dst = dst, src
+	}
+	if &src[0] != &a[0] {
+		copy(a, src)
 	}
 }
 

@@ -173,3 +173,23 @@ func TestBinStoreMemory(t *testing.T) {
 	}
 	_ = h.KeyAtRank(2)
 }
+
+// TestSortHeld checks sortHeld against slices.Sort on held unit entries of
+// every size up to maxHeld and spans of indices from one bin to beyond
+// 2^16 (three radix passes), negative indices included.
+func TestSortHeld(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for _, n := range []int{1, 2, radixMin - 1, radixMin, 100, 333, maxHeld} {
+		for _, span := range []int{1, 2, 255, 256, 257, 4096, 65535, 65536, 1 << 20} {
+			a := make([]uint64, n)
+			for k := range a {
+				a[k] = pack(rng.IntN(span)-span/2, 1)
+			}
+			want := slices.Sorted(slices.Values(a))
+			sortHeld(a)
+			if !slices.Equal(a, want) {
+				t.Fatalf("%d entries over %d bins: not sorted", n, span)
+			}
+		}
+	}
+}
