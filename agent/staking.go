@@ -190,6 +190,17 @@ func (d *posDraw) float64() float64 {
 	return d.rng.Float64()
 }
 
+// skip advances the generator past k draws whose numbers nothing reads.
+func (d *posDraw) skip(k uint64) {
+	if d.pcg != nil {
+		variate.Skip(d.pcg, k)
+		return
+	}
+	for range k {
+		d.rng.Uint64()
+	}
+}
+
 // posShuffle orders a group's members from a stream of its own, seeded
 // from the agent's stream at Reset, so that how many members there are to
 // order never shifts the draws that decide faults and moves (common random

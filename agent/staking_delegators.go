@@ -189,13 +189,26 @@ func (g *StakeDelegators) Act(m *market.Market) {
 		}
 	}
 	epoch := s.NewEpoch()
+	// Every delegator takes two draws a step, u and w, read only when a
+	// move from its mode would pay: draws nobody reads are skipped in one
+	// jump of the generator (posDraw.skip), the same stream.
+	var moves [posLever + 1]bool
+	for mode := range moves {
+		moves[mode] = y.Valid && best != uint8(mode) && value[best]-value[mode] > g.Threshold
+	}
 	g.order = g.order[:0]
+	var unread uint64
 	for k := range g.ds {
 		d := &g.ds[k]
-		u, w := g.draw.float64(), g.draw.float64()
-		if y.Valid && u < g.SwitchProb && best != d.mode && value[best]-value[d.mode] > g.Threshold {
-			d.mode, d.w, d.busy = best, w, true
-			g.switches++
+		if !moves[d.mode] {
+			unread += 2
+		} else {
+			g.draw.skip(unread)
+			unread = 0
+			if u, w := g.draw.float64(), g.draw.float64(); u < g.SwitchProb {
+				d.mode, d.w, d.busy = best, w, true
+				g.switches++
+			}
 		}
 		// At each epoch, look again at what may have changed: a dead
 		// validator, a levered position.
@@ -206,6 +219,7 @@ func (g *StakeDelegators) Act(m *market.Market) {
 			g.order = append(g.order, k)
 		}
 	}
+	g.draw.skip(unread)
 	// Those with something to do act in a fresh random order.
 	g.shuffle.ints(g.order)
 	for _, k := range g.order {

@@ -5,6 +5,7 @@
 package variate
 
 import (
+	"encoding/binary"
 	"math/bits"
 	"math/rand/v2"
 )
@@ -51,6 +52,60 @@ func (s Source) IntN(n int) int {
 // one 64-bit draw over 2^53.
 func (s Source) Float64() float64 {
 	return float64(s.PCG.Uint64()<<11>>11) / (1 << 53)
+}
+
+// Skip advances pcg by k draws, as k calls of its Uint64 would, in
+// O(log k) steps: PCG's state s is a 128-bit linear congruential
+// generator, s ← a·s + c mod 2^128, and k steps of it are one step with
+// a_k = a^k and c_k = c·(a^(k−1) + … + a + 1), composed from the steps of
+// 1, 2, 4, … draws by squaring (Brown, "Random number generation with
+// arbitrary strides", 1994). a and c are math/rand/v2's PCG multiplier
+// and increment; TestSkipMatchesUint64 checks them against it.
+func Skip(pcg *rand.PCG, k uint64) {
+	if k == 0 {
+		return
+	}
+	var buf [20]byte
+	b, _ := pcg.AppendBinary(buf[:0])
+	if len(b) != 20 {
+		for range k { // an encoding this package does not know
+			pcg.Uint64()
+		}
+		return
+	}
+	s := u128{binary.BigEndian.Uint64(b[4:]), binary.BigEndian.Uint64(b[12:])}
+	accMul, accInc := u128{0, 1}, u128{}
+	curMul, curInc := pcgMul, pcgInc
+	for ; k > 0; k >>= 1 {
+		if k&1 != 0 {
+			accMul = accMul.mul(curMul)
+			accInc = accInc.mul(curMul).add(curInc)
+		}
+		curInc = curMul.add(u128{0, 1}).mul(curInc)
+		curMul = curMul.mul(curMul)
+	}
+	s = accMul.mul(s).add(accInc)
+	pcg.Seed(s.hi, s.lo)
+}
+
+// u128 is an unsigned 128-bit integer, arithmetic modulo 2^128.
+type u128 struct{ hi, lo uint64 }
+
+// pcgMul and pcgInc are math/rand/v2 PCG's multiplier and increment.
+var (
+	pcgMul = u128{2549297995355413924, 4865540595714422341}
+	pcgInc = u128{6364136223846793005, 1442695040888963407}
+)
+
+func (x u128) mul(y u128) u128 {
+	hi, lo := bits.Mul64(x.lo, y.lo)
+	return u128{hi + x.hi*y.lo + x.lo*y.hi, lo}
+}
+
+func (x u128) add(y u128) u128 {
+	lo, c := bits.Add64(x.lo, y.lo, 0)
+	hi, _ := bits.Add64(x.hi, y.hi, c)
+	return u128{hi, lo}
 }
 
 // Exp returns Rand.ExpFloat64(), an exponential variate of rate 1.

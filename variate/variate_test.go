@@ -159,3 +159,24 @@ func BenchmarkExpFloat64(b *testing.B) {
 	}
 	_ = x
 }
+
+// Skip(k) leaves the generator where k draws of Uint64 do.
+func TestSkipMatchesUint64(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, k := range []uint64{0, 1, 2, 3, 7, 64, 65, 600, 1000, 4097} {
+		for range 5 {
+			a := rand.NewPCG(rng.Uint64(), rng.Uint64())
+			b := *a
+			for range k {
+				a.Uint64()
+			}
+			Skip(&b, k)
+			if *a != b {
+				t.Fatalf("Skip(%d) ended at %v, %d draws at %v", k, b, k, *a)
+			}
+			if a.Uint64() != b.Uint64() {
+				t.Fatalf("after Skip(%d) the next draws differ", k)
+			}
+		}
+	}
+}
