@@ -220,7 +220,8 @@ func stepWords(cur, target, liquidity, amountRemaining *uint256.Int, feePips uin
 				return s, false // the price stops short: an input beyond words
 			}
 		}
-		return finishStep(s, cur, target, target, liquidity, amountRemaining, feePips, complement, zeroForOne, true)
+		s.SqrtRatioNextX96 = *target
+		return s, finishStep(&s, cur, target, liquidity, amountRemaining, feePips, complement, zeroForOne, true)
 	}
 	lessFee, _, _ := mulDivWord(amountRemaining, complement, feeDenominator) // below the amount: fits
 	haveIn := false
@@ -244,14 +245,13 @@ func stepWords(cur, target, liquidity, amountRemaining *uint256.Int, feePips uin
 			return s, false
 		}
 	}
-	return finishStep(s, cur, target, &s.SqrtRatioNextX96, liquidity, amountRemaining, feePips, complement, zeroForOne, haveIn)
+	return s, finishStep(&s, cur, target, liquidity, amountRemaining, feePips, complement, zeroForOne, haveIn)
 }
 
-// finishStep completes stepWords once the next price is known: the input
-// (unless haveIn and the target is reached, when s.AmountIn already holds
-// it), the output and the fee.
-func finishStep(s SwapStep, cur, target, nextPrice, liquidity, amountRemaining *uint256.Int, feePips uint32, complement uint64, zeroForOne, haveIn bool) (SwapStep, bool) {
-	s.SqrtRatioNextX96 = *nextPrice
+// finishStep completes stepWords, in place, once s.SqrtRatioNextX96 holds
+// the next price: the input (unless haveIn and the target is reached, when
+// s.AmountIn already holds it), the output and the fee.
+func finishStep(s *SwapStep, cur, target, liquidity, amountRemaining *uint256.Int, feePips uint32, complement uint64, zeroForOne, haveIn bool) bool {
 	next := &s.SqrtRatioNextX96
 	reached := *target == *next
 	var d uint256.Int
@@ -270,17 +270,17 @@ func finishStep(s SwapStep, cur, target, nextPrice, liquidity, amountRemaining *
 	}
 	if !reached {
 		s.FeeAmount.Sub(amountRemaining, &s.AmountIn)
-		return s, true
+		return true
 	}
 	fee, inexact, fits := mulDivWord(&s.AmountIn, uint64(feePips), complement)
 	if !fits || (inexact && fee == maxUint256) {
-		return s, false
+		return false
 	}
 	if inexact {
 		fee.AddUint64(&fee, 1)
 	}
 	s.FeeAmount = fee
-	return s, true
+	return true
 }
 
 // amount1Words is Amount1Delta for prices a <= b and liquidity below 2^128.
