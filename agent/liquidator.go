@@ -57,6 +57,14 @@ type Liquidator struct {
 	cut   float64
 	exact bool
 	cuts  int // liquidations beyondCut passed over (tests)
+	// What the screens read that changes within an Act only with this
+	// liquidator's liquidations (see state): valid while fresh.
+	fresh  bool
+	seizeK float64 // SeizeEstimate of one raw unit of debt
+	wallet float64 // the debt token in the wallet, raw units
+	// marginalLoss: the surelyUnprofitable test of the prices and venue
+	// passes (the wallet's and the position's aside).
+	marginalLoss bool
 
 	profit, gas, volume                float64
 	liquidations, unprofitable, noCash int
@@ -97,7 +105,7 @@ func (l *Liquidator) Act(m *market.Market) {
 		return
 	}
 	p := l.pool
-	l.cut = math.Inf(1)
+	l.cut, l.fresh = math.Inf(1), false
 	if p.Indexed() {
 		// Without latency a position holding none of the collateral is
 		// dropped by work at once, so it is not looked at.
@@ -190,7 +198,7 @@ func (l *Liquidator) work(m *market.Market, u int) bool {
 		if err != nil {
 			return false
 		}
-		l.cut = math.Inf(1) // the wallet, the position and the venue change
+		l.cut, l.fresh = math.Inf(1), false // the wallet, the position and the venue change
 		value := l.sell(m, &seized, cAsset)
 		cost := repaid.Float64() * m.RawPrice(dAsset)
 		l.profit += value - cost - gas
@@ -216,20 +224,32 @@ func (l *Liquidator) surelyUnprofitable(m *market.Market, u int) bool {
 	if l.routes != nil {
 		return false
 	}
+	l.state(m)
+	if !l.marginalLoss || l.wallet == 0 {
+		return false
+	}
+	return l.pool.SurelyLiquidatable(u, l.Collateral, l.Debt)
+}
+
+// state reads, once until the next liquidation, what surelyUnprofitable
+// and beyondCut read of the market, the venue and the wallet: within an
+// Act prices, gas and the protocol's prices stay, and the venue and
+// wallet change only with this liquidator's sales and repayments.
+func (l *Liquidator) state(m *market.Market) {
+	if l.fresh {
+		return
+	}
+	l.fresh = true
 	p := l.pool
 	pd := m.RawPrice(p.Assets[l.Debt])
 	unit := m.RawPrice(p.Assets[l.Collateral])
 	if l.Venue >= 0 {
 		unit = m.Venues[l.Venue].Pool.SpotPrice(l.vi, l.vj) * pd
 	}
-	k := p.SeizeEstimate(l.Debt, l.Collateral, 1)
-	if !(k*unit < pd*(1-1e-6)) || !(l.Gas.Cost(m)+l.MinProfit > 1.001*unit) {
-		return false
-	}
-	if w := p.Balance(l.me, l.Debt); w.IsZero() {
-		return false
-	}
-	return p.SurelyLiquidatable(u, l.Collateral, l.Debt)
+	l.seizeK = p.SeizeEstimate(l.Debt, l.Collateral, 1)
+	l.marginalLoss = l.seizeK*unit < pd*(1-1e-6) && l.Gas.Cost(m)+l.MinProfit > 1.001*unit
+	w := p.Balance(l.me, l.Debt)
+	l.wallet = w.Float64()
 }
 
 // noteUnprofitable lowers the cut to r, the repayment of a liquidation
@@ -266,20 +286,16 @@ func (l *Liquidator) beyondCut(m *market.Market, u int) bool {
 	if math.IsInf(l.cut, 1) {
 		return false
 	}
+	l.state(m)
+	if l.wallet == 0 || !(l.seizeK > 0) {
+		return false
+	}
 	p := l.pool
 	debt, coll, ok := p.Floors(u, l.Collateral, l.Debt)
 	if !ok {
 		return false
 	}
-	w := p.Balance(l.me, l.Debt)
-	if w.IsZero() {
-		return false
-	}
-	k := p.SeizeEstimate(l.Debt, l.Collateral, 1)
-	if !(k > 0) {
-		return false
-	}
-	r := min(debt/2-1, w.Float64(), coll/k)
+	r := min(debt/2-1, l.wallet, coll/l.seizeK)
 	if !(r*(1-1e-9) >= l.cut) {
 		return false
 	}

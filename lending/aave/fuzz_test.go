@@ -70,11 +70,13 @@ func FuzzPool(f *testing.F) {
 	})
 }
 
-// withoutMemos returns a copy of rs without the memoized indexes, which a
-// failed operation may fill without changing the reserves.
+// withoutMemos returns a copy of rs without the memoized indexes and with
+// deferred rates computed, which a failed operation may fill or compute
+// without changing the reserves.
 func withoutMemos(rs []reserve) []reserve {
 	out := append([]reserve(nil), rs...)
 	for i := range out {
+		out[i].settle()
 		out[i].income, out[i].debt = indexMemo{}, indexMemo{}
 	}
 	return out

@@ -62,9 +62,16 @@ func (a *account) borrowingAny() bool {
 // unchanged.
 type Pool struct {
 	reserves []reserve
-	ids      map[int]int // user → index in accounts
+	// dense[user] is 1 + the index in accounts of a user below
+	// maxDenseUser (0: none); ids holds the others.
+	dense    []int32
+	ids      map[int]int
 	accounts []account
 }
+
+// maxDenseUser bounds the user ids looked up in a slice rather than a
+// map: simulations number their users from 0.
+const maxDenseUser = 1 << 20
 
 // NewPool returns a pool with no reserves.
 func NewPool() *Pool { return &Pool{ids: make(map[int]int)} }
@@ -96,7 +103,8 @@ func (p *Pool) SetReserveConfig(i int, cfg ReserveConfig) error {
 		return err
 	}
 	r := &p.reserves[i]
-	r.cfg = cfg
+	r.settle()
+	r.cfg, r.tame = cfg, tameConfig(&cfg)
 	r.unit.Exp(uint256.NewInt(10), uint256.NewInt(uint64(cfg.Decimals)))
 	return nil
 }
@@ -116,6 +124,7 @@ func (p *Pool) Reserve(i int) Reserve {
 	if !p.listed(i) {
 		return Reserve{}
 	}
+	p.reserves[i].settle()
 	return p.reserves[i].st
 }
 
@@ -234,6 +243,7 @@ func (p *Pool) TreasuryBalance(now uint64, i int) (uint256.Int, error) {
 func (p *Pool) Clone() *Pool {
 	q := &Pool{
 		reserves: append([]reserve(nil), p.reserves...),
+		dense:    append([]int32(nil), p.dense...),
 		ids:      make(map[int]int, len(p.ids)),
 		accounts: make([]account, len(p.accounts)),
 	}
@@ -250,11 +260,23 @@ func (p *Pool) listed(i int) bool { return i >= 0 && i < len(p.reserves) }
 
 // account returns user's account, or nil if the user has never acted.
 func (p *Pool) account(user int) *account {
-	k, ok := p.ids[user]
+	k, ok := p.lookup(user)
 	if !ok {
 		return nil
 	}
 	return &p.accounts[k]
+}
+
+// lookup returns the index of user's account, if it has one.
+func (p *Pool) lookup(user int) (int, bool) {
+	if user >= 0 && user < maxDenseUser {
+		if user < len(p.dense) && p.dense[user] != 0 {
+			return int(p.dense[user]) - 1, true
+		}
+		return 0, false
+	}
+	k, ok := p.ids[user]
+	return k, ok
 }
 
 // accountIndex returns the index of user's account, creating it if needed.
@@ -264,14 +286,21 @@ func (p *Pool) accountIndex(user int) (int, error) {
 	if user < 0 {
 		return 0, errUser
 	}
-	if k, ok := p.ids[user]; ok {
+	if k, ok := p.lookup(user); ok {
+		return k, nil
+	}
+	p.accounts = append(p.accounts, account{pos: make([]position, len(p.reserves))})
+	k := len(p.accounts) - 1
+	if user < maxDenseUser {
+		for len(p.dense) <= user {
+			p.dense = append(p.dense, 0)
+		}
+		p.dense[user] = int32(k + 1)
 		return k, nil
 	}
 	if p.ids == nil { // the zero value is usable
 		p.ids = make(map[int]int)
 	}
-	p.accounts = append(p.accounts, account{pos: make([]position, len(p.reserves))})
-	k := len(p.accounts) - 1
 	p.ids[user] = k
 	return k, nil
 }

@@ -173,6 +173,8 @@ func TestRandomOperations(t *testing.T) {
 					t.Fatalf("seed %d step %d: %v is not a revert", seed, step, err)
 				}
 				for i := range p.reserves {
+					p.reserves[i].settle()
+					before.reserves[i].settle()
 					if p.reserves[i].st != before.reserves[i].st {
 						t.Fatalf("seed %d step %d: failed op changed reserve %d", seed, step, i)
 					}

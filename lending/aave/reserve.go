@@ -118,6 +118,14 @@ type Reserve struct {
 	// Cash is the underlying held by the aToken: supplied and repaid, less
 	// withdrawn and lent.
 	Cash uint256.Int
+
+	// pending marks rates not yet computed from the inputs of the last
+	// operation (see reserve.updateInterestRates): the liquidity
+	// available, the scaled variable debt and its index. Reserve settles
+	// them, so a returned Reserve never has them.
+	pending                  bool
+	pendingCash, pendingDebt uint256.Int
+	pendingIndex             uint256.Int
 }
 
 // reserve is a listed reserve: its configuration, state and oracle price.
@@ -130,6 +138,9 @@ type reserve struct {
 	// computed, with what they were computed from: valuing every position
 	// of a book at one time then compounds the interest once.
 	income, debt indexMemo
+	// tame: the configuration's rates cannot fail to compute from
+	// bounded inputs (see tameConfig), so they may be deferred.
+	tame bool
 }
 
 // indexMemo is an index grown to time now from a rate and an index last
@@ -154,7 +165,7 @@ func (m *indexMemo) set(z *uint256.Int, now, last uint64, rate, base *uint256.In
 }
 
 func newReserve(cfg ReserveConfig) reserve {
-	r := reserve{cfg: cfg}
+	r := reserve{cfg: cfg, tame: tameConfig(&cfg)}
 	r.unit.Exp(uint256.NewInt(10), uint256.NewInt(uint64(cfg.Decimals)))
 	r.st.LiquidityIndex = ray
 	r.st.VariableBorrowIndex = ray
@@ -168,6 +179,7 @@ func (r *reserve) normalizedIncome(z *uint256.Int, now uint64) error {
 		z.Set(&r.st.LiquidityIndex)
 		return nil
 	}
+	r.settle()
 	st := &r.st
 	if r.income.get(z, now, st.LastUpdate, &st.LiquidityRate, &st.LiquidityIndex) {
 		return nil
@@ -189,6 +201,7 @@ func (r *reserve) normalizedDebt(z *uint256.Int, now uint64) error {
 		z.Set(&r.st.VariableBorrowIndex)
 		return nil
 	}
+	r.settle()
 	st := &r.st
 	if r.debt.get(z, now, st.LastUpdate, &st.VariableBorrowRate, &st.VariableBorrowIndex) {
 		return nil
@@ -218,6 +231,7 @@ func (r *reserve) updateState(now uint64) error {
 		// underflow.
 		return errOverflow
 	}
+	r.settle()
 	nextLI, nextVBI := st.LiquidityIndex, st.VariableBorrowIndex
 	var t uint256.Int
 	if !st.LiquidityRate.IsZero() {
@@ -281,14 +295,76 @@ func (r *reserve) updateState(now uint64) error {
 // takes liquidity (ReserveLogic.updateInterestRates), from the debt after the
 // operation and the cash before its transfer. The state is unchanged on
 // error.
+//
+// The rates are read only when interest next accrues (a later time) or
+// the reserve is read (Pool.Reserve), and computed from these inputs
+// alone, so when the inputs and the configuration are bounded so that the
+// computation cannot fail (tameConfig, cash and debt below 2^120) the
+// inputs are kept and the rates computed then (settle): a book opened in
+// one block computes a reserve's rates once rather than at every
+// operation, to the same values.
 func (r *reserve) updateInterestRates(added, taken *uint256.Int) error {
+	st := &r.st
+	if r.tame && st.ScaledVariableDebt.BitLen() <= 100 && st.VariableBorrowIndex.BitLen() <= 108 {
+		var cash uint256.Int
+		if _, o := cash.AddOverflow(&st.Cash, added); !o && cash.BitLen() <= 120 && !cash.Lt(taken) {
+			st.pending = true
+			st.pendingCash.Sub(&cash, taken)
+			st.pendingDebt, st.pendingIndex = st.ScaledVariableDebt, st.VariableBorrowIndex
+			return nil
+		}
+	}
+	if err := r.computeRates(&st.Cash, added, taken, &st.ScaledVariableDebt, &st.VariableBorrowIndex); err != nil {
+		return err
+	}
+	st.pending = false
+	st.pendingCash, st.pendingDebt, st.pendingIndex = uint256.Int{}, uint256.Int{}, uint256.Int{}
+	return nil
+}
+
+// settle computes deferred rates (see updateInterestRates).
+func (r *reserve) settle() {
+	st := &r.st
+	if !st.pending {
+		return
+	}
+	if err := r.computeRates(&st.pendingCash, &zero, &zero, &st.pendingDebt, &st.pendingIndex); err != nil {
+		// tameConfig and the bounds checked when deferring rule it out.
+		panic("aave: deferred interest rates failed: " + err.Error())
+	}
+	st.pending = false
+	st.pendingCash, st.pendingDebt, st.pendingIndex = uint256.Int{}, uint256.Int{}, uint256.Int{}
+}
+
+// tameConfig reports whether c's rates compute without error from any
+// liquidity below 2^120 and scaled variable debt below 2^100 at an index
+// below 2^108 (total debt below 2^121): every strategy field below 2^100,
+// an optimal usage ratio above zero (it divides the usage below it) and
+// at most one ray, and a reserve factor at most 100%. Then each rayMul
+// and rayDiv of CalculateInterestRates stays below 2^255 and the rates
+// below 2^102.
+func tameConfig(c *ReserveConfig) bool {
+	s := &c.Strategy
+	for _, v := range []*uint256.Int{&s.OptimalUsageRatio, &s.BaseVariableBorrowRate, &s.VariableRateSlope1, &s.VariableRateSlope2,
+		&s.StableRateSlope1, &s.StableRateSlope2, &s.BaseStableRateOffset, &s.StableRateExcessOffset, &s.OptimalStableToTotalDebtRatio} {
+		if v.BitLen() >= 100 {
+			return false
+		}
+	}
+	return !s.OptimalUsageRatio.IsZero() && !s.OptimalUsageRatio.Gt(&ray) && !s.OptimalStableToTotalDebtRatio.Gt(&ray) &&
+		c.ReserveFactor <= PercentageFactor
+}
+
+// computeRates sets the rates from liquidity cash + added − taken and
+// variable debt rayMul(scaled, index). The state is unchanged on error.
+func (r *reserve) computeRates(cash, added, taken, scaled, index *uint256.Int) error {
 	in := RateInputs{
-		Cash:           r.st.Cash,
+		Cash:           *cash,
 		LiquidityAdded: *added,
 		LiquidityTaken: *taken,
 		ReserveFactor:  r.cfg.ReserveFactor,
 	}
-	if err := rayMul(&in.TotalVariableDebt, &r.st.ScaledVariableDebt, &r.st.VariableBorrowIndex); err != nil {
+	if err := rayMul(&in.TotalVariableDebt, scaled, index); err != nil {
 		return err
 	}
 	rates, err := r.cfg.Strategy.CalculateInterestRates(&in)
