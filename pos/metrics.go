@@ -58,10 +58,59 @@ func GiniSorted(s []uint64) float64 {
 	if total == (sum128{}) {
 		return 0
 	}
-	num := pos.sub(neg).big()
+	num := pos.sub(neg)
+	// den = total·n, in 128 bits when it fits (total < 2^128/n).
+	dh, dl := bits.Mul64(total.lo, uint64(n))
+	th, tl := bits.Mul64(total.hi, uint64(n))
+	if dh2, c := bits.Add64(dh, tl, 0); th == 0 && c == 0 && dh2 == 0 && num.hi == 0 {
+		if f, ok := quoFloat(num.lo, dl); ok {
+			return f
+		}
+	}
 	den := new(big.Int).Mul(total.big(), big.NewInt(int64(n)))
-	f, _ := new(big.Rat).SetFrac(num, den).Float64()
+	f, _ := new(big.Rat).SetFrac(num.big(), den).Float64()
 	return f
+}
+
+// quoFloat returns num/den rounded to the nearest float64 (ties to even),
+// what big.Rat's Float64 returns, for 0 ≤ num < den: q = ⌊num·2^k/den⌋
+// with k such that 2^63 ≤ q < 2^64 is one division of two words by one,
+// a remainder r ≠ 0 sets q's last bit (a sticky bit, 10 places below
+// float64's rounding bit, so it breaks exact ties the right way and
+// changes nothing else), float64(q) rounds once, and ·2^−k is exact. ok
+// is false for num ≥ den.
+func quoFloat(num, den uint64) (f float64, ok bool) {
+	if num >= den {
+		return 0, false
+	}
+	if num == 0 {
+		return 0, true
+	}
+	// num·2^(63 + lz(num) − lz(den)) lies in [den·2^62, den·2^64): q has 63
+	// or 64 bits, so one more place when it has 63.
+	k := 63 + bits.LeadingZeros64(num) - bits.LeadingZeros64(den)
+	hi, lo := shl128(num, uint(k))
+	q, r := bits.Div64(hi, lo, den)
+	if q < 1<<63 {
+		k++
+		hi, lo = shl128(num, uint(k))
+		q, r = bits.Div64(hi, lo, den)
+	}
+	if r != 0 {
+		q |= 1
+	}
+	return math.Ldexp(float64(q), -k), true
+}
+
+// shl128 returns x·2^k as two words, for k < 128.
+func shl128(x uint64, k uint) (hi, lo uint64) {
+	if k >= 64 {
+		return x << (k - 64), 0
+	}
+	if k == 0 {
+		return 0, x
+	}
+	return x >> (64 - k), x << k
 }
 
 func (s sum128) big() *big.Int {

@@ -2,6 +2,7 @@ package pos
 
 import (
 	"math"
+	"math/big"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -124,5 +125,46 @@ func TestSortAgain(t *testing.T) {
 				t.Fatalf("GiniSorted %v, Gini %v", got, want)
 			}
 		})
+	}
+}
+
+// quoFloat rounds num/den as big.Rat does, at every magnitude and at the
+// ties between two floats.
+func TestQuoFloatMatchesRat(t *testing.T) {
+	rng := rand.New(rand.NewPCG(8, 9))
+	check := func(num, den uint64) {
+		t.Helper()
+		want, _ := new(big.Rat).SetFrac(new(big.Int).SetUint64(num), new(big.Int).SetUint64(den)).Float64()
+		got, ok := quoFloat(num, den)
+		if num >= den {
+			if ok {
+				t.Fatalf("quoFloat(%d, %d) accepted num ≥ den", num, den)
+			}
+			return
+		}
+		if !ok || got != want {
+			t.Fatalf("quoFloat(%d, %d) = %v, want %v", num, den, got, want)
+		}
+	}
+	for range 200_000 {
+		den := rng.Uint64() >> rng.UintN(64)
+		if den == 0 {
+			continue
+		}
+		check(rng.Uint64N(den), den)
+		check(rng.Uint64()>>rng.UintN(64), den)
+	}
+	// Ties: an odd num of 54 bits over a power of two lies halfway between
+	// two floats; den ± 1 puts it just either side.
+	for range 10_000 {
+		num := (1<<52|rng.Uint64N(1<<52))<<1 | 1
+		for _, den := range []uint64{1 << 54, 1<<54 + 1, 1<<54 - 1} {
+			check(num, den)
+		}
+		check(num<<9, 1<<63)
+		check(num<<9, 1<<63+1)
+	}
+	for _, c := range [][2]uint64{{0, 1}, {1, 2}, {1, 3}, {2, 3}, {1<<64 - 2, 1<<64 - 1}, {1, 1<<64 - 1}, {5, 5}, {6, 5}} {
+		check(c[0], c[1])
 	}
 }
