@@ -130,14 +130,19 @@ func (c *Chain) Check() error {
 	refs := 0
 	for a, r := range c.byAcct {
 		refs += len(r)
+		for _, e := range r {
+			if int(e.val) >= len(c.vals) || int(e.idx) >= len(c.vals[e.val].dels) || c.vals[e.val].dels[e.idx].acct != AccountID(a) {
+				return fail("index", "account %d's entry (%d, %d) names no delegation of its own", a, e.val, e.idx)
+			}
+		}
+		if len(r) < 2 {
+			continue // no validator named twice
+		}
 		if c.stamp++; c.stamp == 0 {
 			clear(c.seen[:cap(c.seen)])
 			c.stamp = 1
 		}
 		for _, e := range r {
-			if int(e.val) >= len(c.vals) || int(e.idx) >= len(c.vals[e.val].dels) || c.vals[e.val].dels[e.idx].acct != AccountID(a) {
-				return fail("index", "account %d's entry (%d, %d) names no delegation of its own", a, e.val, e.idx)
-			}
 			if c.seen[e.val] == c.stamp {
 				return fail("index", "account %d has two entries for validator %d", a, e.val)
 			}

@@ -148,7 +148,7 @@ func (s *Staking) Check() error {
 	}
 	var hold [2]uint256.Int
 	posPoolBalances(s.venue.Pool, &hold)
-	if !hold[s.nat].Eq(uint256.NewInt(s.chain.Liquid(s.poolAcct))) {
+	if h := &hold[s.nat]; !h.IsUint64() || h.Uint64() != s.chain.Liquid(s.poolAcct) {
 		return fail("pool", "pool holds %s native, its account %d", hold[s.nat].Dec(), s.chain.Liquid(s.poolAcct))
 	}
 	if sb := s.book.Balance(s.poolAcct); !hold[s.syn].Eq(&sb) {
