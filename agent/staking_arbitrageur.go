@@ -47,8 +47,8 @@ func (a *StakeArbitrageur) Reset(m *market.Market, _ *rand.Rand) {
 		return
 	}
 	a.acct = acct
-	if a.Stake > 0 {
-		_, _ = a.s.Chain().Delegate(a.s.InfraValidator(), acct, a.Stake)
+	if stake := a.s.Endowment(a.Stake); stake > 0 {
+		_, _ = a.s.Chain().Delegate(a.s.InfraValidator(), acct, stake)
 	}
 	a.wealth0 = a.wealth()
 }

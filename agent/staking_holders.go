@@ -83,7 +83,7 @@ func (g *SynthHolders) Reset(m *market.Market, rng *rand.Rand) {
 			g.s = nil
 			return
 		}
-		g.hs = append(g.hs, synthHolder{acct: acct, use: u, spent0: x})
+		g.hs = append(g.hs, synthHolder{acct: acct, use: u, spent0: g.s.Endowment(x)})
 		g.order = append(g.order, len(g.order))
 	}
 	idx := make([]int32, len(g.hs))

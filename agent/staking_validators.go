@@ -149,6 +149,7 @@ func (g *StakeValidators) Reset(m *market.Market, rng *rand.Rand) {
 			g.s = nil
 			return
 		}
+		x = g.s.Endowment(x)
 		op := posOperator{acct: acct, leverage: lev, stake0: x}
 		n := uint64(1)
 		if g.MaxPerValidator > 0 {

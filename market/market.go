@@ -276,3 +276,14 @@ type Protocol interface {
 	// Observe writes the protocol's metrics, in the order of Metrics.
 	Observe(m *Market, dst []float64)
 }
+
+// Regenesis is a Protocol whose initial state depends on what the agents
+// ask of it in their own Reset (a chain's genesis endowments). After every
+// agent's Reset the world asks each such protocol; true means the run's
+// start was not one the protocol can run from as asked, and that its next
+// Reset adjusts to what it saw: the world then resets the run's processes,
+// venues, protocols and agents again, with the same random streams, and
+// asks again. A protocol returns true a bounded number of times per run.
+type Regenesis interface {
+	Regenesis() bool
+}

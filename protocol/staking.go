@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/bits"
 	"slices"
 
 	"github.com/cascade-risk/cascade/cfmm"
@@ -106,6 +107,20 @@ type StakingLending struct {
 // backed by a loan from the start. Agents then Endow their accounts from
 // the float in their own Reset.
 //
+// The agents' endowments are drawn (a Pareto tail of stakes and wealth),
+// so in a rare run they ask for more than the float holds. Such a run's
+// genesis is scaled: every endowment is the fraction F/D of what was
+// asked, rounded down, where F is the float after the pool and its
+// provider are funded and D the sum of all the run's requests. Each
+// agent's share of the agents' wealth is what its draw gave it, the
+// supply stays what the scenario says, and the total fits (Σ⌊x·F/D⌋ ≤
+// F). It takes a second genesis: the first one, short, only counts the
+// requests (an account of a request the float cannot pay is opened
+// empty); Regenesis then asks the world to reset the run again with the
+// same random numbers. Runs whose requests fit are untouched: every
+// endowment is exactly what was asked. The genesis_scale metric is F/D,
+// 1 when the requests fit.
+//
 // # Each step (Step, before agents act)
 //
 //   - The step that just ended enters the TWAP (the mean of the last
@@ -195,6 +210,18 @@ type Staking struct {
 	// epoch's yield estimate.
 	depositPaid, depositEpoch uint64
 
+	// genesis endowments: float0 is the float after genesis funded the
+	// pool and its provider, asked the endowments requested (saturating),
+	// short that a request found the float too small. A scaled genesis
+	// pays ⌊x·scaleNum/scaleDen⌋ for a request x (scaleDen 0: x itself);
+	// rescale carries the scale over the next Reset, which is that run's
+	// pass'th genesis.
+	float0, asked      uint64
+	short              bool
+	scaleNum, scaleDen uint64
+	rescale            bool
+	pass               int
+
 	// per-run outcomes
 	started                               bool
 	newEpoch                              bool
@@ -254,9 +281,14 @@ var (
 // genesis accounts from Config.
 func (s *Staking) Reset(m *market.Market) {
 	cfg := &s.Config
+	num, den, pass := uint64(0), uint64(0), 0
+	if s.rescale {
+		num, den, pass = s.scaleNum, s.scaleDen, s.pass+1
+	}
 	*s = Staking{Config: *cfg, prices: s.prices[:0], window: s.window[:0], shares: s.shares[:0],
 		accounts: s.accounts[:0], operators: s.operators[:0], holders: s.holders[:0], bookVer: 1, fullVer: 1,
-		scratch: s.scratch, chainWealth: s.chainWealth, wealthOrder: s.wealthOrder[:0], scratchV: s.scratchV, choice: s.choice[:0], open: s.open, largestLoans: s.largestLoans, largest: -1, mkt: m}
+		scratch: s.scratch, chainWealth: s.chainWealth, wealthOrder: s.wealthOrder[:0], scratchV: s.scratchV, choice: s.choice[:0], open: s.open, largestLoans: s.largestLoans, largest: -1, mkt: m,
+		scaleNum: num, scaleDen: den, pass: pass}
 	if err := s.genesis(m); err != nil {
 		s.err = fmt.Errorf("%w: %w", ErrStakingGenesis, err)
 		s.chain, s.book = nil, nil
@@ -348,6 +380,7 @@ func (s *Staking) genesis(m *market.Market) error {
 			return err
 		}
 	}
+	s.float0 = c.Liquid(s.public)
 	s.spot = s.poolPrice()
 	s.twap = s.spot
 	s.prices = append(s.prices, s.spot)
@@ -404,23 +437,79 @@ func (s *Staking) Unit() uint64 { return s.unit }
 // NewEpoch reports whether this step ended a chain epoch.
 func (s *Staking) NewEpoch() bool { return s.newEpoch }
 
-// Endow creates a participant account and funds it with amount from the
-// public float. A shortfall stops the run at its next Step.
+// Endow creates a participant account and funds it from the public float
+// with Endowment(amount), what this run's genesis pays for a request of
+// amount. A request the float cannot pay opens the account empty and
+// marks the genesis short (see the type's Genesis section): Regenesis then
+// asks for a scaled genesis, and without one the run stops at its next
+// Step.
 func (s *Staking) Endow(amount uint64) (pos.AccountID, error) {
 	if s.chain == nil {
 		return 0, s.errOrInit()
 	}
 	a, err := s.chain.NewAccount()
-	if err == nil {
-		err = s.chain.Transfer(s.public, a, amount)
-	}
 	if err != nil {
+		s.err = fmt.Errorf("%w: opening an agent's account: %w", ErrStakingGenesis, err)
+		return 0, s.err
+	}
+	s.asked = satAdd(s.asked, amount)
+	grant := s.Endowment(amount)
+	if s.short || grant > s.chain.Liquid(s.public) {
+		s.short = true
+	} else if err := s.chain.Transfer(s.public, a, grant); err != nil {
 		s.err = fmt.Errorf("%w: endowing an agent with %d raw units from a float of %d: %w",
-			ErrStakingGenesis, amount, s.chain.Liquid(s.public), err)
+			ErrStakingGenesis, grant, s.chain.Liquid(s.public), err)
 		return 0, s.err
 	}
 	s.accounts = append(s.accounts, a)
 	return a, nil
+}
+
+// Endowment returns what Endow pays for a request of amount raw units:
+// amount itself, or ⌊amount·F/D⌋ in a scaled genesis (see the type's
+// Genesis section). An agent that splits its endowment (stake and
+// capital) splits what it was paid: Endowment(part) of each part, whose
+// sum is at most Endowment of the whole.
+func (s *Staking) Endowment(amount uint64) uint64 {
+	if s.scaleDen == 0 {
+		return amount
+	}
+	hi, lo := bits.Mul64(amount, s.scaleNum)
+	q, _ := bits.Div64(hi, lo, s.scaleDen) // scaleNum < scaleDen, so hi < scaleDen
+	return q
+}
+
+// GenesisScale returns the fraction of what the agents asked that this
+// run's genesis paid them: F/D when scaled, else 1.
+func (s *Staking) GenesisScale() float64 {
+	if s.scaleDen == 0 {
+		return 1
+	}
+	return float64(s.scaleNum) / float64(s.scaleDen)
+}
+
+// maxGenesisPasses bounds the geneses of one run: the second is scaled to
+// the first's requests, which are the same draws, so it fits; a third is
+// needed only if agents asked differently for their smaller endowments.
+const maxGenesisPasses = 4
+
+// Regenesis implements market.Regenesis: after the agents' Reset, a
+// genesis whose requests exceeded the float asks to be run again scaled
+// by F/D (and reports false once it fits, or after maxGenesisPasses).
+func (s *Staking) Regenesis() bool {
+	if !s.short || s.chain == nil || s.err != nil || s.asked <= s.float0 || s.pass+1 >= maxGenesisPasses {
+		return false
+	}
+	s.rescale, s.scaleNum, s.scaleDen = true, s.float0, s.asked
+	return true
+}
+
+// satAdd returns a + b, or the largest uint64 if that overflows.
+func satAdd(a, b uint64) uint64 {
+	if c := a + b; c >= a {
+		return c
+	}
+	return math.MaxUint64
 }
 
 func (s *Staking) errOrInit() error {
@@ -780,6 +869,11 @@ func (s *Staking) Quote(sellNative bool, amountIn uint64) uint64 {
 // Step implements Protocol.
 func (s *Staking) Step(m *market.Market) error {
 	if s.err != nil {
+		return s.err
+	}
+	if s.short {
+		s.err = fmt.Errorf("%w: the agents asked for %d raw units at genesis, more than the float of %d the supply leaves after the pool and its liquidity provider, and the genesis was not scaled (%d passes)",
+			ErrStakingGenesis, s.asked, s.float0, s.pass+1)
 		return s.err
 	}
 	s.mkt = m

@@ -230,6 +230,7 @@ func (s *Staking) Metrics() []metric.Def {
 		{Name: "sold_seized", Unit: "tokens", Doc: "seized collateral the protocol sold on the pool for synthetic (disposition liquidate)", Worse: hi},
 		{Name: "bought_back", Unit: "tokens", Doc: "synthetic the protocol bought on the pool with seized collateral and burned against the deficit", Worse: hi},
 		{Name: "deposit_paid", Unit: "tokens", Doc: "deposit interest the enshrined lender paid stakers out of its loans' interest", Worse: lo},
+		{Name: "genesis_scale", Unit: "fraction", Doc: "share of their requests the agents' genesis endowments got: 1 when the float could pay every draw, else float/requested, every endowment scaled by it", Worse: lo},
 	}
 }
 
@@ -295,6 +296,7 @@ func (s *Staking) Observe(m *market.Market, dst []float64) {
 	dst[36] = price * float64(l.Bonded) / u * s.Config.CorruptionShare
 	dst[37], dst[38] = float64(s.soldSeized)/u, float64(s.boughtBack)/u
 	dst[39] = float64(s.depositPaid) / u
+	dst[40] = s.GenesisScale()
 	// The step in progress counts toward the cascade depth too.
 	if n := len(s.window); n > 0 {
 		dst[15] = float64(max(s.maxDepth, s.windowSum-s.window[s.windowAt%n]+s.foreclosedThisStep))

@@ -527,6 +527,9 @@ type sim struct {
 	start func()
 	// forceGeneral makes even a plain model take stepAll (tests).
 	forceGeneral bool
+	// regen are the protocols that may ask for the run's start again
+	// (market.Regenesis).
+	regen []market.Regenesis
 }
 
 func (c *cell) newSim() (*sim, error) {
@@ -561,7 +564,11 @@ func (c *cell) newSim() (*sim, error) {
 	}
 	s.market.Venues = s.venues
 	for _, p := range c.protocols {
-		s.market.Protocols = append(s.market.Protocols, p.build())
+		pr := p.build()
+		s.market.Protocols = append(s.market.Protocols, pr)
+		if r, ok := pr.(market.Regenesis); ok {
+			s.regen = append(s.regen, r)
+		}
 	}
 	for k, a := range c.agents {
 		ag := a.build()
@@ -610,6 +617,44 @@ const orderStream = 1 << 30
 
 // Run implements engine.Sim.
 func (s *sim) Run(job engine.Job, out *engine.Outcome) error {
+	s.reset(job)
+	for s.regenesis() {
+		s.reset(job)
+	}
+	s.record(out, 0)
+	if err := s.checkFinite(0); err != nil {
+		return err
+	}
+	if s.start != nil {
+		s.start()
+	}
+	if s.plain() && !s.forceGeneral {
+		if err := s.stepPlain(out); err != nil {
+			return err
+		}
+	} else if err := s.stepAll(out); err != nil {
+		return err
+	}
+	s.observe()
+	for k, i := range s.c.selected {
+		out.Scalars[k] = s.obs[i]
+	}
+	return nil
+}
+
+// regenesis asks every market.Regenesis protocol whether the run must
+// start again; all are asked.
+func (s *sim) regenesis() bool {
+	again := false
+	for _, r := range s.regen {
+		again = r.Regenesis() || again
+	}
+	return again
+}
+
+// reset puts the run's processes, venues, protocols and agents in their
+// initial state for job, each random stream seeded from the job's seed.
+func (s *sim) reset(job engine.Job) {
 	c := s.c
 	m := &s.market
 	copy(m.Prices, c.price0)
@@ -652,25 +697,6 @@ func (s *sim) Run(job engine.Job, out *engine.Outcome) error {
 		}
 		s.orderPCG.Seed(engine.Stream(job.Seed, orderStream))
 	}
-	s.record(out, 0)
-	if err := s.checkFinite(0); err != nil {
-		return err
-	}
-	if s.start != nil {
-		s.start()
-	}
-	if s.plain() && !s.forceGeneral {
-		if err := s.stepPlain(out); err != nil {
-			return err
-		}
-	} else if err := s.stepAll(out); err != nil {
-		return err
-	}
-	s.observe()
-	for k, i := range c.selected {
-		out.Scalars[k] = s.obs[i]
-	}
-	return nil
 }
 
 // directOutputs returns the run of m's prices or signals that outputs (see
