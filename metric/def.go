@@ -15,4 +15,8 @@ type Def struct {
 	// explains (an unhedged P&L floor is −Inf). Any other metric that is
 	// not a finite number stops the run: something overflowed.
 	NonFinite bool
+	// Optional says the metric is recorded only when a scenario's metrics
+	// name it exactly, not by default nor by a component.* pattern, so
+	// that adding it leaves existing outputs unchanged.
+	Optional bool
 }

@@ -324,6 +324,32 @@ func (s *Staking) genesis(m *market.Market) error {
 	default:
 		return fmt.Errorf("pool %s does not trade the native token against the synthetic", v.Name)
 	}
+	return s.found()
+}
+
+// CheckGenesis runs the genesis of a chain whose pool trades the native
+// token at index nat, before agents are endowed, on a copy of pool: the
+// error every run's Reset would meet, if any, so that a scenario can be
+// refused before it starts.
+func (c *StakingConfig) CheckGenesis(pool cfmm.Pool, nat int) error {
+	if pool.NumTokens() != 2 || nat < 0 || nat > 1 {
+		return errors.New("the pool must trade the native token against the synthetic")
+	}
+	s := Staking{Config: *c, nat: nat, syn: 1 - nat, largest: -1, bookVer: 1, fullVer: 1}
+	assets := []int{c.Native, c.Synth}
+	if nat == 1 {
+		assets[0], assets[1] = assets[1], assets[0]
+	}
+	s.venue = market.NewVenue("", pool.Clone(), assets)
+	return s.found()
+}
+
+// found builds the chain, the infrastructure accounts, the pool's reserves
+// and its liquidity provider's loan on s.venue (the genesis the agents
+// are then endowed after).
+func (s *Staking) found() error {
+	cfg := &s.Config
+	v := s.venue
 	s.unit = 1
 	for range cfg.Decimals {
 		s.unit *= 10
@@ -339,18 +365,12 @@ func (s *Staking) genesis(m *market.Market) error {
 			return err
 		}
 	}
-	var hold [2]uint256.Int
-	posPoolBalances(v.Pool, &hold)
-	if !hold[0].IsUint64() || !hold[1].IsUint64() {
-		return errors.New("pool reserves exceed 2^64 raw units")
+	natRes, synRes, lpStake, err := cfg.genesisReserves(v.Pool, s.nat)
+	if err != nil {
+		return err
 	}
-	natRes, synRes := hold[s.nat].Uint64(), hold[s.syn].Uint64()
 	if err := c.Transfer(s.public, s.poolAcct, natRes); err != nil {
 		return fmt.Errorf("funding the pool's native reserve: %w", err)
-	}
-	lpStake := uint64(math.Ceil(float64(synRes) * cfg.LPCollateral))
-	if lpStake == 0 {
-		lpStake = 1
 	}
 	if err := c.Transfer(s.public, s.lp, lpStake); err != nil {
 		return fmt.Errorf("funding the pool's liquidity provider: %w", err)
@@ -388,6 +408,37 @@ func (s *Staking) genesis(m *market.Market) error {
 	s.turnSum, s.turns = s.spot, 1
 	s.window = append(s.window, make([]int, cfg.CascadeSteps)...)
 	return nil
+}
+
+// genesisReserves returns what genesis funds from the supply before
+// agents are endowed: the pool's native reserve natRes (nat is the native
+// token's index in the pool), and the stake lpStake = ⌈synRes ×
+// LPCollateral⌉ (at least 1) its liquidity provider locks for the pool's
+// synthetic reserve synRes.
+func (c *StakingConfig) genesisReserves(pool cfmm.Pool, nat int) (natRes, synRes, lpStake uint64, err error) {
+	var hold [2]uint256.Int
+	posPoolBalances(pool, &hold)
+	if !hold[0].IsUint64() || !hold[1].IsUint64() {
+		return 0, 0, 0, errors.New("pool reserves exceed 2^64 raw units")
+	}
+	natRes, synRes = hold[nat].Uint64(), hold[1-nat].Uint64()
+	lpStake = uint64(math.Ceil(float64(synRes) * c.LPCollateral))
+	if lpStake == 0 {
+		lpStake = 1
+	}
+	return natRes, synRes, lpStake, nil
+}
+
+// GenesisFloat returns the float the agents' endowments are paid from:
+// the supply less the pool's native reserve and its liquidity provider's
+// stake (see Staking's Genesis section), for the pool trading the native
+// token at index nat; ok is false when the supply cannot fund those.
+func (c *StakingConfig) GenesisFloat(pool cfmm.Pool, nat int) (float, natRes, lpStake uint64, ok bool) {
+	natRes, _, lpStake, err := c.genesisReserves(pool, nat)
+	if err != nil || natRes > c.Supply || lpStake > c.Supply-natRes {
+		return 0, natRes, lpStake, false
+	}
+	return c.Supply - natRes - lpStake, natRes, lpStake, true
 }
 
 // posPoolBalances writes the pool's token balances: reserves for a

@@ -230,7 +230,7 @@ func (s *Staking) Metrics() []metric.Def {
 		{Name: "sold_seized", Unit: "tokens", Doc: "seized collateral the protocol sold on the pool for synthetic (disposition liquidate)", Worse: hi},
 		{Name: "bought_back", Unit: "tokens", Doc: "synthetic the protocol bought on the pool with seized collateral and burned against the deficit", Worse: hi},
 		{Name: "deposit_paid", Unit: "tokens", Doc: "deposit interest the enshrined lender paid stakers out of its loans' interest", Worse: lo},
-		{Name: "genesis_scale", Unit: "fraction", Doc: "share of their requests the agents' genesis endowments got: 1 when the float could pay every draw, else float/requested, every endowment scaled by it", Worse: lo},
+		{Name: "genesis_scale", Unit: "fraction", Doc: "share of their requests the agents' genesis endowments got: 1 when the float could pay every draw, else float/requested, every endowment scaled by it", Worse: lo, Optional: true},
 	}
 }
 

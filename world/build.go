@@ -23,6 +23,9 @@ type builder struct {
 	broken map[string]bool
 	// staked marks assets whose price a liquid_staking mechanism sets.
 	staked map[int]bool
+	// asked tallies, per staking mechanism (protocol index), the least its
+	// agents ask at genesis (see stakingAsk).
+	asked map[int]uint64
 	// record, when set, captures the parameter type of the first decode
 	// and fails it (see Types).
 	record *recorder

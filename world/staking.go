@@ -36,7 +36,7 @@ type stakingParams struct {
 	Native        string              `yaml:"native,required" doc:"the chain's native (staking) token, at most 18 decimals"`
 	Synthetic     string              `yaml:"synthetic,required" doc:"the synthetic borrowed against stake, with the native token's decimals"`
 	Pool          string              `yaml:"pool,required" doc:"the uniswap_v2 or stableswap pool trading the native token against the synthetic"`
-	Supply        unit.Decimal        `yaml:"supply,required" doc:"the native token's supply at genesis, whole tokens" unit:"tokens"`
+	Supply        unit.Decimal        `yaml:"supply,required" doc:"the native token's supply at genesis, whole tokens. The agents' endowments are paid from what the pool's native reserve and its liquidity provider's stake leave of it: the least they ask (counts × smallest draws, fixed amounts) must fit; a run whose draws ask for more scales every endowment by float/asked (metric genesis_scale, recorded when named)" unit:"tokens"`
 	Epoch         *unit.Duration      `yaml:"epoch" doc:"an epoch, a whole number of steps; rewards, unbonding and the loan book move per epoch; without it, one step"`
 	Unbonding     *unit.Duration      `yaml:"unbonding" doc:"the unbonding delay, rounded up to whole epochs" default:"21d"`
 	Issuance      stakingIssuance     `yaml:"issuance" doc:"how new tokens are issued: model and its parameters"`
@@ -553,8 +553,7 @@ func (b *builder) stakingChain(c scenario.Entry[scenario.Component]) (func() mar
 			return nil, bad("lp_collateral", "the liquidity provider's collateral %g per synthetic is below the collateral ratio %g", cfg.LPCollateral, cr)
 		}
 	}
-	need := hold[natK].Float64() + math.Ceil(hold[1-natK].Float64()*cfg.LPCollateral)
-	if need > float64(cfg.Supply) {
+	if _, _, _, fits := cfg.GenesisFloat(vs.pool, natK); !fits {
 		return nil, bad("supply", "the supply %s cannot fund the pool's %s native and the %g × its synthetic the liquidity provider must stake",
 			p.Supply.String(), unit.DecimalOf(hold[natK].Float64()/math.Pow10(dec)).String(), cfg.LPCollateral)
 	}
@@ -585,6 +584,9 @@ func (b *builder) stakingChain(c scenario.Entry[scenario.Component]) (func() mar
 			return nil, bad("lending.demand", "expected a non-negative amount below 2^64 raw units, got %s", ln.Demand.String())
 		}
 		cfg.Lending.Demand = d.Uint64()
+	}
+	if err := cfg.CheckGenesis(vs.pool, natK); err != nil {
+		return nil, bad("", "the chain's genesis fails: %v", err)
 	}
 	return func() market.Protocol { return &protocol.Staking{Config: cfg} }, true
 }
@@ -859,6 +861,9 @@ func (b *builder) stakingValidators(c scenario.Entry[scenario.Component]) (func(
 	if g.Stake, ok = b.stakingDistOf(c, "stake", &p.Stake, dec); !ok {
 		return nil, false
 	}
+	if !b.stakingAsk(c, k, s, "stake", g.Count, stakingLeast(g.Stake)) {
+		return nil, false
+	}
 	if p.MaxPerValidator != nil {
 		r, err := p.MaxPerValidator.Raw(dec)
 		if err != nil || p.MaxPerValidator.Sign() <= 0 || !r.IsUint64() {
@@ -947,6 +952,9 @@ func (b *builder) stakingDelegators(c scenario.Entry[scenario.Component]) (func(
 	if g.Wealth, ok = b.stakingDistOf(c, "wealth", &p.Wealth, s.Config.Decimals); !ok {
 		return nil, false
 	}
+	if !b.stakingAsk(c, k, s, "wealth", g.Count, stakingLeast(g.Wealth)) {
+		return nil, false
+	}
 	if p.Staked < 0 || p.Lent < 0 || p.Staked+p.Lent > 1+1e-12 {
 		b.errs.At(c.Node, c.Path, "staked (%g) and lent (%g) must be non-negative fractions adding up to at most 100%%", float64(p.Staked), float64(p.Lent))
 		return nil, false
@@ -1014,6 +1022,13 @@ func (b *builder) stakingArbitrageur(c scenario.Entry[scenario.Component]) (func
 	if !b.stakingMargin(c, a.Margin) {
 		return nil, false
 	}
+	if a.Capital+a.Stake < a.Capital {
+		b.errs.At(c.Node.Get("capital"), c.Path+".capital", "capital and stake together exceed 2^64 raw units")
+		return nil, false
+	}
+	if !b.stakingAsk(c, k, s, "capital", 1, a.Capital+a.Stake) {
+		return nil, false
+	}
 	return func() market.Agent { x := a; return &x }, true
 }
 
@@ -1037,6 +1052,9 @@ func (b *builder) synthHolders(c scenario.Entry[scenario.Component]) (func() mar
 		return nil, false
 	}
 	if g.Capital, ok = b.stakingDistOf(c, "capital", &p.Capital, s.Config.Decimals); !ok {
+		return nil, false
+	}
+	if !b.stakingAsk(c, k, s, "capital", g.Count, stakingLeast(g.Capital)) {
 		return nil, false
 	}
 	g.UseMin, g.UseMax = p.Use.From.Over(unit.Year), p.Use.To.Over(unit.Year)

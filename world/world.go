@@ -388,17 +388,17 @@ func (c *cell) metricList() []Metric {
 	}
 	for _, v := range c.venues {
 		for _, d := range (&market.Venue{Tokens: c.tokenNames(v.assets)}).Metrics() {
-			out = append(out, Metric{Def: d, FullName: v.name + "." + d.Name, Optional: strings.HasPrefix(d.Name, "balance_") || strings.HasPrefix(d.Name, "depth_")})
+			out = append(out, Metric{Def: d, FullName: v.name + "." + d.Name, Optional: d.Optional || strings.HasPrefix(d.Name, "balance_") || strings.HasPrefix(d.Name, "depth_")})
 		}
 	}
 	for _, p := range c.protocols {
 		for _, d := range p.build().Metrics() {
-			out = append(out, Metric{Def: d, FullName: p.name + "." + d.Name})
+			out = append(out, Metric{Def: d, FullName: p.name + "." + d.Name, Optional: d.Optional})
 		}
 	}
 	for _, a := range c.agents {
 		for _, d := range a.build().Metrics() {
-			out = append(out, Metric{Def: d, FullName: a.name + "." + d.Name})
+			out = append(out, Metric{Def: d, FullName: a.name + "." + d.Name, Optional: d.Optional})
 		}
 	}
 	return out
