@@ -68,7 +68,7 @@ func (p *Pool) trade(i, j int, amountIn *uint256.Int, commit bool) (cfmm.Trade, 
 		return cfmm.Trade{}, errSafeCast
 	}
 	var r SwapResult
-	if _, err := p.swap(zeroForOne, amountIn, &limit, commit, nil, &r); err != nil {
+	if _, err := p.swap(zeroForOne, amountIn, &limit, commit, nil, false, &r); err != nil {
 		return cfmm.Trade{}, err
 	}
 	t := cfmm.Trade{Fee: r.Fee, FeeToken: i}
@@ -97,12 +97,13 @@ func (p *Pool) LPHoldings(dst []uint256.Int) {
 		if e.Liquidity.IsZero() {
 			continue
 		}
-		a0, a1 := p.positionAmounts(e, key.tickLower, key.tickUpper)
+		tick := p.tickFor(e, key.tickLower, key.tickUpper)
+		a0, a1 := p.positionAmounts(e, tick, key.tickLower, key.tickUpper)
 		total0.Add(&total0, &a0)
 		total1.Add(&total1, &a1)
 
 		// A position with liquidity keeps both bounds initialized.
-		in0, in1 := feeGrowthInside(e.lower, e.upper, key.tickLower, key.tickUpper, p.tick, &p.feeGrowthGlobal0X128, &p.feeGrowthGlobal1X128)
+		in0, in1 := feeGrowthInside(e.lower, e.upper, key.tickLower, key.tickUpper, tick, &p.feeGrowthGlobal0X128, &p.feeGrowthGlobal1X128)
 		f0 := feesEarned(&e.Liquidity, &in0, &e.FeeGrowthInside0LastX128)
 		f1 := feesEarned(&e.Liquidity, &in1, &e.FeeGrowthInside1LastX128)
 		total0.Add(&total0, &f0)
@@ -131,23 +132,41 @@ func (p *Pool) PositionHoldings(owner string, tickLower, tickUpper int32) (amoun
 	if e.Liquidity.IsZero() {
 		return
 	}
-	a0, a1 := p.positionAmounts(&e, tickLower, tickUpper)
+	tick := p.tickFor(&e, tickLower, tickUpper)
+	a0, a1 := p.positionAmounts(&e, tick, tickLower, tickUpper)
 	amount0.Add(&amount0, &a0)
 	amount1.Add(&amount1, &a1)
-	in0, in1 := feeGrowthInside(e.lower, e.upper, tickLower, tickUpper, p.tick, &p.feeGrowthGlobal0X128, &p.feeGrowthGlobal1X128)
+	in0, in1 := feeGrowthInside(e.lower, e.upper, tickLower, tickUpper, tick, &p.feeGrowthGlobal0X128, &p.feeGrowthGlobal1X128)
 	fee0 = feesEarned(&e.Liquidity, &in0, &e.FeeGrowthInside0LastX128)
 	fee1 = feesEarned(&e.Liquidity, &in1, &e.FeeGrowthInside1LastX128)
 	return
 }
 
+// tickFor returns the pool's tick, or when it is stale (the tick of the
+// price) a tick on the same side of the position's bounds as it, which is
+// all that positionAmounts and feeGrowthInside compare: the tick of a price
+// P is at least a bound's exactly when P is at least the bound's sqrt
+// price.
+func (p *Pool) tickFor(e *positionEntry, tickLower, tickUpper int32) int32 {
+	switch {
+	case !p.tickStale:
+		return p.tick
+	case p.sqrtPriceX96.Lt(&e.sqrtLower):
+		return tickLower - 1
+	case p.sqrtPriceX96.Lt(&e.sqrtUpper):
+		return tickLower
+	}
+	return tickUpper
+}
+
 // positionAmounts returns the tokens a position's liquidity represents at
-// the current price, rounded down.
-func (p *Pool) positionAmounts(e *positionEntry, tickLower, tickUpper int32) (amount0, amount1 uint256.Int) {
+// the current price and tick, rounded down.
+func (p *Pool) positionAmounts(e *positionEntry, tick, tickLower, tickUpper int32) (amount0, amount1 uint256.Int) {
 	// The prices are valid and the liquidity a uint128: no error can occur.
 	switch {
-	case p.tick < tickLower:
+	case tick < tickLower:
 		return e.below0, amount1
-	case p.tick < tickUpper:
+	case tick < tickUpper:
 		var ok bool
 		if amount0, ok = e.amount0Within(&p.sqrtPriceX96); !ok {
 			amount0, _ = Amount0Delta(&p.sqrtPriceX96, &e.sqrtUpper, &e.Liquidity, false)

@@ -25,6 +25,11 @@ type Pool struct {
 	sqrtPriceX96 uint256.Int
 	tick         int32
 	feeProtocol  uint8 // token0's divisor in the low 4 bits, token1's in the high 4
+	// tickStale is set when a swap ended within a range, where the
+	// contract's tick is TickAtSqrtRatio(sqrtPriceX96): the tick is then
+	// derived when read (currentTick) rather than after every swap, and
+	// tick holds nothing of use.
+	tickStale bool
 
 	feeGrowthGlobal0X128 uint256.Int
 	feeGrowthGlobal1X128 uint256.Int
@@ -100,7 +105,7 @@ func (p *Pool) Initialize(sqrtPriceX96 *uint256.Int) error {
 		return err
 	}
 	p.sqrtPriceX96 = *sqrtPriceX96
-	p.tick = tick
+	p.tick, p.tickStale = tick, false
 	return nil
 }
 
@@ -122,7 +127,22 @@ func (p *Pool) MaxLiquidityPerTick() uint256.Int { return p.maxLiquidityPerTick 
 // the current tick, the greatest tick whose price is at or below it (after
 // a swap that stops exactly on an initialized tick moving down, the tick
 // below it).
-func (p *Pool) Slot0() (sqrtPriceX96 uint256.Int, tick int32) { return p.sqrtPriceX96, p.tick }
+func (p *Pool) Slot0() (sqrtPriceX96 uint256.Int, tick int32) {
+	return p.sqrtPriceX96, p.currentTick()
+}
+
+// currentTick returns the pool's tick, deriving it from the price when a
+// swap left it stale.
+func (p *Pool) currentTick() int32 {
+	if !p.tickStale {
+		return p.tick
+	}
+	// A swap leaves the price strictly between the ratios of MinTick and
+	// MaxTick, where TickAtSqrtRatio cannot fail.
+	t, _ := TickAtSqrtRatio(&p.sqrtPriceX96)
+	return t
+}
+
 
 // FeeProtocol returns the protocol's share of swap fees on each token as a
 // divisor: 0 (off) or 4 to 10, the protocol taking 1/n of each fee.
@@ -354,6 +374,7 @@ func (p *Pool) modifyPosition(key positionKey, liquidityDelta *uint256.Int) (amo
 	case upper > MaxTick:
 		return amount0, amount1, errTUM
 	}
+	tick := p.currentTick()
 	// Both bounds are within [MinTick, MaxTick] here, so TickMath cannot fail.
 	sqrtLower, _ := SqrtRatioAtTick(lower)
 	sqrtUpper, _ := SqrtRatioAtTick(upper)
@@ -364,17 +385,17 @@ func (p *Pool) modifyPosition(key positionKey, liquidityDelta *uint256.Int) (amo
 	changing := !liquidityDelta.IsZero()
 	var flippedLower, flippedUpper bool
 	if changing {
-		if lowerInfo, flippedLower, err = updateTick(lowerInfo, lower, p.tick, liquidityDelta, g0, g1, false, &p.maxLiquidityPerTick); err != nil {
+		if lowerInfo, flippedLower, err = updateTick(lowerInfo, lower, tick, liquidityDelta, g0, g1, false, &p.maxLiquidityPerTick); err != nil {
 			return amount0, amount1, err
 		}
-		if upperInfo, flippedUpper, err = updateTick(upperInfo, upper, p.tick, liquidityDelta, g0, g1, true, &p.maxLiquidityPerTick); err != nil {
+		if upperInfo, flippedUpper, err = updateTick(upperInfo, upper, tick, liquidityDelta, g0, g1, true, &p.maxLiquidityPerTick); err != nil {
 			return amount0, amount1, err
 		}
 		if (flippedLower && lower%p.tickSpacing != 0) || (flippedUpper && upper%p.tickSpacing != 0) {
 			return amount0, amount1, errTickBitmap
 		}
 	}
-	inside0, inside1 := feeGrowthInside(&lowerInfo, &upperInfo, lower, upper, p.tick, g0, g1)
+	inside0, inside1 := feeGrowthInside(&lowerInfo, &upperInfo, lower, upper, tick, g0, g1)
 	pos, err := updatePosition(entry.Position, liquidityDelta, &inside0, &inside1)
 	if err != nil {
 		return amount0, amount1, err
@@ -383,10 +404,10 @@ func (p *Pool) modifyPosition(key positionKey, liquidityDelta *uint256.Int) (amo
 	liquidity := p.liquidity
 	if changing {
 		switch {
-		case p.tick < lower:
+		case tick < lower:
 			// Below the range the position is all token0.
 			amount0, err = Amount0DeltaSigned(&sqrtLower, &sqrtUpper, liquidityDelta)
-		case p.tick < upper:
+		case tick < upper:
 			amount0, err = Amount0DeltaSigned(&p.sqrtPriceX96, &sqrtUpper, liquidityDelta)
 			if err == nil {
 				amount1, err = Amount1DeltaSigned(&sqrtLower, &p.sqrtPriceX96, liquidityDelta)

@@ -310,7 +310,7 @@ func TestEstimateToLimit(t *testing.T) {
 				}
 				limit := cfmm.Amount(price.Float64() * f)
 				in, out, ok := p.EstimateToLimit(zeroForOne, &limit)
-				next, _, sqrtNext, _ := p.nextTick(p.tick, zeroForOne, false)
+				next, _, sqrtNext, _ := p.nextTick(p.tick, p.tickStale, &price, zeroForOne, false)
 				inside := (zeroForOne && limit.Lt(&price) && limit.Gt(&sqrtNext)) || (!zeroForOne && limit.Gt(&price) && limit.Lt(&sqrtNext))
 				if ok != inside {
 					t.Fatalf("EstimateToLimit(%v, %s) ok = %v, limit inside the range to tick %d: %v", zeroForOne, limit.Dec(), ok, next, inside)

@@ -52,7 +52,7 @@ type crossing struct {
 // (uninitialized), "SPL" (bad limit), and the math reverts of the steps.
 func (p *Pool) SwapWithLimit(zeroForOne bool, amountSpecified, sqrtPriceLimitX96 *uint256.Int) (SwapResult, error) {
 	var r SwapResult
-	_, err := p.swap(zeroForOne, amountSpecified, sqrtPriceLimitX96, true, nil, &r)
+	_, err := p.swap(zeroForOne, amountSpecified, sqrtPriceLimitX96, true, nil, true, &r)
 	return r, err
 }
 
@@ -65,7 +65,7 @@ func (p *Pool) SwapWithLimit(zeroForOne bool, amountSpecified, sqrtPriceLimitX96
 // without calling accept.
 func (p *Pool) SwapWithLimitIf(zeroForOne bool, amountSpecified, sqrtPriceLimitX96 *uint256.Int, accept func(SwapResult) bool) (SwapResult, bool, error) {
 	var r SwapResult
-	ok, err := p.swap(zeroForOne, amountSpecified, sqrtPriceLimitX96, true, accept, &r)
+	ok, err := p.swap(zeroForOne, amountSpecified, sqrtPriceLimitX96, true, accept, true, &r)
 	return r, ok, err
 }
 
@@ -73,7 +73,7 @@ func (p *Pool) SwapWithLimitIf(zeroForOne bool, amountSpecified, sqrtPriceLimitX
 // unchanged.
 func (p *Pool) QuoteWithLimit(zeroForOne bool, amountSpecified, sqrtPriceLimitX96 *uint256.Int) (SwapResult, error) {
 	var r SwapResult
-	_, err := p.swap(zeroForOne, amountSpecified, sqrtPriceLimitX96, false, nil, &r)
+	_, err := p.swap(zeroForOne, amountSpecified, sqrtPriceLimitX96, false, nil, true, &r)
 	return r, err
 }
 
@@ -82,7 +82,12 @@ func (p *Pool) QuoteWithLimit(zeroForOne bool, amountSpecified, sqrtPriceLimitX9
 // unless accept is non-nil and rejects the result, and reports whether it
 // wrote. The two modes compute identical results: a swap never revisits a
 // tick, so deferring the tick writes changes nothing the loop reads.
-func (p *Pool) swap(zeroForOne bool, amountSpecified, limit *uint256.Int, commit bool, accept func(SwapResult) bool, r *SwapResult) (bool, error) {
+//
+// A step that ends strictly within a range ends the loop (it has spent the
+// whole amount or reached the limit), and the contract's tick is then
+// TickAtSqrtRatio of the price: swap leaves it to be derived when read
+// (Pool.tickStale) unless needTick asks for it in r.Tick.
+func (p *Pool) swap(zeroForOne bool, amountSpecified, limit *uint256.Int, commit bool, accept func(SwapResult) bool, needTick bool, r *SwapResult) (bool, error) {
 	if amountSpecified.IsZero() {
 		return false, errAS
 	}
@@ -107,13 +112,14 @@ func (p *Pool) swap(zeroForOne bool, amountSpecified, limit *uint256.Int, commit
 	remaining := *amountSpecified
 	var calculated, protocolFee, feeTotal uint256.Int
 	price, tick, liquidity := p.sqrtPriceX96, p.tick, p.liquidity
+	stale := p.tickStale
 	if commit {
 		p.crossed = p.crossed[:0]
 	}
 
 	for !remaining.IsZero() && price != *limit {
 		start := price
-		tickNext, initialized, sqrtNext, err := p.nextTick(tick, zeroForOne, commit)
+		tickNext, initialized, sqrtNext, err := p.nextTick(tick, stale, &price, zeroForOne, commit)
 		if err != nil {
 			return false, err
 		}
@@ -183,13 +189,19 @@ func (p *Pool) swap(zeroForOne bool, amountSpecified, limit *uint256.Int, commit
 			} else {
 				tick = tickNext
 			}
+			stale = false
 		} else if price != start {
-			// Recompute unless the price has not moved, which would leave a
-			// tick just crossed downwards where the crossing put it.
-			if tick, err = TickAtSqrtRatio(&price); err != nil {
-				return false, err
-			}
+			// The contract recomputes the tick unless the price has not
+			// moved, which would leave a tick just crossed downwards where
+			// the crossing put it.
+			stale = true
 		}
+	}
+	if stale && needTick {
+		// The price lies strictly between the ratios of MinTick and
+		// MaxTick: TickAtSqrtRatio cannot fail.
+		tick, _ = TickAtSqrtRatio(&price)
+		stale = false
 	}
 
 	var used uint256.Int
@@ -225,7 +237,7 @@ func (p *Pool) swap(zeroForOne bool, amountSpecified, limit *uint256.Int, commit
 			t.FeeGrowthOutside1X128.Sub(&c.feeGrowth, &t.FeeGrowthOutside1X128)
 		}
 	}
-	p.sqrtPriceX96, p.tick, p.liquidity = price, tick, liquidity
+	p.sqrtPriceX96, p.tick, p.tickStale, p.liquidity = price, tick, stale, liquidity
 	if zeroForOne {
 		p.feeGrowthGlobal0X128 = feeGrowth
 		p.protocolFees0.Add(&p.protocolFees0, &protocolFee)
@@ -258,8 +270,12 @@ func payoutExceeds(amount, balance *uint256.Int) bool {
 // run TickMath. A flip of any bitmap bit clears it.
 type nextMemo struct {
 	valid bool
-	// lo and hi bound the starting ticks, inclusive, whose answer is next.
-	lo, hi int32
+	// lo and hi bound the starting ticks, inclusive, whose answer is next;
+	// sqrtLo and sqrtHi bound the prices whose ticks are in the span,
+	// [SqrtRatioAtTick(lo), SqrtRatioAtTick(hi+1)), clamped to TickMath's
+	// range.
+	lo, hi         int32
+	sqrtLo, sqrtHi uint256.Int
 	// next is bitmap.next's tick clamped to [MinTick, MaxTick], and
 	// initialized its flag.
 	next        int32
@@ -270,15 +286,27 @@ type nextMemo struct {
 // nextTick returns the next tick of a swap step from tick in the direction
 // zeroForOne (bitmap.next, clamped to [MinTick, MaxTick]), whether it is
 // initialized, and its sqrt price, from the pool's memo when tick lies in
-// its span. Only a committing swap (store) refills the memo, so that quotes
-// stay read-only.
-func (p *Pool) nextTick(tick int32, zeroForOne, store bool) (next int32, initialized bool, sqrt uint256.Int, err error) {
+// its span. A stale tick is TickAtSqrtRatio(price), judged by price against
+// the span's prices and derived only on a miss. Only a committing swap
+// (store) refills the memo, so that quotes stay read-only.
+func (p *Pool) nextTick(tick int32, stale bool, price *uint256.Int, zeroForOne, store bool) (next int32, initialized bool, sqrt uint256.Int, err error) {
 	m := &p.nextMemo[0]
 	if zeroForOne {
 		m = &p.nextMemo[1]
 	}
-	if m.valid && tick >= m.lo && tick <= m.hi {
-		return m.next, m.initialized, m.sqrt, nil
+	if m.valid {
+		if stale {
+			if !price.Lt(&m.sqrtLo) && price.Lt(&m.sqrtHi) {
+				return m.next, m.initialized, m.sqrt, nil
+			}
+		} else if tick >= m.lo && tick <= m.hi {
+			return m.next, m.initialized, m.sqrt, nil
+		}
+	}
+	if stale {
+		if tick, err = TickAtSqrtRatio(price); err != nil {
+			return 0, false, sqrt, err
+		}
 	}
 	raw, initialized := p.bitmap.next(tick, zeroForOne)
 	next = min(max(raw, MinTick), MaxTick) // the bitmap knows nothing of the tick bounds
@@ -286,7 +314,14 @@ func (p *Pool) nextTick(tick int32, zeroForOne, store bool) (next int32, initial
 		return next, initialized, sqrt, err
 	}
 	lo, hi := p.bitmap.span(raw, zeroForOne)
-	*m = nextMemo{valid: true, lo: lo, hi: hi, next: next, initialized: initialized, sqrt: sqrt}
+	// Every tick is at least MinTick and every price below MaxSqrtRatio,
+	// so clamping the bounds keeps the price test exact.
+	sqrtLo, _ := SqrtRatioAtTick(max(lo, MinTick))
+	sqrtHi := maxSqrtRatio
+	if hi < MaxTick {
+		sqrtHi, _ = SqrtRatioAtTick(hi + 1)
+	}
+	*m = nextMemo{valid: true, lo: lo, hi: hi, sqrtLo: sqrtLo, sqrtHi: sqrtHi, next: next, initialized: initialized, sqrt: sqrt}
 	return next, initialized, sqrt, nil
 }
 
@@ -326,7 +361,7 @@ func (p *Pool) EstimateToLimit(zeroForOne bool, limit *uint256.Int) (in, out flo
 	if !p.initialized() || p.liquidity.IsZero() {
 		return 0, 0, false
 	}
-	_, _, sqrtNext, err := p.nextTick(p.tick, zeroForOne, false)
+	_, _, sqrtNext, err := p.nextTick(p.tick, p.tickStale, &p.sqrtPriceX96, zeroForOne, false)
 	if err != nil {
 		return 0, 0, false
 	}
