@@ -143,7 +143,6 @@ func (p *Pool) currentTick() int32 {
 	return t
 }
 
-
 // FeeProtocol returns the protocol's share of swap fees on each token as a
 // divisor: 0 (off) or 4 to 10, the protocol taking 1/n of each fee.
 func (p *Pool) FeeProtocol() (feeProtocol0, feeProtocol1 uint8) {
