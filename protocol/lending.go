@@ -31,6 +31,7 @@ type ledger struct {
 	// pass over the users.
 	total   []uint256.Int
 	nAssets int
+	slab    []uint256.Int // where new wallets are cut from
 }
 
 func (l *ledger) reset(assets int) {
@@ -43,7 +44,12 @@ func (l *ledger) reset(assets int) {
 
 // add registers a user and returns its id, the users numbered from 0.
 func (l *ledger) add() int {
-	l.wallets = append(l.wallets, make([]uint256.Int, l.nAssets))
+	n := l.nAssets
+	if len(l.slab) < n {
+		l.slab = make([]uint256.Int, n*256)
+	}
+	l.wallets = append(l.wallets, l.slab[:n:n])
+	l.slab = l.slab[n:]
 	return len(l.wallets) - 1
 }
 

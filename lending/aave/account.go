@@ -68,6 +68,9 @@ func (p *Pool) accountData(now uint64, a *account) (AccountData, error) {
 		return d, nil
 	}
 	var sumLTV, sumLT, index, v uint256.Int
+	// One collateral reserve alone (the common case) has the averages
+	// ⌊v·f/v⌋ = f: its own factors, without the divisions.
+	colls, lastLTV, lastLT := 0, uint64(0), uint64(0)
 	for i := range a.pos {
 		ps := &a.pos[i]
 		if !ps.collateral && !ps.borrowing {
@@ -88,6 +91,8 @@ func (p *Pool) accountData(now uint64, a *account) (AccountData, error) {
 			if _, o := d.TotalCollateralBase.AddOverflow(&d.TotalCollateralBase, &v); o {
 				return AccountData{}, errOverflow
 			}
+			colls++
+			lastLTV, lastLT = r.cfg.LTV, r.cfg.LiquidationThreshold
 			if r.cfg.LTV != 0 {
 				if !addProduct(&sumLTV, &v, r.cfg.LTV) {
 					return AccountData{}, errOverflow
@@ -118,7 +123,11 @@ func (p *Pool) accountData(now uint64, a *account) (AccountData, error) {
 			}
 		}
 	}
-	if !d.TotalCollateralBase.IsZero() {
+	switch {
+	case d.TotalCollateralBase.IsZero():
+	case colls == 1:
+		d.LTV, d.LiquidationThreshold = lastLTV, lastLT
+	default:
 		// Each average is at most the largest factor, below 2^16.
 		sumLTV.Div(&sumLTV, &d.TotalCollateralBase)
 		sumLT.Div(&sumLT, &d.TotalCollateralBase)

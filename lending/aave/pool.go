@@ -67,6 +67,9 @@ type Pool struct {
 	dense    []int32
 	ids      map[int]int
 	accounts []account
+	// slab is where new accounts' positions are cut from, a block of
+	// accounts at a time.
+	slab []position
 }
 
 // maxDenseUser bounds the user ids looked up in a slice rather than a
@@ -289,7 +292,12 @@ func (p *Pool) accountIndex(user int) (int, error) {
 	if k, ok := p.lookup(user); ok {
 		return k, nil
 	}
-	p.accounts = append(p.accounts, account{pos: make([]position, len(p.reserves))})
+	n := len(p.reserves)
+	if len(p.slab) < n {
+		p.slab = make([]position, n*256)
+	}
+	p.accounts = append(p.accounts, account{pos: p.slab[:n:n]})
+	p.slab = p.slab[n:]
 	k := len(p.accounts) - 1
 	if user < maxDenseUser {
 		for len(p.dense) <= user {
