@@ -84,10 +84,9 @@ func (p *Pool) accountData(now uint64, a *account) (AccountData, error) {
 			if err := rayMul(&v, &ps.supply, &index); err != nil {
 				return AccountData{}, err
 			}
-			if _, o := v.MulOverflow(&v, &r.price); o {
+			if !mulDivWord(&v, &v, &r.price, &r.unit) {
 				return AccountData{}, errOverflow
 			}
-			v.Div(&v, &r.unit)
 			if _, o := d.TotalCollateralBase.AddOverflow(&d.TotalCollateralBase, &v); o {
 				return AccountData{}, errOverflow
 			}
@@ -114,10 +113,9 @@ func (p *Pool) accountData(now uint64, a *account) (AccountData, error) {
 					return AccountData{}, err
 				}
 			}
-			if _, o := v.MulOverflow(&r.price, &v); o {
+			if !mulDivWord(&v, &r.price, &v, &r.unit) {
 				return AccountData{}, errOverflow
 			}
-			v.Div(&v, &r.unit)
 			if _, o := d.TotalDebtBase.AddOverflow(&d.TotalDebtBase, &v); o {
 				return AccountData{}, errOverflow
 			}

@@ -1,6 +1,8 @@
 package aave
 
 import (
+	"math/bits"
+
 	"github.com/holiman/uint256"
 
 	"github.com/cascade-risk/cascade/lending"
@@ -58,6 +60,25 @@ func mustDecimal(s string) uint256.Int { return *uint256.MustFromDecimal(s) }
 // the odd factor gives the same floor (⌊⌊x/m⌋/n⌋ = ⌊x/(mn)⌋) and keeps the
 // divisor in one word, much faster than a two-word 1e27.
 func mulHalfUp(z, a, b, half *uint256.Int, shift uint, odd *uint256.Int) bool {
+	if a[2]|a[3]|b[2]|b[3]|half[2]|half[3] == 0 && odd[1]|odd[2]|odd[3] == 0 && shift < 64 {
+		// Operands below 2^128 (the common case): a·b + half < 2^256
+		// cannot overflow, and the words are multiplied and divided
+		// directly (mulDivWords).
+		p := mul128(a, b)
+		var c uint64
+		p[0], c = bits.Add64(p[0], half[0], 0)
+		p[1], c = bits.Add64(p[1], half[1], c)
+		p[2], c = bits.Add64(p[2], 0, c)
+		p[3] += c
+		if shift > 0 {
+			p[0] = p[0]>>shift | p[1]<<(64-shift)
+			p[1] = p[1]>>shift | p[2]<<(64-shift)
+			p[2] = p[2]>>shift | p[3]<<(64-shift)
+			p[3] >>= shift
+		}
+		*z = divWord(&p, odd[0])
+		return true
+	}
 	var p uint256.Int
 	if _, o := p.MulOverflow(a, b); o {
 		return false
@@ -67,6 +88,54 @@ func mulHalfUp(z, a, b, half *uint256.Int, shift uint, odd *uint256.Int) bool {
 	}
 	z.Rsh(&p, shift)
 	z.Div(z, odd)
+	return true
+}
+
+// mul128 returns a·b for a, b below 2^128.
+func mul128(a, b *uint256.Int) [4]uint64 {
+	var p [4]uint64
+	h00, l00 := bits.Mul64(a[0], b[0])
+	h01, l01 := bits.Mul64(a[0], b[1])
+	h10, l10 := bits.Mul64(a[1], b[0])
+	h11, l11 := bits.Mul64(a[1], b[1])
+	var c1, c2 uint64
+	p[0] = l00
+	p[1], c1 = bits.Add64(h00, l01, 0)
+	p[1], c2 = bits.Add64(p[1], l10, 0)
+	p[2], c1 = bits.Add64(h01, h10, c1)
+	p[3] = h11 + c1
+	p[2], c1 = bits.Add64(p[2], l11, c2)
+	p[3] += c1
+	return p
+}
+
+// divWord returns ⌊x/d⌋ for a non-zero one-word d, dividing word by word
+// from the top (each bits.Div64 has its remainder below d).
+func divWord(x *[4]uint64, d uint64) uint256.Int {
+	var q uint256.Int
+	var r uint64
+	for i := 3; i >= 0; i-- {
+		if r == 0 && x[i] < d {
+			r = x[i]
+			continue
+		}
+		q[i], r = bits.Div64(r, x[i], d)
+	}
+	return q
+}
+
+// mulDivWord sets z = ⌊x·y/d⌋ and reports false when x·y overflows 256
+// bits; d is non-zero.
+func mulDivWord(z, x, y, d *uint256.Int) bool {
+	if x[2]|x[3]|y[2]|y[3]|d[1]|d[2]|d[3] == 0 {
+		p := mul128(x, y)
+		*z = divWord(&p, d[0])
+		return true
+	}
+	if _, o := z.MulOverflow(x, y); o {
+		return false
+	}
+	z.Div(z, d)
 	return true
 }
 
