@@ -246,12 +246,12 @@ func (g *StakeValidators) Act(m *market.Market) {
 		if op.forked {
 			continue
 		}
-		g.alive = g.aliveOf(op, g.alive[:0])
-		n := len(g.alive)
+		n := g.countAlive(op)
 		if n == 0 {
 			continue
 		}
 		if u1 < g.FaultProb*float64(n) {
+			g.alive = g.aliveOf(op, g.alive[:0])
 			g.fault(g.alive[min(n-1, int(u2*float64(n)))])
 		}
 		if u3 < g.IncidentProb {
@@ -317,6 +317,17 @@ func (g *StakeValidators) fault(v pos.ValidatorID) {
 	}
 }
 
+// countAlive is len(aliveOf(op, nil)).
+func (g *StakeValidators) countAlive(op *posOperator) int {
+	n := 0
+	for _, v := range op.vals {
+		if g.s.Alive(v) {
+			n++
+		}
+	}
+	return n
+}
+
 // aliveOf appends op's validators that are neither tombstoned nor
 // Ethereum-slashed.
 func (g *StakeValidators) aliveOf(op *posOperator, dst []pos.ValidatorID) []pos.ValidatorID {
@@ -347,7 +358,7 @@ func (g *StakeValidators) manage(m *market.Market, op *posOperator) {
 	g.lost += s.Settle(op.acct)
 	k := 0
 	for _, v := range op.vals {
-		info, _ := c.Validator(v)
+		info := c.Status(v)
 		if info.Jailed && !info.Tombstoned && epoch >= info.JailedUntil {
 			_ = c.Unjail(v)
 		}

@@ -690,6 +690,24 @@ func (c *Chain) Alive(v ValidatorID) bool {
 	return x.shares != 0 && !x.tombstoned && !x.slashed
 }
 
+// Status is the part of a validator's view that says whether it can
+// take delegations and earn.
+type Status struct {
+	Jailed, Tombstoned, Slashed bool
+	JailedUntil                 uint64
+}
+
+// Status returns validator v's jail and slashing state (the zero Status
+// for a validator that does not exist): Validator(v)'s fields of the
+// same names without building the whole view.
+func (c *Chain) Status(v ValidatorID) Status {
+	if int(v) >= len(c.vals) {
+		return Status{}
+	}
+	x := &c.vals[v]
+	return Status{x.jailed, x.tombstoned, x.slashed, x.jailedUntil}
+}
+
 // Tokens returns validator v's tokens (0 for a validator that does not
 // exist): Validator(v).Tokens without building the whole view.
 func (c *Chain) Tokens(v ValidatorID) uint64 {

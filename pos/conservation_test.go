@@ -88,6 +88,7 @@ func TestConservationRandomOps(t *testing.T) {
 				if err := c.Check(); err != nil {
 					t.Fatalf("step %d after %s: %v", step, op, err)
 				}
+				checkAccessors(t, c)
 			}
 			for op, n := range counts {
 				if n[0] == 0 {
@@ -276,5 +277,24 @@ func TestCheckDetectsPerturbation(t *testing.T) {
 			}
 			t.Log(err)
 		})
+	}
+}
+
+// checkAccessors compares the one-field accessors with Validator's view,
+// for every validator and one past the last.
+func checkAccessors(t *testing.T, c *Chain) {
+	t.Helper()
+	for k := range c.NumValidators() + 1 {
+		v := ValidatorID(k)
+		info, err := c.Validator(v)
+		if err != nil && k < c.NumValidators() {
+			t.Fatal(err)
+		}
+		st := Status{info.Jailed, info.Tombstoned, info.Slashed, info.JailedUntil}
+		if c.Tokens(v) != info.Tokens || c.Burned(v) != info.Burned || c.Status(v) != st ||
+			c.Dead(v) != (info.Tombstoned || info.Slashed) ||
+			c.Delegable(v) != (info.Shares != 0 && !info.Jailed && !info.Tombstoned && !info.Slashed) {
+			t.Fatalf("validator %d: accessors disagree with %+v", k, info)
+		}
 	}
 }

@@ -246,14 +246,15 @@ type Staking struct {
 	largestStake0, largestLost           uint64
 
 	// caches of values derived from state that moves at most once a step
-	lendF    lendFloats
-	rateKey  uint256.Int
-	rateF    float64
-	rateOK   bool
-	markTwap float64
-	markRay  uint256.Int
-	markF    float64
-	markOK   bool
+	lendF     lendFloats
+	lendRates lendRatesMemo
+	rateKey   uint256.Int
+	rateF     float64
+	rateOK    bool
+	markTwap  float64
+	markRay   uint256.Int
+	markF     float64
+	markOK    bool
 
 	scratch      []uint64
 	chainWealth  []uint64

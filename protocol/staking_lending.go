@@ -163,6 +163,25 @@ func (s *Staking) borrowRate() float64 {
 // per block, times BlocksPerYear. An empty market with demand quotes what
 // its first depositor would earn, at u = MaxUtilization.
 func (s *Staking) lendingRates() (supply, borrow float64) {
+	// A function of cash and borrows alone (the model is the run's):
+	// computed once per pair of them.
+	if c := &s.lendRates; c.ok && c.cash == s.cash && c.borrows == s.borrows {
+		return c.supply, c.borrow
+	}
+	supply, borrow = s.computeLendingRates()
+	s.lendRates = lendRatesMemo{true, s.cash, s.borrows, supply, borrow}
+	return supply, borrow
+}
+
+// lendRatesMemo is the last lendingRates and the cash and borrows it was
+// computed at.
+type lendRatesMemo struct {
+	ok             bool
+	cash, borrows  uint64
+	supply, borrow float64
+}
+
+func (s *Staking) computeLendingRates() (supply, borrow float64) {
 	l := &s.Config.Lending
 	claims := float64(s.cash) + float64(s.borrows)
 	var u float64
