@@ -713,7 +713,7 @@ func (s *Staking) largestOpenLoans() []posLoanValue {
 		return nil
 	}
 	for _, id := range s.Loans(s.operators[s.largest].acct) {
-		if l, err := s.book.Loan(id); err == nil && l.Status == synth.Open {
+		if l, err := s.book.LoanState(id); err == nil && l.Status == synth.Open {
 			v, _ := s.chain.SharesValue(l.Validator, l.Shares)
 			s.largestLoans = append(s.largestLoans, posLoanValue{id, v})
 		}
@@ -736,7 +736,7 @@ func (s *Staking) recordForeclosures(rep synth.StepReport, largest []posLoanValu
 	if rep.ForeclosedDefault+rep.ForeclosedRecall > 0 {
 		s.defaulted, s.foreclosed = s.defaulted[:0], s.foreclosed[:0]
 		for _, id := range s.open {
-			l, err := b.Loan(id)
+			l, err := b.LoanState(id)
 			if err != nil || l.Status != synth.Foreclosed {
 				continue
 			}
@@ -751,7 +751,7 @@ func (s *Staking) recordForeclosures(rep synth.StepReport, largest []posLoanValu
 		foreclosed = len(slices.Compact(s.foreclosed))
 	}
 	for _, lv := range largest {
-		if l, _ := b.Loan(lv.id); l.Status == synth.Foreclosed {
+		if l, _ := b.LoanState(lv.id); l.Status == synth.Foreclosed {
 			s.largestLost += lv.value
 		}
 	}

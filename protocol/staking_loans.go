@@ -88,7 +88,7 @@ func (s *Staking) Borrow(holder pos.AccountID, v pos.ValidatorID, shares, amount
 	}
 	h := s.holder(holder)
 	for _, id := range s.Loans(holder) {
-		l, err := s.book.Loan(id)
+		l, err := s.book.LoanState(id)
 		if err != nil || l.Status != synth.Open || l.Validator != v || l.Recalled {
 			continue
 		}
@@ -133,7 +133,7 @@ func (s *Staking) Repay(id synth.LoanID, amount uint64) (uint64, error) {
 	if s.book == nil {
 		return 0, s.errOrInit()
 	}
-	l, err := s.book.Loan(id)
+	l, err := s.book.LoanState(id)
 	if err != nil {
 		return 0, err
 	}
@@ -174,7 +174,7 @@ func (s *Staking) refresh(h *posHolder) {
 		h.art.Clear()
 		k := 0
 		for _, id := range h.loans {
-			l, err := s.book.Loan(id)
+			l, err := s.book.LoanState(id)
 			switch {
 			case err == nil && l.Status == synth.Open:
 				h.loans[k] = id

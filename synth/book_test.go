@@ -89,6 +89,15 @@ func TestLoanLifecycle(t *testing.T) {
 	if bal := e.book.Balance(0); !bal.Eq(uint256.NewInt(25e6)) {
 		t.Fatalf("borrower holds %s", bal.Dec())
 	}
+	// LoanState is Loan's view but for the debt.
+	full, _ := e.book.Loan(id)
+	st, err := e.book.LoanState(id)
+	if full.Debt.IsZero() || err != nil || !st.Debt.IsZero() {
+		t.Fatalf("Loan's debt %s, LoanState's %s (%v)", full.Debt.Dec(), st.Debt.Dec(), err)
+	}
+	if st.Debt = full.Debt; st != full {
+		t.Fatalf("LoanState %+v, Loan %+v", st, full)
+	}
 	for _, a := range []pos.AccountID{0, 1, 1000} {
 		w, ok := e.book.BalanceUint64(a)
 		if bal := e.book.Balance(a); w != bal.Uint64() || ok != bal.IsUint64() {

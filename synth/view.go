@@ -88,6 +88,20 @@ type LoanInfo struct {
 
 // Loan returns a view of a loan.
 func (b *Book) Loan(id LoanID) (LoanInfo, error) {
+	info, err := b.LoanState(id)
+	if err != nil {
+		return info, err
+	}
+	var d uint256.Int
+	d.Mul(&info.Art, &b.index)
+	info.Debt = ceilDiv(d, ray)
+	return info, nil
+}
+
+// LoanState returns Loan's view without the debt (Debt is zero), which
+// costs a multiplication and a division by RAY: for callers that read
+// the loan's status, holder, collateral or art.
+func (b *Book) LoanState(id LoanID) (LoanInfo, error) {
 	if !b.ok {
 		return LoanInfo{}, ErrNotInitialized
 	}
@@ -95,9 +109,7 @@ func (b *Book) Loan(id LoanID) (LoanInfo, error) {
 		return LoanInfo{}, fmt.Errorf("%w: %d", ErrUnknownLoan, id)
 	}
 	l := &b.loans[id]
-	var d uint256.Int
-	d.Mul(&l.art, &b.index)
-	return LoanInfo{l.holder, l.val, l.shares, l.art, ceilDiv(d, ray), l.opened, l.recalled, l.deadline, l.matures, l.status, l.owned}, nil
+	return LoanInfo{l.holder, l.val, l.shares, l.art, uint256.Int{}, l.opened, l.recalled, l.deadline, l.matures, l.status, l.owned}, nil
 }
 
 // Check verifies the book's identities exactly and returns an error
