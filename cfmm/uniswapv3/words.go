@@ -221,10 +221,10 @@ func stepWords(cur, target, liquidity, amountRemaining *uint256.Int, feePips uin
 			}
 		}
 		s.SqrtRatioNextX96 = *target
-		return s, finishStep(&s, cur, target, liquidity, amountRemaining, feePips, complement, zeroForOne, true)
+		return s, finishStep(&s, cur, target, liquidity, amountRemaining, feePips, complement, zeroForOne, true, false)
 	}
 	lessFee, _, _ := mulDivWord(amountRemaining, complement, feeDenominator) // below the amount: fits
-	haveIn := false
+	haveIn, inSet := false, false
 	if !fallsShortWords(cur, target, liquidity, &lessFee, zeroForOne) {
 		if zeroForOne {
 			var d uint256.Int
@@ -241,23 +241,26 @@ func stepWords(cur, target, liquidity, amountRemaining *uint256.Int, feePips uin
 		if lessFee[2]|lessFee[3] != 0 {
 			return s, false
 		}
-		if s.SqrtRatioNextX96, ok = nextPriceWords(cur, liquidity, &lessFee, zeroForOne); !ok {
+		if s.SqrtRatioNextX96, inSet, ok = nextPriceWords(cur, liquidity, &lessFee, zeroForOne); !ok {
 			return s, false
 		}
+		if inSet {
+			s.AmountIn = lessFee
+		}
 	}
-	return s, finishStep(&s, cur, target, liquidity, amountRemaining, feePips, complement, zeroForOne, haveIn)
+	return s, finishStep(&s, cur, target, liquidity, amountRemaining, feePips, complement, zeroForOne, haveIn, inSet)
 }
 
 // finishStep completes stepWords, in place, once s.SqrtRatioNextX96 holds
-// the next price: the input (unless haveIn and the target is reached, when
-// s.AmountIn already holds it), the output and the fee.
-func finishStep(s *SwapStep, cur, target, liquidity, amountRemaining *uint256.Int, feePips uint32, complement uint64, zeroForOne, haveIn bool) bool {
+// the next price: the input (unless inSet, or haveIn and the target is
+// reached, when s.AmountIn already holds it), the output and the fee.
+func finishStep(s *SwapStep, cur, target, liquidity, amountRemaining *uint256.Int, feePips uint32, complement uint64, zeroForOne, haveIn, inSet bool) bool {
 	next := &s.SqrtRatioNextX96
 	reached := *target == *next
 	var d uint256.Int
 	if zeroForOne {
 		d.Sub(cur, next)
-		if !reached || !haveIn {
+		if !inSet && (!reached || !haveIn) {
 			s.AmountIn = amount0Words(next, cur, &d, liquidity, true)
 		}
 		s.AmountOut = amount1Words(next, cur, liquidity, false)
@@ -301,9 +304,17 @@ func amount1Words(a, b, liquidity *uint256.Int, roundUp bool) uint256.Int {
 // (ok false if that denominator overflows, where the contract switches
 // formula); adding token1 gives P + floor(amount·2^96/L) (ok false if that
 // reaches 2^128).
-func nextPriceWords(p, liquidity, amount *uint256.Int, zeroForOne bool) (uint256.Int, bool) {
+//
+// Adding token0, isIn reports that the amount is exactly the input
+// Amount0Delta(P', P, L, true) that moves the price to the result P'. With
+// A = L·2^96 and D = A + amount·P, P'·D = A·P + e for some 0 <= e < D, so
+// A·(P − P') = P'·amount·P − e and the input, ceil(A·(P−P')/(P·P')), is
+// amount − floor(e/(P·P')): the amount itself when D <= P·P', the usual
+// case (prices of 2^81 and above against liquidity below 2^57, say),
+// sparing that input its division.
+func nextPriceWords(p, liquidity, amount *uint256.Int, zeroForOne bool) (next uint256.Int, isIn, ok bool) {
 	if amount.IsZero() {
-		return *p, true
+		return *p, false, true
 	}
 	if zeroForOne {
 		// L·2^96 + amount·P
@@ -315,7 +326,7 @@ func nextPriceWords(p, liquidity, amount *uint256.Int, zeroForOne bool) (uint256
 		den[2], c = bits.Add64(a2, liquidity[0]>>32|liquidity[1]<<32, c)
 		den[3], c = bits.Add64(a3, liquidity[1]>>32, c)
 		if c != 0 {
-			return uint256.Int{}, false
+			return uint256.Int{}, false, false
 		}
 		// L·P·2^96
 		var n [8]uint64
@@ -331,7 +342,10 @@ func nextPriceWords(p, liquidity, amount *uint256.Int, zeroForOne bool) (uint256
 		if inexact {
 			z.AddUint64(&z, 1)
 		}
-		return z, true
+		// D <= P·P', both below 2^256.
+		w3, w2, w1, w0 = mul128(p[1], p[0], z[1], z[0])
+		isIn = !lessWords(w3, w2, w1, w0, &den)
+		return z, isIn, true
 	}
 	// amount·2^96 / L
 	n := [8]uint64{0, amount[0] << 32, amount[0]>>32 | amount[1]<<32, amount[1] >> 32}
@@ -348,9 +362,9 @@ func nextPriceWords(p, liquidity, amount *uint256.Int, zeroForOne bool) (uint256
 	z[2], c = bits.Add64(z[2], 0, c)
 	z[3] += c
 	if z[2]|z[3] != 0 {
-		return uint256.Int{}, false
+		return uint256.Int{}, false, false
 	}
-	return z, true
+	return z, false, true
 }
 
 // fallsShortWords is inputFallsShort for prices and liquidity below 2^128
@@ -368,4 +382,17 @@ func fallsShortWords(cur, target, liquidity, lessFee *uint256.Int, zeroForOne bo
 	}
 	diff.Sub(target, cur)
 	return cfmm.Float(lessFee) < cfmm.Float(liquidity)*cfmm.Float(&diff)*(0x1p-96*(1-1e-9))
+}
+
+// lessWords reports whether w3·2^192 + w2·2^128 + w1·2^64 + w0 < x.
+func lessWords(w3, w2, w1, w0 uint64, x *uint256.Int) bool {
+	switch {
+	case w3 != x[3]:
+		return w3 < x[3]
+	case w2 != x[2]:
+		return w2 < x[2]
+	case w1 != x[1]:
+		return w1 < x[1]
+	}
+	return w0 < x[0]
 }
