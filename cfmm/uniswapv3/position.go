@@ -6,6 +6,8 @@ import (
 	"slices"
 
 	"github.com/holiman/uint256"
+
+	"github.com/cascade-risk/cascade/cfmm"
 )
 
 // Position is the state of a liquidity position (Position.Info).
@@ -93,12 +95,22 @@ func (e *positionEntry) amount0Within(p *uint256.Int) (uint256.Int, bool) {
 	r0, borrow := bits.Sub64(a[0], lo, 0)
 	r1hi, _ := bits.Sub64(a[1], h, borrow)
 	r1 := uint256.Int{r0, r1hi, 0, 0}
-	// r1·U against r2·P, each below 2^320.
+	var z uint256.Int
+	z.Sub(&q1, &e.upperQ)
+	// r1·U against r2·P, each below 2^320: first in floats, each product
+	// within 1e-15 of its value (two conversions of a few units in the
+	// last place and a product), so a gap above 1e-12 of the larger
+	// decides; closer ones are compared exactly.
+	xf, yf := cfmm.Float(&r1)*cfmm.Float(&e.sqrtUpper), cfmm.Float(&e.upperR)*cfmm.Float(p)
+	if d := xf - yf; d > 1e-12*xf {
+		return z, true
+	} else if -d > 1e-12*yf {
+		z.SubUint64(&z, 1)
+		return z, true
+	}
 	var x, y [8]uint64
 	mulWords(&x, &r1, &e.sqrtUpper, limbs(&r1), limbs(&e.sqrtUpper))
 	mulWords(&y, &e.upperR, p, limbs(&e.upperR), limbs(p))
-	var z uint256.Int
-	z.Sub(&q1, &e.upperQ)
 	for i := 7; i >= 0; i-- {
 		if x[i] != y[i] {
 			if x[i] < y[i] {
