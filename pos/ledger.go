@@ -3,6 +3,7 @@ package pos
 import (
 	"errors"
 	"fmt"
+	"math/bits"
 )
 
 // Ledger holds the chain's token totals. Every token is in exactly one of
@@ -75,7 +76,9 @@ func (c *Chain) Check() error {
 	}
 	var s sum128
 	for _, b := range c.liquid {
-		s = s.add(b)
+		var cy uint64
+		s.lo, cy = bits.Add64(s.lo, b, 0)
+		s.hi += cy
 	}
 	if s != (sum128{}).add(l.Liquid) {
 		return fail("liquid", "Σ account balances %s ≠ ledger liquid %d", s, l.Liquid)

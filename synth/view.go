@@ -2,6 +2,7 @@ package synth
 
 import (
 	"fmt"
+	"math/bits"
 
 	"github.com/cascade-risk/cascade/pos"
 	"github.com/holiman/uint256"
@@ -157,11 +158,26 @@ func (b *Book) Check() error {
 	if _, over := d.MulOverflow(&b.totalArt, &b.index); over || !d.Eq(&b.debt) {
 		return fail("debt", "totalArt %s · index %s = %s ≠ debt %s", b.totalArt.Dec(), b.index.Dec(), d.Dec(), b.debt.Dec())
 	}
+	// Balances of one word (nearly all) are summed in two words, the
+	// others in four, and the two sums added: balances are not negative,
+	// so the total overflows 256 bits exactly when a running sum in any
+	// order does.
 	var circ uint256.Int
+	var small [2]uint64 // Σ one-word balances: high, low
 	for a := range b.balances {
-		if _, over := circ.AddOverflow(&circ, &b.balances[a]); over {
+		x := &b.balances[a]
+		if x[1]|x[2]|x[3] == 0 {
+			var c uint64
+			small[1], c = bits.Add64(small[1], x[0], 0)
+			small[0] += c
+			continue
+		}
+		if _, over := circ.AddOverflow(&circ, x); over {
 			return fail("circulating", "Σ balances overflows (account %d)", a)
 		}
+	}
+	if _, over := circ.AddOverflow(&circ, &uint256.Int{small[1], small[0]}); over {
+		return fail("circulating", "Σ balances overflows")
 	}
 	if !circ.Eq(&b.circulating) {
 		return fail("circulating", "Σ balances %s ≠ circulating %s", circ.Dec(), b.circulating.Dec())
