@@ -117,6 +117,10 @@ type StakeValidators struct {
 	lost    int
 	forks   int
 	dumped  uint64
+	// lr and cr are the book's liquidation and collateral ratios as
+	// floats, valid when ratiosOK (reset every run).
+	lr, cr   float64
+	ratiosOK bool
 }
 
 type posOperator struct {
@@ -134,6 +138,7 @@ type posOperator struct {
 func (g *StakeValidators) Reset(m *market.Market, rng *rand.Rand) {
 	g.rng = rng
 	g.draw = posDraw{rng: rng}
+	g.ratiosOK = false
 	g.shuffle.seed(rng)
 	g.ops = g.ops[:0]
 	g.faults, g.lost, g.dumped, g.forks = 0, 0, 0, 0
@@ -278,8 +283,16 @@ func (g *StakeValidators) Act(m *market.Market) {
 			}
 		}
 	}
+	if !bug {
+		// Each operator's draw of whether the bug catches it is read
+		// only when there is a bug: skipped in one jump otherwise.
+		g.draw.skip(uint64(len(g.ops)))
+	}
 	for k := range g.ops {
-		if g.draw.float64() < g.BugShare && bug && !g.ops[k].forked {
+		if !bug {
+			break
+		}
+		if g.draw.float64() < g.BugShare && !g.ops[k].forked {
 			g.caught = g.aliveOf(&g.ops[k], g.caught)
 		}
 	}
@@ -394,8 +407,8 @@ func (g *StakeValidators) manage(m *market.Market, op *posOperator) {
 	target := uint64(0)
 	if len(alive) > 0 && !recalled && op.leverage > 1 && y.Valid {
 		share := float64(stake) / max(float64(c.Bonded()), 1)
-		lev := chooseLeverage(op.leverage, y.Issuance, y.Borrow, s.StressSlash(share),
-			rayFloat(&s.Config.Book.LiquidationRatio), rayFloat(&s.Config.Book.CollateralRatio),
+		lr, cr := g.ratios()
+		lev := chooseLeverage(op.leverage, y.Issuance, y.Borrow, s.StressSlash(share), lr, cr,
 			g.RiskAwareness*g.incidentsPerYear(m, len(alive)))
 		target = uint64(float64(stake) * min(s.Mark(), 1) * (1 - 1/lev))
 	}
@@ -439,6 +452,16 @@ func (g *StakeValidators) manage(m *market.Market, op *posOperator) {
 	if debt <= target || debt == 0 {
 		_, _ = c.Delegate(alive[0], op.acct, liquid)
 	}
+}
+
+// ratios returns the book's liquidation and collateral ratios as floats,
+// converted once a run.
+func (g *StakeValidators) ratios() (lr, cr float64) {
+	if !g.ratiosOK {
+		b := &g.s.Config.Book
+		g.lr, g.cr, g.ratiosOK = rayFloat(&b.LiquidationRatio), rayFloat(&b.CollateralRatio), true
+	}
+	return g.lr, g.cr
 }
 
 // lostTo is what op has lost to slashing and foreclosure: the stake burned
