@@ -1,6 +1,8 @@
 package aave
 
 import (
+	"math/bits"
+
 	"github.com/holiman/uint256"
 )
 
@@ -144,6 +146,20 @@ func (p *Pool) accountData(now uint64, a *account) (AccountData, error) {
 
 // addProduct sets z += v·f and reports false on overflow.
 func addProduct(z, v *uint256.Int, f uint64) bool {
+	if v[3] == 0 {
+		// v·f < 2^256: three words times one.
+		var t uint256.Int
+		var h, c uint64
+		h, t[0] = bits.Mul64(v[0], f)
+		hi, lo := bits.Mul64(v[1], f)
+		t[1], c = bits.Add64(lo, h, 0)
+		h = hi + c
+		hi, lo = bits.Mul64(v[2], f)
+		t[2], c = bits.Add64(lo, h, 0)
+		t[3] = hi + c
+		_, o := z.AddOverflow(z, &t)
+		return !o
+	}
 	var t uint256.Int
 	if _, o := t.MulOverflow(v, &uint256.Int{f, 0, 0, 0}); o {
 		return false

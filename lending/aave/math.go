@@ -145,6 +145,18 @@ func divHalfUp(z, a, b, unit *uint256.Int) bool {
 	if b.IsZero() {
 		return false
 	}
+	if a[2]|a[3]|unit[2]|unit[3]|b[1]|b[2]|b[3] == 0 {
+		// a·unit < 2^256 − 2^129 and ⌊b/2⌋ < 2^63: no overflow, and
+		// a one-word divisor (a wadDiv by a debt in base units).
+		p := mul128(a, unit)
+		var c uint64
+		p[0], c = bits.Add64(p[0], b[0]>>1, 0)
+		p[1], c = bits.Add64(p[1], 0, c)
+		p[2], c = bits.Add64(p[2], 0, c)
+		p[3] += c
+		*z = divWord(&p, b[0])
+		return true
+	}
 	var p, h uint256.Int
 	if _, o := p.MulOverflow(a, unit); o {
 		return false
