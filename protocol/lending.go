@@ -164,6 +164,8 @@ type LendingPool struct {
 	// borrowed; idx orders Aave positions by closeness to liquidation.
 	rank []int
 	idx  riskIndex
+	// sortKeys is byDebtorOrder's buffer.
+	sortKeys []uint64
 
 	liquidations int
 	liqVolume    float64

@@ -275,8 +275,22 @@ func (p *LendingPool) hasSupply(u, r int) bool {
 }
 
 // byDebtorOrder sorts users into the order they first borrowed.
+// Each user is sorted as one word, rank then id, without a comparison
+// function (users and ranks are below 2^32; ranks of debtors are
+// distinct).
 func (p *LendingPool) byDebtorOrder(users []int) {
-	slices.SortFunc(users, func(a, b int) int { return cmp.Compare(p.rank[a], p.rank[b]) })
+	if len(users) < 2 {
+		return
+	}
+	keys := p.sortKeys[:0]
+	for _, u := range users {
+		keys = append(keys, uint64(p.rank[u]+1)<<32|uint64(uint32(u)))
+	}
+	slices.Sort(keys)
+	for k, key := range keys {
+		users[k] = int(uint32(key))
+	}
+	p.sortKeys = keys
 }
 
 // SurelyLiquidatable reports whether the index shows, without valuing it,
