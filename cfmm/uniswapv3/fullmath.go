@@ -164,6 +164,10 @@ func isInt256(x *uint256.Int) bool { return x[3] < 1<<63 }
 // addSigned sets z = x+y for int256 values and reports whether the sum did
 // not overflow, the check of LowGasSafeMath.add(int256, int256).
 func addSigned(z, x, y *uint256.Int) bool {
+	if small254(x) && small254(y) {
+		z.Add(x, y) // within ±2^255: no overflow
+		return true
+	}
 	var s uint256.Int
 	s.Add(x, y)
 	ok := !s.Slt(x) == (y.Sign() >= 0)
@@ -174,12 +178,21 @@ func addSigned(z, x, y *uint256.Int) bool {
 // subSigned sets z = x-y for int256 values and reports whether the
 // difference did not overflow, the check of LowGasSafeMath.sub(int256, int256).
 func subSigned(z, x, y *uint256.Int) bool {
+	if small254(x) && small254(y) {
+		z.Sub(x, y) // within ±2^255: no overflow
+		return true
+	}
 	var s uint256.Int
 	s.Sub(x, y)
 	ok := !s.Sgt(x) == (y.Sign() >= 0)
 	*z = s
 	return ok
 }
+
+// small254 reports whether the int256 x lies in [−2^254, 2^254): its top
+// word in [0, 2^62) or [3·2^62, 2^64), which adding 2^62 maps, wrapping,
+// to below 2^63.
+func small254(x *uint256.Int) bool { return (x[3]+1<<62)>>63 == 0 }
 
 // truncate128 keeps the low 128 bits of z, the effect of a uint128 cast or of
 // unchecked uint128 arithmetic.

@@ -253,3 +253,52 @@ func TestFeesEarnedAgainstBig(t *testing.T) {
 		}
 	}
 }
+
+// TestSignedAgainstBig checks addSigned and subSigned, sum, difference and
+// overflow flag, against big integers on int256 operands of every size,
+// the ±2^254 boundary of their shortcut and the int256 extremes included.
+func TestSignedAgainstBig(t *testing.T) {
+	rng := rand.New(rand.NewPCG(17, 18))
+	two255 := new(big.Int).Lsh(big.NewInt(1), 255)
+	mod := new(big.Int).Lsh(big.NewInt(1), 256)
+	top := []uint64{0, 1, 1<<62 - 1, 1 << 62, 1<<62 + 1, 1<<63 - 1, 1 << 63, 3<<62 - 1, 3 << 62, 3<<62 + 1, ^uint64(0)}
+	operand := func() uint256.Int {
+		z := uint256.Int{rng.Uint64(), rng.Uint64(), rng.Uint64(), rng.Uint64()}
+		if rng.IntN(2) == 0 {
+			z[3] = top[rng.IntN(len(top))]
+		}
+		if rng.IntN(4) == 0 {
+			z[0], z[1], z[2] = 0, 0, 0
+		}
+		return z
+	}
+	signed := func(x *uint256.Int) *big.Int {
+		b := x.ToBig()
+		if b.Cmp(two255) >= 0 {
+			b.Sub(b, mod)
+		}
+		return b
+	}
+	for range 300000 {
+		x, y := operand(), operand()
+		for _, add := range []bool{true, false} {
+			var z uint256.Int
+			var ok bool
+			want := new(big.Int)
+			if add {
+				ok = addSigned(&z, &x, &y)
+				want.Add(signed(&x), signed(&y))
+			} else {
+				ok = subSigned(&z, &x, &y)
+				want.Sub(signed(&x), signed(&y))
+			}
+			fits := want.Cmp(two255) < 0 && want.Cmp(new(big.Int).Neg(two255)) >= 0
+			if ok != fits {
+				t.Fatalf("add %v of %s and %s: ok %v, want %v", add, x.Hex(), y.Hex(), ok, fits)
+			}
+			if fits && signed(&z).Cmp(want) != 0 {
+				t.Fatalf("add %v of %s and %s = %s, want %s", add, x.Hex(), y.Hex(), signed(&z), want)
+			}
+		}
+	}
+}
