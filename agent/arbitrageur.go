@@ -194,15 +194,15 @@ func (a *Arbitrageur) tradePair(m *market.Market, v *market.Venue, pair *uniswap
 		// The usual case: the exact output is known before the pair
 		// changes, so a trade that does not pay is never made. A quote
 		// that succeeded is of two-word amounts.
-		if out, fee, ok := pair.QuoteWords(i, lo, hi); ok {
-			outV := cfmm.Float128(out[1], out[0]) * pj
+		if outLo, outHi, feeLo, feeHi, ok := pair.QuoteWords(i, lo, hi); ok {
+			outV := cfmm.Float128(outHi, outLo) * pj
 			if outV-in <= a.Gas {
 				return
 			}
-			pair.ApplyWords(i, [2]uint64{lo, hi}, out)
+			pair.ApplyWords(i, lo, hi, outLo, outHi)
 			prev := x0*m.PrevPrices[a0]*m.Unit[a0] + x1*m.PrevPrices[a1]*m.Unit[a1]
 			// A pair's fee is in its input token.
-			a.settle(v, cfmm.Float128(fee[1], fee[0])*pi, in, outV, prev)
+			a.settle(v, cfmm.Float128(feeHi, feeLo)*pi, in, outV, prev)
 			return
 		}
 	}

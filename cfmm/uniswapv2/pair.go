@@ -398,59 +398,60 @@ func (p *Pair) Quote128(i, j int, inLo, inHi uint64, t *cfmm.Trade) bool {
 	if i == j || uint(i)|uint(j) > 1 {
 		return false
 	}
-	out, fee, ok := p.QuoteWords(i, inLo, inHi)
+	outLo, outHi, feeLo, feeHi, ok := p.QuoteWords(i, inLo, inHi)
 	if !ok {
 		return false
 	}
 	t.In = uint256.Int{inLo, inHi}
-	t.Out = uint256.Int{out[0], out[1]}
-	t.Fee = uint256.Int{fee[0], fee[1]}
+	t.Out = uint256.Int{outLo, outHi}
+	t.Fee = uint256.Int{feeLo, feeHi}
 	t.FeeToken = i
 	return true
 }
 
 // QuoteWords is Quote128 selling token i (0 or 1) for the other, its
-// output and fee returned as two words each (low word first) rather than
-// written to a Trade: the arbitrageur's hot path keeps them in registers
-// and makes the trade with ApplyWords.
-func (p *Pair) QuoteWords(i int, inLo, inHi uint64) (out, fee [2]uint64, ok bool) {
+// output and fee returned as two words each rather than written to a
+// Trade: the arbitrageur's hot path keeps them in registers (scalars:
+// Go passes arrays of two words through memory) and makes the trade with
+// ApplyWords.
+func (p *Pair) QuoteWords(i int, inLo, inHi uint64) (outLo, outHi, feeLo, feeHi uint64, ok bool) {
 	ri, rj := &p.reserve[i&1], &p.reserve[1-i&1]
 	// Reserves are below 2^112 (the contract's uint112): two words each.
 	xLo, xHi, yLo, yHi := ri[0], ri[1], rj[0], rj[1]
 	if inLo|inHi == 0 || xLo|xHi == 0 || yLo|yHi == 0 {
-		return out, fee, false
+		return 0, 0, 0, 0, false
 	}
-	outLo, outHi, ok := amountOutWords(inLo, inHi, xLo, xHi, yLo, yHi, FeeDenominator-p.feeBps)
+	outLo, outHi, ok = amountOutWords(inLo, inHi, xLo, xHi, yLo, yHi, FeeDenominator-p.feeBps)
 	if !ok || outLo|outHi == 0 {
-		return out, fee, false
+		return 0, 0, 0, 0, false
 	}
 	// The new input reserve must stay below 2^112: its high word below 2^48.
 	_, c := bits.Add64(xLo, inLo, 0)
 	hi, c2 := bits.Add64(xHi, inHi, c)
 	if c2 != 0 || hi >= 1<<48 {
-		return out, fee, false
+		return 0, 0, 0, 0, false
 	}
-	feeLo, feeHi := fee128(inLo, inHi, p.feeBps)
-	return [2]uint64{outLo, outHi}, [2]uint64{feeLo, feeHi}, true
+	feeLo, feeHi = fee128(inLo, inHi, p.feeBps)
+	return outLo, outHi, feeLo, feeHi, true
 }
 
 // Apply makes a trade that Quote128 returned true for on the unchanged
 // pair: the input reserve gains t.In and the other pays t.Out. Both
 // reserves stay two-word amounts below 2^112, as Quote128 checked.
 func (p *Pair) Apply(t *cfmm.Trade) {
-	p.ApplyWords(t.FeeToken, [2]uint64{t.In[0], t.In[1]}, [2]uint64{t.Out[0], t.Out[1]})
+	p.ApplyWords(t.FeeToken, t.In[0], t.In[1], t.Out[0], t.Out[1])
 }
 
-// ApplyWords is Apply for a trade that QuoteWords(i, in[0], in[1])
-// returned with output out, on the unchanged pair.
-func (p *Pair) ApplyWords(i int, in, out [2]uint64) {
+// ApplyWords is Apply for a trade that QuoteWords(i, inLo, inHi)
+// returned with output outHi·2^64 + outLo, on the unchanged pair.
+func (p *Pair) ApplyWords(i int, inLo, inHi, outLo, outHi uint64) {
 	ri, rj := &p.reserve[i&1], &p.reserve[1-i&1]
 	var c, b uint64
-	ri[0], c = bits.Add64(ri[0], in[0], 0)
-	ri[1] += in[1] + c
+	ri[0], c = bits.Add64(ri[0], inLo, 0)
+	ri[1] += inHi + c
 	// out < y, so this borrows nothing from y's upper words, which are 0.
-	rj[0], b = bits.Sub64(rj[0], out[0], 0)
-	rj[1] -= out[1] + b
+	rj[0], b = bits.Sub64(rj[0], outLo, 0)
+	rj[1] -= outHi + b
 }
 
 // LPHoldings writes the reserves owned by liquidity providers other than the
