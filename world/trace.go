@@ -90,6 +90,10 @@ func (m *Model) Trace(c int, job engine.Job, rec *trace.Recorder) (*engine.Outco
 		s.actors = append(s.actors, &stepEnd{t: t})
 		t.actors = 1
 	}
+	// Events emitted while a start was run again (market.Regenesis)
+	// belong to a start the run does not keep.
+	kept := len(rec.Events)
+	s.restart = func() { rec.Events = rec.Events[:kept] }
 	s.start = func() {
 		t.snapshot()
 		copy(t.last, t.state)

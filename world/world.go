@@ -528,8 +528,10 @@ type sim struct {
 	// forceGeneral makes even a plain model take stepAll (tests).
 	forceGeneral bool
 	// regen are the protocols that may ask for the run's start again
-	// (market.Regenesis).
-	regen []market.Regenesis
+	// (market.Regenesis); restart, set only for a traced run, drops what
+	// the start asked again recorded.
+	regen   []market.Regenesis
+	restart func()
 }
 
 func (c *cell) newSim() (*sim, error) {
@@ -619,6 +621,9 @@ const orderStream = 1 << 30
 func (s *sim) Run(job engine.Job, out *engine.Outcome) error {
 	s.reset(job)
 	for s.regenesis() {
+		if s.restart != nil {
+			s.restart()
+		}
 		s.reset(job)
 	}
 	s.record(out, 0)
