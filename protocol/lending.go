@@ -794,6 +794,10 @@ func (p *LendingPool) Risky() []RiskyPosition {
 			x.risky = append(x.risky, RiskyPosition{User: u, Liquidatable: true})
 			continue
 		}
+		if v, ok := p.underwater(u); ok {
+			x.risky = append(x.risky, riskyOf(u, v))
+			continue
+		}
 		if v := p.Account(u); v.Liquidatable || v.Debt > v.Collateral {
 			x.risky = append(x.risky, riskyOf(u, v))
 		}
@@ -833,6 +837,28 @@ func (p *LendingPool) Candidates(dst []int, seize int, skip []bool) []int {
 	dst = p.idx.candidates(p, dst, seize, skip)
 	p.byDebtorOrder(dst[start:])
 	return dst
+}
+
+// underwater returns Account(u) without the health factor when u is an
+// Aave pair position whose debt D exceeds its collateral C in base units
+// (aave.Pool.PairValues), D below 2^60: then the weighted collateral
+// W = percentMul(C, LT) ≤ C < D, so the health factor wadDiv(W, D) =
+// ⌊(W·1e18 + ⌊D/2⌋)/D⌋ is below 1e18 (⌊D/2⌋ < 1e18 ≤ (D − W)·1e18): the
+// position is liquidatable; and what it may still borrow,
+// percentMul(C, LTV) − D, is none. One collateral reserve's averages are
+// its own factors.
+func (p *LendingPool) underwater(u int) (AccountView, bool) {
+	var v AccountView
+	c, coll, debt, ok := p.aave.PairValues(p.now, u)
+	if !ok || !debt.Gt(&coll) || debt.BitLen() >= 60 {
+		return v, false
+	}
+	k := p.baseToNumeraire()
+	v.Collateral = coll.Float64() * k
+	v.Weighted = v.Collateral * float64(p.aave.ReserveConfig(c).LiquidationThreshold) / aave.PercentageFactor
+	v.Debt = debt.Float64() * k
+	v.Liquidatable = true
+	return v, true
 }
 
 // riskyOf is the RiskyPosition of u valued at v.

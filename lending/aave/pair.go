@@ -155,3 +155,31 @@ func (p *Pool) TotalDebtBase(now uint64, i int) (uint256.Int, error) {
 	}
 	return *z.Div(&z, &r.unit), nil
 }
+
+// PairValues returns a PairShape position's collateral reserve and its
+// collateral and debt valued as getUserAccountData values them,
+// ⌊rayMul(scaled, index)·price/10^decimals⌋ in base currency units
+// (TotalCollateralBase and TotalDebtBase), without its health factor; ok
+// is false for any other shape, on any error of that valuation, and when
+// either value is 2^100 or more.
+func (p *Pool) PairValues(now uint64, user int) (c int, coll, debt uint256.Int, ok bool) {
+	shape, pr := p.PairOf(user)
+	if shape != PairShape {
+		return 0, coll, debt, false
+	}
+	value := func(z *uint256.Int, scaled *uint256.Int, r *reserve, income bool) bool {
+		var index uint256.Int
+		var err error
+		if income {
+			err = r.normalizedIncome(&index, now)
+		} else {
+			err = r.normalizedDebt(&index, now)
+		}
+		if err != nil || rayMul(z, scaled, &index) != nil {
+			return false
+		}
+		return mulDivWord(z, z, &r.price, &r.unit) && z.BitLen() < 100
+	}
+	ok = value(&coll, &pr.Supply, &p.reserves[pr.C], true) && value(&debt, &pr.Debt, &p.reserves[pr.D], false)
+	return pr.C, coll, debt, ok
+}
