@@ -54,6 +54,9 @@ type Pool struct {
 	// nextMemo memoizes the next tick of a swap moving up ([0]) and down
 	// ([1]) and its sqrt price (Pool.nextTick).
 	nextMemo [2]nextMemo
+	// recip memoizes 2^128 divided by the last one-word liquidity a swap
+	// step's fee growth was divided by (feeGrowthDelta).
+	recip recipMemo
 }
 
 // NewUninitialized returns a pool as the factory deploys it, before

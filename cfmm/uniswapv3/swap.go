@@ -1,6 +1,8 @@
 package uniswapv3
 
 import (
+	"math/bits"
+
 	"github.com/holiman/uint256"
 
 	"github.com/cascade-risk/cascade/cfmm"
@@ -163,7 +165,7 @@ func (p *Pool) swap(zeroForOne bool, amountSpecified, limit *uint256.Int, commit
 			truncate128(&protocolFee)
 		}
 		if !liquidity.IsZero() {
-			growth, err := feeGrowthDelta(&fee, &liquidity)
+			growth, err := feeGrowthDelta(&fee, &liquidity, &p.recip)
 			if err != nil {
 				return false, err
 			}
@@ -327,10 +329,33 @@ func (p *Pool) nextTick(tick int32, stale bool, price *uint256.Int, zeroForOne, 
 
 // feeGrowthDelta is the fee growth of a swap step, fee·2^128/liquidity
 // rounded down (FullMath.mulDiv(fee, Q128, liquidity)); a fee and
-// liquidity below 2^128 divide on words without forming the product.
-func feeGrowthDelta(fee, liquidity *uint256.Int) (uint256.Int, error) {
+// liquidity below 2^128 divide on words without forming the product. A
+// one-word fee and a one-word liquidity L >= 2 use m's 2^128 = R·L + r:
+// fee·2^128/L = fee·R + fee·r/L, whose floor is fee·R + floor(fee·r/L),
+// one hardware division (fee·r < 2^64·L, so its quotient is one word)
+// instead of two; m is refilled when L changes.
+func feeGrowthDelta(fee, liquidity *uint256.Int, m *recipMemo) (uint256.Int, error) {
 	if fee[2]|fee[3]|liquidity[2]|liquidity[3] != 0 || liquidity.IsZero() {
 		return MulDiv(fee, &q128, liquidity)
+	}
+	if fee[1]|liquidity[1] == 0 && liquidity[0] > 1 {
+		l := liquidity[0]
+		if m.l != l {
+			m.set(l)
+		}
+		f := fee[0]
+		// fee·R: three words.
+		h0, w0 := bits.Mul64(f, m.r0)
+		h1, l1 := bits.Mul64(f, m.r1)
+		w1, c := bits.Add64(l1, h0, 0)
+		w2 := h1 + c
+		// + floor(fee·r/L)
+		rh, rl := bits.Mul64(f, m.rem)
+		t, _ := bits.Div64(rh, rl, l)
+		w0, c = bits.Add64(w0, t, 0)
+		w1, c = bits.Add64(w1, 0, c)
+		w2 += c
+		return uint256.Int{w0, w1, w2, 0}, nil
 	}
 	n := [8]uint64{0, 0, fee[0], fee[1]}
 	un := 4
@@ -340,6 +365,21 @@ func feeGrowthDelta(fee, liquidity *uint256.Int) (uint256.Int, error) {
 	var q [8]uint64
 	divWords(&q, &n, un, liquidity, limbs(liquidity))
 	return uint256.Int{q[0], q[1], q[2], q[3]}, nil
+}
+
+// recipMemo holds, for a one-word divisor l >= 2 (zero when unset),
+// 2^128 = (r1·2^64 + r0)·l + rem with rem < l.
+type recipMemo struct {
+	l, r1, r0, rem uint64
+}
+
+// set fills m for the divisor l >= 2: 2^128's long division by l, whose
+// top word 1 is below l.
+func (m *recipMemo) set(l uint64) {
+	var r uint64
+	m.r1, r = bits.Div64(1, 0, l)
+	m.r0, r = bits.Div64(r, 0, l)
+	m.l, m.rem = l, r
 }
 
 // EstimateToLimit returns float64 estimates of what an exact-input swap of

@@ -250,3 +250,43 @@ func TestNextPriceWordsIsIn(t *testing.T) {
 	}
 	t.Logf("isIn claimed on %d of %d", claimed, checked)
 }
+
+// TestFeeGrowthDeltaReciprocal checks feeGrowthDelta, whose one-word fees
+// and liquidities divide through the memo of 2^128's quotient by the
+// liquidity, against MulDiv(fee, 2^128, liquidity) on edge and random words,
+// with the memo kept across calls and refilled as the liquidity changes.
+func TestFeeGrowthDeltaReciprocal(t *testing.T) {
+	rng := rand.New(rand.NewPCG(12, 5))
+	special := []uint64{0, 1, 2, 3, 1 << 63, 1<<63 - 1, 1<<63 + 1, ^uint64(0), ^uint64(0) - 1, 1 << 32, 1<<32 - 1}
+	word := func() uint64 {
+		switch rng.IntN(3) {
+		case 0:
+			return rng.Uint64()
+		case 1:
+			return rng.Uint64() >> rng.UintN(64)
+		}
+		return special[rng.IntN(len(special))]
+	}
+	var m recipMemo
+	l := uint256.Int{word()}
+	for n := range 300000 {
+		if n%5 == 0 {
+			l = uint256.Int{word()}
+			if n%35 == 0 {
+				l[1] = word()
+			}
+		}
+		if l.IsZero() {
+			continue
+		}
+		fee := uint256.Int{word()}
+		if n%11 == 0 {
+			fee[1] = word()
+		}
+		want, err := MulDiv(&fee, &q128, &l)
+		got, gotErr := feeGrowthDelta(&fee, &l, &m)
+		if err != nil || gotErr != nil || got != want {
+			t.Fatalf("feeGrowthDelta(%s, %s) = %s, %v; want %s, %v", fee.Hex(), l.Hex(), got.Hex(), gotErr, want.Hex(), err)
+		}
+	}
+}

@@ -93,5 +93,6 @@ func sameState(a, b *Pool) bool {
 	x.crossed, y.crossed = nil, nil
 	// The memo of tick prices is not state.
 	x.nextMemo, y.nextMemo = [2]nextMemo{}, [2]nextMemo{}
+	x.recip, y.recip = recipMemo{}, recipMemo{}
 	return reflect.DeepEqual(x, y)
 }
