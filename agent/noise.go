@@ -34,6 +34,8 @@ type NoiseTrader struct {
 	// amount is the trade size handed to the pool, kept here so that a
 	// pool's pointer argument does not allocate a trade.
 	amount uint256.Int
+	// trade receives each swap's trade (Venue.SwapInto), for the same reason.
+	trade cfmm.Trade
 	// orders are the step's trades, drawn before any is sent.
 	orders []noiseOrder
 }
@@ -122,7 +124,7 @@ func (t *NoiseTrader) Act(m *market.Market) {
 		if t.amount.IsZero() {
 			continue
 		}
-		if _, err := v.Swap(m, o.i, o.j, &t.amount); err != nil {
+		if err := v.SwapInto(m, o.i, o.j, &t.amount, &t.trade); err != nil {
 			t.failed++
 			continue
 		}

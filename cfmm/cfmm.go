@@ -47,6 +47,15 @@ type Pool interface {
 	Clone() Pool
 }
 
+// SwapperInto is a Pool that can write a swap's trade into the caller's
+// Trade rather than return it, sparing the copies of a returned value on a
+// hot path. SwapInto(i, j, amountIn, t) sets *t to what Swap(i, j,
+// amountIn) returns (the zero Trade on error) and changes the pool as Swap
+// does.
+type SwapperInto interface {
+	SwapInto(i, j int, amountIn *uint256.Int, t *Trade) error
+}
+
 // Estimator is a Pool that also prices trades in float64, for searches
 // (an arbitrageur's optimal size) that evaluate many candidate amounts and
 // then execute the one they choose once, in the pool's exact math.

@@ -95,6 +95,23 @@ func (v *Venue) Swap(m *Market, i, j int, amountIn *uint256.Int) (cfmm.Trade, er
 	return t, err
 }
 
+// SwapInto is Swap writing the trade into *t (the zero Trade on error),
+// through the pool's SwapInto where it has one (cfmm.SwapperInto). t must
+// not be a local of the caller's: passed on through an interface, it
+// escapes to the heap.
+func (v *Venue) SwapInto(m *Market, i, j int, amountIn *uint256.Int, t *cfmm.Trade) error {
+	var err error
+	if s, ok := v.Pool.(cfmm.SwapperInto); ok {
+		err = s.SwapInto(i, j, amountIn, t)
+	} else {
+		*t, err = v.Pool.Swap(i, j, amountIn)
+	}
+	if err == nil {
+		v.Record(cfmm.Float(&t.In)*m.RawPrice(v.Assets[i]), v.FeeValue(m, t))
+	}
+	return err
+}
+
 // FeeValue returns the numeraire value of a trade's fee.
 func (v *Venue) FeeValue(m *Market, t *cfmm.Trade) float64 {
 	return cfmm.Float(&t.Fee) * m.RawPrice(v.Assets[t.FeeToken])

@@ -53,7 +53,20 @@ func (p *Pool) Swap(i, j int, amountIn *uint256.Int) (cfmm.Trade, error) {
 	return p.trade(i, j, amountIn, true)
 }
 
+// SwapInto sets *t to what Swap(i, j, amountIn) returns, the zero Trade on
+// error, and changes the pool as Swap does (cfmm.SwapperInto).
+func (p *Pool) SwapInto(i, j int, amountIn *uint256.Int, t *cfmm.Trade) error {
+	return p.tradeInto(i, j, amountIn, true, t)
+}
+
 func (p *Pool) trade(i, j int, amountIn *uint256.Int, commit bool) (cfmm.Trade, error) {
+	var t cfmm.Trade
+	err := p.tradeInto(i, j, amountIn, commit, &t)
+	return t, err
+}
+
+// tradeInto is Swap (commit) or Quote into *t.
+func (p *Pool) tradeInto(i, j int, amountIn *uint256.Int, commit bool, t *cfmm.Trade) error {
 	var zeroForOne bool
 	var limit uint256.Int
 	switch {
@@ -62,16 +75,19 @@ func (p *Pool) trade(i, j int, amountIn *uint256.Int, commit bool) (cfmm.Trade, 
 	case i == 1 && j == 0:
 		zeroForOne, limit = false, maxSqrtRatioMinusOne
 	default:
-		return cfmm.Trade{}, ErrTokenIndex
+		*t = cfmm.Trade{}
+		return ErrTokenIndex
 	}
 	if !isInt256(amountIn) {
-		return cfmm.Trade{}, errSafeCast
+		*t = cfmm.Trade{}
+		return errSafeCast
 	}
 	var r SwapResult
 	if _, err := p.swap(zeroForOne, amountIn, &limit, commit, nil, false, &r); err != nil {
-		return cfmm.Trade{}, err
+		*t = cfmm.Trade{}
+		return err
 	}
-	t := cfmm.Trade{Fee: r.Fee, FeeToken: i}
+	t.Fee, t.FeeToken = r.Fee, i
 	if zeroForOne {
 		t.In = r.Amount0
 		t.Out.Neg(&r.Amount1)
@@ -79,7 +95,7 @@ func (p *Pool) trade(i, j int, amountIn *uint256.Int, commit bool) (cfmm.Trade, 
 		t.In = r.Amount1
 		t.Out.Neg(&r.Amount0)
 	}
-	return t, nil
+	return nil
 }
 
 // LPHoldings writes into dst[0] and dst[1] the token0 and token1 that belong

@@ -1,8 +1,14 @@
 package uniswapv3
 
 import (
+	"errors"
 	"fmt"
+	"math/rand/v2"
 	"testing"
+
+	"github.com/holiman/uint256"
+
+	"github.com/cascade-risk/cascade/cfmm"
 )
 
 type poolSwapsFile struct {
@@ -127,5 +133,43 @@ func TestPoolSwapVectors(t *testing.T) {
 	}
 	if n != 240 || n != file.CaseCount || reverts != 50 {
 		t.Errorf("ran %d cases (%d reverts), want 240 (50)", n, reverts)
+	}
+}
+
+// TestSwapIntoMatchesSwap checks that SwapInto writes what Swap returns,
+// the zero Trade with the same error when Swap reverts, and leaves the pool
+// in the same state, over random swaps both ways through two ranges, bad
+// token indices and an amount past int256.
+func TestSwapIntoMatchesSwap(t *testing.T) {
+	a := newTestPool(t, 3000, 60, priceOne)
+	if _, _, err := a.MintFullRange("lp", e18(1000)); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := a.Mint("lp", -600, 600, e18(5000)); err != nil {
+		t.Fatal(err)
+	}
+	b := a.Clone().(*Pool)
+	rng := rand.New(rand.NewPCG(12, 7))
+	var got cfmm.Trade
+	for n := range 3000 {
+		i := rng.IntN(2)
+		j := 1 - i
+		if n%97 == 0 {
+			j = i // ErrTokenIndex
+		}
+		amount := uint256.NewInt(rng.Uint64() >> rng.UintN(64))
+		amount.Mul(amount, u(uint64(1+rng.IntN(1000))))
+		if n%101 == 0 {
+			amount = &uint256.Int{0, 0, 0, 1 << 63} // SafeCast
+		}
+		got = cfmm.Trade{In: *u(7), FeeToken: 1} // overwritten
+		want, wantErr := a.Swap(i, j, amount)
+		err := b.SwapInto(i, j, amount, &got)
+		if got != want || !errors.Is(err, wantErr) {
+			t.Fatalf("swap %d: SwapInto = %+v, %v; Swap = %+v, %v", n, got, err, want, wantErr)
+		}
+		if !sameState(a, b) {
+			t.Fatalf("swap %d: pools differ after SwapInto and Swap", n)
+		}
 	}
 }
