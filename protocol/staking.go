@@ -256,7 +256,12 @@ type Staking struct {
 	markF     float64
 	markOK    bool
 
-	scratch      []uint64
+	scratch []uint64
+	// swapIn and poolHeld are Swap's input and Check's pool balances,
+	// fields because they pass through the pool's interface, which would
+	// move a local to the heap at every call.
+	swapIn       uint256.Int
+	poolHeld     [2]uint256.Int
 	chainWealth  []uint64
 	wealthOrder  []int32 // participants by wealth at the last observation
 	scratchV     []pos.ValidatorID
@@ -884,7 +889,7 @@ func (s *Staking) Swap(m *market.Market, acct pos.AccountID, sellNative bool, am
 	} else if s.Synthetic(acct) < amountIn {
 		return 0, fmt.Errorf("staking: account %d holds %d synthetic, sells %d", acct, s.Synthetic(acct), amountIn)
 	}
-	in := uint256.NewInt(amountIn)
+	in := s.swapIn.SetUint64(amountIn)
 	t, err := s.venue.Swap(m, i, j, in)
 	if err != nil {
 		return 0, err

@@ -3,6 +3,7 @@ package protocol
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/cascade-risk/cascade/market"
 	"github.com/cascade-risk/cascade/metric"
@@ -49,7 +50,10 @@ func (s *Staking) giniStake() float64 {
 	for k := range s.operators {
 		s.scratch = append(s.scratch, s.operatorStake(k))
 	}
-	return pos.Gini(s.scratch)
+	// Sorted in place (scratch is rebuilt before every use): pos.Gini
+	// would copy it first.
+	slices.Sort(s.scratch)
+	return pos.GiniSorted(s.scratch)
 }
 
 // wealth is a participant's net wealth in native raw units: liquid +
@@ -146,8 +150,8 @@ func (s *Staking) Check() error {
 			return fail("foreclosed", "chain burned %d by foreclosure with collateral to the treasury", l.BurnedForeclosure)
 		}
 	}
-	var hold [2]uint256.Int
-	posPoolBalances(s.venue.Pool, &hold)
+	hold := &s.poolHeld
+	posPoolBalances(s.venue.Pool, hold)
 	if h := &hold[s.nat]; !h.IsUint64() || h.Uint64() != s.chain.Liquid(s.poolAcct) {
 		return fail("pool", "pool holds %s native, its account %d", hold[s.nat].Dec(), s.chain.Liquid(s.poolAcct))
 	}
