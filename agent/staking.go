@@ -269,7 +269,9 @@ func posRepay(m *market.Market, s *protocol.Staking, acct pos.AccountID, x uint6
 		id   synth.LoanID
 		debt uint64
 	}
-	var list []owed
+	// An account has a loan per position, a few: on the stack up to 8.
+	var buf [8]owed
+	list := buf[:0]
 	for _, id := range s.Loans(acct) {
 		if l, err := s.Book().Loan(id); err == nil && l.Status == synth.Open {
 			list = append(list, owed{id, l.Debt.Uint64()})
