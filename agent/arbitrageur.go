@@ -51,9 +51,10 @@ type Arbitrageur struct {
 	// used: capital deployed (input value summed over trades); left: the
 	// step's unused budget.
 	impact, carry, used, left float64
-	holdings                  []uint256.Int // scratch for numericOptimum
-	trade                     cfmm.Trade    // scratch for the constant-product path
-	amount, bestIn            uint256.Int   // tradeOnce's candidate and chosen inputs, kept off the heap
+	holdings                  []uint256.Int        // scratch for numericOptimum
+	trade                     cfmm.Trade           // scratch for the constant-product path
+	amount, bestIn            uint256.Int          // tradeOnce's candidate and chosen inputs, kept off the heap
+	swap                      uniswapv3.SwapResult // tradeConcentrated's result, written in place by the pool (a local would move to the heap)
 	// single is set by Reset when the arbitrageur trades one constant-
 	// product pair with no limits, the reference model's case: Act then
 	// goes straight to it while market, venue and pool are still those.
@@ -298,7 +299,8 @@ func (a *Arbitrageur) tradeConcentrated(m *market.Market, v *market.Venue, pool 
 	}
 	var in, out uint256.Int
 	var inV, outV, valueBefore float64
-	q, ok, err := pool.SwapWithLimitIf(zeroForOne, maxInt256, &limit, func(q uniswapv3.SwapResult) bool {
+	q := &a.swap
+	ok, err := pool.SwapWithLimitIf(zeroForOne, maxInt256, &limit, q, func(q *uniswapv3.SwapResult) bool {
 		in, out = q.Amount1, q.Amount0
 		if zeroForOne {
 			in, out = q.Amount0, q.Amount1

@@ -260,9 +260,10 @@ func TestSwapWithLimitIf(t *testing.T) {
 		snapshot := p.Clone().(*Pool)
 		called := false
 		accept := step%2 == 0
-		r, ok, err := p.SwapWithLimitIf(zeroForOne, amount, &limit, func(r SwapResult) bool {
+		var r SwapResult
+		ok, err := p.SwapWithLimitIf(zeroForOne, amount, &limit, &r, func(r *SwapResult) bool {
 			called = true
-			if r != q || !sameState(p, snapshot) {
+			if *r != q || !sameState(p, snapshot) {
 				t.Fatalf("accept saw %+v on a changed pool; quote %+v", r, q)
 			}
 			return accept

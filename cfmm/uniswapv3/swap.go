@@ -59,16 +59,17 @@ func (p *Pool) SwapWithLimit(zeroForOne bool, amountSpecified, sqrtPriceLimitX96
 }
 
 // SwapWithLimitIf is SwapWithLimit that lets the caller decide, from the
-// result, whether the swap happens: it computes the swap, calls accept
-// with the result while the pool is still unchanged (accept may read the
-// pool, but not change it), and commits only if accept returns true. It
-// returns the result and whether it was committed; it costs one swap where
-// QuoteWithLimit followed by SwapWithLimit costs two. A revert is returned
-// without calling accept.
-func (p *Pool) SwapWithLimitIf(zeroForOne bool, amountSpecified, sqrtPriceLimitX96 *uint256.Int, accept func(SwapResult) bool) (SwapResult, bool, error) {
-	var r SwapResult
-	ok, err := p.swap(zeroForOne, amountSpecified, sqrtPriceLimitX96, true, accept, true, &r)
-	return r, ok, err
+// result, whether the swap happens: it computes the swap into r, calls
+// accept with r while the pool is still unchanged (accept may read the
+// pool and r, but change neither), and commits only if accept returns
+// true. It reports whether the swap was committed; it costs one swap where
+// QuoteWithLimit followed by SwapWithLimit costs two, and the result is
+// written once, in the caller's r, rather than copied to accept and back.
+// A revert is returned without calling accept.
+func (p *Pool) SwapWithLimitIf(zeroForOne bool, amountSpecified, sqrtPriceLimitX96 *uint256.Int, r *SwapResult, accept func(*SwapResult) bool) (bool, error) {
+	// accept sees r through a closure: handed to an unknown function, r
+	// itself escapes, which swap's other callers' locals must not.
+	return p.swap(zeroForOne, amountSpecified, sqrtPriceLimitX96, true, func() bool { return accept(r) }, true, r)
 }
 
 // QuoteWithLimit returns what SwapWithLimit would return, leaving the pool
@@ -81,7 +82,7 @@ func (p *Pool) QuoteWithLimit(zeroForOne bool, amountSpecified, sqrtPriceLimitX9
 
 // swap runs the swap loop. Without commit it only reads the pool; with
 // commit it writes the result once the loop has finished without a revert,
-// unless accept is non-nil and rejects the result, and reports whether it
+// unless accept is non-nil and rejects the result in r, and reports whether it
 // wrote. The two modes compute identical results: a swap never revisits a
 // tick, so deferring the tick writes changes nothing the loop reads.
 //
@@ -89,7 +90,7 @@ func (p *Pool) QuoteWithLimit(zeroForOne bool, amountSpecified, sqrtPriceLimitX9
 // whole amount or reached the limit), and the contract's tick is then
 // TickAtSqrtRatio of the price: swap leaves it to be derived when read
 // (Pool.tickStale) unless needTick asks for it in r.Tick.
-func (p *Pool) swap(zeroForOne bool, amountSpecified, limit *uint256.Int, commit bool, accept func(SwapResult) bool, needTick bool, r *SwapResult) (bool, error) {
+func (p *Pool) swap(zeroForOne bool, amountSpecified, limit *uint256.Int, commit bool, accept func() bool, needTick bool, r *SwapResult) (bool, error) {
 	if amountSpecified.IsZero() {
 		return false, errAS
 	}
@@ -223,7 +224,7 @@ func (p *Pool) swap(zeroForOne bool, amountSpecified, limit *uint256.Int, commit
 	}
 	r.SqrtPriceX96, r.Tick, r.Liquidity = price, tick, liquidity
 	r.Fee, r.ProtocolFee = feeTotal, protocolFee
-	if !commit || (accept != nil && !accept(*r)) {
+	if !commit || (accept != nil && !accept()) {
 		return false, nil
 	}
 
