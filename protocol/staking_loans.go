@@ -119,9 +119,25 @@ func (s *Staking) MaxBorrow(v pos.ValidatorID, shares uint64) uint64 {
 	}
 	price := s.MarkPrice()
 	cr := s.Config.Book.CollateralRatio
+	return posMulDivPrice(value, &price, &cr)
+}
+
+// posMulDivPrice returns ⌊value·price/cr⌋, or the largest uint64 where that
+// does not fit (0 for cr = 0, as MulDivOverflow). Where value·price fits
+// 256 bits (always, for a price below 2^192) it is a 256-bit division,
+// else MulDivOverflow's 512-bit one: the same quotient.
+func posMulDivPrice(value uint64, price, cr *uint256.Int) uint64 {
 	var x uint256.Int
 	x.SetUint64(value)
-	if _, over := x.MulDivOverflow(&x, &price, &cr); over || !x.IsUint64() {
+	if _, over := x.MulOverflow(&x, price); !over {
+		x.Div(&x, cr)
+	} else {
+		x.SetUint64(value)
+		if _, over := x.MulDivOverflow(&x, price, cr); over {
+			return math.MaxUint64
+		}
+	}
+	if !x.IsUint64() {
 		return math.MaxUint64
 	}
 	return x.Uint64()

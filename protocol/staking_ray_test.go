@@ -69,3 +69,40 @@ func TestMul128(t *testing.T) {
 		}
 	}
 }
+
+// posMulDivPrice is MulDivOverflow's ⌊value·price/cr⌋, saturating at
+// 2^64 − 1 (MaxBorrow's figure).
+func TestMulDivPriceMatchesMulDiv(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	one := synth.RayOne()
+	for k := range 40000 {
+		value := rng.Uint64() >> rng.IntN(64)
+		price := uint256.Int{rng.Uint64(), rng.Uint64(), rng.Uint64(), rng.Uint64()}
+		for i := range 4 {
+			if rng.IntN(2) == 0 {
+				price[i] = 0
+			}
+		}
+		cr := uint256.Int{rng.Uint64(), rng.Uint64() >> rng.IntN(64), 0, 0}
+		switch k % 4 {
+		case 0:
+			cr.Mul(&one, uint256.NewInt(3))
+			cr.Rsh(&cr, 1)
+		case 1:
+			price.Mul(&one, uint256.NewInt(rng.Uint64N(100)))
+		case 2:
+			if k%8 == 2 {
+				cr.Clear()
+			}
+		}
+		var x uint256.Int
+		x.SetUint64(value)
+		want := uint64(math.MaxUint64)
+		if _, over := x.MulDivOverflow(&x, &price, &cr); !over && x.IsUint64() {
+			want = x.Uint64()
+		}
+		if got := posMulDivPrice(value, &price, &cr); got != want {
+			t.Fatalf("posMulDivPrice(%d, %s, %s) = %d, want %d", value, price.Dec(), cr.Dec(), got, want)
+		}
+	}
+}

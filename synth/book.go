@@ -311,7 +311,7 @@ func (b *Book) Borrow(epoch uint64, holder pos.AccountID, v pos.ValidatorID, sha
 	if err != nil {
 		return 0, err
 	}
-	var amountRad, art, debt, coll, maxDebt uint256.Int
+	var amountRad, art, debt, coll uint256.Int
 	if _, over := amountRad.MulOverflow(&amount, &ray); over {
 		return 0, fmt.Errorf("%w: amount %s", ErrOverflow, amount.Dec())
 	}
@@ -321,7 +321,7 @@ func (b *Book) Borrow(epoch uint64, holder pos.AccountID, v pos.ValidatorID, sha
 	}
 	coll.SetUint64(value)
 	if _, over := coll.MulOverflow(&coll, &price); !over {
-		if _, over := maxDebt.MulDivOverflow(&coll, &ray, &b.p.CollateralRatio); !over && maxDebt.Lt(&debt) {
+		if maxDebt, under := b.beyondLimit(&coll, &debt); under {
 			return 0, &undercollateral{debt, price, maxDebt, value}
 		}
 	}
@@ -360,6 +360,29 @@ func (b *Book) Borrow(epoch uint64, holder pos.AccountID, v pos.ValidatorID, sha
 	b.open = append(b.open, id)
 	b.updateRate()
 	return id, nil
+}
+
+// beyondLimit reports whether debt exceeds maxDebt = ⌊coll·RAY/CR⌋,
+// the most that collateral coll (value·price) allows at the
+// collateral ratio CR, and returns maxDebt when it does. For integers and
+// CR > 0, ⌊X/CR⌋ < debt exactly when X < debt·CR, so where both products
+// fit 256 bits the check is two multiplications and the division is made
+// only for a failure's figure; otherwise it is MulDivOverflow's 512-bit
+// quotient (not under when that overflows).
+func (b *Book) beyondLimit(coll, debt *uint256.Int) (maxDebt uint256.Int, under bool) {
+	cr := &b.p.CollateralRatio
+	var x, y uint256.Int
+	if _, over := x.MulOverflow(coll, &ray); !over && !cr.IsZero() {
+		if _, over := y.MulOverflow(debt, cr); !over {
+			if !x.Lt(&y) {
+				return maxDebt, false
+			}
+			maxDebt.Div(&x, cr)
+			return maxDebt, true
+		}
+	}
+	_, over := maxDebt.MulDivOverflow(coll, &ray, cr)
+	return maxDebt, !over && maxDebt.Lt(debt)
 }
 
 // undercollateral is ErrUndercollateral with its figures, formatted only
@@ -408,7 +431,7 @@ func (b *Book) TopUp(epoch uint64, id LoanID, shares uint64, amount, price uint2
 	if err != nil {
 		return err
 	}
-	var amountRad, art, total, debt, coll, maxDebt uint256.Int
+	var amountRad, art, total, debt, coll uint256.Int
 	if _, over := amountRad.MulOverflow(&amount, &ray); over {
 		return fmt.Errorf("%w: amount %s", ErrOverflow, amount.Dec())
 	}
@@ -421,7 +444,7 @@ func (b *Book) TopUp(epoch uint64, id LoanID, shares uint64, amount, price uint2
 	added.Mul(&art, &a.index)
 	coll.SetUint64(value)
 	if _, over := coll.MulOverflow(&coll, &price); !over {
-		if _, over := maxDebt.MulDivOverflow(&coll, &ray, &b.p.CollateralRatio); !over && maxDebt.Lt(&debt) {
+		if maxDebt, under := b.beyondLimit(&coll, &debt); under {
 			return &undercollateral{debt, price, maxDebt, value}
 		}
 	}

@@ -405,3 +405,49 @@ func TestMulWord(t *testing.T) {
 		}
 	}
 }
+
+// beyondLimit decides as MulDivOverflow's 512-bit quotient does: debt
+// beyond ⌊coll·RAY/CR⌋, that quotient when it is, never when it overflows.
+func TestBeyondLimitMatchesMulDiv(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	word := func() uint256.Int {
+		x := uint256.Int{rng.Uint64(), rng.Uint64(), rng.Uint64(), rng.Uint64()}
+		for i := range 4 {
+			if rng.IntN(2) == 0 {
+				x[i] = 0
+			}
+		}
+		return x
+	}
+	crs := []uint256.Int{ray, *uint256.NewInt(1), {}, {0, 0, 0, 1}}
+	var cr15 uint256.Int
+	cr15.Mul(&ray, uint256.NewInt(3))
+	cr15.Rsh(&cr15, 1)
+	crs = append(crs, cr15)
+	for k := range 40000 {
+		b := &Book{}
+		b.p.CollateralRatio = crs[k%len(crs)]
+		if k%7 == 6 {
+			b.p.CollateralRatio = word()
+		}
+		coll, debt := word(), word()
+		if k%3 == 0 {
+			// Near the limit: debt within one of ⌊coll·RAY/CR⌋.
+			var q uint256.Int
+			if _, over := q.MulDivOverflow(&coll, &ray, &b.p.CollateralRatio); !over {
+				debt = q
+				if k%2 == 0 {
+					debt.AddUint64(&debt, 1)
+				}
+			}
+		}
+		var want uint256.Int
+		_, over := want.MulDivOverflow(&coll, &ray, &b.p.CollateralRatio)
+		wantUnder := !over && want.Lt(&debt)
+		got, under := b.beyondLimit(&coll, &debt)
+		if under != wantUnder || under && got != want {
+			t.Fatalf("beyondLimit(%s, %s) at CR %s = %s, %v; want %s, %v",
+				coll.Dec(), debt.Dec(), b.p.CollateralRatio.Dec(), got.Dec(), under, want.Dec(), wantUnder)
+		}
+	}
+}
