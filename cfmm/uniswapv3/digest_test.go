@@ -164,3 +164,12 @@ func maxInt256Test() *uint256.Int {
 func resultString(r *SwapResult) string {
 	return fmt.Sprint(r.Amount0.Hex(), r.Amount1.Hex(), r.SqrtPriceX96.Hex(), r.Tick, r.Liquidity.Hex(), r.Fee.Hex(), r.ProtocolFee.Hex())
 }
+
+// TestSwapWithinMatchesLoop reruns TestSwapSequenceDigest's sequences with
+// swapWithin off: the general loop alone must give the same digest, so
+// the lean path changes no result, revert or state.
+func TestSwapWithinMatchesLoop(t *testing.T) {
+	leanSwaps = false
+	defer func() { leanSwaps = true }()
+	TestSwapSequenceDigest(t)
+}

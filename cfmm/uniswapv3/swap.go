@@ -105,6 +105,12 @@ func (p *Pool) swap(zeroForOne bool, amountSpecified, limit *uint256.Int, commit
 		return false, errSPL
 	}
 
+	if leanSwaps && amountSpecified.Sign() > 0 {
+		if handled, ok, err := p.swapWithin(zeroForOne, amountSpecified, limit, commit, accept, needTick, r); handled {
+			return ok, err
+		}
+	}
+
 	feeProtocol := uint64(p.feeProtocol % 16)
 	feeGrowth := p.feeGrowthGlobal0X128
 	if !zeroForOne {
@@ -254,6 +260,98 @@ func (p *Pool) swap(zeroForOne bool, amountSpecified, limit *uint256.Int, commit
 	p.balance0.Add(&p.balance0, &r.Amount0)
 	p.balance1.Add(&p.balance1, &r.Amount1)
 	return true, nil
+}
+
+// leanSwaps enables swapWithin; tests turn it off to compare it with the
+// general loop.
+var leanSwaps = true
+
+// swapWithin is swap, after its argument checks, for an exact input whose
+// one step, on words (stepWords), does not end on the next tick: the
+// common swap, which ends within the current range having spent the
+// amount or reached the limit. The general loop would run once and stop;
+// this computes the same amounts, fee, fee growth, price and tick without
+// its running sums. handled is false, with nothing written, when the step
+// reaches the next tick (a crossing), stepWords declines, or a value
+// would make the loop revert; the general loop then decides.
+func (p *Pool) swapWithin(zeroForOne bool, amount, limit *uint256.Int, commit bool, accept func() bool, needTick bool, r *SwapResult) (handled, ok bool, err error) {
+	_, _, sqrtNext, err := p.nextTick(p.tick, p.tickStale, &p.sqrtPriceX96, zeroForOne, commit)
+	if err != nil {
+		return false, false, nil
+	}
+	target := &sqrtNext
+	if (zeroForOne && sqrtNext.Lt(limit)) || (!zeroForOne && sqrtNext.Gt(limit)) {
+		target = limit
+	}
+	step, ok := stepWords(&p.sqrtPriceX96, target, &p.liquidity, amount, p.fee)
+	if !ok || step.SqrtRatioNextX96 == sqrtNext {
+		return false, false, nil
+	}
+	// The loop's first step: it spends the whole amount (fee = amount −
+	// input when the target is not reached) or reaches the limit, so the
+	// loop ends; the amount used is input + fee, the output −AmountOut.
+	var used uint256.Int
+	used.Add(&step.AmountIn, &step.FeeAmount)
+	if !isInt256(&used) || !isInt256(&step.AmountOut) {
+		return false, false, nil
+	}
+	var calculated uint256.Int
+	calculated.Neg(&step.AmountOut)
+
+	feeProtocol := uint64(p.feeProtocol % 16)
+	feeGrowth := p.feeGrowthGlobal0X128
+	if !zeroForOne {
+		feeProtocol = uint64(p.feeProtocol >> 4)
+		feeGrowth = p.feeGrowthGlobal1X128
+	}
+	fee := step.FeeAmount
+	var protocolFee uint256.Int
+	if feeProtocol > 0 {
+		protocolFee.Div(&fee, &uint256.Int{feeProtocol, 0, 0, 0})
+		fee.Sub(&fee, &protocolFee)
+		truncate128(&protocolFee)
+	}
+	growth, err := feeGrowthDelta(&fee, &p.liquidity, &p.recip) // stepWords: liquidity >= 1
+	if err != nil {
+		return false, false, nil
+	}
+	feeGrowth.Add(&feeGrowth, &growth) // wraps, as in the contract
+
+	price, tick := step.SqrtRatioNextX96, p.tick
+	stale := p.tickStale || price != p.sqrtPriceX96
+	if stale && needTick {
+		tick, _ = TickAtSqrtRatio(&price) // within TickMath's range: cannot fail
+		stale = false
+	}
+	if zeroForOne {
+		r.Amount0, r.Amount1 = used, calculated
+		if payoutExceeds(&r.Amount1, &p.balance1) {
+			return true, false, errTF
+		}
+	} else {
+		r.Amount0, r.Amount1 = calculated, used
+		if payoutExceeds(&r.Amount0, &p.balance0) {
+			return true, false, errTF
+		}
+	}
+	r.SqrtPriceX96, r.Tick, r.Liquidity = price, tick, p.liquidity
+	r.Fee, r.ProtocolFee = step.FeeAmount, protocolFee
+	if !commit || (accept != nil && !accept()) {
+		return true, false, nil
+	}
+	p.sqrtPriceX96, p.tick, p.tickStale = price, tick, stale
+	if zeroForOne {
+		p.feeGrowthGlobal0X128 = feeGrowth
+		p.protocolFees0.Add(&p.protocolFees0, &protocolFee)
+		truncate128(&p.protocolFees0)
+	} else {
+		p.feeGrowthGlobal1X128 = feeGrowth
+		p.protocolFees1.Add(&p.protocolFees1, &protocolFee)
+		truncate128(&p.protocolFees1)
+	}
+	p.balance0.Add(&p.balance0, &r.Amount0)
+	p.balance1.Add(&p.balance1, &r.Amount1)
+	return true, true, nil
 }
 
 // payoutExceeds reports whether the signed amount is a payout larger than
