@@ -247,19 +247,26 @@ func (p *Pool) swap(zeroForOne bool, amountSpecified, limit *uint256.Int, commit
 		}
 	}
 	p.sqrtPriceX96, p.tick, p.tickStale, p.liquidity = price, tick, stale, liquidity
+	p.commitGlobals(zeroForOne, &feeGrowth, &protocolFee, r)
+	return true, nil
+}
+
+// commitGlobals writes what a swap changes besides its price, tick and
+// liquidity: the input token's global fee growth, its protocol fees
+// (accumulated modulo 2^128, the contract's uint128 slot) and both
+// balances, moved by the result's two's-complement amounts.
+func (p *Pool) commitGlobals(zeroForOne bool, feeGrowth, protocolFee *uint256.Int, r *SwapResult) {
 	if zeroForOne {
-		p.feeGrowthGlobal0X128 = feeGrowth
-		p.protocolFees0.Add(&p.protocolFees0, &protocolFee)
+		p.feeGrowthGlobal0X128 = *feeGrowth
+		p.protocolFees0.Add(&p.protocolFees0, protocolFee)
 		truncate128(&p.protocolFees0)
 	} else {
-		p.feeGrowthGlobal1X128 = feeGrowth
-		p.protocolFees1.Add(&p.protocolFees1, &protocolFee)
+		p.feeGrowthGlobal1X128 = *feeGrowth
+		p.protocolFees1.Add(&p.protocolFees1, protocolFee)
 		truncate128(&p.protocolFees1)
 	}
-	// Adding the two's-complement deltas moves each balance up or down.
 	p.balance0.Add(&p.balance0, &r.Amount0)
 	p.balance1.Add(&p.balance1, &r.Amount1)
-	return true, nil
 }
 
 // leanSwaps enables swapWithin; tests turn it off to compare it with the
@@ -340,17 +347,7 @@ func (p *Pool) swapWithin(zeroForOne bool, amount, limit *uint256.Int, commit bo
 		return true, false, nil
 	}
 	p.sqrtPriceX96, p.tick, p.tickStale = price, tick, stale
-	if zeroForOne {
-		p.feeGrowthGlobal0X128 = feeGrowth
-		p.protocolFees0.Add(&p.protocolFees0, &protocolFee)
-		truncate128(&p.protocolFees0)
-	} else {
-		p.feeGrowthGlobal1X128 = feeGrowth
-		p.protocolFees1.Add(&p.protocolFees1, &protocolFee)
-		truncate128(&p.protocolFees1)
-	}
-	p.balance0.Add(&p.balance0, &r.Amount0)
-	p.balance1.Add(&p.balance1, &r.Amount1)
+	p.commitGlobals(zeroForOne, &feeGrowth, &protocolFee, r)
 	return true, true, nil
 }
 

@@ -185,6 +185,19 @@ func mulDivWord(x *uint256.Int, m, d uint64) (q uint256.Int, inexact, ok bool) {
 	return q, r != 0, true
 }
 
+// inputToWords returns the input, rounded up, that moves the price from
+// cur to target with liquidity L on words: Δx = ⌈L·2^96·(cur − target)/
+// (target·cur)⌉ selling token0 (zeroForOne), Δy = ⌈L·(target − cur)/2^96⌉
+// selling token1.
+func inputToWords(cur, target, liquidity *uint256.Int, zeroForOne bool) uint256.Int {
+	if zeroForOne {
+		var d uint256.Int
+		d.Sub(cur, target)
+		return amount0Words(target, cur, &d, liquidity, true)
+	}
+	return amount1Words(cur, target, liquidity, true)
+}
+
 // stepWords is ComputeSwapStep for an exact input (amountRemaining >= 0)
 // when the current and target prices lie in [MinSqrtRatio, 2^128) and the
 // liquidity in [1, 2^128): the same formulas and roundings on 64-bit
@@ -204,13 +217,7 @@ func stepWords(cur, target, liquidity, amountRemaining *uint256.Int, feePips uin
 		// to a price limit) is judged against the input to the target by
 		// the lower bound (amount >> 20)·(1e6 − fee) <= amount·(1e6 −
 		// fee)/1e6 before dividing exactly.
-		if zeroForOne {
-			var d uint256.Int
-			d.Sub(cur, target)
-			s.AmountIn = amount0Words(target, cur, &d, liquidity, true)
-		} else {
-			s.AmountIn = amount1Words(cur, target, liquidity, true)
-		}
+		s.AmountIn = inputToWords(cur, target, liquidity, zeroForOne)
 		var bound uint256.Int
 		bound.Rsh(amountRemaining, 20)
 		bound.Mul(&bound, &uint256.Int{complement}) // below 2^255: no wrap
@@ -226,13 +233,7 @@ func stepWords(cur, target, liquidity, amountRemaining *uint256.Int, feePips uin
 	lessFee, _, _ := mulDivWord(amountRemaining, complement, feeDenominator) // below the amount: fits
 	haveIn, inSet := false, false
 	if !fallsShortWords(cur, target, liquidity, &lessFee, zeroForOne) {
-		if zeroForOne {
-			var d uint256.Int
-			d.Sub(cur, target)
-			s.AmountIn = amount0Words(target, cur, &d, liquidity, true)
-		} else {
-			s.AmountIn = amount1Words(cur, target, liquidity, true)
-		}
+		s.AmountIn = inputToWords(cur, target, liquidity, zeroForOne)
 		haveIn = true
 	}
 	if haveIn && !lessFee.Lt(&s.AmountIn) {
