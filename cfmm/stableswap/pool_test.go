@@ -1,6 +1,7 @@
 package stableswap
 
 import (
+	"errors"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -668,5 +669,92 @@ func TestEstimateOut(t *testing.T) {
 				t.Error("index n: ok")
 			}
 		})
+	}
+}
+
+// TestSpotPriceWhereGetDReverts: a swap can leave a pool so imbalanced
+// that the contract's get_D no longer converges (this one, from a run of
+// examples/lst_discount.yaml at 10,000 steps, holds 149,196 stETH against
+// 4.1 ETH). Every exchange then reverts, as on chain, and the estimates
+// offer no trade; the marginal price is still a number, from the float64
+// invariant, and matches a small trade along the float curve.
+func TestSpotPriceWhereGetDReverts(t *testing.T) {
+	before := []uint256.Int{{0xd2e8c97c92474301, 0x78b}, {0x4f1b7e3ec1422bb4, 0x12}}
+	p := seededPool(t, 50, 4_000_000, 0, before)
+	dx := uint256.Int{0x22e356f967000000, 0x180c}
+	if _, err := p.Swap(0, 1, &dx); err != nil {
+		t.Fatal(err)
+	}
+	bal := make([]uint256.Int, 2)
+	p.Balances(bal)
+	if bal[0].Dec() != "149196530891214750696193" || bal[1].Dec() != "4097369004088047535" {
+		t.Fatalf("balances %s, %s", bal[0].Dec(), bal[1].Dec())
+	}
+	if _, err := p.Invariant(); err == nil {
+		t.Fatal("get_D converges; the test no longer covers a reverting pool")
+	}
+	one := u(1e18)
+	for range 2 { // the second quote meets the remembered revert
+		if _, err := p.Quote(1, 0, one); !errors.Is(err, errDConverge) {
+			t.Errorf("an exchange of a pool whose get_D reverts: %v", err)
+		}
+	}
+	if _, ok := p.EstimateOut(1, 0, 1e18); ok {
+		t.Error("EstimateOut offers a trade the pool refuses")
+	}
+	if in := p.OptimalIn(1, 0, 1); in != 0 {
+		t.Errorf("OptimalIn = %g, want 0", in)
+	}
+	got := p.SpotPrice(0, 1)
+	// The float curve around the state: y(x) from D and the other balance.
+	x0, x1 := bal[0].Float64(), bal[1].Float64()
+	d, ok := floatInvariant([]float64{x0, x1}, p.APrecise())
+	if !ok {
+		t.Fatal("floatInvariant failed")
+	}
+	ann := 50.0 * 2
+	residual := ann*(x0+x1) + d - ann*d - d*d*d/(4*x0*x1)
+	if math.Abs(residual) > 1e-9*ann*d {
+		t.Errorf("D = %g leaves a residual of %g", d, residual)
+	}
+	curveY := func(x float64) float64 { // Ann·(x+y) + D = Ann·D + D³/(4xy), solved for y
+		b := x + d/ann - d
+		c := d * d * d / (4 * x * ann)
+		return 2 * c / (b + math.Sqrt(b*b+4*c)) // the root without cancellation (b > 0 here)
+	}
+	h := x0 * 1e-7
+	want := (curveY(x0-h) - curveY(x0+h)) / (2 * h)
+	if !(got > 0) || math.Abs(got/want-1) > 1e-6 {
+		t.Errorf("SpotPrice(0,1) = %g, the float curve's slope %g", got, want)
+	}
+	if r := p.SpotPrice(1, 0); math.Abs(r*got-1) > 1e-12 {
+		t.Errorf("SpotPrice(1,0)·SpotPrice(0,1) = %g", r*got)
+	}
+}
+
+// TestFloatInvariantMatchesGetD: where get_D converges, the float64
+// invariant is the exact one to float64's precision.
+func TestFloatInvariantMatchesGetD(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 11))
+	for range 2000 {
+		n := 2 + r.IntN(MaxCoins-1)
+		xp := make([]uint256.Int, n)
+		xf := make([]float64, n)
+		for k := range xp {
+			xp[k] = scaled(r, 60+uint(r.IntN(40)))
+			if xp[k].IsZero() {
+				xp[k].SetOne()
+			}
+			xf[k] = xp[k].Float64()
+		}
+		amp := (1 + r.Uint64N(5000)) * APrecision
+		exact, err := GetD(xp, amp)
+		if err != nil {
+			continue
+		}
+		got, ok := floatInvariant(xf, amp)
+		if !ok || math.Abs(got/exact.Float64()-1) > 1e-12 {
+			t.Fatalf("xp %v amp %d: float D %g (%v), exact %s", xf, amp, got, ok, exact.Dec())
+		}
 	}
 }

@@ -113,8 +113,8 @@ type Config struct {
 
 // Pool is a StableSwap pool: its balances, LP token supply, fees and
 // amplification schedule. The zero value is not usable; create pools with
-// New. A Pool is a plain value without pointers, so copying it (as Clone
-// does) gives an independent pool.
+// New. A Pool is a plain value with no pointers to mutable state, so
+// copying it (as Clone does) gives an independent pool.
 type Pool struct {
 	n        int
 	balances [MaxCoins]uint256.Int // belong to LPs
@@ -142,6 +142,7 @@ type Pool struct {
 		amp   uint64
 		xp    [MaxCoins]uint256.Int
 		d     uint256.Int
+		err   error
 	}
 	// fMemo holds, for SpotPrice and EstimateOut, the float64 normalized
 	// balances and invariant of the balances and A they last saw.
@@ -167,6 +168,7 @@ type exchangeMemo struct {
 // floatMemo is a pool state in float64: see Pool.floats.
 type floatMemo struct {
 	valid bool
+	exact bool // d is the exact invariant, not floatInvariant's
 	amp   uint64
 	bal   [MaxCoins]uint256.Int
 	xp    [MaxCoins]float64
@@ -174,18 +176,17 @@ type floatMemo struct {
 }
 
 // invariant returns GetD(xp, amp), reusing the last result when the
-// normalized balances and amplification are the same.
+// normalized balances and amplification are the same. A revert is
+// remembered too: get_D gives up only after its 255 iterations, and a pool
+// it cannot solve is asked again by every quote until its balances change.
 func (p *Pool) invariant(xp *[MaxCoins]uint256.Int, amp uint64) (uint256.Int, error) {
 	m := &p.dMemo
 	if m.valid && m.amp == amp && m.xp == *xp {
-		return m.d, nil
+		return m.d, m.err
 	}
 	d, err := GetD(xp[:p.n], amp)
-	if err != nil {
-		return d, err
-	}
-	m.valid, m.amp, m.xp, m.d = true, amp, *xp, d
-	return d, nil
+	m.valid, m.amp, m.xp, m.d, m.err = true, amp, *xp, d, err
+	return d, err
 }
 
 var _ cfmm.Optimizer = (*Pool)(nil)
@@ -578,8 +579,10 @@ func (p *Pool) Swap(i, j int, amountIn *uint256.Int) (cfmm.Trade, error) {
 //	dy/dx = (Ann + D_P/x_i) / (Ann + D_P/x_j) · rate_i/rate_j,
 //	D_P = D^(n+1)/(n^n·∏x),  Ann = A·n
 //
-// with the exact D and float64 arithmetic. It returns NaN for an invalid
-// index or an empty pool, and 1 when i == j.
+// with the exact D and float64 arithmetic; where the contract's get_D
+// reverts (a pool so imbalanced that every exchange reverts), with D solved
+// in float64 (floatInvariant). It returns NaN for an invalid index or a
+// pool with an empty coin, and 1 when i == j.
 func (p *Pool) SpotPrice(i, j int) float64 {
 	if p.checkIndex(i) != nil || p.checkIndex(j) != nil {
 		return math.NaN()
@@ -614,7 +617,7 @@ func (p *Pool) EstimateOut(i, j int, in float64) (float64, bool) {
 		return 0, false
 	}
 	f, ok := p.floats()
-	if !ok || f.d == 0 {
+	if !ok || !f.exact || f.d == 0 {
 		return 0, false
 	}
 	n := float64(p.n)
@@ -672,7 +675,7 @@ func (p *Pool) OptimalIn(i, j int, price float64) float64 {
 		return 0
 	}
 	f, ok := p.floats()
-	if !ok || f.d == 0 {
+	if !ok || !f.exact || f.d == 0 {
 		return 0
 	}
 	n := float64(p.n)
@@ -748,8 +751,11 @@ func (p *Pool) OptimalIn(i, j int, price float64) float64 {
 	return (x - f.xp[i]) / ri
 }
 
-// floats returns the normalized balances and the exact invariant of the
-// current balances and A as float64, computed once per pool state.
+// floats returns the normalized balances and the invariant of the current
+// balances and A as float64, computed once per pool state. The invariant is
+// the exact one where the contract's get_D converges; where it reverts (an
+// extremely imbalanced pool, whose every exchange then reverts too) it is
+// floatInvariant's, and f.exact is false.
 func (p *Pool) floats() (*floatMemo, bool) {
 	amp := p.APrecise()
 	f := &p.fMemo
@@ -761,15 +767,60 @@ func (p *Pool) floats() (*floatMemo, bool) {
 	if a.err != nil {
 		return f, false
 	}
-	d, err := p.invariant(&xp, amp)
-	if err != nil {
-		return f, false
-	}
-	f.valid, f.amp, f.bal, f.d = true, amp, p.balances, d.Float64()
 	for k := range p.n {
 		f.xp[k] = xp[k].Float64()
 	}
+	d, err := p.invariant(&xp, amp)
+	exact, df := err == nil, d.Float64()
+	if !exact {
+		var ok bool
+		if df, ok = floatInvariant(f.xp[:p.n], amp); !ok {
+			f.valid = false
+			return f, false
+		}
+	}
+	f.valid, f.exact, f.amp, f.bal, f.d = true, exact, amp, p.balances, df
 	return f, true
+}
+
+// floatInvariant solves the StableSwap invariant
+//
+//	Ann·S + D = Ann·D + D^(n+1)/(n^n·∏x),  Ann = A·n,  S = Σx
+//
+// for D in float64 by the contract's Newton iteration
+//
+//	D' = (Ann·S + n·D_P)·D / ((Ann − 1)·D + (n + 1)·D_P),  D_P = D^(n+1)/(n^n·∏x)
+//
+// from D = S until D changes by at most 1e-15 of itself, at most 255
+// iterations. It reports false if D does not settle or a balance is zero
+// (D_P undefined). It gives a pool the exact get_D cannot solve a
+// marginal price.
+func floatInvariant(xp []float64, amp uint64) (float64, bool) {
+	n := float64(len(xp))
+	ann := float64(amp) * n / APrecision
+	var s float64
+	for _, x := range xp {
+		if !(x > 0) {
+			return 0, false
+		}
+		s += x
+	}
+	d := s
+	for range maxIterations {
+		dp := d
+		for _, x := range xp {
+			dp = dp * d / (n * x)
+		}
+		next := (ann*s + n*dp) * d / ((ann-1)*d + (n+1)*dp)
+		if !(next > 0) || math.IsInf(next, 0) {
+			return 0, false
+		}
+		if math.Abs(next-d) <= 1e-15*next {
+			return next, true
+		}
+		d = next
+	}
+	return 0, false
 }
 
 func (p *Pool) checkAmounts(amounts []uint256.Int) error {
