@@ -184,7 +184,7 @@ func (p *Pool) positionAmounts(e *positionEntry, tick, tickLower, tickUpper int3
 		return e.below0, amount1
 	case tick < tickUpper:
 		var ok bool
-		if amount0, ok = e.amount0Within(&p.sqrtPriceX96); !ok {
+		if amount0, ok = e.amount0Within(&p.sqrtPriceX96, &p.quot); !ok {
 			amount0, _ = Amount0Delta(&p.sqrtPriceX96, &e.sqrtUpper, &e.Liquidity, false)
 		}
 		amount1, _ = Amount1Delta(&e.sqrtLower, &p.sqrtPriceX96, &e.Liquidity, false)

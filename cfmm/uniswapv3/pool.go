@@ -57,6 +57,9 @@ type Pool struct {
 	// recip memoizes 2^128 divided by the last one-word liquidity a swap
 	// step's fee growth was divided by (feeGrowthDelta).
 	recip recipMemo
+	// quot memoizes L·2^96 divided by the price for the active liquidity
+	// and price a lean swap left (swapLean).
+	quot quotMemo
 }
 
 // NewUninitialized returns a pool as the factory deploys it, before

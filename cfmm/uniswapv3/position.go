@@ -75,26 +75,36 @@ func (e *positionEntry) setValuation() {
 // the difference is q1 − q2 + (r1/P − r2/U), the last term in (−1, 1), so
 // its floor is q1 − q2, less one when r1·U < r2·P. One division of at most
 // four words by two replaces one of six by four.
-func (e *positionEntry) amount0Within(p *uint256.Int) (uint256.Int, bool) {
+//
+// m is the pool's quotient memo: when it holds this liquidity and price
+// it gives q1 and r1 without the division.
+func (e *positionEntry) amount0Within(p *uint256.Int, m *quotMemo) (uint256.Int, bool) {
 	if !e.split || p[2]|p[3] != 0 || p.IsZero() {
 		return uint256.Int{}, false
 	}
 	l := &e.Liquidity
-	n := [8]uint64{0, l[0] << 32, l[0]>>32 | l[1]<<32, l[1] >> 32}
-	a := n // divWords overwrites its dividend
-	un := 4
-	for un > 0 && n[un-1] == 0 {
-		un--
+	var q1, r1 uint256.Int
+	if m.l0 == l[0] && m.l1 == l[1] && m.p0 == p[0] && m.p1 == p[1] && m.l0|m.l1 != 0 {
+		q1, r1 = uint256.Int{m.q0, m.q1}, uint256.Int{m.r0, m.r1}
+	} else if a1, a0, b1, b0, ok := quot96(l[1], l[0], p[1], p[0]); ok {
+		q1, r1 = uint256.Int{a0, a1}, uint256.Int{b0, b1}
+	} else {
+		n := [8]uint64{0, l[0] << 32, l[0]>>32 | l[1]<<32, l[1] >> 32}
+		a := n // divWords overwrites its dividend
+		un := 4
+		for un > 0 && n[un-1] == 0 {
+			un--
+		}
+		var q [8]uint64
+		divWords(&q, &n, un, p, limbs(p))
+		q1 = uint256.Int{q[0], q[1], q[2], q[3]}
+		// r1 = L·2^96 − q1·P < P < 2^128: the low two words of the difference.
+		h, lo := bits.Mul64(q1[0], p[0])
+		h += q1[0]*p[1] + q1[1]*p[0]
+		r0, borrow := bits.Sub64(a[0], lo, 0)
+		r1hi, _ := bits.Sub64(a[1], h, borrow)
+		r1 = uint256.Int{r0, r1hi, 0, 0}
 	}
-	var q [8]uint64
-	divWords(&q, &n, un, p, limbs(p))
-	q1 := uint256.Int{q[0], q[1], q[2], q[3]}
-	// r1 = L·2^96 − q1·P < P < 2^128: the low two words of the difference.
-	h, lo := bits.Mul64(q1[0], p[0])
-	h += q1[0]*p[1] + q1[1]*p[0]
-	r0, borrow := bits.Sub64(a[0], lo, 0)
-	r1hi, _ := bits.Sub64(a[1], h, borrow)
-	r1 := uint256.Int{r0, r1hi, 0, 0}
 	var z uint256.Int
 	z.Sub(&q1, &e.upperQ)
 	// r1·U against r2·P, each below 2^320: first in floats, each product

@@ -210,7 +210,16 @@ func TestAmount0WithinMatchesAmount0Delta(t *testing.T) {
 			}
 			p.Add(&e.sqrtLower, &d)
 		}
-		got, ok := e.amount0Within(&p)
+		// Half the time through a memo of this liquidity and price, as
+		// the pool's quotient memo would hold it.
+		var m quotMemo
+		if rng.IntN(2) == 0 {
+			l := &e.Liquidity
+			if q1, q0, r1, r0, ok := quot96(l[1], l[0], p[1], p[0]); ok && p[2]|p[3] == 0 {
+				m = quotMemo{l1: l[1], l0: l[0], p1: p[1], p0: p[0], q1: q1, q0: q0, r1: r1, r0: r0}
+			}
+		}
+		got, ok := e.amount0Within(&p, &m)
 		if !ok {
 			if p[2]|p[3] == 0 {
 				t.Fatalf("amount0Within refused a price below 2^128: %s in [%d, %d)", p.Dec(), lower, upper)

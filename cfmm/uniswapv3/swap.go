@@ -106,6 +106,11 @@ func (p *Pool) swap(zeroForOne bool, amountSpecified, limit *uint256.Int, commit
 	}
 
 	if leanSwaps && amountSpecified.Sign() > 0 {
+		if leanWords {
+			if handled, ok, err := p.swapLean(zeroForOne, amountSpecified, limit, commit, accept, needTick, r); handled {
+				return ok, err
+			}
+		}
 		if handled, ok, err := p.swapWithin(zeroForOne, amountSpecified, limit, commit, accept, needTick, r); handled {
 			return ok, err
 		}
@@ -272,6 +277,10 @@ func (p *Pool) commitGlobals(zeroForOne bool, feeGrowth, protocolFee *uint256.In
 // leanSwaps enables swapWithin; tests turn it off to compare it with the
 // general loop.
 var leanSwaps = true
+
+// leanWords enables swapLean ahead of swapWithin; tests turn it off to
+// compare the two.
+var leanWords = true
 
 // swapWithin is swap, after its argument checks, for an exact input whose
 // one step, on words (stepWords), does not end on the next tick: the

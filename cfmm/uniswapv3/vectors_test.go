@@ -94,5 +94,6 @@ func sameState(a, b *Pool) bool {
 	// The memo of tick prices is not state.
 	x.nextMemo, y.nextMemo = [2]nextMemo{}, [2]nextMemo{}
 	x.recip, y.recip = recipMemo{}, recipMemo{}
+	x.quot, y.quot = quotMemo{}, quotMemo{}
 	return reflect.DeepEqual(x, y)
 }
