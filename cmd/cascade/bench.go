@@ -15,6 +15,7 @@ import (
 	"github.com/cascade-risk/cascade/examples"
 	"github.com/cascade-risk/cascade/experiment"
 	"github.com/cascade-risk/cascade/scenario"
+	"github.com/cascade-risk/cascade/world"
 	"github.com/spf13/cobra"
 )
 
@@ -97,11 +98,25 @@ func newBenchCmd() *cobra.Command {
 				return err
 			}
 			// The horizon becomes steps × step of the scenario.
-			ov[0].Value = fmt.Sprintf("%dms", int64(steps)*f.Cells[0].Scenario.Step.Std().Milliseconds())
-			if len(args) == 1 {
-				f, err = scenario.Load(name, ov...)
-			} else {
-				f, err = scenario.LoadBytes(name, src, ov...)
+			own, step := f.Cells[0].Scenario.Steps(), f.Cells[0].Scenario.Step.Std()
+			load := func(steps int) (*scenario.File, error) {
+				ov[0].Value = fmt.Sprintf("%dms", int64(steps)*step.Milliseconds())
+				if len(args) == 1 {
+					return scenario.Load(name, ov...)
+				}
+				return scenario.LoadBytes(name, src, ov...)
+			}
+			f, err = load(steps)
+			if err == nil {
+				_, err = world.Compile(f)
+			}
+			if err != nil && !cmd.Flags().Changed("steps") && own < steps {
+				// A replay cannot run past its data: without --steps, bench
+				// it over its own horizon, as --all does.
+				why := err
+				if f, err = load(own); err == nil {
+					fmt.Fprintf(cmd.ErrOrStderr(), "cascade: %s cannot run %d steps (%v); benchmarking its own horizon, %d steps\n", name, steps, why, own)
+				}
 			}
 			if err != nil {
 				return err

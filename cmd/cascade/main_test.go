@@ -289,3 +289,17 @@ func TestBenchSet(t *testing.T) {
 		t.Errorf("--set x: status %d, %s", status, errs)
 	}
 }
+
+// bench FILE without --steps benchmarks a replay over its own horizon
+// when its data end before the default 10,000 steps; with --steps it
+// refuses, naming the data's end.
+func TestBenchReplayOwnHorizon(t *testing.T) {
+	path := filepath.Join("..", "..", "examples", "replay.yaml")
+	status, out, errs := run(t, "bench", path, "--runs", "2")
+	if status != 0 || !strings.Contains(out, "2 runs × 720 steps") || !strings.Contains(errs, "benchmarking its own horizon, 720 steps") {
+		t.Fatalf("status %d:\n%s\n%s", status, out, errs)
+	}
+	if status, _, errs := run(t, "bench", path, "--runs", "2", "--steps", "10000"); status != 2 || !strings.Contains(errs, "after the last observation") {
+		t.Errorf("--steps 10000: status %d, %s", status, errs)
+	}
+}
