@@ -168,8 +168,13 @@ func (g *SynthHolders) Act(m *market.Market) {
 	prices()
 	for _, k := range g.order {
 		if ranked {
-			if r := int(g.rank[k]); r < firstBuy && r > lastSell {
-				continue // crosses neither limit
+			// A holder past neither limit, or only past one it has nothing
+			// to trade at (no native to buy with, no synthetic to sell),
+			// does nothing: the tests below would find the same.
+			r := int(g.rank[k])
+			a := g.hs[k].acct
+			if (r < firstBuy || c.Liquid(a) == 0) && (r > lastSell || s.Synthetic(a) == 0) {
+				continue
 			}
 		}
 		h := &g.hs[k]
