@@ -229,14 +229,9 @@ func (g *StakeValidators) Observe(m *market.Market, dst []float64) {
 	dst[3], dst[4], dst[5] = float64(g.faults), float64(g.lost), float64(g.dumped)/u
 }
 
+// ownStake is the value of op's delegations to its validators.
 func (g *StakeValidators) ownStake(op *posOperator) uint64 {
-	var t uint64
-	for _, v := range op.vals {
-		if d, ok := g.s.Chain().Delegation(v, op.acct); ok {
-			t += d.Value
-		}
-	}
-	return t
+	return g.s.Chain().StakeIn(op.acct, op.vals)
 }
 
 // Act implements Agent.

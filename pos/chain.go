@@ -627,6 +627,27 @@ func (c *Chain) Delegation(v ValidatorID, d AccountID) (Delegation, bool) {
 	return Delegation{v, d, dl.shares, dl.locked, c.sharesValue(&c.vals[v], dl.shares)}, true
 }
 
+// StakeIn returns the token value of d's delegations to the validators
+// in vals (listed at most once each), wrapping modulo 2^64: the sum of
+// Delegation(v, d).Value over vals, from one pass over d's few
+// delegations rather than a lookup per validator.
+func (c *Chain) StakeIn(d AccountID, vals []ValidatorID) uint64 {
+	if int(d) >= len(c.byAcct) {
+		return 0
+	}
+	var t uint64
+	for _, r := range c.byAcct[d] {
+		for _, v := range vals {
+			if v == r.val {
+				val := &c.vals[v]
+				t += c.sharesValue(val, val.dels[r.idx].shares)
+				break
+			}
+		}
+	}
+	return t
+}
+
 // Delegations appends v's delegations to dst, in the chain's internal
 // order, and returns it.
 func (c *Chain) Delegations(dst []Delegation, v ValidatorID) []Delegation {

@@ -297,4 +297,26 @@ func checkAccessors(t *testing.T, c *Chain) {
 			t.Fatalf("validator %d: accessors disagree with %+v", k, info)
 		}
 	}
+	// StakeIn is Σ Delegation(v, a).Value over the validators listed, for
+	// every validator, the odd ones, and none (an unknown id included).
+	var all, odd []ValidatorID
+	for k := range c.NumValidators() + 1 {
+		all = append(all, ValidatorID(k))
+		if k%2 == 1 {
+			odd = append(odd, ValidatorID(k))
+		}
+	}
+	for a := range c.NumAccounts() + 1 {
+		for _, vals := range [][]ValidatorID{all, odd, nil} {
+			var want uint64
+			for _, v := range vals {
+				if d, ok := c.Delegation(v, AccountID(a)); ok {
+					want += d.Value
+				}
+			}
+			if got := c.StakeIn(AccountID(a), vals); got != want {
+				t.Fatalf("account %d: StakeIn(%v) = %d, Σ delegations %d", a, vals, got, want)
+			}
+		}
+	}
 }

@@ -264,6 +264,7 @@ type Staking struct {
 	poolHeld     [2]uint256.Int
 	chainWealth  []uint64
 	wealthOrder  []int32 // participants by wealth at the last observation
+	held         []posHeld
 	scratchV     []pos.ValidatorID
 	choice       []pos.ValidatorID // ChooseValidator's candidates: not dead, not infra
 	choiceNext   int               // the first validator id not yet in choice
@@ -293,7 +294,7 @@ func (s *Staking) Reset(m *market.Market) {
 	}
 	*s = Staking{Config: *cfg, prices: s.prices[:0], window: s.window[:0], shares: s.shares[:0],
 		accounts: s.accounts[:0], operators: s.operators[:0], holders: s.holders[:0], bookVer: 1, fullVer: 1,
-		scratch: s.scratch, chainWealth: s.chainWealth, wealthOrder: s.wealthOrder[:0], scratchV: s.scratchV, choice: s.choice[:0], open: s.open, largestLoans: s.largestLoans, largest: -1, mkt: m,
+		scratch: s.scratch, chainWealth: s.chainWealth, wealthOrder: s.wealthOrder[:0], held: s.held[:0], scratchV: s.scratchV, choice: s.choice[:0], open: s.open, largestLoans: s.largestLoans, largest: -1, mkt: m,
 		scaleNum: num, scaleDen: den, pass: pass}
 	if err := s.genesis(m); err != nil {
 		s.err = fmt.Errorf("%w: %w", ErrStakingGenesis, err)

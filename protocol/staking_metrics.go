@@ -56,26 +56,41 @@ func (s *Staking) giniStake() float64 {
 	return pos.GiniSorted(s.scratch)
 }
 
-// wealth is a participant's net wealth in native raw units: liquid +
+// wealth is participant k's net wealth in native raw units: liquid +
 // delegations + unbonding + lending claim + synthetic at the pool price −
-// debt, floored at zero.
-func (s *Staking) wealth(a pos.AccountID, chainWealth []uint64) uint64 {
-	w := float64(chainWealth[a]) + float64(s.Lent(a)) + float64(s.Synthetic(a))*s.spot
-	d, _ := s.Debt(a)
-	w -= float64(d)
+// debt, floored at zero; its debt and synthetic as readHoldings read them.
+func (s *Staking) wealth(k int, chainWealth []uint64) uint64 {
+	a, h := s.accounts[k], &s.held[k]
+	w := float64(chainWealth[a]) + float64(s.Lent(a)) + float64(h.syn)*s.spot
+	w -= float64(h.debt)
 	if !(w > 0) {
 		return 0
 	}
 	return uint64(min(w, math.MaxUint64/2))
 }
 
-// giniWealth is the Gini coefficient of the participants' net wealth.
+// posHeld is a participant's debt and synthetic balance.
+type posHeld struct{ debt, syn uint64 }
+
+// readHoldings reads every participant's debt and synthetic into s.held,
+// in the order of s.accounts: what giniWealth and soldShare both use.
+func (s *Staking) readHoldings() {
+	s.held = s.held[:0]
+	for _, a := range s.accounts {
+		d, _ := s.Debt(a)
+		s.held = append(s.held, posHeld{d, s.Synthetic(a)})
+	}
+}
+
+// giniWealth is the Gini coefficient of the participants' net wealth. It
+// reads the holdings (readHoldings) for soldShare too.
 //
 // The participants are listed in the order that sorted their wealth at
 // the last observation, and sorted again from there: wealth moves little
 // between observations, so that sort is about linear.
 func (s *Staking) giniWealth() float64 {
 	s.chainWealth = s.chain.Wealth(s.chainWealth[:0])
+	s.readHoldings()
 	if len(s.wealthOrder) != len(s.accounts) {
 		s.wealthOrder = s.wealthOrder[:0]
 		for k := range s.accounts {
@@ -84,7 +99,7 @@ func (s *Staking) giniWealth() float64 {
 	}
 	s.scratch = s.scratch[:0]
 	for _, k := range s.wealthOrder {
-		s.scratch = append(s.scratch, s.wealth(s.accounts[k], s.chainWealth))
+		s.scratch = append(s.scratch, s.wealth(int(k), s.chainWealth))
 	}
 	pos.SortAgain(s.scratch, s.wealthOrder)
 	return pos.GiniSorted(s.scratch)
@@ -308,16 +323,17 @@ func (s *Staking) Observe(m *market.Market, dst []float64) {
 }
 
 // soldShare is 1 − (synthetic the borrowers hold)/(what they owe), over
-// the participants with debt; 0 when no participant owes anything.
+// the participants with debt; 0 when no participant owes anything. It
+// reads the holdings the observation's giniWealth read (nothing moves in
+// between).
 func (s *Staking) soldShare() float64 {
 	var held, owed float64
-	for _, a := range s.accounts {
-		d, _ := s.Debt(a)
-		if d == 0 {
+	for _, h := range s.held {
+		if h.debt == 0 {
 			continue
 		}
-		owed += float64(d)
-		held += min(float64(s.Synthetic(a)), float64(d))
+		owed += float64(h.debt)
+		held += min(float64(h.syn), float64(h.debt))
 	}
 	if owed == 0 {
 		return 0
