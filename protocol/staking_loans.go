@@ -1,6 +1,7 @@
 package protocol
 
 import (
+	"fmt"
 	"math"
 	"math/bits"
 
@@ -81,7 +82,9 @@ func posRayFloat(x *uint256.Int) float64 { return x.Float64() / 1e27 }
 // Borrow lends holder amount of synthetic against shares more of its
 // delegation to v, at the current epoch and mark price: a top-up of its
 // open loan on v if it has one that is not recalled (one loan per
-// position, synth.Book.TopUp), a new loan otherwise.
+// position, synth.Book.TopUp), a new loan otherwise. A top-up the loan's
+// collateral does not cover fails with an error wrapping
+// synth.ErrUndercollateral, without the book's figures.
 func (s *Staking) Borrow(holder pos.AccountID, v pos.ValidatorID, shares, amount uint64) (synth.LoanID, error) {
 	if s.book == nil {
 		return 0, s.errOrInit()
@@ -92,8 +95,12 @@ func (s *Staking) Borrow(holder pos.AccountID, v pos.ValidatorID, shares, amount
 		if err != nil || l.Status != synth.Open || l.Validator != v || l.Recalled {
 			continue
 		}
-		if err := s.book.TopUp(s.chain.Epoch(), id, shares, *uint256.NewInt(amount), s.MarkPrice()); err != nil {
+		ok, err := s.book.TopUpIf(s.chain.Epoch(), id, shares, *uint256.NewInt(amount), s.MarkPrice())
+		if err != nil {
 			return 0, err
+		}
+		if !ok {
+			return 0, errTopUpRefused
 		}
 		h.stale = true
 		return id, nil
@@ -106,6 +113,12 @@ func (s *Staking) Borrow(holder pos.AccountID, v pos.ValidatorID, shares, amount
 	h.stale = true
 	return id, nil
 }
+
+// errTopUpRefused is Borrow's refusal of a top-up its loan's collateral
+// does not cover: one error value, where synth.Book.TopUp would build one
+// with its figures at every refusal (operators probe their limit at every
+// epoch).
+var errTopUpRefused = fmt.Errorf("%w: the loan's collateral does not cover the top-up", synth.ErrUndercollateral)
 
 // MaxBorrow returns the synthetic that shares of v allow at the mark
 // price: ⌊value·price/CollateralRatio⌋.

@@ -410,50 +410,73 @@ func (e *undercollateral) Unwrap() error { return ErrUndercollateral }
 // Borrow (ErrHalted, ErrUndercollateral, ErrZero) and, for a recalled loan,
 // with ErrHalted; on failure nothing changes.
 func (b *Book) TopUp(epoch uint64, id LoanID, shares uint64, amount, price uint256.Int) error {
+	var fig undercollateral
+	under, err := b.topUp(epoch, id, shares, amount, price, &fig)
+	if under {
+		e := fig // allocated only for a refusal
+		return &e
+	}
+	return err
+}
+
+// TopUpIf is TopUp, reporting a refusal for want of collateral
+// (ErrUndercollateral) as ok false with a nil error and without its
+// figures: for borrowers who probe their limit at every epoch, where
+// building the refusal's error cost more than the check.
+func (b *Book) TopUpIf(epoch uint64, id LoanID, shares uint64, amount, price uint256.Int) (ok bool, err error) {
+	var fig undercollateral
+	under, err := b.topUp(epoch, id, shares, amount, price, &fig)
+	return !under && err == nil, err
+}
+
+// topUp is TopUp; a refusal for want of collateral returns under, its
+// figures in fig, and a nil error.
+func (b *Book) topUp(epoch uint64, id LoanID, shares uint64, amount, price uint256.Int, fig *undercollateral) (under bool, err error) {
 	a, err := b.prepare(epoch)
 	if err != nil {
-		return err
+		return false, err
 	}
 	l, err := b.openLoan(id)
 	if err != nil {
-		return err
+		return false, err
 	}
 	if b.action.Halt || b.action.Recall || l.recalled {
-		return ErrHalted
+		return false, ErrHalted
 	}
 	if amount.IsZero() {
-		return fmt.Errorf("%w: top up %s", ErrZero, amount.Dec())
+		return false, fmt.Errorf("%w: top up %s", ErrZero, amount.Dec())
 	}
 	if l.shares+shares < l.shares {
-		return fmt.Errorf("%w: shares", ErrOverflow)
+		return false, fmt.Errorf("%w: shares", ErrOverflow)
 	}
 	value, err := b.stake.SharesValue(l.val, l.shares+shares)
 	if err != nil {
-		return err
+		return false, err
 	}
 	var amountRad, art, total, debt, coll uint256.Int
 	if _, over := amountRad.MulOverflow(&amount, &ray); over {
-		return fmt.Errorf("%w: amount %s", ErrOverflow, amount.Dec())
+		return false, fmt.Errorf("%w: amount %s", ErrOverflow, amount.Dec())
 	}
 	art = ceilDiv(amountRad, a.index)
 	total.Add(&l.art, &art)
 	if _, over := debt.MulOverflow(&total, &a.index); over {
-		return fmt.Errorf("%w: debt", ErrOverflow)
+		return false, fmt.Errorf("%w: debt", ErrOverflow)
 	}
 	var added uint256.Int
 	added.Mul(&art, &a.index)
 	coll.SetUint64(value)
 	if _, over := coll.MulOverflow(&coll, &price); !over {
 		if maxDebt, under := b.beyondLimit(&coll, &debt); under {
-			return &undercollateral{debt, price, maxDebt, value}
+			*fig = undercollateral{debt, price, maxDebt, value}
+			return true, nil
 		}
 	}
 	if !fits(&b.minted, &a.interest, &added) {
-		return fmt.Errorf("%w: totals", ErrOverflow)
+		return false, fmt.Errorf("%w: totals", ErrOverflow)
 	}
 	if shares > 0 {
 		if err := b.stake.Lock(l.val, l.holder, shares); err != nil {
-			return err
+			return false, err
 		}
 	}
 	b.commit(a)
@@ -473,7 +496,7 @@ func (b *Book) TopUp(epoch uint64, id LoanID, shares uint64, amount, price uint2
 	l.art = total
 	l.shares += shares
 	b.updateRate()
-	return nil
+	return false, nil
 }
 
 // Repay pays up to amount of the loan's debt at epoch from the holder's

@@ -180,34 +180,53 @@ func TestForecloseDefaults(t *testing.T) {
 }
 
 // TopUp adds debt and collateral to one loan, checks the whole loan at the
-// collateral ratio, and keeps every identity.
+// collateral ratio, and keeps every identity; TopUpIf does the same,
+// reporting a refusal for want of collateral as false without an error.
 func TestTopUp(t *testing.T) {
-	e := newEnv(t, baseParams(), nil, 200e6)
-	id, err := e.book.Borrow(0, 0, 0, 100e6, u(20e6), RayOne())
-	if err != nil {
-		t.Fatal(err)
+	for _, viaIf := range []bool{false, true} {
+		topUp := func(e *env, id LoanID, shares uint64, amount uint256.Int) error {
+			if !viaIf {
+				return e.book.TopUp(0, id, shares, amount, RayOne())
+			}
+			ok, err := e.book.TopUpIf(0, id, shares, amount, RayOne())
+			if !ok && err == nil {
+				return ErrUndercollateral
+			}
+			if ok && err != nil {
+				t.Fatalf("TopUpIf: ok and %v", err)
+			}
+			return err
+		}
+		e := newEnv(t, baseParams(), nil, 200e6)
+		id, err := e.book.Borrow(0, 0, 0, 100e6, u(20e6), RayOne())
+		if err != nil {
+			t.Fatal(err)
+		}
+		// 100 more shares allow 50 in all at CR 4: 30 more is fine, 31 not.
+		if err := topUp(e, id, 100e6, u(31e6)); !errors.Is(err, ErrUndercollateral) {
+			t.Fatalf("top-up past the collateral ratio (TopUpIf %v): %v", viaIf, err)
+		}
+		if d, _ := e.chain.Delegation(0, 0); d.Locked != 100e6 {
+			t.Fatalf("a failed top-up locked shares: %d", d.Locked)
+		}
+		if err := topUp(e, id, 100e6, u(0)); !errors.Is(err, ErrZero) {
+			t.Fatalf("top-up of nothing (TopUpIf %v): %v", viaIf, err)
+		}
+		if err := topUp(e, id, 100e6, u(30e6)); err != nil {
+			t.Fatal(err)
+		}
+		info, _ := e.book.Loan(id)
+		if info.Shares != 200e6 || !info.Debt.Eq(uint256.NewInt(50e6)) {
+			t.Fatalf("loan after top-up %+v", info)
+		}
+		if bal := e.book.Balance(0); !bal.Eq(uint256.NewInt(50e6)) {
+			t.Fatalf("borrower holds %s", bal.Dec())
+		}
+		if st := e.book.Stats(); st.Opened != 1 {
+			t.Fatalf("opened %d loans", st.Opened)
+		}
+		e.check(t)
 	}
-	// 100 more shares allow 50 in all at CR 4: 30 more is fine, 31 not.
-	if err := e.book.TopUp(0, id, 100e6, u(31e6), RayOne()); !errors.Is(err, ErrUndercollateral) {
-		t.Fatalf("top-up past the collateral ratio: %v", err)
-	}
-	if d, _ := e.chain.Delegation(0, 0); d.Locked != 100e6 {
-		t.Fatalf("a failed top-up locked shares: %d", d.Locked)
-	}
-	if err := e.book.TopUp(0, id, 100e6, u(30e6), RayOne()); err != nil {
-		t.Fatal(err)
-	}
-	info, _ := e.book.Loan(id)
-	if info.Shares != 200e6 || !info.Debt.Eq(uint256.NewInt(50e6)) {
-		t.Fatalf("loan after top-up %+v", info)
-	}
-	if bal := e.book.Balance(0); !bal.Eq(uint256.NewInt(50e6)) {
-		t.Fatalf("borrower holds %s", bal.Dec())
-	}
-	if st := e.book.Stats(); st.Opened != 1 {
-		t.Fatalf("opened %d loans", st.Opened)
-	}
-	e.check(t)
 }
 
 // With a Term, a loan falls due Term epochs after it opens and is
