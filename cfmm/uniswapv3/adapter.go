@@ -3,6 +3,7 @@ package uniswapv3
 import (
 	"errors"
 	"math"
+	"math/bits"
 	"slices"
 
 	"github.com/holiman/uint256"
@@ -104,26 +105,70 @@ func (p *Pool) tradeInto(i, j int, amountIn *uint256.Int, commit bool, t *cfmm.T
 // credit), plus what it is owed and the fees it has earned since its last
 // update (what a zero burn would credit). Protocol fees are excluded. If dst
 // is shorter than 2, only the entries it has are written.
+//
+// It adds each amount into the totals in place, two words at a time where
+// it can (positionAmounts' and feesEarned's values, without returning
+// them through memory).
 func (p *Pool) LPHoldings(dst []uint256.Int) {
 	var total0, total1 uint256.Int
+	price, g0, g1 := &p.sqrtPriceX96, &p.feeGrowthGlobal0X128, &p.feeGrowthGlobal1X128
 	for i := range p.positions.entries {
-		e, key := &p.positions.entries[i], p.positions.keys[i]
+		e, key := &p.positions.entries[i], &p.positions.keys[i]
 		total0.Add(&total0, &e.TokensOwed0)
 		total1.Add(&total1, &e.TokensOwed1)
 		if e.Liquidity.IsZero() {
 			continue
 		}
 		tick := p.tickFor(e, key.tickLower, key.tickUpper)
-		a0, a1 := p.positionAmounts(e, tick, key.tickLower, key.tickUpper)
-		total0.Add(&total0, &a0)
-		total1.Add(&total1, &a1)
+		l := &e.Liquidity
+		switch {
+		case tick < key.tickLower:
+			total0.Add(&total0, &e.below0)
+		case tick >= key.tickUpper:
+			total1.Add(&total1, &e.above1)
+		default:
+			if z1, z0, ok := e.amount0WithinWords(price, &p.quot); ok {
+				addWords(&total0, 0, z1, z0)
+			} else {
+				a0, _ := Amount0Delta(price, &e.sqrtUpper, l, false)
+				total0.Add(&total0, &a0)
+			}
+			// Amount1Delta(A, P, L, false) = floor(L·(P − A)/2^96)
+			var diff uint256.Int
+			diff.Sub(price, &e.sqrtLower)
+			if diff[2]|diff[3]|l[2]|l[3] == 0 {
+				w3, w2, w1, _ := mul128(l[1], l[0], diff[1], diff[0])
+				addWords(&total1, w3>>32, w2>>32|w3<<32, w1>>32|w2<<32)
+			} else {
+				a1, _ := Amount1Delta(&e.sqrtLower, price, l, false)
+				total1.Add(&total1, &a1)
+			}
+		}
 
-		// A position with liquidity keeps both bounds initialized.
-		in0, in1 := feeGrowthInside(e.lower, e.upper, key.tickLower, key.tickUpper, tick, &p.feeGrowthGlobal0X128, &p.feeGrowthGlobal1X128)
-		f0 := feesEarned(&e.Liquidity, &in0, &e.FeeGrowthInside0LastX128)
-		f1 := feesEarned(&e.Liquidity, &in1, &e.FeeGrowthInside1LastX128)
-		total0.Add(&total0, &f0)
-		total1.Add(&total1, &f1)
+		// The fee growth inside (feeGrowthInside), global less below and
+		// above; a position with liquidity keeps both bounds initialized.
+		var in0, in1 uint256.Int
+		lo, up := e.lower, e.upper
+		if tick >= key.tickLower {
+			in0.Sub(g0, &lo.FeeGrowthOutside0X128)
+			in1.Sub(g1, &lo.FeeGrowthOutside1X128)
+		} else {
+			in0, in1 = lo.FeeGrowthOutside0X128, lo.FeeGrowthOutside1X128
+		}
+		if tick < key.tickUpper {
+			in0.Sub(&in0, &up.FeeGrowthOutside0X128)
+			in1.Sub(&in1, &up.FeeGrowthOutside1X128)
+		} else {
+			var a uint256.Int
+			a.Sub(g0, &up.FeeGrowthOutside0X128)
+			in0.Sub(&in0, &a)
+			a.Sub(g1, &up.FeeGrowthOutside1X128)
+			in1.Sub(&in1, &a)
+		}
+		f1, f0 := feesEarnedWords(l, &in0, &e.FeeGrowthInside0LastX128)
+		addWords(&total0, 0, f1, f0)
+		f1, f0 = feesEarnedWords(l, &in1, &e.FeeGrowthInside1LastX128)
+		addWords(&total1, 0, f1, f0)
 	}
 	if len(dst) > 0 {
 		dst[0] = total0
@@ -215,3 +260,12 @@ func (p *Pool) Clone() cfmm.Pool {
 
 // FeeRate returns the swap fee as a fraction of the input, fee/1e6.
 func (p *Pool) FeeRate() float64 { return float64(p.Fee()) / 1e6 }
+
+// addWords adds w2·2^128 + w1·2^64 + w0 to z, modulo 2^256.
+func addWords(z *uint256.Int, w2, w1, w0 uint64) {
+	var c uint64
+	z[0], c = bits.Add64(z[0], w0, 0)
+	z[1], c = bits.Add64(z[1], w1, c)
+	z[2], c = bits.Add64(z[2], w2, c)
+	z[3] += c
+}

@@ -232,3 +232,69 @@ func TestDiv3by2(t *testing.T) {
 		}
 	}
 }
+
+// TestLPHoldingsMatchesPositions compares LPHoldings, which adds its
+// amounts in place on words, with the sum of PositionHoldings over the
+// positions (positionAmounts, feeGrowthInside and feesEarned as values),
+// along random swaps, mints and burns: prices on both sides of every
+// range, fees accrued inside and outside.
+func TestLPHoldingsMatchesPositions(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 14))
+	type rangeKey struct {
+		owner        string
+		lower, upper int32
+	}
+	checked := 0
+	for n := range 24 {
+		tick := rng.Int32N(1600000) - 800000
+		price, _ := SqrtRatioAtTick(tick)
+		p, err := NewPool(3000, 60, &price)
+		if err != nil {
+			t.Fatal(err)
+		}
+		liq := 3 + rng.Float64()*30
+		var ranges []rangeKey
+		if _, _, err := p.MintFullRange("f", randAmount(rng, 1e3, mathPow10(liq))); err == nil {
+			ranges = append(ranges, rangeKey{"f", MinUsableTick(60), MaxUsableTick(60)})
+		}
+		for k := range 2 + rng.IntN(4) {
+			w := int32(1+rng.IntN(60)) * 60
+			lower := (tick-rng.Int32N(2*w))/60*60 - 60
+			owner := string(rune('a' + k))
+			if _, _, err := p.Mint(owner, lower, lower+w, randAmount(rng, 1e3, mathPow10(liq))); err == nil {
+				ranges = append(ranges, rangeKey{owner, lower, lower + w})
+			}
+		}
+		got := make([]uint256.Int, 2)
+		for range 200 {
+			switch op := rng.IntN(10); {
+			case op < 8:
+				i := rng.IntN(2)
+				p.Swap(i, 1-i, randAmount(rng, 1, mathPow10(liq+rng.Float64()*6-3))) // may revert
+			case op < 9 && len(ranges) > 0:
+				r := ranges[rng.IntN(len(ranges))]
+				pos := p.Position(r.owner, r.lower, r.upper)
+				var amt uint256.Int
+				amt.Div(&pos.Liquidity, uint256.NewInt(2+rng.Uint64N(3)))
+				p.Burn(r.owner, r.lower, r.upper, &amt)
+			default:
+				r := ranges[rng.IntN(len(ranges))]
+				p.Mint(r.owner, r.lower, r.upper, randAmount(rng, 1e3, mathPow10(liq)))
+			}
+			p.LPHoldings(got)
+			var want0, want1 uint256.Int
+			for _, r := range ranges {
+				a0, a1, f0, f1 := p.PositionHoldings(r.owner, r.lower, r.upper)
+				want0.Add(&want0, &a0)
+				want0.Add(&want0, &f0)
+				want1.Add(&want1, &a1)
+				want1.Add(&want1, &f1)
+			}
+			if got[0] != want0 || got[1] != want1 {
+				t.Fatalf("pool %d: LPHoldings %s, %s; positions sum to %s, %s", n, got[0].Dec(), got[1].Dec(), want0.Dec(), want1.Dec())
+			}
+			checked++
+		}
+	}
+	t.Logf("%d valuations", checked)
+}

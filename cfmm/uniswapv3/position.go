@@ -49,6 +49,9 @@ type positionEntry struct {
 	// sqrt price below 2^192 and its lower bound's above zero.
 	upperQ, upperR uint256.Int
 	split          bool
+	// upperF and upperRF are cfmm.Float of the upper bound's sqrt price
+	// and of upperR.
+	upperF, upperRF float64
 }
 
 // setValuation computes the entry's valuation constants for its liquidity
@@ -65,6 +68,7 @@ func (e *positionEntry) setValuation() {
 	var a uint256.Int
 	a.Lsh(l, 96) // below 2^224
 	e.upperQ.DivMod(&a, u, &e.upperR)
+	e.upperF, e.upperRF = cfmm.Float(u), cfmm.Float(&e.upperR)
 }
 
 // amount0Within returns the token0 of liquidity L between sqrt prices P and
@@ -82,54 +86,81 @@ func (e *positionEntry) amount0Within(p *uint256.Int, m *quotMemo) (uint256.Int,
 	if !e.split || p[2]|p[3] != 0 || p.IsZero() {
 		return uint256.Int{}, false
 	}
-	l := &e.Liquidity
-	var q1, r1 uint256.Int
-	if m.l0 == l[0] && m.l1 == l[1] && m.p0 == p[0] && m.p1 == p[1] && m.l0|m.l1 != 0 {
-		q1, r1 = uint256.Int{m.q0, m.q1}, uint256.Int{m.r0, m.r1}
-	} else if a1, a0, b1, b0, ok := quot96(l[1], l[0], p[1], p[0]); ok {
-		q1, r1 = uint256.Int{a0, a1}, uint256.Int{b0, b1}
-	} else {
-		n := [8]uint64{0, l[0] << 32, l[0]>>32 | l[1]<<32, l[1] >> 32}
-		a := n // divWords overwrites its dividend
-		un := 4
-		for un > 0 && n[un-1] == 0 {
-			un--
-		}
-		var q [8]uint64
-		divWords(&q, &n, un, p, limbs(p))
-		q1 = uint256.Int{q[0], q[1], q[2], q[3]}
-		// r1 = L·2^96 − q1·P < P < 2^128: the low two words of the difference.
-		h, lo := bits.Mul64(q1[0], p[0])
-		h += q1[0]*p[1] + q1[1]*p[0]
-		r0, borrow := bits.Sub64(a[0], lo, 0)
-		r1hi, _ := bits.Sub64(a[1], h, borrow)
-		r1 = uint256.Int{r0, r1hi, 0, 0}
+	if z1, z0, ok := e.amount0WithinWords(p, m); ok {
+		return uint256.Int{z0, z1}, true
 	}
+	l := &e.Liquidity
+	n := [8]uint64{0, l[0] << 32, l[0]>>32 | l[1]<<32, l[1] >> 32}
+	a := n // divWords overwrites its dividend
+	un := 4
+	for un > 0 && n[un-1] == 0 {
+		un--
+	}
+	var q [8]uint64
+	divWords(&q, &n, un, p, limbs(p))
+	q1 := uint256.Int{q[0], q[1], q[2], q[3]}
+	// r1 = L·2^96 − q1·P < P < 2^128: the low two words of the difference.
+	h, lo := bits.Mul64(q1[0], p[0])
+	h += q1[0]*p[1] + q1[1]*p[0]
+	r0, borrow := bits.Sub64(a[0], lo, 0)
+	r1hi, _ := bits.Sub64(a[1], h, borrow)
 	var z uint256.Int
 	z.Sub(&q1, &e.upperQ)
-	// r1·U against r2·P, each below 2^320: first in floats, each product
-	// within 1e-15 of its value (two conversions of a few units in the
-	// last place and a product), so a gap above 1e-12 of the larger
-	// decides; closer ones are compared exactly.
-	xf, yf := cfmm.Float(&r1)*cfmm.Float(&e.sqrtUpper), cfmm.Float(&e.upperR)*cfmm.Float(p)
-	if d := xf - yf; d > 1e-12*xf {
-		return z, true
-	} else if -d > 1e-12*yf {
+	if e.remainderBelow(r1hi, r0, p) {
 		z.SubUint64(&z, 1)
-		return z, true
+	}
+	return z, true
+}
+
+// amount0WithinWords is amount0Within for a quotient q1 below 2^128 (so
+// the result, at most q1, is two words): q1 and r1 from m when it holds
+// this liquidity and price, else from quot96. ok is false when q1 does
+// not fit or the position is not split, P not in (0, 2^128).
+func (e *positionEntry) amount0WithinWords(p *uint256.Int, m *quotMemo) (z1, z0 uint64, ok bool) {
+	if !e.split || p[2]|p[3] != 0 || p.IsZero() {
+		return 0, 0, false
+	}
+	l := &e.Liquidity
+	var q1, q0, r1, r0 uint64
+	if m.l0 == l[0] && m.l1 == l[1] && m.p0 == p[0] && m.p1 == p[1] && m.l0|m.l1 != 0 {
+		q1, q0, r1, r0 = m.q1, m.q0, m.r1, m.r0
+	} else if q1, q0, r1, r0, ok = quot96(l[1], l[0], p[1], p[0]); !ok {
+		return 0, 0, false
+	}
+	// q1 − q2: q2 <= q1 since U > P.
+	var b uint64
+	z0, b = bits.Sub64(q0, e.upperQ[0], 0)
+	z1, _ = bits.Sub64(q1, e.upperQ[1], b)
+	if e.remainderBelow(r1, r0, p) {
+		z0, b = bits.Sub64(z0, 1, 0)
+		z1 -= b
+	}
+	return z1, z0, true
+}
+
+// remainderBelow reports whether r1·U < r2·P for the remainder r1 =
+// (hi, lo) of L·2^96 by P and the entry's r2 of it by U, each product
+// below 2^320: first in floats, each product within 1e-15 of its value
+// (two conversions of a few units in the last place and a product), so a
+// gap above 1e-12 of the larger decides; closer ones are compared
+// exactly.
+func (e *positionEntry) remainderBelow(hi, lo uint64, p *uint256.Int) bool {
+	r1 := uint256.Int{lo, hi}
+	xf, yf := cfmm.Float(&r1)*e.upperF, e.upperRF*cfmm.Float(p)
+	if d := xf - yf; d > 1e-12*xf {
+		return false
+	} else if -d > 1e-12*yf {
+		return true
 	}
 	var x, y [8]uint64
 	mulWords(&x, &r1, &e.sqrtUpper, limbs(&r1), limbs(&e.sqrtUpper))
 	mulWords(&y, &e.upperR, p, limbs(&e.upperR), limbs(p))
 	for i := 7; i >= 0; i-- {
 		if x[i] != y[i] {
-			if x[i] < y[i] {
-				z.SubUint64(&z, 1)
-			}
-			break
+			return x[i] < y[i]
 		}
 	}
-	return z, true
+	return false
 }
 
 // positionBook holds a pool's positions in a slice indexed by key, so that
@@ -224,13 +255,18 @@ func updatePosition(pos Position, liquidityDelta, feeGrowthInside0X128, feeGrowt
 // bits 128–255 of g·L mod 2^256: the product's low four words, of which
 // the words of g above the third need only their low products.
 func feesEarned(liquidity, inside, last *uint256.Int) uint256.Int {
+	hi, lo := feesEarnedWords(liquidity, inside, last)
+	return uint256.Int{lo, hi}
+}
+
+// feesEarnedWords is feesEarned as its two words.
+func feesEarnedWords(liquidity, inside, last *uint256.Int) (hi, lo uint64) {
 	var g uint256.Int
 	g.Sub(inside, last)
 	if liquidity[2]|liquidity[3] != 0 {
 		// liquidity < 2^128 keeps the quotient below 2^256, so MulDiv cannot fail.
 		z, _ := MulDiv(&g, liquidity, &q128)
-		truncate128(&z)
-		return z
+		return z[1], z[0]
 	}
 	l0, l1 := liquidity[0], liquidity[1]
 	// g·L mod 2^256, words 1 to 3 (word 0 only carries into word 1).
@@ -250,5 +286,5 @@ func feesEarned(liquidity, inside, last *uint256.Int) uint256.Int {
 	w3 += k
 	w2, k = bits.Add64(w2, w20, 0)
 	w3 += k
-	return uint256.Int{w2, w3, 0, 0}
+	return w3, w2
 }
