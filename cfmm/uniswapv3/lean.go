@@ -43,28 +43,19 @@ func quot96(l1, l0, p1, p0 uint64) (q1, q0, r1, r0 uint64, ok bool) {
 		q0, r1, r0 = div3by2(r1, r0, 0, d1, d0)
 		return q1, q0, r1 >> s, r0>>s | r1<<(64-s), true
 	}
-	n := [8]uint64{0, l0 << 32, l0>>32 | l1<<32, l1 >> 32}
-	un := 4
-	for un > 0 && n[un-1] == 0 {
-		un--
-	}
-	v := uint256.Int{p0, p1, 0, 0}
-	vn := 2
-	if p1 == 0 {
-		vn = 1
-	}
-	var q [8]uint64
-	divWords(&q, &n, un, &v, vn)
-	if q[2]|q[3] != 0 {
+	if p0 == 0 {
 		return 0, 0, 0, 0, false
 	}
-	q1, q0 = q[1], q[0]
-	// r = N − q·P < P < 2^128: the low two words of the difference.
-	h, lo := bits.Mul64(q0, p0)
-	h += q0*p1 + q1*p0
-	r0, b := bits.Sub64(0, lo, 0)
-	r1, _ = bits.Sub64(l0<<32, h, b)
-	return q1, q0, r1, r0, true
+	// A one-word divisor: N's words n3..n0 with n0 = 0; q < 2^128 exactly
+	// when n3 = 0 and n2 < P.
+	n1, n2, n3 := l0<<32, l0>>32|l1<<32, l1>>32
+	if n3 != 0 || n2 >= p0 {
+		return 0, 0, 0, 0, false
+	}
+	var r uint64
+	q1, r = bits.Div64(n2, n1, p0)
+	q0, r = bits.Div64(r, 0, p0)
+	return q1, q0, 0, r, true
 }
 
 // div3by2 returns the quotient and remainder of u2·2^128 + u1·2^64 + u0
@@ -100,6 +91,40 @@ func div3by2(u2, u1, u0, d1, d0 uint64) (q, r1, r0 uint64) {
 	r0, b = bits.Sub64(u0, pl, 0)
 	r1, _ = bits.Sub64(rh, ph, b)
 	return q, r1, r0
+}
+
+// nextPrice0 is nextPriceWords selling token0, on words, for P below
+// 2^128, L in [1, 2^128) and an amount a in [1, 2^128): P' =
+// ceil(L·2^96·P / D) with D = L·2^96 + a·P (ok false if D reaches 2^256),
+// and isIn, D <= P·P'.
+func nextPrice0(p1, p0, l1, l0, a1, a0 uint64) (n1, n0 uint64, isIn, ok bool) {
+	a3, a2, aw1, aw0 := mul128(a1, a0, p1, p0)
+	var c uint64
+	var den uint256.Int
+	den[0] = aw0
+	den[1], c = bits.Add64(aw1, l0<<32, 0)
+	den[2], c = bits.Add64(a2, l0>>32|l1<<32, c)
+	den[3], c = bits.Add64(a3, l1>>32, c)
+	if c != 0 {
+		return 0, 0, false, false
+	}
+	// L·P·2^96
+	var n [8]uint64
+	w3, w2, w1, w0 := mul128(l1, l0, p1, p0)
+	n[1], n[2], n[3], n[4], n[5] = w0<<32, w1<<32|w0>>32, w2<<32|w1>>32, w3<<32|w2>>32, w3>>32
+	un := 6
+	for un > 0 && n[un-1] == 0 {
+		un--
+	}
+	var q [8]uint64
+	inexact := divWords(&q, &n, un, &den, limbs(&den))
+	n1, n0 = q[1], q[0] // at most P
+	if inexact {
+		n0, c = bits.Add64(n0, 1, 0)
+		n1 += c
+	}
+	w3, w2, w1, w0 = mul128(p1, p0, n1, n0)
+	return n1, n0, !lessWords(w3, w2, w1, w0, &den), true
 }
 
 // quotAt returns the pool's q and r for its own liquidity and price, from
@@ -245,11 +270,11 @@ func (p *Pool) swapLean(zeroForOne bool, amount, limit *uint256.Int, commit bool
 			}
 		}
 		if !reached {
-			next, isIn, okn := nextPriceWords(P, L, &uint256.Int{lf0, lf1}, true)
-			if !okn || next == *target || next[1] >= 1<<63 {
+			var isIn, okn bool
+			n1, n0, isIn, okn = nextPrice0(p1, p0, l1, l0, lf1, lf0)
+			if !okn || n1 == t1 && n0 == t0 || n1 >= 1<<63 {
 				return false, false, nil
 			}
-			n1, n0 = next[1], next[0]
 			okm := false
 			if isIn {
 				in1, in0 = lf1, lf0
@@ -321,14 +346,18 @@ func (p *Pool) swapLean(zeroForOne bool, amount, limit *uint256.Int, commit bool
 			}
 		}
 		if !reached {
-			next, _, okn := nextPriceWords(P, L, &uint256.Int{lf0, lf1}, false)
-			if !okn || next == *target || next[1] >= 1<<63 {
+			// P + floor(lessFee·2^96/L)
+			d1, d0, _, _, okd := quot96(lf1, lf0, l1, l0)
+			if !okd {
 				return false, false, nil
 			}
-			n1, n0 = next[1], next[0]
-			// ceil(L·(P' − P)/2^96)
-			d0, b := bits.Sub64(n0, p0, 0)
-			d1, _ := bits.Sub64(n1, p1, b)
+			var c uint64
+			n0, c = bits.Add64(p0, d0, 0)
+			n1, c = bits.Add64(p1, d1, c)
+			if c != 0 || n1 == t1 && n0 == t0 || n1 >= 1<<63 {
+				return false, false, nil
+			}
+			// ceil(L·(P' − P)/2^96), P' − P being the quotient d
 			w3, w2, w1, w0 := mul128(l1, l0, d1, d0)
 			in1, in0 = w2>>32|w3<<32, w1>>32|w2<<32 // below lessFee: fits
 			if w0 != 0 || w1&(1<<32-1) != 0 {
@@ -371,15 +400,23 @@ func (p *Pool) swapLean(zeroForOne bool, amount, limit *uint256.Int, commit bool
 		fee.Sub(amount, &uint256.Int{in0, in1})
 		used = *amount
 	}
-	growth, err := feeGrowthDelta(&fee, L, &p.recip)
-	if err != nil {
-		return false, false, nil
-	}
 	var feeGrowth uint256.Int
 	if zeroForOne {
-		feeGrowth.Add(&p.feeGrowthGlobal0X128, &growth) // wraps, as in the contract
+		feeGrowth = p.feeGrowthGlobal0X128
 	} else {
-		feeGrowth.Add(&p.feeGrowthGlobal1X128, &growth)
+		feeGrowth = p.feeGrowthGlobal1X128
+	}
+	if fee[1] == 0 && l1 == 0 && l0 > 1 {
+		// feeGrowthDelta's one-word case, added in place (wrapping, as in
+		// the contract).
+		w2, w1, w0 := p.recip.growth(fee[0], l0)
+		addWords(&feeGrowth, w2, w1, w0)
+	} else {
+		growth, err := feeGrowthDelta(&fee, L, &p.recip)
+		if err != nil {
+			return false, false, nil
+		}
+		feeGrowth.Add(&feeGrowth, &growth)
 	}
 
 	price := uint256.Int{n0, n1}

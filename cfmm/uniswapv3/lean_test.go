@@ -298,3 +298,26 @@ func TestLPHoldingsMatchesPositions(t *testing.T) {
 	}
 	t.Logf("%d valuations", checked)
 }
+
+// TestNextPrice0MatchesNextPriceWords compares nextPrice0 with
+// nextPriceWords selling token0, isIn and refusals included.
+func TestNextPrice0MatchesNextPriceWords(t *testing.T) {
+	rng := rand.New(rand.NewPCG(15, 16))
+	ins := 0
+	for range 200000 {
+		p := randWords(rng, 33+rng.IntN(95))
+		l := randWords(rng, 1+rng.IntN(128))
+		a := randWords(rng, 1+rng.IntN(128))
+		want, wantIn, wantOK := nextPriceWords(&p, &l, &a, true)
+		n1, n0, isIn, ok := nextPrice0(p[1], p[0], l[1], l[0], a[1], a[0])
+		if ok != wantOK || ok && (want != uint256.Int{n0, n1} || isIn != wantIn) {
+			t.Fatalf("nextPrice0(%s, %s, %s) = %x %x %v %v; want %s %v %v", p.Dec(), l.Dec(), a.Dec(), n1, n0, isIn, ok, want.Dec(), wantIn, wantOK)
+		}
+		if isIn {
+			ins++
+		}
+	}
+	if ins < 1000 {
+		t.Fatalf("isIn held only %d times", ins)
+	}
+}

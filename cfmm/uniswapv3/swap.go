@@ -444,22 +444,7 @@ func feeGrowthDelta(fee, liquidity *uint256.Int, m *recipMemo) (uint256.Int, err
 		return MulDiv(fee, &q128, liquidity)
 	}
 	if fee[1]|liquidity[1] == 0 && liquidity[0] > 1 {
-		l := liquidity[0]
-		if m.l != l {
-			m.set(l)
-		}
-		f := fee[0]
-		// fee·R: three words.
-		h0, w0 := bits.Mul64(f, m.r0)
-		h1, l1 := bits.Mul64(f, m.r1)
-		w1, c := bits.Add64(l1, h0, 0)
-		w2 := h1 + c
-		// + floor(fee·r/L)
-		rh, rl := bits.Mul64(f, m.rem)
-		t, _ := bits.Div64(rh, rl, l)
-		w0, c = bits.Add64(w0, t, 0)
-		w1, c = bits.Add64(w1, 0, c)
-		w2 += c
+		w2, w1, w0 := m.growth(fee[0], liquidity[0])
 		return uint256.Int{w0, w1, w2, 0}, nil
 	}
 	n := [8]uint64{0, 0, fee[0], fee[1]}
@@ -476,6 +461,26 @@ func feeGrowthDelta(fee, liquidity *uint256.Int, m *recipMemo) (uint256.Int, err
 // 2^128 = (r1·2^64 + r0)·l + rem with rem < l.
 type recipMemo struct {
 	l, r1, r0, rem uint64
+}
+
+// growth returns floor(f·2^128/l) for l >= 2, refilling m for l if it
+// holds another divisor: f·R + floor(f·r/l), three words.
+func (m *recipMemo) growth(f, l uint64) (w2, w1, w0 uint64) {
+	if m.l != l {
+		m.set(l)
+	}
+	// f·R
+	h0, w0 := bits.Mul64(f, m.r0)
+	h1, l1 := bits.Mul64(f, m.r1)
+	w1, c := bits.Add64(l1, h0, 0)
+	w2 = h1 + c
+	// + floor(f·r/l)
+	rh, rl := bits.Mul64(f, m.rem)
+	t, _ := bits.Div64(rh, rl, l)
+	w0, c = bits.Add64(w0, t, 0)
+	w1, c = bits.Add64(w1, 0, c)
+	w2 += c
+	return w2, w1, w0
 }
 
 // set fills m for the divisor l >= 2: 2^128's long division by l, whose
