@@ -112,6 +112,31 @@ func nextPrice0(p1, p0, l1, l0, a1, a0 uint64) (n1, n0 uint64, isIn, ok bool) {
 	var n [8]uint64
 	w3, w2, w1, w0 := mul128(l1, l0, p1, p0)
 	n[1], n[2], n[3], n[4], n[5] = w0<<32, w1<<32|w0>>32, w2<<32|w1>>32, w3<<32|w2>>32, w3>>32
+	if den[3] == 0 && den[2] != 0 {
+		// A three-word D, the common case: normalized, the dividend's
+		// words u6..u0 (u0 = 0) hold a quotient of two words when u6 = u5
+		// = 0 and u4:u3:u2 < d, which P' <= P < 2^128 makes so; two steps
+		// of div4by3 then give it.
+		s := uint(bits.LeadingZeros64(den[2]))
+		d2, d1, d0 := den[2]<<s|den[1]>>(64-s), den[1]<<s|den[0]>>(64-s), den[0]<<s
+		u6, u5, u4 := n[5]>>(64-s), n[5]<<s|n[4]>>(64-s), n[4]<<s|n[3]>>(64-s)
+		u3, u2, u1 := n[3]<<s|n[2]>>(64-s), n[2]<<s|n[1]>>(64-s), n[1]<<s
+		if u6|u5 == 0 && (u4 < d2 || u4 == d2 && (u3 < d1 || u3 == d1 && u2 < d0)) {
+			q1, r2, r1, r0, ok1 := div4by3(u4, u3, u2, u1, d2, d1, d0)
+			if ok1 {
+				q0, r2, r1, r0, ok0 := div4by3(r2, r1, r0, 0, d2, d1, d0)
+				if ok0 {
+					n1, n0 = q1, q0
+					if r2|r1|r0 != 0 {
+						n0, c = bits.Add64(n0, 1, 0)
+						n1 += c
+					}
+					w3, w2, w1, w0 = mul128(p1, p0, n1, n0)
+					return n1, n0, !lessWords(w3, w2, w1, w0, &den), true
+				}
+			}
+		}
+	}
 	un := 6
 	for un > 0 && n[un-1] == 0 {
 		un--
@@ -125,6 +150,35 @@ func nextPrice0(p1, p0, l1, l0, a1, a0 uint64) (n1, n0 uint64, isIn, ok bool) {
 	}
 	w3, w2, w1, w0 = mul128(p1, p0, n1, n0)
 	return n1, n0, !lessWords(w3, w2, w1, w0, &den), true
+}
+
+// div4by3 returns the quotient and remainder of u3..u0 by the normalized
+// three-word divisor d2:d1:d0 (d2 >= 2^63), for u3:u2:u1 below the
+// divisor, so that the quotient is one word; ok is false, with nothing
+// computed, when u3:u2 equals d2:d1 (div3by2's estimate would not be a
+// word). The estimate q̂ = floor(u3:u2:u1 / d2:d1) is at most one above
+// the quotient (q̂ − q < 1 + (u3:u2:u1)/((d2:d1)·(d2:d1 + 1)) < 2), and
+// the remainder's sign after subtracting q̂·d0 from div3by2's says which.
+func div4by3(u3, u2, u1, u0, d2, d1, d0 uint64) (q, r2, r1, r0 uint64, ok bool) {
+	if u3 == d2 && u2 == d1 {
+		return 0, 0, 0, 0, false
+	}
+	var x1, x0 uint64
+	q, x1, x0 = div3by2(u3, u2, u1, d2, d1)
+	// (x1:x0:u0) − q·d0
+	ph, pl := bits.Mul64(q, d0)
+	var b uint64
+	r0, b = bits.Sub64(u0, pl, 0)
+	r1, b = bits.Sub64(x0, ph, b)
+	r2, b = bits.Sub64(x1, 0, b)
+	if b != 0 {
+		q--
+		var c uint64
+		r0, c = bits.Add64(r0, d0, 0)
+		r1, c = bits.Add64(r1, d1, c)
+		r2, _ = bits.Add64(r2, d2, c)
+	}
+	return q, r2, r1, r0, true
 }
 
 // quotAt returns the pool's q and r for its own liquidity and price, from

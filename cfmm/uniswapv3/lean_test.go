@@ -321,3 +321,53 @@ func TestNextPrice0MatchesNextPriceWords(t *testing.T) {
 		t.Fatalf("isIn held only %d times", ins)
 	}
 }
+
+// TestDiv4by3 compares div4by3 with big-integer division, including
+// dividends whose top words come close to the divisor's.
+func TestDiv4by3(t *testing.T) {
+	rng := rand.New(rand.NewPCG(17, 18))
+	refused := 0
+	for k := range 300000 {
+		d2, d1, d0 := rng.Uint64()|1<<63, rng.Uint64(), rng.Uint64()
+		if k%5 == 0 {
+			d2, d1 = 1<<63, rng.Uint64N(4)
+		}
+		u3, u2, u1, u0 := rng.Uint64N(d2), rng.Uint64(), rng.Uint64(), rng.Uint64()
+		switch k % 4 {
+		case 0: // u3 = d2, u2 just below or equal to d1
+			u3, u2 = d2, d1-rng.Uint64N(min(d1, 3)+1)
+			if u2 == d1 && u1 >= d0 {
+				u1 = d0 - 1
+			}
+		case 1: // u3:u2 = d2:d1, u1 below d0
+			if d0 == 0 {
+				continue
+			}
+			u3, u2, u1 = d2, d1, rng.Uint64N(d0)
+		}
+		q, r2, r1, r0, ok := div4by3(u3, u2, u1, u0, d2, d1, d0)
+		if !ok {
+			if u3 != d2 || u2 != d1 {
+				t.Fatalf("div4by3 refused %x %x / %x %x", u3, u2, d2, d1)
+			}
+			refused++
+			continue
+		}
+		u := new(big.Int)
+		for _, w := range []uint64{u3, u2, u1, u0} {
+			u.Lsh(u, 64).Or(u, new(big.Int).SetUint64(w))
+		}
+		d := new(big.Int)
+		for _, w := range []uint64{d2, d1, d0} {
+			d.Lsh(d, 64).Or(d, new(big.Int).SetUint64(w))
+		}
+		wq, wr := new(big.Int).QuoRem(u, d, new(big.Int))
+		gr := uint256.Int{r0, r1, r2}
+		if !wq.IsUint64() || wq.Uint64() != q || gr.ToBig().Cmp(wr) != 0 {
+			t.Fatalf("div4by3(%x %x %x %x / %x %x %x) = %x, %s; want %s, %s", u3, u2, u1, u0, d2, d1, d0, q, gr.Hex(), wq.Text(16), wr.Text(16))
+		}
+	}
+	if refused == 0 {
+		t.Fatal("the refusal was never tested")
+	}
+}
