@@ -300,7 +300,7 @@ func (a *Arbitrageur) tradeConcentrated(m *market.Market, v *market.Venue, pool 
 	var in, out uint256.Int
 	var inV, outV, valueBefore float64
 	q := &a.swap
-	ok, err := pool.SwapWithLimitIf(zeroForOne, maxInt256, &limit, q, func(q *uniswapv3.SwapResult) bool {
+	ok, err := pool.SwapAmountsIf(zeroForOne, maxInt256, &limit, q, func(q *uniswapv3.SwapResult) bool {
 		in, out = q.Amount1, q.Amount0
 		if zeroForOne {
 			in, out = q.Amount0, q.Amount1

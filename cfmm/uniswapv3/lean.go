@@ -4,6 +4,8 @@ import (
 	"math/bits"
 
 	"github.com/holiman/uint256"
+
+	"github.com/cascade-risk/cascade/cfmm"
 )
 
 // The in-range swap on two-word values. With N = L·2^96 for the active
@@ -181,6 +183,19 @@ func div4by3(u3, u2, u1, u0, d2, d1, d0 uint64) (q, r2, r1, r0 uint64, ok bool) 
 	return q, r2, r1, r0, true
 }
 
+// fallsShort128 is fallsShortWords on words below 2^127, whose floats
+// cfmm.Float128 gives as cfmm.Float does.
+func fallsShort128(p1, p0, t1, t0, l1, l0, lf1, lf0 uint64, zeroForOne bool) bool {
+	if zeroForOne {
+		d0, b := bits.Sub64(p0, t0, 0)
+		d1, _ := bits.Sub64(p1, t1, b)
+		return cfmm.Float128(lf1, lf0)*(cfmm.Float128(p1, p0)*cfmm.Float128(t1, t0)) < cfmm.Float128(l1, l0)*cfmm.Float128(d1, d0)*(0x1p96*(1-1e-9))
+	}
+	d0, b := bits.Sub64(t0, p0, 0)
+	d1, _ := bits.Sub64(t1, p1, b)
+	return cfmm.Float128(lf1, lf0) < cfmm.Float128(l1, l0)*cfmm.Float128(d1, d0)*(0x1p-96*(1-1e-9))
+}
+
 // quotAt returns the pool's q and r for its own liquidity and price, from
 // the memo or computed (ok false as quot96's). It does not store them.
 func (p *Pool) quotAt() (q1, q0, r1, r0 uint64, ok bool) {
@@ -303,7 +318,7 @@ func (p *Pool) swapLean(zeroForOne bool, amount, limit *uint256.Int, commit bool
 	reached := false
 	if zeroForOne {
 		// Selling token0: the price falls from P to at least T.
-		if big || !fallsShortWords(P, target, L, &uint256.Int{lf0, lf1}, true) {
+		if big || !fallsShort128(p1, p0, t1, t0, l1, l0, lf1, lf0, true) {
 			qt1, qt0, rt1, rt0, okt := quot96(l1, l0, t1, t0)
 			if !okt {
 				return false, false, nil
@@ -373,7 +388,7 @@ func (p *Pool) swapLean(zeroForOne bool, amount, limit *uint256.Int, commit bool
 		out1, out0 = w2>>32|w3<<32, w1>>32|w2<<32
 	} else {
 		// Selling token1: the price rises from P to at most T.
-		if big || !fallsShortWords(P, target, L, &uint256.Int{lf0, lf1}, false) {
+		if big || !fallsShort128(p1, p0, t1, t0, l1, l0, lf1, lf0, false) {
 			// ceil(L·(T − P)/2^96)
 			d0, b := bits.Sub64(t0, p0, 0)
 			d1, _ := bits.Sub64(t1, p1, b)

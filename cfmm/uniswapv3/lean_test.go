@@ -371,3 +371,56 @@ func TestDiv4by3(t *testing.T) {
 		t.Fatal("the refusal was never tested")
 	}
 }
+
+// TestSwapAmountsIfMatchesSwapWithLimitIf runs the same random limited
+// swaps through SwapAmountsIf and SwapWithLimitIf on two copies of a
+// pool, accepting at random: results but the tick, decisions and states
+// (Slot0's tick included) agree.
+func TestSwapAmountsIfMatchesSwapWithLimitIf(t *testing.T) {
+	rng := rand.New(rand.NewPCG(19, 20))
+	for n := range 8 {
+		tick := rng.Int32N(800000) - 600000
+		price, _ := SqrtRatioAtTick(tick)
+		a, err := NewPool(3000, 60, &price)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a.MintFullRange("f", randAmount(rng, 1e6, 1e20))
+		a.Mint("c", tick/60*60-600, tick/60*60+600, randAmount(rng, 1e6, 1e20))
+		b := a.Clone().(*Pool)
+		for range 300 {
+			zeroForOne := rng.IntN(2) == 0
+			cur, _ := a.Slot0()
+			var d, limit uint256.Int
+			d.Rsh(&cur, uint(5+rng.IntN(12)))
+			if zeroForOne {
+				limit.Sub(&cur, &d)
+			} else {
+				limit.Add(&cur, &d)
+			}
+			take := rng.IntN(3) != 0
+			var ra, rb SwapResult
+			oka, erra := a.SwapAmountsIf(zeroForOne, maxInt256Test(), &limit, &ra, func(*SwapResult) bool { return take })
+			okb, errb := b.SwapWithLimitIf(zeroForOne, maxInt256Test(), &limit, &rb, func(*SwapResult) bool { return take })
+			ra.Tick = rb.Tick
+			if ra != rb || oka != okb || reason(erra) != reason(errb) {
+				t.Fatalf("pool %d: SwapAmountsIf %+v %v %v; SwapWithLimitIf %+v %v %v", n, ra, oka, erra, rb, okb, errb)
+			}
+			if !sameSlot(a, b) {
+				t.Fatalf("pool %d: states differ", n)
+			}
+		}
+	}
+}
+
+// sameSlot reports whether two pools agree on price, tick, liquidity,
+// fee growth and balances.
+func sameSlot(a, b *Pool) bool {
+	sa, ta := a.Slot0()
+	sb, tb := b.Slot0()
+	ga0, ga1 := a.FeeGrowthGlobalX128()
+	gb0, gb1 := b.FeeGrowthGlobalX128()
+	ba0, ba1 := a.Balances()
+	bb0, bb1 := b.Balances()
+	return sa == sb && ta == tb && a.Liquidity() == b.Liquidity() && ga0 == gb0 && ga1 == gb1 && ba0 == bb0 && ba1 == bb1
+}

@@ -72,6 +72,16 @@ func (p *Pool) SwapWithLimitIf(zeroForOne bool, amountSpecified, sqrtPriceLimitX
 	return p.swap(zeroForOne, amountSpecified, sqrtPriceLimitX96, true, func() bool { return accept(r) }, true, r)
 }
 
+// SwapAmountsIf is SwapWithLimitIf for a caller that reads only the
+// amounts, price, liquidity and fees of r: when the swap ends strictly
+// within a range r.Tick holds nothing of use, deriving the tick
+// (TickAtSqrtRatio, a logarithm) being left to when the pool's tick is
+// read, as after Swap. Everything else, the pool's state included, is as
+// SwapWithLimitIf leaves it.
+func (p *Pool) SwapAmountsIf(zeroForOne bool, amountSpecified, sqrtPriceLimitX96 *uint256.Int, r *SwapResult, accept func(*SwapResult) bool) (bool, error) {
+	return p.swap(zeroForOne, amountSpecified, sqrtPriceLimitX96, true, func() bool { return accept(r) }, false, r)
+}
+
 // QuoteWithLimit returns what SwapWithLimit would return, leaving the pool
 // unchanged.
 func (p *Pool) QuoteWithLimit(zeroForOne bool, amountSpecified, sqrtPriceLimitX96 *uint256.Int) (SwapResult, error) {
