@@ -88,14 +88,16 @@ func (p *Pool) tradeInto(i, j int, amountIn *uint256.Int, commit bool, t *cfmm.T
 		*t = cfmm.Trade{}
 		return err
 	}
-	t.Fee, t.FeeToken = r.Fee, i
-	if zeroForOne {
-		t.In = r.Amount0
-		t.Out.Neg(&r.Amount1)
-	} else {
-		t.In = r.Amount1
-		t.Out.Neg(&r.Amount0)
+	// Word by word: swapLean writes r a word at a time, and whole-value
+	// copies would read it back with loads the processor cannot forward.
+	in, out := &r.Amount0, &r.Amount1
+	if !zeroForOne {
+		in, out = &r.Amount1, &r.Amount0
 	}
+	t.FeeToken = i
+	t.Fee[0], t.Fee[1], t.Fee[2], t.Fee[3] = r.Fee[0], r.Fee[1], r.Fee[2], r.Fee[3]
+	t.In[0], t.In[1], t.In[2], t.In[3] = in[0], in[1], in[2], in[3]
+	t.Out.Neg(out)
 	return nil
 }
 

@@ -446,8 +446,11 @@ func (p *Pool) swapLean(zeroForOne bool, amount, limit *uint256.Int, commit bool
 		return false, false, nil // on the next tick: a crossing
 	}
 	// The fee: what the input leaves of the amount, or when the target is
-	// reached ceil(input·fee/(1e6 − fee)).
-	var fee, used uint256.Int
+	// reached ceil(input·fee/(1e6 − fee)); used is input + fee. Results are
+	// kept in words and stored a word at a time: a 256-bit value built by
+	// word stores and then copied whole is read back by 16-byte loads that
+	// the processor cannot forward from the pending 8-byte stores.
+	var f1, f0, u2, u1, u0 uint64
 	if reached {
 		h0, w0 := bits.Mul64(in0, feePips)
 		h1, w1 := bits.Mul64(in1, feePips)
@@ -456,66 +459,83 @@ func (p *Pool) swapLean(zeroForOne bool, amount, limit *uint256.Int, commit bool
 		if w2 >= c {
 			return false, false, nil
 		}
-		f1, rem := bits.Div64(w2, w1, c)
-		f0, rem := bits.Div64(rem, w0, c)
+		var rem uint64
+		f1, rem = bits.Div64(w2, w1, c)
+		f0, rem = bits.Div64(rem, w0, c)
 		if rem != 0 {
 			f0, carry = bits.Add64(f0, 1, 0)
 			f1 += carry
 		}
-		fee = uint256.Int{f0, f1}
-		used = uint256.Int{in0, in1}
-		used.Add(&used, &fee)
+		u0, carry = bits.Add64(in0, f0, 0)
+		u1, carry = bits.Add64(in1, f1, carry)
+		u2 = carry
 	} else {
-		fee.Sub(amount, &uint256.Int{in0, in1})
-		used = *amount
+		// Not reached: the amount is below 2^128 (big always reaches).
+		var b uint64
+		f0, b = bits.Sub64(amount[0], in0, 0)
+		f1, _ = bits.Sub64(amount[1], in1, b)
+		u1, u0 = amount[1], amount[0]
 	}
-	var feeGrowth uint256.Int
-	if zeroForOne {
-		feeGrowth = p.feeGrowthGlobal0X128
+	var growth uint256.Int
+	if f1 == 0 && l1 == 0 && l0 > 1 {
+		// feeGrowthDelta's one-word case.
+		growth[2], growth[1], growth[0] = p.recip.growth(f0, l0)
 	} else {
-		feeGrowth = p.feeGrowthGlobal1X128
-	}
-	if fee[1] == 0 && l1 == 0 && l0 > 1 {
-		// feeGrowthDelta's one-word case, added in place (wrapping, as in
-		// the contract).
-		w2, w1, w0 := p.recip.growth(fee[0], l0)
-		addWords(&feeGrowth, w2, w1, w0)
-	} else {
-		growth, err := feeGrowthDelta(&fee, L, &p.recip)
-		if err != nil {
+		var err error
+		if growth, err = feeGrowthDelta(&uint256.Int{f0, f1}, L, &p.recip); err != nil {
 			return false, false, nil
 		}
-		feeGrowth.Add(&feeGrowth, &growth)
 	}
 
-	price := uint256.Int{n0, n1}
 	tick := p.tick
-	stale := p.tickStale || price != *P
+	stale := p.tickStale || n1 != p1 || n0 != p0
 	if stale && needTick {
-		tick, _ = TickAtSqrtRatio(&price) // within TickMath's range: cannot fail
+		tick, _ = TickAtSqrtRatio(&uint256.Int{n0, n1}) // within TickMath's range: cannot fail
 		stale = false
 	}
-	var calculated uint256.Int
-	calculated.Neg(&uint256.Int{out0, out1})
 	// The pool pays out before it is paid; a transfer beyond its balance
 	// fails, with the amounts written as the general loop writes them.
-	balance := &p.balance0
-	if zeroForOne {
-		r.Amount0, r.Amount1 = used, calculated
-		balance = &p.balance1
-	} else {
-		r.Amount0, r.Amount1 = calculated, used
+	in, out, balanceOut := &r.Amount0, &r.Amount1, &p.balance1
+	if !zeroForOne {
+		in, out, balanceOut = &r.Amount1, &r.Amount0, &p.balance0
 	}
-	if balance[3]|balance[2] == 0 && (out1 > balance[1] || out1 == balance[1] && out0 > balance[0]) {
+	in[0], in[1], in[2], in[3] = u0, u1, u2, 0
+	setNeg(out, out1, out0)
+	if balanceOut[3]|balanceOut[2] == 0 && (out1 > balanceOut[1] || out1 == balanceOut[1] && out0 > balanceOut[0]) {
 		return true, false, errTF
 	}
-	r.SqrtPriceX96, r.Tick, r.Liquidity = price, tick, *L
-	r.Fee, r.ProtocolFee = fee, uint256.Int{}
+	r.SqrtPriceX96[0], r.SqrtPriceX96[1], r.SqrtPriceX96[2], r.SqrtPriceX96[3] = n0, n1, 0, 0
+	r.Tick, r.Liquidity = tick, *L
+	r.Fee[0], r.Fee[1], r.Fee[2], r.Fee[3] = f0, f1, 0, 0
+	r.ProtocolFee = uint256.Int{}
 	if !commit || (accept != nil && !accept()) {
 		return true, false, nil
 	}
-	p.sqrtPriceX96, p.tick, p.tickStale = price, tick, stale
-	p.quot = quotMemo{l1: l1, l0: l0, p1: n1, p0: n0, q1: qn1, q0: qn0, r1: rn1, r0: rn0}
-	p.commitGlobals(zeroForOne, &feeGrowth, &uint256.Int{}, r)
+	// Commit: what commitGlobals writes, in place (no protocol fee).
+	p.sqrtPriceX96[0], p.sqrtPriceX96[1] = n0, n1 // its top words are zero
+	p.tick, p.tickStale = tick, stale
+	m := &p.quot
+	m.l1, m.l0, m.p1, m.p0, m.q1, m.q0, m.r1, m.r0 = l1, l0, n1, n0, qn1, qn0, rn1, rn0
+	balanceIn := &p.balance0
+	feeGrowth := &p.feeGrowthGlobal0X128
+	if !zeroForOne {
+		balanceIn, feeGrowth = &p.balance1, &p.feeGrowthGlobal1X128
+	}
+	feeGrowth.Add(feeGrowth, &growth) // wraps, as in the contract
+	addWords(balanceIn, u2, u1, u0)
+	var b uint64
+	balanceOut[0], b = bits.Sub64(balanceOut[0], out0, 0)
+	balanceOut[1], b = bits.Sub64(balanceOut[1], out1, b)
+	balanceOut[2], b = bits.Sub64(balanceOut[2], 0, b)
+	balanceOut[3], _ = bits.Sub64(balanceOut[3], 0, b)
 	return true, true, nil
+}
+
+// setNeg sets z to −(hi·2^64 + lo) modulo 2^256, a word at a time.
+func setNeg(z *uint256.Int, hi, lo uint64) {
+	var b uint64
+	z[0], b = bits.Sub64(0, lo, 0)
+	z[1], b = bits.Sub64(0, hi, b)
+	z[2], b = bits.Sub64(0, 0, b)
+	z[3], _ = bits.Sub64(0, 0, b)
 }
