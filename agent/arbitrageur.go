@@ -301,11 +301,14 @@ func (a *Arbitrageur) tradeConcentrated(m *market.Market, v *market.Venue, pool 
 	var inV, outV, valueBefore float64
 	q := &a.swap
 	ok, err := pool.SwapAmountsIf(zeroForOne, maxInt256, &limit, q, func(q *uniswapv3.SwapResult) bool {
-		in, out = q.Amount1, q.Amount0
+		// Word by word (the pool writes q so): whole copies would read
+		// back its fresh stores with loads that cannot be forwarded.
+		qi, qo := &q.Amount1, &q.Amount0
 		if zeroForOne {
-			in, out = q.Amount0, q.Amount1
+			qi, qo = &q.Amount0, &q.Amount1
 		}
-		out.Neg(&out)
+		in[0], in[1], in[2], in[3] = qi[0], qi[1], qi[2], qi[3]
+		out.Neg(qo)
 		inV, outV = cfmm.Float(&in)*pi, cfmm.Float(&out)*pj
 		if outV-inV <= a.Gas {
 			return false

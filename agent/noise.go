@@ -120,8 +120,12 @@ func (t *NoiseTrader) Act(m *market.Market) {
 		t.orders = append(t.orders, noiseOrder{i, j, t.Median * math.Exp(t.Dispersion*t.normal())})
 	}
 	for _, o := range t.orders {
-		t.amount = cfmm.Amount(o.size / m.RawPrice(v.Assets[o.i]))
-		if t.amount.IsZero() {
+		// Word by word: a whole copy of Amount's result would read back
+		// its fresh stores with loads the processor cannot forward.
+		f := o.size / m.RawPrice(v.Assets[o.i])
+		if lo, hi, ok := cfmm.Amount128(f); ok { // f >= 1: not zero
+			t.amount[0], t.amount[1], t.amount[2], t.amount[3] = lo, hi, 0, 0
+		} else if t.amount = cfmm.Amount(f); t.amount.IsZero() {
 			continue
 		}
 		if err := v.SwapInto(m, o.i, o.j, &t.amount, &t.trade); err != nil {

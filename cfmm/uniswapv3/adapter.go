@@ -172,11 +172,12 @@ func (p *Pool) LPHoldings(dst []uint256.Int) {
 		f1, f0 = feesEarnedWords(l, &in1, &e.FeeGrowthInside1LastX128)
 		addWords(&total1, 0, f1, f0)
 	}
+	// Word by word, for the reason of tradeInto's copies.
 	if len(dst) > 0 {
-		dst[0] = total0
+		dst[0][0], dst[0][1], dst[0][2], dst[0][3] = total0[0], total0[1], total0[2], total0[3]
 	}
 	if len(dst) > 1 {
-		dst[1] = total1
+		dst[1][0], dst[1][1], dst[1][2], dst[1][3] = total1[0], total1[1], total1[2], total1[3]
 	}
 }
 
