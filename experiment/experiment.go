@@ -299,12 +299,14 @@ func newFanOf(n int, keep []int, coarse bool) (*metric.Fan, error) {
 }
 
 // mergeFans merges the workers' fans of cell c into the result's and drops
-// them. Sketch counts add exactly, so the result does not depend on which
+// them: absorbed (metric.Fan.Absorb), so that the sketches of the first
+// worker's fans move into the result's empty ones rather than being
+// copied. Sketch counts add exactly, so the result does not depend on which
 // worker ran which run.
 func (res *Result) mergeFans(workerFans [][][]*metric.Fan, c int) error {
 	for w := range workerFans {
 		for k, fan := range workerFans[w][c] {
-			if err := res.Cells[c].Fans[k].Merge(fan); err != nil {
+			if err := res.Cells[c].Fans[k].Absorb(fan); err != nil {
 				return err
 			}
 		}

@@ -192,6 +192,21 @@ func (f *Fan) settle() {
 // were made by NewFanOf for series of different lengths. (A decoded fan forgets its kept
 // indices; it merges with any fan of as many points.)
 func (f *Fan) Merge(other *Fan) error {
+	if err := f.compatible(other); err != nil {
+		return err
+	}
+	runs := other.runs
+	f.settle()
+	other.settle()
+	for i := range f.points {
+		f.points[i].Merge(&other.points[i])
+	}
+	f.runs += runs
+	return nil
+}
+
+// compatible returns Merge's refusal of other, or nil.
+func (f *Fan) compatible(other *Fan) error {
 	if other == nil {
 		return errors.New("metric: merge with nil fan")
 	}
@@ -201,13 +216,35 @@ func (f *Fan) Merge(other *Fan) error {
 	if other.Accuracy() != f.Accuracy() {
 		return fmt.Errorf("metric: merge fans of relative accuracy %g and %g", f.Accuracy(), other.Accuracy())
 	}
+	return nil
+}
+
+// Absorb is Merge that leaves other empty: where f's point has recorded
+// nothing it takes other's Summary, sketch and all, rather than copying
+// the sketch. The counts, and so every quantile, are those Merge gives. A
+// worker's fans are merged once into the result's and dropped: absorbed,
+// the first worker's cost no copy.
+func (f *Fan) Absorb(other *Fan) error {
+	if other == f {
+		return f.Merge(other)
+	}
+	if err := f.compatible(other); err != nil {
+		return err
+	}
 	runs := other.runs
 	f.settle()
 	other.settle()
 	for i := range f.points {
-		f.points[i].Merge(&other.points[i])
+		p, o := &f.points[i], &other.points[i]
+		if p.empty() && p.exactCap == o.exactCap && p.coarse == o.coarse {
+			*p, *o = *o, *p
+			continue
+		}
+		p.Merge(o)
+		*o = Summary{exactCap: o.exactCap, coarse: o.coarse}
 	}
 	f.runs += runs
+	other.runs = 0
 	return nil
 }
 

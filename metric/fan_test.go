@@ -382,3 +382,83 @@ func TestCoarseFanAccuracy(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkFanWorkers is the fans' life in `cascade bench` of uniswap_v3
+// at 20 runs on 2 workers: each worker fills 16 fans of 101 points with 10
+// runs, then the result's empty fans take both workers' (Absorb).
+func BenchmarkFanWorkers(b *testing.B) {
+	const fans, k, workers, runs = 16, 101, 2, 20
+	rng := rand.New(rand.NewPCG(902, 1))
+	paths := make([][]float64, runs)
+	for r := range paths {
+		paths[r] = make([]float64, k)
+		randomWalk(rng, paths[r])
+	}
+	for b.Loop() {
+		res := make([]*Fan, fans)
+		for i := range res {
+			res[i], _ = NewFan(k)
+		}
+		for w := range workers {
+			mine := make([]*Fan, fans)
+			for i := range mine {
+				mine[i], _ = NewFan(k)
+			}
+			for r := w; r < runs; r += workers {
+				for _, f := range mine {
+					_ = f.Add(paths[r])
+				}
+			}
+			for i, f := range mine {
+				if err := res[i].Absorb(f); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+	}
+}
+
+// TestFanAbsorb checks that fans absorbed into empty and non-empty fans
+// encode exactly as the same fans merged, and that an absorbed fan is left
+// empty.
+func TestFanAbsorb(t *testing.T) {
+	const k = 7
+	rng := rand.New(rand.NewPCG(803, 1))
+	fill := func(runs int) *Fan {
+		f, _ := NewFan(k)
+		path := make([]float64, k)
+		for range runs {
+			randomWalk(rng, path)
+			path[2] = math.NaN()
+			_ = f.Add(path)
+		}
+		return f
+	}
+	for _, runs := range []int{0, 1, 10, 40} {
+		a, b, c := fill(runs), fill(runs+3), fill(5)
+		merged, _ := NewFan(k)
+		for _, p := range []*Fan{a, b, c} {
+			if err := merged.Merge(p); err != nil {
+				t.Fatal(err)
+			}
+		}
+		want, _ := merged.MarshalBinary()
+		absorbed, _ := NewFan(k)
+		for _, p := range []*Fan{a, b, c} {
+			if err := absorbed.Absorb(p); err != nil {
+				t.Fatal(err)
+			}
+			if p.Runs() != 0 || p.Point(0).N() != 0 || p.Point(2).NaNs() != 0 {
+				t.Errorf("runs %d: absorbed fan keeps %d runs", runs, p.Runs())
+			}
+		}
+		got, _ := absorbed.MarshalBinary()
+		if !slices.Equal(got, want) || absorbed.Runs() != merged.Runs() {
+			t.Errorf("runs %d: absorbed fan encodes differently from merged", runs)
+		}
+	}
+	f, _ := NewFan(k)
+	if g, _ := NewFan(k + 1); f.Absorb(g) == nil || f.Absorb(nil) == nil {
+		t.Error("Absorb accepted a fan Merge refuses")
+	}
+}

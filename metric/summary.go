@@ -251,6 +251,11 @@ func (s *Summary) Merge(other *Summary) {
 	}
 }
 
+// empty reports whether s has recorded nothing, not even a NaN.
+func (s *Summary) empty() bool {
+	return s.n == 0 && s.nan == 0 && s.negInf == 0 && s.posInf == 0 && s.sk == nil && len(s.xs) == 0 && !s.dropped
+}
+
 // grow makes room in s.xs for k more observations (len(s.xs)+k ≤
 // s.exactCap), doubling the capacity but never beyond the cap, so that the
 // kept observations cost at most 8·exactCap bytes.
