@@ -170,6 +170,14 @@ func (g *StakeDelegators) Observe(m *market.Market, dst []float64) {
 	dst[5], dst[6] = float64(g.switches), float64(g.foreclosed)
 }
 
+// ObserveUnrecorded implements market.UnrecordedObserver: nothing, since
+// none of the group's metrics can be non-finite. The shares divide sums of
+// at most Count 64-bit amounts (finite) by such a sum guarded positive,
+// the held share is at most 1 and at least 0, the levered share divides
+// by Count > 0, the debt by the unit (10^decimals ≥ 1) and the rest are
+// counts.
+func (g *StakeDelegators) ObserveUnrecorded(m *market.Market, dst []float64) {}
+
 // Act implements Agent.
 func (g *StakeDelegators) Act(m *market.Market) {
 	s := g.s

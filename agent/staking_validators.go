@@ -229,6 +229,16 @@ func (g *StakeValidators) Observe(m *market.Market, dst []float64) {
 	dst[3], dst[4], dst[5] = float64(g.faults), float64(g.lost), float64(g.dumped)/u
 }
 
+// ObserveUnrecorded implements market.UnrecordedObserver: nothing, since
+// none of the group's metrics can be non-finite. Stake, debt and dumped
+// are sums of 64-bit amounts (finite) divided by the unit (10^decimals ≥
+// 1); the lent share divides such a sum by one guarded positive; the
+// leverage stake/(stake − debt) is computed only for stake > debt ≥ 0:
+// stake − debt is then more than stake/2 or, by Sterbenz's lemma, exact
+// and at least half stake's unit in the last place, so the ratio is at
+// most 2^54; the rest are counts.
+func (g *StakeValidators) ObserveUnrecorded(m *market.Market, dst []float64) {}
+
 // ownStake is the value of op's delegations to its validators.
 func (g *StakeValidators) ownStake(op *posOperator) uint64 {
 	return g.s.Chain().StakeIn(op.acct, op.vals)

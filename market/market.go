@@ -275,6 +275,21 @@ type PCGResetter interface {
 	ResetPCG(m *Market, rng *rand.Rand, pcg *rand.PCG)
 }
 
+// UnrecordedObserver is a protocol or an agent some of whose metrics can
+// never be non-finite (a Gini coefficient of integers, a ratio whose
+// denominator is guarded to be positive and whose terms are sums of
+// 64-bit amounts). At a sample a run observes only to check that its
+// metrics are finite, without recording it (a run whose series serve only
+// percentile bands), the world calls ObserveUnrecorded instead of
+// Observe: it must write every metric that can be non-finite, with the
+// value Observe would give, and may leave the others as they are (values
+// of an earlier observation, finite like any value they can take), so
+// the check finds a non-finite metric exactly when it would after
+// Observe. It must change nothing Observe would not.
+type UnrecordedObserver interface {
+	ObserveUnrecorded(m *Market, dst []float64)
+}
+
 // Protocol is a mechanism other than a CFMM venue — a lending market, a
 // stablecoin system, a Proof-of-Stake chain — driven by the world once per
 // step and by agents in between.

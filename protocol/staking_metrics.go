@@ -254,7 +254,19 @@ func (s *Staking) Metrics() []metric.Def {
 }
 
 // Observe implements Protocol.
-func (s *Staking) Observe(m *market.Market, dst []float64) {
+func (s *Staking) Observe(m *market.Market, dst []float64) { s.observe(m, dst, true) }
+
+// ObserveUnrecorded implements market.UnrecordedObserver: Observe without
+// the Gini coefficients of stake and wealth, their changes and the sold
+// share (dst[19..22] and dst[35]), which cannot be non-finite: a Gini of
+// fewer than 2^31 integers is in [0, 1] (pos.GiniSorted), the genesis
+// values subtracted are such Ginis too, and the sold share is 1 − held/owed
+// with owed > 0 a sum of amounts and held at most owed.
+func (s *Staking) ObserveUnrecorded(m *market.Market, dst []float64) { s.observe(m, dst, false) }
+
+// observe is Observe, without the metrics ObserveUnrecorded leaves unless
+// all.
+func (s *Staking) observe(m *market.Market, dst []float64, all bool) {
 	if s.chain == nil {
 		clear(dst[:len(s.Metrics())])
 		return
@@ -291,9 +303,12 @@ func (s *Staking) Observe(m *market.Market, dst []float64) {
 	dst[16] = 1 - spot
 	dst[17] = 1 - s.twap
 	dst[18] = max(s.maxDiscount, 1-spot)
-	gs, gw := s.giniStake(), s.giniWealth()
-	dst[19], dst[20] = gs, gs-s.giniStake0
-	dst[21], dst[22] = gw, gw-s.giniWealth0
+	if all {
+		gs, gw := s.giniStake(), s.giniWealth()
+		dst[19], dst[20] = gs, gs-s.giniStake0
+		dst[21], dst[22] = gw, gw-s.giniWealth0
+		dst[35] = s.soldShare()
+	}
 	y := s.Yields()
 	dst[23], dst[24], dst[25] = y.Stake, y.Lend, y.Borrow
 	dst[26] = 0
@@ -311,7 +326,6 @@ func (s *Staking) Observe(m *market.Market, dst []float64) {
 	dst[32] = float64(s.recallForeclosed)
 	dst[33] = spot - 1
 	dst[34] = max(s.maxPremium, spot-1)
-	dst[35] = s.soldShare()
 	dst[36] = price * float64(l.Bonded) / u * s.Config.CorruptionShare
 	dst[37], dst[38] = float64(s.soldSeized)/u, float64(s.boughtBack)/u
 	dst[39] = float64(s.depositPaid) / u

@@ -395,3 +395,32 @@ func TestStakingSupplyOverflow(t *testing.T) {
 		t.Fatalf("the failed epoch left the accounts inconsistent: %v", err)
 	}
 }
+
+// ObserveUnrecorded writes every metric Observe writes, with the same
+// value, but the Gini coefficients, their changes and the sold share.
+func TestStakingObserveUnrecorded(t *testing.T) {
+	m, s := stakingtest.Market(t, 1000, nil)
+	a, _ := s.Endow(stakingtest.Tokens(1000))
+	v, err := s.AddValidator(a, 0, stakingtest.Tokens(1000))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, _ := s.Chain().Delegation(v, a)
+	if _, err := s.Borrow(a, v, d.Shares, stakingtest.Tokens(650)); err != nil {
+		t.Fatal(err)
+	}
+	stakingtest.Run(t, m, s, 3)
+	n := len(s.Metrics())
+	all, part := make([]float64, n), make([]float64, n)
+	for k := range part {
+		part[k] = math.NaN()
+	}
+	s.Observe(m, all)
+	s.ObserveUnrecorded(m, part)
+	for k := range all {
+		left := k >= 19 && k <= 22 || k == 35
+		if left != math.IsNaN(part[k]) || !left && part[k] != all[k] {
+			t.Errorf("metric %d (%s): ObserveUnrecorded %v, Observe %v", k, s.Metrics()[k].Name, part[k], all[k])
+		}
+	}
+}

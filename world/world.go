@@ -202,7 +202,8 @@ func (m *Model) Shape(c int) engine.Shape {
 // indices among SampleTimes) in their series, so that runs whose series
 // serve only percentile bands of at most metric.MaxFanPoints points hold
 // no series as long as the horizon. Every sample is still observed and
-// checked for non-finite values.
+// checked for non-finite values, metrics that cannot be non-finite
+// excepted at samples not recorded (market.UnrecordedObserver).
 func (m *Model) RecordOnly(c int, keep []int) error {
 	cl := m.cells[c]
 	n := cl.samples()
@@ -523,10 +524,16 @@ type sim struct {
 	obs      []float64
 	// widths are the number of metrics of each venue, protocol and agent.
 	widths []int
+	// unrecorded holds, for each protocol and then each agent, the
+	// participant as a market.UnrecordedObserver, or nil.
+	unrecorded []market.UnrecordedObserver
 	// start, set only for a traced run, sees the state at step 0.
 	start func()
 	// forceGeneral makes even a plain model take stepAll (tests).
 	forceGeneral bool
+	// observeAll makes record observe every metric at samples it does
+	// not record too (tests).
+	observeAll bool
 	// regen are the protocols that may ask for the run's start again
 	// (market.Regenesis); restart, set only for a traced run, drops what
 	// the start asked again recorded.
@@ -606,6 +613,14 @@ func (c *cell) newSim() (*sim, error) {
 	}
 	for _, a := range s.agents {
 		s.widths = append(s.widths, len(a.Metrics()))
+	}
+	for _, p := range s.market.Protocols {
+		u, _ := p.(market.UnrecordedObserver)
+		s.unrecorded = append(s.unrecorded, u)
+	}
+	for _, a := range s.agents {
+		u, _ := a.(market.UnrecordedObserver)
+		s.unrecorded = append(s.unrecorded, u)
 	}
 	return s, nil
 }
@@ -744,7 +759,14 @@ func (s *sim) deliver(k int) {
 	}
 }
 
-func (s *sim) observe() {
+func (s *sim) observe() { s.observeFor(true) }
+
+// observeFor fills s.obs with every metric when recorded; otherwise for a
+// sample that is not recorded, whose observation serves only
+// checkFinite: participants that are market.UnrecordedObservers then
+// write only the metrics that can be non-finite, and the others stay as
+// the last observation left them.
+func (s *sim) observeFor(recorded bool) {
 	m := &s.market
 	o := 0
 	for a, p := range m.Prices {
@@ -759,11 +781,19 @@ func (s *sim) observe() {
 		o += s.widths[k]
 	}
 	for k, p := range m.Protocols {
-		p.Observe(m, s.obs[o:])
+		if u := s.unrecorded[k]; u != nil && !recorded {
+			u.ObserveUnrecorded(m, s.obs[o:])
+		} else {
+			p.Observe(m, s.obs[o:])
+		}
 		o += s.widths[len(s.venues)+k]
 	}
 	for k, a := range s.agents {
-		a.Observe(m, s.obs[o:])
+		if u := s.unrecorded[len(m.Protocols)+k]; u != nil && !recorded {
+			u.ObserveUnrecorded(m, s.obs[o:])
+		} else {
+			a.Observe(m, s.obs[o:])
+		}
 		o += s.widths[len(s.venues)+len(m.Protocols)+k]
 	}
 }
@@ -792,13 +822,17 @@ func (s *sim) checkFinite(step int) error {
 	return nil
 }
 
+// record observes sample (at the current step) into out's series; a
+// sample the run does not record (Model.RecordOnly) is observed only for
+// checkFinite (observeFor).
 func (s *sim) record(out *engine.Outcome, sample int) {
-	s.observe()
 	if slots := s.c.slots; slots != nil {
 		if sample = slots[sample]; sample < 0 {
+			s.observeFor(s.observeAll)
 			return
 		}
 	}
+	s.observe()
 	for k, i := range s.c.selected {
 		out.Series[k][sample] = s.obs[i]
 	}
