@@ -1,9 +1,6 @@
 package process
 
-import (
-	"math"
-	"math/big"
-)
+import "math"
 
 // exp returns e^x within two units in the last place of math.Exp, at about
 // half its cost, for the lognormal factors the processes draw by the
@@ -47,23 +44,25 @@ const (
 
 // expTable holds 2^(j/N) for j < N, correctly rounded: of math.Exp2's
 // value (within one unit in the last place) and its two neighbours, the one
-// whose N-th power, computed exactly, is nearest 2^j.
-var expTable = func() (t [expN]float64) {
-	for j := range t {
-		want := new(big.Float).SetMantExp(big.NewFloat(1), j)
-		c := math.Exp2(float64(j) / expN)
-		var best *big.Float
-		for _, y := range []float64{math.Nextafter(c, 0), c, math.Nextafter(c, 2)} {
-			// y^N by squaring, exactly: 53·N bits suffice.
-			p := new(big.Float).SetPrec(53 * expN).SetFloat64(y)
-			for range expLogN {
-				p.Mul(p, p)
-			}
-			d := p.Sub(p, want).Abs(p)
-			if best == nil || d.Cmp(best) < 0 {
-				best, t[j] = d, y
-			}
-		}
-	}
-	return t
-}()
+// whose N-th power, computed exactly, is nearest 2^j. It is written out
+// rather than computed when the package starts, which took some 1,900 big.Float
+// allocations and about 2 ms of every process's start;
+// TestExpTableCorrectlyRounded derives it again.
+var expTable = [expN]float64{
+	0x1p+00, 0x1.02c9a3e778061p+00, 0x1.059b0d3158574p+00, 0x1.0874518759bc8p+00,
+	0x1.0b5586cf9890fp+00, 0x1.0e3ec32d3d1a2p+00, 0x1.11301d0125b51p+00, 0x1.1429aaea92dep+00,
+	0x1.172b83c7d517bp+00, 0x1.1a35beb6fcb75p+00, 0x1.1d4873168b9aap+00, 0x1.2063b88628cd6p+00,
+	0x1.2387a6e756238p+00, 0x1.26b4565e27cddp+00, 0x1.29e9df51fdee1p+00, 0x1.2d285a6e4030bp+00,
+	0x1.306fe0a31b715p+00, 0x1.33c08b26416ffp+00, 0x1.371a7373aa9cbp+00, 0x1.3a7db34e59ff7p+00,
+	0x1.3dea64c123422p+00, 0x1.4160a21f72e2ap+00, 0x1.44e086061892dp+00, 0x1.486a2b5c13cdp+00,
+	0x1.4bfdad5362a27p+00, 0x1.4f9b2769d2ca7p+00, 0x1.5342b569d4f82p+00, 0x1.56f4736b527dap+00,
+	0x1.5ab07dd485429p+00, 0x1.5e76f15ad2148p+00, 0x1.6247eb03a5585p+00, 0x1.6623882552225p+00,
+	0x1.6a09e667f3bcdp+00, 0x1.6dfb23c651a2fp+00, 0x1.71f75e8ec5f74p+00, 0x1.75feb564267c9p+00,
+	0x1.7a11473eb0187p+00, 0x1.7e2f336cf4e62p+00, 0x1.82589994cce13p+00, 0x1.868d99b4492edp+00,
+	0x1.8ace5422aa0dbp+00, 0x1.8f1ae99157736p+00, 0x1.93737b0cdc5e5p+00, 0x1.97d829fde4e5p+00,
+	0x1.9c49182a3f09p+00, 0x1.a0c667b5de565p+00, 0x1.a5503b23e255dp+00, 0x1.a9e6b5579fdbfp+00,
+	0x1.ae89f995ad3adp+00, 0x1.b33a2b84f15fbp+00, 0x1.b7f76f2fb5e47p+00, 0x1.bcc1e904bc1d2p+00,
+	0x1.c199bdd85529cp+00, 0x1.c67f12e57d14bp+00, 0x1.cb720dcef9069p+00, 0x1.d072d4a07897cp+00,
+	0x1.d5818dcfba487p+00, 0x1.da9e603db3285p+00, 0x1.dfc97337b9b5fp+00, 0x1.e502ee78b3ff6p+00,
+	0x1.ea4afa2a490dap+00, 0x1.efa1bee615a27p+00, 0x1.f50765b6e454p+00, 0x1.fa7c1819e90d8p+00,
+}

@@ -2,6 +2,7 @@ package process
 
 import (
 	"math"
+	"math/big"
 	"math/rand/v2"
 	"testing"
 )
@@ -71,3 +72,29 @@ func BenchmarkExp(b *testing.B) {
 }
 
 var sink float64
+
+// TestExpTableCorrectlyRounded derives expTable: for each j, of math.Exp2(j/N)
+// and its two neighbours, the one whose N-th power, computed exactly, is
+// nearest 2^j.
+func TestExpTableCorrectlyRounded(t *testing.T) {
+	for j := range expN {
+		want := new(big.Float).SetMantExp(big.NewFloat(1), j)
+		c := math.Exp2(float64(j) / expN)
+		var best *big.Float
+		var nearest float64
+		for _, y := range []float64{math.Nextafter(c, 0), c, math.Nextafter(c, 2)} {
+			// y^N by squaring, exactly: 53·N bits suffice.
+			p := new(big.Float).SetPrec(53 * expN).SetFloat64(y)
+			for range expLogN {
+				p.Mul(p, p)
+			}
+			d := p.Sub(p, want).Abs(p)
+			if best == nil || d.Cmp(best) < 0 {
+				best, nearest = d, y
+			}
+		}
+		if expTable[j] != nearest {
+			t.Errorf("expTable[%d] = %x, want %x", j, expTable[j], nearest)
+		}
+	}
+}
