@@ -385,6 +385,31 @@ func (b *Book) beyondLimit(coll, debt *uint256.Int) (maxDebt uint256.Int, under 
 	return maxDebt, !over && maxDebt.Lt(debt)
 }
 
+// refusedBelow reports whether collateral value at price is refused
+// against a debt of at least art·index + amountRad (see topUp):
+// value·price·RAY < (art·index + amountRad)·CR, each product fitting 256
+// bits, with art, amountRad and index below 2^127 and CR positive.
+func (b *Book) refusedBelow(art, amountRad, index *uint256.Int, value uint64, price *uint256.Int) bool {
+	cr := &b.p.CollateralRatio
+	if art[3]|amountRad[3]|index[3]|art[2]|amountRad[2]|index[2] != 0 || (art[1]|amountRad[1]|index[1])>>63 != 0 || cr.IsZero() {
+		return false
+	}
+	var x, lb uint256.Int
+	x.SetUint64(value)
+	if _, over := x.MulOverflow(&x, price); over {
+		return false
+	}
+	if _, over := x.MulOverflow(&x, &ray); over {
+		return false
+	}
+	lb.Mul(art, index) // below 2^254
+	lb.Add(&lb, amountRad)
+	if _, over := lb.MulOverflow(&lb, cr); over {
+		return false
+	}
+	return x.Lt(&lb)
+}
+
 // undercollateral is ErrUndercollateral with its figures, formatted only
 // when read: borrowers probe limits that fail every epoch, and formatting
 // the message cost more than the check.
@@ -424,13 +449,20 @@ func (b *Book) TopUp(epoch uint64, id LoanID, shares uint64, amount, price uint2
 // figures: for borrowers who probe their limit at every epoch, where
 // building the refusal's error cost more than the check.
 func (b *Book) TopUpIf(epoch uint64, id LoanID, shares uint64, amount, price uint256.Int) (ok bool, err error) {
-	var fig undercollateral
-	under, err := b.topUp(epoch, id, shares, amount, price, &fig)
+	under, err := b.topUp(epoch, id, shares, amount, price, nil)
 	return !under && err == nil, err
 }
 
 // topUp is TopUp; a refusal for want of collateral returns under, its
-// figures in fig, and a nil error.
+// figures in fig (unless fig is nil), and a nil error.
+//
+// Without figures to give, a refusal is first tried without the division
+// ⌈amount·RAY/index⌉: art·index ≥ amount·RAY, so the debt after the top-up
+// is at least art₀·index + amount·RAY, and collateral X = value·price·RAY
+// below that bound times CR is below the debt times CR, which is
+// beyondLimit's refusal. Operands below 2^127 (the index is at least RAY,
+// so the new art is at most amount·RAY) keep the debt below 2^255, so no
+// overflow error would have come first.
 func (b *Book) topUp(epoch uint64, id LoanID, shares uint64, amount, price uint256.Int, fig *undercollateral) (under bool, err error) {
 	a, err := b.prepare(epoch)
 	if err != nil {
@@ -457,6 +489,9 @@ func (b *Book) topUp(epoch uint64, id LoanID, shares uint64, amount, price uint2
 	if _, over := amountRad.MulOverflow(&amount, &ray); over {
 		return false, fmt.Errorf("%w: amount %s", ErrOverflow, amount.Dec())
 	}
+	if fig == nil && b.refusedBelow(&l.art, &amountRad, &a.index, value, &price) {
+		return true, nil
+	}
 	art = ceilDiv(amountRad, a.index)
 	total.Add(&l.art, &art)
 	if _, over := debt.MulOverflow(&total, &a.index); over {
@@ -467,7 +502,9 @@ func (b *Book) topUp(epoch uint64, id LoanID, shares uint64, amount, price uint2
 	coll.SetUint64(value)
 	if _, over := coll.MulOverflow(&coll, &price); !over {
 		if maxDebt, under := b.beyondLimit(&coll, &debt); under {
-			*fig = undercollateral{debt, price, maxDebt, value}
+			if fig != nil {
+				*fig = undercollateral{debt, price, maxDebt, value}
+			}
 			return true, nil
 		}
 	}

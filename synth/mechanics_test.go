@@ -2,6 +2,7 @@ package synth
 
 import (
 	"errors"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/holiman/uint256"
@@ -280,4 +281,75 @@ func TestLoanMaturity(t *testing.T) {
 		}
 	}
 	e.check(t)
+}
+
+// TopUpIf, which tries a refusal before dividing (refusedBelow), refuses,
+// fails and succeeds exactly where TopUp does, and leaves the same book:
+// random loans at random interest indices and prices, topped up by random
+// amounts and by the largest amount the collateral allows, found by
+// bisection, and the next ones.
+func TestTopUpIfMatchesTopUp(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	refused := 0
+	for trial := range 60 {
+		p := baseParams()
+		p.Curve = RateCurve{{Rate: Fraction(uint64(rng.IntN(40)), 100)}}
+		borrow := u(1 + rng.Uint64N(25e6))
+		epoch := uint64(rng.IntN(2000))
+		var price uint256.Int
+		price.Mul(uint256.NewInt(700+rng.Uint64N(600)), uint256.NewInt(1e12))
+		price.Mul(&price, uint256.NewInt(1e12))
+		shares := rng.Uint64N(100e6)
+		fresh := func() (*env, LoanID) {
+			e := newEnv(t, p, nil, 200e6)
+			id, err := e.book.Borrow(0, 0, 0, 100e6, borrow, RayOne())
+			if err != nil {
+				t.Fatal(err)
+			}
+			return e, id
+		}
+		// The largest amount TopUp accepts: accepted at lo, refused at hi.
+		lo, hi := uint64(0), uint64(1<<40)
+		for hi-lo > 1 {
+			mid := lo + (hi-lo)/2
+			e, id := fresh()
+			if err := e.book.TopUp(epoch, id, shares, u(mid), price); err == nil {
+				lo = mid
+			} else if errors.Is(err, ErrUndercollateral) {
+				hi = mid
+			} else {
+				t.Fatal(err)
+			}
+		}
+		amounts := []uint64{lo, lo + 1, lo + 2, rng.Uint64N(1 << 40), 1 + rng.Uint64N(lo+1)}
+		if lo > 0 {
+			amounts = append(amounts, lo-1)
+		}
+		for _, x := range amounts {
+			a, ida := fresh()
+			b, idb := fresh()
+			errA := a.book.TopUp(epoch, ida, shares, u(x), price)
+			ok, errB := b.book.TopUpIf(epoch, idb, shares, u(x), price)
+			under := errors.Is(errA, ErrUndercollateral)
+			switch {
+			case under && (ok || errB != nil):
+				t.Fatalf("trial %d, amount %d: TopUp refused (%v), TopUpIf ok %v, %v", trial, x, errA, ok, errB)
+			case !under && ((errA == nil) != ok || (errA == nil) != (errB == nil)):
+				t.Fatalf("trial %d, amount %d: TopUp %v, TopUpIf ok %v, %v", trial, x, errA, ok, errB)
+			}
+			if under {
+				refused++
+			}
+			la, _ := a.book.Loan(ida)
+			lb, _ := b.book.Loan(idb)
+			if la != lb || a.book.Totals() != b.book.Totals() {
+				t.Fatalf("trial %d, amount %d: books differ: %+v against %+v", trial, x, la, lb)
+			}
+			a.check(t)
+			b.check(t)
+		}
+	}
+	if refused < 100 {
+		t.Fatalf("%d refusals: the test does not probe the limit", refused)
+	}
 }
