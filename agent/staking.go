@@ -151,13 +151,39 @@ func posStaking(m *market.Market, p int) *protocol.Staking {
 // borrowed. Leverage never exceeds what the collateral ratio CR allows,
 // 1/(1 − 1/CR). Ties keep the lower leverage.
 func chooseLeverage(appetite, y, r, f, lr, cr, pi float64) float64 {
+	var b leverageBounds
+	return b.choose(appetite, y, r, f, lr, cr, pi)
+}
+
+// leverageBounds memoizes chooseLeverage's caps that depend only on f, LR
+// and CR — 1/(1 − 1/CR) and max(1, 0.95/(1 − (1 − f)/LR)), four
+// divisions — which stay the same from one operator and epoch to the
+// next (f is a constant fraction on Cosmos chains): the same expressions
+// of the same operands, so the same values.
+type leverageBounds struct {
+	f, lr, cr      float64
+	crCap, safeCap float64
+	ok             bool
+}
+
+// choose is chooseLeverage, its caps memoized in b.
+func (b *leverageBounds) choose(appetite, y, r, f, lr, cr, pi float64) float64 {
+	if !b.ok || b.f != f || b.lr != lr || b.cr != cr {
+		*b = leverageBounds{f: f, lr: lr, cr: cr, ok: true}
+		if cr > 1 {
+			b.crCap = 1 / (1 - 1/cr)
+		}
+		if 1-f < lr {
+			b.safeCap = max(1, 0.95/(1-(1-f)/lr))
+		}
+	}
 	maxLev := appetite
 	if cr > 1 {
-		maxLev = min(maxLev, 1/(1-1/cr))
+		maxLev = min(maxLev, b.crCap)
 	}
 	safe := maxLev
 	if 1-f < lr {
-		safe = min(maxLev, max(1, 0.95/(1-(1-f)/lr)))
+		safe = min(maxLev, b.safeCap)
 	}
 	ret := func(l float64) float64 {
 		e := l*y - (l-1)*r - pi*l*f

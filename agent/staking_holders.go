@@ -111,7 +111,7 @@ func (g *SynthHolders) Value(u float64) float64 {
 // circulation, and the yield moves only at an epoch).
 func (g *SynthHolders) valuation() (loss, y float64) {
 	s := g.s
-	return (1 - s.Backing()) + s.DefaultRate(), s.Yields().Issuance
+	return (1 - s.Backing()) + s.DefaultRate(), s.IssuanceYield()
 }
 
 // holderValue is (1 + u − ℓ)/(1 + y), floored at zero, with y floored at

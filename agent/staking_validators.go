@@ -121,6 +121,7 @@ type StakeValidators struct {
 	// floats, valid when ratiosOK (reset every run).
 	lr, cr   float64
 	ratiosOK bool
+	bounds   leverageBounds
 }
 
 type posOperator struct {
@@ -405,7 +406,13 @@ func (g *StakeValidators) manage(m *market.Market, op *posOperator) {
 	}
 	alive := g.aliveOf(op, g.alive[:0])
 	debt, recalled := s.Debt(op.acct)
-	y := s.Yields()
+	// The lending market's rates only for mobility (see mobile).
+	var y protocol.StakingYields
+	if g.Mobility > 0 {
+		y = s.Yields()
+	} else {
+		y.Valid, y.Issuance, y.Borrow = s.CarryYields()
+	}
 	if g.mobile(m, op, alive, debt, y) {
 		return
 	}
@@ -413,7 +420,7 @@ func (g *StakeValidators) manage(m *market.Market, op *posOperator) {
 	if len(alive) > 0 && !recalled && op.leverage > 1 && y.Valid {
 		share := float64(stake) / max(float64(c.Bonded()), 1)
 		lr, cr := g.ratios()
-		lev := chooseLeverage(op.leverage, y.Issuance, y.Borrow, s.StressSlash(share), lr, cr,
+		lev := g.bounds.choose(op.leverage, y.Issuance, y.Borrow, s.StressSlash(share), lr, cr,
 			g.RiskAwareness*g.incidentsPerYear(m, len(alive)))
 		target = uint64(float64(stake) * min(s.Mark(), 1) * (1 - 1/lev))
 	}

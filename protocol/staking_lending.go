@@ -133,6 +133,15 @@ type StakingYields struct {
 	Lend, LendBorrow, Borrow float64
 }
 
+// CarryYields returns Yields' Valid, Issuance and Borrow, what a
+// borrower's carry is judged by, without the lending market's rates.
+func (s *Staking) CarryYields() (valid bool, issuance, borrow float64) {
+	return s.yieldValid, s.issueEst, s.borrowRate()
+}
+
+// IssuanceYield is Yields().Issuance.
+func (s *Staking) IssuanceYield() float64 { return s.issueEst }
+
 // Yields returns the current yields.
 func (s *Staking) Yields() StakingYields {
 	y := StakingYields{Stake: s.yieldEst, Valid: s.yieldValid, Issuance: s.issueEst, Borrow: s.borrowRate()}
