@@ -109,7 +109,8 @@ func (r *Result) TimestepsPerSecond() float64 { return float64(r.Timesteps) / r.
 
 // Run executes the scenario file f.
 func Run(ctx context.Context, f *scenario.File, opt Options) (*Result, error) {
-	res, err := newResult(f, opt)
+	// The result's fans are the workers' (see mergeFans).
+	res, err := newResultOf(f, opt, false)
 	if err != nil {
 		return nil, err
 	}
@@ -132,11 +133,6 @@ func Run(ctx context.Context, f *scenario.File, opt Options) (*Result, error) {
 		for c := range res.Cells {
 			if err := model.RecordOnly(c, res.Cells[c].FanIndex); err != nil {
 				return nil, err
-			}
-			for k := range res.Cells[c].Fans {
-				if res.Cells[c].Fans[k], err = res.newFan(c); err != nil {
-					return nil, err
-				}
 			}
 		}
 	}
@@ -208,6 +204,16 @@ func Run(ctx context.Context, f *scenario.File, opt Options) (*Result, error) {
 		// with the command that replays the run.
 		return nil, err
 	}
+	// Cells no run of which was in the slice run have empty fans.
+	for c := range res.Cells {
+		for k, fan := range res.Cells[c].Fans {
+			if fan == nil {
+				if res.Cells[c].Fans[k], err = res.newFan(c); err != nil {
+					return nil, err
+				}
+			}
+		}
+	}
 	if w == nil {
 		return res, nil
 	}
@@ -222,7 +228,11 @@ func Run(ctx context.Context, f *scenario.File, opt Options) (*Result, error) {
 }
 
 // newResult compiles f and prepares the empty aggregates of every cell.
-func newResult(f *scenario.File, opt Options) (*Result, error) {
+func newResult(f *scenario.File, opt Options) (*Result, error) { return newResultOf(f, opt, true) }
+
+// newResultOf is newResult whose cells' fans are nil unless fans is true,
+// for a caller that fills them.
+func newResultOf(f *scenario.File, opt Options, fans bool) (*Result, error) {
 	if err := world.CheckFanBudget(f); err != nil {
 		return nil, err
 	}
@@ -259,9 +269,11 @@ func newResult(f *scenario.File, opt Options) (*Result, error) {
 		}
 		for range model.Metrics {
 			cell.Summaries = append(cell.Summaries, metric.NewSummaryCap(exactCap))
-			fan, err := newFanOf(len(cell.Times), cell.FanIndex, coarse)
-			if err != nil {
-				return nil, err
+			var fan *metric.Fan
+			if fans {
+				if fan, err = newFanOf(len(cell.Times), cell.FanIndex, coarse); err != nil {
+					return nil, err
+				}
 			}
 			cell.Fans = append(cell.Fans, fan)
 		}
@@ -299,13 +311,18 @@ func newFanOf(n int, keep []int, coarse bool) (*metric.Fan, error) {
 }
 
 // mergeFans merges the workers' fans of cell c into the result's and drops
-// them: absorbed (metric.Fan.Absorb), so that the sketches of the first
-// worker's fans move into the result's empty ones rather than being
-// copied. Sketch counts add exactly, so the result does not depend on which
-// worker ran which run.
+// them. Run leaves the result's fans nil: the first worker's fans become
+// the result's, and the others' are absorbed into them (metric.Fan.Absorb).
+// The fans all have the same points (res.newFan), and sketch counts add
+// exactly, so the result does not depend on which worker ran which run;
+// no fan is made only to receive a worker's, nor any sketch copied.
 func (res *Result) mergeFans(workerFans [][][]*metric.Fan, c int) error {
 	for w := range workerFans {
 		for k, fan := range workerFans[w][c] {
+			if res.Cells[c].Fans[k] == nil {
+				res.Cells[c].Fans[k] = fan
+				continue
+			}
 			if err := res.Cells[c].Fans[k].Absorb(fan); err != nil {
 				return err
 			}

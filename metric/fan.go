@@ -33,15 +33,21 @@ type Fan struct {
 	n    int
 	runs int64
 	// pending holds the last runs' values, not yet in the Summaries:
-	// pending[i*batch+r] is run r's value at point i, for r < held. Adding
+	// pending[i*width+r] is run r's value at point i, for r < held. Adding
 	// them point by point keeps one sketch in cache while it takes a whole
 	// batch; added run by run, each of the K sketches would be fetched
 	// from memory for every run. It is allocated by the first Add after
 	// a read or merge, and released by them, so that a fan that only
 	// receives merges never holds one.
 	pending []float64
-	batch   int
-	held    int
+	// width is the runs pending holds: fanFirstBatch at first, doubled
+	// after each full batch up to batch, the most. A fan that is given
+	// few runs (a worker's share of a short run) holds memory for about
+	// as many, not for batch: fresh memory is not free (each page the
+	// process first touches costs a page fault, some microseconds).
+	width int
+	batch int
+	held  int
 }
 
 // fanExactCap is the exact cap of a Fan's Summaries; see Fan.
@@ -53,6 +59,9 @@ const fanPendingValues = 4096
 
 // fanMaxBatch is the most runs a Fan holds back.
 const fanMaxBatch = 32
+
+// fanFirstBatch is the runs a Fan's first batch holds (see Fan.width).
+const fanFirstBatch = 4
 
 // NewFan returns an empty Fan of k sample points, or an error if k < 1.
 func NewFan(k int) (*Fan, error) { return newFan(k, false) }
@@ -71,7 +80,7 @@ func newFan(k int, coarse bool) (*Fan, error) {
 		points[i].coarse = coarse
 	}
 	batch := max(1, min(fanMaxBatch, fanPendingValues/k))
-	return &Fan{points: points, batch: batch}, nil
+	return &Fan{points: points, batch: batch, width: min(batch, fanFirstBatch)}, nil
 }
 
 // NewFanOf returns an empty Fan of the sample points keep (ascending
@@ -146,21 +155,25 @@ func (f *Fan) Add(values []float64) error {
 		return fmt.Errorf("metric: fan run has %d values, want %d", len(values), len(f.points))
 	}
 	if f.pending == nil {
-		f.pending = make([]float64, len(f.points)*f.batch)
+		f.pending = make([]float64, len(f.points)*f.width)
 	}
 	if f.keep != nil {
 		for i, k := range f.keep {
-			f.pending[i*f.batch+f.held] = values[k]
+			f.pending[i*f.width+f.held] = values[k]
 		}
 	} else {
 		for i, x := range values {
-			f.pending[i*f.batch+f.held] = x
+			f.pending[i*f.width+f.held] = x
 		}
 	}
 	f.held++
 	f.runs++
-	if f.held == f.batch {
+	if f.held == f.width {
 		f.flush()
+		if f.width < f.batch {
+			f.width = min(f.batch, 2*f.width)
+			f.pending = nil
+		}
 	}
 	return nil
 }
@@ -173,7 +186,7 @@ func (f *Fan) flush() {
 	}
 	for i := range f.points {
 		p := &f.points[i]
-		for _, x := range f.pending[i*f.batch : i*f.batch+f.held] {
+		for _, x := range f.pending[i*f.width : i*f.width+f.held] {
 			p.Add(x)
 		}
 	}
