@@ -41,10 +41,13 @@ type Fan struct {
 	// receives merges never holds one.
 	pending []float64
 	// width is the runs pending holds: fanFirstBatch at first, doubled
-	// after each full batch up to batch, the most. A fan that is given
-	// few runs (a worker's share of a short run) holds memory for about
-	// as many, not for batch: fresh memory is not free (each page the
-	// process first touches costs a page fault, some microseconds).
+	// (the held runs kept) each time it fills, up to batch, the most;
+	// then each full batch is flushed into the Summaries. A fan given few
+	// runs (a worker's share of a short run) holds memory for about as
+	// many and builds no sketch before it is read, merged or absorbed:
+	// fresh memory is not free (each page the process first touches costs
+	// a page fault, some microseconds), and a fan absorbed adds its held
+	// runs straight into the absorbing fan's sketches (Absorb).
 	width int
 	batch int
 	held  int
@@ -156,6 +159,12 @@ func (f *Fan) Add(values []float64) error {
 	}
 	if f.pending == nil {
 		f.pending = make([]float64, len(f.points)*f.width)
+	} else if f.held == f.width {
+		if f.width < f.batch {
+			f.grow()
+		} else {
+			f.flush()
+		}
 	}
 	if f.keep != nil {
 		for i, k := range f.keep {
@@ -168,14 +177,17 @@ func (f *Fan) Add(values []float64) error {
 	}
 	f.held++
 	f.runs++
-	if f.held == f.width {
-		f.flush()
-		if f.width < f.batch {
-			f.width = min(f.batch, 2*f.width)
-			f.pending = nil
-		}
-	}
 	return nil
+}
+
+// grow doubles the runs pending holds, up to batch, keeping those held.
+func (f *Fan) grow() {
+	w := min(f.batch, 2*f.width)
+	p := make([]float64, len(f.points)*w)
+	for i := range f.points {
+		copy(p[i*w:i*w+f.held], f.pending[i*f.width:i*f.width+f.held])
+	}
+	f.pending, f.width = p, w
 }
 
 // flush adds the held-back runs to the Summaries. Their sketches count
@@ -232,11 +244,15 @@ func (f *Fan) compatible(other *Fan) error {
 	return nil
 }
 
-// Absorb is Merge that leaves other empty: where f's point has recorded
-// nothing it takes other's Summary, sketch and all, rather than copying
-// the sketch. The counts, and so every quantile, are those Merge gives. A
-// worker's fans are merged once into the result's and dropped: absorbed,
-// the first worker's cost no copy.
+// Absorb is Merge that leaves other empty, sparing work Merge would do:
+// where f's point has recorded nothing it takes other's Summary, sketch
+// and all, rather than copying the sketch, and the runs other holds back
+// (not yet in its Summaries) are added straight into f's points rather
+// than into other's sketches first. The counts and extrema, and so every
+// quantile, are those Merge gives; the mean and variance of a point agree
+// with Merge's to rounding (as Merge's agree with Add's). A worker's fans
+// are merged once into the result's and dropped: absorbed, they cost no
+// sketch copy, and a worker that held back all its runs builds no sketch.
 func (f *Fan) Absorb(other *Fan) error {
 	if other == f {
 		return f.Merge(other)
@@ -246,16 +262,21 @@ func (f *Fan) Absorb(other *Fan) error {
 	}
 	runs := other.runs
 	f.settle()
-	other.settle()
 	for i := range f.points {
 		p, o := &f.points[i], &other.points[i]
 		if p.empty() && p.exactCap == o.exactCap && p.coarse == o.coarse {
 			*p, *o = *o, *p
-			continue
+		} else {
+			p.Merge(o)
+			*o = Summary{exactCap: o.exactCap, coarse: o.coarse}
 		}
-		p.Merge(o)
-		*o = Summary{exactCap: o.exactCap, coarse: o.coarse}
+		if other.held > 0 {
+			for _, x := range other.pending[i*other.width : i*other.width+other.held] {
+				p.Add(x)
+			}
+		}
 	}
+	other.pending, other.held = nil, 0
 	f.runs += runs
 	other.runs = 0
 	return nil

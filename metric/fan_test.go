@@ -418,33 +418,44 @@ func BenchmarkFanWorkers(b *testing.B) {
 	}
 }
 
-// TestFanAbsorb checks that fans absorbed into empty and non-empty fans
-// encode exactly as the same fans merged, and that an absorbed fan is left
-// empty.
+// TestFanAbsorb checks that fans absorbed into empty and non-empty fans,
+// with runs held back or in their sketches, give the quantiles, counts
+// and extrema of the same fans merged at every point (the moments to
+// rounding), and that an absorbed fan is left empty.
 func TestFanAbsorb(t *testing.T) {
 	const k = 7
-	rng := rand.New(rand.NewPCG(803, 1))
-	fill := func(runs int) *Fan {
+	// fill returns a fan of runs random walks drawn from seed: the same
+	// fan for the same arguments.
+	fill := func(seed uint64, runs int) *Fan {
+		rng := rand.New(rand.NewPCG(803, seed))
 		f, _ := NewFan(k)
 		path := make([]float64, k)
 		for range runs {
 			randomWalk(rng, path)
 			path[2] = math.NaN()
+			path[3] = -path[3]
 			_ = f.Add(path)
 		}
 		return f
 	}
-	for _, runs := range []int{0, 1, 10, 40} {
-		a, b, c := fill(runs), fill(runs+3), fill(5)
+	qs := []float64{0, 0.05, 0.25, 0.5, 0.75, 0.95, 1}
+	for _, runs := range []int{0, 1, 3, 10, 40, 100} {
+		sizes := []int{runs, runs + 3, 5, 2 * runs}
 		merged, _ := NewFan(k)
-		for _, p := range []*Fan{a, b, c} {
-			if err := merged.Merge(p); err != nil {
+		for j, n := range sizes {
+			if err := merged.Merge(fill(uint64(j), n)); err != nil {
 				t.Fatal(err)
 			}
 		}
-		want, _ := merged.MarshalBinary()
 		absorbed, _ := NewFan(k)
-		for _, p := range []*Fan{a, b, c} {
+		if runs%2 == 1 {
+			_ = absorbed.Absorb(fill(9, 0)) // an empty fan absorbed first
+		}
+		for j, n := range sizes {
+			p := fill(uint64(j), n)
+			if p.held == 0 && n > 0 && n <= fanMaxBatch {
+				t.Fatalf("a fan of %d runs holds none back", n)
+			}
 			if err := absorbed.Absorb(p); err != nil {
 				t.Fatal(err)
 			}
@@ -452,9 +463,22 @@ func TestFanAbsorb(t *testing.T) {
 				t.Errorf("runs %d: absorbed fan keeps %d runs", runs, p.Runs())
 			}
 		}
-		got, _ := absorbed.MarshalBinary()
-		if !slices.Equal(got, want) || absorbed.Runs() != merged.Runs() {
-			t.Errorf("runs %d: absorbed fan encodes differently from merged", runs)
+		if absorbed.Runs() != merged.Runs() {
+			t.Errorf("runs %d: absorbed %d runs, merged %d", runs, absorbed.Runs(), merged.Runs())
+		}
+		got, want := absorbed.Quantiles(qs), merged.Quantiles(qs)
+		for i := range k {
+			a, m := absorbed.Point(i), merged.Point(i)
+			if !slices.Equal(got[i], want[i]) && !(m.N() == 0 && a.N() == 0) {
+				t.Errorf("runs %d, point %d: absorbed quantiles %v, merged %v", runs, i, got[i], want[i])
+			}
+			if a.N() != m.N() || a.NaNs() != m.NaNs() || !sameFloat(a.Min(), m.Min()) || !sameFloat(a.Max(), m.Max()) {
+				t.Errorf("runs %d, point %d: absorbed n %d nan %d [%v, %v], merged n %d nan %d [%v, %v]",
+					runs, i, a.N(), a.NaNs(), a.Min(), a.Max(), m.N(), m.NaNs(), m.Min(), m.Max())
+			}
+			if d := math.Abs(a.Mean() - m.Mean()); d > 1e-12*math.Abs(m.Mean()) {
+				t.Errorf("runs %d, point %d: absorbed mean %v, merged %v", runs, i, a.Mean(), m.Mean())
+			}
 		}
 	}
 	f, _ := NewFan(k)
