@@ -243,8 +243,8 @@ func (g *StakeDelegators) work(m *market.Market, d *posDelegator) bool {
 	dust := max(s.Unit()/100, 1)
 	needStake := d.mode >= posStake
 	needLend := d.mode == posLend || d.mode == posLever
-	g.foreclosed += s.Settle(d.acct)
-	debt, recalled := s.Debt(d.acct)
+	foreclosed, debt, recalled := s.SettleDebt(d.acct)
+	g.foreclosed += foreclosed
 	dead := d.hasV && !s.Alive(d.v)
 	if debt > 0 && (d.mode != posLever || dead || recalled) {
 		if h := s.Synthetic(d.acct); h < debt {

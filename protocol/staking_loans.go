@@ -174,16 +174,18 @@ func (s *Staking) Repay(id synth.LoanID, amount uint64) (uint64, error) {
 }
 
 // posHolder caches a borrower's loans and debt between book changes.
+//
+// What every query reads comes first, in the holder's first cache line.
 type posHolder struct {
-	loans      []synth.LoanID // open at the last full refresh
-	art        uint256.Int    // their normalised debt
-	stale      bool           // the holder borrowed or repaid since
-	fullAt     uint64         // fullVer of the last full refresh
-	ver        uint64         // bookVer of debt
-	debt       uint64
+	stale      bool // the holder borrowed or repaid since
 	recalled   bool
-	matures    uint64 // earliest maturity of its open loans; 0: none
-	foreclosed int    // foreclosures seen and not yet reported by Settle
+	fullAt     uint64 // fullVer of the last full refresh
+	ver        uint64 // bookVer of debt
+	debt       uint64
+	matures    uint64         // earliest maturity of its open loans; 0: none
+	foreclosed int            // foreclosures seen and not yet reported by Settle
+	art        uint256.Int    // their normalised debt
+	loans      []synth.LoanID // open at the last full refresh
 }
 
 func (s *Staking) holder(a pos.AccountID) *posHolder {
@@ -196,8 +198,18 @@ func (s *Staking) holder(a pos.AccountID) *posHolder {
 // refresh brings a holder's cache up to date: a full pass over its loans
 // (dropping closed ones, counting foreclosures) after its own Borrow or
 // Repay or a Step that foreclosed or recalled loans; otherwise only the
-// debt, ⌈Σart·index/RAY⌉, when the index may have moved.
+// debt, ⌈Σart·index/RAY⌉, when the index may have moved. The test is
+// apart from the work (update), small enough to be inlined into the
+// holder's queries, which agents make several times a step and which
+// find nothing to do but on the first.
 func (s *Staking) refresh(h *posHolder) {
+	if h.stale || h.fullAt != s.fullVer || h.ver != s.bookVer {
+		s.update(h)
+	}
+}
+
+// update is refresh's work.
+func (s *Staking) update(h *posHolder) {
 	if h.stale || h.fullAt != s.fullVer {
 		h.stale, h.fullAt, h.ver, h.recalled, h.matures = false, s.fullVer, 0, false, 0
 		h.art.Clear()
@@ -305,6 +317,17 @@ func (s *Staking) Settle(holder pos.AccountID) (foreclosed int) {
 	return n
 }
 
+// SettleDebt is Settle followed by Debt, from one look at the holder.
+func (s *Staking) SettleDebt(holder pos.AccountID) (foreclosed int, debt uint64, due bool) {
+	if s.book == nil || int(holder) >= len(s.holders) {
+		return 0, 0, false
+	}
+	h := &s.holders[holder]
+	s.refresh(h)
+	foreclosed, h.foreclosed = h.foreclosed, 0
+	return foreclosed, h.debt, s.due(h)
+}
+
 // Debt returns what holder owes on its open loans (synthetic, rounded up)
 // and whether any of them is due: recalled, or maturing (synth.Params.Term)
 // within the chain's unbonding delay and two epochs — the time a borrower
@@ -316,12 +339,16 @@ func (s *Staking) Debt(holder pos.AccountID) (debt uint64, due bool) {
 	}
 	h := &s.holders[holder]
 	s.refresh(h)
-	due = h.recalled
-	if h.matures != 0 {
-		e := s.chain.Epoch()
-		due = due || h.matures <= e+s.chain.Config().UnbondingDelay+2
+	return h.debt, s.due(h)
+}
+
+// due reports whether one of h's open loans is recalled or matures
+// within the unbonding delay and two epochs (see Debt).
+func (s *Staking) due(h *posHolder) bool {
+	if h.matures == 0 {
+		return h.recalled
 	}
-	return h.debt, due
+	return h.recalled || h.matures <= s.chain.Epoch()+s.chain.Config().UnbondingDelay+2
 }
 
 func posSatAdd(a, b uint64) uint64 {
