@@ -249,6 +249,15 @@ func constantProductOptimum(x, y, pi, pj, fee float64) uint256.Int {
 // limit.
 var maxInt256 = new(uint256.Int).Rsh(new(uint256.Int).SetAllOne(), 1)
 
+// limitLow and limitHigh bound a Uniswap v3 price limit: MinSqrtRatio()+1
+// and MaxSqrtRatio()−1, the widest a swap accepts.
+var limitLow, limitHigh = func() (lo, hi uint256.Int) {
+	lo, hi = uniswapv3.MinSqrtRatio(), uniswapv3.MaxSqrtRatio()
+	lo.AddUint64(&lo, 1)
+	hi.SubUint64(&hi, 1)
+	return lo, hi
+}()
+
 // tradeConcentrated arbitrages a Uniswap v3 pool by swapping until the
 // marginal price net of the fee meets the external price: selling token 0
 // while P·(1−f) > E pushes the pool price down to E/(1−f), selling token 1
@@ -269,15 +278,20 @@ func (a *Arbitrageur) tradeConcentrated(m *market.Market, v *market.Venue, pool 
 	default:
 		return
 	}
-	limit := cfmm.Amount(math.Sqrt(target) * 0x1p96)
-	lo, hi := uniswapv3.MinSqrtRatio(), uniswapv3.MaxSqrtRatio()
-	lo.AddUint64(&lo, 1)
-	hi.SubUint64(&hi, 1)
-	if limit.Lt(&lo) {
-		limit = lo
+	// Word by word where the limit fits two words, as it does at any
+	// realistic price: Amount's result, built by word stores, would be
+	// read back whole with loads the processor cannot forward.
+	var limit uint256.Int
+	if lo, hi, ok := cfmm.Amount128(math.Sqrt(target) * 0x1p96); ok {
+		limit[0], limit[1] = lo, hi
+	} else {
+		limit = cfmm.Amount(math.Sqrt(target) * 0x1p96)
 	}
-	if limit.Gt(&hi) {
-		limit = hi
+	if limit.Lt(&limitLow) {
+		limit = limitLow
+	}
+	if limit.Gt(&limitHigh) {
+		limit = limitHigh
 	}
 	// The swap is computed once and committed only if it beats gas, the
 	// pool's value before it taken while the pool is still unchanged.

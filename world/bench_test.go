@@ -30,6 +30,26 @@ func BenchmarkQuickstartStep(b *testing.B) {
 	b.ReportMetric(float64(runs*steps)/b.Elapsed().Seconds(), "steps/s")
 }
 
+// BenchmarkUniswapV3Step measures one simulated step of
+// examples/uniswap_v3.yaml (a noise trader, an arbitrageur and a passive LP
+// on a concentrated-liquidity pool) on one goroutine.
+func BenchmarkUniswapV3Step(b *testing.B) {
+	src, err := os.ReadFile("../examples/uniswap_v3.yaml")
+	if err != nil {
+		b.Fatal(err)
+	}
+	m := compile(b, string(src))
+	steps := m.Steps(0)
+	runs := max(1, b.N/steps)
+	b.ReportAllocs()
+	b.ResetTimer()
+	err = engine.Run(context.Background(), m, engine.Config{Runs: runs, Workers: 1}, func(*engine.Outcome) error { return nil })
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportMetric(float64(runs*steps)/b.Elapsed().Seconds(), "steps/s")
+}
+
 // BenchmarkLendingBook measures one step of examples/lending_cascade.yaml
 // with 200 and 2,000 borrowers, each arm on its own (deep: prices calm
 // after the first round of liquidations; shallow: a cascade), over runs of

@@ -267,11 +267,12 @@ func (p *Pool) swapLean(zeroForOne bool, amount, limit *uint256.Int, commit bool
 	if P[3]|P[2] != 0 || P[1] >= 1<<63 || L[3]|L[2] != 0 || L[1]|L[0] == 0 || feeProtocol != 0 {
 		return false, false, nil
 	}
-	_, _, sqrtNext, err := p.nextTick(p.tick, p.tickStale, P, zeroForOne, commit)
+	var sqrtBuf uint256.Int
+	sqrtNext, err := p.nextSqrt(p.tick, p.tickStale, P, zeroForOne, commit, &sqrtBuf)
 	if err != nil {
 		return false, false, nil
 	}
-	target := &sqrtNext
+	target := sqrtNext
 	if (zeroForOne && sqrtNext.Lt(limit)) || (!zeroForOne && sqrtNext.Gt(limit)) {
 		target = limit
 	}

@@ -442,6 +442,30 @@ func (p *Pool) nextTick(tick int32, stale bool, price *uint256.Int, zeroForOne, 
 	return next, initialized, sqrt, nil
 }
 
+// nextSqrt is nextTick's sqrt price alone, for callers that only read it:
+// on a memo hit a pointer to the memo's (valid until the next committing
+// swap refills it), otherwise buf filled. A 256-bit value returned and
+// copied would be read back by loads the processor cannot forward from
+// the stores that wrote it.
+func (p *Pool) nextSqrt(tick int32, stale bool, price *uint256.Int, zeroForOne, store bool, buf *uint256.Int) (*uint256.Int, error) {
+	m := &p.nextMemo[0]
+	if zeroForOne {
+		m = &p.nextMemo[1]
+	}
+	if m.valid {
+		if stale {
+			if !price.Lt(&m.sqrtLo) && price.Lt(&m.sqrtHi) {
+				return &m.sqrt, nil
+			}
+		} else if tick >= m.lo && tick <= m.hi {
+			return &m.sqrt, nil
+		}
+	}
+	var err error
+	_, _, *buf, err = p.nextTick(tick, stale, price, zeroForOne, store)
+	return buf, err
+}
+
 // feeGrowthDelta is the fee growth of a swap step, fee·2^128/liquidity
 // rounded down (FullMath.mulDiv(fee, Q128, liquidity)); a fee and
 // liquidity below 2^128 divide on words without forming the product. A
@@ -521,18 +545,19 @@ func (p *Pool) EstimateToLimit(zeroForOne bool, limit *uint256.Int) (in, out flo
 	if !p.initialized() || p.liquidity.IsZero() {
 		return 0, 0, false
 	}
-	_, _, sqrtNext, err := p.nextTick(p.tick, p.tickStale, &p.sqrtPriceX96, zeroForOne, false)
+	var buf uint256.Int
+	sqrtNext, err := p.nextSqrt(p.tick, p.tickStale, &p.sqrtPriceX96, zeroForOne, false, &buf)
 	if err != nil {
 		return 0, 0, false
 	}
 	var diff uint256.Int
 	if zeroForOne {
-		if !limit.Lt(&p.sqrtPriceX96) || !limit.Gt(&sqrtNext) {
+		if !limit.Lt(&p.sqrtPriceX96) || !limit.Gt(sqrtNext) {
 			return 0, 0, false
 		}
 		diff.Sub(&p.sqrtPriceX96, limit)
 	} else {
-		if !limit.Gt(&p.sqrtPriceX96) || !limit.Lt(&sqrtNext) {
+		if !limit.Gt(&p.sqrtPriceX96) || !limit.Lt(sqrtNext) {
 			return 0, 0, false
 		}
 		diff.Sub(limit, &p.sqrtPriceX96)
