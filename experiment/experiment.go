@@ -156,6 +156,9 @@ func Run(ctx context.Context, f *scenario.File, opt Options) (*Result, error) {
 	for w := range workerFans {
 		workerFans[w] = make([][]*metric.Fan, len(res.Cells))
 	}
+	// A worker runs about its share of a cell's runs: its fans hold them
+	// back in one batch of that size (metric.Fan.Expect).
+	share := (res.Runs + res.Workers - 1) / res.Workers
 	peek := func(worker int, o *engine.Outcome) error {
 		fans := workerFans[worker][o.Cell]
 		if fans == nil {
@@ -165,6 +168,7 @@ func Run(ctx context.Context, f *scenario.File, opt Options) (*Result, error) {
 				if err != nil {
 					return err
 				}
+				fan.Expect(share)
 				fans[k] = fan
 			}
 			workerFans[worker][o.Cell] = fans

@@ -37,10 +37,11 @@ func (s *Summary) UnmarshalBinary(data []byte) error {
 func (f *Fan) MarshalBinary() ([]byte, error) {
 	f.settle()
 	b := []byte{binaryVersion}
-	b = binary.AppendUvarint(b, uint64(len(f.points)))
+	points := f.pts()
+	b = binary.AppendUvarint(b, uint64(len(points)))
 	b = binary.AppendVarint(b, f.runs)
-	for i := range f.points {
-		b = f.points[i].appendBinary(b)
+	for i := range points {
+		b = points[i].appendBinary(b)
 	}
 	return b, nil
 }
@@ -65,12 +66,14 @@ func (f *Fan) UnmarshalBinary(data []byte) error {
 		return err
 	}
 	g.runs = runs
-	for i := range g.points {
-		g.points[i].decode(&d)
+	points := g.pts()
+	for i := range points {
+		points[i].decode(&d)
 	}
 	if err := d.done("fan"); err != nil {
 		return err
 	}
+	g.coarse = points[0].coarse
 	*f = *g
 	return nil
 }

@@ -26,7 +26,12 @@ import (
 // (0.5% of its level) collapse onto one bin value; the metric's end-of-run
 // Summary, which is exact up to DefaultExactCap runs, resolves them.
 type Fan struct {
+	// points are the K Summaries, made at the first need (pts): a
+	// worker's fan that holds back all its runs until it is absorbed
+	// never makes them. k is K and coarse their accuracy.
 	points []Summary
+	k      int
+	coarse bool
 	// keep, when not nil, are the indices of the series values that the
 	// points summarise (see NewFanOf); n is the series length then.
 	keep []int
@@ -77,13 +82,30 @@ func newFan(k int, coarse bool) (*Fan, error) {
 	if k < 1 {
 		return nil, fmt.Errorf("metric: fan needs at least one sample point, got %d", k)
 	}
-	points := make([]Summary, k)
-	for i := range points {
-		points[i].exactCap = fanExactCap
-		points[i].coarse = coarse
-	}
 	batch := max(1, min(fanMaxBatch, fanPendingValues/k))
-	return &Fan{points: points, batch: batch, width: min(batch, fanFirstBatch)}, nil
+	return &Fan{k: k, coarse: coarse, batch: batch, width: min(batch, fanFirstBatch)}, nil
+}
+
+// pts returns the points' Summaries, making them at the first call.
+func (f *Fan) pts() []Summary {
+	if f.points == nil && f.k > 0 {
+		f.points = make([]Summary, f.k)
+		for i := range f.points {
+			f.points[i].exactCap = fanExactCap
+			f.points[i].coarse = f.coarse
+		}
+	}
+	return f.points
+}
+
+// Expect tells f that it will be given about runs runs before it is read,
+// merged or absorbed: its first batch of held-back runs is sized for them
+// (at most its largest batch), rather than starting small and growing. A
+// worker's share of a run is known; held back whole, it is added once.
+func (f *Fan) Expect(runs int) {
+	if f.pending == nil && runs > 0 {
+		f.width = min(f.batch, runs)
+	}
 }
 
 // NewFanOf returns an empty Fan of the sample points keep (ascending
@@ -134,14 +156,14 @@ func FanPoints(n, max int) []int {
 // Accuracy returns the relative accuracy of the fan's quantiles:
 // RelativeAccuracy, or CoarseAccuracy for a coarse fan.
 func (f *Fan) Accuracy() float64 {
-	if len(f.points) > 0 && f.points[0].coarse {
+	if f.coarse {
 		return CoarseAccuracy
 	}
 	return RelativeAccuracy
 }
 
 // Len returns the number of sample points K.
-func (f *Fan) Len() int { return len(f.points) }
+func (f *Fan) Len() int { return f.k }
 
 // Runs returns the number of runs added (directly or by Merge).
 func (f *Fan) Runs() int64 { return f.runs }
@@ -154,11 +176,11 @@ func (f *Fan) Add(values []float64) error {
 	switch {
 	case f.keep != nil && len(values) != f.n:
 		return fmt.Errorf("metric: fan run has %d values, want %d", len(values), f.n)
-	case f.keep == nil && len(values) != len(f.points):
-		return fmt.Errorf("metric: fan run has %d values, want %d", len(values), len(f.points))
+	case f.keep == nil && len(values) != f.k:
+		return fmt.Errorf("metric: fan run has %d values, want %d", len(values), f.k)
 	}
 	if f.pending == nil {
-		f.pending = make([]float64, len(f.points)*f.width)
+		f.pending = make([]float64, f.k*f.width)
 	} else if f.held == f.width {
 		if f.width < f.batch {
 			f.grow()
@@ -183,8 +205,8 @@ func (f *Fan) Add(values []float64) error {
 // grow doubles the runs pending holds, up to batch, keeping those held.
 func (f *Fan) grow() {
 	w := min(f.batch, 2*f.width)
-	p := make([]float64, len(f.points)*w)
-	for i := range f.points {
+	p := make([]float64, f.k*w)
+	for i := range f.k {
 		copy(p[i*w:i*w+f.held], f.pending[i*f.width:i*f.width+f.held])
 	}
 	f.pending, f.width = p, w
@@ -196,8 +218,9 @@ func (f *Fan) flush() {
 	if f.held == 0 {
 		return
 	}
-	for i := range f.points {
-		p := &f.points[i]
+	points := f.pts()
+	for i := range points {
+		p := &points[i]
 		for _, x := range f.pending[i*f.width : i*f.width+f.held] {
 			p.Add(x)
 		}
@@ -223,8 +246,9 @@ func (f *Fan) Merge(other *Fan) error {
 	runs := other.runs
 	f.settle()
 	other.settle()
-	for i := range f.points {
-		f.points[i].Merge(&other.points[i])
+	points, others := f.pts(), other.pts()
+	for i := range points {
+		points[i].Merge(&others[i])
 	}
 	f.runs += runs
 	return nil
@@ -235,8 +259,8 @@ func (f *Fan) compatible(other *Fan) error {
 	if other == nil {
 		return errors.New("metric: merge with nil fan")
 	}
-	if len(other.points) != len(f.points) || (f.keep != nil && other.keep != nil && other.n != f.n) {
-		return fmt.Errorf("metric: merge fans of %d and %d sample points", len(f.points), len(other.points))
+	if other.k != f.k || (f.keep != nil && other.keep != nil && other.n != f.n) {
+		return fmt.Errorf("metric: merge fans of %d and %d sample points", f.k, other.k)
 	}
 	if other.Accuracy() != f.Accuracy() {
 		return fmt.Errorf("metric: merge fans of relative accuracy %g and %g", f.Accuracy(), other.Accuracy())
@@ -262,13 +286,17 @@ func (f *Fan) Absorb(other *Fan) error {
 	}
 	runs := other.runs
 	f.settle()
-	for i := range f.points {
-		p, o := &f.points[i], &other.points[i]
-		if p.empty() && p.exactCap == o.exactCap && p.coarse == o.coarse {
-			*p, *o = *o, *p
-		} else {
-			p.Merge(o)
-			*o = Summary{exactCap: o.exactCap, coarse: o.coarse}
+	points := f.pts()
+	for i := range points {
+		p := &points[i]
+		if other.points != nil {
+			o := &other.points[i]
+			if p.empty() && p.exactCap == o.exactCap && p.coarse == o.coarse {
+				*p, *o = *o, *p
+			} else {
+				p.Merge(o)
+				*o = Summary{exactCap: o.exactCap, coarse: o.coarse}
+			}
 		}
 		if other.held > 0 {
 			for _, x := range other.pending[i*other.width : i*other.width+other.held] {
@@ -285,11 +313,11 @@ func (f *Fan) Absorb(other *Fan) error {
 // Point returns the Summary of sample point i, owned by f (adding to it
 // changes the fan), or nil if i is out of range.
 func (f *Fan) Point(i int) *Summary {
-	if i < 0 || i >= len(f.points) {
+	if i < 0 || i >= f.k {
 		return nil
 	}
 	f.settle()
-	return &f.points[i]
+	return &f.pts()[i]
 }
 
 // Quantiles returns, for each sample point i, the values of the quantiles qs
@@ -297,11 +325,12 @@ func (f *Fan) Point(i int) *Summary {
 // undefined (q outside [0, 1], or no observations at the point).
 func (f *Fan) Quantiles(qs []float64) [][]float64 {
 	f.settle()
-	out := make([][]float64, len(f.points))
-	flat := make([]float64, len(f.points)*len(qs))
-	for i := range f.points {
+	points := f.pts()
+	out := make([][]float64, len(points))
+	flat := make([]float64, len(points)*len(qs))
+	for i := range points {
 		row := flat[i*len(qs) : (i+1)*len(qs) : (i+1)*len(qs)]
-		s := &f.points[i]
+		s := &points[i]
 		for j, q := range qs {
 			row[j] = s.quantileValue(q)
 		}

@@ -429,6 +429,9 @@ func TestFanAbsorb(t *testing.T) {
 	fill := func(seed uint64, runs int) *Fan {
 		rng := rand.New(rand.NewPCG(803, seed))
 		f, _ := NewFan(k)
+		if seed%2 == 1 {
+			f.Expect(runs) // one batch of runs, if it fits
+		}
 		path := make([]float64, k)
 		for range runs {
 			randomWalk(rng, path)
@@ -455,6 +458,9 @@ func TestFanAbsorb(t *testing.T) {
 			p := fill(uint64(j), n)
 			if p.held == 0 && n > 0 && n <= fanMaxBatch {
 				t.Fatalf("a fan of %d runs holds none back", n)
+			}
+			if n <= fanMaxBatch && (p.points != nil || j%2 == 1 && n > 0 && p.width != n) {
+				t.Fatalf("a fan of %d runs held back (Expect: %v) has width %d, points made %v", n, j%2 == 1, p.width, p.points != nil)
 			}
 			if err := absorbed.Absorb(p); err != nil {
 				t.Fatal(err)
