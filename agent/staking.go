@@ -234,41 +234,75 @@ func (d *posDraw) skip(k uint64) {
 type posShuffle struct {
 	pcg rand.PCG
 	rng *rand.Rand
+	// hi and lo are pcg's state on 64-bit platforms, where ints steps it
+	// itself (pcgNext) in locals the compiler keeps in registers, rather
+	// than through pcg's fields in memory at every draw.
+	hi, lo uint64
 }
 
 func (p *posShuffle) seed(from *rand.Rand) {
-	p.pcg.Seed(from.Uint64(), from.Uint64())
+	p.hi, p.lo = from.Uint64(), from.Uint64()
+	p.pcg.Seed(p.hi, p.lo)
 	if p.rng == nil {
 		p.rng = rand.New(&p.pcg)
 	}
 }
 
 // ints shuffles xs as p.rng.Shuffle would (the same Fisher–Yates draws,
-// each by Lemire's multiply-and-reject of math/rand/v2's uint64n), with
-// the generator called directly rather than through rand.Rand's source
-// interface and a swap closure.
+// each by Lemire's multiply-and-reject of math/rand/v2's uint64n, from
+// the same PCG outputs), with the generator stepped in registers.
 func (p *posShuffle) ints(xs []int) {
 	if is32bit {
 		p.rng.Shuffle(len(xs), func(i, j int) { xs[i], xs[j] = xs[j], xs[i] })
 		return
 	}
+	hi, lo := p.hi, p.lo
+	var x uint64
 	for i := len(xs) - 1; i > 0; i-- {
 		n := uint64(i + 1)
 		var j uint64
 		if n&(n-1) == 0 {
-			j = p.pcg.Uint64() & (n - 1)
+			hi, lo, x = pcgNext(hi, lo)
+			j = x & (n - 1)
 		} else {
-			hi, lo := bits.Mul64(p.pcg.Uint64(), n)
-			if lo < n {
+			hi, lo, x = pcgNext(hi, lo)
+			jh, jl := bits.Mul64(x, n)
+			if jl < n {
 				thresh := -n % n
-				for lo < thresh {
-					hi, lo = bits.Mul64(p.pcg.Uint64(), n)
+				for jl < thresh {
+					hi, lo, x = pcgNext(hi, lo)
+					jh, jl = bits.Mul64(x, n)
 				}
 			}
-			j = hi
+			j = jh
 		}
 		xs[i], xs[j] = xs[j], xs[i]
 	}
+	p.hi, p.lo = hi, lo
+}
+
+// pcgNext is one step of math/rand/v2's PCG from state (hi, lo): the next
+// state, s·mul + inc mod 2^128, and its output, the DXSM permutation
+// of it (rand.PCG.Uint64; TestPCGNextMatchesPCG).
+func pcgNext(hi, lo uint64) (nhi, nlo, out uint64) {
+	const (
+		mulHi    = 2549297995355413924
+		mulLo    = 4865540595714422341
+		incHi    = 6364136223846793005
+		incLo    = 1442695040888963407
+		cheapMul = 0xda942042e4dd58b5
+	)
+	nhi, nlo = bits.Mul64(lo, mulLo)
+	nhi += hi*mulLo + lo*mulHi
+	var c uint64
+	nlo, c = bits.Add64(nlo, incLo, 0)
+	nhi, _ = bits.Add64(nhi, incHi, c)
+	out = nhi
+	out ^= out >> 32
+	out *= cheapMul
+	out ^= out >> 48
+	out *= nlo | 1
+	return nhi, nlo, out
 }
 
 // is32bit: math/rand/v2 draws differently on 32-bit platforms.

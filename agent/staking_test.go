@@ -176,3 +176,33 @@ func TestSynthHoldersRankedSameTrades(t *testing.T) {
 		}
 	}
 }
+
+// pcgNext steps and permutes as math/rand/v2's PCG does, and posShuffle
+// orders as rand.Rand.Shuffle of the same seed, lists of every length up
+// to 300 one after another (the generator carried from one to the next).
+func TestPCGNextMatchesPCG(t *testing.T) {
+	pcg := rand.NewPCG(3, 4)
+	hi, lo := uint64(3), uint64(4)
+	for k := range 100000 {
+		var x uint64
+		hi, lo, x = pcgNext(hi, lo)
+		if want := pcg.Uint64(); x != want {
+			t.Fatalf("draw %d: %#x, want %#x", k, x, want)
+		}
+	}
+	var p posShuffle
+	p.seed(rand.New(rand.NewPCG(5, 6)))
+	src := rand.New(rand.NewPCG(5, 6))
+	ref := rand.New(rand.NewPCG(src.Uint64(), src.Uint64()))
+	for n := range 300 {
+		a, b := make([]int, n), make([]int, n)
+		for i := range a {
+			a[i], b[i] = i, i
+		}
+		p.ints(a)
+		ref.Shuffle(n, func(i, j int) { b[i], b[j] = b[j], b[i] })
+		if !slices.Equal(a, b) {
+			t.Fatalf("length %d: %v, want %v", n, a, b)
+		}
+	}
+}
