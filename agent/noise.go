@@ -1,6 +1,9 @@
 package agent
 
 import (
+	"encoding/binary"
+	"math/bits"
+
 	"github.com/cascade-risk/cascade/cfmm"
 	"github.com/cascade-risk/cascade/market"
 	"math"
@@ -28,6 +31,12 @@ type NoiseTrader struct {
 	// (direct is true): the same numbers as rng.
 	fast   variate.Source
 	direct bool
+	// own is true when Act steps the generator itself (drawOwn): pcg's
+	// state is then kept in hi, lo, stepped in registers (pcgNext), and
+	// written back to pcg at the end of every Act.
+	own    bool
+	pcg    *rand.PCG
+	hi, lo uint64
 	volume float64
 	trades int
 	failed int
@@ -45,6 +54,7 @@ func (t *NoiseTrader) Reset(m *market.Market, rng *rand.Rand) {
 	t.rng = rng
 	t.arrival = distuv.Poisson{Lambda: t.Rate, Src: rng}
 	t.fast, t.direct = variate.Source{}, false
+	t.own, t.pcg = false, nil
 	t.volume, t.trades, t.failed = 0, 0, 0
 }
 
@@ -53,6 +63,22 @@ func (t *NoiseTrader) Reset(m *market.Market, rng *rand.Rand) {
 func (t *NoiseTrader) ResetPCG(m *market.Market, rng *rand.Rand, pcg *rand.PCG) {
 	t.Reset(m, rng)
 	t.fast, t.direct = variate.New(rng, pcg)
+	if t.direct && t.Rate < 10 && !is32bit {
+		t.hi, t.lo, t.own = pcgState(pcg)
+		t.pcg = pcg
+	}
+}
+
+// pcgState returns pcg's state, read from its binary encoding ("pcg:",
+// then the high and the low word, big-endian), or ok false for an
+// encoding of another form.
+func pcgState(pcg *rand.PCG) (hi, lo uint64, ok bool) {
+	var buf [20]byte
+	b, _ := pcg.AppendBinary(buf[:0])
+	if len(b) != 20 || string(b[:4]) != "pcg:" {
+		return 0, 0, false
+	}
+	return binary.BigEndian.Uint64(b[4:]), binary.BigEndian.Uint64(b[12:]), true
 }
 
 // arrivals returns the number of trades of a step: distuv.Poisson's draw.
@@ -115,9 +141,13 @@ func (t *NoiseTrader) Act(m *market.Market) {
 	v := m.Venues[t.Venue]
 	n := v.Pool.NumTokens()
 	t.orders = t.orders[:0]
-	for k := t.arrivals(); k > 0; k-- {
-		i, j := t.direction(n)
-		t.orders = append(t.orders, noiseOrder{i, j, t.Median * math.Exp(t.Dispersion*t.normal())})
+	if t.own {
+		t.drawOwn(n)
+	} else {
+		for k := t.arrivals(); k > 0; k-- {
+			i, j := t.direction(n)
+			t.orders = append(t.orders, noiseOrder{i, j, t.Median * math.Exp(t.Dispersion*t.normal())})
+		}
 	}
 	for _, o := range t.orders {
 		// Word by word: a whole copy of Amount's result would read back
@@ -135,6 +165,77 @@ func (t *NoiseTrader) Act(m *market.Market) {
 		t.volume += o.size
 		t.trades++
 	}
+}
+
+// drawOwn draws a step's orders as arrivals, direction and normal do (the
+// same draws, in the same order), with the generator's state in locals
+// the compiler keeps in registers rather than in pcg's fields in memory at
+// every draw: the Poisson count's exponentials and each order's normal
+// from the ziggurats' common case (variate.ExpOf, NormalOf), each
+// direction by Lemire's multiply-and-reject (variate.Source.IntN). A draw
+// the ziggurat does not accept at once goes to rng from the state before
+// it, and the state is read back after.
+func (t *NoiseTrader) drawOwn(n int) {
+	hi, lo := t.hi, t.lo
+	var u uint64
+	k, sum := 0, 0.0
+	for {
+		h, l := hi, lo
+		hi, lo, u = pcgNext(hi, lo)
+		x, ok := variate.ExpOf(u)
+		if !ok {
+			t.pcg.Seed(h, l)
+			x = t.rng.ExpFloat64()
+			hi, lo, _ = pcgState(t.pcg)
+		}
+		if sum += x; sum >= t.Rate {
+			break
+		}
+		k++
+	}
+	for ; k > 0; k-- {
+		var i, j int
+		if n == 2 { // IntN(2) and IntN(1) are masks: the low bit, and 0
+			hi, lo, u = pcgNext(hi, lo)
+			i = int(u & 1)
+			hi, lo, _ = pcgNext(hi, lo)
+		} else {
+			hi, lo, i = intNOwn(hi, lo, n)
+			hi, lo, j = intNOwn(hi, lo, n-1)
+		}
+		j = (i + 1 + j) % n
+		h, l := hi, lo
+		hi, lo, u = pcgNext(hi, lo)
+		z, ok := variate.NormalOf(u)
+		if !ok {
+			t.pcg.Seed(h, l)
+			z = t.rng.NormFloat64()
+			hi, lo, _ = pcgState(t.pcg)
+		}
+		t.orders = append(t.orders, noiseOrder{i, j, t.Median * math.Exp(t.Dispersion*z)})
+	}
+	t.hi, t.lo = hi, lo
+	t.pcg.Seed(hi, lo)
+}
+
+// intNOwn is variate.Source.IntN(n), n > 0, on the generator state (hi,
+// lo): the next state and the draw.
+func intNOwn(hi, lo uint64, n int) (nhi, nlo uint64, v int) {
+	un := uint64(n)
+	var x uint64
+	hi, lo, x = pcgNext(hi, lo)
+	if un&(un-1) == 0 {
+		return hi, lo, int(x & (un - 1))
+	}
+	rh, rl := bits.Mul64(x, un)
+	if rl < un {
+		thresh := -un % un
+		for rl < thresh {
+			hi, lo, x = pcgNext(hi, lo)
+			rh, rl = bits.Mul64(x, un)
+		}
+	}
+	return hi, lo, int(rh)
 }
 
 // noiseOrder is one trade a noise trader sends: size in the numeraire of

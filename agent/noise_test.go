@@ -22,8 +22,8 @@ func TestNoiseTraderResetPCGSameTrades(t *testing.T) {
 		pb.Seed(5, uint64(rate*100))
 		a.Reset(ma, rand.New(&pa))
 		b.ResetPCG(mb, rand.New(&pb), &pb)
-		if !b.direct {
-			t.Fatal("ResetPCG did not take the generator")
+		if !b.direct || b.own != (rate < 10 && !is32bit) {
+			t.Fatalf("rate %g: ResetPCG did not take the generator (direct %v, own %v)", rate, b.direct, b.own)
 		}
 		oa, ob := make([]float64, 2), make([]float64, 2)
 		ha, hb := make([]uint256.Int, 2), make([]uint256.Int, 2)

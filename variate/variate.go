@@ -127,6 +127,33 @@ func (s Source) Exp() float64 {
 	return s.Rand.ExpFloat64()
 }
 
+// ExpOf is Exp's common case for a caller that steps the generator
+// itself: the variate ExpFloat64 returns when its first draw u accepts at
+// once (ok), or ok false when it does not, and then ExpFloat64 from the
+// state before u gives the variate. Only for a Source New accepted.
+func ExpOf(u uint64) (x float64, ok bool) {
+	j := uint32(u)
+	i := uint8(u >> 32)
+	if j < expK[i] {
+		return float64(j) * expW[i], true
+	}
+	return 0, false
+}
+
+// NormalOf is ExpOf for Normal and NormFloat64.
+func NormalOf(u uint64) (x float64, ok bool) {
+	j := int32(u)
+	i := u >> 32 & 0x7f
+	a := uint32(j)
+	if j < 0 {
+		a = uint32(-j) // math.MinInt32 gives 2^31, as NormFloat64's absolute value does
+	}
+	if a < zigK[i] {
+		return float64(j) * zigW[i], true
+	}
+	return 0, false
+}
+
 // Normal returns Rand.NormFloat64(), a standard normal variate.
 // NormFloat64 is a ziggurat (Marsaglia and Tsang, 2000) over 128 layers:
 // one 64-bit draw u gives a layer i = bits 32–38 of u and a signed 32-bit

@@ -180,3 +180,38 @@ func TestSkipMatchesUint64(t *testing.T) {
 		}
 	}
 }
+
+// ExpOf and NormalOf give Exp's and Normal's variates for the draws the
+// ziggurats accept at once, and refuse the others (about 2% and 1%).
+func TestExpOfNormalOf(t *testing.T) {
+	p := rand.NewPCG(11, 12)
+	s, ok := New(rand.New(p), p)
+	if !ok {
+		t.Skip("ziggurat tables not read")
+	}
+	refused := [2]int{}
+	const n = 200000
+	for k := range n {
+		c := *p
+		u := c.Uint64()
+		var got, want float64
+		var acc bool
+		if k%2 == 0 {
+			got, acc = ExpOf(u)
+			want = s.Exp()
+		} else {
+			got, acc = NormalOf(u)
+			want = s.Normal()
+		}
+		if !acc {
+			refused[k%2]++
+			continue
+		}
+		if got != want {
+			t.Fatalf("draw %d: %v from the word, %v from the Source", k, got, want)
+		}
+	}
+	if refused[0] == 0 || refused[1] == 0 || refused[0] > n/20 || refused[1] > n/20 {
+		t.Errorf("refused %d exponential and %d normal draws of %d each", refused[0], refused[1], n/2)
+	}
+}
