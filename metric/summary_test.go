@@ -292,16 +292,26 @@ func TestAddAllocs(t *testing.T) {
 	}
 	// Below the cap: 4096 kept, the warm-up batch grows the sample to 14096
 	// (capacity 16384), the measured one to 24096: one doubling, to 32768.
-	s := summaryOf(xs...)
-	i := 0
-	allocs := testing.AllocsPerRun(1, func() {
-		for range 10000 {
-			s.Add(xs[i%len(xs)])
-			i++
+	// A single measured run also counts what the runtime allocates
+	// meanwhile outside the function (about one measurement in 25 saw 3
+	// where the function, deterministic, makes 1), so the least of three
+	// fresh measurements is the function's own count.
+	best, bestCap := math.Inf(1), 0
+	for range 3 {
+		s := summaryOf(xs...)
+		i := 0
+		allocs := testing.AllocsPerRun(1, func() {
+			for range 10000 {
+				s.Add(xs[i%len(xs)])
+				i++
+			}
+		})
+		if allocs < best {
+			best, bestCap = allocs, cap(s.xs)
 		}
-	})
-	if allocs != 1 || cap(s.xs) != 32768 {
-		t.Errorf("10000 exact Adds allocate %v times, capacity %d; want 1, 32768", allocs, cap(s.xs))
+	}
+	if best != 1 || bestCap != 32768 {
+		t.Errorf("10000 exact Adds allocate %v times, capacity %d; want 1, 32768", best, bestCap)
 	}
 }
 
