@@ -215,3 +215,22 @@ func TestExpOfNormalOf(t *testing.T) {
 		t.Errorf("refused %d exponential and %d normal draws of %d each", refused[0], refused[1], n/2)
 	}
 }
+
+// Next steps and permutes as rand.PCG does.
+func TestNextMatchesPCG(t *testing.T) {
+	for _, seed := range [][2]uint64{{3, 4}, {0, 0}, {^uint64(0), ^uint64(0)}, {1 << 63, 12345}} {
+		p := rand.NewPCG(seed[0], seed[1])
+		hi, lo := seed[0], seed[1]
+		for k := range 20000 {
+			var x uint64
+			hi, lo, x = Next(hi, lo)
+			if want := p.Uint64(); x != want {
+				t.Fatalf("seed %v, draw %d: %x, rand.PCG %x", seed, k, x, want)
+			}
+		}
+		q := rand.NewPCG(hi, lo)
+		if *q != *p {
+			t.Fatalf("seed %v: state %v, rand.PCG's %v", seed, *q, *p)
+		}
+	}
+}

@@ -519,9 +519,12 @@ type sim struct {
 	// it; nil when the order is listed or there is nothing to order.
 	order    *rand.Rand
 	orderPCG rand.PCG
-	pcgs     []rand.PCG
-	rngs     []*rand.Rand
-	obs      []float64
+	// orderHi and orderLo are orderPCG's state, which stepAll steps in
+	// locals (variate.Next) on 64-bit platforms and writes back.
+	orderHi, orderLo uint64
+	pcgs             []rand.PCG
+	rngs             []*rand.Rand
+	obs              []float64
 	// widths are the number of metrics of each venue, protocol and agent.
 	widths []int
 	// unrecorded holds, for each protocol and then each agent, the
@@ -715,7 +718,8 @@ func (s *sim) reset(job engine.Job) {
 				s.actors = append(s.actors, a)
 			}
 		}
-		s.orderPCG.Seed(engine.Stream(job.Seed, orderStream))
+		s.orderHi, s.orderLo = engine.Stream(job.Seed, orderStream)
+		s.orderPCG.Seed(s.orderHi, s.orderLo)
 	}
 }
 
