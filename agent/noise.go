@@ -1,14 +1,11 @@
 package agent
 
 import (
-	"encoding/binary"
-	"math/bits"
-
-	"github.com/cascade-risk/cascade/cfmm"
-	"github.com/cascade-risk/cascade/market"
 	"math"
 	"math/rand/v2"
 
+	"github.com/cascade-risk/cascade/cfmm"
+	"github.com/cascade-risk/cascade/market"
 	"github.com/cascade-risk/cascade/metric"
 	"github.com/cascade-risk/cascade/variate"
 	"github.com/holiman/uint256"
@@ -32,7 +29,7 @@ type NoiseTrader struct {
 	fast   variate.Source
 	direct bool
 	// own is true when Act steps the generator itself (drawOwn): pcg's
-	// state is then kept in hi, lo, stepped in registers (pcgNext), and
+	// state is then kept in hi, lo, stepped in registers (variate.Next), and
 	// written back to pcg at the end of every Act.
 	own    bool
 	pcg    *rand.PCG
@@ -64,21 +61,9 @@ func (t *NoiseTrader) ResetPCG(m *market.Market, rng *rand.Rand, pcg *rand.PCG) 
 	t.Reset(m, rng)
 	t.fast, t.direct = variate.New(rng, pcg)
 	if t.direct && t.Rate < 10 && !is32bit {
-		t.hi, t.lo, t.own = pcgState(pcg)
+		t.hi, t.lo, t.own = variate.State(pcg)
 		t.pcg = pcg
 	}
-}
-
-// pcgState returns pcg's state, read from its binary encoding ("pcg:",
-// then the high and the low word, big-endian), or ok false for an
-// encoding of another form.
-func pcgState(pcg *rand.PCG) (hi, lo uint64, ok bool) {
-	var buf [20]byte
-	b, _ := pcg.AppendBinary(buf[:0])
-	if len(b) != 20 || string(b[:4]) != "pcg:" {
-		return 0, 0, false
-	}
-	return binary.BigEndian.Uint64(b[4:]), binary.BigEndian.Uint64(b[12:]), true
 }
 
 // arrivals returns the number of trades of a step: distuv.Poisson's draw.
@@ -181,12 +166,12 @@ func (t *NoiseTrader) drawOwn(n int) {
 	k, sum := 0, 0.0
 	for {
 		h, l := hi, lo
-		hi, lo, u = pcgNext(hi, lo)
+		hi, lo, u = variate.Next(hi, lo)
 		x, ok := variate.ExpOf(u)
 		if !ok {
 			t.pcg.Seed(h, l)
 			x = t.rng.ExpFloat64()
-			hi, lo, _ = pcgState(t.pcg)
+			hi, lo, _ = variate.State(t.pcg)
 		}
 		if sum += x; sum >= t.Rate {
 			break
@@ -196,46 +181,28 @@ func (t *NoiseTrader) drawOwn(n int) {
 	for ; k > 0; k-- {
 		var i, j int
 		if n == 2 { // IntN(2) and IntN(1) are masks: the low bit, and 0
-			hi, lo, u = pcgNext(hi, lo)
+			hi, lo, u = variate.Next(hi, lo)
 			i = int(u & 1)
-			hi, lo, _ = pcgNext(hi, lo)
+			hi, lo, _ = variate.Next(hi, lo)
 		} else {
-			hi, lo, i = intNOwn(hi, lo, n)
-			hi, lo, j = intNOwn(hi, lo, n-1)
+			var u0, u1 uint64
+			hi, lo, u0 = variate.Uint64n(hi, lo, uint64(n))
+			hi, lo, u1 = variate.Uint64n(hi, lo, uint64(n-1))
+			i, j = int(u0), int(u1)
 		}
 		j = (i + 1 + j) % n
 		h, l := hi, lo
-		hi, lo, u = pcgNext(hi, lo)
+		hi, lo, u = variate.Next(hi, lo)
 		z, ok := variate.NormalOf(u)
 		if !ok {
 			t.pcg.Seed(h, l)
 			z = t.rng.NormFloat64()
-			hi, lo, _ = pcgState(t.pcg)
+			hi, lo, _ = variate.State(t.pcg)
 		}
 		t.orders = append(t.orders, noiseOrder{i, j, t.Median * math.Exp(t.Dispersion*z)})
 	}
 	t.hi, t.lo = hi, lo
 	t.pcg.Seed(hi, lo)
-}
-
-// intNOwn is variate.Source.IntN(n), n > 0, on the generator state (hi,
-// lo): the next state and the draw.
-func intNOwn(hi, lo uint64, n int) (nhi, nlo uint64, v int) {
-	un := uint64(n)
-	var x uint64
-	hi, lo, x = pcgNext(hi, lo)
-	if un&(un-1) == 0 {
-		return hi, lo, int(x & (un - 1))
-	}
-	rh, rl := bits.Mul64(x, un)
-	if rl < un {
-		thresh := -un % un
-		for rl < thresh {
-			hi, lo, x = pcgNext(hi, lo)
-			rh, rl = bits.Mul64(x, un)
-		}
-	}
-	return hi, lo, int(rh)
 }
 
 // noiseOrder is one trade a noise trader sends: size in the numeraire of

@@ -3,7 +3,6 @@ package agent
 import (
 	"cmp"
 	"math"
-	"math/bits"
 	"math/rand/v2"
 	"slices"
 
@@ -235,8 +234,8 @@ type posShuffle struct {
 	pcg rand.PCG
 	rng *rand.Rand
 	// hi and lo are pcg's state on 64-bit platforms, where ints steps it
-	// itself (pcgNext) in locals the compiler keeps in registers, rather
-	// than through pcg's fields in memory at every draw.
+	// itself (variate.Shuffle) in locals the compiler keeps in registers,
+	// rather than through pcg's fields in memory at every draw.
 	hi, lo uint64
 }
 
@@ -256,53 +255,7 @@ func (p *posShuffle) ints(xs []int) {
 		p.rng.Shuffle(len(xs), func(i, j int) { xs[i], xs[j] = xs[j], xs[i] })
 		return
 	}
-	hi, lo := p.hi, p.lo
-	var x uint64
-	for i := len(xs) - 1; i > 0; i-- {
-		n := uint64(i + 1)
-		var j uint64
-		if n&(n-1) == 0 {
-			hi, lo, x = pcgNext(hi, lo)
-			j = x & (n - 1)
-		} else {
-			hi, lo, x = pcgNext(hi, lo)
-			jh, jl := bits.Mul64(x, n)
-			if jl < n {
-				thresh := -n % n
-				for jl < thresh {
-					hi, lo, x = pcgNext(hi, lo)
-					jh, jl = bits.Mul64(x, n)
-				}
-			}
-			j = jh
-		}
-		xs[i], xs[j] = xs[j], xs[i]
-	}
-	p.hi, p.lo = hi, lo
-}
-
-// pcgNext is one step of math/rand/v2's PCG from state (hi, lo): the next
-// state, s·mul + inc mod 2^128, and its output, the DXSM permutation
-// of it (rand.PCG.Uint64; TestPCGNextMatchesPCG).
-func pcgNext(hi, lo uint64) (nhi, nlo, out uint64) {
-	const (
-		mulHi    = 2549297995355413924
-		mulLo    = 4865540595714422341
-		incHi    = 6364136223846793005
-		incLo    = 1442695040888963407
-		cheapMul = 0xda942042e4dd58b5
-	)
-	nhi, nlo = bits.Mul64(lo, mulLo)
-	nhi += hi*mulLo + lo*mulHi
-	var c uint64
-	nlo, c = bits.Add64(nlo, incLo, 0)
-	nhi, _ = bits.Add64(nhi, incHi, c)
-	out = nhi
-	out ^= out >> 32
-	out *= cheapMul
-	out ^= out >> 48
-	out *= nlo | 1
-	return nhi, nlo, out
+	p.hi, p.lo = variate.Shuffle(p.hi, p.lo, xs)
 }
 
 // is32bit: math/rand/v2 draws differently on 32-bit platforms.

@@ -65,15 +65,14 @@ func Skip(pcg *rand.PCG, k uint64) {
 	if k == 0 {
 		return
 	}
-	var buf [20]byte
-	b, _ := pcg.AppendBinary(buf[:0])
-	if len(b) != 20 {
+	hi, lo, ok := State(pcg)
+	if !ok {
 		for range k { // an encoding this package does not know
 			pcg.Uint64()
 		}
 		return
 	}
-	s := u128{binary.BigEndian.Uint64(b[4:]), binary.BigEndian.Uint64(b[12:])}
+	s := u128{hi, lo}
 	accMul, accInc := u128{0, 1}, u128{}
 	curMul, curInc := pcgMul, pcgInc
 	for ; k > 0; k >>= 1 {
@@ -106,6 +105,67 @@ func Next(hi, lo uint64) (nhi, nlo, out uint64) {
 	out ^= out >> 48
 	out *= nlo | 1
 	return nhi, nlo, out
+}
+
+// Uint64n is rand.Rand.Uint64N(n), n > 0, on a 64-bit machine, drawn from
+// the PCG state (hi, lo): Lemire's multiply-and-reject over the 64-bit
+// outputs of Next, or a mask of one output when n is a power of two. It
+// returns the state after the outputs it used and the draw.
+func Uint64n(hi, lo, n uint64) (nhi, nlo, v uint64) {
+	hi, lo, x := Next(hi, lo)
+	if n&(n-1) == 0 {
+		return hi, lo, x & (n - 1)
+	}
+	vh, vl := bits.Mul64(x, n)
+	if vl < n {
+		thresh := -n % n
+		for vl < thresh {
+			hi, lo, x = Next(hi, lo)
+			vh, vl = bits.Mul64(x, n)
+		}
+	}
+	return hi, lo, vh
+}
+
+// Shuffle orders xs as rand.Rand.Shuffle would on a 64-bit machine from a
+// PCG in state (hi, lo) — Fisher–Yates from the end, swapping xs[i] with
+// xs[Uint64n(i+1)] — and returns the state after. A caller that owns its
+// generator keeps the state in locals through the whole shuffle.
+//
+// Uint64n's draw is written out here: a call per element (Uint64n's loop
+// keeps it from being inlined) would cost more than the draw.
+func Shuffle[T any](hi, lo uint64, xs []T) (nhi, nlo uint64) {
+	var x uint64
+	for i := len(xs) - 1; i > 0; i-- {
+		n := uint64(i + 1)
+		hi, lo, x = Next(hi, lo)
+		j := x & (n - 1)
+		if n&(n-1) != 0 {
+			jh, jl := bits.Mul64(x, n)
+			if jl < n {
+				thresh := -n % n
+				for jl < thresh {
+					hi, lo, x = Next(hi, lo)
+					jh, jl = bits.Mul64(x, n)
+				}
+			}
+			j = jh
+		}
+		xs[i], xs[j] = xs[j], xs[i]
+	}
+	return hi, lo
+}
+
+// State returns pcg's state (hi, lo), as Seed takes it, read from its
+// binary encoding ("pcg:" then the two words big-endian), or ok false for
+// an encoding this package does not know.
+func State(pcg *rand.PCG) (hi, lo uint64, ok bool) {
+	var buf [20]byte
+	b, _ := pcg.AppendBinary(buf[:0])
+	if len(b) != 20 || string(b[:4]) != "pcg:" {
+		return 0, 0, false
+	}
+	return binary.BigEndian.Uint64(b[4:]), binary.BigEndian.Uint64(b[12:]), true
 }
 
 // The words of pcgMul and pcgInc, as constants.

@@ -1,7 +1,9 @@
 package variate
 
 import (
+	"math/bits"
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -232,5 +234,46 @@ func TestNextMatchesPCG(t *testing.T) {
 		if *q != *p {
 			t.Fatalf("seed %v: state %v, rand.PCG's %v", seed, *q, *p)
 		}
+	}
+}
+
+// Uint64n draws as rand.Rand.Uint64N and Shuffle orders as
+// rand.Rand.Shuffle of the same generator, bounds and lengths of every
+// size to 300 and a few large ones (rejections included) one after
+// another, the state carried across; State reads the state back.
+func TestShuffleUint64nMatchRand(t *testing.T) {
+	if bits.UintSize != 64 {
+		t.Skip("math/rand/v2 draws differently on 32-bit platforms")
+	}
+	ref := rand.New(rand.NewPCG(5, 6))
+	hi, lo := uint64(5), uint64(6)
+	bounds := []uint64{1<<63 + 1, 3 << 61, 1<<64 - 1, 1 << 40, 6}
+	for n := uint64(1); n <= 300; n++ {
+		bounds = append(bounds, n)
+	}
+	for _, n := range bounds {
+		var v uint64
+		hi, lo, v = Uint64n(hi, lo, n)
+		if want := ref.Uint64N(n); v != want {
+			t.Fatalf("Uint64n(%d) = %d, rand %d", n, v, want)
+		}
+	}
+	for n := range 300 {
+		a, b := make([]int, n), make([]int, n)
+		for i := range a {
+			a[i], b[i] = i, i
+		}
+		hi, lo = Shuffle(hi, lo, a)
+		ref.Shuffle(n, func(i, j int) { b[i], b[j] = b[j], b[i] })
+		if !slices.Equal(a, b) {
+			t.Fatalf("length %d: %v, want %v", n, a, b)
+		}
+	}
+	p := rand.NewPCG(hi, lo)
+	if h, l, ok := State(p); !ok || h != hi || l != lo {
+		t.Fatalf("State = %x, %x, %v; want %x, %x", h, l, ok, hi, lo)
+	}
+	if ref.Uint64() != p.Uint64() {
+		t.Fatal("the state after differs from rand's")
 	}
 }

@@ -67,7 +67,7 @@ func (s *sim) stepAll(out *engine.Outcome) error {
 // shuffle orders the actors as rand.Rand.Shuffle on the order's generator:
 // Fisher–Yates, its draws IntN(i+1) by Lemire's multiply-and-reject
 // (variate.Source.IntN), on 64-bit platforms with the generator's state in
-// locals (variate.Next) and written back to it.
+// locals (variate.Shuffle) and written back to it.
 func (s *sim) shuffle() {
 	if bits.UintSize != 64 {
 		src := variate.Source{PCG: &s.orderPCG, Rand: s.order}
@@ -77,25 +77,7 @@ func (s *sim) shuffle() {
 		}
 		return
 	}
-	hi, lo := s.orderHi, s.orderLo
-	var x uint64
-	for i := len(s.actors) - 1; i > 0; i-- {
-		n := uint64(i + 1)
-		hi, lo, x = variate.Next(hi, lo)
-		j := x & (n - 1)
-		if n&(n-1) != 0 {
-			jh, jl := bits.Mul64(x, n)
-			if jl < n {
-				thresh := -n % n
-				for jl < thresh {
-					hi, lo, x = variate.Next(hi, lo)
-					jh, jl = bits.Mul64(x, n)
-				}
-			}
-			j = jh
-		}
-		s.actors[i], s.actors[j] = s.actors[j], s.actors[i]
-	}
+	hi, lo := variate.Shuffle(s.orderHi, s.orderLo, s.actors)
 	s.orderHi, s.orderLo = hi, lo
 	s.orderPCG.Seed(hi, lo)
 }
