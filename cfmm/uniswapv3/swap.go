@@ -407,18 +407,9 @@ type nextMemo struct {
 // the span's prices and derived only on a miss. Only a committing swap
 // (store) refills the memo, so that quotes stay read-only.
 func (p *Pool) nextTick(tick int32, stale bool, price *uint256.Int, zeroForOne, store bool) (next int32, initialized bool, sqrt uint256.Int, err error) {
-	m := &p.nextMemo[0]
-	if zeroForOne {
-		m = &p.nextMemo[1]
-	}
-	if m.valid {
-		if stale {
-			if !price.Lt(&m.sqrtLo) && price.Lt(&m.sqrtHi) {
-				return m.next, m.initialized, m.sqrt, nil
-			}
-		} else if tick >= m.lo && tick <= m.hi {
-			return m.next, m.initialized, m.sqrt, nil
-		}
+	m := p.memo(zeroForOne)
+	if m.answers(tick, stale, price) {
+		return m.next, m.initialized, m.sqrt, nil
 	}
 	if stale {
 		if tick, err = TickAtSqrtRatio(price); err != nil {
@@ -442,24 +433,35 @@ func (p *Pool) nextTick(tick int32, stale bool, price *uint256.Int, zeroForOne, 
 	return next, initialized, sqrt, nil
 }
 
+// memo is the next-tick memo of a swap in direction zeroForOne.
+func (p *Pool) memo(zeroForOne bool) *nextMemo {
+	if zeroForOne {
+		return &p.nextMemo[1]
+	}
+	return &p.nextMemo[0]
+}
+
+// answers reports whether m holds the next tick from tick, or, when the
+// tick is stale, from the tick of price (judged by price against the
+// span's sqrt prices).
+func (m *nextMemo) answers(tick int32, stale bool, price *uint256.Int) bool {
+	if !m.valid {
+		return false
+	}
+	if stale {
+		return !price.Lt(&m.sqrtLo) && price.Lt(&m.sqrtHi)
+	}
+	return tick >= m.lo && tick <= m.hi
+}
+
 // nextSqrt is nextTick's sqrt price alone, for callers that only read it:
 // on a memo hit a pointer to the memo's (valid until the next committing
 // swap refills it), otherwise buf filled. A 256-bit value returned and
 // copied would be read back by loads the processor cannot forward from
 // the stores that wrote it.
 func (p *Pool) nextSqrt(tick int32, stale bool, price *uint256.Int, zeroForOne, store bool, buf *uint256.Int) (*uint256.Int, error) {
-	m := &p.nextMemo[0]
-	if zeroForOne {
-		m = &p.nextMemo[1]
-	}
-	if m.valid {
-		if stale {
-			if !price.Lt(&m.sqrtLo) && price.Lt(&m.sqrtHi) {
-				return &m.sqrt, nil
-			}
-		} else if tick >= m.lo && tick <= m.hi {
-			return &m.sqrt, nil
-		}
+	if m := p.memo(zeroForOne); m.answers(tick, stale, price) {
+		return &m.sqrt, nil
 	}
 	var err error
 	_, _, *buf, err = p.nextTick(tick, stale, price, zeroForOne, store)
