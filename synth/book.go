@@ -137,6 +137,8 @@ type Stats struct {
 // Book rejects every operation. A Book is not safe for concurrent use.
 type Book struct {
 	stake  Stake
+	pooled pooledStake     // stake, if it reports its pools
+	pools  []pos.StakePool // the screen's scratch
 	policy Policy
 	p      Params
 	ok     bool
@@ -207,6 +209,7 @@ func New(stake Stake, p Params, policy Policy, epoch uint64) (*Book, error) {
 		lent:      make([]uint256.Int, p.DefaultWindow),
 		startDebt: make([]uint256.Int, p.DefaultWindow),
 	}
+	b.pooled, _ = stake.(pooledStake)
 	b.updateRate()
 	return b, nil
 }
@@ -708,17 +711,17 @@ func (b *Book) InDefault(id LoanID, price uint256.Int) (bool, error) {
 // thresholds holds price·RAY and index·LiquidationRatio for a sweep, so
 // each loan's test is value·(price·RAY) < art·(index·LR): two 256-bit
 // products instead of a 512-bit division. ok is false if either constant
-// overflows, and the slow path is used.
+// overflows, and the slow path is used; set marks thresholds computed.
 type thresholds struct {
 	priceRay, indexLR uint256.Int
-	ok                bool
+	ok, set           bool
 }
 
 func (b *Book) thresholds(price uint256.Int) thresholds {
 	var t thresholds
 	_, o1 := t.priceRay.MulOverflow(&price, &ray)
 	_, o2 := t.indexLR.MulOverflow(&b.index, &b.p.LiquidationRatio)
-	t.ok = !o1 && !o2
+	t.ok, t.set = !o1 && !o2, true
 	return t
 }
 
@@ -747,6 +750,81 @@ func (b *Book) inDefaultFast(l *loan, price uint256.Int, t *thresholds) (bool, e
 		return false, nil
 	}
 	return b.inDefault(l, price)
+}
+
+// pooledStake is a Stake that reports every validator's pool at once
+// (pos.Chain): SharesValue(v, x) must be ⌊x·Tokens/Shares⌋ for
+// x < Shares, as pos.StakePool documents.
+type pooledStake interface {
+	Pools(dst []pos.StakePool) []pos.StakePool
+}
+
+// screenMargin is the relative margin of screen.safe: 2^-30, against
+// rounding errors below 2^-49 (see safe).
+const screenMargin = 1 + 0x1p-30
+
+// screen proves loans out of default without their SharesValue, from
+// the validators' pools read once per sweep: most loans of a calm epoch
+// are far from their threshold, and a float test with a margin settles
+// them, leaving the exact test (inDefaultFast) to the loans near it. p
+// and i are price·RAY and index·LiquidationRatio as floats.
+type screen struct {
+	pools []pos.StakePool
+	p, i  float64
+}
+
+// screen returns the sweep's screen at price, reading the pools into
+// b.pools; a screen with no pools (the Stake does not report them)
+// proves nothing.
+func (b *Book) screen(price *uint256.Int) screen {
+	if b.pooled == nil {
+		return screen{}
+	}
+	b.pools = b.pooled.Pools(b.pools[:0])
+	return screen{pools: b.pools, p: price.Float64() * 1e27, i: b.index.Float64() * b.p.LiquidationRatio.Float64()}
+}
+
+// reread reads the pools again after a foreclosure, whose seizure
+// changed its validator's pool, so the screen describes the chain as the
+// next loan is tested.
+func (b *Book) reread(s *screen) {
+	if s.pools != nil {
+		b.pools = b.pooled.Pools(b.pools[:0])
+		s.pools = b.pools
+	}
+}
+
+// safe reports whether the loan is provably not in default at the
+// screen's price and index: it says true only when
+// value·price·RAY ≥ art·index·LR holds exactly, so that every exact test
+// (inDefaultFast, inDefault) finds the loan not in default — they report
+// a default only where the inequality fails, and art·index fits 256 bits
+// since the book's debt, totalArt·index, does — and false when it cannot
+// tell.
+//
+// For a loan of x < S shares of a validator with T tokens and S shares,
+// value = ⌊x·T/S⌋ > x·T/S − 1, so with P = price·RAY and I = index·LR
+// the loan is safe when (x·T/S − 1)·P ≥ art·I, that is when
+// x·T·P ≥ (art·I + P)·S. The test evaluates both sides in float64 with
+// art below 2^64: every operand is an integer converted with a relative
+// error below 2^-52 (uint256's Float64 truncates, a uint64 rounds to
+// nearest), the constant 1e27 is rounded by at most 2^-53, and each of
+// the at most six products and sums of positive terms adds 2^-53, so each
+// side is within 2^-49 of its exact value, no side can overflow
+// (everything is below 2^650) and none underflows (the factors are 0 or
+// at least 1). The margin of 2^-30 on the right then makes a true
+// verdict imply the exact inequality. x ≥ S (value T), an unknown
+// validator (the exact test's error) and art of more than one word go
+// to the exact test.
+func (s *screen) safe(l *loan) bool {
+	if int(l.val) >= len(s.pools) || l.art[1]|l.art[2]|l.art[3] != 0 {
+		return false
+	}
+	e := s.pools[l.val]
+	if l.shares >= e.Shares {
+		return false
+	}
+	return float64(l.shares)*float64(e.Tokens)*s.p > (float64(l.art[0])*s.i+s.p)*float64(e.Shares)*screenMargin
 }
 
 // mulWord sets z = x·w mod 2^256 and reports whether x·w overflowed
@@ -843,15 +921,25 @@ func (b *Book) Step(epoch uint64, obs Observation) (rep StepReport, err error) {
 		rep.Seized = b.stats.Seized - before.Seized
 		b.updateRate()
 	}()
-	th := b.thresholds(obs.Price)
+	// th, for the loans the screen does not clear, is computed at the
+	// first of them.
+	var th thresholds
+	sc := b.screen(&obs.Price)
 	// Backwards, so the swap-removal of a foreclosed loan only moves
 	// loans already visited. Foreclosures do not change the index, so th
-	// stays valid.
+	// stays valid; they change their validator's pool, so the screen
+	// reads the pools again.
 	for i := len(b.open) - 1; i >= 0; i-- {
 		id := b.open[i]
 		l := &b.loans[id]
 		due := l.due(epoch)
 		if !due {
+			if sc.safe(l) {
+				continue
+			}
+			if !th.set {
+				th = b.thresholds(obs.Price)
+			}
 			d, err := b.inDefaultFast(l, obs.Price, &th)
 			if err != nil {
 				return rep, err
@@ -863,6 +951,7 @@ func (b *Book) Step(epoch uint64, obs Observation) (rep StepReport, err error) {
 		if err := b.foreclose(id, nil); err != nil {
 			return rep, err
 		}
+		b.reread(&sc)
 		if due {
 			rep.ForeclosedRecall++
 		} else {
@@ -889,10 +978,18 @@ func (b *Book) ForecloseDefaults(epoch uint64, price uint256.Int) (rep StepRepor
 		rep.Seized = b.stats.Seized - before.Seized
 		b.updateRate()
 	}()
-	th := b.thresholds(price)
+	var th thresholds
+	sc := b.screen(&price)
 	for i := len(b.open) - 1; i >= 0; i-- {
 		id := b.open[i]
-		d, err := b.inDefaultFast(&b.loans[id], price, &th)
+		l := &b.loans[id]
+		if sc.safe(l) {
+			continue
+		}
+		if !th.set {
+			th = b.thresholds(price)
+		}
+		d, err := b.inDefaultFast(l, price, &th)
 		if err != nil {
 			return rep, err
 		}
@@ -902,6 +999,7 @@ func (b *Book) ForecloseDefaults(epoch uint64, price uint256.Int) (rep StepRepor
 		if err := b.foreclose(id, nil); err != nil {
 			return rep, err
 		}
+		b.reread(&sc)
 		rep.ForeclosedDefault++
 	}
 	return rep, nil

@@ -451,3 +451,133 @@ func TestBeyondLimitMatchesMulDiv(t *testing.T) {
 		}
 	}
 }
+
+// poolStake values shares from fixed pools, as pos.Chain does.
+type poolStake struct {
+	Stake
+	pools []pos.StakePool
+}
+
+func (s poolStake) SharesValue(v pos.ValidatorID, shares uint64) (uint64, error) {
+	e := s.pools[v]
+	if shares >= e.Shares {
+		return e.Tokens, nil
+	}
+	var x, t, q uint256.Int
+	x.SetUint64(shares)
+	t.SetUint64(e.Tokens)
+	q.MulDivOverflow(&x, &t, uint256.NewInt(e.Shares))
+	return q.Uint64(), nil
+}
+
+// The screen says safe only for a loan out of default by the exact
+// inequality value·price·RAY ≥ art·index·LR (big integers), which the
+// book's exact test then confirms; near the threshold (art within two of
+// its largest safe value), with multi-word and overflowing operands, and
+// with shares at or above the pool's. It must also clear loans well out
+// of default, or it would save nothing.
+func TestScreenNeverClearsADefault(t *testing.T) {
+	rng := rand.New(rand.NewPCG(21, 22))
+	word := func() uint64 {
+		switch rng.IntN(4) {
+		case 0:
+			return rng.Uint64()
+		case 1:
+			return rng.Uint64N(1000)
+		}
+		return rng.Uint64N(1 << (20 + rng.IntN(40)))
+	}
+	wide := func(min uint256.Int) uint256.Int {
+		var x uint256.Int
+		switch rng.IntN(5) {
+		case 0:
+			x = uint256.Int{rng.Uint64(), rng.Uint64(), rng.Uint64(), rng.Uint64() >> rng.IntN(64)}
+		case 1:
+			x.Mul(&min, uint256.NewInt(1+rng.Uint64N(1<<40)))
+			x.Rsh(&x, 40)
+		default:
+			x.Mul(&min, uint256.NewInt(1000+rng.Uint64N(2000)))
+			x.Div(&x, uint256.NewInt(1000))
+		}
+		if x.Lt(&min) {
+			x = min
+		}
+		return x
+	}
+	bigOf := func(x *uint256.Int) *big.Int { return x.ToBig() }
+	var cleared, clearable int
+	for k := range 300000 {
+		ps := poolStake{pools: make([]pos.StakePool, 3)}
+		for i := range ps.pools {
+			ps.pools[i] = pos.StakePool{Tokens: word(), Shares: word()}
+		}
+		b := &Book{stake: ps, pooled: ps, ok: true}
+		b.index = wide(ray)
+		b.p.LiquidationRatio = wide(Fraction(1, 2))
+		if b.p.LiquidationRatio.IsZero() {
+			b.p.LiquidationRatio = ray
+		}
+		price := wide(Fraction(1, 100))
+		if k%50 == 0 {
+			price.Clear()
+		}
+		v := pos.ValidatorID(rng.IntN(len(ps.pools)))
+		l := loan{val: v, shares: word()}
+		if k%4 != 0 && ps.pools[v].Shares > 0 {
+			l.shares = rng.Uint64N(ps.pools[v].Shares)
+		}
+		value, _ := ps.SharesValue(v, l.shares)
+		lhs := new(big.Int).Mul(new(big.Int).SetUint64(value), bigOf(&price))
+		lhs.Mul(lhs, bigOf(&ray))
+		rate := new(big.Int).Mul(bigOf(&b.index), bigOf(&b.p.LiquidationRatio))
+		if k%3 != 0 && rate.Sign() > 0 {
+			// art near its largest safe value ⌊lhs/rate⌋.
+			a := new(big.Int).Quo(lhs, rate)
+			a.Add(a, big.NewInt(int64(rng.IntN(5))-2))
+			if a.Sign() < 0 {
+				a.SetInt64(0)
+			}
+			if over := l.art.SetFromBig(a); over {
+				l.art.SetAllOne()
+			}
+		} else if rng.IntN(2) == 0 {
+			l.art = uint256.Int{word()}
+		} else {
+			l.art = wide(uint256.Int{1})
+		}
+		var debt uint256.Int
+		if _, over := debt.MulOverflow(&l.art, &b.index); over {
+			continue // beyond any book: debt = totalArt·index fits
+		}
+		rhs := new(big.Int).Mul(bigOf(&l.art), rate)
+		sc := b.screen(&price)
+		safe := sc.safe(&l)
+		if safe && lhs.Cmp(rhs) < 0 {
+			t.Fatalf("case %d: screen clears a default: value %d price %s art %s index %s LR %s pool %+v shares %d",
+				k, value, price.Dec(), l.art.Dec(), b.index.Dec(), b.p.LiquidationRatio.Dec(), ps.pools[v], l.shares)
+		}
+		th := b.thresholds(price)
+		if d, err := b.inDefaultFast(&l, price, &th); safe && (d || err != nil) {
+			t.Fatalf("case %d: screen clears a loan inDefaultFast finds in default (%v)", k, err)
+		}
+		// Well out of default: value·P ≥ 2·(art·I + P) with room for
+		// the floor, one-word art and shares below the pool's.
+		margin := new(big.Int).Add(rhs, new(big.Int).Mul(bigOf(&price), bigOf(&ray)))
+		margin.Lsh(margin, 1)
+		if l.art.IsUint64() && l.shares < ps.pools[v].Shares && lhs.Cmp(margin) >= 0 && lhs.Sign() > 0 {
+			clearable++
+			if safe {
+				cleared++
+			} else if clearable-cleared < 4 {
+				t.Logf("not cleared: value %d price %s art %s index %s LR %s pool %+v shares %d",
+					value, price.Dec(), l.art.Dec(), b.index.Dec(), b.p.LiquidationRatio.Dec(), ps.pools[v], l.shares)
+			}
+		}
+	}
+	if clearable == 0 || cleared != clearable {
+		t.Fatalf("the screen cleared %d of %d loans well out of default", cleared, clearable)
+	}
+	t.Logf("cleared %d loans well out of default", cleared)
+}
+
+func (s poolStake) Pools(dst []pos.StakePool) []pos.StakePool { return append(dst, s.pools...) }

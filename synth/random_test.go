@@ -37,47 +37,7 @@ func chainView(c *pos.Chain) string {
 func TestRandomOperations(t *testing.T) {
 	for _, disp := range []pos.Disposition{pos.Burn, pos.Redistribute, pos.ToTreasury} {
 		t.Run(fmt.Sprint(disp), func(t *testing.T) {
-			rng := rand.New(rand.NewPCG(11, uint64(disp)))
-			cfg := pos.EthereumConfig(pos.Bellatrix)
-			cfg.Eth.EpochsPerSlashingsVector = 16
-			cfg.UnbondingDelay = 4
-			balances := make([]uint64, 10)
-			for i := range balances {
-				balances[i] = 100e9 + rng.Uint64N(100e9)
-			}
-			chain, err := pos.New(cfg, balances)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for i := range 6 {
-				if _, err := chain.AddValidator(pos.AccountID(i), pos.One/10, 32e9+rng.Uint64N(32e9)); err != nil {
-					t.Fatal(err)
-				}
-			}
-			for a := 6; a < 10; a++ {
-				if _, err := chain.Delegate(pos.ValidatorID(rng.IntN(6)), pos.AccountID(a), 50e9); err != nil {
-					t.Fatal(err)
-				}
-			}
-			treasury, _ := chain.NewAccount()
-			p := Params{
-				CollateralRatio:  Fraction(3, 2),
-				LiquidationRatio: Fraction(6, 5),
-				Curve: RateCurve{
-					{X: Fraction(0, 1), Rate: Fraction(1, 100)},
-					{X: Fraction(1, 5), Rate: Fraction(5, 100)},
-					{X: Fraction(1, 2), Rate: Fraction(80, 100)},
-				},
-				EpochsPerYear: 365, Disposition: disp, Treasury: treasury, DefaultWindow: 8,
-			}
-			policy := Enshrined{
-				HaltDiscount: Fraction(10, 100), RaiseDefaultRate: Fraction(5, 100), Premium: Fraction(20, 100),
-				RecallDiscount: Fraction(25, 100), RecallWindow: 5,
-			}
-			book, err := New(chain, p, policy, 0)
-			if err != nil {
-				t.Fatal(err)
-			}
+			chain, book, rng := randomWorld(t, disp)
 			counts := map[string][2]int{}
 			for step := range 3000 {
 				before, beforeChain := snapshotBook(book), chainView(chain)
@@ -111,6 +71,88 @@ func TestRandomOperations(t *testing.T) {
 			}
 			st := book.Stats()
 			t.Logf("loans %d: repaid %d, foreclosed %d, recalled %d; ops %v", st.Opened, st.Repaid, st.Foreclosed, st.Recalled, counts)
+		})
+	}
+}
+
+// randomWorld is TestRandomOperations' chain and book, with the random
+// generator that built them.
+func randomWorld(t *testing.T, disp pos.Disposition) (*pos.Chain, *Book, *rand.Rand) {
+	t.Helper()
+	rng := rand.New(rand.NewPCG(11, uint64(disp)))
+	cfg := pos.EthereumConfig(pos.Bellatrix)
+	cfg.Eth.EpochsPerSlashingsVector = 16
+	cfg.UnbondingDelay = 4
+	balances := make([]uint64, 10)
+	for i := range balances {
+		balances[i] = 100e9 + rng.Uint64N(100e9)
+	}
+	chain, err := pos.New(cfg, balances)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 6 {
+		if _, err := chain.AddValidator(pos.AccountID(i), pos.One/10, 32e9+rng.Uint64N(32e9)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for a := 6; a < 10; a++ {
+		if _, err := chain.Delegate(pos.ValidatorID(rng.IntN(6)), pos.AccountID(a), 50e9); err != nil {
+			t.Fatal(err)
+		}
+	}
+	treasury, _ := chain.NewAccount()
+	p := Params{
+		CollateralRatio:  Fraction(3, 2),
+		LiquidationRatio: Fraction(6, 5),
+		Curve: RateCurve{
+			{X: Fraction(0, 1), Rate: Fraction(1, 100)},
+			{X: Fraction(1, 5), Rate: Fraction(5, 100)},
+			{X: Fraction(1, 2), Rate: Fraction(80, 100)},
+		},
+		EpochsPerYear: 365, Disposition: disp, Treasury: treasury, DefaultWindow: 8,
+	}
+	policy := Enshrined{
+		HaltDiscount: Fraction(10, 100), RaiseDefaultRate: Fraction(5, 100), Premium: Fraction(20, 100),
+		RecallDiscount: Fraction(25, 100), RecallWindow: 5,
+	}
+	book, err := New(chain, p, policy, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return chain, book, rng
+}
+
+// The screen changes nothing: two worlds built alike, one book sweeping
+// with the screen and one without (its exact test on every loan), stay
+// alike through the same random operations, foreclosures included.
+func TestScreenSweepsAsExact(t *testing.T) {
+	for _, disp := range []pos.Disposition{pos.Burn, pos.Redistribute, pos.ToTreasury} {
+		t.Run(fmt.Sprint(disp), func(t *testing.T) {
+			chain, book, rng := randomWorld(t, disp)
+			chain2, book2, rng2 := randomWorld(t, disp)
+			if book.pooled == nil {
+				t.Fatal("pos.Chain does not report its pools")
+			}
+			book2.pooled = nil
+			foreclosed := 0
+			for step := range 3000 {
+				op, _, err := randomBookOp(chain, book, rng)
+				op2, _, err2 := randomBookOp(chain2, book2, rng2)
+				if op != op2 || fmt.Sprint(err) != fmt.Sprint(err2) {
+					t.Fatalf("step %d: %s (%v) with the screen, %s (%v) without", step, op, err, op2, err2)
+				}
+				a, b := snapshotBook(book), snapshotBook(book2)
+				a.stake, a.pooled, a.pools, b.stake, b.pooled, b.pools = nil, nil, nil, nil, nil, nil
+				if !reflect.DeepEqual(a, b) || chainView(chain) != chainView(chain2) {
+					t.Fatalf("step %d: %s left the worlds apart", step, op)
+				}
+				foreclosed = book.Stats().Foreclosed
+			}
+			if foreclosed == 0 {
+				t.Fatal("no foreclosure")
+			}
+			t.Logf("%d foreclosures", foreclosed)
 		})
 	}
 }
