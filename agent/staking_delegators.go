@@ -76,6 +76,23 @@ type posDelegator struct {
 	w       float64 // the draw that picks its validator
 	busy    bool
 	release uint64
+	// loans is what work's last look at its loans found (see posLoans).
+	loans posLoans
+}
+
+// posLoans is what a delegator's loans were at work's last look
+// (Staking.SettleDebt): whether it owed anything and whether a loan was
+// due, with the book's count of foreclosures and recalls then (events).
+// Until the book forecloses or recalls a loan (events changes) or the
+// delegator borrows or repays (only work does, and it clears ok before),
+// SettleDebt would report no foreclosure and the same owes — a debt of
+// open loans with the same normalised debt, rounded up, stays positive or
+// zero — and the same due, where loans never mature (Term 0) or a loan
+// was due already (recalled stays recalled, a maturity stays passed) or
+// nothing was owed.
+type posLoans struct {
+	ok, owes, due bool
+	events        int
 }
 
 // Reset implements Agent.
@@ -230,10 +247,77 @@ func (g *StakeDelegators) Act(m *market.Market) {
 	g.draw.skip(unread)
 	// Those with something to do act in a fresh random order.
 	g.shuffle.ints(g.order)
+	// One whose loans are as work last saw them (posLoans) and for whom
+	// work would do nothing (idle) is not worked: what work would return
+	// is read off.
+	// The book's events are read again only after a delegator worked:
+	// nothing else runs in between.
+	stable := s.Config.Book.Term == 0
+	events := posLoanEvents(s)
 	for _, k := range g.order {
 		d := &g.ds[k]
+		if l := &d.loans; l.ok && l.events == events && (stable || !l.owes || l.due) {
+			if idle, done := g.idle(d, l.owes, l.due); idle {
+				d.busy = !done
+				continue
+			}
+		}
 		d.busy = !g.work(m, d)
+		events = posLoanEvents(s)
 	}
+}
+
+// posLoanEvents counts the book's foreclosures and recalls so far: the
+// events that change a loan other than its holder's own Borrow and Repay.
+func posLoanEvents(s *protocol.Staking) int {
+	b := s.Book()
+	if b == nil {
+		return 0
+	}
+	st := b.Stats()
+	return st.Foreclosed + st.Recalled
+}
+
+// idle reports whether work would change nothing for d, given whether d
+// owes anything (owes) and whether a loan is due (what SettleDebt reports,
+// with no foreclosure to count), and what work would then return (done).
+// It follows work's branches:
+//
+//   - owing, and repaying (not levered, or its validator dead, or a loan
+//     due): with no synthetic, no liquid tokens and nothing lent, the
+//     withdrawal pays nothing and the repayment buys nothing (no liquid
+//     tokens) and pays nothing (no synthetic): work returns false;
+//   - otherwise: nothing to unbond (no validator, or one it stays with),
+//     nothing to withdraw (lending wanted, or nothing lent), no synthetic
+//     to sell (none held), no liquid tokens to place (dust at most, or
+//     holding), and no loan to take (not levered, or owing already, or no
+//     validator): work returns whether its unbonding is released.
+//
+// Anything else is not idle (false), though work may find nothing to do.
+func (g *StakeDelegators) idle(d *posDelegator, owes, due bool) (idle, done bool) {
+	s := g.s
+	c := s.Chain()
+	if s.Synthetic(d.acct) != 0 {
+		return false, false
+	}
+	liquid := c.Liquid(d.acct)
+	dead := d.hasV && !s.Alive(d.v)
+	if owes && (d.mode != posLever || dead || due) {
+		return liquid == 0 && s.Lent(d.acct) == 0, false
+	}
+	if d.hasV && (d.mode < posStake || dead) {
+		return false, false
+	}
+	if d.mode != posLend && d.mode != posLever && s.Lent(d.acct) > 0 {
+		return false, false
+	}
+	if d.mode != posHold && liquid > max(s.Unit()/100, 1) {
+		return false, false
+	}
+	if d.mode == posLever && !owes && d.hasV {
+		return false, false
+	}
+	return true, c.Epoch() >= d.release
 }
 
 // work moves a posDelegator toward its mode and reports whether it is there.
@@ -245,6 +329,12 @@ func (g *StakeDelegators) work(m *market.Market, d *posDelegator) bool {
 	needLend := d.mode == posLend || d.mode == posLever
 	foreclosed, debt, recalled := s.SettleDebt(d.acct)
 	g.foreclosed += foreclosed
+	d.loans = posLoans{true, debt > 0, recalled, posLoanEvents(s)}
+	if idle, done := g.idle(d, debt > 0, recalled); idle {
+		return done
+	}
+	// What follows may borrow or repay.
+	d.loans.ok = false
 	dead := d.hasV && !s.Alive(d.v)
 	if debt > 0 && (d.mode != posLever || dead || recalled) {
 		if h := s.Synthetic(d.acct); h < debt {
