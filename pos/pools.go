@@ -5,12 +5,13 @@ package pos
 // for x ≥ Shares.
 type StakePool struct{ Tokens, Shares uint64 }
 
-// Pools appends each validator's StakePool, in id order, to dst: what a
-// loan book sweeping its loans reads once, where SharesValue would be a
-// call and a 128-bit division for each loan.
-func (c *Chain) Pools(dst []StakePool) []StakePool {
-	for i := range c.vals {
-		dst = append(dst, StakePool{c.vals[i].tokens, c.vals[i].shares})
+// Pool returns validator v's StakePool, and false for a validator that
+// does not exist: what a loan book reads to screen a loan, where
+// SharesValue would divide.
+func (c *Chain) Pool(v ValidatorID) (StakePool, bool) {
+	if int(v) >= len(c.vals) {
+		return StakePool{}, false
 	}
-	return dst
+	x := &c.vals[v]
+	return StakePool{x.tokens, x.shares}, true
 }

@@ -137,8 +137,7 @@ type Stats struct {
 // Book rejects every operation. A Book is not safe for concurrent use.
 type Book struct {
 	stake  Stake
-	pooled pooledStake     // stake, if it reports its pools
-	pools  []pos.StakePool // the screen's scratch
+	pooled pooledStake // stake, if it reports its pools
 	policy Policy
 	p      Params
 	ok     bool
@@ -752,11 +751,11 @@ func (b *Book) inDefaultFast(l *loan, price uint256.Int, t *thresholds) (bool, e
 	return b.inDefault(l, price)
 }
 
-// pooledStake is a Stake that reports every validator's pool at once
-// (pos.Chain): SharesValue(v, x) must be ⌊x·Tokens/Shares⌋ for
-// x < Shares, as pos.StakePool documents.
+// pooledStake is a Stake that reports a validator's pool (pos.Chain):
+// SharesValue(v, x) must be ⌊x·Tokens/Shares⌋ for x < Shares, as
+// pos.StakePool documents.
 type pooledStake interface {
-	Pools(dst []pos.StakePool) []pos.StakePool
+	Pool(v pos.ValidatorID) (pos.StakePool, bool)
 }
 
 // screenMargin is the relative margin of screen.safe: 2^-30, against
@@ -764,34 +763,24 @@ type pooledStake interface {
 const screenMargin = 1 + 0x1p-30
 
 // screen proves loans out of default without their SharesValue, from
-// the validators' pools read once per sweep: most loans of a calm epoch
-// are far from their threshold, and a float test with a margin settles
-// them, leaving the exact test (inDefaultFast) to the loans near it. p
-// and i are price·RAY and index·LiquidationRatio as floats.
+// their validators' pools: most loans of a calm epoch are far from their
+// threshold, and a float test with a margin settles them, leaving the
+// exact test (inDefaultFast) to the loans near it. p and i are price·RAY
+// and index·LiquidationRatio as floats. The pool is read as each loan is
+// tested, so it includes the seizures of the loans foreclosed before it
+// in the sweep, as SharesValue does.
 type screen struct {
-	pools []pos.StakePool
-	p, i  float64
+	src  pooledStake
+	p, i float64
 }
 
-// screen returns the sweep's screen at price, reading the pools into
-// b.pools; a screen with no pools (the Stake does not report them)
-// proves nothing.
+// screen returns the sweep's screen at price; a screen without src (the
+// Stake does not report its pools) proves nothing.
 func (b *Book) screen(price *uint256.Int) screen {
 	if b.pooled == nil {
 		return screen{}
 	}
-	b.pools = b.pooled.Pools(b.pools[:0])
-	return screen{pools: b.pools, p: price.Float64() * 1e27, i: b.index.Float64() * b.p.LiquidationRatio.Float64()}
-}
-
-// reread reads the pools again after a foreclosure, whose seizure
-// changed its validator's pool, so the screen describes the chain as the
-// next loan is tested.
-func (b *Book) reread(s *screen) {
-	if s.pools != nil {
-		b.pools = b.pooled.Pools(b.pools[:0])
-		s.pools = b.pools
-	}
+	return screen{src: b.pooled, p: price.Float64() * 1e27, i: b.index.Float64() * b.p.LiquidationRatio.Float64()}
 }
 
 // safe reports whether the loan is provably not in default at the
@@ -817,11 +806,11 @@ func (b *Book) reread(s *screen) {
 // validator (the exact test's error) and art of more than one word go
 // to the exact test.
 func (s *screen) safe(l *loan) bool {
-	if int(l.val) >= len(s.pools) || l.art[1]|l.art[2]|l.art[3] != 0 {
+	if s.src == nil || l.art[1]|l.art[2]|l.art[3] != 0 {
 		return false
 	}
-	e := s.pools[l.val]
-	if l.shares >= e.Shares {
+	e, ok := s.src.Pool(l.val)
+	if !ok || l.shares >= e.Shares {
 		return false
 	}
 	return float64(l.shares)*float64(e.Tokens)*s.p > (float64(l.art[0])*s.i+s.p)*float64(e.Shares)*screenMargin
@@ -927,8 +916,7 @@ func (b *Book) Step(epoch uint64, obs Observation) (rep StepReport, err error) {
 	sc := b.screen(&obs.Price)
 	// Backwards, so the swap-removal of a foreclosed loan only moves
 	// loans already visited. Foreclosures do not change the index, so th
-	// stays valid; they change their validator's pool, so the screen
-	// reads the pools again.
+	// and the screen stay valid.
 	for i := len(b.open) - 1; i >= 0; i-- {
 		id := b.open[i]
 		l := &b.loans[id]
@@ -951,7 +939,6 @@ func (b *Book) Step(epoch uint64, obs Observation) (rep StepReport, err error) {
 		if err := b.foreclose(id, nil); err != nil {
 			return rep, err
 		}
-		b.reread(&sc)
 		if due {
 			rep.ForeclosedRecall++
 		} else {
@@ -999,7 +986,6 @@ func (b *Book) ForecloseDefaults(epoch uint64, price uint256.Int) (rep StepRepor
 		if err := b.foreclose(id, nil); err != nil {
 			return rep, err
 		}
-		b.reread(&sc)
 		rep.ForeclosedDefault++
 	}
 	return rep, nil

@@ -551,6 +551,12 @@ func TestScreenNeverClearsADefault(t *testing.T) {
 		}
 		rhs := new(big.Int).Mul(bigOf(&l.art), rate)
 		sc := b.screen(&price)
+		if unknown := l; true {
+			unknown.val = pos.ValidatorID(len(ps.pools))
+			if sc.safe(&unknown) {
+				t.Fatalf("case %d: screen clears a loan on an unknown validator", k)
+			}
+		}
 		safe := sc.safe(&l)
 		if safe && lhs.Cmp(rhs) < 0 {
 			t.Fatalf("case %d: screen clears a default: value %d price %s art %s index %s LR %s pool %+v shares %d",
@@ -580,4 +586,9 @@ func TestScreenNeverClearsADefault(t *testing.T) {
 	t.Logf("cleared %d loans well out of default", cleared)
 }
 
-func (s poolStake) Pools(dst []pos.StakePool) []pos.StakePool { return append(dst, s.pools...) }
+func (s poolStake) Pool(v pos.ValidatorID) (pos.StakePool, bool) {
+	if int(v) >= len(s.pools) {
+		return pos.StakePool{}, false
+	}
+	return s.pools[v], true
+}
