@@ -152,14 +152,20 @@ type Book struct {
 	open  []LoanID
 
 	totalArt    uint256.Int
-	debt        uint256.Int   // rad
-	deficit     uint256.Int   // rad
-	holdings    uint256.Int   // rad
-	supply      uint256.Int   // rad
-	minted      uint256.Int   // rad
-	burned      uint256.Int   // rad
-	circulating uint256.Int   // tokens
-	balances    []uint256.Int // by account; missing accounts hold nothing
+	debt        uint256.Int // rad
+	deficit     uint256.Int // rad
+	holdings    uint256.Int // rad
+	supply      uint256.Int // rad
+	minted      uint256.Int // rad
+	burned      uint256.Int // rad
+	circulating uint256.Int // tokens
+	// Balances (tokens) by account, missing accounts holding nothing:
+	// account a holds bal[a] + high[a]·2^64, high holding the three upper
+	// words of the balances of 2^64 or more (none in practice). A word a
+	// balance is what agents read and Check sums, where a 256-bit balance
+	// was four.
+	bal  []uint64
+	high map[pos.AccountID][3]uint64
 
 	window    []uint256.Int // rad foreclosed per epoch, slot epoch mod len
 	windowSum uint256.Int
@@ -1115,13 +1121,21 @@ func (b *Book) credit(a pos.AccountID, amount uint256.Int) {
 }
 
 func (b *Book) setBalance(a pos.AccountID, v uint256.Int) {
-	if int(a) >= len(b.balances) {
+	if int(a) >= len(b.bal) {
 		if v.IsZero() {
 			return
 		}
-		b.balances = append(b.balances, make([]uint256.Int, int(a)+1-len(b.balances))...)
+		b.bal = append(b.bal, make([]uint64, int(a)+1-len(b.bal))...)
 	}
-	b.balances[a] = v
+	b.bal[a] = v[0]
+	if v[1]|v[2]|v[3] != 0 {
+		if b.high == nil {
+			b.high = make(map[pos.AccountID][3]uint64)
+		}
+		b.high[a] = [3]uint64{v[1], v[2], v[3]}
+	} else if len(b.high) != 0 {
+		delete(b.high, a)
+	}
 }
 
 func (b *Book) openLoan(id LoanID) (*loan, error) {

@@ -2,8 +2,11 @@ package synth
 
 import (
 	"errors"
+	"maps"
 	"math/big"
 	"math/rand/v2"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/cascade-risk/cascade/pos"
@@ -591,4 +594,74 @@ func (s poolStake) Pool(v pos.ValidatorID) (pos.StakePool, bool) {
 		return pos.StakePool{}, false
 	}
 	return s.pools[v], true
+}
+
+// Balances of 2^64 or more keep their upper words apart (Book.high):
+// Balance, BalanceUint64 and NumAccounts read what was set, and Check
+// sums them with the low words, and fails on upper words that are zero
+// or belong to no account.
+func TestWideBalances(t *testing.T) {
+	rng := rand.New(rand.NewPCG(31, 32))
+	e := newEnv(t, baseParams(), nil, 100e6, 100e6)
+	b := e.book
+	ref := map[pos.AccountID]uint256.Int{}
+	n := 0
+	for k := range 4000 {
+		a := pos.AccountID(rng.IntN(40))
+		var v uint256.Int
+		switch rng.IntN(4) {
+		case 0:
+		case 1:
+			v.SetUint64(rng.Uint64())
+		default:
+			v = uint256.Int{rng.Uint64(), rng.Uint64(), rng.Uint64N(1 << 22)}
+		}
+		b.setBalance(a, v)
+		ref[a] = v
+		if !v.IsZero() {
+			n = max(n, int(a)+1)
+		}
+		if b.NumAccounts() != n {
+			t.Fatalf("op %d: NumAccounts %d, want %d", k, b.NumAccounts(), n)
+		}
+		var sum uint256.Int
+		for a := range pos.AccountID(45) {
+			want := ref[a]
+			sum.Add(&sum, &want)
+			if got := b.Balance(a); got != want {
+				t.Fatalf("op %d: Balance(%d) = %s, want %s", k, a, got.Dec(), want.Dec())
+			}
+			if lo, fits := b.BalanceUint64(a); lo != want[0] || fits != want.IsUint64() {
+				t.Fatalf("op %d: BalanceUint64(%d) = %d, %v; want %s", k, a, lo, fits, want.Dec())
+			}
+		}
+		// A book whose synthetic is all in these balances.
+		b.circulating = sum
+		b.supply.Mul(&sum, &ray)
+		b.holdings.Clear()
+		b.debt.Clear()
+		b.totalArt.Clear()
+		b.deficit, b.minted, b.burned = b.supply, b.supply, uint256.Int{}
+		for i := range b.loans {
+			b.loans[i].art.Clear()
+		}
+		if err := b.Check(); err != nil {
+			t.Fatalf("op %d: %v", k, err)
+		}
+	}
+	if len(b.high) == 0 {
+		t.Fatal("no wide balance at the end")
+	}
+	for _, perturb := range []func(){
+		func() { b.high[pos.AccountID(len(b.bal))] = [3]uint64{1} },
+		func() { b.high[0] = [3]uint64{} },
+		func() { b.bal[0]++ },
+	} {
+		saved, savedBal := maps.Clone(b.high), slices.Clone(b.bal)
+		perturb()
+		if err := b.Check(); err == nil || !strings.Contains(err.Error(), ": circulating: ") {
+			t.Fatalf("Check of perturbed balances: %v", err)
+		}
+		b.high, b.bal = saved, savedBal
+	}
 }

@@ -2,6 +2,7 @@ package synth
 
 import (
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"reflect"
 	"slices"
@@ -15,7 +16,8 @@ func snapshotBook(b *Book) Book {
 	s := *b
 	s.loans = slices.Clone(b.loans)
 	s.open = slices.Clone(b.open)
-	s.balances = slices.Clone(b.balances)
+	s.bal = slices.Clone(b.bal)
+	s.high = maps.Clone(b.high)
 	s.window = slices.Clone(b.window)
 	s.lent = slices.Clone(b.lent)
 	s.startDebt = slices.Clone(b.startDebt)

@@ -28,26 +28,36 @@ func (b *Book) Stats() Stats { return b.stats }
 
 // Balance returns an account's synthetic balance (tokens).
 func (b *Book) Balance(a pos.AccountID) uint256.Int {
-	if int(a) < len(b.balances) {
-		return b.balances[a]
+	if int(a) >= len(b.bal) {
+		return uint256.Int{}
 	}
-	return uint256.Int{}
+	x := uint256.Int{b.bal[a]}
+	if len(b.high) != 0 {
+		if h, ok := b.high[a]; ok {
+			x[1], x[2], x[3] = h[0], h[1], h[2]
+		}
+	}
+	return x
 }
 
 // BalanceUint64 returns an account's synthetic balance and whether it
 // fits 64 bits (Balance(a).Uint64(), Balance(a).IsUint64()) without
-// copying the 256-bit balance.
+// building the 256-bit balance.
 func (b *Book) BalanceUint64(a pos.AccountID) (uint64, bool) {
-	if int(a) >= len(b.balances) {
+	if int(a) >= len(b.bal) {
 		return 0, true
 	}
-	x := &b.balances[a]
-	return x[0], x[1]|x[2]|x[3] == 0
+	if len(b.high) != 0 {
+		if _, ok := b.high[a]; ok {
+			return b.bal[a], false
+		}
+	}
+	return b.bal[a], true
 }
 
 // NumAccounts returns one more than the largest account that has held
 // synthetic (0 if none has): Balance is zero from it on.
-func (b *Book) NumAccounts() int { return len(b.balances) }
+func (b *Book) NumAccounts() int { return len(b.bal) }
 
 // NumLoans returns the number of loans ever opened.
 func (b *Book) NumLoans() int { return len(b.loans) }
@@ -158,26 +168,24 @@ func (b *Book) Check() error {
 	if _, over := d.MulOverflow(&b.totalArt, &b.index); over || !d.Eq(&b.debt) {
 		return fail("debt", "totalArt %s · index %s = %s ≠ debt %s", b.totalArt.Dec(), b.index.Dec(), d.Dec(), b.debt.Dec())
 	}
-	// Balances of one word (nearly all) are summed in two words, the
-	// others in four, and the two sums added: balances are not negative,
-	// so the total overflows 256 bits exactly when a running sum in any
-	// order does.
-	var circ uint256.Int
-	var small [2]uint64 // Σ one-word balances: high, low
-	for a := range b.balances {
-		x := &b.balances[a]
-		if x[1]|x[2]|x[3] == 0 {
-			var c uint64
-			small[1], c = bits.Add64(small[1], x[0], 0)
-			small[0] += c
-			continue
-		}
-		if _, over := circ.AddOverflow(&circ, x); over {
-			return fail("circulating", "Σ balances overflows (account %d)", a)
-		}
+	// The low words are summed in two words, then the high words of the
+	// balances that have them added: balances are not negative, so the
+	// total overflows 256 bits exactly when a running sum in any order
+	// does (and the map's order does not matter).
+	var lo, hi uint64
+	for _, x := range b.bal {
+		var c uint64
+		lo, c = bits.Add64(lo, x, 0)
+		hi += c
 	}
-	if _, over := circ.AddOverflow(&circ, &uint256.Int{small[1], small[0]}); over {
-		return fail("circulating", "Σ balances overflows")
+	circ := uint256.Int{lo, hi}
+	for a, h := range b.high {
+		if int(a) >= len(b.bal) || h == [3]uint64{} {
+			return fail("circulating", "account %d has high words %v, beyond the %d accounts or zero", a, h, len(b.bal))
+		}
+		if _, over := circ.AddOverflow(&circ, &uint256.Int{0, h[0], h[1], h[2]}); over {
+			return fail("circulating", "Σ balances overflows")
+		}
 	}
 	if !circ.Eq(&b.circulating) {
 		return fail("circulating", "Σ balances %s ≠ circulating %s", circ.Dec(), b.circulating.Dec())
