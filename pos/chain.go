@@ -63,10 +63,6 @@ type Chain struct {
 	// scratch space reused by epoch processing and SlashMany.
 	mark   []bool
 	reward []uint64
-	// seen[v] == stamp marks validator v as named by the account whose
-	// index entries Check is reading.
-	seen  []uint32
-	stamp uint32
 }
 
 type validator struct {

@@ -24,7 +24,6 @@ func snapshot(c *Chain) Chain {
 	s.queue = slices.Clone(c.queue)
 	s.slashings = slices.Clone(c.slashings)
 	s.mark, s.reward = nil, nil
-	s.seen, s.stamp = nil, 0
 	return s
 }
 
@@ -318,5 +317,97 @@ func checkAccessors(t *testing.T, c *Chain) {
 				t.Fatalf("account %d: StakeIn(%v) = %d, Σ delegations %d", a, vals, got, want)
 			}
 		}
+	}
+}
+
+// indexOKBefore is Check's former test of the index, entry by entry: every
+// entry of byAcct[a] names a delegation of a, no account's entries name a
+// validator twice, and there are as many entries as delegations.
+func indexOKBefore(c *Chain) bool {
+	n, refs := 0, 0
+	for i := range c.vals {
+		n += len(c.vals[i].dels)
+	}
+	for a, r := range c.byAcct {
+		refs += len(r)
+		seen := map[ValidatorID]bool{}
+		for _, e := range r {
+			if int(e.val) >= len(c.vals) || int(e.idx) >= len(c.vals[e.val].dels) || c.vals[e.val].dels[e.idx].acct != AccountID(a) || seen[e.val] {
+				return false
+			}
+			seen[e.val] = true
+		}
+	}
+	return n == refs
+}
+
+// Check rejects an index exactly when the former entry-by-entry test did,
+// over random changes to the entries and to the delegations' accounts,
+// and empty delegations added and removed (which leave every sum as it
+// was).
+func TestCheckIndexAsBefore(t *testing.T) {
+	cfg := CosmosConfig()
+	rng := rand.New(rand.NewPCG(3, 5))
+	base := func() *Chain {
+		c, err := New(cfg, []uint64{100e9, 100e9, 100e9, 100e9, 100e9})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var vs []ValidatorID
+		for a := range 3 {
+			vs = append(vs, mustValidator(t, c, AccountID(a), 10e9))
+		}
+		for a := range 5 {
+			for _, v := range vs {
+				if rng.IntN(2) == 0 {
+					if _, err := c.Delegate(v, AccountID(a), 1e9); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+		}
+		if err := c.Check(); err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	rejected := 0
+	for trial := range 20000 {
+		c := base()
+		for range 1 + rng.IntN(3) {
+			a := rng.IntN(len(c.byAcct))
+			v := rng.IntN(len(c.vals))
+			switch k := rng.IntN(7); {
+			case k == 0 && len(c.byAcct[a]) > 0:
+				c.byAcct[a][rng.IntN(len(c.byAcct[a]))].val = ValidatorID(rng.IntN(len(c.vals) + 1))
+			case k == 1 && len(c.byAcct[a]) > 0:
+				c.byAcct[a][rng.IntN(len(c.byAcct[a]))].idx = uint32(rng.IntN(6))
+			case k == 2 && len(c.byAcct[a]) > 0:
+				c.byAcct[a] = append(c.byAcct[a], c.byAcct[a][rng.IntN(len(c.byAcct[a]))])
+			case k == 3 && len(c.byAcct[a]) > 0:
+				i := rng.IntN(len(c.byAcct[a]))
+				c.byAcct[a] = append(c.byAcct[a][:i:i], c.byAcct[a][i+1:]...)
+			case k == 4 && len(c.vals[v].dels) > 0:
+				c.vals[v].dels[rng.IntN(len(c.vals[v].dels))].acct = AccountID(rng.IntN(len(c.liquid)))
+			case k == 5:
+				c.vals[v].dels = append(c.vals[v].dels, delegation{acct: AccountID(rng.IntN(len(c.liquid)))})
+			case k == 6 && len(c.byAcct[a]) > 1:
+				i, j := rng.IntN(len(c.byAcct[a])), rng.IntN(len(c.byAcct[a]))
+				c.byAcct[a][i], c.byAcct[a][j] = c.byAcct[a][j], c.byAcct[a][i]
+			}
+		}
+		err := c.Check()
+		if err != nil && !strings.Contains(err.Error(), ": index: ") {
+			t.Fatalf("trial %d: %v", trial, err)
+		}
+		if before := indexOKBefore(c); before != (err == nil) {
+			t.Fatalf("trial %d: the former test says %v, Check %v", trial, before, err)
+		}
+		if err != nil {
+			rejected++
+		}
+	}
+	if rejected < 5000 || rejected > 19000 {
+		t.Fatalf("%d of 20000 perturbed indexes rejected: the perturbations test too little", rejected)
 	}
 }

@@ -74,28 +74,57 @@ func (c *Chain) Check() error {
 		return fail("supply", "liquid %d + bonded %d + unbonding %d = %s, but initial %d + minted %d − burned %s = %s",
 			l.Liquid, l.Bonded, l.Unbonding, left, l.Initial, l.Minted, burned, right.sub(burned))
 	}
-	var s sum128
-	for _, b := range c.liquid {
+	// Four running sums, each a chain of carry adds, so that the adds of
+	// one do not wait on another's.
+	var s0, s1, s2, s3 sum128
+	liq := c.liquid
+	for len(liq) >= 4 {
 		var cy uint64
-		s.lo, cy = bits.Add64(s.lo, b, 0)
-		s.hi += cy
+		s0.lo, cy = bits.Add64(s0.lo, liq[0], 0)
+		s0.hi += cy
+		s1.lo, cy = bits.Add64(s1.lo, liq[1], 0)
+		s1.hi += cy
+		s2.lo, cy = bits.Add64(s2.lo, liq[2], 0)
+		s2.hi += cy
+		s3.lo, cy = bits.Add64(s3.lo, liq[3], 0)
+		s3.hi += cy
+		liq = liq[4:]
 	}
-	if s != (sum128{}).add(l.Liquid) {
+	for _, b := range liq {
+		s0 = s0.add(b)
+	}
+	if s := s0.add128(s1).add128(s2).add128(s3); s != (sum128{}).add(l.Liquid) {
 		return fail("liquid", "Σ account balances %s ≠ ledger liquid %d", s, l.Liquid)
 	}
+	// The index finds every delegation at its place (c.index(v, d) is its
+	// position in vals[v].dels) exactly when, for every delegation (v, j)
+	// of an account a, the first entry of byAcct[a] naming v is (v, j), and
+	// there are as many entries as delegations. Then that map from
+	// delegations to entries is one to one (the entry names v and j), so
+	// onto: every entry is the first naming its validator in its account's
+	// list, and names a delegation of that account. Conversely when the
+	// index is right each delegation has one entry and it is found. The
+	// walk looks each delegation up where the validator loop already has
+	// it; its first failure (bad) is reported where the index is checked.
 	var tokens, minted, burnedV sum128
+	n := 0
+	bad, badV, badJ := false, 0, 0
 	for i := range c.vals {
 		v := &c.vals[i]
 		tokens = tokens.add(v.tokens)
 		minted = minted.add(v.minted)
 		burnedV = burnedV.add(v.burned)
 		var sh sum128
-		for _, d := range v.dels {
+		for j, d := range v.dels {
 			sh = sh.add(d.shares)
 			if d.locked > d.shares {
 				return fail("locked", "delegation (%d, %d) locks %d of %d shares", i, d.acct, d.locked, d.shares)
 			}
+			if !bad && !c.indexed(ValidatorID(i), j, d.acct) {
+				bad, badV, badJ = true, i, j
+			}
 		}
+		n += len(v.dels)
 		if sh != (sum128{}).add(v.shares) {
 			return fail("shares", "validator %d: Σ delegation shares %s ≠ shares %d", i, sh, v.shares)
 		}
@@ -112,45 +141,13 @@ func (c *Chain) Check() error {
 	if burnedV != burned {
 		return fail("burned", "Σ validator burned %s ≠ ledger burned %s", burnedV, burned)
 	}
-	// The index finds every delegation at its place (c.index(v, d) is its
-	// position in vals[v].dels) exactly when every entry of byAcct[a]
-	// names a delegation of account a, no account's entries name a
-	// validator twice, and there are as many entries as delegations: no
-	// two entries then name the same delegation (they would be the same
-	// account's, on the same validator), so entries and delegations
-	// correspond one to one, and the one entry with a delegation's
-	// validator in its account's list is the one c.index finds. One pass
-	// over the entries, marking each account's validators in seen.
-	n := 0
-	for i := range c.vals {
-		n += len(c.vals[i].dels)
+	if bad {
+		a := c.vals[badV].dels[badJ].acct
+		return fail("index", "delegation %d of validator %d, account %d's, is not the first entry naming the validator in the account's index", badJ, badV, a)
 	}
-	if cap(c.seen) < len(c.vals) {
-		c.seen = make([]uint32, len(c.vals), 2*len(c.vals))
-		c.stamp = 0
-	}
-	c.seen = c.seen[:len(c.vals)]
 	refs := 0
-	for a, r := range c.byAcct {
+	for _, r := range c.byAcct {
 		refs += len(r)
-		for _, e := range r {
-			if int(e.val) >= len(c.vals) || int(e.idx) >= len(c.vals[e.val].dels) || c.vals[e.val].dels[e.idx].acct != AccountID(a) {
-				return fail("index", "account %d's entry (%d, %d) names no delegation of its own", a, e.val, e.idx)
-			}
-		}
-		if len(r) < 2 {
-			continue // no validator named twice
-		}
-		if c.stamp++; c.stamp == 0 {
-			clear(c.seen[:cap(c.seen)])
-			c.stamp = 1
-		}
-		for _, e := range r {
-			if c.seen[e.val] == c.stamp {
-				return fail("index", "account %d has two entries for validator %d", a, e.val)
-			}
-			c.seen[e.val] = c.stamp
-		}
 	}
 	if n != refs {
 		return fail("index", "%d delegations but %d index entries", n, refs)
@@ -176,6 +173,20 @@ func (c *Chain) Check() error {
 		return fail("slashings", "Σ slashings vector %s ≠ running sum %d", sv, c.slashSum)
 	}
 	return nil
+}
+
+// indexed reports whether the first entry of account a's index naming
+// validator v (the one c.find finds) is (v, j).
+func (c *Chain) indexed(v ValidatorID, j int, a AccountID) bool {
+	if int(a) >= len(c.byAcct) {
+		return false
+	}
+	for _, e := range c.byAcct[a] {
+		if e.val == v {
+			return int(e.idx) == j
+		}
+	}
+	return false
 }
 
 // sum128 is an unsigned 128-bit accumulator.
