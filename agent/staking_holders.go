@@ -59,7 +59,21 @@ type SynthHolders struct {
 	// general makes Act test every holder's limit (tests compare it with
 	// the ranked path).
 	general bool
+	// held[r] says whether the holder of rank r holds native tokens
+	// (posHasNative) and synthetic (posHasSynthetic), valid when heldOK;
+	// topNative is the highest rank holding native tokens (−1: none),
+	// lowSynthetic the lowest holding synthetic (len: none), valid when
+	// extremesOK (see Act).
+	held                    []uint8
+	heldOK, extremesOK      bool
+	topNative, lowSynthetic int
 }
+
+// Flags of SynthHolders.held.
+const (
+	posHasNative uint8 = 1 << iota
+	posHasSynthetic
+)
 
 type synthHolder struct {
 	acct   pos.AccountID
@@ -71,6 +85,7 @@ type synthHolder struct {
 func (g *SynthHolders) Reset(m *market.Market, rng *rand.Rand) {
 	g.shuffle.seed(rng)
 	g.hs, g.order, g.trades = g.hs[:0], g.order[:0], 0
+	g.heldOK, g.extremesOK = false, false
 	g.s = posStaking(m, g.Protocol)
 	if g.s == nil {
 		return
@@ -166,6 +181,22 @@ func (g *SynthHolders) Act(m *market.Market) {
 		lastSell = sort.Search(n, func(r int) bool { return !sells(holderValue(g.byUse[r], loss, y)) }) - 1
 	}
 	prices()
+	// A holder's native tokens and synthetic move only by its own trades
+	// (Staking.Swap on its account, here): nothing else names a holder's
+	// account — it has no delegation, unbonding, loan or lending claim,
+	// runs no validator, and is none of the protocol's own. So what they
+	// were after its last trade (held, read once a run from the balances)
+	// is what they are, and when no holder past one limit holds what it
+	// would trade at it — the highest rank with native tokens below
+	// firstBuy, the lowest with synthetic above lastSell — none trades in
+	// the loop below (its combined test fails for every holder): the step
+	// is calm, and only the shuffle's draws were needed.
+	if ranked {
+		g.holdings()
+		if g.topNative < firstBuy && g.lowSynthetic > lastSell {
+			return
+		}
+	}
 	for _, k := range g.order {
 		if ranked {
 			// A holder past neither limit, or only past one it has nothing
@@ -189,7 +220,9 @@ func (g *SynthHolders) Act(m *market.Market) {
 		// passes it, as there).
 		if ceiling := v * (1 - g.Margin); buys(v) {
 			if n := c.Liquid(h.acct); n > 0 {
-				if got := buySynthetic(m, s, h.acct, uint64(float64(n)/max(s.PoolPrice(), 1e-9)), ceiling); got > 0 {
+				got := buySynthetic(m, s, h.acct, uint64(float64(n)/max(s.PoolPrice(), 1e-9)), ceiling)
+				g.traded(k)
+				if got > 0 {
 					g.trades++
 					prices()
 				}
@@ -198,12 +231,59 @@ func (g *SynthHolders) Act(m *market.Market) {
 		// A zero floor sells at any price; otherwise optimalIn's test.
 		if floor := v * (1 + g.Margin); sells(v) {
 			if x := s.Synthetic(h.acct); x > 0 {
-				if sold, _ := sellSynthetic(m, s, h.acct, x, floor); sold > 0 {
+				sold, _ := sellSynthetic(m, s, h.acct, x, floor)
+				g.traded(k)
+				if sold > 0 {
 					g.trades++
 					prices()
 				}
 			}
 		}
+	}
+}
+
+// holdings brings held (read from every holder's balances once a run)
+// and its extremes (after a trade) up to date.
+func (g *SynthHolders) holdings() {
+	if !g.heldOK {
+		g.held = slices.Grow(g.held[:0], len(g.hs))[:len(g.hs)]
+		for k := range g.hs {
+			g.held[g.rank[k]] = g.holds(k)
+		}
+		g.heldOK, g.extremesOK = true, false
+	}
+	if !g.extremesOK {
+		g.topNative, g.lowSynthetic = -1, len(g.held)
+		for r, f := range g.held {
+			if f&posHasNative != 0 {
+				g.topNative = r
+			}
+			if f&posHasSynthetic != 0 && g.lowSynthetic == len(g.held) {
+				g.lowSynthetic = r
+			}
+		}
+		g.extremesOK = true
+	}
+}
+
+// holds is holder k's flags of held, read from its balances.
+func (g *SynthHolders) holds(k int) uint8 {
+	a := g.hs[k].acct
+	var f uint8
+	if g.s.Chain().Liquid(a) != 0 {
+		f |= posHasNative
+	}
+	if g.s.Synthetic(a) != 0 {
+		f |= posHasSynthetic
+	}
+	return f
+}
+
+// traded records that holder k may have traded: its flags are read again.
+func (g *SynthHolders) traded(k int) {
+	if g.heldOK {
+		g.held[g.rank[k]] = g.holds(k)
+		g.extremesOK = false
 	}
 }
 

@@ -159,6 +159,18 @@ func TestSynthHoldersRankedSameTrades(t *testing.T) {
 			dst := make([]float64, len(h.Metrics()))
 			for range 200 {
 				stakingtest.Run(t, m, s, 1, val, h)
+				// The ranked path's record of what holders hold is what
+				// their balances say.
+				if !general {
+					if !h.heldOK {
+						t.Fatal("no record of the holders' balances")
+					}
+					for k := range h.hs {
+						if h.held[h.rank[k]] != h.holds(k) {
+							t.Fatalf("holder %d holds %b, recorded %b", k, h.holds(k), h.held[h.rank[k]])
+						}
+					}
+				}
 				h.Observe(m, dst)
 				trace = append(trace, s.PoolPrice())
 				obs = append(obs, dst...)
