@@ -177,6 +177,9 @@ type Staking struct {
 	accounts  []pos.AccountID // participants, in Endow order
 	operators []posOp
 	holders   []posHolder // by account
+	// holderLoans holds the holders' loans, by account, apart (see
+	// posHolder).
+	holderLoans []posHolderLoans
 	// bookVer is bumped by every book Step (the index moves), fullVer by
 	// a Step that foreclosed or recalled loans; a holder's own Borrow and
 	// Repay invalidate its cache. No other operation changes a loan: the
@@ -293,7 +296,7 @@ func (s *Staking) Reset(m *market.Market) {
 		num, den, pass = s.scaleNum, s.scaleDen, s.pass+1
 	}
 	*s = Staking{Config: *cfg, prices: s.prices[:0], window: s.window[:0], shares: s.shares[:0],
-		accounts: s.accounts[:0], operators: s.operators[:0], holders: s.holders[:0], bookVer: 1, fullVer: 1,
+		accounts: s.accounts[:0], operators: s.operators[:0], holders: s.holders[:0], holderLoans: s.holderLoans[:0], bookVer: 1, fullVer: 1,
 		scratch: s.scratch, chainWealth: s.chainWealth, wealthOrder: s.wealthOrder[:0], held: s.held[:0], scratchV: s.scratchV, choice: s.choice[:0], open: s.open, largestLoans: s.largestLoans, largest: -1, mkt: m,
 		scaleNum: num, scaleDen: den, pass: pass}
 	if err := s.genesis(m); err != nil {
@@ -401,8 +404,9 @@ func (s *Staking) found() error {
 		if err := s.book.MarkProtocolOwned(id); err != nil {
 			return err
 		}
-		h := s.holder(s.lp)
-		h.loans, h.stale = append(h.loans, id), true
+		s.holder(s.lp).stale = true
+		c := &s.holderLoans[s.lp]
+		c.loans = append(c.loans, id)
 		if err := s.book.Transfer(s.lp, s.poolAcct, *uint256.NewInt(synRes)); err != nil {
 			return err
 		}

@@ -111,7 +111,8 @@ func (s *Staking) Borrow(holder pos.AccountID, v pos.ValidatorID, shares, amount
 	if err != nil {
 		return 0, err
 	}
-	h.loans = append(h.loans, id)
+	c := &s.holderLoans[holder]
+	c.loans = append(c.loans, id)
 	h.stale = true
 	return id, nil
 }
@@ -175,54 +176,65 @@ func (s *Staking) Repay(id synth.LoanID, amount uint64) (uint64, error) {
 	return paid.Uint64(), err
 }
 
-// posHolder caches a borrower's loans and debt between book changes.
-//
-// What every query reads comes first, in the holder's first cache line.
+// posHolder caches a borrower's debt between book changes: what every
+// query reads, 40 bytes, apart from its loans (posHolderLoans), which only
+// the update after a book change reads. The holders of pos_small are 300
+// or so, queried several times a step each, and with their loans inline
+// they filled the first-level cache.
 type posHolder struct {
-	stale      bool // the holder borrowed or repaid since
-	recalled   bool
+	stale      bool   // the holder borrowed or repaid since
+	recalled   bool   // one of its open loans is recalled
+	foreclosed uint32 // foreclosures seen and not yet reported by Settle (fewer than the book's 2^32 loans)
 	fullAt     uint64 // fullVer of the last full refresh
 	ver        uint64 // bookVer of debt
 	debt       uint64
-	matures    uint64         // earliest maturity of its open loans; 0: none
-	foreclosed int            // foreclosures seen and not yet reported by Settle
-	art        uint256.Int    // their normalised debt
-	loans      []synth.LoanID // open at the last full refresh
+	matures    uint64 // earliest maturity of its open loans; 0: none
 }
 
+// posHolderLoans is a holder's open loans at its last full refresh and
+// their normalised debt.
+type posHolderLoans struct {
+	art   uint256.Int
+	loans []synth.LoanID
+}
+
+// holder returns a's cache, extending holders and holderLoans (one entry
+// each per account) to it.
 func (s *Staking) holder(a pos.AccountID) *posHolder {
 	for int(a) >= len(s.holders) {
 		s.holders = append(s.holders, posHolder{})
+		s.holderLoans = append(s.holderLoans, posHolderLoans{})
 	}
 	return &s.holders[a]
 }
 
-// refresh brings a holder's cache up to date: a full pass over its loans
-// (dropping closed ones, counting foreclosures) after its own Borrow or
-// Repay or a Step that foreclosed or recalled loans; otherwise only the
-// debt, ⌈Σart·index/RAY⌉, when the index may have moved. The test is
-// apart from the work (update), small enough to be inlined into the
-// holder's queries, which agents make several times a step and which
+// refresh brings holder a's cache h up to date: a full pass over its
+// loans (dropping closed ones, counting foreclosures) after its own
+// Borrow or Repay or a Step that foreclosed or recalled loans; otherwise
+// only the debt, ⌈Σart·index/RAY⌉, when the index may have moved. The
+// test is apart from the work (update), small enough to be inlined into
+// the holder's queries, which agents make several times a step and which
 // find nothing to do but on the first.
-func (s *Staking) refresh(h *posHolder) {
+func (s *Staking) refresh(a pos.AccountID, h *posHolder) {
 	if h.stale || h.fullAt != s.fullVer || h.ver != s.bookVer {
-		s.update(h)
+		s.update(a, h)
 	}
 }
 
 // update is refresh's work.
-func (s *Staking) update(h *posHolder) {
+func (s *Staking) update(a pos.AccountID, h *posHolder) {
+	c := &s.holderLoans[a]
 	if h.stale || h.fullAt != s.fullVer {
 		h.stale, h.fullAt, h.ver, h.recalled, h.matures = false, s.fullVer, 0, false, 0
-		h.art.Clear()
+		c.art.Clear()
 		k := 0
-		for _, id := range h.loans {
+		for _, id := range c.loans {
 			l, err := s.book.LoanState(id)
 			switch {
 			case err == nil && l.Status == synth.Open:
-				h.loans[k] = id
+				c.loans[k] = id
 				k++
-				h.art.Add(&h.art, &l.Art)
+				c.art.Add(&c.art, &l.Art)
 				h.recalled = h.recalled || l.Recalled
 				if l.Matures != 0 && (h.matures == 0 || l.Matures < h.matures) {
 					h.matures = l.Matures
@@ -231,16 +243,16 @@ func (s *Staking) update(h *posHolder) {
 				h.foreclosed++
 			}
 		}
-		h.loans = h.loans[:k]
+		c.loans = c.loans[:k]
 	}
 	if h.ver != s.bookVer {
 		h.ver, h.debt = s.bookVer, 0
-		if !h.art.IsZero() {
+		if !c.art.IsZero() {
 			var d uint256.Int
 			idx := s.book.Index()
-			if h.art[2]|h.art[3]|idx[2]|idx[3] == 0 {
-				mul128(&d, &h.art, &idx)
-			} else if _, over := d.MulOverflow(&h.art, &idx); over {
+			if c.art[2]|c.art[3]|idx[2]|idx[3] == 0 {
+				mul128(&d, &c.art, &idx)
+			} else if _, over := d.MulOverflow(&c.art, &idx); over {
 				h.debt = math.MaxUint64
 				return
 			}
@@ -301,9 +313,8 @@ func (s *Staking) Loans(holder pos.AccountID) []synth.LoanID {
 	if s.book == nil || int(holder) >= len(s.holders) {
 		return nil
 	}
-	h := &s.holders[holder]
-	s.refresh(h)
-	return h.loans
+	s.refresh(holder, &s.holders[holder])
+	return s.holderLoans[holder].loans
 }
 
 // Settle returns how many of holder's loans were foreclosed since the last
@@ -313,10 +324,10 @@ func (s *Staking) Settle(holder pos.AccountID) (foreclosed int) {
 		return 0
 	}
 	h := &s.holders[holder]
-	s.refresh(h)
+	s.refresh(holder, h)
 	n := h.foreclosed
 	h.foreclosed = 0
-	return n
+	return int(n)
 }
 
 // SettleDebt is Settle followed by Debt, from one look at the holder.
@@ -325,8 +336,8 @@ func (s *Staking) SettleDebt(holder pos.AccountID) (foreclosed int, debt uint64,
 		return 0, 0, false
 	}
 	h := &s.holders[holder]
-	s.refresh(h)
-	foreclosed, h.foreclosed = h.foreclosed, 0
+	s.refresh(holder, h)
+	foreclosed, h.foreclosed = int(h.foreclosed), 0
 	return foreclosed, h.debt, s.due(h)
 }
 
@@ -340,7 +351,7 @@ func (s *Staking) Debt(holder pos.AccountID) (debt uint64, due bool) {
 		return 0, false
 	}
 	h := &s.holders[holder]
-	s.refresh(h)
+	s.refresh(holder, h)
 	return h.debt, s.due(h)
 }
 
