@@ -215,6 +215,28 @@ func (d *posDraw) float64() float64 {
 	return d.rng.Float64()
 }
 
+// fill appends k draws to dst, the numbers k calls of float64 return:
+// rand.Rand.Float64's float64(x<<11>>11)/2^53 of each output x, stepped
+// with the PCG's state in locals (variate.Next) and written back
+// (rand.PCG.Seed sets the state words).
+func (d *posDraw) fill(dst []float64, k int) []float64 {
+	if d.pcg != nil {
+		if hi, lo, ok := variate.State(d.pcg); ok {
+			var x uint64
+			for range k {
+				hi, lo, x = variate.Next(hi, lo)
+				dst = append(dst, float64(x<<11>>11)/(1<<53))
+			}
+			d.pcg.Seed(hi, lo)
+			return dst
+		}
+	}
+	for range k {
+		dst = append(dst, d.float64())
+	}
+	return dst
+}
+
 // skip advances the generator past k draws whose numbers nothing reads.
 func (d *posDraw) skip(k uint64) {
 	if d.pcg != nil {

@@ -113,6 +113,7 @@ type StakeValidators struct {
 	order   []int
 	alive   []pos.ValidatorID
 	caught  []pos.ValidatorID
+	u       []float64 // a step's fault draws
 	faults  int
 	lost    int
 	forks   int
@@ -251,9 +252,12 @@ func (g *StakeValidators) Act(m *market.Market) {
 	if s == nil || s.Chain() == nil || s.Err() != nil {
 		return
 	}
+	// Every operator's four draws and the bug's, drawn at once (the same
+	// numbers in the same order: nothing else draws in between).
+	g.u = g.draw.fill(g.u[:0], 4*len(g.ops)+1)
 	for k := range g.ops {
 		op := &g.ops[k]
-		u1, u2, u3, u4 := g.draw.float64(), g.draw.float64(), g.draw.float64(), g.draw.float64()
+		u1, u2, u3, u4 := g.u[4*k], g.u[4*k+1], g.u[4*k+2], g.u[4*k+3]
 		if op.forked {
 			continue
 		}
@@ -280,7 +284,7 @@ func (g *StakeValidators) Act(m *market.Market) {
 			}
 		}
 	}
-	bug := g.draw.float64() < g.BugProb
+	bug := g.u[4*len(g.ops)] < g.BugProb
 	g.caught = g.caught[:0]
 	if m.Step == g.FaultAt {
 		for k := range g.ops {
@@ -563,7 +567,7 @@ func (g *StakeValidators) lever(m *market.Market, op *posOperator, alive []pos.V
 	c := s.Chain()
 	best, bestFree := pos.ValidatorID(0), uint64(0)
 	for _, v := range alive {
-		if info, _ := c.Validator(v); info.Jailed {
+		if c.Status(v).Jailed {
 			continue
 		}
 		if d, ok := c.Delegation(v, op.acct); ok && d.Shares-d.Locked > bestFree {
