@@ -96,26 +96,37 @@ var (
 	errCollateralUnknown = errors.New("synth: collateral lookup failed")
 )
 
-// due reports whether the loan must be foreclosed at epoch for a passed
-// deadline: its recall's, or its maturity.
-func (l *loan) due(epoch uint64) bool {
-	return (l.recalled && epoch >= l.deadline) || (l.matures != 0 && epoch >= l.matures)
+// due reports whether loan id (l) must be foreclosed at epoch for a
+// passed deadline: its recall's, or its maturity.
+func (b *Book) due(id LoanID, l *loan, epoch uint64) bool {
+	return (l.recalled && epoch >= b.terms[id].deadline) || (l.matures != 0 && epoch >= l.matures)
 }
 
+// loan is what the sweep and Check read of a loan, 32 bytes; its art,
+// while it is open, is Book.openArt[at], and once it is closed it owes
+// nothing. What only a view or a recalled loan's test reads is in
+// loanTerms.
 type loan struct {
-	holder   pos.AccountID
-	val      pos.ValidatorID
-	shares   uint64
-	art      uint256.Int
-	opened   uint64
-	deadline uint64
+	shares  uint64
+	matures uint64 // epoch the loan falls due; 0: never
+	holder  pos.AccountID
+	val     pos.ValidatorID
+	// at is the loan's index in Book.open while it is open (below the
+	// 2^32 − 1 loans Borrow allows), closed once it is not.
+	at       uint32
+	status   Status
 	recalled bool
-	matures  uint64 // epoch the loan falls due; 0: never
 	// owned marks protocol-owned liquidity: never recalled.
-	owned  bool
-	status Status
-	// at is the loan's index in Book.open while it is open.
-	at int
+	owned bool
+}
+
+// closed is loan.at of a closed loan.
+const closed = math.MaxUint32
+
+// loanTerms is the rest of a loan: the epoch it was opened and its
+// recall's deadline.
+type loanTerms struct {
+	opened, deadline uint64
 }
 
 // Stats are cumulative counters.
@@ -149,7 +160,12 @@ type Book struct {
 	action  Action
 
 	loans []loan
+	terms []loanTerms // by loan, as loans
 	open  []LoanID
+	// openArt is the normalised debt of the open loans, by their place in
+	// open: Check sums it without reading the closed loans, which have
+	// none.
+	openArt []uint256.Int
 
 	totalArt    uint256.Int
 	debt        uint256.Int // rad
@@ -364,7 +380,9 @@ func (b *Book) Borrow(epoch uint64, holder pos.AccountID, v pos.ValidatorID, sha
 			matures = math.MaxUint64
 		}
 	}
-	b.loans = append(b.loans, loan{holder: holder, val: v, shares: shares, art: art, opened: epoch, matures: matures, at: len(b.open)})
+	b.loans = append(b.loans, loan{holder: holder, val: v, shares: shares, matures: matures, at: uint32(len(b.open))})
+	b.openArt = append(b.openArt, art)
+	b.terms = append(b.terms, loanTerms{opened: epoch})
 	b.open = append(b.open, id)
 	b.updateRate()
 	return id, nil
@@ -497,11 +515,12 @@ func (b *Book) topUp(epoch uint64, id LoanID, shares uint64, amount, price uint2
 	if _, over := amountRad.MulOverflow(&amount, &ray); over {
 		return false, fmt.Errorf("%w: amount %s", ErrOverflow, amount.Dec())
 	}
-	if fig == nil && b.refusedBelow(&l.art, &amountRad, &a.index, value, &price) {
+	la := &b.openArt[l.at]
+	if fig == nil && b.refusedBelow(la, &amountRad, &a.index, value, &price) {
 		return true, nil
 	}
 	art = ceilDiv(amountRad, a.index)
-	total.Add(&l.art, &art)
+	total.Add(la, &art)
 	if _, over := debt.MulOverflow(&total, &a.index); over {
 		return false, fmt.Errorf("%w: debt", ErrOverflow)
 	}
@@ -538,7 +557,7 @@ func (b *Book) topUp(epoch uint64, id LoanID, shares uint64, amount, price uint2
 	lent := &b.lent[b.epoch%uint64(len(b.lent))]
 	lent.Add(lent, &added)
 	b.lentSum.Add(&b.lentSum, &added)
-	l.art = total
+	*la = total
 	l.shares += shares
 	b.updateRate()
 	return false, nil
@@ -563,12 +582,13 @@ func (b *Book) Repay(epoch uint64, id LoanID, amount uint256.Int) (uint256.Int, 
 	if err != nil {
 		return uint256.Int{}, err
 	}
+	la := &b.openArt[l.at]
 	var owed, owedTokens, pay, artDrop, removed uint256.Int
-	owed.Mul(&l.art, &a.index) // ≤ debt after accrual, which prepare checked
+	owed.Mul(la, &a.index) // ≤ debt after accrual, which prepare checked
 	owedTokens = ceilDiv(owed, ray)
 	full := !amount.Lt(&owedTokens)
 	if full {
-		pay, artDrop, removed = owedTokens, l.art, owed
+		pay, artDrop, removed = owedTokens, *la, owed
 	} else {
 		var amountRad uint256.Int
 		amountRad.Mul(&amount, &ray) // amount < owedTokens, so this fits
@@ -589,7 +609,7 @@ func (b *Book) Repay(epoch uint64, id LoanID, amount uint256.Int) (uint256.Int, 
 	release := l.shares
 	if !full {
 		var left, leftRad uint256.Int
-		left.Sub(&l.art, &artDrop)
+		left.Sub(la, &artDrop)
 		leftRad.Mul(&left, &a.index)
 		if leftTokens := ceilDiv(leftRad, ray); !b.p.Dust.IsZero() && !b.p.Dust.Lt(&leftTokens) {
 			dust, dustRad = left, leftRad
@@ -597,7 +617,7 @@ func (b *Book) Repay(epoch uint64, id LoanID, amount uint256.Int) (uint256.Int, 
 			// shares·artDrop/art < shares, and shares < 2^64.
 			var r uint256.Int
 			r.SetUint64(l.shares)
-			r.MulDivOverflow(&r, &artDrop, &l.art)
+			r.MulDivOverflow(&r, &artDrop, la)
 			release = r.Uint64()
 		}
 	}
@@ -619,13 +639,13 @@ func (b *Book) Repay(epoch uint64, id LoanID, amount uint256.Int) (uint256.Int, 
 	b.burned.Add(&b.burned, &removed)
 	b.debt.Sub(&b.debt, &removed)
 	b.totalArt.Sub(&b.totalArt, &artDrop)
-	l.art.Sub(&l.art, &artDrop)
+	la.Sub(la, &artDrop)
 	l.shares -= release
 	if !dust.IsZero() {
 		b.debt.Sub(&b.debt, &dustRad)
 		b.deficit.Add(&b.deficit, &dustRad)
 		b.totalArt.Sub(&b.totalArt, &dust)
-		l.art.Clear()
+		la.Clear()
 		b.stats.DustClosed++
 		b.stats.DustWrittenOff.Add(&b.stats.DustWrittenOff, &dustRad)
 	}
@@ -683,12 +703,13 @@ func (b *Book) foreclose(id LoanID, a *accrual) error {
 	if a != nil {
 		b.commit(*a)
 	}
+	la := &b.openArt[l.at]
 	var removed uint256.Int
-	removed.Mul(&l.art, &b.index)
+	removed.Mul(la, &b.index)
 	b.debt.Sub(&b.debt, &removed)
 	b.deficit.Add(&b.deficit, &removed)
-	b.totalArt.Sub(&b.totalArt, &l.art)
-	l.art.Clear()
+	b.totalArt.Sub(&b.totalArt, la)
+	la.Clear()
 	l.status = Foreclosed
 	s := &b.window[b.epoch%uint64(len(b.window))]
 	s.Add(s, &removed)
@@ -707,10 +728,11 @@ func (b *Book) InDefault(id LoanID, price uint256.Int) (bool, error) {
 	if !b.ok {
 		return false, ErrNotInitialized
 	}
-	if _, err := b.openLoan(id); err != nil {
+	l, err := b.openLoan(id)
+	if err != nil {
 		return false, err
 	}
-	return b.inDefault(&b.loans[id], price)
+	return b.inDefault(l, &b.openArt[l.at], price)
 }
 
 // thresholds holds price·RAY and index·LiquidationRatio for a sweep, so
@@ -730,9 +752,9 @@ func (b *Book) thresholds(price uint256.Int) thresholds {
 	return t
 }
 
-func (b *Book) inDefaultFast(l *loan, price uint256.Int, t *thresholds) (bool, error) {
+func (b *Book) inDefaultFast(l *loan, art *uint256.Int, price uint256.Int, t *thresholds) (bool, error) {
 	if !t.ok {
-		return b.inDefault(l, price)
+		return b.inDefault(l, art, price)
 	}
 	value, err := b.stake.SharesValue(l.val, l.shares)
 	if err != nil {
@@ -741,10 +763,10 @@ func (b *Book) inDefaultFast(l *loan, price uint256.Int, t *thresholds) (bool, e
 	var lhs, rhs uint256.Int
 	lo := mulWord(&lhs, &t.priceRay, value)
 	var ro bool
-	if l.art[1]|l.art[2]|l.art[3] == 0 {
-		ro = mulWord(&rhs, &t.indexLR, l.art[0])
+	if art[1]|art[2]|art[3] == 0 {
+		ro = mulWord(&rhs, &t.indexLR, art[0])
 	} else {
-		_, ro = rhs.MulOverflow(&l.art, &t.indexLR)
+		_, ro = rhs.MulOverflow(art, &t.indexLR)
 	}
 	switch {
 	case !lo && !ro:
@@ -754,7 +776,7 @@ func (b *Book) inDefaultFast(l *loan, price uint256.Int, t *thresholds) (bool, e
 	case lo && !ro:
 		return false, nil
 	}
-	return b.inDefault(l, price)
+	return b.inDefault(l, art, price)
 }
 
 // pooledStake is a Stake that reports a validator's pool (pos.Chain):
@@ -811,15 +833,15 @@ func (b *Book) screen(price *uint256.Int) screen {
 // verdict imply the exact inequality. x ≥ S (value T), an unknown
 // validator (the exact test's error) and art of more than one word go
 // to the exact test.
-func (s *screen) safe(l *loan) bool {
-	if s.src == nil || l.art[1]|l.art[2]|l.art[3] != 0 {
+func (s *screen) safe(l *loan, art *uint256.Int) bool {
+	if s.src == nil || art[1]|art[2]|art[3] != 0 {
 		return false
 	}
 	e, ok := s.src.Pool(l.val)
 	if !ok || l.shares >= e.Shares {
 		return false
 	}
-	return float64(l.shares)*float64(e.Tokens)*s.p > (float64(l.art[0])*s.i+s.p)*float64(e.Shares)*screenMargin
+	return float64(l.shares)*float64(e.Tokens)*s.p > (float64(art[0])*s.i+s.p)*float64(e.Shares)*screenMargin
 }
 
 // mulWord sets z = x·w mod 2^256 and reports whether x·w overflowed
@@ -838,7 +860,7 @@ func mulWord(z, x *uint256.Int, w uint64) bool {
 	return h3 != 0 || c != 0
 }
 
-func (b *Book) inDefault(l *loan, price uint256.Int) (bool, error) {
+func (b *Book) inDefault(l *loan, art *uint256.Int, price uint256.Int) (bool, error) {
 	value, err := b.stake.SharesValue(l.val, l.shares)
 	if err != nil {
 		return false, fmt.Errorf("%w: %w", errCollateralUnknown, err)
@@ -852,7 +874,7 @@ func (b *Book) inDefault(l *loan, price uint256.Int) (bool, error) {
 	if _, over := lhs.MulDivOverflow(&coll, &ray, &b.p.LiquidationRatio); over {
 		return false, nil
 	}
-	debt.Mul(&l.art, &b.index)
+	debt.Mul(art, &b.index)
 	return lhs.Lt(&debt), nil
 }
 
@@ -904,7 +926,7 @@ func (b *Book) Step(epoch uint64, obs Observation) (rep StepReport, err error) {
 		}
 		for _, id := range b.open {
 			if l := &b.loans[id]; !l.recalled && !l.owned {
-				l.recalled, l.deadline = true, deadline
+				l.recalled, b.terms[id].deadline = true, deadline
 				rep.Recalled++
 			}
 		}
@@ -926,15 +948,16 @@ func (b *Book) Step(epoch uint64, obs Observation) (rep StepReport, err error) {
 	for i := len(b.open) - 1; i >= 0; i-- {
 		id := b.open[i]
 		l := &b.loans[id]
-		due := l.due(epoch)
+		due := b.due(id, l, epoch)
 		if !due {
-			if sc.safe(l) {
+			art := &b.openArt[i]
+			if sc.safe(l, art) {
 				continue
 			}
 			if !th.set {
 				th = b.thresholds(obs.Price)
 			}
-			d, err := b.inDefaultFast(l, obs.Price, &th)
+			d, err := b.inDefaultFast(l, art, obs.Price, &th)
 			if err != nil {
 				return rep, err
 			}
@@ -975,14 +998,14 @@ func (b *Book) ForecloseDefaults(epoch uint64, price uint256.Int) (rep StepRepor
 	sc := b.screen(&price)
 	for i := len(b.open) - 1; i >= 0; i-- {
 		id := b.open[i]
-		l := &b.loans[id]
-		if sc.safe(l) {
+		l, art := &b.loans[id], &b.openArt[i]
+		if sc.safe(l, art) {
 			continue
 		}
 		if !th.set {
 			th = b.thresholds(price)
 		}
-		d, err := b.inDefaultFast(l, price, &th)
+		d, err := b.inDefaultFast(l, art, price, &th)
 		if err != nil {
 			return rep, err
 		}
@@ -1150,14 +1173,16 @@ func (b *Book) openLoan(id LoanID) (*loan, error) {
 }
 
 func (b *Book) removeOpen(id LoanID) {
-	i := b.loans[id].at
+	i := int(b.loans[id].at)
 	last := len(b.open) - 1
 	if i != last {
 		b.open[i] = b.open[last]
-		b.loans[b.open[i]].at = i
+		b.openArt[i] = b.openArt[last]
+		b.loans[b.open[i]].at = uint32(i)
 	}
 	b.open = b.open[:last]
-	b.loans[id].at = -1
+	b.openArt = b.openArt[:last]
+	b.loans[id].at = closed
 }
 
 // fits reports whether the sum of xs fits in 256 bits.

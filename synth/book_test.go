@@ -526,6 +526,7 @@ func TestScreenNeverClearsADefault(t *testing.T) {
 		}
 		v := pos.ValidatorID(rng.IntN(len(ps.pools)))
 		l := loan{val: v, shares: word()}
+		var art uint256.Int
 		if k%4 != 0 && ps.pools[v].Shares > 0 {
 			l.shares = rng.Uint64N(ps.pools[v].Shares)
 		}
@@ -540,46 +541,46 @@ func TestScreenNeverClearsADefault(t *testing.T) {
 			if a.Sign() < 0 {
 				a.SetInt64(0)
 			}
-			if over := l.art.SetFromBig(a); over {
-				l.art.SetAllOne()
+			if over := art.SetFromBig(a); over {
+				art.SetAllOne()
 			}
 		} else if rng.IntN(2) == 0 {
-			l.art = uint256.Int{word()}
+			art = uint256.Int{word()}
 		} else {
-			l.art = wide(uint256.Int{1})
+			art = wide(uint256.Int{1})
 		}
 		var debt uint256.Int
-		if _, over := debt.MulOverflow(&l.art, &b.index); over {
+		if _, over := debt.MulOverflow(&art, &b.index); over {
 			continue // beyond any book: debt = totalArt·index fits
 		}
-		rhs := new(big.Int).Mul(bigOf(&l.art), rate)
+		rhs := new(big.Int).Mul(bigOf(&art), rate)
 		sc := b.screen(&price)
 		if unknown := l; true {
 			unknown.val = pos.ValidatorID(len(ps.pools))
-			if sc.safe(&unknown) {
+			if sc.safe(&unknown, &art) {
 				t.Fatalf("case %d: screen clears a loan on an unknown validator", k)
 			}
 		}
-		safe := sc.safe(&l)
+		safe := sc.safe(&l, &art)
 		if safe && lhs.Cmp(rhs) < 0 {
 			t.Fatalf("case %d: screen clears a default: value %d price %s art %s index %s LR %s pool %+v shares %d",
-				k, value, price.Dec(), l.art.Dec(), b.index.Dec(), b.p.LiquidationRatio.Dec(), ps.pools[v], l.shares)
+				k, value, price.Dec(), art.Dec(), b.index.Dec(), b.p.LiquidationRatio.Dec(), ps.pools[v], l.shares)
 		}
 		th := b.thresholds(price)
-		if d, err := b.inDefaultFast(&l, price, &th); safe && (d || err != nil) {
+		if d, err := b.inDefaultFast(&l, &art, price, &th); safe && (d || err != nil) {
 			t.Fatalf("case %d: screen clears a loan inDefaultFast finds in default (%v)", k, err)
 		}
 		// Well out of default: value·P ≥ 2·(art·I + P) with room for
 		// the floor, one-word art and shares below the pool's.
 		margin := new(big.Int).Add(rhs, new(big.Int).Mul(bigOf(&price), bigOf(&ray)))
 		margin.Lsh(margin, 1)
-		if l.art.IsUint64() && l.shares < ps.pools[v].Shares && lhs.Cmp(margin) >= 0 && lhs.Sign() > 0 {
+		if art.IsUint64() && l.shares < ps.pools[v].Shares && lhs.Cmp(margin) >= 0 && lhs.Sign() > 0 {
 			clearable++
 			if safe {
 				cleared++
 			} else if clearable-cleared < 4 {
 				t.Logf("not cleared: value %d price %s art %s index %s LR %s pool %+v shares %d",
-					value, price.Dec(), l.art.Dec(), b.index.Dec(), b.p.LiquidationRatio.Dec(), ps.pools[v], l.shares)
+					value, price.Dec(), art.Dec(), b.index.Dec(), b.p.LiquidationRatio.Dec(), ps.pools[v], l.shares)
 			}
 		}
 	}
@@ -642,9 +643,6 @@ func TestWideBalances(t *testing.T) {
 		b.debt.Clear()
 		b.totalArt.Clear()
 		b.deficit, b.minted, b.burned = b.supply, b.supply, uint256.Int{}
-		for i := range b.loans {
-			b.loans[i].art.Clear()
-		}
 		if err := b.Check(); err != nil {
 			t.Fatalf("op %d: %v", k, err)
 		}
@@ -663,5 +661,29 @@ func TestWideBalances(t *testing.T) {
 			t.Fatalf("Check of perturbed balances: %v", err)
 		}
 		b.high, b.bal = saved, savedBal
+	}
+}
+
+// sumMod adds as a running uint256 Add does, wrapping at 2^256.
+func TestSumMod(t *testing.T) {
+	rng := rand.New(rand.NewPCG(41, 42))
+	for k := range 2000 {
+		xs := make([]uint256.Int, rng.IntN(40))
+		var want uint256.Int
+		for i := range xs {
+			xs[i] = uint256.Int{rng.Uint64(), rng.Uint64(), rng.Uint64(), rng.Uint64()}
+			for j := range 4 {
+				if rng.IntN(2) == 0 {
+					xs[i][j] = 0
+				}
+			}
+			if k%2 == 0 {
+				xs[i][3] = ^uint64(0) // wraps
+			}
+			want.Add(&want, &xs[i])
+		}
+		if got := sumMod(xs); got != want {
+			t.Fatalf("sumMod = %s, want %s", got.Dec(), want.Dec())
+		}
 	}
 }

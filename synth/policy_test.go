@@ -246,8 +246,8 @@ func TestCheckDetectsPerturbation(t *testing.T) {
 		identity string
 		perturb  func(b *Book)
 	}{
-		{"art", func(b *Book) { b.loans[0].art.AddUint64(&b.loans[0].art, 1) }},
-		{"art", func(b *Book) { b.loans[1].art.AddUint64(&b.loans[1].art, 1) }}, // a repaid loan
+		{"art", func(b *Book) { b.openArt[0].AddUint64(&b.openArt[0], 1) }},
+		{"open list", func(b *Book) { b.loans[1].status = Open }}, // a repaid loan, which has no art
 		{"debt", func(b *Book) { b.debt.AddUint64(&b.debt, 1) }},
 		{"circulating", func(b *Book) { b.setBalance(7, u(1)) }},
 		{"holders", func(b *Book) { b.holdings.AddUint64(&b.holdings, 1) }},

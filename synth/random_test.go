@@ -15,7 +15,9 @@ import (
 func snapshotBook(b *Book) Book {
 	s := *b
 	s.loans = slices.Clone(b.loans)
+	s.terms = slices.Clone(b.terms)
 	s.open = slices.Clone(b.open)
+	s.openArt = slices.Clone(b.openArt)
 	s.bal = slices.Clone(b.bal)
 	s.high = maps.Clone(b.high)
 	s.window = slices.Clone(b.window)

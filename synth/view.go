@@ -120,13 +120,19 @@ func (b *Book) LoanState(id LoanID) (LoanInfo, error) {
 		return LoanInfo{}, fmt.Errorf("%w: %d", ErrUnknownLoan, id)
 	}
 	l := &b.loans[id]
-	return LoanInfo{l.holder, l.val, l.shares, l.art, uint256.Int{}, l.opened, l.recalled, l.deadline, l.matures, l.status, l.owned}, nil
+	t := &b.terms[id]
+	var art uint256.Int
+	if l.status == Open {
+		art = b.openArt[l.at]
+	}
+	return LoanInfo{l.holder, l.val, l.shares, art, uint256.Int{}, t.opened, l.recalled, t.deadline, l.matures, l.status, l.owned}, nil
 }
 
 // Check verifies the book's identities exactly and returns an error
 // wrapping ErrIdentity that names the first one violated, with amounts:
 //
-//   - art:          Σ open loans' art = totalArt; closed loans owe nothing
+//   - art:          Σ open loans' art = totalArt (closed loans have no
+//     art: it is held by place in the open list)
 //   - debt:         debt = totalArt·index
 //   - circulating:  Σ balances = circulating
 //   - holders:      supply = circulating·RAY + holdings
@@ -134,7 +140,8 @@ func (b *Book) LoanState(id LoanID) (LoanInfo, error) {
 //   - issuance:     supply = minted − burned
 //   - window:       Σ default window = its running sum ≤ foreclosed debt;
 //     Σ lent in the window = its running sum
-//   - open list:    the open list holds exactly the open loans
+//   - open list:    the open list holds exactly the open loans (and
+//     every loan has its terms)
 func (b *Book) Check() error {
 	if !b.ok {
 		return ErrNotInitialized
@@ -142,25 +149,37 @@ func (b *Book) Check() error {
 	fail := func(name, format string, a ...any) error {
 		return fmt.Errorf("%w: %s: "+format, append([]any{ErrIdentity, name}, a...)...)
 	}
-	var art uint256.Int
+	if len(b.terms) != len(b.loans) || len(b.openArt) != len(b.open) {
+		return fail("open list", "%d loans, terms of %d; open list of %d, art of %d", len(b.loans), len(b.terms), len(b.open), len(b.openArt))
+	}
 	nOpen := 0
 	for i := range b.loans {
 		l := &b.loans[i]
-		if l.status == Open {
-			nOpen++
-			if l.at < 0 || l.at >= len(b.open) || b.open[l.at] != LoanID(i) {
-				return fail("open list", "loan %d open but not at its place in the open list", i)
-			}
-			if _, over := art.AddOverflow(&art, &l.art); over {
-				return fail("art", "Σ art overflows")
-			}
-		} else if !l.art.IsZero() {
-			return fail("art", "%v loan %d still has art %s", l.status, i, l.art.Dec())
+		if l.status != Open {
+			continue
+		}
+		nOpen++
+		if int(l.at) >= len(b.open) || b.open[l.at] != LoanID(i) {
+			return fail("open list", "loan %d open but not at its place in the open list", i)
 		}
 	}
 	if nOpen != len(b.open) {
 		return fail("open list", "%d open loans, open list of %d", nOpen, len(b.open))
 	}
+	// Σ art in four words, the carry out of the top one an overflow.
+	var a0, a1, a2, a3 uint64
+	for i := range b.openArt {
+		x := &b.openArt[i]
+		var c uint64
+		a0, c = bits.Add64(a0, x[0], 0)
+		a1, c = bits.Add64(a1, x[1], c)
+		a2, c = bits.Add64(a2, x[2], c)
+		a3, c = bits.Add64(a3, x[3], c)
+		if c != 0 {
+			return fail("art", "Σ art overflows")
+		}
+	}
+	art := uint256.Int{a0, a1, a2, a3}
 	if !art.Eq(&b.totalArt) {
 		return fail("art", "Σ loan art %s ≠ totalArt %s", art.Dec(), b.totalArt.Dec())
 	}
@@ -205,19 +224,28 @@ func (b *Book) Check() error {
 	if _, under := issued.SubOverflow(&b.minted, &b.burned); under || !issued.Eq(&b.supply) {
 		return fail("issuance", "minted %s − burned %s ≠ supply %s rad", b.minted.Dec(), b.burned.Dec(), b.supply.Dec())
 	}
-	var w uint256.Int
-	for _, x := range b.window {
-		w.Add(&w, &x)
-	}
+	w := sumMod(b.window)
 	if !w.Eq(&b.windowSum) || b.stats.ForeclosedDebt.Lt(&w) {
 		return fail("window", "Σ window %s, running sum %s, foreclosed debt %s", w.Dec(), b.windowSum.Dec(), b.stats.ForeclosedDebt.Dec())
 	}
-	w.Clear()
-	for _, x := range b.lent {
-		w.Add(&w, &x)
-	}
+	w = sumMod(b.lent)
 	if !w.Eq(&b.lentSum) {
 		return fail("window", "Σ lent in the window %s, running sum %s", w.Dec(), b.lentSum.Dec())
 	}
 	return nil
+}
+
+// sumMod returns Σ xs mod 2^256, as a running uint256 Add would: the
+// words added with their carries in place, without copying each x.
+func sumMod(xs []uint256.Int) uint256.Int {
+	var s0, s1, s2, s3 uint64
+	for i := range xs {
+		x := &xs[i]
+		var c uint64
+		s0, c = bits.Add64(s0, x[0], 0)
+		s1, c = bits.Add64(s1, x[1], c)
+		s2, c = bits.Add64(s2, x[2], c)
+		s3, _ = bits.Add64(s3, x[3], c)
+	}
+	return uint256.Int{s0, s1, s2, s3}
 }
