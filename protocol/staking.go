@@ -251,7 +251,7 @@ type Staking struct {
 	// caches of values derived from state that moves at most once a step
 	lendF     lendFloats
 	lendRates lendRatesMemo
-	rateKey   uint256.Int
+	rateVer   uint64
 	rateF     float64
 	rateOK    bool
 	markTwap  float64

@@ -151,13 +151,14 @@ func (s *Staking) Yields() StakingYields {
 
 // borrowRate is the synthetic's borrow rate as a float (0 without a
 // book). The rate moves only when the book's state does: it is converted
-// once per rate.
+// once per version of it (synth.Book.RateVersion).
 func (s *Staking) borrowRate() float64 {
 	if s.book == nil {
 		return 0
 	}
-	if r := s.book.Rate(); r != s.rateKey || !s.rateOK {
-		s.rateKey, s.rateF, s.rateOK = r, posRayFloat(&r), true
+	if v := s.book.RateVersion(); v != s.rateVer || !s.rateOK {
+		r := s.book.Rate()
+		s.rateVer, s.rateF, s.rateOK = v, posRayFloat(&r), true
 	}
 	return s.rateF
 }

@@ -156,6 +156,7 @@ type Book struct {
 	epoch   uint64
 	index   uint256.Int // ray
 	rate    uint256.Int // yearly, ray
+	rateVer uint64      // bumped whenever rate is set (RateVersion)
 	premium uint256.Int
 	action  Action
 
@@ -1057,6 +1058,7 @@ func (b *Book) utilization() uint256.Int {
 }
 
 func (b *Book) updateRate() {
+	b.rateVer++
 	r := b.p.Curve.At(b.utilization())
 	if _, over := b.rate.AddOverflow(&r, &b.premium); over {
 		b.rate.SetAllOne()

@@ -45,7 +45,11 @@ func TestRandomOperations(t *testing.T) {
 			counts := map[string][2]int{}
 			for step := range 3000 {
 				before, beforeChain := snapshotBook(book), chainView(chain)
+				rate, ver := book.Rate(), book.RateVersion()
 				op, bookOp, err := randomBookOp(chain, book, rng)
+				if book.Rate() != rate && book.RateVersion() == ver {
+					t.Fatalf("step %d: %s changed the rate but not its version", step, op)
+				}
 				n := counts[op]
 				if err != nil {
 					n[1]++

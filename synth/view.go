@@ -17,6 +17,11 @@ func (b *Book) Index() uint256.Int { return b.index }
 // Rate returns the yearly borrow rate in force (ray).
 func (b *Book) Rate() uint256.Int { return b.rate }
 
+// RateVersion changes whenever the rate may have (it counts the times it
+// was set): a caller that converts the rate can key its conversion on
+// one word rather than on the rate's four.
+func (b *Book) RateVersion() uint64 { return b.rateVer }
+
 // Action returns the policy's action in force since the last Step.
 func (b *Book) Action() Action { return b.action }
 
