@@ -1,5 +1,7 @@
 package pos
 
+import "math/bits"
+
 // StakePool is a validator's bonded tokens and the shares issued against
 // them: SharesValue(v, x) is ⌊x·Tokens/Shares⌋ for x < Shares and Tokens
 // for x ≥ Shares.
@@ -14,4 +16,16 @@ func (c *Chain) Pool(v ValidatorID) (StakePool, bool) {
 	}
 	x := &c.vals[v]
 	return StakePool{x.tokens, x.shares}, true
+}
+
+// Value is what SharesValue gives for x shares of the pool: Tokens for
+// x ≥ Shares, else ⌊x·Tokens/Shares⌋, whose 128-bit dividend has its high
+// word below Shares (x·Tokens < Shares·2^64), so one division gives it.
+func (p StakePool) Value(x uint64) uint64 {
+	if x >= p.Shares {
+		return p.Tokens
+	}
+	hi, lo := bits.Mul64(x, p.Tokens)
+	q, _ := bits.Div64(hi, lo, p.Shares)
+	return q
 }

@@ -715,8 +715,8 @@ func (s *Staking) checkNow() error {
 	return nil
 }
 
-// largestOpenLoans lists the largest operator's open loans with the value
-// of their collateral, to count what it loses to foreclosure.
+// largestOpenLoans lists the largest operator's open loans with what
+// values their collateral, to count what it loses to foreclosure.
 func (s *Staking) largestOpenLoans() []posLoanValue {
 	s.largestLoans = s.largestLoans[:0]
 	if s.largest < 0 {
@@ -724,16 +724,20 @@ func (s *Staking) largestOpenLoans() []posLoanValue {
 	}
 	for _, id := range s.Loans(s.operators[s.largest].acct) {
 		if l, err := s.book.LoanState(id); err == nil && l.Status == synth.Open {
-			v, _ := s.chain.SharesValue(l.Validator, l.Shares)
-			s.largestLoans = append(s.largestLoans, posLoanValue{id, v})
+			pool, _ := s.chain.Pool(l.Validator)
+			s.largestLoans = append(s.largestLoans, posLoanValue{id, l.Shares, pool})
 		}
 	}
 	return s.largestLoans
 }
 
+// posLoanValue is an open loan's collateral and its validator's pool,
+// from which recordForeclosures values it (pos.StakePool.Value, the
+// SharesValue of the time) only if it was foreclosed, which is rare.
 type posLoanValue struct {
-	id    synth.LoanID
-	value uint64
+	id     synth.LoanID
+	shares uint64
+	pool   pos.StakePool
 }
 
 // recordForeclosures counts a book report's foreclosures: the loans in
@@ -760,9 +764,13 @@ func (s *Staking) recordForeclosures(rep synth.StepReport, largest []posLoanValu
 		defaulted = len(slices.Compact(s.defaulted))
 		foreclosed = len(slices.Compact(s.foreclosed))
 	}
-	for _, lv := range largest {
-		if l, _ := b.LoanState(lv.id); l.Status == synth.Foreclosed {
-			s.largestLost += lv.value
+	// The loans in largest were open, so without a foreclosure in the
+	// report none of them is foreclosed.
+	if rep.ForeclosedDefault+rep.ForeclosedRecall > 0 {
+		for _, lv := range largest {
+			if l, _ := b.LoanState(lv.id); l.Status == synth.Foreclosed {
+				s.largestLost += lv.pool.Value(lv.shares)
+			}
 		}
 	}
 	s.seized += rep.Seized

@@ -68,6 +68,17 @@ func TestRandomOperations(t *testing.T) {
 				if err := chain.Check(); err != nil {
 					t.Fatalf("step %d after %s: %v", step, op, err)
 				}
+				// The pools value shares as SharesValue does (the
+				// screen's premise).
+				for v := range pos.ValidatorID(chain.NumValidators()) {
+					pool, _ := chain.Pool(v)
+					mix := uint64(step)*0x9e3779b97f4a7c15 + uint64(v)
+					for _, x := range []uint64{0, 1, mix % max(pool.Shares, 1), pool.Shares - 1, pool.Shares, pool.Shares + 1, mix} {
+						if got, _ := chain.SharesValue(v, x); pool.Value(x) != got {
+							t.Fatalf("step %d: pool %+v values %d shares at %d, SharesValue %d", step, pool, x, pool.Value(x), got)
+						}
+					}
+				}
 				if err := book.Check(); err != nil {
 					t.Fatalf("step %d after %s: %v", step, op, err)
 				}
