@@ -167,20 +167,28 @@ func (g *SynthHolders) Act(m *market.Market) {
 	sells := func(v float64) bool { f := v * (1 + g.Margin); return f <= 0 || !(sellAt <= f) }
 	ranked := !g.general && len(g.byUse) == len(g.hs)
 	firstBuy, lastSell := 0, len(g.hs)-1
-	prices := func() {
+	// read reads the pool's prices and reports whether the tests are
+	// monotone in rank (bisect then finds their limits).
+	read := func() bool {
 		pool := s.Pool()
 		syn, nat := s.Tokens()
 		fee := 1 - pool.FeeRate()
 		buyAt, sellAt = pool.SpotPrice(nat, syn)*fee, pool.SpotPrice(syn, nat)*fee
-		if !ranked || !(g.Margin >= 0 && g.Margin < 1) || buyAt < 0 {
-			firstBuy, lastSell = 0, len(g.hs)-1 // test every holder
-			return
-		}
+		return ranked && g.Margin >= 0 && g.Margin < 1 && buyAt >= 0
+	}
+	bisect := func() {
 		n := len(g.byUse)
 		firstBuy = sort.Search(n, func(r int) bool { return buys(holderValue(g.byUse[r], loss, y)) })
 		lastSell = sort.Search(n, func(r int) bool { return !sells(holderValue(g.byUse[r], loss, y)) }) - 1
 	}
-	prices()
+	prices := func() {
+		if read() {
+			bisect()
+		} else {
+			firstBuy, lastSell = 0, len(g.hs)-1 // test every holder
+		}
+	}
+	monotone := read()
 	// A holder's native tokens and synthetic move only by its own trades
 	// (Staking.Swap on its account, here): nothing else names a holder's
 	// account — it has no delegation, unbonding, loan or lending claim,
@@ -191,7 +199,22 @@ func (g *SynthHolders) Act(m *market.Market) {
 	// firstBuy, the lowest with synthetic above lastSell — none trades in
 	// the loop below (its combined test fails for every holder): the step
 	// is calm, and only the shuffle's draws were needed.
-	if ranked {
+	//
+	// Where the tests are monotone in rank, the one rank on each side
+	// tells: topNative < firstBuy exactly when the holder of rank
+	// topNative does not pass the buy test (firstBuy is the first rank
+	// that does, all above pass too), lowSynthetic > lastSell exactly when
+	// that of rank lowSynthetic does not pass the sell test; the limits
+	// are found (bisect) only for a step that is not calm.
+	switch {
+	case ranked && monotone:
+		g.holdings()
+		if (g.topNative < 0 || !buys(holderValue(g.byUse[g.topNative], loss, y))) &&
+			(g.lowSynthetic >= len(g.byUse) || !sells(holderValue(g.byUse[g.lowSynthetic], loss, y))) {
+			return
+		}
+		bisect()
+	case ranked:
 		g.holdings()
 		if g.topNative < firstBuy && g.lowSynthetic > lastSell {
 			return
