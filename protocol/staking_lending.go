@@ -237,11 +237,11 @@ func (s *Staking) lendingStep() error {
 			return fmt.Errorf("staking: lending rate: %w", err)
 		}
 		rate.Mul(&r, uint256.NewInt(l.BlocksPerStep))
-		rate.MulDivOverflow(&borrows, &rate, uint256.NewInt(compound.ExpScale))
-		if !rate.IsUint64() || s.borrows+rate.Uint64() < s.borrows {
+		interest, ok := posInterest(s.borrows, &rate)
+		if !ok || s.borrows+interest < s.borrows {
 			return errors.New("staking: lending interest overflows")
 		}
-		s.borrows += rate.Uint64()
+		s.borrows += interest
 	}
 	target := min(l.Demand, posMulDiv(s.cash+s.borrows, l.MaxUtilization, compound.ExpScale))
 	switch {
@@ -261,6 +261,26 @@ func (s *Staking) lendingStep() error {
 		s.borrows += out
 	}
 	return nil
+}
+
+// posInterest returns ⌊borrows·rate/ExpScale⌋ and whether it fits 64
+// bits. For a rate of one word (every step of a sane market) the product
+// is two words and one hardware division gives the quotient, which fits
+// exactly when the high word is below ExpScale; otherwise MulDivOverflow's
+// 512-bit quotient.
+func posInterest(borrows uint64, rate *uint256.Int) (uint64, bool) {
+	if rate.IsUint64() {
+		hi, lo := bits.Mul64(borrows, rate.Uint64())
+		if hi >= compound.ExpScale {
+			return 0, false
+		}
+		q, _ := bits.Div64(hi, lo, compound.ExpScale)
+		return q, true
+	}
+	var x uint256.Int
+	x.SetUint64(borrows)
+	x.MulDivOverflow(&x, rate, uint256.NewInt(compound.ExpScale))
+	return x.Uint64(), x.IsUint64()
 }
 
 // payDeposits pays stakers the deposit rate out of interest, the rads of

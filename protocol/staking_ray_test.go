@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/cascade-risk/cascade/lending/compound"
 	"github.com/cascade-risk/cascade/synth"
 	"github.com/holiman/uint256"
 )
@@ -103,6 +104,37 @@ func TestMulDivPriceMatchesMulDiv(t *testing.T) {
 		}
 		if got := posMulDivPrice(value, &price, &cr); got != want {
 			t.Fatalf("posMulDivPrice(%d, %s, %s) = %d, want %d", value, price.Dec(), cr.Dec(), got, want)
+		}
+	}
+}
+
+// posInterest is MulDivOverflow's ⌊borrows·rate/ExpScale⌋, fitting a word
+// or not, for rates of one word (near the overflow too) and wider.
+func TestPosInterest(t *testing.T) {
+	rng := rand.New(rand.NewPCG(61, 62))
+	for k := range 200000 {
+		borrows := rng.Uint64() >> rng.IntN(64)
+		rate := uint256.Int{rng.Uint64() >> rng.IntN(64)}
+		switch k % 5 {
+		case 0:
+			rate[1] = rng.Uint64() >> rng.IntN(64)
+		case 1:
+			// Quotient at the edge of a word: rate ≈ 2^64·ExpScale/borrows.
+			if borrows > 0 {
+				var q uint256.Int
+				q.SetUint64(compound.ExpScale)
+				q.Lsh(&q, 64)
+				q.Div(&q, uint256.NewInt(borrows))
+				q.AddUint64(&q, uint64(rng.IntN(5))-2)
+				rate = q
+			}
+		}
+		var want uint256.Int
+		want.SetUint64(borrows)
+		want.MulDivOverflow(&want, &rate, uint256.NewInt(compound.ExpScale))
+		got, ok := posInterest(borrows, &rate)
+		if ok != want.IsUint64() || ok && got != want.Uint64() {
+			t.Fatalf("posInterest(%d, %s) = %d, %v; want %s", borrows, rate.Dec(), got, ok, want.Dec())
 		}
 	}
 }
