@@ -261,6 +261,12 @@ func (g *StakeValidators) Act(m *market.Market) {
 		if op.forked {
 			continue
 		}
+		// With n ≤ len(op.vals) alive validators and a fault rate not
+		// negative, u1 ≥ FaultProb·len(op.vals) ≥ FaultProb·n: no draw
+		// strikes whatever n is, and it is not counted.
+		if u3 >= g.IncidentProb && u4 >= g.DowntimeProb && g.FaultProb >= 0 && u1 >= g.FaultProb*float64(len(op.vals)) {
+			continue
+		}
 		n := g.countAlive(op)
 		if n == 0 {
 			continue
@@ -378,7 +384,13 @@ func (g *StakeValidators) manage(m *market.Market, op *posOperator) {
 	// stays jailed, a slashed one takes no delegations): every pass over
 	// op's validators finds nothing to do with it, so it leaves op's list,
 	// which would otherwise grow with the horizon as op starts new ones.
+	//
+	// The same pass lists op's alive validators (aliveOf): nothing in it
+	// changes whether one of them is alive (unjailing does not, and it
+	// unbonds only from dead ones), nor does what follows it up to their
+	// use.
 	g.lost += s.Settle(op.acct)
+	alive := g.alive[:0]
 	k := 0
 	for _, v := range op.vals {
 		info := c.Status(v)
@@ -388,6 +400,9 @@ func (g *StakeValidators) manage(m *market.Market, op *posOperator) {
 		if !info.Tombstoned && !info.Slashed {
 			op.vals[k] = v
 			k++
+			if c.Alive(v) {
+				alive = append(alive, v)
+			}
 			continue
 		}
 		if d, ok := c.Delegation(v, op.acct); ok && d.Shares > d.Locked {
@@ -403,12 +418,12 @@ func (g *StakeValidators) manage(m *market.Market, op *posOperator) {
 	}
 	clear(op.vals[k:])
 	op.vals = op.vals[:k]
+	g.alive = alive
 	stake := g.ownStake(op)
 	if g.ForkCost > 0 && g.lostTo(op) > g.ForkCost*float64(op.stake0) {
 		g.fork(op)
 		return
 	}
-	alive := g.aliveOf(op, g.alive[:0])
 	debt, recalled := s.Debt(op.acct)
 	// The lending market's rates only for mobility (see mobile).
 	var y protocol.StakingYields
