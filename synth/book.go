@@ -264,7 +264,7 @@ func (b *Book) prepare(epoch uint64) (accrual, error) {
 	if !ok {
 		return accrual{}, fmt.Errorf("%w: compounding %d epochs", ErrOverflow, epoch-b.epoch)
 	}
-	if _, over := a.index.MulDivOverflow(&b.index, &f, &ray); over {
+	if over := mulDivRay(&a.index, &b.index, &f); over {
 		return accrual{}, fmt.Errorf("%w: index", ErrOverflow)
 	}
 	var delta uint256.Int

@@ -687,3 +687,35 @@ func TestSumMod(t *testing.T) {
 		}
 	}
 }
+
+// mulDivRay is MulDivOverflow(x, y, RAY): quotient and overflow, with
+// products of every width, and z aliasing x.
+func TestMulDivRay(t *testing.T) {
+	rng := rand.New(rand.NewPCG(71, 72))
+	word := func() uint256.Int {
+		x := uint256.Int{rng.Uint64(), rng.Uint64(), rng.Uint64(), rng.Uint64()}
+		for i := range 4 {
+			if rng.IntN(2) == 0 {
+				x[i] = 0
+			}
+		}
+		return x
+	}
+	for k := range 200000 {
+		x, y := word(), word()
+		if k%3 == 0 {
+			y = ray
+			y.AddUint64(&y, rng.Uint64N(1e18))
+		}
+		var want, got uint256.Int
+		_, wantOver := want.MulDivOverflow(&x, &y, &ray)
+		over := mulDivRay(&got, &x, &y)
+		if over != wantOver || got != want {
+			t.Fatalf("mulDivRay(%s, %s) = %s, %v; want %s, %v", x.Dec(), y.Dec(), got.Dec(), over, want.Dec(), wantOver)
+		}
+		z := x
+		if mulDivRay(&z, &z, &y); z != want {
+			t.Fatalf("aliased mulDivRay(%s, %s) = %s, want %s", x.Dec(), y.Dec(), z.Dec(), want.Dec())
+		}
+	}
+}

@@ -3,6 +3,7 @@ package synth
 import (
 	"errors"
 	"fmt"
+	"math/bits"
 
 	"github.com/holiman/uint256"
 )
@@ -126,4 +127,27 @@ func (c RateCurve) At(u uint256.Int) uint256.Int {
 		return *t.Sub(&a.Rate, &t)
 	}
 	return c[len(c)-1].Rate
+}
+
+// five27 is 5^27: RAY = 10^27 = 2^27·5^27, and 5^27 < 2^63.
+const five27 = 7450580596923828125
+
+// mulDivRay sets z = ⌊x·y/RAY⌋ and reports overflow as MulDivOverflow(x,
+// y, RAY) does. Where x·y fits 256 bits, ⌊x·y/RAY⌋ = ⌊⌊x·y/2^27⌋/5^27⌋:
+// a shift and four one-word divisions (each remainder below 5^27, so each
+// quotient fits a word), where MulDivOverflow divides 512 bits by RAY's
+// two words.
+func mulDivRay(z, x, y *uint256.Int) bool {
+	var p uint256.Int
+	if _, over := p.MulOverflow(x, y); over {
+		_, over := z.MulDivOverflow(x, y, &ray)
+		return over
+	}
+	p.Rsh(&p, 27)
+	var r uint64
+	z[3], r = bits.Div64(0, p[3], five27)
+	z[2], r = bits.Div64(r, p[2], five27)
+	z[1], r = bits.Div64(r, p[1], five27)
+	z[0], _ = bits.Div64(r, p[0], five27)
+	return false
 }
