@@ -138,3 +138,19 @@ func TestPosInterest(t *testing.T) {
 		}
 	}
 }
+
+// posSum is the running sum mod 2^64, at every length.
+func TestPosSum(t *testing.T) {
+	rng := rand.New(rand.NewPCG(81, 82))
+	for range 3000 {
+		xs := make([]uint64, rng.IntN(40))
+		var want uint64
+		for i := range xs {
+			xs[i] = rng.Uint64() >> rng.IntN(64)
+			want += xs[i]
+		}
+		if got := posSum(xs); got != want {
+			t.Fatalf("posSum of %d = %d, want %d", len(xs), got, want)
+		}
+	}
+}
