@@ -799,8 +799,9 @@ const screenMargin = 1 + 0x1p-30
 // tested, so it includes the seizures of the loans foreclosed before it
 // in the sweep, as SharesValue does.
 type screen struct {
-	src  pooledStake
-	p, i float64
+	src   pooledStake
+	chain *pos.Chain // src, when it is a pos.Chain: called directly, inlined
+	p, i  float64
 }
 
 // screen returns the sweep's screen at price; a screen without src (the
@@ -809,7 +810,8 @@ func (b *Book) screen(price *uint256.Int) screen {
 	if b.pooled == nil {
 		return screen{}
 	}
-	return screen{src: b.pooled, p: price.Float64() * 1e27, i: b.index.Float64() * b.p.LiquidationRatio.Float64()}
+	c, _ := b.pooled.(*pos.Chain)
+	return screen{src: b.pooled, chain: c, p: price.Float64() * 1e27, i: b.index.Float64() * b.p.LiquidationRatio.Float64()}
 }
 
 // safe reports whether the loan is provably not in default at the
@@ -838,7 +840,13 @@ func (s *screen) safe(l *loan, art *uint256.Int) bool {
 	if s.src == nil || art[1]|art[2]|art[3] != 0 {
 		return false
 	}
-	e, ok := s.src.Pool(l.val)
+	var e pos.StakePool
+	var ok bool
+	if s.chain != nil {
+		e, ok = s.chain.Pool(l.val)
+	} else {
+		e, ok = s.src.Pool(l.val)
+	}
 	if !ok || l.shares >= e.Shares {
 		return false
 	}
