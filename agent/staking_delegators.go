@@ -66,6 +66,10 @@ type StakeDelegators struct {
 	ds         []posDelegator
 	switches   int
 	foreclosed int
+	// general makes Act work every delegator, idle or not (tests compare
+	// it with the idle skip).
+	general bool
+	idled   int // delegators not worked because idle, over the run
 }
 
 type posDelegator struct {
@@ -101,7 +105,7 @@ func (g *StakeDelegators) Reset(m *market.Market, rng *rand.Rand) {
 	g.draw = posDraw{rng: rng}
 	g.shuffle.seed(rng)
 	g.ds = g.ds[:0]
-	g.switches, g.foreclosed = 0, 0
+	g.switches, g.foreclosed, g.idled = 0, 0, 0
 	g.s = posStaking(m, g.Protocol)
 	if g.s == nil {
 		return
@@ -256,9 +260,10 @@ func (g *StakeDelegators) Act(m *market.Market) {
 	events := posLoanEvents(s)
 	for _, k := range g.order {
 		d := &g.ds[k]
-		if l := &d.loans; l.ok && l.events == events && (stable || !l.owes || l.due) {
+		if l := &d.loans; !g.general && l.ok && l.events == events && (stable || !l.owes || l.due) {
 			if idle, done := g.idle(d, l.owes, l.due); idle {
 				d.busy = !done
+				g.idled++
 				continue
 			}
 		}
@@ -330,7 +335,7 @@ func (g *StakeDelegators) work(m *market.Market, d *posDelegator) bool {
 	foreclosed, debt, recalled := s.SettleDebt(d.acct)
 	g.foreclosed += foreclosed
 	d.loans = posLoans{true, debt > 0, recalled, posLoanEvents(s)}
-	if idle, done := g.idle(d, debt > 0, recalled); idle {
+	if idle, done := g.idle(d, debt > 0, recalled); idle && !g.general {
 		return done
 	}
 	// What follows may borrow or repay.

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/cascade-risk/cascade/protocol/stakingtest"
+	"github.com/cascade-risk/cascade/synth"
 )
 
 // A validator operator with a target leverage levers up through the pool
@@ -207,5 +208,72 @@ func TestPosShuffleMatchesRand(t *testing.T) {
 		if !slices.Equal(a, b) {
 			t.Fatalf("length %d: %v, want %v", n, a, b)
 		}
+	}
+}
+
+// Delegators that are idle (their loans as work last saw them, and work
+// would change nothing) are not worked; working every delegator instead
+// (general) gives the same chain, pool, trades and metrics at every epoch:
+// with leverage and faults that kill validators, with loans that mature,
+// and with a lender that recalls loans, over several seeds.
+func TestStakeDelegatorsIdleSameAsWork(t *testing.T) {
+	recall := synth.Enshrined{RecallDiscount: synth.Fraction(5, 1000), RecallDefaultRate: synth.Fraction(1, 100), RecallWindow: 3}
+	for _, tc := range []struct {
+		name   string
+		term   uint64
+		policy synth.Policy
+		demand float64 // the lending market's borrowers, in tokens
+	}{
+		{"no term", 0, nil, 30_000},
+		{"lending pays", 0, nil, 3_000},
+		{"term 20", 20, nil, 30_000},
+		{"recalls", 0, recall, 30_000},
+		{"term 20 and recalls", 20, recall, 10_000},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			run := func(seed uint64, general bool) (trace []float64, idled int) {
+				m, s := stakingtest.Market(t, 20_000, tc.policy)
+				s.Config.Book.Term = tc.term
+				s.Config.Lending.Demand = stakingtest.Tokens(tc.demand)
+				s.Reset(m)
+				val := &StakeValidators{Protocol: 0, Count: 6, Stake: StakeDistribution{Alpha: 1.5, Min: stakingtest.Tokens(5_000), Max: stakingtest.Tokens(50_000)},
+					LeverageMin: 1.5, LeverageMax: 2.5, Sell: 0.8, FaultProb: 0.002, IncidentProb: 0.001, DowntimeProb: 0.003}
+				del := &StakeDelegators{Protocol: 0, Count: 60, Wealth: StakeDistribution{Alpha: 1.2, Min: stakingtest.Tokens(200), Max: stakingtest.Tokens(20_000)},
+					Staked: 0.5, Lent: 0.2, SwitchProb: 0.1, Threshold: 0.002, Derivatives: true, LTV: 0.5, general: general}
+				arb := &StakeArbitrageur{Protocol: 0, Capital: stakingtest.Tokens(50_000), Stake: stakingtest.Tokens(20_000), Margin: 0.005}
+				rng := rand.New(rand.NewPCG(seed, 22))
+				val.Reset(m, rng)
+				del.Reset(m, rng)
+				arb.Reset(m, nil)
+				dv, dd := make([]float64, len(val.Metrics())), make([]float64, len(del.Metrics()))
+				for range 400 {
+					stakingtest.Run(t, m, s, 1, val, del, arb)
+					val.Observe(m, dv)
+					del.Observe(m, dd)
+					l := s.Chain().Ledger()
+					trace = append(trace, s.PoolPrice(), float64(l.Bonded), float64(l.Unbonding), float64(l.Liquid), float64(l.BurnedForeclosure))
+					trace = append(append(trace, dv...), dd...)
+				}
+				return trace, del.idled
+			}
+			idled := 0
+			for seed := range uint64(6) {
+				general, _ := run(seed, true)
+				skipped, n := run(seed, false)
+				idled += n
+				if len(general) != len(skipped) {
+					t.Fatalf("seed %d: traces of %d and %d values", seed, len(general), len(skipped))
+				}
+				for i := range general {
+					if general[i] != skipped[i] && !(math.IsNaN(general[i]) && math.IsNaN(skipped[i])) {
+						t.Fatalf("seed %d, value %d of %d: working every delegator %g, skipping the idle %g", seed, i, len(general), general[i], skipped[i])
+					}
+				}
+			}
+			if idled < 3000 {
+				t.Fatalf("only %d delegator-steps idle: the skip is barely exercised", idled)
+			}
+			t.Logf("%d delegator-steps of %d idle", idled, 6*60*400)
+		})
 	}
 }
