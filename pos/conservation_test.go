@@ -2,6 +2,8 @@ package pos
 
 import (
 	"errors"
+	"fmt"
+	"math/big"
 	"math/rand/v2"
 	"reflect"
 	"slices"
@@ -409,5 +411,40 @@ func TestCheckIndexAsBefore(t *testing.T) {
 	}
 	if rejected < 5000 || rejected > 19000 {
 		t.Fatalf("%d of 20000 perturbed indexes rejected: the perturbations test too little", rejected)
+	}
+}
+
+// sum128.add and add128 agree with math/big modulo 2^128 over random
+// words biased to carry (near 0 and near 2^64), for sums of up to 64 terms.
+func TestSum128(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 11))
+	word := func() uint64 {
+		switch rng.IntN(3) {
+		case 0:
+			return rng.Uint64N(4)
+		case 1:
+			return ^rng.Uint64N(4)
+		}
+		return rng.Uint64()
+	}
+	mod := new(big.Int).Lsh(big.NewInt(1), 128)
+	for range 20000 {
+		s := sum128{word(), word()}
+		want := s.big()
+		for range rng.IntN(64) {
+			if rng.IntN(2) == 0 {
+				x := word()
+				s = s.add(x)
+				want.Add(want, new(big.Int).SetUint64(x))
+			} else {
+				x := sum128{word(), word()}
+				s = s.add128(x)
+				want.Add(want, x.big())
+			}
+			want.Mod(want, mod)
+		}
+		if s.big().Cmp(want) != 0 {
+			t.Fatalf("sum %s, want %s", fmt.Sprintf("%d·2^64+%d", s.hi, s.lo), want)
+		}
 	}
 }

@@ -192,12 +192,14 @@ func (c *Chain) indexed(v ValidatorID, j int, a AccountID) bool {
 // sum128 is an unsigned 128-bit accumulator.
 type sum128 struct{ hi, lo uint64 }
 
+// add returns s + x mod 2^128, the carry out of the low word taken by an
+// add with carry rather than a compare and branch: Check's sums carry
+// rarely, and the branchless form lets the adds of its independent sums
+// overlap.
 func (s sum128) add(x uint64) sum128 {
-	lo := s.lo + x
-	if lo < s.lo {
-		s.hi++
-	}
-	s.lo = lo
+	var c uint64
+	s.lo, c = bits.Add64(s.lo, x, 0)
+	s.hi += c
 	return s
 }
 
