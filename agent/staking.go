@@ -191,10 +191,17 @@ func (b *leverageBounds) choose(appetite, y, r, f, lr, cr, pi float64) float64 {
 		}
 		return e
 	}
-	best := 1.0
-	for _, l := range []float64{safe, maxLev} {
-		if ret(l) > ret(best) {
-			best = l
+	// The best of 1, safe and maxLev, the first on ties: each return
+	// computed once (ret is a function of l alone, so a leverage equal to
+	// one already weighed, as maxLev is to safe when the safe cap does not
+	// bind, would not beat it).
+	best, top := 1.0, ret(1)
+	if e := ret(safe); e > top {
+		best, top = safe, e
+	}
+	if maxLev != safe {
+		if e := ret(maxLev); e > top {
+			best = maxLev
 		}
 	}
 	return best
