@@ -66,24 +66,28 @@ type Chain struct {
 }
 
 type validator struct {
+	// The fields Check, Alive, Pool and the delegation lookups read every
+	// step (status, pool, the minted and burned totals, the delegations)
+	// come first, packed into the first 64 bytes, and the three flags
+	// share the operator's word: 104 bytes a validator instead of 128, so
+	// the validator passes stream fewer cache lines.
 	operator   AccountID
-	commission uint64
-	tokens     uint64
-	shares     uint64
-	eff        uint64
-
-	jailed      bool
-	tombstoned  bool
-	jailedUntil uint64
+	jailed     bool
+	tombstoned bool
 	// slashed marks an EthSlashing; withdrawable is its withdrawable epoch.
-	slashed      bool
-	withdrawable uint64
-	infraction   uint64
-
+	slashed bool
+	tokens  uint64
+	shares  uint64
 	// minted and burned are this validator's share of the ledger totals.
 	minted, burned uint64
 
 	dels []delegation
+
+	commission   uint64
+	eff          uint64
+	jailedUntil  uint64
+	withdrawable uint64
+	infraction   uint64
 }
 
 type delegation struct {

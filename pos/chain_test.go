@@ -6,6 +6,7 @@ import (
 	"math/big"
 	"math/rand/v2"
 	"testing"
+	"unsafe"
 )
 
 // plainConfig is a Cosmos-like chain without issuance.
@@ -650,5 +651,24 @@ func TestSlashValidation(t *testing.T) {
 	mustValidator(t, cc, 0, 10)
 	if _, err := cc.Slash(EthSlashing, 0, 0, NoValidator); !errors.Is(err, ErrUnsupported) {
 		t.Errorf("eth slashing on a cosmos chain: %v", err)
+	}
+}
+
+// The validator's fields read every step (status, pool, minted and burned,
+// delegations) fit its first 64 bytes, and the struct is 104 bytes: the
+// layout the struct's comment states and its measured speed depends on.
+func TestValidatorLayout(t *testing.T) {
+	var v validator
+	if end := unsafe.Offsetof(v.dels) + unsafe.Sizeof(v.dels); end > 64 {
+		t.Errorf("hot fields end at byte %d, past 64", end)
+	}
+	for _, off := range []uintptr{unsafe.Offsetof(v.jailed), unsafe.Offsetof(v.tombstoned), unsafe.Offsetof(v.slashed),
+		unsafe.Offsetof(v.tokens), unsafe.Offsetof(v.shares), unsafe.Offsetof(v.minted), unsafe.Offsetof(v.burned)} {
+		if off >= 64 {
+			t.Errorf("hot field at byte %d", off)
+		}
+	}
+	if n := unsafe.Sizeof(v); n != 104 {
+		t.Errorf("validator is %d bytes, not 104", n)
 	}
 }
