@@ -86,15 +86,21 @@ func optimalIn(s *protocol.Staking, sellNative bool, valueIn, valueOut float64) 
 	if sellNative {
 		i, j = j, i
 	}
-	if pool.SpotPrice(i, j)*(1-pool.FeeRate())*valueOut <= valueIn {
-		return 0
-	}
 	var a uint256.Int
+	// The pair's methods called directly where the pool is a pair (the
+	// usual case, and nearly always one where no trade profits): the same
+	// arithmetic, without two calls through the interface.
 	if pair, ok := pool.(*uniswapv2.Pair); ok {
+		if pair.SpotPrice(i, j)*(1-pair.FeeRate())*valueOut <= valueIn {
+			return 0
+		}
 		r0, r1 := pair.Reserves()
 		r := [2]float64{r0.Float64(), r1.Float64()}
 		a = constantProductOptimum(r[i], r[j], valueIn, valueOut, pair.FeeRate())
 	} else {
+		if pool.SpotPrice(i, j)*(1-pool.FeeRate())*valueOut <= valueIn {
+			return 0
+		}
 		h := make([]uint256.Int, 2)
 		a = numericOptimum(pool, i, j, valueIn, valueOut, h)
 	}

@@ -277,3 +277,66 @@ func TestStakeDelegatorsIdleSameAsWork(t *testing.T) {
 		})
 	}
 }
+
+// TestStakeValidatorsUnsoldSameAsSelling compares manage's skip of a sale
+// at the floor that posUnsold knows profits nothing with offering every
+// operator's surplus synthetic for sale (StakeValidators.general): chain
+// ledger, pool price and the validators' and delegators' metrics equal at
+// each of 400 epochs, six seeds, operators marked at par and to the pool,
+// with and without a stated floor.
+func TestStakeValidatorsUnsoldSameAsSelling(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		floor float64
+		mark  bool
+	}{
+		{"break-even", 0, false},
+		{"floor 0.99", 0.99, false},
+		{"marked to the pool", 0, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			run := func(seed uint64, general bool) (trace []float64, hits int) {
+				m, s := stakingtest.Market(t, 20_000, nil)
+				s.Config.MarkToPool = tc.mark
+				s.Reset(m)
+				val := &StakeValidators{Protocol: 0, Count: 8, Stake: StakeDistribution{Alpha: 1.5, Min: stakingtest.Tokens(5_000), Max: stakingtest.Tokens(50_000)},
+					LeverageMin: 1.2, LeverageMax: 2.5, Sell: 0.6, Floor: tc.floor, Restake: true, FaultProb: 0.002, IncidentProb: 0.001, DowntimeProb: 0.003, general: general}
+				del := &StakeDelegators{Protocol: 0, Count: 60, Wealth: StakeDistribution{Alpha: 1.2, Min: stakingtest.Tokens(200), Max: stakingtest.Tokens(20_000)},
+					Staked: 0.5, Lent: 0.2, SwitchProb: 0.1, Threshold: 0.002, Derivatives: true, LTV: 0.5}
+				arb := &StakeArbitrageur{Protocol: 0, Capital: stakingtest.Tokens(50_000), Stake: stakingtest.Tokens(20_000), Margin: 0.005}
+				rng := rand.New(rand.NewPCG(seed, 23))
+				val.Reset(m, rng)
+				del.Reset(m, rng)
+				arb.Reset(m, nil)
+				dv, dd := make([]float64, len(val.Metrics())), make([]float64, len(del.Metrics()))
+				for range 400 {
+					stakingtest.Run(t, m, s, 1, val, del, arb)
+					val.Observe(m, dv)
+					del.Observe(m, dd)
+					l := s.Chain().Ledger()
+					trace = append(trace, s.PoolPrice(), float64(l.Bonded), float64(l.Unbonding), float64(l.Liquid), float64(l.BurnedForeclosure))
+					trace = append(append(trace, dv...), dd...)
+				}
+				return trace, val.unsold.hits
+			}
+			hits := 0
+			for seed := range uint64(6) {
+				general, _ := run(seed, true)
+				skipped, n := run(seed, false)
+				hits += n
+				if len(general) != len(skipped) {
+					t.Fatalf("seed %d: traces of %d and %d values", seed, len(general), len(skipped))
+				}
+				for i := range general {
+					if general[i] != skipped[i] && !(math.IsNaN(general[i]) && math.IsNaN(skipped[i])) {
+						t.Fatalf("seed %d, value %d of %d: offering every sale %g, skipping those known unprofitable %g", seed, i, len(general), general[i], skipped[i])
+					}
+				}
+			}
+			if hits < 1000 {
+				t.Fatalf("only %d sales not offered: the skip is barely exercised", hits)
+			}
+			t.Logf("%d sales not offered of %d operator-epochs", hits, 6*8*400)
+		})
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"github.com/cascade-risk/cascade/cfmm/uniswapv2"
 	"github.com/cascade-risk/cascade/market"
 	"github.com/cascade-risk/cascade/metric"
 	"github.com/cascade-risk/cascade/pos"
@@ -123,6 +124,52 @@ type StakeValidators struct {
 	lr, cr   float64
 	ratiosOK bool
 	bounds   leverageBounds
+	unsold   posUnsold
+	// general makes manage offer every operator's surplus synthetic for
+	// sale, whatever posUnsold knows (tests compare the two).
+	general bool
+}
+
+// posUnsold remembers the last pool state at which selling synthetic at a
+// floor profits nothing: optimalIn's first test, SpotPrice(syn, nat)·(1 −
+// fee)·1 ≤ floor, which sellSynthetic (with floor > 0) makes before
+// anything else and which then has it sell nothing. That test reads only
+// the pair's reserves, its fee (fixed when the pair is made) and the
+// floor, so with the same pair, reserves and floor it fails again, and
+// the sale is not offered. Most operators hold more synthetic than they
+// keep at most epochs, and nearly always the pool is below their floor;
+// between two of them the pool moves only if one traded.
+type posUnsold struct {
+	s      *protocol.Staking
+	pair   *uniswapv2.Pair
+	r0, r1 [4]uint64
+	floor  float64
+	ok     bool
+	hits   int // sales not offered (tests)
+}
+
+// at reports whether selling synthetic at floor on s's pool profits
+// nothing, remembered or found by optimalIn's test; false when it does
+// not know (a pool that is not a pair, a floor not positive).
+func (u *posUnsold) at(s *protocol.Staking, floor float64) bool {
+	if !(floor > 0) {
+		return false
+	}
+	pair, ok := s.Pool().(*uniswapv2.Pair)
+	if !ok {
+		return false
+	}
+	r0, r1 := pair.Reserves()
+	if u.ok && u.s == s && u.pair == pair && u.floor == floor && u.r0 == r0 && u.r1 == r1 {
+		u.hits++
+		return true
+	}
+	syn, nat := s.Tokens()
+	if pair.SpotPrice(syn, nat)*(1-pair.FeeRate())*1 <= floor {
+		*u = posUnsold{s: s, pair: pair, r0: r0, r1: r1, floor: floor, ok: true, hits: u.hits + 1}
+		return true
+	}
+	return false
 }
 
 type posOperator struct {
@@ -141,6 +188,7 @@ func (g *StakeValidators) Reset(m *market.Market, rng *rand.Rand) {
 	g.rng = rng
 	g.draw = posDraw{rng: rng}
 	g.ratiosOK = false
+	g.unsold = posUnsold{}
 	g.shuffle.seed(rng)
 	g.ops = g.ops[:0]
 	g.faults, g.lost, g.dumped, g.forks = 0, 0, 0, 0
@@ -463,7 +511,7 @@ func (g *StakeValidators) manage(m *market.Market, op *posOperator) {
 			g.dumped += sold
 		}
 	}
-	if keep := uint64(float64(debt) * (1 - g.Sell)); s.Synthetic(op.acct) > keep {
+	if keep := uint64(float64(debt) * (1 - g.Sell)); s.Synthetic(op.acct) > keep && (g.general || !g.unsold.at(s, floor)) {
 		sellSynthetic(m, s, op.acct, s.Synthetic(op.acct)-keep, floor)
 	}
 	liquid := c.Liquid(op.acct)
