@@ -50,11 +50,15 @@ type Chain struct {
 
 	liquid []uint64
 	vals   []validator
-	// byAcct[a] indexes account a's delegations: for each, its validator
-	// and its index in vals[v].dels. An account delegates to few
-	// validators, so a scan of its list finds one faster than a hash.
-	byAcct [][]delRef
-	queue  []unbonding
+	// The index lists account a's delegations: for each, its validator and
+	// its index in vals[v].dels. An account delegates to few validators,
+	// so a scan of its list finds one faster than a hash. The list is
+	// first[a], unless its val is NoValidator, then more[a]: most accounts
+	// have one delegation at most, and a flat array of first entries finds
+	// it in one load where a slice per account took two (find, refAt).
+	first []delRef
+	more  [][]delRef
+	queue []unbonding
 
 	// slashings is the Ethereum slashings vector, slashSum its sum.
 	slashings []uint64
@@ -517,7 +521,7 @@ func (c *Chain) removeShares(v ValidatorID, d AccountID, shares uint64) uint64 {
 func (c *Chain) removeSharesOnly(v ValidatorID, d AccountID, shares uint64) {
 	val := &c.vals[v]
 	r, _ := c.find(v, d)
-	i := int(c.byAcct[d][r].idx)
+	i := int(c.refAt(d, r).idx)
 	dl := &val.dels[i]
 	dl.shares -= shares
 	val.shares -= shares
@@ -527,22 +531,49 @@ func (c *Chain) removeSharesOnly(v ValidatorID, d AccountID, shares uint64) {
 			val.dels[i] = val.dels[last]
 			moved := val.dels[i].acct
 			k, _ := c.find(v, moved)
-			c.byAcct[moved][k].idx = uint32(i)
+			c.refAt(moved, k).idx = uint32(i)
 		}
 		val.dels = val.dels[:last]
-		refs := c.byAcct[d]
-		c.byAcct[d] = slices.Delete(refs, r, r+1)
+		c.deleteRef(d, r)
 	}
 }
 
-// find returns the position of (v, d) in d's index.
-func (c *Chain) find(v ValidatorID, d AccountID) (int, bool) {
-	if int(d) >= len(c.byAcct) {
-		return 0, false
+// refAt returns the entry of d's index at position k, as find numbers
+// them: 0 for first[d], k for more[d][k−1].
+func (c *Chain) refAt(d AccountID, k int) *delRef {
+	if k == 0 {
+		return &c.first[d]
 	}
-	for k, r := range c.byAcct[d] {
-		if r.val == v {
-			return k, true
+	return &c.more[d][k-1]
+}
+
+// deleteRef removes the entry at position k of d's index, keeping the
+// order of the others: more[d][0] becomes the first entry when k is 0.
+func (c *Chain) deleteRef(d AccountID, k int) {
+	if k > 0 {
+		c.more[d] = slices.Delete(c.more[d], k-1, k)
+		return
+	}
+	if int(d) < len(c.more) && len(c.more[d]) > 0 {
+		c.first[d] = c.more[d][0]
+		c.more[d] = slices.Delete(c.more[d], 0, 1)
+		return
+	}
+	c.first[d] = delRef{NoValidator, 0}
+}
+
+// find returns the position of (v, d) in d's index.
+// Position 0 is first[d] (when d has one), position k the entry
+// more[d][k−1]. v must be a validator, not NoValidator.
+func (c *Chain) find(v ValidatorID, d AccountID) (int, bool) {
+	if int(d) < len(c.first) && c.first[d].val == v {
+		return 0, true
+	}
+	if int(d) < len(c.more) {
+		for k, r := range c.more[d] {
+			if r.val == v {
+				return k + 1, true
+			}
 		}
 	}
 	return 0, false
@@ -554,7 +585,7 @@ func (c *Chain) index(v ValidatorID, d AccountID) (int, bool) {
 	if !ok {
 		return 0, false
 	}
-	return int(c.byAcct[d][k].idx), true
+	return int(c.refAt(d, k).idx), true
 }
 
 // delegationFor returns (v, d)'s delegation, creating an empty one.
@@ -564,10 +595,18 @@ func (c *Chain) delegationFor(v ValidatorID, d AccountID) *delegation {
 		return &val.dels[i]
 	}
 	val.dels = append(val.dels, delegation{acct: d})
-	for int(d) >= len(c.byAcct) {
-		c.byAcct = append(c.byAcct, nil)
+	r := delRef{v, uint32(len(val.dels) - 1)}
+	for int(d) >= len(c.first) {
+		c.first = append(c.first, delRef{NoValidator, 0})
 	}
-	c.byAcct[d] = append(c.byAcct[d], delRef{v, uint32(len(val.dels) - 1)})
+	if c.first[d].val == NoValidator && (int(d) >= len(c.more) || len(c.more[d]) == 0) {
+		c.first[d] = r
+	} else {
+		for int(d) >= len(c.more) {
+			c.more = append(c.more, nil)
+		}
+		c.more[d] = append(c.more[d], r)
+	}
 	return &val.dels[len(val.dels)-1]
 }
 
@@ -632,17 +671,22 @@ func (c *Chain) Delegation(v ValidatorID, d AccountID) (Delegation, bool) {
 // Delegation(v, d).Value over vals, from one pass over d's few
 // delegations rather than a lookup per validator.
 func (c *Chain) StakeIn(d AccountID, vals []ValidatorID) uint64 {
-	if int(d) >= len(c.byAcct) {
-		return 0
-	}
 	var t uint64
-	for _, r := range c.byAcct[d] {
+	add := func(r delRef) {
 		for _, v := range vals {
 			if v == r.val {
 				val := &c.vals[v]
 				t += c.sharesValue(val, val.dels[r.idx].shares)
 				break
 			}
+		}
+	}
+	if int(d) < len(c.first) && c.first[d].val != NoValidator {
+		add(c.first[d])
+	}
+	if int(d) < len(c.more) {
+		for _, r := range c.more[d] {
+			add(r)
 		}
 	}
 	return t

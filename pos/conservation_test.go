@@ -19,9 +19,10 @@ func snapshot(c *Chain) Chain {
 	for i := range s.vals {
 		s.vals[i].dels = slices.Clone(c.vals[i].dels)
 	}
-	s.byAcct = slices.Clone(c.byAcct)
-	for i := range s.byAcct {
-		s.byAcct[i] = slices.Clone(c.byAcct[i])
+	s.first = slices.Clone(c.first)
+	s.more = slices.Clone(c.more)
+	for i := range s.more {
+		s.more[i] = slices.Clone(c.more[i])
 	}
 	s.queue = slices.Clone(c.queue)
 	s.slashings = slices.Clone(c.slashings)
@@ -254,13 +255,16 @@ func TestCheckDetectsPerturbation(t *testing.T) {
 			c.vals = append(c.vals, validator{tokens: 1})
 			c.vals[0].tokens--
 		}},
-		{"index", func(c *Chain) { c.byAcct[2] = c.byAcct[2][1:] }},
-		{"index", func(c *Chain) { c.byAcct[2][0].idx++ }},
+		{"index", func(c *Chain) { l := lists(c); l[2] = l[2][1:]; setLists(c, l, false) }},
+		{"index", func(c *Chain) { l := lists(c); l[2][0].idx++; setLists(c, l, false) }},
+		{"index", func(c *Chain) { l := lists(c); l[2][0].idx++; setLists(c, l, true) }},
 		{"index", func(c *Chain) {
 			// A second, empty delegation of account 2 to validator 0, its
 			// entry a copy of the first: as many entries as delegations.
 			c.vals[0].dels = append(c.vals[0].dels, delegation{acct: 2})
-			c.byAcct[2] = append(c.byAcct[2], c.byAcct[2][0])
+			l := lists(c)
+			l[2] = append(l[2], l[2][0])
+			setLists(c, l, false)
 		}},
 		{"queue", func(c *Chain) { c.queue[0].initial = c.queue[0].balance - 1 }},
 		{"queue", func(c *Chain) { c.queue[0].release, c.queue[1].release = c.queue[1].release+1, c.queue[0].release }},
@@ -323,14 +327,14 @@ func checkAccessors(t *testing.T, c *Chain) {
 }
 
 // indexOKBefore is Check's former test of the index, entry by entry: every
-// entry of byAcct[a] names a delegation of a, no account's entries name a
+// entry of lists(c)[a] names a delegation of a, no account's entries name a
 // validator twice, and there are as many entries as delegations.
 func indexOKBefore(c *Chain) bool {
 	n, refs := 0, 0
 	for i := range c.vals {
 		n += len(c.vals[i].dels)
 	}
-	for a, r := range c.byAcct {
+	for a, r := range lists(c) {
 		refs += len(r)
 		seen := map[ValidatorID]bool{}
 		for _, e := range r {
@@ -341,6 +345,39 @@ func indexOKBefore(c *Chain) bool {
 		}
 	}
 	return n == refs
+}
+
+// lists returns each account's index as one list: its first entry (when
+// its val is not NoValidator), then the others.
+func lists(c *Chain) [][]delRef {
+	l := make([][]delRef, max(len(c.first), len(c.more)))
+	for a := range l {
+		if a < len(c.first) && c.first[a].val != NoValidator {
+			l[a] = append(l[a], c.first[a])
+		}
+		if a < len(c.more) {
+			l[a] = append(l[a], c.more[a]...)
+		}
+	}
+	return l
+}
+
+// setLists stores l as the chain's index: the head of each list in first,
+// the rest in more, or with allMore every list in more and first empty
+// (a layout the chain never makes, but the same lists to find and Check).
+func setLists(c *Chain, l [][]delRef, allMore bool) {
+	c.first = make([]delRef, len(l))
+	c.more = make([][]delRef, len(l))
+	for a, r := range l {
+		c.first[a] = delRef{NoValidator, 0}
+		switch {
+		case allMore:
+			c.more[a] = slices.Clone(r)
+		case len(r) > 0:
+			c.first[a] = r[0]
+			c.more[a] = slices.Clone(r[1:])
+		}
+	}
 }
 
 // Check rejects an index exactly when the former entry-by-entry test did,
@@ -376,28 +413,30 @@ func TestCheckIndexAsBefore(t *testing.T) {
 	rejected := 0
 	for trial := range 20000 {
 		c := base()
+		byAcct := lists(c)
 		for range 1 + rng.IntN(3) {
-			a := rng.IntN(len(c.byAcct))
+			a := rng.IntN(len(byAcct))
 			v := rng.IntN(len(c.vals))
 			switch k := rng.IntN(7); {
-			case k == 0 && len(c.byAcct[a]) > 0:
-				c.byAcct[a][rng.IntN(len(c.byAcct[a]))].val = ValidatorID(rng.IntN(len(c.vals) + 1))
-			case k == 1 && len(c.byAcct[a]) > 0:
-				c.byAcct[a][rng.IntN(len(c.byAcct[a]))].idx = uint32(rng.IntN(6))
-			case k == 2 && len(c.byAcct[a]) > 0:
-				c.byAcct[a] = append(c.byAcct[a], c.byAcct[a][rng.IntN(len(c.byAcct[a]))])
-			case k == 3 && len(c.byAcct[a]) > 0:
-				i := rng.IntN(len(c.byAcct[a]))
-				c.byAcct[a] = append(c.byAcct[a][:i:i], c.byAcct[a][i+1:]...)
+			case k == 0 && len(byAcct[a]) > 0:
+				byAcct[a][rng.IntN(len(byAcct[a]))].val = ValidatorID(rng.IntN(len(c.vals) + 1))
+			case k == 1 && len(byAcct[a]) > 0:
+				byAcct[a][rng.IntN(len(byAcct[a]))].idx = uint32(rng.IntN(6))
+			case k == 2 && len(byAcct[a]) > 0:
+				byAcct[a] = append(byAcct[a], byAcct[a][rng.IntN(len(byAcct[a]))])
+			case k == 3 && len(byAcct[a]) > 0:
+				i := rng.IntN(len(byAcct[a]))
+				byAcct[a] = append(byAcct[a][:i:i], byAcct[a][i+1:]...)
 			case k == 4 && len(c.vals[v].dels) > 0:
 				c.vals[v].dels[rng.IntN(len(c.vals[v].dels))].acct = AccountID(rng.IntN(len(c.liquid)))
 			case k == 5:
 				c.vals[v].dels = append(c.vals[v].dels, delegation{acct: AccountID(rng.IntN(len(c.liquid)))})
-			case k == 6 && len(c.byAcct[a]) > 1:
-				i, j := rng.IntN(len(c.byAcct[a])), rng.IntN(len(c.byAcct[a]))
-				c.byAcct[a][i], c.byAcct[a][j] = c.byAcct[a][j], c.byAcct[a][i]
+			case k == 6 && len(byAcct[a]) > 1:
+				i, j := rng.IntN(len(byAcct[a])), rng.IntN(len(byAcct[a]))
+				byAcct[a][i], byAcct[a][j] = byAcct[a][j], byAcct[a][i]
 			}
 		}
+		setLists(c, byAcct, rng.IntN(2) == 0)
 		err := c.Check()
 		if err != nil && !strings.Contains(err.Error(), ": index: ") {
 			t.Fatalf("trial %d: %v", trial, err)

@@ -98,7 +98,7 @@ func (c *Chain) Check() error {
 	}
 	// The index finds every delegation at its place (c.index(v, d) is its
 	// position in vals[v].dels) exactly when, for every delegation (v, j)
-	// of an account a, the first entry of byAcct[a] naming v is (v, j), and
+	// of an account a, the first entry of a's list naming v is (v, j), and
 	// there are as many entries as delegations. Then that map from
 	// delegations to entries is one to one (the entry names v and j), so
 	// onto: every entry is the first naming its validator in its account's
@@ -146,7 +146,12 @@ func (c *Chain) Check() error {
 		return fail("index", "delegation %d of validator %d, account %d's, is not the first entry naming the validator in the account's index", badJ, badV, a)
 	}
 	refs := 0
-	for _, r := range c.byAcct {
+	for _, r := range c.first {
+		if r.val != NoValidator {
+			refs++
+		}
+	}
+	for _, r := range c.more {
 		refs += len(r)
 	}
 	if n != refs {
@@ -178,12 +183,14 @@ func (c *Chain) Check() error {
 // indexed reports whether the first entry of account a's index naming
 // validator v (the one c.find finds) is (v, j).
 func (c *Chain) indexed(v ValidatorID, j int, a AccountID) bool {
-	if int(a) >= len(c.byAcct) {
-		return false
+	if int(a) < len(c.first) && c.first[a].val == v {
+		return int(c.first[a].idx) == j
 	}
-	for _, e := range c.byAcct[a] {
-		if e.val == v {
-			return int(e.idx) == j
+	if int(a) < len(c.more) {
+		for _, e := range c.more[a] {
+			if e.val == v {
+				return int(e.idx) == j
+			}
 		}
 	}
 	return false
