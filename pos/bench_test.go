@@ -1,6 +1,7 @@
 package pos
 
 import (
+	"math/rand/v2"
 	"testing"
 )
 
@@ -83,6 +84,39 @@ func BenchmarkReward(b *testing.B) {
 func BenchmarkCheck1000(b *testing.B) {
 	c := benchChain(b, EthereumConfig(Electra))
 	b.ReportAllocs()
+	for b.Loop() {
+		if err := c.Check(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkCheckSmall checks a chain of pos_small's size: 537 accounts,
+// 211 validators whose operators are accounts in random order, and ten
+// more delegations, so the index entries Check looks up are scattered as
+// in a run (BenchmarkCheck1000 meets them in account order).
+func BenchmarkCheckSmall(b *testing.B) {
+	const accts, vals = 537, 211
+	balances := make([]uint64, accts)
+	for i := range balances {
+		balances[i] = 64e9
+	}
+	c, err := New(CosmosConfig(), balances)
+	if err != nil {
+		b.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	perm := rng.Perm(accts)
+	for i := range vals {
+		if _, err := c.AddValidator(AccountID(perm[i]), One/20, 24e9); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for range 10 {
+		if _, err := c.Delegate(ValidatorID(rng.IntN(vals)), AccountID(perm[vals+rng.IntN(accts-vals)]), 1e9); err != nil {
+			b.Fatal(err)
+		}
+	}
 	for b.Loop() {
 		if err := c.Check(); err != nil {
 			b.Fatal(err)

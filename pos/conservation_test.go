@@ -487,3 +487,50 @@ func TestSum128(t *testing.T) {
 		}
 	}
 }
+
+// Check counts the first index entries in its pass over the balances,
+// four accounts at a time: for chains of 1 to 13 accounts, each
+// delegating or not, with first as long as the accounts, cut after the
+// last delegating one, or longer than the accounts (NoValidator entries
+// past the end), Check passes; one entry too many in first or in more,
+// anywhere, fails it with the index identity.
+func TestCheckCountsFirstEntries(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 9))
+	for trial := range 3000 {
+		n := 1 + rng.IntN(13)
+		balances := make([]uint64, n)
+		for i := range balances {
+			balances[i] = 100e9
+		}
+		c, err := New(CosmosConfig(), balances)
+		if err != nil {
+			t.Fatal(err)
+		}
+		v := mustValidator(t, c, 0, 10e9)
+		for a := 1; a < n; a++ {
+			if rng.IntN(2) == 0 {
+				if _, err := c.Delegate(v, AccountID(a), 1e9); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		for range rng.IntN(9) {
+			c.first = append(c.first, delRef{NoValidator, 0})
+		}
+		if err := c.Check(); err != nil {
+			t.Fatalf("trial %d: %v", trial, err)
+		}
+		a := rng.IntN(len(c.first) + 3)
+		if rng.IntN(2) == 0 && a < len(c.first) && c.first[a].val == NoValidator {
+			c.first[a] = delRef{v, 0}
+		} else {
+			for a >= len(c.more) {
+				c.more = append(c.more, nil)
+			}
+			c.more[a] = append(c.more[a], delRef{v, 0})
+		}
+		if err := c.Check(); err == nil || !strings.Contains(err.Error(), ": index: ") {
+			t.Fatalf("trial %d: an extra entry of account %d passed or failed otherwise: %v", trial, a, err)
+		}
+	}
+}

@@ -145,11 +145,13 @@ func (c *Chain) Check() error {
 		a := c.vals[badV].dels[badJ].acct
 		return fail("index", "delegation %d of validator %d, account %d's, is not the first entry naming the validator in the account's index", badJ, badV, a)
 	}
+	// An account has an entry in first when its val is not NoValidator,
+	// the largest ValidatorID: exactly when val − NoValidator borrows and
+	// sets bit 63. Counted so, without a branch, which the accounts with
+	// and without a delegation, interleaved, would mispredict.
 	refs := 0
 	for _, r := range c.first {
-		if r.val != NoValidator {
-			refs++
-		}
+		refs += int((uint64(r.val) - uint64(NoValidator)) >> 63)
 	}
 	for _, r := range c.more {
 		refs += len(r)
