@@ -672,3 +672,34 @@ func TestValidatorLayout(t *testing.T) {
 		t.Errorf("validator is %d bytes, not 104", n)
 	}
 }
+
+// quoRecip is r/e for divisors of every size (1, 2, 365, 82125, powers of
+// two and their neighbours, random) and dividends near 0, near multiples
+// of e, near 2^64 and random.
+func TestQuoRecip(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 17))
+	divs := []uint64{1, 2, 3, 365, 82125, math.MaxUint64, math.MaxUint64 - 1, 1 << 63, 1<<63 + 1, 1<<32 - 1, 1 << 32}
+	for range 200 {
+		divs = append(divs, rng.Uint64N(1<<uint(1+rng.IntN(64))-1)+1)
+	}
+	for _, e := range divs {
+		m := ^uint64(0) / e
+		check := func(r uint64) {
+			if got := quoRecip(r, e, m); got != r/e {
+				t.Fatalf("quoRecip(%d, %d) = %d, want %d", r, e, got, r/e)
+			}
+		}
+		for k := range uint64(64) {
+			check(k)
+			check(math.MaxUint64 - k)
+			check(e*k - 1)
+			check(e * k)
+		}
+		for range 2000 {
+			r := rng.Uint64()
+			check(r)
+			check(r - r%e)
+			check(r - r%e - 1)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package pos
 import (
 	"fmt"
 	"math"
+	"math/bits"
 )
 
 // EpochReport summarises what ProcessEpoch did.
@@ -143,6 +144,20 @@ func (c *Chain) ProcessEpoch(epoch uint64, offline []ValidatorID) (EpochReport, 
 
 // issue computes every validator's reward into c.reward, checks that the
 // total can be minted, and only then pays it; on error nothing changed.
+// quoRecip returns ⌊r/e⌋ for e ≥ 1, given m = ⌊(2^64−1)/e⌋: the high word
+// q of r·m is r·m/2^64 rounded down, and (2^64−1)/e − 1 < m ≤ (2^64−1)/e
+// gives r/e − 2 < r·m/2^64 < r/e, so ⌊r/e⌋ − 2 ≤ q ≤ ⌊r/e⌋; the loop adds
+// the at most two missing units while the remainder r − q·e (never
+// negative, never overflowing: q·e ≤ r) is at least e. A multiply and a
+// compare or two instead of a 64-bit division.
+func quoRecip(r, e, m uint64) uint64 {
+	q, _ := bits.Mul64(r, m)
+	for r-q*e >= e {
+		q++
+	}
+	return q
+}
+
 func (c *Chain) issue(rep *EpochReport) error {
 	is := &c.cfg.Issuance
 	rules := &c.cfg.Eth
@@ -210,13 +225,17 @@ func (c *Chain) issue(rep *EpochReport) error {
 			}
 		}
 	case FixedRate:
+		// r/E by a multiply rather than a division per validator.
+		e := c.cfg.EpochsPerYear
+		m := ^uint64(0) / e
 		for i := range c.vals {
 			v := &c.vals[i]
 			if c.eligible(v) && !c.mark[i] {
 				r, ok := mulDiv(v.tokens, is.Rate, One)
 				overflow = overflow || !ok
-				rewards[i] = r / c.cfg.EpochsPerYear
-				sum(rewards[i])
+				q := quoRecip(r, e, m)
+				rewards[i] = q
+				sum(q)
 			}
 		}
 	}
