@@ -703,3 +703,25 @@ func TestQuoRecip(t *testing.T) {
 		}
 	}
 }
+
+// InitialEffectiveBalance is min(b − b mod max(inc, 1), max) (no cap for
+// a max of 0) for increments of 0, 1 (the Cosmos configs, which skip the
+// division), 2, 1e9 and random, over random balances.
+func TestInitialEffectiveBalanceIncrements(t *testing.T) {
+	rng := rand.New(rand.NewPCG(19, 23))
+	for _, inc := range []uint64{0, 1, 2, 1e9, rng.Uint64N(1e12) + 1} {
+		for _, capAt := range []uint64{0, 32e9, 2048e9} {
+			r := EthRules{EffectiveBalanceIncrement: inc, MaxEffectiveBalance: capAt}
+			for range 2000 {
+				b := rng.Uint64() >> uint(rng.IntN(64))
+				want := b - b%max(inc, 1)
+				if capAt != 0 {
+					want = min(want, capAt)
+				}
+				if got := r.InitialEffectiveBalance(b); got != want {
+					t.Fatalf("inc %d, max %d: InitialEffectiveBalance(%d) = %d, want %d", inc, capAt, b, got, want)
+				}
+			}
+		}
+	}
+}

@@ -73,8 +73,12 @@ func (r EthRules) CorrelationPenalty(eff, slashings, totalActive uint64) uint64 
 // InitialEffectiveBalance returns the effective balance of a new deposit:
 // min(balance − balance mod INCREMENT, MAX_EFFECTIVE_BALANCE).
 func (r EthRules) InitialEffectiveBalance(balance uint64) uint64 {
-	inc := max(r.EffectiveBalanceIncrement, 1)
-	e := balance - balance%inc
+	// balance%1 is 0: Cosmos-like configs (an increment of 1) update every
+	// validator's effective balance every epoch, and skip the division.
+	e := balance
+	if inc := r.EffectiveBalanceIncrement; inc > 1 {
+		e -= balance % inc
+	}
 	if r.MaxEffectiveBalance != 0 {
 		e = min(e, r.MaxEffectiveBalance)
 	}
