@@ -6,6 +6,8 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/cascade-risk/cascade/market"
+	"github.com/cascade-risk/cascade/protocol"
 	"github.com/cascade-risk/cascade/protocol/stakingtest"
 	"github.com/cascade-risk/cascade/synth"
 )
@@ -241,19 +243,7 @@ func TestStakeDelegatorsIdleSameAsWork(t *testing.T) {
 				del := &StakeDelegators{Protocol: 0, Count: 60, Wealth: StakeDistribution{Alpha: 1.2, Min: stakingtest.Tokens(200), Max: stakingtest.Tokens(20_000)},
 					Staked: 0.5, Lent: 0.2, SwitchProb: 0.1, Threshold: 0.002, Derivatives: true, LTV: 0.5, general: general}
 				arb := &StakeArbitrageur{Protocol: 0, Capital: stakingtest.Tokens(50_000), Stake: stakingtest.Tokens(20_000), Margin: 0.005}
-				rng := rand.New(rand.NewPCG(seed, 22))
-				val.Reset(m, rng)
-				del.Reset(m, rng)
-				arb.Reset(m, nil)
-				dv, dd := make([]float64, len(val.Metrics())), make([]float64, len(del.Metrics()))
-				for range 400 {
-					stakingtest.Run(t, m, s, 1, val, del, arb)
-					val.Observe(m, dv)
-					del.Observe(m, dd)
-					l := s.Chain().Ledger()
-					trace = append(trace, s.PoolPrice(), float64(l.Bonded), float64(l.Unbonding), float64(l.Liquid), float64(l.BurnedForeclosure))
-					trace = append(append(trace, dv...), dd...)
-				}
+				trace = stakingTrace(t, m, s, rand.New(rand.NewPCG(seed, 22)), val, del, arb, 400)
 				return trace, del.idled
 			}
 			idled := 0
@@ -261,14 +251,7 @@ func TestStakeDelegatorsIdleSameAsWork(t *testing.T) {
 				general, _ := run(seed, true)
 				skipped, n := run(seed, false)
 				idled += n
-				if len(general) != len(skipped) {
-					t.Fatalf("seed %d: traces of %d and %d values", seed, len(general), len(skipped))
-				}
-				for i := range general {
-					if general[i] != skipped[i] && !(math.IsNaN(general[i]) && math.IsNaN(skipped[i])) {
-						t.Fatalf("seed %d, value %d of %d: working every delegator %g, skipping the idle %g", seed, i, len(general), general[i], skipped[i])
-					}
-				}
+				equalTraces(t, seed, general, skipped, "working every delegator", "skipping the idle")
 			}
 			if idled < 3000 {
 				t.Fatalf("only %d delegator-steps idle: the skip is barely exercised", idled)
@@ -304,19 +287,7 @@ func TestStakeValidatorsUnsoldSameAsSelling(t *testing.T) {
 				del := &StakeDelegators{Protocol: 0, Count: 60, Wealth: StakeDistribution{Alpha: 1.2, Min: stakingtest.Tokens(200), Max: stakingtest.Tokens(20_000)},
 					Staked: 0.5, Lent: 0.2, SwitchProb: 0.1, Threshold: 0.002, Derivatives: true, LTV: 0.5}
 				arb := &StakeArbitrageur{Protocol: 0, Capital: stakingtest.Tokens(50_000), Stake: stakingtest.Tokens(20_000), Margin: 0.005}
-				rng := rand.New(rand.NewPCG(seed, 23))
-				val.Reset(m, rng)
-				del.Reset(m, rng)
-				arb.Reset(m, nil)
-				dv, dd := make([]float64, len(val.Metrics())), make([]float64, len(del.Metrics()))
-				for range 400 {
-					stakingtest.Run(t, m, s, 1, val, del, arb)
-					val.Observe(m, dv)
-					del.Observe(m, dd)
-					l := s.Chain().Ledger()
-					trace = append(trace, s.PoolPrice(), float64(l.Bonded), float64(l.Unbonding), float64(l.Liquid), float64(l.BurnedForeclosure))
-					trace = append(append(trace, dv...), dd...)
-				}
+				trace = stakingTrace(t, m, s, rand.New(rand.NewPCG(seed, 23)), val, del, arb, 400)
 				return trace, val.unsold.hits
 			}
 			hits := 0
@@ -324,19 +295,48 @@ func TestStakeValidatorsUnsoldSameAsSelling(t *testing.T) {
 				general, _ := run(seed, true)
 				skipped, n := run(seed, false)
 				hits += n
-				if len(general) != len(skipped) {
-					t.Fatalf("seed %d: traces of %d and %d values", seed, len(general), len(skipped))
-				}
-				for i := range general {
-					if general[i] != skipped[i] && !(math.IsNaN(general[i]) && math.IsNaN(skipped[i])) {
-						t.Fatalf("seed %d, value %d of %d: offering every sale %g, skipping those known unprofitable %g", seed, i, len(general), general[i], skipped[i])
-					}
-				}
+				equalTraces(t, seed, general, skipped, "offering every sale", "skipping those known unprofitable")
 			}
 			if hits < 1000 {
 				t.Fatalf("only %d sales not offered: the skip is barely exercised", hits)
 			}
 			t.Logf("%d sales not offered of %d operator-epochs", hits, 6*8*400)
 		})
+	}
+}
+
+// stakingTrace resets the validators and delegators on rng and the
+// arbitrageur, steps the staking world n epochs, and returns at each epoch
+// the pool price, the chain's bonded, unbonding, liquid and foreclosed
+// tokens, and both groups' metrics.
+func stakingTrace(t *testing.T, m *market.Market, s *protocol.Staking, rng *rand.Rand, val *StakeValidators, del *StakeDelegators, arb *StakeArbitrageur, n int) (trace []float64) {
+	t.Helper()
+	val.Reset(m, rng)
+	del.Reset(m, rng)
+	arb.Reset(m, nil)
+	dv, dd := make([]float64, len(val.Metrics())), make([]float64, len(del.Metrics()))
+	for range n {
+		stakingtest.Run(t, m, s, 1, val, del, arb)
+		val.Observe(m, dv)
+		del.Observe(m, dd)
+		l := s.Chain().Ledger()
+		trace = append(trace, s.PoolPrice(), float64(l.Bonded), float64(l.Unbonding), float64(l.Liquid), float64(l.BurnedForeclosure))
+		trace = append(append(trace, dv...), dd...)
+	}
+	return trace
+}
+
+// equalTraces fails t at the first value where the traces of the arm that
+// does everything (a, named all) and the arm that skips (b, named skip)
+// differ, NaN equal to NaN.
+func equalTraces(t *testing.T, seed uint64, a, b []float64, all, skip string) {
+	t.Helper()
+	if len(a) != len(b) {
+		t.Fatalf("seed %d: traces of %d and %d values", seed, len(a), len(b))
+	}
+	for i := range a {
+		if a[i] != b[i] && !(math.IsNaN(a[i]) && math.IsNaN(b[i])) {
+			t.Fatalf("seed %d, value %d of %d: %s %g, %s %g", seed, i, len(a), all, a[i], skip, b[i])
+		}
 	}
 }
